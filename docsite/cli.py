@@ -1,0 +1,90 @@
+"""Command line: ``python build.py [build|check] ...``.
+
+Exit status: 0 success, 1 content errors, 2 usage errors. Problems are printed as
+``path:line:col: error: message`` with a hint, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .diagnostics import Diagnostics
+from .pipeline import BuildResult, build
+from .write import write_site
+
+COMMANDS = ("build", "check")
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", type=Path, default=Path.cwd(), help="the site's folder (default: here)")
+    parser = argparse.ArgumentParser(prog="build.py", description="Build the documentary site.")
+    sub = parser.add_subparsers(dest="command")
+    b = sub.add_parser("build", parents=[common], help="content -> output folder (the default command)")
+    b.add_argument("--out", type=Path, default=None, help="output folder (default: _site in the site's folder)")
+    b.add_argument("--base-url", default=None, help="URL the site is served from, e.g. https://example.org/treaty/")
+    b.add_argument("--drafts", action="store_true", help="include pages marked draft: true")
+    c = sub.add_parser("check", parents=[common], help="validate everything, write nothing")
+    c.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    c.add_argument("--drafts", action="store_true", help="check draft pages too")
+    return parser
+
+
+def _report(diags: Diagnostics) -> None:
+    for item in diags.sorted():
+        print(item.format(), file=sys.stderr)
+
+
+def _summary(result: BuildResult) -> str:
+    counts = ", ".join(f"{code} {n}" for code, n in result.pages_per_variant.items())
+    warnings = len(result.diagnostics.warnings)
+    return f"{counts} pages; {warnings} warning{'s' if warnings != 1 else ''}; {result.seconds:.2f} s"
+
+
+def _unsafe_out(root: Path, out: Path) -> str | None:
+    """Refuse output folders whose replacement would destroy the project."""
+    root, out = root.resolve(), out.resolve()
+    if root.is_relative_to(out):
+        return f"the output folder {out} contains the project itself"
+    for name in ("content", "templates", "static", "docsite", "tests"):
+        if out.is_relative_to(root / name):
+            return f"the output folder {out} is inside {name}/"
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
+        argv.insert(0, "build")
+    args = _parser().parse_args(argv)
+    root: Path = args.root
+    if args.command == "check":
+        result = build(root, drafts=args.drafts)
+        _report(result.diagnostics)
+        failed = not result.ok or (args.strict and result.diagnostics.warnings)
+        print(("check failed: " if failed else "check passed: ") + _count(result.diagnostics), file=sys.stderr)
+        return 1 if failed else 0
+    out = args.out if args.out is not None else root / "_site"
+    problem = _unsafe_out(root, out)
+    if problem:
+        print(f"build.py: error: {problem}; choose another --out", file=sys.stderr)
+        return 2
+    result = build(root, base_url=args.base_url, drafts=args.drafts)
+    _report(result.diagnostics)
+    if not result.ok:
+        print(f"build failed: {_count(result.diagnostics)}; nothing was written", file=sys.stderr)
+        return 1
+    write_site(out, result.files)
+    print(f"built {out}: {_summary(result)}")
+    return 0
+
+
+def _count(diags: Diagnostics) -> str:
+    e, w = len(diags.errors), len(diags.warnings)
+    return f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

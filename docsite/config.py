@@ -1,0 +1,174 @@
+"""site.yaml: the variants, the page types and their fields, the navigation.
+
+Everything an editor may want to change about the site's shape lives there, so adding a type or a
+script variant needs no code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostics
+from .sourcetext import parse_yaml, read_text
+from .variants import opencc_configs
+
+#: Fields every page may have, with their kinds; types add their own in site.yaml.
+COMMON_FIELDS: dict[str, str] = {
+    "title": "text",
+    "summary": "text",
+    "date": "date",
+    "period": "date",
+    "related": "refs",
+    "tags": "tags",
+    "sources": "sources",
+    "draft": "bool",
+    "glossary": "glossary",
+}
+FIELD_KINDS = {"text", "int", "date", "ref", "refs", "names", "bool"}
+VARIANT_CODE = re.compile(r"^zh(-[a-z]{2,4})?$")
+
+
+@dataclass(frozen=True)
+class Variant:
+    code: str  # path segment and markup code, e.g. zh-hant
+    label: str  # shown in the switcher exactly as written
+    lang: str  # BCP 47 tag for <html lang>, e.g. zh-Hant
+    opencc: str  # OpenCC configuration, e.g. s2tw
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    kind: str
+    label: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    pattern: str  # glob over page ids, e.g. "people/*"
+    label: str
+    plural: str
+    list_id: str | None  # id of the generated list page, if any
+    template: str
+    order: str  # "number", "date" or "id"
+    fields: tuple[FieldSpec, ...]
+
+    def field(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    title: str
+    tagline: str
+    base_url: str
+    variants: tuple[Variant, ...]
+    types: tuple[PageType, ...]
+    nav: tuple[str, ...]
+    allow_html: bool
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    def variant(self, code: str) -> Variant | None:
+        return next((v for v in self.variants if v.code == code), None)
+
+
+def bcp47(code: str) -> str:
+    """zh-hans -> zh-Hans, zh-tw -> zh-TW: the tag browsers use to pick glyphs."""
+    parts = code.split("-")
+    return "-".join([parts[0]] + [p.title() if len(p) == 4 else p.upper() for p in parts[1:]])
+
+
+_TOP_KEYS = {"title", "tagline", "base_url", "variants", "types", "nav", "allow_html"}
+_TYPE_KEYS = {"pattern", "label", "plural", "list", "template", "order", "fields"}
+
+
+def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> SiteConfig | None:
+    path = root / "site.yaml"
+    if not path.is_file():
+        diags.error(path, 0, "site.yaml is missing", "run the command from the site's folder")
+        return None
+    text = read_text(path, diags)
+    parsed = parse_yaml(text, path, diags) if text is not None else None
+    if parsed is None:
+        return None
+    data, locs = parsed
+    if not isinstance(data, dict):
+        diags.error(path, 1, "site.yaml must be a mapping of settings")
+        return None
+
+    def line(*key: Any) -> int:
+        return locs.get(key, (1, 0))[0]
+
+    for key in data:
+        if key not in _TOP_KEYS:
+            diags.error(path, line(key, "__key__"), f"unknown setting '{key}'",
+                        f"known settings: {', '.join(sorted(_TOP_KEYS))}")
+
+    variants = []
+    available = opencc_configs()
+    for i, raw in enumerate(data.get("variants") or []):
+        if not isinstance(raw, dict) or not {"code", "label", "opencc"} <= raw.keys():
+            diags.error(path, line("variants", i), "a variant needs code, label and opencc",
+                        "for example {code: zh-hant, label: 繁體中文, opencc: s2tw}")
+            continue
+        code = str(raw["code"])
+        if not VARIANT_CODE.match(code):
+            diags.error(path, line("variants", i, "code"), f"'{code}' is not a Chinese variant code",
+                        "use a code such as zh-hans, zh-hant, zh-tw or zh-hk")
+        if raw["opencc"] not in available:
+            diags.error(path, line("variants", i, "opencc"), f"unknown OpenCC configuration '{raw['opencc']}'",
+                        f"available: {', '.join(sorted(available))}")
+        variants.append(Variant(code, str(raw["label"]), str(raw.get("lang") or bcp47(code)), str(raw["opencc"])))
+    if not variants:
+        diags.error(path, line("variants"), "site.yaml lists no variants")
+    if len({v.code for v in variants}) != len(variants):
+        diags.error(path, line("variants"), "a variant code is listed twice")
+
+    types = []
+    for name, raw in (data.get("types") or {}).items():
+        raw = raw or {}
+        for key in raw:
+            if key not in _TYPE_KEYS:
+                diags.error(path, line("types", name, key, "__key__"), f"unknown setting '{key}' in type '{name}'",
+                            f"known settings: {', '.join(sorted(_TYPE_KEYS))}")
+        fields = []
+        for fname, spec in (raw.get("fields") or {}).items():
+            spec = spec or {}
+            kind = spec.get("kind", "text")
+            if kind not in FIELD_KINDS:
+                diags.error(path, line("types", name, "fields", fname), f"unknown field kind '{kind}'",
+                            f"known kinds: {', '.join(sorted(FIELD_KINDS))}")
+            fields.append(FieldSpec(fname, kind, str(spec.get("label", fname)), bool(spec.get("required"))))
+        label = str(raw.get("label", name))
+        types.append(PageType(
+            name=name,
+            pattern=str(raw.get("pattern", f"{name}/*")),
+            label=label,
+            plural=str(raw.get("plural", label)),
+            list_id=raw.get("list"),
+            template=str(raw.get("template", f"{name}.html")),
+            order=str(raw.get("order", "date")),
+            fields=tuple(fields),
+        ))
+    if diags.errors:
+        return None
+    url = base_url if base_url is not None else str(data.get("base_url", "/"))
+    return SiteConfig(
+        root=root,
+        title=str(data.get("title", "")),
+        tagline=str(data.get("tagline", "")),
+        base_url=url if url.endswith("/") else url + "/",
+        variants=tuple(variants),
+        types=tuple(types),
+        nav=tuple(data.get("nav") or ()),
+        allow_html=bool(data.get("allow_html", False)),
+    )

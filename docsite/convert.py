@@ -1,0 +1,221 @@
+"""Convert stage: one variant's view of every page, with every string a reader sees converted.
+
+The views are plain data for the templates: converted titles and summaries, body HTML, facts,
+links (already relative to the page that shows them), references and backlinks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+from markupsafe import Markup
+
+from . import citations, markdown, urls
+from .config import FieldSpec, Variant
+from .dates import EDTF
+from .load import Page
+from .resolve import Site
+from .variants import Converter, Rule, Text
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    title: str
+    summary: str = ""
+    kind: str = ""  # the type's label, e.g. 人物
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: Markup
+
+
+@dataclass(frozen=True)
+class Reference:
+    number: int
+    text: str
+    url: str | None
+    backrefs: tuple[str, ...]  # ids of the citations in the text, for "go back" links
+
+
+@dataclass
+class PageView:
+    id: str
+    template: str
+    dir: str  # output folder, e.g. zh-hans/people/zhou-enlai/
+    title: str
+    type_name: str = ""
+    type_label: str = ""
+    summary: str = ""
+    body: Markup = Markup("")
+    facts: list[Fact] = field(default_factory=list)
+    tags: list[Link] = field(default_factory=list)
+    related: list[Link] = field(default_factory=list)
+    backlinks: list[Link] = field(default_factory=list)
+    children: list[Link] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    breadcrumbs: list[Link] = field(default_factory=list)
+    previous: Link | None = None
+    next: Link | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Localizer:
+    """Builds the views of one variant. Conversion goes through one cached ``Converter``."""
+
+    def __init__(self, site: Site, variant: Variant):
+        self.site = site
+        self.variant = variant
+        self.convert = Converter(variant.code, variant.opencc, site.content.glossary)
+
+    def text(self, text: Text | str, rules: tuple[Rule, ...] = ()) -> str:
+        return self.convert(text, rules)
+
+    def title_of(self, pid: str) -> str:
+        if pid in self.site.pages:
+            page = self.site.pages[pid]
+            return self.text(page.title, page.rules)
+        if pid in self.site.lists:
+            return self.text(self.site.lists[pid].type.plural)
+        if pid == "tags":
+            return self.text("标签")
+        return self.text(self.site.tags[pid.removeprefix("tags/")])
+
+    def dir_of(self, pid: str) -> str:
+        return urls.page_dir(self.variant.code, pid)
+
+    def link(self, from_dir: str, pid: str, anchor: str = "", title: str | None = None) -> Link:
+        page = self.site.pages.get(pid)
+        summary = kind = ""
+        if page is not None:
+            summary = self.text(page.fields["summary"], page.rules) if "summary" in page.fields else ""
+            kind = self.text(page.type.label)
+        return Link(urls.relative(from_dir, self.dir_of(pid), anchor), title or self.title_of(pid), summary, kind)
+
+    def links(self, from_dir: str, ids: list[str]) -> list[Link]:
+        return [self.link(from_dir, pid) for pid in ids]
+
+    def breadcrumbs(self, from_dir: str, pid: str) -> list[Link]:
+        trail = []
+        parent = self.site.parent(pid)
+        while parent:
+            trail.insert(0, self.link(from_dir, parent))
+            parent = self.site.parent(parent)
+        return [self.link(from_dir, urls.HOME)] + trail if pid != urls.HOME else []
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    def page(self, page: Page) -> PageView:
+        here = self.dir_of(page.id)
+        text = lambda value: self.text(value, page.rules)  # noqa: E731
+        numbers = {key: i + 1 for i, key in enumerate(self.site.cited[page.id])}
+        backrefs: dict[int, list[str]] = {n: [] for n in numbers.values()}
+
+        def wikilink(token: Token) -> str:
+            meta = token.meta
+            label = text(Text(meta["label"], page.blocks)) if meta["label"] else None
+            target = self.link(here, meta["target"], meta["anchor"], label)
+            return f'<a href="{escapeHtml(target.url)}">{escapeHtml(target.title)}</a>'
+
+        def cite(token: Token) -> str:
+            out = []
+            for key, locator in token.meta["items"]:
+                n = numbers[key]
+                ref_id = f"cite-{n}-{len(backrefs[n]) + 1}"
+                backrefs[n].append(ref_id)
+                loc = escapeHtml(text(Text(locator, page.blocks))) if locator else ""
+                out.append(f'<a href="#ref-{n}" id="{ref_id}" role="doc-noteref">[{n}]</a>{loc}')
+            return '<sup class="citation">' + "".join(out) + "</sup>"
+
+        hooks = markdown.InlineHooks(lambda s: text(Text(s, page.blocks)), wikilink, cite, page.blocks)
+        body = Markup(markdown.render_body(page.tokens, hooks, self.site.config.allow_html))
+        references = []
+        for key, n in numbers.items():
+            entry, url = citations.format_source(self.site.sources[key])
+            references.append(Reference(n, text(entry), url, tuple(backrefs[n])))
+        previous, following = self.site.neighbours(page.id)
+        return PageView(
+            id=page.id,
+            template=page.type.template,
+            dir=here,
+            title=text(page.title),
+            type_name=page.type.name,
+            type_label=self.text(page.type.label),
+            summary=text(page.fields["summary"]) if "summary" in page.fields else "",
+            body=body,
+            facts=self.facts(page, here),
+            tags=[Link(urls.relative(here, self.dir_of(f"tags/{t}")), self.text(self.site.tags[t]))
+                  for t in page.fields.get("tags", [])],
+            related=self.links(here, page.fields.get("related", [])),
+            backlinks=self.links(here, self.site.backlinks.get(page.id, [])),
+            children=self.links(here, self.site.children.get(page.id, [])),
+            references=references,
+            breadcrumbs=self.breadcrumbs(here, page.id),
+            previous=self.link(here, previous) if previous else None,
+            next=self.link(here, following) if following else None,
+            extra={"sections": self.sections(here)} if page.id == urls.HOME else {},
+        )
+
+    def facts(self, page: Page, here: str) -> list[Fact]:
+        specs = [FieldSpec("date", "date", "日期"), FieldSpec("period", "date", "时期")] + list(page.type.fields)
+        return [Fact(self.text(spec.label), self.value(spec, page.fields[spec.name], page, here))
+                for spec in specs if spec.name in page.fields]
+
+    def value(self, spec: FieldSpec, value: Any, page: Page, here: str) -> Markup:
+        if spec.kind == "date":
+            return self.date(value)
+        if spec.kind in ("ref", "refs"):
+            items = [value] if spec.kind == "ref" else value
+            links = [self.link(here, pid) for pid in items]
+            return Markup(self.text("、")).join(Markup('<a href="{}">{}</a>').format(ln.url, ln.title) for ln in links)
+        if spec.kind == "names":
+            return Markup("<br>").join(Markup('<span lang="{}">{}</span>').format(lang, name)
+                                       for lang, name in value.items())
+        if isinstance(value, Text):
+            return Markup.escape(self.text(value, page.rules))
+        return Markup.escape(str(value))
+
+    def date(self, date: EDTF) -> Markup:
+        """A date as <time>, with a machine-readable form only where the date is exact."""
+        parts = []
+        for point, open_text in ((date.start, "？"), (date.end, "")) if date.is_interval else ((date.start, ""),):
+            if point is None:
+                parts.append(Markup.escape(open_text))
+                continue
+            iso = point.exact_iso
+            attr = Markup(' datetime="{}"').format(iso) if iso else ""
+            parts.append(Markup("<time{}>{}</time>").format(attr, self.text(point.display())))
+        return Markup("—").join(parts)
+
+    # -- generated pages -----------------------------------------------------------------------
+
+    def list_page(self, pid: str, ids: list[str], kind: str = "") -> PageView:
+        here = self.dir_of(pid)
+        return PageView(id=pid, template="list.html", dir=here, title=self.title_of(pid), type_label=kind,
+                        children=self.links(here, ids), breadcrumbs=self.breadcrumbs(here, pid))
+
+    def generated(self) -> list[PageView]:
+        """List pages of types, and a page per tag with an index of tags."""
+        views = [self.list_page(pid, self.site.by_type[lp.type.name]) for pid, lp in self.site.lists.items()]
+        if self.site.tagged:
+            views.append(self.list_page("tags", [f"tags/{t}" for t in self.site.tagged]))
+            views += [self.list_page(f"tags/{tag}", ids, self.text("标签")) for tag, ids in self.site.tagged.items()]
+        return views
+
+    def sections(self, here: str) -> list[dict]:
+        """The home page's overview: each navigation entry with the pages under it."""
+        out = []
+        for pid in self.site.config.nav:
+            if pid in self.site.lists:
+                ids = self.site.by_type[self.site.lists[pid].type.name]
+            elif pid in self.site.pages:
+                ids = self.site.children.get(pid, [])
+            else:
+                continue
+            out.append({"link": self.link(here, pid), "pages": self.links(here, ids)})
+        return out

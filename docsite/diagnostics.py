@@ -1,0 +1,73 @@
+"""Errors and warnings about content, reported as ``path:line:col: error: message``.
+
+Every stage adds to one ``Diagnostics`` collection instead of raising at the first problem, so an
+editor sees all mistakes of a build at once; the command line turns them into an exit status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str
+    line: int
+    col: int
+    severity: str  # "error" or "warning"
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        where = self.path
+        if self.line:
+            where += f":{self.line}"
+            if self.col:
+                where += f":{self.col}"
+        text = f"{where}: {self.severity}: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+@dataclass
+class Diagnostics:
+    """Collects problems found while building; paths are shown relative to ``root``."""
+
+    root: Path
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def _add(self, severity: str, path: Path | str, line: int, col: int, message: str, hint: str) -> None:
+        shown = str(path)
+        if isinstance(path, Path):
+            try:
+                shown = path.resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                shown = path.as_posix()
+        self.items.append(Diagnostic(shown, line, col, severity, message, hint))
+
+    def error(self, path: Path | str, line: int, message: str, hint: str = "", col: int = 0) -> None:
+        self._add("error", path, line, col, message, hint)
+
+    def warning(self, path: Path | str, line: int, message: str, hint: str = "", col: int = 0) -> None:
+        self._add("warning", path, line, col, message, hint)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(set(self.items))
+
+
+class ContentError(Exception):
+    """Raised between stages when the collected diagnostics contain errors."""
+
+    def __init__(self, diagnostics: Diagnostics):
+        super().__init__(f"{len(diagnostics.errors)} error(s)")
+        self.diagnostics = diagnostics

@@ -1,0 +1,329 @@
+"""Load stage: content files -> validated ``Page`` records, plus sources, tags and the glossary.
+
+Nothing here knows about other pages: whether a link or a source exists is the resolve stage's
+question. Every problem becomes a diagnostic naming the file and line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+
+from markdown_it.token import Token
+
+from . import dates, markdown
+from .config import COMMON_FIELDS, PageType, SiteConfig
+from .diagnostics import Diagnostics
+from .sourcetext import LocMap, parse_yaml, read_text
+from .variants import KNOWN_CODES, Block, MarkupError, Rule, Text, protect
+
+ID_SEGMENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DATA_FILES = {"sources.yaml", "glossary.yaml", "tags.yaml"}
+SOURCE_TYPES = {"book": "M", "journal": "J", "newspaper": "N", "web": "EB/OL", "collection": "G",
+                "chapter": "M", "archive": "A", "thesis": "D", "report": "R", "other": "Z"}
+SOURCE_FIELDS = {"type", "author", "title", "container", "editor", "place", "publisher", "year", "date",
+                 "volume", "issue", "pages", "url", "accessed", "note"}
+
+
+@dataclass
+class Page:
+    id: str
+    type: PageType
+    path: Path
+    fields: dict[str, Any]  # validated front matter: Text for text, EDTF for dates, ...
+    locs: LocMap  # where each front-matter value was written
+    tokens: list[Token]
+    blocks: tuple[Block, ...]  # the body's conversion markup
+    body_line: int  # file line of the body's first line
+    raw_lines: list[str]
+    rules: tuple[Rule, ...]  # the page's glossary and -{H|...}- rules
+
+    @property
+    def title(self) -> Text:
+        return self.fields["title"]
+
+    @property
+    def draft(self) -> bool:
+        return bool(self.fields.get("draft"))
+
+    def loc(self, *key: Any) -> tuple[int, int]:
+        """Line and column of a front-matter value."""
+        return self.locs.get(key, (1, 0))
+
+    def locate(self, body_line: int, raw: str) -> tuple[int, int]:
+        """File line and column of ``raw`` written on (0-based) body line ``body_line``."""
+        line = self.body_line + body_line
+        text = self.raw_lines[line - 1] if 0 < line <= len(self.raw_lines) else ""
+        return line, text.find(raw) + 1 if raw in text else 0
+
+
+@dataclass
+class Source:
+    key: str
+    type_code: str  # GB/T 7714 document type code: M, J, EB/OL, ...
+    data: dict[str, Any]
+    line: int
+
+
+@dataclass
+class Content:
+    pages: list[Page] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+    tags: dict[str, Text] = field(default_factory=dict)
+    glossary: tuple[Rule, ...] = ()
+    data_paths: dict[str, Path] = field(default_factory=dict)
+
+
+def page_id(relative: Path) -> str:
+    parts = list(relative.with_suffix("").parts)
+    if parts[-1] == "index" and len(parts) > 1:
+        parts.pop()
+    return "/".join(parts)
+
+
+def load_content(config: SiteConfig, diags: Diagnostics) -> Content:
+    content = Content()
+    root = config.content_dir
+    if not root.is_dir():
+        diags.error(root, 0, "the content folder is missing")
+        return content
+    seen: dict[str, Path] = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts):
+            continue  # editor swap files and the like
+        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+            diags.error(path, 0, "this link points outside the content folder", "copy the file in instead")
+            continue
+        if path.is_dir():
+            continue
+        if len(relative.parts) == 1 and relative.name in DATA_FILES:
+            content.data_paths[relative.name] = path
+            continue
+        if path.suffix != ".md":
+            diags.error(path, 0, "content/ holds only Markdown pages (.md) and sources.yaml, tags.yaml, glossary.yaml",
+                        "put images and other files in static/")
+            continue
+        bad = next((p for p in relative.with_suffix("").parts if not ID_SEGMENT.match(p)), None)
+        if bad is not None:
+            diags.error(path, 0, f"'{bad}' cannot be part of a page id: ids are lowercase ASCII letters, "
+                        "digits and single hyphens", f"rename the file, e.g. to '{_suggest_segment(bad)}'")
+            continue
+        pid = page_id(relative)
+        if pid in seen:
+            diags.error(path, 0, f"page id '{pid}' is also used by {seen[pid].relative_to(root).as_posix()}",
+                        "a page is either name.md or name/index.md, not both")
+            continue
+        seen[pid] = path
+        page = _load_page(pid, path, config, diags)
+        if page is not None:
+            content.pages.append(page)
+    if "sources.yaml" in content.data_paths:
+        content.sources = _load_sources(content.data_paths["sources.yaml"], diags)
+    if "tags.yaml" in content.data_paths:
+        content.tags = _load_tags(content.data_paths["tags.yaml"], diags)
+    if "glossary.yaml" in content.data_paths:
+        content.glossary = _load_glossary(content.data_paths["glossary.yaml"], diags)
+    return content
+
+
+def _suggest_segment(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "page"
+
+
+def _type_of(pid: str, config: SiteConfig) -> PageType | None:
+    return next((t for t in config.types if fnmatchcase(pid, t.pattern)), None)
+
+
+def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> Page | None:
+    text = read_text(path, diags)
+    if text is None:
+        return None
+    ptype = _type_of(pid, config)
+    if ptype is None:
+        patterns = ", ".join(t.pattern for t in config.types)
+        diags.error(path, 0, f"no page type in site.yaml matches '{pid}'", f"types match: {patterns}")
+        return None
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        diags.error(path, 1, "the page must start with front matter between two '---' lines",
+                    "begin the file with:\n  ---\n  title: 标题\n  ---")
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        diags.error(path, 1, "the front matter is not closed", "add a line '---' after the last field")
+        return None
+    parsed = parse_yaml("\n".join(lines[1:end]), path, diags, first_line=2)
+    if parsed is None:
+        return None
+    meta, locs = parsed
+    if not isinstance(meta, dict):
+        diags.error(path, 2, "the front matter must be a list of 'field: value' lines")
+        return None
+    errors_before = len(diags.errors)
+    fields = _validate_fields(meta, locs, ptype, path, diags)
+    body_line = end + 2
+    try:
+        body = protect("\n".join(lines[end + 1:]))
+    except MarkupError as exc:
+        body_text = "\n".join(lines[end + 1:])
+        line = body_line + body_text.count("\n", 0, exc.offset)
+        col = exc.offset - (body_text.rfind("\n", 0, exc.offset) + 1) + 1
+        diags.error(path, line, str(exc), exc.hint, col=col)
+        return None
+    if len(diags.errors) > errors_before:
+        return None
+    rules = tuple(fields.get("glossary", ())) + body.rules + tuple(
+        r for value in fields.values() if isinstance(value, Text) for r in value.rules)
+    tokens = markdown.parse(body.source, body.blocks, config.allow_html)
+    return Page(pid, ptype, path, fields, locs, tokens, body.blocks, body_line, lines, rules)
+
+
+def _validate_fields(meta: dict, locs: LocMap, ptype: PageType, path: Path, diags: Diagnostics) -> dict[str, Any]:
+    kinds = dict(COMMON_FIELDS) | {f.name: f.kind for f in ptype.fields}
+    required = {"title"} | {f.name for f in ptype.fields if f.required}
+    fields: dict[str, Any] = {}
+    for name in sorted(required - meta.keys()):
+        diags.error(path, 1, f"the field '{name}' is missing", f"add a line '{name}: ...' to the front matter")
+    for name, value in meta.items():
+        line, col = locs.get((name, "__key__"), (1, 0))
+        if name not in kinds:
+            close = difflib.get_close_matches(str(name), kinds, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"fields of a {ptype.name}: {', '.join(sorted(kinds))}"
+            diags.error(path, line, f"unknown field '{name}'", hint, col=col)
+            continue
+        checked = _check_value(name, kinds[name], value, locs, path, diags)
+        if checked is not None:
+            fields[name] = checked
+    return fields
+
+
+def _check_value(name: str, kind: str, value: Any, locs: LocMap, path: Path, diags: Diagnostics) -> Any:
+    line, col = locs.get((name,), (1, 0))
+
+    def fail(message: str, hint: str = "") -> None:
+        diags.error(path, line, f"'{name}': {message}", hint, col=col)
+
+    if kind == "text":
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or value == "":
+            return fail("expected text")
+        try:
+            return protect(str(value))
+        except MarkupError as exc:
+            return fail(str(exc), exc.hint)
+    if kind == "int":
+        return value if isinstance(value, int) and not isinstance(value, bool) else fail("expected a whole number")
+    if kind == "bool":
+        return value if isinstance(value, bool) else fail("expected true or false")
+    if kind == "date":
+        try:
+            return dates.parse(str(value))
+        except dates.DateError as exc:
+            return fail(str(exc), dates.HINT)
+    if kind == "ref":
+        return value if isinstance(value, str) else fail("expected a page id such as people/zhou-enlai")
+    if kind in ("refs", "tags", "sources"):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return fail("expected a list, e.g. [people/zhou-enlai, places/moscow]")
+        return value
+    if kind == "names":
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            return fail("expected language: name lines, e.g. ru: Андрей Вышинский")
+        return value
+    if kind == "glossary":
+        if not isinstance(value, list):
+            return fail("expected a list of {zh-hans: 甲, zh-hant: 乙} entries")
+        rules = []
+        for i, entry in enumerate(value):
+            rule = _rule(entry)
+            if rule is None:
+                diags.error(path, locs.get((name, i), (line, 0))[0], "a glossary entry maps variant codes to forms",
+                            "for example {zh-hans: 维辛斯基, zh-hant: 維辛斯基}")
+            else:
+                rules.append(rule)
+        return rules
+    raise AssertionError(kind)
+
+
+def _rule(entry: Any) -> Rule | None:
+    if not isinstance(entry, dict):
+        return None
+    forms = {k: v for k, v in entry.items() if k != "note"}
+    if not forms or not all(k in KNOWN_CODES and isinstance(v, str) and v for k, v in forms.items()):
+        return None
+    return Rule(tuple(forms.items()))
+
+
+def _load_mapping(path: Path, diags: Diagnostics) -> tuple[Any, LocMap] | None:
+    text = read_text(path, diags)
+    return parse_yaml(text, path, diags) if text is not None else None
+
+
+def _load_sources(path: Path, diags: Diagnostics) -> dict[str, Source]:
+    parsed = _load_mapping(path, diags)
+    if parsed is None:
+        return {}
+    data, locs = parsed
+    if not isinstance(data, dict):
+        diags.error(path, 1, "sources.yaml maps each key to a source")
+        return {}
+    sources = {}
+    for key, entry in data.items():
+        line = locs.get((key, "__key__"), (1, 0))[0]
+        if not isinstance(entry, dict) or "title" not in entry:
+            diags.error(path, line, f"source '{key}' needs at least a title")
+            continue
+        unknown = sorted(set(entry) - SOURCE_FIELDS)
+        if unknown:
+            diags.error(path, locs.get((key, unknown[0], "__key__"), (line, 0))[0], f"unknown field '{unknown[0]}' "
+                        f"in source '{key}'", f"fields of a source: {', '.join(sorted(SOURCE_FIELDS))}")
+        kind = entry.get("type", "other")
+        if kind not in SOURCE_TYPES:
+            diags.error(path, locs.get((key, "type"), (line, 0))[0], f"unknown source type '{kind}'",
+                        f"types: {', '.join(SOURCE_TYPES)}")
+            continue
+        sources[str(key)] = Source(str(key), SOURCE_TYPES[kind], {k: v for k, v in entry.items()}, line)
+    return sources
+
+
+def _load_tags(path: Path, diags: Diagnostics) -> dict[str, Text]:
+    parsed = _load_mapping(path, diags)
+    if parsed is None:
+        return {}
+    data, locs = parsed
+    tags = {}
+    for slug, title in (data or {}).items():
+        line = locs.get((slug, "__key__"), (1, 0))[0]
+        if not ID_SEGMENT.match(str(slug)) or not isinstance(title, str):
+            diags.error(path, line, f"tag '{slug}': write it as 'ascii-slug: 中文名'", "e.g. sino-soviet-relations: 中苏关系")
+            continue
+        try:
+            tags[str(slug)] = protect(title)
+        except MarkupError as exc:
+            diags.error(path, line, str(exc), exc.hint)
+    return tags
+
+
+def _load_glossary(path: Path, diags: Diagnostics) -> tuple[Rule, ...]:
+    parsed = _load_mapping(path, diags)
+    if parsed is None:
+        return ()
+    data, locs = parsed
+    if not isinstance(data, list):
+        diags.error(path, 1, "glossary.yaml is a list of entries", "- {zh-hans: 维辛斯基, zh-hant: 維辛斯基}")
+        return ()
+    rules = []
+    for i, entry in enumerate(data):
+        rule = _rule(entry)
+        if rule is None:
+            diags.error(path, locs.get((i,), (1, 0))[0], "a glossary entry maps variant codes to forms",
+                        f"for example {{zh-hans: 维辛斯基, zh-hant: 維辛斯基}}; codes: {', '.join(sorted(KNOWN_CODES))}")
+        else:
+            rules.append(rule)
+    return tuple(rules)

@@ -1,0 +1,218 @@
+"""Markdown: CommonMark with tables and footnotes (markdown-it-py, mdit-py-plugins), plus
+``[[id|text]]`` links, ``[@key, locator]`` citations and heading anchors.
+
+A page's body is parsed once; ``render_body`` turns the tokens into HTML once per variant, calling
+back into the variant's converter for every piece of text a reader sees. Code is never converted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .variants import Block, restore
+
+_CITE_ITEM = re.compile(r"\s*@([A-Za-z0-9_][A-Za-z0-9_:.-]*)\s*(?:,\s*(.*?))?\s*$", re.S)
+_ANCHOR_SUFFIX = re.compile(r"\s*\{#([A-Za-z0-9_-]+)\}\s*$")
+_SLUG_DROP = re.compile(r"[^\w\- ]+")
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A ``[[...]]`` link or ``[@...]`` citation, with its line in the body (0-based)."""
+
+    kind: str  # "link" or "cite"
+    target: str
+    line: int
+    raw: str
+
+
+@dataclass
+class InlineHooks:
+    """What rendering needs from the variant being built."""
+
+    convert: Callable[[str], str]  # text as the reader sees it in this variant
+    link: Callable[[Token], str]  # HTML of a [[...]] link
+    cite: Callable[[Token], str]  # HTML of a [@...] citation
+    blocks: tuple[Block, ...]
+
+
+def _wikilink(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if not src.startswith("[[", pos):
+        return False
+    end = src.find("]]", pos + 2)
+    if end == -1 or "\n" in src[pos:end]:
+        return False
+    inner = src[pos + 2:end]
+    target, bar, label = inner.partition("|")
+    target, _, anchor = target.strip().partition("#")
+    if not target:
+        return False
+    if not silent:
+        token = state.push("wikilink", "a", 0)
+        token.meta = {"target": target, "anchor": anchor, "label": label.strip() if bar else None,
+                      "line": src.count("\n", 0, pos), "raw": src[pos:end + 2]}
+    state.pos = end + 2
+    return True
+
+
+def _citation(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if not src.startswith("[@", pos):
+        return False
+    end = src.find("]", pos)
+    if end == -1:
+        return False
+    items = []
+    for part in src[pos + 1:end].split(";"):
+        match = _CITE_ITEM.match(part)
+        if not match:
+            return False
+        items.append((match.group(1), (match.group(2) or "").strip()))
+    if not silent:
+        token = state.push("citation", "sup", 0)
+        token.meta = {"items": items, "line": src.count("\n", 0, pos), "raw": src[pos:end + 1]}
+    state.pos = end + 1
+    return True
+
+
+def _plain_text(children: Sequence[Token], blocks: tuple[Block, ...]) -> str:
+    parts = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "wikilink":
+            parts.append(child.meta["label"] or child.meta["target"])
+    return restore("".join(parts), blocks)
+
+
+def slugify(text: str) -> str:
+    """A heading anchor from the source text, so it is the same in every variant."""
+    text = re.sub(r"-\{(?:[^|}]*\|)?(?:zh(?:-[a-z]+)?:)?([^;}]*)[^}]*\}-", r"\1", text)
+    slug = _SLUG_DROP.sub("", text.strip().lower()).replace(" ", "-")
+    return slug or "section"
+
+
+def _positions_and_anchors(state: StateCore) -> None:
+    """Give every heading an id and every link or citation its line; runs before footnotes move."""
+    blocks = state.env.get("blocks", ())
+    seen: dict[str, int] = {}
+    line = 0
+    for i, token in enumerate(state.tokens):
+        if token.map:
+            line = token.map[0]
+        if token.type == "inline" and token.children:
+            breaks = 0
+            for child in token.children:
+                if child.type in ("softbreak", "hardbreak"):
+                    breaks += 1
+                elif child.type in ("wikilink", "citation"):
+                    child.meta["line"] = line + breaks
+        if token.type != "heading_open":
+            continue
+        inline = state.tokens[i + 1]
+        last = inline.children[-1] if inline.children else None
+        explicit = _ANCHOR_SUFFIX.search(last.content) if last is not None and last.type == "text" else None
+        if explicit:
+            last.content = last.content[:explicit.start()]
+            slug = explicit.group(1)
+        else:
+            slug = slugify(_plain_text(inline.children or [], blocks))
+        seen[slug] = seen.get(slug, 0) + 1
+        if seen[slug] > 1:
+            slug = f"{slug}-{seen[slug]}"
+        token.attrSet("id", slug)
+
+
+def _render_text(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    return escapeHtml(env["hooks"].convert(tokens[idx].content))
+
+
+def _render_code_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    return "<code>" + escapeHtml(restore(tokens[idx].content, env["hooks"].blocks)) + "</code>"
+
+
+def _render_code_block(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    token = tokens[idx]
+    info = escapeHtml(token.info.strip().split(" ")[0]) if token.info else ""
+    cls = f' class="language-{info}"' if info else ""
+    return f"<pre><code{cls}>" + escapeHtml(restore(token.content, env["hooks"].blocks)) + "</code></pre>\n"
+
+
+def _render_image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    token = tokens[idx]
+    hooks = env["hooks"]
+    alt = hooks.convert(self.renderInlineAsText(token.children or [], options, env))
+    title = token.attrGet("title")
+    title_attr = f' title="{escapeHtml(hooks.convert(str(title)))}"' if title else ""
+    return f'<img src="{escapeHtml(str(token.attrGet("src")))}" alt="{escapeHtml(alt)}"{title_attr} loading="lazy">'
+
+
+def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    token = tokens[idx]
+    href = escapeHtml(str(token.attrGet("href")))
+    title = token.attrGet("title")
+    title_attr = f' title="{escapeHtml(env["hooks"].convert(str(title)))}"' if title else ""
+    external = ' rel="external"' if href.startswith(("http://", "https://")) else ""
+    return f'<a href="{href}"{title_attr}{external}>'
+
+
+def _render_footnote_caption(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    n = tokens[idx].meta["id"]
+    return _CIRCLED[n] if n < len(_CIRCLED) else f"({n + 1})"
+
+
+@cache
+def parser(allow_html: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": allow_html}).enable(["table", "strikethrough"])
+    md.use(footnote_plugin, inline=False)
+    md.inline.ruler.before("link", "wikilink", _wikilink)
+    md.inline.ruler.before("link", "citation", _citation)
+    md.core.ruler.after("inline", "positions_and_anchors", _positions_and_anchors)
+    md.add_render_rule("text", _render_text)
+    md.add_render_rule("code_inline", _render_code_inline)
+    md.add_render_rule("code_block", _render_code_block)
+    md.add_render_rule("fence", _render_code_block)
+    md.add_render_rule("image", _render_image)
+    md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("footnote_caption", _render_footnote_caption)
+    md.add_render_rule("wikilink", lambda self, tokens, idx, options, env: env["hooks"].link(tokens[idx]))
+    md.add_render_rule("citation", lambda self, tokens, idx, options, env: env["hooks"].cite(tokens[idx]))
+    return md
+
+
+def parse(source: str, blocks: tuple[Block, ...], allow_html: bool) -> list[Token]:
+    return parser(allow_html).parse(source, {"blocks": blocks})
+
+
+def references(tokens: Sequence[Token]) -> list[Reference]:
+    """Every [[...]] link and [@...] citation of a body, in reading order."""
+    found = []
+    for token in tokens:
+        for child in token.children or ():
+            if child.type == "wikilink":
+                found.append(Reference("link", child.meta["target"], child.meta["line"], child.meta["raw"]))
+            elif child.type == "citation":
+                for key, _ in child.meta["items"]:
+                    found.append(Reference("cite", key, child.meta["line"], child.meta["raw"]))
+    return found
+
+
+def heading_ids(tokens: Sequence[Token]) -> set[str]:
+    return {str(t.attrGet("id")) for t in tokens if t.type == "heading_open"}
+
+
+def render_body(tokens: Sequence[Token], hooks: InlineHooks, allow_html: bool) -> str:
+    return parser(allow_html).renderer.render(tokens, parser(allow_html).options, {"hooks": hooks})

@@ -1,0 +1,146 @@
+"""Resolve stage: the site graph. Checks that every link, related page, tag and source exists,
+and works out what each page needs from the others: backlinks, children, order, citations.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from . import markdown
+from .config import PageType, SiteConfig
+from .diagnostics import Diagnostics
+from .load import Content, Page, Source
+from .variants import Text
+
+
+@dataclass
+class ListPage:
+    """A generated index of one page type (people/, places/...)."""
+
+    id: str
+    type: PageType
+
+
+@dataclass
+class Site:
+    config: SiteConfig
+    pages: dict[str, Page]  # by id, sorted
+    sources: dict[str, Source]
+    tags: dict[str, Text]
+    content: Content
+    lists: dict[str, ListPage] = field(default_factory=dict)
+    by_type: dict[str, list[str]] = field(default_factory=dict)  # type name -> ids in display order
+    backlinks: dict[str, list[str]] = field(default_factory=dict)
+    children: dict[str, list[str]] = field(default_factory=dict)
+    cited: dict[str, list[str]] = field(default_factory=dict)  # page id -> source keys, numbered in order
+    tagged: dict[str, list[str]] = field(default_factory=dict)
+
+    def parent(self, pid: str) -> str | None:
+        """The page or list one level up, for breadcrumbs."""
+        head = pid.rpartition("/")[0]
+        while head:
+            if head in self.pages or head in self.lists:
+                return head
+            head = head.rpartition("/")[0]
+        return None
+
+    def neighbours(self, pid: str) -> tuple[str | None, str | None]:
+        """Previous and next page of the same type, for types read in sequence (articles)."""
+        page = self.pages[pid]
+        if page.type.order != "number":
+            return None, None
+        ids = self.by_type[page.type.name]
+        i = ids.index(pid)
+        return (ids[i - 1] if i > 0 else None), (ids[i + 1] if i + 1 < len(ids) else None)
+
+
+def _order_key(page: Page) -> tuple:
+    if page.type.order == "number":
+        return (page.fields.get("number", 0), page.id)
+    if page.type.order == "date":
+        date = page.fields.get("date") or page.fields.get("period") or page.fields.get("signed")
+        return (0 if date else 1, date.sort_key.isoformat() if date else "", page.id)
+    return (page.id,)
+
+
+def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bool = False) -> Site:
+    pages = {p.id: p for p in sorted(content.pages, key=lambda p: p.id) if drafts or not p.draft}
+    drafted = {p.id for p in content.pages} - pages.keys()
+    site = Site(config, pages, content.sources, content.tags, content)
+
+    for ptype in config.types:
+        members = sorted((p for p in pages.values() if p.type is ptype), key=_order_key)
+        site.by_type[ptype.name] = [p.id for p in members]
+        if ptype.list_id and members:
+            if ptype.list_id in pages:
+                diags.error(pages[ptype.list_id].path, 1, f"'{ptype.list_id}' is the list page of type "
+                            f"'{ptype.name}'", "rename the page or remove 'list' from the type in site.yaml")
+            site.lists[ptype.list_id] = ListPage(ptype.list_id, ptype)
+
+    known = pages.keys() | site.lists.keys()
+
+    def check_target(page: Page, target: str, line: int, col: int = 0) -> bool:
+        if target in known:
+            return True
+        if target in drafted:
+            diags.error(page.path, line, f"'{target}' is a draft and will not be published",
+                        "publish it (remove 'draft: true') or remove the link", col=col)
+        else:
+            hint = _closest(target, known)
+            diags.error(page.path, line, f"no page has the id '{target}'", hint, col=col)
+        return False
+
+    backlinks: dict[str, set[str]] = {pid: set() for pid in known}
+    for page in pages.values():
+        cited: list[str] = []
+        for ref in markdown.references(page.tokens):
+            line, col = page.locate(ref.line, ref.raw)
+            if ref.kind == "link":
+                if check_target(page, ref.target, line, col) and ref.target != page.id:
+                    backlinks[ref.target].add(page.id)
+            elif ref.target not in content.sources:
+                diags.error(page.path, line, f"no source has the key '{ref.target}'",
+                            _closest(ref.target, content.sources.keys(), "add it to content/sources.yaml"), col=col)
+            elif ref.target not in cited:
+                cited.append(ref.target)
+        for i, key in enumerate(page.fields.get("sources", [])):
+            if key not in content.sources:
+                line, col = page.loc("sources", i)
+                diags.error(page.path, line, f"no source has the key '{key}'",
+                            _closest(key, content.sources.keys(), "add it to content/sources.yaml"), col=col)
+            elif key not in cited:
+                cited.append(key)
+        site.cited[page.id] = cited
+        for name, kind in _ref_fields(page):
+            values = page.fields[name] if kind == "refs" else [page.fields[name]]
+            for i, target in enumerate(values):
+                line, col = page.loc(name, i) if kind == "refs" else page.loc(name)
+                if check_target(page, target, line, col) and target != page.id:
+                    backlinks[target].add(page.id)
+        for i, tag in enumerate(page.fields.get("tags", [])):
+            if tag not in content.tags:
+                line, col = page.loc("tags", i)
+                diags.error(page.path, line, f"unknown tag '{tag}'",
+                            _closest(tag, content.tags.keys(), "add it to content/tags.yaml"), col=col)
+            else:
+                site.tagged.setdefault(tag, []).append(page.id)
+        parent = site.parent(page.id)
+        if parent:
+            site.children.setdefault(parent, []).append(page.id)
+
+    order = {pid: i for ids in site.by_type.values() for i, pid in enumerate(ids)}
+    site.backlinks = {pid: sorted(ids) for pid, ids in backlinks.items()}
+    site.children = {pid: sorted(ids, key=lambda c: (pages[c].type.name, order[c])) for pid, ids in site.children.items()}
+    site.tagged = {tag: sorted(ids) for tag, ids in sorted(site.tagged.items())}
+    return site
+
+
+def _ref_fields(page: Page) -> list[tuple[str, str]]:
+    kinds = {"related": "refs"} | {f.name: f.kind for f in page.type.fields}
+    return [(name, kind) for name, kind in kinds.items() if kind in ("ref", "refs") and name in page.fields]
+
+
+def _closest(word: str, candidates, fallback: str = "") -> str:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else fallback

@@ -1,0 +1,166 @@
+"""Bad input: a clear message naming file and line, exit status 1, no traceback, nothing written."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import MiniSite
+
+
+def assert_fails(mini: MiniSite, expected: str, *args: str) -> str:
+    """Build must fail with exit 1, print `expected` (a regex), no traceback, and write nothing."""
+    result = mini.build(*args)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert re.search(expected, result.stderr), result.stderr
+    assert not (mini.root / "_site").exists()
+    return result.stderr
+
+
+def test_malformed_yaml(mini: MiniSite) -> None:
+    mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\nrelated: [treaty\n---\n正文\n")
+    stderr = assert_fails(mini, r"content/people/zhou-enlai\.md:3:\d+: error: invalid YAML")
+    assert "flow sequence that starts on line 3" in stderr
+
+
+def test_colon_in_value_gets_a_hint(mini: MiniSite) -> None:
+    mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\nsummary: 总理: 外交部长: 兼\n---\n")
+    stderr = assert_fails(mini, r"content/people/zhou-enlai\.md:3:\d+: error: invalid YAML")
+    assert "in quotes" in stderr
+
+
+def test_missing_title(mini: MiniSite) -> None:
+    mini.write("people/zhou-enlai.md", "---\nsummary: 总理\n---\n正文\n")
+    assert_fails(mini, r"content/people/zhou-enlai\.md:1: error: the field 'title' is missing")
+
+
+def test_unknown_field_with_suggestion(mini: MiniSite) -> None:
+    mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\nsumary: 总理\n---\n")
+    stderr = assert_fails(mini, r"content/people/zhou-enlai\.md:3:1: error: unknown field 'sumary'")
+    assert "did you mean 'summary'?" in stderr
+
+
+def test_field_of_another_type_is_unknown(mini: MiniSite) -> None:
+    mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\nnumber: 3\n---\n")
+    assert_fails(mini, r"content/people/zhou-enlai\.md:3:1: error: unknown field 'number'")
+
+
+@pytest.mark.parametrize("name", ["people/Zhou.md", "people/周恩来.md", "people/zhou_enlai.md", "people/zhou--enlai.md"])
+def test_id_not_lowercase_ascii(mini: MiniSite, name: str) -> None:
+    mini.write(name, "---\ntitle: 周恩来\n---\n")
+    assert_fails(mini, r"content/people/.*\.md: error: '.*' cannot be part of a page id")
+
+
+def test_duplicate_id(mini: MiniSite) -> None:
+    mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\n---\n")
+    mini.write("people/zhou-enlai/index.md", "---\ntitle: 周恩来\n---\n")
+    assert_fails(mini, r"page id 'people/zhou-enlai' is also used by people/zhou-enlai(/index)?\.md")
+
+
+def test_duplicate_front_matter_key(mini: MiniSite) -> None:
+    mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\ntitle: 周总理\n---\n")
+    assert_fails(mini, r"zhou-enlai\.md:3:1: error: 'title' is given twice \(first on line 2\)")
+
+
+def test_not_utf8(mini: MiniSite) -> None:
+    mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\n---\n第一行\n总理".encode("gbk"))
+    assert_fails(mini, r"content/people/zhou-enlai\.md:2:8: error: the file is not UTF-8 text")
+
+
+def test_unknown_link(mini: MiniSite) -> None:
+    mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\n---\n\n他与[[people/vyshinsky]]签约。\n")
+    stderr = assert_fails(mini, r"content/people/zhou-enlai\.md:5:3: error: no page has the id 'people/vyshinsky'")
+    assert stderr.count("error:") == 1
+
+
+def test_unknown_related_page(mini: MiniSite) -> None:
+    mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\nrelated:\n  - treaty\n---\n")
+    assert_fails(mini, r"zhou-enlai\.md:4:\d+: error: no page has the id 'treaty'")
+
+
+def test_unknown_source(mini: MiniSite) -> None:
+    mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\n---\n第一行\n见[@shen1990, 第1页]。\n")
+    stderr = assert_fails(mini, r"content/people/zhou-enlai\.md:5:2: error: no source has the key 'shen1990'")
+    assert "did you mean 'shen1999'?" in stderr
+
+
+def test_bad_date(mini: MiniSite) -> None:
+    mini.write("documents/a.md", "---\ntitle: 协定\nsigned: 1950-02-30\n---\n")
+    assert_fails(mini, r"documents/a\.md:3:\d+: error: 'signed': '1950-02-30': month 2 of 1950 has no day 30")
+
+
+def test_unclosed_conversion_markup(mini: MiniSite) -> None:
+    mini.write("people/wang-shijie.md", "---\ntitle: 王世杰\n---\n\n王世-{杰的生平\n")
+    assert_fails(mini, r"wang-shijie\.md:5:3: error: conversion markup '-\{' is not closed")
+
+
+def test_unknown_variant_in_markup(mini: MiniSite) -> None:
+    mini.write("people/wang-shijie.md", "---\ntitle: 王世-{zh-hanz:杰}-\n---\n")
+    assert_fails(mini, r"wang-shijie\.md:2:\d+: error: 'title': unknown variant code 'zh-hanz'")
+
+
+def test_stray_file(mini: MiniSite) -> None:
+    mini.write("people/photo.jpg", b"\xff\xd8")
+    assert_fails(mini, r"content/people/photo\.jpg: error: content/ holds only Markdown pages")
+
+
+def test_all_errors_reported_at_once(mini: MiniSite) -> None:
+    mini.write("people/a.md", "---\ntitle: 甲\ntitel: x\n---\n")
+    mini.write("people/b.md", "---\nsummary: 乙\n---\n")
+    stderr = assert_fails(mini, r"people/a\.md:3:1: error: unknown field 'titel'")
+    assert "people/b.md:1: error: the field 'title' is missing" in stderr
+    assert "2 errors" in stderr
+
+
+def test_failed_build_leaves_previous_output(mini: MiniSite) -> None:
+    assert mini.build().returncode == 0
+    before = {p: p.read_bytes() for p in (mini.root / "_site").rglob("*") if p.is_file()}
+    mini.write("people/a.md", "---\ntitle: [\n---\n")
+    result = mini.build()
+    assert result.returncode == 1
+    after = {p: p.read_bytes() for p in (mini.root / "_site").rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_template_error_names_template_line(mini: MiniSite) -> None:
+    (mini.root / "templates" / "list.html").write_text("{% extends 'base.html' %}\n{% block main %}\n{{ page.nope }}\n"
+                                                       "{% endblock %}\n", encoding="utf-8")
+    mini.write("people/a.md", "---\ntitle: 甲\n---\n")
+    assert_fails(mini, r"templates/list\.html:3: error: template error: .*nope")
+
+
+def test_usage_error_exit_2(mini: MiniSite) -> None:
+    result = mini.build("--no-such-option")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("out", [".", "..", "content/out"])
+def test_output_folder_that_would_destroy_the_project(mini: MiniSite, out: str) -> None:
+    result = mini.build("--out", out)
+    assert result.returncode == 2, result.stderr
+    assert "choose another --out" in result.stderr
+    assert (mini.root / "content" / "index.md").exists()
+
+
+def test_symlink_out_of_content_is_refused(mini: MiniSite, tmp_path_factory: pytest.TempPathFactory) -> None:
+    outside = tmp_path_factory.mktemp("outside") / "secret.md"
+    outside.write_text("---\ntitle: 外部\n---\n", encoding="utf-8")
+    (mini.root / "content" / "people").mkdir()
+    (mini.root / "content" / "people" / "secret.md").symlink_to(outside)
+    assert_fails(mini, r"people/secret\.md: error: this link points outside the content folder")
+
+
+def test_check_writes_nothing_and_passes(mini: MiniSite) -> None:
+    result = mini.build("check")
+    assert result.returncode == 0, result.stderr
+    assert not (mini.root / "_site").exists()
+
+
+def test_check_reports_errors(mini: MiniSite) -> None:
+    mini.write("people/a.md", "---\ntitle: 甲\n---\n[[nowhere]]\n")
+    result = mini.build("check")
+    assert result.returncode == 1
+    assert "people/a.md:4:1: error: no page has the id 'nowhere'" in result.stderr
