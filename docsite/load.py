@@ -27,6 +27,8 @@ SOURCE_TYPES = {"book": "M", "journal": "J", "newspaper": "N", "web": "EB/OL", "
                 "chapter": "M", "archive": "A", "thesis": "D", "report": "R", "other": "Z"}
 SOURCE_FIELDS = {"type", "author", "title", "container", "editor", "place", "publisher", "year", "date",
                  "volume", "issue", "pages", "url", "accessed", "note"}
+GLOSSARY_ENTRY = "a glossary entry maps variant codes to forms"
+GLOSSARY_HINT = f"for example {{zh-hans: 维辛斯基, zh-hant: 維辛斯基}}; codes: {', '.join(sorted(KNOWN_CODES))}"
 
 
 @dataclass
@@ -238,13 +240,12 @@ def _check_value(name: str, kind: str, value: Any, locs: LocMap, path: Path, dia
         return value
     if kind == "glossary":
         if not isinstance(value, list):
-            return fail("expected a list of {zh-hans: 甲, zh-hant: 乙} entries")
+            return fail(GLOSSARY_ENTRY, GLOSSARY_HINT)
         rules = []
         for i, entry in enumerate(value):
             rule = _rule(entry)
             if rule is None:
-                diags.error(path, locs.get((name, i), (line, 0))[0], "a glossary entry maps variant codes to forms",
-                            "for example {zh-hans: 维辛斯基, zh-hant: 維辛斯基}")
+                diags.error(path, locs.get((name, i), (line, 0))[0], GLOSSARY_ENTRY, GLOSSARY_HINT)
             else:
                 rules.append(rule)
         return rules
@@ -301,7 +302,8 @@ def _load_tags(path: Path, diags: Diagnostics) -> dict[str, Text]:
     for slug, title in (data or {}).items():
         line = locs.get((slug, "__key__"), (1, 0))[0]
         if not ID_SEGMENT.match(str(slug)) or not isinstance(title, str):
-            diags.error(path, line, f"tag '{slug}': write it as 'ascii-slug: 中文名'", "e.g. sino-soviet-relations: 中苏关系")
+            diags.error(path, line, f"tag '{slug}': write it as 'ascii-slug: 中文名'",
+                        "e.g. sino-soviet-relations: 中苏关系")
             continue
         try:
             tags[str(slug)] = protect(title)
@@ -322,8 +324,7 @@ def _load_glossary(path: Path, diags: Diagnostics) -> tuple[Rule, ...]:
     for i, entry in enumerate(data):
         rule = _rule(entry)
         if rule is None:
-            diags.error(path, locs.get((i,), (1, 0))[0], "a glossary entry maps variant codes to forms",
-                        f"for example {{zh-hans: 维辛斯基, zh-hant: 維辛斯基}}; codes: {', '.join(sorted(KNOWN_CODES))}")
+            diags.error(path, locs.get((i,), (1, 0))[0], GLOSSARY_ENTRY, GLOSSARY_HINT)
         else:
             rules.append(rule)
     return tuple(rules)

@@ -7,11 +7,10 @@ Interface strings are written in the templates in simplified Chinese and convert
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import jinja2
-
-from functools import cache
 
 from . import urls
 from .config import SiteConfig
@@ -91,9 +90,10 @@ def render_root(env: jinja2.Environment, config: SiteConfig, localizers: list[Lo
         for loc in localizers
     ]
     files = {}
-    for name, template in (("index.html", "chooser.html"), ("404.html", "404.html")):
-        html = env.get_template(template).render(choices=choices, base_url=config.base_url,
-                                                 static="static/" if name == "index.html" else config.base_url + "static/")
+    # The chooser sits at the root, so its links are relative; 404.html is served at any depth.
+    for name, template, prefix in (("index.html", "chooser.html", ""), ("404.html", "404.html", config.base_url)):
+        html = env.get_template(template).render(choices=choices, base_url=config.base_url, prefix=prefix,
+                                                 static=prefix + "static/")
         files[name] = html.encode("utf-8")
     return files
 

@@ -131,7 +131,8 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
 
     order = {pid: i for ids in site.by_type.values() for i, pid in enumerate(ids)}
     site.backlinks = {pid: sorted(ids) for pid, ids in backlinks.items()}
-    site.children = {pid: sorted(ids, key=lambda c: (pages[c].type.name, order[c])) for pid, ids in site.children.items()}
+    site.children = {pid: sorted(ids, key=lambda c: (pages[c].type.name, order[c]))
+                     for pid, ids in site.children.items()}
     site.tagged = {tag: sorted(ids) for tag, ids in sorted(site.tagged.items())}
     return site
 

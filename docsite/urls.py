@@ -27,9 +27,5 @@ def relative(from_dir: str, to_dir: str, anchor: str = "") -> str:
     return rel + (f"#{anchor}" if anchor else "")
 
 
-def relative_file(from_dir: str, path: str) -> str:
-    return posixpath.relpath(path, from_dir or ".")
-
-
 def absolute(base_url: str, path: str) -> str:
     return base_url + path

@@ -179,6 +179,27 @@ def _opencc(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
+@cache
+def _fold_table() -> dict[int, str]:
+    """Traditional -> simplified, character for character (OpenCC's TSCharacters, first choice).
+
+    Glossary forms and text are compared folded, so a form matches however the text mixes the
+    two scripts (签訂 matches 签订), and folding never changes lengths, so positions agree.
+    """
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, _, values = line.partition("\t")
+        value = values.split(" ")[0]
+        if len(key) == 1 and len(value) == 1:
+            table[ord(key)] = value
+    return table
+
+
+def fold(text: str) -> str:
+    return text.translate(_fold_table())
+
+
 @dataclass
 class Converter:
     """Converts text into one variant; each distinct text is converted once per build."""
@@ -229,7 +250,7 @@ class Converter:
             return self.plain(run)
         out: list[str] = []
         pos = 0
-        for match in pattern.finditer(run):
+        for match in pattern.finditer(fold(run)):
             out.append(self.plain(run[pos:match.start()]))
             out.append(table[match.group()])
             pos = match.end()
@@ -237,7 +258,7 @@ class Converter:
         return "".join(out)
 
     def _matcher(self, rules: tuple[Rule, ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
-        """One regular expression over every form of every rule, longest first; page rules win."""
+        """One regular expression over every (folded) form of every rule, longest first; page rules win."""
         if rules not in self._matchers:
             table: dict[str, str] = {}
             for rule in self.glossary + rules:
@@ -246,7 +267,7 @@ class Converter:
                     target = self.plain(rule.forms[0][1])
                 for _, form in rule.forms:
                     if form:
-                        table[form] = target
+                        table[fold(form)] = target
             keys = sorted(table, key=lambda k: (-len(k), k))
             pattern = re.compile("|".join(map(re.escape, keys))) if keys else None
             self._matchers[rules] = (pattern, table)

@@ -1,0 +1,127 @@
+"""Markdown features as a reader sees them in the generated HTML of both variants."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import MiniSite
+
+BODY = """\
+## 条约内容
+
+第一段提到[[people/zhou-enlai]]，又称[[people/zhou-enlai|周总理]]，见[[treaty#article-1]]。[@shen1999, 第12页]
+
+再次引用[@shen1999]，以及[@frus]。脚注在此[^n]。
+
+### 條約內容
+
+| 项目 | 内容 |
+|---|---|
+| 签订 | 1950年 |
+
+`代码里的汉字 -{不}- 转换`
+
+```
+后面的发展
+```
+
+<script>alert("x")</script>
+
+[^n]: 注释里的[[people/zhou-enlai]]。
+"""
+
+
+@pytest.fixture
+def built(mini: MiniSite) -> MiniSite:
+    mini.write("sources.yaml", """\
+shen1999:
+  type: book
+  author: 沈志华
+  title: 中苏同盟与朝鲜战争研究
+  place: 桂林
+  publisher: 广西师范大学出版社
+  year: 1999
+frus:
+  type: web
+  author: Office of the Historian
+  title: Foreign Relations of the United States, 1950, Volume VI, Document 157
+  url: https://history.state.gov/historicaldocuments/frus1950v06/d157
+""")
+    mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\n---\n")
+    mini.write("treaty/index.md", "---\ntitle: 中苏友好同盟互助条约\n---\n## 第一条 {#article-1}\n")
+    mini.write("topics/test.md", f"---\ntitle: 测试\n---\n{BODY}")
+    result = mini.build()
+    assert result.returncode == 0, result.stderr
+    return mini
+
+
+@pytest.mark.parametrize("variant", ["zh-hans", "zh-hant"])
+def test_heading_anchors_are_the_same_in_every_variant(built: MiniSite, variant: str) -> None:
+    ids = [h["id"] for h in built.page(variant, "topics/test").select(".body h2, .body h3")]
+    assert ids == ["条约内容", "條約內容"]
+
+
+def test_explicit_anchor(built: MiniSite) -> None:
+    heading = built.page("zh-hant", "treaty").select_one(".body h2")
+    assert heading["id"] == "article-1"
+    assert heading.get_text() == "第一條"
+
+
+def test_wikilinks(built: MiniSite) -> None:
+    links = built.page("zh-hant", "topics/test").select(".body p a")
+    assert [(a["href"], a.get_text()) for a in links[:3]] == [
+        ("../../people/zhou-enlai/", "周恩來"),
+        ("../../people/zhou-enlai/", "周總理"),
+        ("../../treaty/#article-1", "中蘇友好同盟互助條約"),
+    ]
+
+
+def test_citations_are_numbered_in_order_with_gbt7714_references(built: MiniSite) -> None:
+    page = built.page("zh-hans", "topics/test")
+    cites = [(sup.get_text()) for sup in page.select("sup.citation")]
+    assert cites == ["[1]第12页", "[1]", "[2]"]
+    refs = [li.get_text(" ", strip=True) for li in page.select(".references li")]
+    assert refs[0].startswith("[1] 沈志华. 中苏同盟与朝鲜战争研究[M]. 桂林: 广西师范大学出版社, 1999.")
+    assert refs[1].startswith("[2] Office of the Historian. Foreign Relations of the United States, 1950, "
+                              "Volume VI, Document 157[EB/OL]. https://history.state.gov/")
+    backrefs = [a["href"] for a in page.select("#ref-1 a.backref")]
+    assert backrefs == ["#cite-1-1", "#cite-1-2"]
+    assert page.select_one("#cite-1-2")["href"] == "#ref-1"
+
+
+def test_references_are_converted_but_urls_are_not(built: MiniSite) -> None:
+    page = built.page("zh-hant", "topics/test")
+    ref = page.select_one("#ref-1").get_text(" ", strip=True)
+    assert "沈志華. 中蘇同盟與朝鮮戰爭研究[M]. 桂林: 廣西師範大學出版社, 1999." in ref
+    assert page.select_one("#ref-2 a[rel=external]")["href"] == "https://history.state.gov/historicaldocuments/frus1950v06/d157"
+    assert page.select_one(".references h2").get_text() == "參考文獻"
+
+
+def test_table_and_footnote(built: MiniSite) -> None:
+    page = built.page("zh-hant", "topics/test")
+    assert [td.get_text() for td in page.select(".body table td")] == ["簽訂", "1950年"]
+    ref = page.select_one("sup.footnote-ref a")
+    assert ref.get_text() == "①"
+    note = page.select_one(ref["href"])
+    assert note.get_text(strip=True).startswith("註釋裡的周恩來。")
+    assert note.select_one("a")["href"] == "../../people/zhou-enlai/"
+
+
+def test_code_is_not_converted(built: MiniSite) -> None:
+    page = built.page("zh-hant", "topics/test")
+    assert page.select_one(".body p code").get_text() == "代码里的汉字 -{不}- 转换"
+    assert page.select_one(".body pre code").get_text() == "后面的发展\n"
+
+
+def test_raw_html_is_escaped(built: MiniSite) -> None:
+    page = built.page("zh-hans", "topics/test")
+    assert page.select(".body script") == []
+    assert '<script>alert("x")</script>' in page.select_one(".body").get_text()
+
+
+def test_backlinks_and_counterpart(built: MiniSite) -> None:
+    person = built.page("zh-hant", "people/zhou-enlai")
+    assert [a.get_text() for a in person.select(".connections a")] == ["測試"]
+    switch = person.select_one('.switcher a[hreflang="zh-Hans"]')
+    assert switch["href"] == "../../../zh-hans/people/zhou-enlai/"
+    assert person.html["lang"] == "zh-Hant"
+    assert built.page("zh-hans", "people/zhou-enlai").html["lang"] == "zh-Hans"
