@@ -216,6 +216,8 @@ def _check_value(name: str, kind: str, value: Any, locs: LocMap, path: Path, dia
         try:
             return protect(str(value))
         except MarkupError as exc:
+            if "\n" not in str(value) and (line, col) == locs.get((name,)):
+                col += exc.offset  # a one-line plain value: point at the mistake itself
             return fail(str(exc), exc.hint)
     if kind == "int":
         return value if isinstance(value, int) and not isinstance(value, bool) else fail("expected a whole number")

@@ -18,91 +18,59 @@ def assert_fails(mini: MiniSite, expected: str, *args: str) -> str:
     return result.stderr
 
 
-def test_malformed_yaml(mini: MiniSite) -> None:
-    mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\nrelated: [treaty\n---\n正文\n")
-    stderr = assert_fails(mini, r"content/people/zhou-enlai\.md:3:\d+: error: invalid YAML")
-    assert "flow sequence that starts on line 3" in stderr
+# (files to write, the error line expected on stderr as a regex, a hint that must follow it)
+CASES = {
+    "malformed YAML": ({"people/zhou-enlai.md": "---\ntitle: 周恩来\nrelated: [treaty\n---\n正文\n"},
+                       r"content/people/zhou-enlai\.md:3:\d+: error: invalid YAML: .*flow sequence that starts on line 3",
+                       "in quotes"),
+    "colon in a value": ({"people/zhou-enlai.md": "---\ntitle: 周恩来\nsummary: 总理: 外交部长: 兼\n---\n"},
+                         r"content/people/zhou-enlai\.md:3:\d+: error: invalid YAML", "in quotes"),
+    "missing title": ({"people/zhou-enlai.md": "---\nsummary: 总理\n---\n正文\n"},
+                      r"content/people/zhou-enlai\.md:1: error: the field 'title' is missing", "add a line 'title: ...'"),
+    "unknown field": ({"people/zhou-enlai.md": "---\ntitle: 周恩来\nsumary: 总理\n---\n"},
+                      r"content/people/zhou-enlai\.md:3:1: error: unknown field 'sumary'", "did you mean 'summary'?"),
+    "field of another type": ({"people/zhou-enlai.md": "---\ntitle: 周恩来\nnumber: 3\n---\n"},
+                              r"content/people/zhou-enlai\.md:3:1: error: unknown field 'number'", "fields of a person"),
+    "uppercase id": ({"people/Zhou.md": "---\ntitle: 周恩来\n---\n"},
+                     r"content/people/Zhou\.md: error: 'Zhou' cannot be part of a page id", "rename the file"),
+    "Chinese id": ({"people/周恩来.md": "---\ntitle: 周恩来\n---\n"},
+                   r"content/people/周恩来\.md: error: '周恩来' cannot be part of a page id", "rename the file"),
+    "underscore id": ({"people/zhou_enlai.md": "---\ntitle: 周恩来\n---\n"},
+                      r"error: 'zhou_enlai' cannot be part of a page id", "'zhou-enlai'"),
+    "duplicate id": ({"people/zhou-enlai.md": "---\ntitle: 周恩来\n---\n",
+                      "people/zhou-enlai/index.md": "---\ntitle: 周恩来\n---\n"},
+                     r"error: page id 'people/zhou-enlai' is also used by people/zhou-enlai(/index)?\.md",
+                     "not both"),
+    "duplicate key": ({"people/zhou-enlai.md": "---\ntitle: 周恩来\ntitle: 周总理\n---\n"},
+                      r"zhou-enlai\.md:3:1: error: 'title' is given twice \(first on line 2\)", "keep one"),
+    "not UTF-8": ({"people/zhou-enlai.md": "---\ntitle: 周恩来\n---\n第一行\n总理".encode("gbk")},
+                  r"content/people/zhou-enlai\.md:2:8: error: the file is not UTF-8 text", "save the file as UTF-8"),
+    "unknown link": ({"people/zhou-enlai.md": "---\ntitle: 周恩来\n---\n\n他与[[people/vyshinsky]]签约。\n"},
+                     r"content/people/zhou-enlai\.md:5:3: error: no page has the id 'people/vyshinsky'", ""),
+    "unknown related page": ({"people/zhou-enlai.md": "---\ntitle: 周恩来\nrelated:\n  - treaty\n---\n"},
+                             r"zhou-enlai\.md:4:5: error: no page has the id 'treaty'", ""),
+    "unknown source": ({"people/zhou-enlai.md": "---\ntitle: 周恩来\n---\n第一行\n见[@shen1990, 第1页]。\n"},
+                       r"content/people/zhou-enlai\.md:5:2: error: no source has the key 'shen1990'",
+                       "did you mean 'shen1999'?"),
+    "bad date": ({"documents/a.md": "---\ntitle: 协定\nsigned: 1950-02-30\n---\n"},
+                 r"documents/a\.md:3:9: error: 'signed': '1950-02-30': month 2 of 1950 has no day 30", "1950-02-14"),
+    "unclosed markup": ({"people/wang-shijie.md": "---\ntitle: 王世杰\n---\n\n王世-{杰的生平\n"},
+                        r"wang-shijie\.md:5:3: error: conversion markup '-\{' is not closed", "close it with '}-'"),
+    "unknown variant in markup": ({"people/wang-shijie.md": "---\ntitle: 王世-{zh-hanz:杰}-\n---\n"},
+                                  r"wang-shijie\.md:2:12: error: 'title': unknown variant code 'zh-hanz'", "zh-hant"),
+    "stray file": ({"people/photo.jpg": b"\xff\xd8"},
+                   r"content/people/photo\.jpg: error: content/ holds only Markdown pages", "static/"),
+}
 
 
-def test_colon_in_value_gets_a_hint(mini: MiniSite) -> None:
-    mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\nsummary: 总理: 外交部长: 兼\n---\n")
-    stderr = assert_fails(mini, r"content/people/zhou-enlai\.md:3:\d+: error: invalid YAML")
-    assert "in quotes" in stderr
-
-
-def test_missing_title(mini: MiniSite) -> None:
-    mini.write("people/zhou-enlai.md", "---\nsummary: 总理\n---\n正文\n")
-    assert_fails(mini, r"content/people/zhou-enlai\.md:1: error: the field 'title' is missing")
-
-
-def test_unknown_field_with_suggestion(mini: MiniSite) -> None:
-    mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\nsumary: 总理\n---\n")
-    stderr = assert_fails(mini, r"content/people/zhou-enlai\.md:3:1: error: unknown field 'sumary'")
-    assert "did you mean 'summary'?" in stderr
-
-
-def test_field_of_another_type_is_unknown(mini: MiniSite) -> None:
-    mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\nnumber: 3\n---\n")
-    assert_fails(mini, r"content/people/zhou-enlai\.md:3:1: error: unknown field 'number'")
-
-
-@pytest.mark.parametrize("name", ["people/Zhou.md", "people/周恩来.md", "people/zhou_enlai.md", "people/zhou--enlai.md"])
-def test_id_not_lowercase_ascii(mini: MiniSite, name: str) -> None:
-    mini.write(name, "---\ntitle: 周恩来\n---\n")
-    assert_fails(mini, r"content/people/.*\.md: error: '.*' cannot be part of a page id")
-
-
-def test_duplicate_id(mini: MiniSite) -> None:
-    mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\n---\n")
-    mini.write("people/zhou-enlai/index.md", "---\ntitle: 周恩来\n---\n")
-    assert_fails(mini, r"page id 'people/zhou-enlai' is also used by people/zhou-enlai(/index)?\.md")
-
-
-def test_duplicate_front_matter_key(mini: MiniSite) -> None:
-    mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\ntitle: 周总理\n---\n")
-    assert_fails(mini, r"zhou-enlai\.md:3:1: error: 'title' is given twice \(first on line 2\)")
-
-
-def test_not_utf8(mini: MiniSite) -> None:
-    mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\n---\n第一行\n总理".encode("gbk"))
-    assert_fails(mini, r"content/people/zhou-enlai\.md:2:8: error: the file is not UTF-8 text")
-
-
-def test_unknown_link(mini: MiniSite) -> None:
-    mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\n---\n\n他与[[people/vyshinsky]]签约。\n")
-    stderr = assert_fails(mini, r"content/people/zhou-enlai\.md:5:3: error: no page has the id 'people/vyshinsky'")
-    assert stderr.count("error:") == 1
-
-
-def test_unknown_related_page(mini: MiniSite) -> None:
-    mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\nrelated:\n  - treaty\n---\n")
-    assert_fails(mini, r"zhou-enlai\.md:4:\d+: error: no page has the id 'treaty'")
-
-
-def test_unknown_source(mini: MiniSite) -> None:
-    mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\n---\n第一行\n见[@shen1990, 第1页]。\n")
-    stderr = assert_fails(mini, r"content/people/zhou-enlai\.md:5:2: error: no source has the key 'shen1990'")
-    assert "did you mean 'shen1999'?" in stderr
-
-
-def test_bad_date(mini: MiniSite) -> None:
-    mini.write("documents/a.md", "---\ntitle: 协定\nsigned: 1950-02-30\n---\n")
-    assert_fails(mini, r"documents/a\.md:3:\d+: error: 'signed': '1950-02-30': month 2 of 1950 has no day 30")
-
-
-def test_unclosed_conversion_markup(mini: MiniSite) -> None:
-    mini.write("people/wang-shijie.md", "---\ntitle: 王世杰\n---\n\n王世-{杰的生平\n")
-    assert_fails(mini, r"wang-shijie\.md:5:3: error: conversion markup '-\{' is not closed")
-
-
-def test_unknown_variant_in_markup(mini: MiniSite) -> None:
-    mini.write("people/wang-shijie.md", "---\ntitle: 王世-{zh-hanz:杰}-\n---\n")
-    assert_fails(mini, r"wang-shijie\.md:2:\d+: error: 'title': unknown variant code 'zh-hanz'")
-
-
-def test_stray_file(mini: MiniSite) -> None:
-    mini.write("people/photo.jpg", b"\xff\xd8")
-    assert_fails(mini, r"content/people/photo\.jpg: error: content/ holds only Markdown pages")
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input(mini: MiniSite, case: str) -> None:
+    files, expected, hint = CASES[case]
+    for name, text in files.items():
+        mini.write(name, text)
+    stderr = assert_fails(mini, expected)
+    assert stderr.count(": error: ") == 1
+    assert hint in stderr
 
 
 def test_all_errors_reported_at_once(mini: MiniSite) -> None:
