@@ -33,18 +33,15 @@ def format_source(source: Source) -> tuple[str, str | None]:
     container = d.get("container")
     if container and code in ("J", "N"):
         parts.append(f". {container}")
-        if code == "N":
-            parts.append(f", {d.get('date', d.get('year', ''))}")
-            if d.get("pages"):
-                parts.append(f"({d['pages']})")
-        else:
-            parts.append(f", {d.get('year', '')}")
-            if d.get("volume"):
-                parts.append(f", {d['volume']}")
-            if d.get("issue"):
-                parts.append(f"({d['issue']})")
-            if d.get("pages"):
-                parts.append(f": {d['pages']}")
+        when = d.get("date", d.get("year")) if code == "N" else d.get("year")
+        if when:
+            parts.append(f", {when}")
+        if code == "J" and d.get("volume"):
+            parts.append(f", {d['volume']}")
+        if d.get("issue"):
+            parts.append(f"({d['issue']})")
+        if d.get("pages"):
+            parts.append(f": {d['pages']}" if code == "J" else f"({d['pages']})")
         parts.append(".")
     else:
         if container:

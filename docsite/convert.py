@@ -18,7 +18,7 @@ from .config import FieldSpec, Variant
 from .dates import EDTF
 from .load import Page
 from .resolve import Site
-from .variants import Converter, Rule, Text
+from .variants import Converter, Rule, Text, protect
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ class Localizer:
         references = []
         for key, n in numbers.items():
             entry, url = citations.format_source(self.site.sources[key])
-            references.append(Reference(n, text(entry), url, tuple(backrefs[n])))
+            references.append(Reference(n, text(protect(entry)), url, tuple(backrefs[n])))
         previous, following = self.site.neighbours(page.id)
         return PageView(
             id=page.id,

@@ -291,7 +291,13 @@ def _load_sources(path: Path, diags: Diagnostics) -> dict[str, Source]:
             diags.error(path, locs.get((key, "type"), (line, 0))[0], f"unknown source type '{kind}'",
                         f"types: {', '.join(SOURCE_TYPES)}")
             continue
-        sources[str(key)] = Source(str(key), SOURCE_TYPES[kind], {k: v for k, v in entry.items()}, line)
+        for field_name, value in entry.items():
+            try:
+                protect(str(value))
+            except MarkupError as exc:
+                diags.error(path, locs.get((key, field_name), (line, 0))[0], f"source '{key}', '{field_name}': {exc}",
+                            exc.hint)
+        sources[str(key)] = Source(str(key), SOURCE_TYPES[kind], dict(entry), line)
     return sources
 
 

@@ -36,6 +36,7 @@ class Reference:
     target: str
     line: int
     raw: str
+    anchor: str = ""
 
 
 @dataclass
@@ -203,7 +204,8 @@ def references(tokens: Sequence[Token]) -> list[Reference]:
     for token in tokens:
         for child in token.children or ():
             if child.type == "wikilink":
-                found.append(Reference("link", child.meta["target"], child.meta["line"], child.meta["raw"]))
+                found.append(Reference("link", child.meta["target"], child.meta["line"], child.meta["raw"],
+                                       child.meta["anchor"]))
             elif child.type == "citation":
                 for key, _ in child.meta["items"]:
                     found.append(Reference("cite", key, child.meta["line"], child.meta["raw"]))

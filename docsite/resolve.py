@@ -11,7 +11,7 @@ from . import markdown
 from .config import PageType, SiteConfig
 from .diagnostics import Diagnostics
 from .load import Content, Page, Source
-from .variants import Text
+from .variants import Text, restore
 
 
 @dataclass
@@ -92,13 +92,17 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
         return False
 
     backlinks: dict[str, set[str]] = {pid: set() for pid in known}
+    anchors: list[tuple[Page, str, str, int, int]] = []
     for page in pages.values():
         cited: list[str] = []
         for ref in markdown.references(page.tokens):
-            line, col = page.locate(ref.line, ref.raw)
+            line, col = page.locate(ref.line, restore(ref.raw, page.blocks))
             if ref.kind == "link":
-                if check_target(page, ref.target, line, col) and ref.target != page.id:
-                    backlinks[ref.target].add(page.id)
+                target = restore(ref.target, page.blocks)
+                if check_target(page, target, line, col) and target != page.id:
+                    backlinks[target].add(page.id)
+                    if ref.anchor:
+                        anchors.append((page, target, ref.anchor, line, col))
             elif ref.target not in content.sources:
                 diags.error(page.path, line, f"no source has the key '{ref.target}'",
                             _closest(ref.target, content.sources.keys(), "add it to content/sources.yaml"), col=col)
@@ -128,6 +132,12 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
         parent = site.parent(page.id)
         if parent:
             site.children.setdefault(parent, []).append(page.id)
+
+    for page, target, anchor, line, col in anchors:
+        if target in pages and anchor not in markdown.heading_ids(pages[target].tokens):
+            known = ", ".join(sorted(markdown.heading_ids(pages[target].tokens))) or "none"
+            diags.error(page.path, line, f"'{target}' has no heading with the anchor '{anchor}'",
+                        f"anchors of that page: {known}", col=col)
 
     order = {pid: i for ids in site.by_type.values() for i, pid in enumerate(ids)}
     site.backlinks = {pid: sorted(ids) for pid, ids in backlinks.items()}

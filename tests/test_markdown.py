@@ -10,7 +10,7 @@ BODY = """\
 
 第一段提到[[people/zhou-enlai]]，又称[[people/zhou-enlai|周总理]]，见[[treaty#article-1]]。[@shen1999, 第12页]
 
-再次引用[@shen1999]，以及[@frus]。脚注在此[^n]。
+再次引用[@shen1999]，以及[@frus]与[@wang]。脚注在此[^n]。
 
 ### 條約內容
 
@@ -40,6 +40,11 @@ shen1999:
   place: 桂林
   publisher: 广西师范大学出版社
   year: 1999
+wang:
+  type: journal
+  author: 王世-{杰}-
+  title: 测试文章
+  container: 某刊
 frus:
   type: web
   author: Office of the Historian
@@ -78,7 +83,7 @@ def test_wikilinks(built: MiniSite) -> None:
 def test_citations_are_numbered_in_order_with_gbt7714_references(built: MiniSite) -> None:
     page = built.page("zh-hans", "topics/test")
     cites = [(sup.get_text()) for sup in page.select("sup.citation")]
-    assert cites == ["[1]第12页", "[1]", "[2]"]
+    assert cites == ["[1]第12页", "[1]", "[2]", "[3]"]
     refs = [li.get_text(" ", strip=True) for li in page.select(".references li")]
     assert refs[0].startswith("[1] 沈志华. 中苏同盟与朝鲜战争研究[M]. 桂林: 广西师范大学出版社, 1999.")
     assert refs[1].startswith("[2] Office of the Historian. Foreign Relations of the United States, 1950, "
@@ -90,6 +95,7 @@ def test_citations_are_numbered_in_order_with_gbt7714_references(built: MiniSite
 
 def test_references_are_converted_but_urls_are_not(built: MiniSite) -> None:
     page = built.page("zh-hant", "topics/test")
+    assert page.select_one("#ref-3").get_text(" ", strip=True).startswith("[3] 王世杰. 測試文章[J]. 某刊. ↩︎")
     ref = page.select_one("#ref-1").get_text(" ", strip=True)
     assert "沈志華. 中蘇同盟與朝鮮戰爭研究[M]. 桂林: 廣西師範大學出版社, 1999." in ref
     assert page.select_one("#ref-2 a[rel=external]")["href"] == "https://history.state.gov/historicaldocuments/frus1950v06/d157"
