@@ -63,6 +63,12 @@ class PageType:
 
 
 @dataclass(frozen=True)
+class NavItem:
+    id: str  # a page, a type's list page, or "tags"
+    label: str | None  # shown instead of the target's title, for long titles
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     root: Path
     title: str
@@ -70,7 +76,7 @@ class SiteConfig:
     base_url: str
     variants: tuple[Variant, ...]
     types: tuple[PageType, ...]
-    nav: tuple[str, ...]
+    nav: tuple[NavItem, ...]
     allow_html: bool
 
     @property
@@ -159,6 +165,15 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
             order=str(raw.get("order", "date")),
             fields=tuple(fields),
         ))
+    nav = []
+    for i, item in enumerate(data.get("nav") or []):
+        if isinstance(item, str):
+            nav.append(NavItem(item, None))
+        elif isinstance(item, dict) and isinstance(item.get("id"), str):
+            nav.append(NavItem(item["id"], str(item["label"]) if "label" in item else None))
+        else:
+            diags.error(path, line("nav", i), "a navigation entry is a page id or {id: ..., label: ...}",
+                        "for example: nav: [{id: treaty, label: 条约}, people, places]")
     if diags.errors:
         return None
     url = base_url if base_url is not None else str(data.get("base_url", "/"))
@@ -169,6 +184,6 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
         base_url=url if url.endswith("/") else url + "/",
         variants=tuple(variants),
         types=tuple(types),
-        nav=tuple(data.get("nav") or ()),
+        nav=tuple(nav),
         allow_html=bool(data.get("allow_html", False)),
     )

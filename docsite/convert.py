@@ -106,7 +106,8 @@ class Localizer:
         while parent:
             trail.insert(0, self.link(from_dir, parent))
             parent = self.site.parent(parent)
-        return [self.link(from_dir, urls.HOME)] + trail if pid != urls.HOME else []
+        home = self.link(from_dir, urls.HOME, title=self.text("首页"))
+        return [home] + trail if pid != urls.HOME else []
 
     # -- pages ---------------------------------------------------------------------------------
 
@@ -210,7 +211,7 @@ class Localizer:
     def sections(self, here: str) -> list[dict]:
         """The home page's overview: each navigation entry with the pages under it."""
         out = []
-        for pid in self.site.config.nav:
+        for pid in (item.id for item in self.site.config.nav):
             if pid in self.site.lists:
                 ids = self.site.by_type[self.site.lists[pid].type.name]
             elif pid in self.site.pages:

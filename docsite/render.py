@@ -66,8 +66,9 @@ def _site_context(loc: Localizer, view: PageView, site_title: str) -> dict:
         for v in config.variants
     ]
     alternates = [(v.lang, urls.absolute(config.base_url, urls.page_dir(v.code, view.id))) for v in config.variants]
-    nav = [(loc.link(here, pid), view.id == pid or view.id.startswith(pid + "/")) for pid in config.nav
-           if pid in loc.site.pages or pid in loc.site.lists or (pid == "tags" and loc.site.tagged)]
+    nav = [(loc.link(here, item.id, title=loc.text(item.label) if item.label else None),
+            view.id == item.id or view.id.startswith(item.id + "/"))
+           for item in config.nav if loc.site.has(item.id)]
     return {
         "title": site_title,
         "tagline": loc.text(config.tagline),

@@ -45,6 +45,10 @@ class Site:
             head = head.rpartition("/")[0]
         return None
 
+    def has(self, pid: str) -> bool:
+        """Whether ``pid`` is a page of the site: content, a list of a type, or the tag index."""
+        return pid in self.pages or pid in self.lists or (pid == "tags" and bool(self.tagged))
+
     def neighbours(self, pid: str) -> tuple[str | None, str | None]:
         """Previous and next page of the same type, for types read in sequence (articles)."""
         page = self.pages[pid]
