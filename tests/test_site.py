@@ -135,3 +135,50 @@ def test_builds_are_deterministic() -> None:
     assert first.ok and second.ok
     assert first.files.keys() == second.files.keys()
     assert [k for k in first.files if first.files[k] != second.files[k]] == []
+
+
+ARTICLES_HANS = {
+    1: "缔约国双方保证共同尽力采取一切必要的措施，以期制止日本或其他直接间接在侵略行为上与日本相勾结的任何国家之重新侵略与破坏和平。"
+       "一旦缔约国任何一方受到日本或与日本同盟的国家之侵袭因而处于战争状态时，缔约国另一方即尽其全力给予军事及其他援助。"
+       "双方并宣布以忠诚的合作精神，参加所有以确保世界和平与安全为目的之国际活动，并为此目的之迅速实现充分贡献其力量。",
+    2: "缔约国双方保证经过彼此同意与第二次世界战争时期其他同盟国于尽可能的短期内共同取得对日和约的缔结。",
+    3: "缔约国双方均不缔结反对对方的任何同盟，并不参加反对对方的任何集团及任何行动措施。",
+    4: "缔约国双方根据巩固和平与普遍安全的利益，对有关中苏两国共同利益的一切重大国际问题，均将进行彼此协商。",
+    5: "缔约国双方保证以友好合作的精神，并遵照平等、互利、互相尊重国家主权与领土完整及不干涉对方内政的原则，"
+       "发展和巩固中苏两国之间的经济与文化关系，彼此给予一切可能的经济援助，并进行必要的经济合作。",
+    6: "本条约经双方批准后立即生效，批准书在北京互换。",
+}
+ARTICLES_HANT = {  # proofread as a reader in Taipei reads them
+    1: "締約國雙方保證共同盡力採取一切必要的措施，以期制止日本或其他直接間接在侵略行為上與日本相勾結的任何國家之重新侵略與破壞和平。"
+       "一旦締約國任何一方受到日本或與日本同盟的國家之侵襲因而處於戰爭狀態時，締約國另一方即盡其全力給予軍事及其他援助。"
+       "雙方並宣布以忠誠的合作精神，參加所有以確保世界和平與安全為目的之國際活動，並為此目的之迅速實現充分貢獻其力量。",
+    2: "締約國雙方保證經過彼此同意與第二次世界戰爭時期其他同盟國於儘可能的短期內共同取得對日和約的締結。",
+    3: "締約國雙方均不締結反對對方的任何同盟，並不參加反對對方的任何集團及任何行動措施。",
+    4: "締約國雙方根據鞏固和平與普遍安全的利益，對有關中蘇兩國共同利益的一切重大國際問題，均將進行彼此協商。",
+    5: "締約國雙方保證以友好合作的精神，並遵照平等、互利、互相尊重國家主權與領土完整及不干涉對方內政的原則，"
+       "發展和鞏固中蘇兩國之間的經濟與文化關係，彼此給予一切可能的經濟援助，並進行必要的經濟合作。",
+    6: "本條約經雙方批准後立即生效，批准書在北京互換。",
+}
+
+
+@pytest.mark.parametrize(("variant", "texts"), [("zh-hans", ARTICLES_HANS), ("zh-hant", ARTICLES_HANT)])
+def test_article_texts_character_by_character(site_dir: Path, variant: str, texts: dict[int, str]) -> None:
+    for number, expected in texts.items():
+        page = soup(page_file(site_dir, variant, f"treaty/article-{number}"))
+        assert page.select_one(".body blockquote").get_text(strip=True) == expected
+
+
+@pytest.mark.parametrize(("variant", "expected"), [
+    ("zh-hans", ["中苏友好同盟互助条约", "王世杰", "签订", "克里姆林宫", "约瑟夫·斯大林", "沈志华"]),
+    ("zh-hant", ["中蘇友好同盟互助條約", "王世杰", "簽訂", "克里姆林宮", "約瑟夫·史達林", "沈志華"]),
+])
+def test_names_and_terms_on_real_pages(site_dir: Path, variant: str, expected: list[str]) -> None:
+    treaty = soup(page_file(site_dir, variant, "treaty"))
+    assert treaty.select_one("h1").get_text() == expected[0]
+    text = treaty.get_text()
+    for word in expected[1:]:
+        assert word in text, word
+    assert "王世傑" not in text and "籤訂" not in text
+    person = soup(page_file(site_dir, variant, "people/wang-shijie"))
+    assert person.select_one("h1").get_text() == "王世杰"
+    assert person.title.get_text().startswith("王世杰 · ")
