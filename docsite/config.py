@@ -27,7 +27,7 @@ COMMON_FIELDS: dict[str, str] = {
     "draft": "bool",
     "glossary": "glossary",
 }
-FIELD_KINDS = {"text", "int", "date", "ref", "refs", "names", "bool"}
+FIELD_KINDS = {"text", "int", "date", "ref", "refs", "names", "bool", "wikipedia"}
 VARIANT_CODE = re.compile(r"^zh(-[a-z]{2,4})?$")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
@@ -174,6 +175,10 @@ class Localizer:
             items = [value] if spec.kind == "ref" else value
             links = [self.link(here, pid) for pid in items]
             return Markup(self.text("、")).join(Markup('<a href="{}">{}</a>').format(ln.url, ln.title) for ln in links)
+        if spec.kind == "wikipedia":
+            # zh.wikipedia.org serves every script variant under its own path: send readers to theirs.
+            url = f"https://zh.wikipedia.org/{self.variant.code}/{quote(value)}"
+            return Markup('<a href="{}" rel="external">{}</a>').format(url, self.text(value))
         if spec.kind == "names":
             return Markup("<br>").join(Markup('<span lang="{}">{}</span>').format(lang, name)
                                        for lang, name in value.items())

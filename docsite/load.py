@@ -210,6 +210,10 @@ def _check_value(name: str, kind: str, value: Any, locs: LocMap, path: Path, dia
     def fail(message: str, hint: str = "") -> None:
         diags.error(path, line, f"'{name}': {message}", hint, col=col)
 
+    if kind == "wikipedia":
+        if not isinstance(value, str) or not value.strip():
+            return fail("expected the title of a Chinese Wikipedia article, e.g. 外蒙古独立")
+        return value.strip()
     if kind == "text":
         if not isinstance(value, (str, int, float)) or isinstance(value, bool) or value == "":
             return fail("expected text")

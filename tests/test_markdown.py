@@ -131,3 +131,12 @@ def test_backlinks_and_counterpart(built: MiniSite) -> None:
     assert switch["href"] == "../../../zh-hans/people/zhou-enlai/"
     assert person.html["lang"] == "zh-Hant"
     assert built.page("zh-hans", "people/zhou-enlai").html["lang"] == "zh-Hans"
+
+
+@pytest.mark.parametrize(("variant", "text"), [("zh-hans", "外蒙古独立"), ("zh-hant", "外蒙古獨立")])
+def test_wikipedia_link_in_the_readers_script(mini: MiniSite, variant: str, text: str) -> None:
+    mini.write("topics/outer-mongolia.md", "---\ntitle: 外蒙古独立\nwikipedia: 外蒙古独立\n---\n")
+    assert mini.build().returncode == 0
+    link = mini.page(variant, "topics/outer-mongolia").select_one(".facts a[rel=external]")
+    assert link["href"] == f"https://zh.wikipedia.org/{variant}/%E5%A4%96%E8%92%99%E5%8F%A4%E7%8B%AC%E7%AB%8B"
+    assert link.get_text() == text
