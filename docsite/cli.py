@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     root: Path = args.root
     if args.command == "check":
-        result = build(root, drafts=args.drafts)
+        result = build(root, drafts=args.drafts, lint=True)
         _report(result.diagnostics)
         failed = not result.ok or (args.strict and result.diagnostics.warnings)
         print(("check failed: " if failed else "check passed: ") + _count(result.diagnostics), file=sys.stderr)
@@ -78,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     write_site(out, result.files)
     print(f"built {out}: {_summary(result)}")
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     return 0
 
 

@@ -45,6 +45,7 @@ class FieldSpec:
     kind: str
     label: str
     required: bool = False
+    schema: str = ""  # the schema.org property it fills in the page's JSON-LD, e.g. birthDate
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class PageType:
     template: str
     order: str  # "number", "date" or "id"
     fields: tuple[FieldSpec, ...]
+    schema: str = ""  # the schema.org type of what its pages describe, e.g. Person; none: a plain WebPage
 
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -69,6 +71,15 @@ class NavItem:
 
 
 @dataclass(frozen=True)
+class LintConfig:
+    """Settings of the conversion lint (see docsite/lint.py)."""
+
+    characters: dict[str, dict[str, list[str]]]  # added to docsite/risky.yaml: character -> form -> words
+    accept: tuple[str, ...] = ()  # words reviewed and found right as OpenCC converts them
+    names_from: tuple[str, ...] = ()  # types whose page titles are names of people
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     root: Path
     title: str
@@ -78,6 +89,7 @@ class SiteConfig:
     types: tuple[PageType, ...]
     nav: tuple[NavItem, ...]
     allow_html: bool
+    lint: LintConfig
 
     @property
     def content_dir(self) -> Path:
@@ -93,8 +105,9 @@ def bcp47(code: str) -> str:
     return "-".join([parts[0]] + [p.title() if len(p) == 4 else p.upper() for p in parts[1:]])
 
 
-_TOP_KEYS = {"title", "tagline", "base_url", "variants", "types", "nav", "allow_html"}
-_TYPE_KEYS = {"pattern", "label", "plural", "list", "template", "order", "fields"}
+_TOP_KEYS = {"title", "tagline", "base_url", "variants", "types", "nav", "allow_html", "lint"}
+_LINT_KEYS = {"characters", "accept", "names_from"}
+_TYPE_KEYS = {"pattern", "label", "plural", "list", "template", "order", "fields", "schema"}
 
 
 def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> SiteConfig | None:
@@ -153,7 +166,8 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
             if kind not in FIELD_KINDS:
                 diags.error(path, line("types", name, "fields", fname), f"unknown field kind '{kind}'",
                             f"known kinds: {', '.join(sorted(FIELD_KINDS))}")
-            fields.append(FieldSpec(fname, kind, str(spec.get("label", fname)), bool(spec.get("required"))))
+            fields.append(FieldSpec(fname, kind, str(spec.get("label", fname)), bool(spec.get("required")),
+                                    str(spec.get("schema", ""))))
         label = str(raw.get("label", name))
         types.append(PageType(
             name=name,
@@ -164,6 +178,7 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
             template=str(raw.get("template", f"{name}.html")),
             order=str(raw.get("order", "date")),
             fields=tuple(fields),
+            schema=str(raw.get("schema", "")),
         ))
     nav = []
     for i, item in enumerate(data.get("nav") or []):
@@ -174,6 +189,20 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
         else:
             diags.error(path, line("nav", i), "a navigation entry is a page id or {id: ..., label: ...}",
                         "for example: nav: [{id: treaty, label: 条约}, people, places]")
+    raw_lint = data.get("lint") or {}
+    for key in raw_lint:
+        if key not in _LINT_KEYS:
+            diags.error(path, line("lint", key, "__key__"), f"unknown lint setting '{key}'",
+                        f"known settings: {', '.join(sorted(_LINT_KEYS))}")
+    characters = raw_lint.get("characters") or {}
+    if not isinstance(characters, dict) or not all(isinstance(f, dict) for f in characters.values()):
+        diags.error(path, line("lint", "characters"), "lint.characters maps a character to its forms and their words",
+                    "for example: 并: {並: [并且], 併: [合并]}")
+        characters = {}
+    lint = LintConfig({str(k): {str(f): [str(w) for w in (ws or [])] for f, ws in v.items()}
+                       for k, v in characters.items()},
+                      tuple(str(w) for w in raw_lint.get("accept") or ()),
+                      tuple(str(t) for t in raw_lint.get("names_from") or ()))
     if diags.errors:
         return None
     url = base_url if base_url is not None else str(data.get("base_url", "/"))
@@ -186,4 +215,5 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
         types=tuple(types),
         nav=tuple(nav),
         allow_html=bool(data.get("allow_html", False)),
+        lint=lint,
     )

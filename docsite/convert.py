@@ -28,6 +28,7 @@ class Link:
     title: str
     summary: str = ""
     kind: str = ""  # the type's label, e.g. 人物
+    id: str = ""  # the target page's id, for the URLs machines read (JSON-LD breadcrumbs)
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,13 @@ class Localizer:
         self.variant = variant
         self.convert = Converter(variant.code, variant.opencc, site.content.glossary)
 
-    def text(self, text: Text | str, rules: tuple[Rule, ...] = ()) -> str:
-        return self.convert(text, rules)
+    def text(self, text: Text | str, layers: tuple[tuple[Rule, ...], ...] = ()) -> str:
+        return self.convert(text, *layers)
 
     def title_of(self, pid: str) -> str:
         if pid in self.site.pages:
             page = self.site.pages[pid]
-            return self.text(page.title, page.rules)
+            return self.text(page.title, page.layers)
         if pid in self.site.lists:
             return self.text(self.site.lists[pid].type.plural)
         if pid == "tags":
@@ -90,13 +91,15 @@ class Localizer:
     def dir_of(self, pid: str) -> str:
         return urls.page_dir(self.variant.code, pid)
 
-    def link(self, from_dir: str, pid: str, anchor: str = "", title: str | None = None) -> Link:
+    def link(self, from_dir: str, name: str, anchor: str = "", title: str | None = None) -> Link:
+        """A link to a page named by id or by title (see Site.target)."""
+        pid = self.site.target(name) or name
         page = self.site.pages.get(pid)
         summary = kind = ""
         if page is not None:
-            summary = self.text(page.fields["summary"], page.rules) if "summary" in page.fields else ""
+            summary = self.text(page.fields["summary"], page.layers) if "summary" in page.fields else ""
             kind = self.text(page.type.label)
-        return Link(urls.relative(from_dir, self.dir_of(pid), anchor), title or self.title_of(pid), summary, kind)
+        return Link(urls.relative(from_dir, self.dir_of(pid), anchor), title or self.title_of(pid), summary, kind, pid)
 
     def links(self, from_dir: str, ids: list[str]) -> list[Link]:
         return [self.link(from_dir, pid) for pid in ids]
@@ -114,7 +117,7 @@ class Localizer:
 
     def page(self, page: Page) -> PageView:
         here = self.dir_of(page.id)
-        text = lambda value: self.text(value, page.rules)  # noqa: E731
+        text = lambda value: self.text(value, page.layers)  # noqa: E731
         numbers = {key: i + 1 for i, key in enumerate(self.site.cited[page.id])}
         backrefs: dict[int, list[str]] = {n: [] for n in numbers.values()}
 
@@ -134,7 +137,7 @@ class Localizer:
                 out.append(f'<a href="#ref-{n}" id="{ref_id}" role="doc-noteref">[{n}]</a>{loc}')
             return '<sup class="citation">' + "".join(out) + "</sup>"
 
-        hooks = markdown.InlineHooks(lambda s: text(Text(s, page.blocks)), wikilink, cite, page.blocks)
+        hooks = markdown.InlineHooks(self.convert, page.layers, wikilink, cite, page.blocks)
         body = Markup(markdown.render_body(page.tokens, hooks, self.site.config.allow_html))
         references = []
         for key, n in numbers.items():
@@ -183,19 +186,20 @@ class Localizer:
             return Markup("<br>").join(Markup('<span lang="{}">{}</span>').format(lang, name)
                                        for lang, name in value.items())
         if isinstance(value, Text):
-            return Markup.escape(self.text(value, page.rules))
+            return Markup.escape(self.text(value, page.layers))
         return Markup.escape(str(value))
 
     def date(self, date: EDTF) -> Markup:
-        """A date as <time>, with a machine-readable form only where the date is exact."""
+        """A date as <time datetime> where it is exact; an approximate or uncertain one is plain text,
+        since HTML has no way to say 'about' and a <time> without datetime must be machine-readable."""
         parts = []
         for point, open_text in ((date.start, "？"), (date.end, "")) if date.is_interval else ((date.start, ""),):
             if point is None:
                 parts.append(Markup.escape(open_text))
                 continue
-            iso = point.exact_iso
-            attr = Markup(' datetime="{}"').format(iso) if iso else ""
-            parts.append(Markup("<time{}>{}</time>").format(attr, self.text(point.display())))
+            iso, shown = point.exact_iso, self.text(point.display())
+            parts.append(Markup('<time datetime="{}">{}</time>').format(iso, shown) if iso
+                         else Markup('<span class="date">{}</span>').format(shown))
         return Markup("—").join(parts)
 
     # -- generated pages -----------------------------------------------------------------------

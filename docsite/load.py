@@ -19,7 +19,7 @@ from . import dates, markdown
 from .config import COMMON_FIELDS, PageType, SiteConfig
 from .diagnostics import Diagnostics
 from .sourcetext import LocMap, parse_yaml, read_text
-from .variants import KNOWN_CODES, Block, MarkupError, Rule, Text, protect
+from .variants import KNOWN_CODES, PLACEHOLDER_BASE, Block, MarkupError, Rule, Text, protect
 
 ID_SEGMENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATA_FILES = {"sources.yaml", "glossary.yaml", "tags.yaml"}
@@ -42,7 +42,7 @@ class Page:
     blocks: tuple[Block, ...]  # the body's conversion markup
     body_line: int  # file line of the body's first line
     raw_lines: list[str]
-    rules: tuple[Rule, ...]  # the page's glossary and -{H|...}- rules
+    layers: tuple[tuple[Rule, ...], ...]  # rules of -{H|...}- in front matter, then the page's glossary
 
     @property
     def title(self) -> Text:
@@ -179,10 +179,13 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
         return None
     if len(diags.errors) > errors_before:
         return None
-    rules = tuple(fields.get("glossary", ())) + body.rules + tuple(
-        r for value in fields.values() if isinstance(value, Text) for r in value.rules)
+    markup_rules = tuple(r for value in fields.values() if isinstance(value, Text) for r in value.rules)
+    title = body.title or fields["title"].title
+    if title is not None:  # -{T|...}- sets the title each variant displays
+        fields["title"] = Text(chr(PLACEHOLDER_BASE), (Block("choice", rule=title.rule),))
     tokens = markdown.parse(body.source, body.blocks, config.allow_html)
-    return Page(pid, ptype, path, fields, locs, tokens, body.blocks, body_line, lines, rules)
+    layers = (markup_rules, tuple(fields.get("glossary", ())))
+    return Page(pid, ptype, path, fields, locs, tokens, body.blocks, body_line, lines, layers)
 
 
 def _validate_fields(meta: dict, locs: LocMap, ptype: PageType, path: Path, diags: Diagnostics) -> dict[str, Any]:

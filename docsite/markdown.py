@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -20,11 +20,12 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .variants import Block, restore
+from .variants import PLACEHOLDER, Block, Converter, Rule, Text, block_at, restore
 
 _CITE_ITEM = re.compile(r"\s*@([A-Za-z0-9_][A-Za-z0-9_:.-]*)\s*(?:,\s*(.*?))?\s*$", re.S)
 _ANCHOR_SUFFIX = re.compile(r"\s*\{#([A-Za-z0-9_-]+)\}\s*$")
 _SLUG_DROP = re.compile(r"[^\w\- ]+")
+_MARKDOWN_SYNTAX = re.compile(r"[*_`\[\]<>!\\~]")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
@@ -41,12 +42,47 @@ class Reference:
 
 @dataclass
 class InlineHooks:
-    """What rendering needs from the variant being built."""
+    """What rendering needs from the variant being built.
 
-    convert: Callable[[str], str]  # text as the reader sees it in this variant
+    Conversion follows the text in reading order, so a rule that ``-{H|...}-`` or ``-{A|...}-``
+    adds applies to the rest of the page. A block's own text may hold Markdown: it is rendered as
+    inline Markdown and not converted again.
+    """
+
+    converter: Converter | None  # None inside a block: its text is final
+    layers: tuple[tuple[Rule, ...], ...]  # rules that apply after the page's own markup rules
     link: Callable[[Token], str]  # HTML of a [[...]] link
     cite: Callable[[Token], str]  # HTML of a [@...] citation
     blocks: tuple[Block, ...]
+    active: list[Rule] = field(default_factory=list)  # rules added by markup so far
+
+    def convert(self, source: str) -> str:
+        """Plain converted text (for attributes such as alt and title)."""
+        if self.converter is None:
+            return restore(source, self.blocks)
+        return self.converter(Text(source, self.blocks), tuple(self.active), *self.layers)
+
+    def html(self, source: str, env: dict) -> str:
+        """HTML of a text token: converted runs, and blocks shown as this variant wants them."""
+        if self.converter is None:
+            return escapeHtml(source)
+        out = []
+        pos = 0
+        for match in PLACEHOLDER.finditer(source):
+            out.append(escapeHtml(self.converter(source[pos:match.start()], tuple(self.active), *self.layers)))
+            block = block_at(match.group(), self.blocks)
+            if block.adds_rule and block.rule:
+                self.active.append(block.rule)
+            shown = self.converter.show(block)
+            if _MARKDOWN_SYNTAX.search(shown):
+                inner = InlineHooks(None, (), self.link, self.cite, self.blocks)
+                shown_html = parser(env["allow_html"]).renderInline(shown, {"hooks": inner, "allow_html": env["allow_html"]})
+            else:
+                shown_html = escapeHtml(shown)
+            out.append(shown_html)
+            pos = match.end()
+        out.append(escapeHtml(self.converter(source[pos:], tuple(self.active), *self.layers)))
+        return "".join(out)
 
 
 def _wikilink(state: StateInline, silent: bool) -> bool:
@@ -138,7 +174,7 @@ def _positions_and_anchors(state: StateCore) -> None:
 
 
 def _render_text(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
-    return escapeHtml(env["hooks"].convert(tokens[idx].content))
+    return env["hooks"].html(tokens[idx].content, env)
 
 
 def _render_code_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
@@ -198,8 +234,8 @@ def parse(source: str, blocks: tuple[Block, ...], allow_html: bool) -> list[Toke
     return parser(allow_html).parse(source, {"blocks": blocks})
 
 
-def references(tokens: Sequence[Token]) -> list[Reference]:
-    """Every [[...]] link and [@...] citation of a body, in reading order."""
+def references(tokens: Sequence[Token], blocks: tuple[Block, ...], allow_html: bool = False) -> list[Reference]:
+    """Every [[...]] link and [@...] citation of a body, in reading order, markup blocks included."""
     found = []
     for token in tokens:
         for child in token.children or ():
@@ -209,7 +245,20 @@ def references(tokens: Sequence[Token]) -> list[Reference]:
             elif child.type == "citation":
                 for key, _ in child.meta["items"]:
                     found.append(Reference("cite", key, child.meta["line"], child.meta["raw"]))
+            elif child.type == "text":
+                for match in PLACEHOLDER.finditer(child.content):
+                    block = block_at(match.group(), blocks)
+                    texts = [block.verbatim] if block.rule is None else [f for _, f in block.rule.forms]
+                    for text in texts:
+                        inline = parser(allow_html).parseInline(text, {"blocks": ()})
+                        found += [replace(r, line=_line_of(child, tokens)) for r in references(inline, ())]
     return found
+
+
+def _line_of(child: Token, tokens: Sequence[Token]) -> int:
+    """The body line of an inline child, from the block that holds it."""
+    holder = next(t for t in tokens if child in (t.children or ()))
+    return holder.map[0] if holder.map else 0
 
 
 def heading_ids(tokens: Sequence[Token]) -> set[str]:
@@ -217,4 +266,5 @@ def heading_ids(tokens: Sequence[Token]) -> set[str]:
 
 
 def render_body(tokens: Sequence[Token], hooks: InlineHooks, allow_html: bool) -> str:
-    return parser(allow_html).renderer.render(tokens, parser(allow_html).options, {"hooks": hooks})
+    md = parser(allow_html)
+    return md.renderer.render(tokens, md.options, {"hooks": hooks, "allow_html": allow_html})

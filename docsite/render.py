@@ -2,19 +2,24 @@
 
 Interface strings are written in the templates in simplified Chinese and converted with the
 ``t`` filter, by the same converter as the content.
+
+Besides a tree per variant there is a script-neutral address for every page (the root
+``index.html`` for the home page, ``people/zhou-enlai/`` ...): a chooser that sends readers to
+their script and is the x-default of hreflang. ``404.html`` is served by hosts at any depth, so it
+works out the site's base path from the address it was served under.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import jinja2
 
-from . import urls
+from . import publish, urls
 from .config import SiteConfig
 from .convert import Localizer, PageView
+from .publish import Assets
 from .variants import Text, protect
 
 
@@ -25,6 +30,18 @@ class Switch:
     lang: str
     url: str
     current: bool
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One script on a chooser page (the neutral address of a page, or 404.html)."""
+
+    code: str
+    label: str
+    lang: str
+    url: str
+    title: str
+    subtitle: str
 
 
 def environment(config: SiteConfig) -> jinja2.Environment:
@@ -46,26 +63,26 @@ def _interface_text(source: str) -> Text:
     return protect(source)
 
 
-def render_variant(env: jinja2.Environment, loc: Localizer, views: list[PageView]) -> dict[str, bytes]:
+def render_variant(env: jinja2.Environment, loc: Localizer, views: list[PageView], assets: Assets) -> dict[str, bytes]:
     """Every page of one variant, keyed by output path."""
     config = loc.site.config
     site_title = loc.text(config.title)
     files = {}
     for view in views:
         template = env.select_template([view.template, "page.html"])
-        html = template.render(page=view, site=_site_context(loc, view, site_title), convert=loc.text)
+        html = template.render(page=view, site=_site_context(loc, view, site_title, assets),
+                               meta=publish.head(loc, view), convert=loc.text)
         files[view.dir + "index.html"] = html.encode("utf-8")
     return files
 
 
-def _site_context(loc: Localizer, view: PageView, site_title: str) -> dict:
+def _site_context(loc: Localizer, view: PageView, site_title: str, assets: Assets) -> dict:
     config = loc.site.config
     here = view.dir
     switches = [
         Switch(v.code, v.label, v.lang, urls.relative(here, urls.page_dir(v.code, view.id)), v is loc.variant)
         for v in config.variants
     ]
-    alternates = [(v.lang, urls.absolute(config.base_url, urls.page_dir(v.code, view.id))) for v in config.variants]
     nav = [(loc.link(here, item.id, title=loc.text(item.label) if item.label else None),
             view.id == item.id or view.id.startswith(item.id + "/"))
            for item in config.nav if loc.site.has(item.id)]
@@ -75,34 +92,47 @@ def _site_context(loc: Localizer, view: PageView, site_title: str) -> dict:
         "lang": loc.variant.lang,
         "code": loc.variant.code,
         "home": urls.relative(here, urls.page_dir(loc.variant.code, urls.HOME)),
-        "static": urls.relative(here, "static/"),
-        "canonical": urls.absolute(config.base_url, here),
-        "alternates": alternates,
+        "assets": assets.urls(here),
         "switches": switches,
         "nav": nav,
     }
 
 
-def render_root(env: jinja2.Environment, config: SiteConfig, localizers: list[Localizer]) -> dict[str, bytes]:
-    """The variant chooser at the root and the 404 page, both in every script at once."""
-    choices = [
-        {"variant": loc.variant, "title": loc.text(config.title), "tagline": loc.text(config.tagline),
-         "home": urls.page_dir(loc.variant.code, urls.HOME), "convert": loc.text}
-        for loc in localizers
-    ]
+def render_neutral(env: jinja2.Environment, localizers: list[Localizer], ids: list[str],
+                   assets: Assets) -> dict[str, bytes]:
+    """The script-neutral address of every page: links to it in each script, and a script that picks one."""
+    config = localizers[0].site.config
+    template = env.get_template("chooser.html")
     files = {}
-    # The chooser sits at the root, so its links are relative; 404.html is served at any depth.
-    for name, template, prefix in (("index.html", "chooser.html", ""), ("404.html", "404.html", config.base_url)):
-        html = env.get_template(template).render(choices=choices, base_url=config.base_url, prefix=prefix,
-                                                 static=prefix + "static/")
-        files[name] = html.encode("utf-8")
+    for pid in ids:
+        here = urls.neutral_dir(pid)
+        choices = [_choice(loc, pid, here) for loc in localizers]
+        html = template.render(choices=choices, assets=assets.urls(here), canonical=urls.public(config.base_url, here, here),
+                               alternates=publish.alternates(config, pid, here))
+        files[here + "index.html"] = html.encode("utf-8")
     return files
 
 
-def static_files(root: Path) -> dict[str, bytes]:
-    folder = root / "static"
-    if not folder.is_dir():
-        return {}
-    return {"static/" + p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+def _choice(loc: Localizer, pid: str, here: str) -> Choice:
+    config = loc.site.config
+    title, subtitle = (config.title, config.tagline) if pid == urls.HOME else (loc.title_of(pid), config.title)
+    return Choice(loc.variant.code, loc.variant.label, loc.variant.lang, urls.relative(here, loc.dir_of(pid)),
+                  loc.text(title), loc.text(subtitle))
 
+
+def render_404(env: jinja2.Environment, localizers: list[Localizer], assets: Assets) -> dict[str, bytes]:
+    """404.html: its links are relative to a <base> that its script corrects to the path it was served under."""
+    config = localizers[0].site.config
+    sections = [(_choice(loc, urls.HOME, ""), loc.text) for loc in localizers]
+    html = env.get_template("404.html").render(sections=sections, assets=assets.urls(""),
+                                               base=urls.base_path(config.base_url),
+                                               codes=[v.code for v in config.variants])
+    return {"404.html": html.encode("utf-8")}
+
+
+def render_sitemap(env: jinja2.Environment, config: SiteConfig, ids: list[str]) -> dict[str, bytes]:
+    """sitemap.xml: every address of every page, each with all its alternates; only with an absolute base_url."""
+    if not urls.is_absolute(config.base_url):
+        return {}
+    entries = [publish.alternates(config, pid, "") for pid in ids]
+    return {"sitemap.xml": env.get_template("sitemap.xml").render(entries=entries).encode("utf-8")}

@@ -11,7 +11,7 @@ from . import markdown
 from .config import PageType, SiteConfig
 from .diagnostics import Diagnostics
 from .load import Content, Page, Source
-from .variants import Text, restore
+from .variants import Text, fold, plain, restore
 
 
 @dataclass
@@ -34,6 +34,7 @@ class Site:
     backlinks: dict[str, list[str]] = field(default_factory=dict)
     children: dict[str, list[str]] = field(default_factory=dict)
     cited: dict[str, list[str]] = field(default_factory=dict)  # page id -> source keys, numbered in order
+    titles: dict[str, list[str]] = field(default_factory=dict)  # folded title -> ids, for [[标题]] links
     tagged: dict[str, list[str]] = field(default_factory=dict)
 
     def parent(self, pid: str) -> str | None:
@@ -44,6 +45,13 @@ class Site:
                 return head
             head = head.rpartition("/")[0]
         return None
+
+    def target(self, name: str) -> str | None:
+        """The page a link names: an id, or a title in either script (as MediaWiki resolves links)."""
+        if name in self.pages or name in self.lists:
+            return name
+        ids = self.titles.get(fold(name), [])
+        return ids[0] if len(ids) == 1 else None
 
     def has(self, pid: str) -> bool:
         """Whether ``pid`` is a page of the site: content, a list of a type, or the tag index."""
@@ -83,30 +91,37 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
             site.lists[ptype.list_id] = ListPage(ptype.list_id, ptype)
 
     known = pages.keys() | site.lists.keys()
+    for page in pages.values():
+        site.titles.setdefault(fold(plain(page.title)), []).append(page.id)
 
-    def check_target(page: Page, target: str, line: int, col: int = 0) -> bool:
-        if target in known:
-            return True
-        if target in drafted:
-            diags.error(page.path, line, f"'{target}' is a draft and will not be published",
+    def check_target(page: Page, name: str, line: int, col: int = 0) -> str | None:
+        target = site.target(name)
+        if target is not None:
+            return target
+        if len(site.titles.get(fold(name), [])) > 1:
+            ids = ", ".join(site.titles[fold(name)])
+            diags.error(page.path, line, f"the title '{name}' is shared by {ids}",
+                        f"link by id instead, e.g. [[{site.titles[fold(name)][0]}|{name}]]", col=col)
+        elif name in drafted:
+            diags.error(page.path, line, f"'{name}' is a draft and will not be published",
                         "publish it (remove 'draft: true') or remove the link", col=col)
         else:
-            hint = _closest(target, known)
-            diags.error(page.path, line, f"no page has the id '{target}'", hint, col=col)
-        return False
+            hint = _closest(name, known | {plain(p.title) for p in pages.values()})
+            diags.error(page.path, line, f"no page has the id or title '{name}'", hint, col=col)
+        return None
 
     backlinks: dict[str, set[str]] = {pid: set() for pid in known}
     anchors: list[tuple[Page, str, str, int, int]] = []
     for page in pages.values():
         cited: list[str] = []
-        for ref in markdown.references(page.tokens):
+        for ref in markdown.references(page.tokens, page.blocks, config.allow_html):
             line, col = page.locate(ref.line, restore(ref.raw, page.blocks))
             if ref.kind == "link":
-                target = restore(ref.target, page.blocks)
-                if check_target(page, target, line, col) and target != page.id:
+                target = check_target(page, plain(Text(ref.target, page.blocks)), line, col)
+                if target and target != page.id:
                     backlinks[target].add(page.id)
-                    if ref.anchor:
-                        anchors.append((page, target, ref.anchor, line, col))
+                if target and ref.anchor:
+                    anchors.append((page, target, ref.anchor, line, col))
             elif ref.target not in content.sources:
                 diags.error(page.path, line, f"no source has the key '{ref.target}'",
                             _closest(ref.target, content.sources.keys(), "add it to content/sources.yaml"), col=col)
@@ -122,9 +137,10 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
         site.cited[page.id] = cited
         for name, kind in _ref_fields(page):
             values = page.fields[name] if kind == "refs" else [page.fields[name]]
-            for i, target in enumerate(values):
+            for i, value in enumerate(values):
                 line, col = page.loc(name, i) if kind == "refs" else page.loc(name)
-                if check_target(page, target, line, col) and target != page.id:
+                target = check_target(page, value, line, col)
+                if target and target != page.id:
                     backlinks[target].add(page.id)
         for i, tag in enumerate(page.fields.get("tags", [])):
             if tag not in content.tags:

@@ -1,12 +1,14 @@
 """Where each page is written and how pages link to each other.
 
-Links between pages are relative, so the output works under any subpath; only canonical and
-alternate URLs, which must be absolute, use ``base_url``.
+Links between pages are relative, so the output works under any subpath. The URLs machines read
+(canonical, hreflang, sitemap, JSON-LD) are absolute when ``base_url`` names a host, and relative
+to the page otherwise: a relative URL is still right wherever the folder is served.
 """
 
 from __future__ import annotations
 
 import posixpath
+from urllib.parse import urlsplit
 
 HOME = "index"
 
@@ -16,16 +18,34 @@ def page_dir(code: str, pid: str) -> str:
     return f"{code}/" if pid == HOME else f"{code}/{pid}/"
 
 
+def neutral_dir(pid: str) -> str:
+    """Folder of a page's script-neutral address, e.g. 'people/zhou-enlai/': it sends readers to their script."""
+    return "" if pid == HOME else f"{pid}/"
+
+
 def output_path(code: str, pid: str) -> str:
     return page_dir(code, pid) + "index.html"
 
 
-def relative(from_dir: str, to_dir: str, anchor: str = "") -> str:
-    """Relative link between two output folders (both ending in '/'); '' is the site root."""
-    rel = posixpath.relpath(to_dir or ".", from_dir or ".")
-    rel = "./" if rel == "." else rel + "/"
+def relative(from_dir: str, to: str, anchor: str = "") -> str:
+    """Relative link from an output folder to a folder (ending in '/') or a file; '' is the site root."""
+    rel = posixpath.relpath(to or ".", from_dir or ".")
+    if not to or to.endswith("/"):
+        rel = "./" if rel == "." else rel + "/"
     return rel + (f"#{anchor}" if anchor else "")
 
 
-def absolute(base_url: str, path: str) -> str:
-    return base_url + path
+def is_absolute(base_url: str) -> bool:
+    """Whether ``base_url`` names a host, so that canonical links and a sitemap can be written."""
+    parts = urlsplit(base_url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def base_path(base_url: str) -> str:
+    """The path the site is served under: '/treaty-1950/' for https://example.org/treaty-1950/."""
+    return urlsplit(base_url).path
+
+
+def public(base_url: str, from_dir: str, to: str) -> str:
+    """A URL for machines: absolute from ``base_url`` when it names a host, else relative to the page."""
+    return base_url + to if is_absolute(base_url) else relative(from_dir, to)

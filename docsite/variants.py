@@ -1,8 +1,8 @@
 """Script variants: MediaWiki-style conversion markup, glossaries, and OpenCC.
 
-Text goes through three layers, highest priority first: inline markup (``-{...}-``), rules
-(the page's ``glossary`` and ``-{H|...}-`` markup, then the site glossary; longest match wins),
-and finally OpenCC with the variant's configuration.
+Text goes through layers, highest priority first: inline markup (``-{...}-``), rules that markup
+adds for the rest of the page (``-{H|...}-``, ``-{A|...}-``), the page's ``glossary``, the site
+glossary (each layer longest match first), and finally OpenCC with the variant's configuration.
 
 Markup is cut out of a text before anything else reads it and replaced by one private-use
 character per block (``protect``). Markdown then sees an ordinary character, OpenCC never matches
@@ -31,12 +31,16 @@ FALLBACKS: dict[str, tuple[str, ...]] = {
     "zh-mo": ("zh-hk", "zh-hant", "zh-tw"),
 }
 KNOWN_CODES = frozenset(FALLBACKS)
+#: How -{D|...}- names each variant (MediaWiki's own names, each in its script).
+VARIANT_NAMES = {"zh-hans": "简体", "zh-hant": "繁體", "zh-cn": "大陆简体", "zh-tw": "臺灣正體",
+                 "zh-hk": "香港繁體", "zh-mo": "澳門繁體", "zh-sg": "新加坡简体", "zh-my": "大马简体"}
 
-_BASE = 0xF0000  # Supplementary Private Use Area-A: never in content, never in OpenCC's tables
-_PLACEHOLDER = re.compile("[\U000f0000-\U000ffffd]")
-_CHOICE = re.compile(r"\s*(zh(?:-[a-z]{2,4})?)\s*:")
-_CHOICE_SPLIT = re.compile(r";\s*(?=zh(?:-[a-z]{2,4})?\s*:)")
-_FLAGS = {"R", "H", "A"}
+PLACEHOLDER_BASE = 0xF0000  # Supplementary Private Use Area-A: never in content, never in OpenCC's tables
+PLACEHOLDER = re.compile("[\U000f0000-\U000ffffd]")
+_FORM = re.compile(r"\s*(?:(?P<source>[^;:=]+?)\s*=>\s*)?(?P<code>zh(?:-[a-z]{2,4})?)\s*:")
+_SPLIT = re.compile(r";\s*(?=(?:[^;:=]+?\s*=>\s*)?zh(?:-[a-z]{2,4})?\s*:)")
+_FLAGS = {"R", "H", "A", "T", "D"}
+_HINT = "e.g. -{王世杰}-, -{zh-hans:长春;zh-hant:長春;}-, -{H|zh-hans:旅顺;zh-hant:旅順;}-, -{T|...}-, -{D|...}-"
 
 
 class MarkupError(ValueError):
@@ -48,19 +52,28 @@ class MarkupError(ValueError):
 
 @dataclass(frozen=True)
 class Rule:
-    """One conversion rule: the form each variant gets for a word written in any of them."""
+    """One conversion rule: the form each variant gets for a word.
+
+    A two-way rule matches any of its forms; a one-way rule (``甲=>zh-hant:乙``) matches only
+    ``sources`` and applies only to the variants it names.
+    """
 
     forms: tuple[tuple[str, str], ...]  # (variant code, form)
+    sources: tuple[str, ...] = ()  # one-way rules only
 
     def form_for(self, code: str) -> str | None:
-        return pick(dict(self.forms), code)
+        forms = dict(self.forms)
+        return forms.get(code) if self.sources else pick(forms, code)
+
+    def keys(self) -> tuple[str, ...]:
+        return self.sources or tuple(form for _, form in self.forms)
 
 
 @dataclass(frozen=True)
 class Block:
-    """One ``-{...}-`` block: shown verbatim, or one form per variant; H and A blocks add a rule."""
+    """One ``-{...}-`` block."""
 
-    kind: str  # "verbatim", "choice", "H" (rule, shows nothing) or "A" (rule, shown)
+    kind: str  # "verbatim" (also R), "choice", "H", "A", "T" (title) or "D" (describe)
     verbatim: str = ""
     rule: Rule | None = None
 
@@ -73,43 +86,47 @@ def pick(forms: dict[str, str], code: str) -> str | None:
     """The form for ``code``, following MediaWiki's fallback chain; None if none applies."""
     if code in forms:
         return forms[code]
-    for fallback in FALLBACKS.get(code, ()):
-        if fallback in forms:
-            return forms[fallback]
-    return None
+    return next((forms[f] for f in FALLBACKS.get(code, ()) if f in forms), None)
 
 
 def parse_block(inner: str, offset: int) -> Block:
     """Parse the inside of ``-{...}-``; ``offset`` is where the inside starts, for errors."""
     flag = ""
     head, bar, rest = inner.partition("|")
-    if bar and head.strip() in _FLAGS:
-        flag, inner, offset = head.strip(), rest, offset + len(head) + 1
-    elif bar and re.fullmatch(r"[A-Za-z]", head.strip()):
-        raise MarkupError(f"unsupported conversion flag '{head.strip()}|'", offset,
-                          "supported: -{text}-, -{R|text}-, -{H|zh-hans:甲;zh-hant:乙;}-, -{A|...}-")
-    if flag == "R" or not _CHOICE.match(inner):
-        if flag in ("H", "A"):
-            raise MarkupError(f"-{{{flag}|...}}- needs variant forms", offset,
-                              "write them as -{H|zh-hans:维辛斯基;zh-hant:維辛斯基;}-")
+    if bar and re.fullmatch(r"\s*[A-Za-z]\s*", head):
+        flag = head.strip()
+        if flag not in _FLAGS:
+            raise MarkupError(f"unsupported conversion flag '{flag}|'", offset, _HINT)
+        inner, offset = rest, offset + len(head) + 1
+    if flag == "R" or (not flag and not _FORM.match(inner)):
         return Block("verbatim", verbatim=inner)
-    forms: dict[str, str] = {}
+    if not _FORM.match(inner):
+        raise MarkupError(f"-{{{flag}|...}}- needs variant forms", offset, _HINT)
+    forms: list[tuple[str, str]] = []
+    sources: list[str] = []
     position = offset
-    for part in _CHOICE_SPLIT.split(inner):
+    for part in _SPLIT.split(inner):
         if not part.strip().strip(";"):
+            position += len(part) + 1
             continue
-        match = _CHOICE.match(part)
+        match = _FORM.match(part)
         if not match:
-            raise MarkupError("expected 'variant:text' in conversion markup", position,
-                              "separate the forms with ';', e.g. -{zh-hans:甲;zh-hant:乙;}-")
-        code = match.group(1)
+            raise MarkupError("expected 'variant:text' in conversion markup", position, _HINT)
+        code = match.group("code")
         if code not in KNOWN_CODES:
-            raise MarkupError(f"unknown variant code '{code}' in conversion markup", position + match.start(1),
-                              f"use one of {', '.join(sorted(KNOWN_CODES))}")
+            raise MarkupError(f"unknown variant code '{code}' in conversion markup",
+                              position + match.start("code"), f"use one of {', '.join(sorted(KNOWN_CODES))}")
         text = part[match.end():]
-        forms[code] = text[:-1] if text.endswith(";") else text
+        forms.append((code, text[:-1] if text.endswith(";") else text))
+        if match.group("source"):
+            sources.append(match.group("source").strip())
         position += len(part) + 1
-    return Block(flag or "choice", rule=Rule(tuple(forms.items())))
+    if sources and (len(sources) != len(forms) or flag not in ("H", "A")):
+        raise MarkupError("one-way rules (甲=>zh-hant:乙) go in -{H|...}- or -{A|...}-, every form with its source",
+                          offset, "e.g. -{H|鼠标=>zh-hant:滑鼠;}-")
+    if sources:
+        return Block(flag, rule=Rule(tuple(forms), tuple(dict.fromkeys(sources))))
+    return Block(flag or "choice", rule=Rule(tuple(forms)))
 
 
 @dataclass(frozen=True)
@@ -124,8 +141,13 @@ class Text:
 
     @property
     def rules(self) -> tuple[Rule, ...]:
-        """Rules that H and A blocks add for the rest of the page."""
+        """Rules that H and A blocks add."""
         return tuple(b.rule for b in self.blocks if b.adds_rule and b.rule)
+
+    @property
+    def title(self) -> Block | None:
+        """The -{T|...}- block that sets the page's displayed title, if any."""
+        return next((b for b in self.blocks if b.kind == "T"), None)
 
 
 def protect(text: str) -> Text:
@@ -149,22 +171,35 @@ def protect(text: str) -> Text:
         if nested != -1:
             raise MarkupError("conversion markup cannot be nested", nested, "close the outer '-{' first")
         out.append(text[pos:start])
-        out.append(chr(_BASE + len(blocks)))
+        out.append(chr(PLACEHOLDER_BASE + len(blocks)))
         blocks.append(parse_block(text[start + 2:end], start + 2))
         pos = end + 2
     return Text("".join(out), tuple(blocks))
 
 
+def block_at(char: str, blocks: tuple[Block, ...]) -> Block:
+    return blocks[ord(char) - PLACEHOLDER_BASE]
+
+
+def plain(text: Text) -> str:
+    """The text with each block as written in it (the first form of a choice): for matching names."""
+    def shown(match: re.Match[str]) -> str:
+        block = block_at(match.group(), text.blocks)
+        return block.verbatim if block.rule is None else block.rule.forms[0][1]
+    return PLACEHOLDER.sub(shown, text.source)
+
+
 def restore(source: str, blocks: tuple[Block, ...]) -> str:
     """Put markup back as written: for code, where nothing is converted."""
-    return _PLACEHOLDER.sub(lambda m: _source_of(blocks[ord(m.group()) - _BASE]), source)
+    return PLACEHOLDER.sub(lambda m: _source_of(block_at(m.group(), blocks)), source)
 
 
 def _source_of(block: Block) -> str:
     if block.rule is None:
         return "-{" + block.verbatim + "}-"
-    inner = "".join(f"{code}:{form};" for code, form in block.rule.forms)
-    return "-{" + (f"{block.kind}|" if block.adds_rule else "") + inner + "}-"
+    sources = block.rule.sources or ("",) * len(block.rule.forms)
+    inner = "".join(f"{s}=>{c}:{f};" if s else f"{c}:{f};" for s, (c, f) in zip(sources, block.rule.forms))
+    return "-{" + ("" if block.kind == "choice" else f"{block.kind}|") + inner + "}-"
 
 
 @cache
@@ -201,73 +236,103 @@ def fold(text: str) -> str:
 
 
 @dataclass
+class Stats:
+    """What conversion cost in a build: characters given to OpenCC, and distinct texts."""
+
+    texts: int = 0
+    characters: int = 0
+
+
+@dataclass
 class Converter:
     """Converts text into one variant; each distinct text is converted once per build."""
 
     code: str
     opencc_config: str
     glossary: tuple[Rule, ...] = ()
-    _cache: dict[tuple[str, tuple[Block, ...], tuple[Rule, ...]], str] = field(default_factory=dict, repr=False)
+    stats: Stats = field(default_factory=Stats)
+    _cache: dict[tuple[str, tuple[Block, ...], tuple[tuple[Rule, ...], ...]], str] = field(
+        default_factory=dict, repr=False)
     _matchers: dict[tuple[Rule, ...], tuple[re.Pattern[str] | None, dict[str, str]]] = field(
         default_factory=dict, repr=False)
 
-    def __call__(self, text: Text | str, rules: tuple[Rule, ...] = ()) -> str:
+    def __call__(self, text: Text | str, *layers: tuple[Rule, ...]) -> str:
+        """Convert ``text``; ``layers`` are rule sets tried before the site glossary, first first."""
         if isinstance(text, str):
             text = Text(text)
-        key = (text.source, text.blocks, rules)
+        key = (text.source, text.blocks, layers)
         if key not in self._cache:
-            self._cache[key] = self._convert(text, rules)
+            self.stats.texts += 1
+            self._cache[key] = self._convert(text, layers + (self.glossary,))
         return self._cache[key]
 
     def plain(self, text: str) -> str:
         """OpenCC alone: the last resort for markup that names no form for this variant."""
+        self.stats.characters += len(text)
         return _opencc(self.opencc_config).convert(text)
 
-    def _convert(self, text: Text, rules: tuple[Rule, ...]) -> str:
+    def _convert(self, text: Text, layers: tuple[tuple[Rule, ...], ...]) -> str:
         out: list[str] = []
         pos = 0
-        for match in _PLACEHOLDER.finditer(text.source):
-            out.append(self._convert_run(text.source[pos:match.start()], rules))
-            out.append(self.show(text.blocks[ord(match.group()) - _BASE]))
+        for match in PLACEHOLDER.finditer(text.source):
+            out.append(self.run(text.source[pos:match.start()], layers))
+            out.append(self.show(block_at(match.group(), text.blocks)))
             pos = match.end()
-        out.append(self._convert_run(text.source[pos:], rules))
+        out.append(self.run(text.source[pos:], layers))
         return "".join(out)
 
     def show(self, block: Block) -> str:
         """What a block displays in this variant."""
         if block.rule is None:
             return block.verbatim
-        if block.kind == "H":
+        if block.kind in ("H", "T"):
             return ""
+        if block.kind == "D":
+            return "".join(f"{VARIANT_NAMES[code]}：{form}；" for code, form in block.rule.forms)
         form = block.rule.form_for(self.code)
         return form if form is not None else self.plain(block.rule.forms[0][1])
 
-    def _convert_run(self, run: str, rules: tuple[Rule, ...]) -> str:
+    def run(self, run: str, layers: tuple[tuple[Rule, ...], ...]) -> str:
+        """Convert text without markup: each layer's matches, the rest by the next layer, then OpenCC."""
         if not run:
             return ""
-        pattern, table = self._matcher(rules)
-        if pattern is None:
+        if not layers:
             return self.plain(run)
+        pattern, table = self._matcher(layers[0])
+        if pattern is None:
+            return self.run(run, layers[1:])
         out: list[str] = []
         pos = 0
         for match in pattern.finditer(fold(run)):
-            out.append(self.plain(run[pos:match.start()]))
+            out.append(self.run(run[pos:match.start()], layers[1:]))
             out.append(table[match.group()])
             pos = match.end()
-        out.append(self.plain(run[pos:]))
+        out.append(self.run(run[pos:], layers[1:]))
         return "".join(out)
 
+    def covered(self, run: str, layers: tuple[tuple[Rule, ...], ...]) -> list[tuple[int, int]]:
+        """Spans of ``run`` that a rule of any layer (or the glossary) settles, for the lint."""
+        spans: list[tuple[int, int]] = []
+        folded = fold(run)
+        for rules in layers + (self.glossary,):
+            pattern, _ = self._matcher(rules)
+            if pattern is not None:
+                spans += [m.span() for m in pattern.finditer(folded)]
+        return spans
+
     def _matcher(self, rules: tuple[Rule, ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
-        """One regular expression over every (folded) form of every rule, longest first; page rules win."""
+        """One regular expression over every (folded) key of the rules, longest first; later rules win."""
         if rules not in self._matchers:
             table: dict[str, str] = {}
-            for rule in self.glossary + rules:
+            for rule in rules:
                 target = rule.form_for(self.code)
                 if target is None:
+                    if rule.sources:
+                        continue  # a one-way rule for other variants
                     target = self.plain(rule.forms[0][1])
-                for _, form in rule.forms:
-                    if form:
-                        table[fold(form)] = target
+                for key in rule.keys():
+                    if key:
+                        table[fold(key)] = target
             keys = sorted(table, key=lambda k: (-len(k), k))
             pattern = re.compile("|".join(map(re.escape, keys))) if keys else None
             self._matchers[rules] = (pattern, table)

@@ -37,7 +37,11 @@ def write_site(out: Path, files: dict[str, bytes]) -> None:
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
             os.rename(out, old / out.name)
-            os.rename(staging, out)
+            try:
+                os.rename(staging, out)
+            except BaseException:
+                os.rename(old / out.name, out)  # the previous site goes back where it was
+                raise
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.rename(staging, out)

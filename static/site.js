@@ -5,3 +5,10 @@ document.addEventListener("click", function (event) {
   try { localStorage.setItem("variant", link.dataset.variant); } catch (e) {}
   if (location.hash && !link.hash) link.hash = location.hash;
 });
+
+// Opened from disk (file://), a link to a folder would show a file listing: point it at the folder's index.html.
+if (location.protocol === "file:") {
+  Array.prototype.forEach.call(document.querySelectorAll("a[href]"), function (a) {
+    if (a.protocol === "file:" && a.pathname.slice(-1) === "/") a.pathname += "index.html";
+  });
+}

@@ -46,16 +46,16 @@ CASES = {
     "not UTF-8": ({"people/zhou-enlai.md": "---\ntitle: 周恩来\n---\n第一行\n总理".encode("gbk")},
                   r"content/people/zhou-enlai\.md:2:8: error: the file is not UTF-8 text", "save the file as UTF-8"),
     "unknown link": ({"people/zhou-enlai.md": "---\ntitle: 周恩来\n---\n\n他与[[people/vyshinsky]]签约。\n"},
-                     r"content/people/zhou-enlai\.md:5:3: error: no page has the id 'people/vyshinsky'", ""),
+                     r"content/people/zhou-enlai\.md:5:3: error: no page has the id or title 'people/vyshinsky'", ""),
     "unknown related page": ({"people/zhou-enlai.md": "---\ntitle: 周恩来\nrelated:\n  - treaty\n---\n"},
-                             r"zhou-enlai\.md:4:5: error: no page has the id 'treaty'", ""),
+                             r"zhou-enlai\.md:4:5: error: no page has the id or title 'treaty'", ""),
     "unknown source": ({"people/zhou-enlai.md": "---\ntitle: 周恩来\n---\n第一行\n见[@shen1990, 第1页]。\n"},
                        r"content/people/zhou-enlai\.md:5:2: error: no source has the key 'shen1990'",
                        "did you mean 'shen1999'?"),
     "unknown anchor": ({"people/a.md": "---\ntitle: 甲\n---\n## 生平\n", "people/b.md": "---\ntitle: 乙\n---\n见[[people/a#生年]]\n"},
                        r"people/b\.md:4:2: error: 'people/a' has no heading with the anchor '生年'", "anchors of that page: 生平"),
     "link text with markup": ({"people/b.md": "---\ntitle: 乙\n---\n见 [[people/x|王世-{杰}-]]\n"},
-                              r"people/b\.md:4:3: error: no page has the id 'people/x'\n", ""),
+                              r"people/b\.md:4:3: error: no page has the id or title 'people/x'\n", ""),
     "markup in a source": ({"sources.yaml": "a:\n  title: 王世-{杰\n"},
                            r"content/sources\.yaml:2: error: source 'a', 'title': conversion markup '-\{' is not closed",
                            "close it"),
@@ -137,4 +137,4 @@ def test_check_reports_errors(mini: MiniSite) -> None:
     mini.write("people/a.md", "---\ntitle: 甲\n---\n[[nowhere]]\n")
     result = mini.build("check")
     assert result.returncode == 1
-    assert "people/a.md:4:1: error: no page has the id 'nowhere'" in result.stderr
+    assert "people/a.md:4:1: error: no page has the id or title 'nowhere'" in result.stderr

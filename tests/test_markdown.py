@@ -140,3 +140,78 @@ def test_wikipedia_link_in_the_readers_script(mini: MiniSite, variant: str, text
     link = mini.page(variant, "topics/outer-mongolia").select_one(".facts a[rel=external]")
     assert link["href"] == f"https://zh.wikipedia.org/{variant}/%E5%A4%96%E8%92%99%E5%8F%A4%E7%8B%AC%E7%AB%8B"
     assert link.get_text() == text
+
+
+def test_links_by_title_in_either_script(mini: MiniSite) -> None:
+    mini.write("places/soviet-union.md", "---\ntitle: 苏联\n---\n")
+    mini.write("topics/a.md", "---\ntitle: 甲\nrelated: [蘇聯]\n---\n[[蘇聯]]、[[苏联]]、[[蘇聯|苏维埃联盟]]\n")
+    assert mini.build().returncode == 0
+    page = mini.page("zh-hant", "topics/a")
+    links = [(a["href"], a.get_text()) for a in page.select(".body a")]
+    assert links == [("../../places/soviet-union/", "蘇聯")] * 2 + [("../../places/soviet-union/", "蘇維埃聯盟")]
+    assert page.select_one(".connections a")["href"] == "../../places/soviet-union/"
+    backlinks = mini.page("zh-hans", "places/soviet-union").select(".connections a")
+    assert [a.get_text() for a in backlinks] == ["甲"]
+
+
+def test_ambiguous_title_is_an_error(mini: MiniSite) -> None:
+    mini.write("places/a.md", "---\ntitle: 苏联\n---\n")
+    mini.write("topics/b.md", "---\ntitle: 蘇聯\n---\n")
+    mini.write("topics/c.md", "---\ntitle: 丙\n---\n\n[[苏联]]\n")
+    result = mini.build()
+    assert result.returncode == 1
+    assert "content/topics/c.md:5:1: error: the title '苏联' is shared by places/a, topics/b" in result.stderr
+
+
+def test_markdown_inside_markup(mini: MiniSite) -> None:
+    mini.write("people/a.md", "---\ntitle: 甲\n---\n")
+    mini.write("topics/b.md", "---\ntitle: 乙\n---\n"
+               "前文-{**王世杰**}-与-{zh-hans:[[people/a|简称]];zh-hant:*繁稱*;}-后\n")
+    assert mini.build().returncode == 0
+    hans = mini.page("zh-hans", "topics/b").select_one(".body p")
+    hant = mini.page("zh-hant", "topics/b").select_one(".body p")
+    assert hans.select_one("strong").get_text() == "王世杰"
+    assert hant.select_one("strong").get_text() == "王世杰"
+    assert hans.select_one("a")["href"] == "../../people/a/" and hans.select_one("a").get_text() == "简称"
+    assert hant.select_one("em").get_text() == "繁稱"
+    assert hant.get_text() == "前文王世杰與繁稱後"
+
+
+def test_unknown_link_inside_markup_is_an_error(mini: MiniSite) -> None:
+    mini.write("topics/b.md", "---\ntitle: 乙\n---\n-{zh-hans:[[people/x]];zh-hant:乙;}-\n")
+    result = mini.build()
+    assert result.returncode == 1
+    assert "no page has the id or title 'people/x'" in result.stderr
+
+
+def test_rule_applies_to_the_rest_of_the_page(mini: MiniSite) -> None:
+    mini.write("topics/b.md", "---\ntitle: 旅顺口\n---\n旅顺口在前。-{H|zh-hans:旅顺口;zh-hant:旅順港;}-\n\n旅顺口在后。\n")
+    assert mini.build().returncode == 0
+    page = mini.page("zh-hant", "topics/b")
+    assert [p.get_text() for p in page.select(".body p")] == ["旅順口在前。", "旅順港在後。"]
+    assert page.select_one("h1").get_text() == "旅順口"
+
+
+def test_title_markup_sets_the_displayed_title(mini: MiniSite) -> None:
+    mini.write("topics/b.md", "---\ntitle: 苏联\n---\n-{T|zh-hans:苏联;zh-hant:蘇維埃聯邦;}-正文\n")
+    assert mini.build().returncode == 0
+    assert mini.page("zh-hant", "topics/b").select_one("h1").get_text() == "蘇維埃聯邦"
+    assert mini.page("zh-hans", "topics/b").select_one("h1").get_text() == "苏联"
+    assert mini.page("zh-hant", "topics/b").select_one(".body p").get_text() == "正文"
+
+
+@pytest.mark.parametrize("markup", ["**-{王世杰}-**", "*王世-{杰}-*", "[王世-{杰}-](https://example.org/)", "# 王世-{杰}-"])
+def test_markup_at_the_edges_of_markdown_syntax(mini: MiniSite, markup: str) -> None:
+    mini.write("topics/b.md", f"---\ntitle: 乙\n---\n{markup}\n")
+    assert mini.build().returncode == 0
+    assert mini.page("zh-hant", "topics/b").select_one(".body").get_text(strip=True) == "王世杰"
+
+
+def test_alt_text_title_and_meta_description_are_converted(mini: MiniSite) -> None:
+    mini.write("topics/b.md", "---\ntitle: 条约\nsummary: 条约的签订\n---\n![条约文本](/static/x.png \"条约\")\n")
+    assert mini.build().returncode == 0
+    page = mini.page("zh-hant", "topics/b")
+    img = page.select_one(".body img")
+    assert (img["alt"], img["title"], img["src"]) == ("條約文本", "條約", "/static/x.png")
+    assert page.title.get_text().startswith("條約 · ")
+    assert page.select_one('meta[name="description"]')["content"] == "條約的簽訂"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import opencc
 import pytest
@@ -52,7 +52,7 @@ def test_no_broken_internal_links(site_dir: Path) -> None:
     broken = []
     for html in sorted(site_dir.rglob("*.html")):
         if html.name == "404.html":
-            continue  # links there are absolute from base_url: checked in test_404_links
+            continue  # links there are relative to its <base>, base_url's path: checked in test_404_links
         page = soup(html)
         for tag in page.find_all(href=True) + page.find_all(src=True):
             url = tag.get("href") or tag.get("src")
@@ -75,7 +75,7 @@ def test_no_broken_internal_links(site_dir: Path) -> None:
 
 def test_404_links(site_dir: Path) -> None:
     page = soup(site_dir / "404.html")
-    homes = [a["href"] for a in page.select("a[hreflang]")]
+    homes = [urljoin(page.base["href"], a["href"]) for a in page.select("a[hreflang]")]
     assert homes == ["/zh-hans/", "/zh-hant/"]
 
 
@@ -98,7 +98,8 @@ def _deliberate_text() -> set[str]:
     assert site is not None
     kept = {b.verbatim for p in site.pages.values() for b in p.blocks if b.verbatim}
     kept |= {form for rule in site.content.glossary for _, form in rule.forms}
-    kept |= {form for p in site.pages.values() for rule in p.rules for _, form in rule.forms}
+    kept |= {form for p in site.pages.values() for layer in p.layers for rule in layer for _, form in rule.forms}
+    kept |= {form for p in site.pages.values() for b in p.blocks if b.rule for _, form in b.rule.forms}
     return kept
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from docsite.variants import Converter, MarkupError, Rule, protect, restore
 
@@ -31,6 +33,85 @@ def test_conversion(source: str, hans: str, hant: str) -> None:
     text = protect(source)
     assert HANS(text, text.rules) == hans
     assert HANT(text, text.rules) == hant
+
+
+# One-to-many characters in context: what a reader in Taipei (s2tw) and Hong Kong (s2hk) must see.
+HARD_CASES = [
+    ("干部与干杯", "幹部與乾杯", "幹部與乾杯"),
+    ("干涉内政", "干涉內政", "干涉內政"),
+    ("皇后与后来", "皇后與後來", "皇后與後來"),
+    ("头发与发展", "頭髮與發展", "頭髮與發展"),
+    ("三公里以外的里面", "三公里以外的裡面", "三公里以外的裏面"),
+    ("面积与面条", "面積與麵條", "面積與麪條"),
+    ("关系与联系", "關係與聯繫", "關係與聯繫"),
+    ("台湾的台风", "臺灣的颱風", "台灣的颱風"),
+    ("只有一只", "只有一隻", "只有一隻"),
+    ("并且合并", "並且合併", "並且合併"),
+    ("其余的人", "其餘的人", "其餘的人"),
+    ("征收与长征", "徵收與長征", "徵收與長征"),
+    ("制度与制造", "制度與製造", "制度與製造"),
+    ("白云与云南", "白雲與雲南", "白雲與雲南"),
+    ("松树与放松", "松樹與放鬆", "松樹與放鬆"),
+    ("历史与日历", "歷史與日曆", "歷史與日曆"),
+    ("复杂的答复", "複雜的答覆", "複雜的答覆"),
+    ("签订书签", "簽訂書籤", "簽訂書籤"),
+]
+
+
+@pytest.mark.parametrize(("source", "taipei", "hong_kong"), HARD_CASES)
+def test_one_to_many_characters_in_context(source: str, taipei: str, hong_kong: str) -> None:
+    assert Converter("zh-tw", "s2tw")(source) == taipei
+    assert Converter("zh-hk", "s2hk")(source) == hong_kong
+    assert Converter("zh-hans", "t2s")(taipei) == source
+
+
+@pytest.mark.parametrize(("source", "hant"), [
+    # Cases OpenCC gets wrong on its own, settled with markup the way an editor would.
+    ("双方-{zh-hans:并;zh-hant:並;}-为此目的", "雙方並為此目的"),
+    ("双方并为此目的", "雙方併為此目的"),  # without the markup: the mistake the markup is there for
+    ("王世-{杰}-与周恩來", "王世杰與周恩來"),
+    ("蘇聯与中华人民共和国簽訂条约", "蘇聯與中華人民共和國簽訂條約"),  # mixed-script paragraph
+])
+def test_markup_settles_what_opencc_gets_wrong(source: str, hant: str) -> None:
+    assert HANT(protect(source)) == hant
+
+
+def test_describe_shows_every_form_in_its_own_script() -> None:
+    for conv in (HANS, HANT, HK):
+        assert conv(protect("-{D|zh-hans:鼠标;zh-hant:滑鼠;}-")) == "简体：鼠标；繁體：滑鼠；"
+
+
+def test_title_block_shows_nothing() -> None:
+    text = protect("正文-{T|zh-hans:苏联;zh-hant:蘇聯;}-")
+    assert HANT(text) == "正文"
+    assert text.title is not None and text.title.rule.form_for("zh-hant") == "蘇聯"
+
+
+def test_one_way_rule_applies_only_to_the_variants_it_names() -> None:
+    text = protect("-{H|鼠标=>zh-hant:滑鼠;}-鼠标")
+    assert HANT(text, text.rules) == "滑鼠"
+    assert HANS(text, text.rules) == "鼠标"
+    assert Converter("zh-tw", "s2tw")(text, text.rules) == "鼠標"  # not named: no rule, OpenCC alone
+
+
+def test_raw_flag_keeps_what_looks_like_forms() -> None:
+    assert HANT(protect("-{R|zh-hans:甲;zh-hant:乙;}-")) == "zh-hans:甲;zh-hant:乙;"
+
+
+def test_rule_layers_markup_before_page_glossary_before_site_glossary() -> None:
+    site = (Rule((("zh-hans", "维辛斯基"), ("zh-hant", "維辛斯基"))),)
+    page = (Rule((("zh-hans", "维辛斯基"), ("zh-hant", "維希斯基"))),)
+    markup = (Rule((("zh-hans", "维辛斯基"), ("zh-hant", "維辛斯基（外長）"))),)
+    conv = Converter("zh-hant", "s2tw", site)
+    assert conv("维辛斯基") == "維辛斯基"
+    assert conv("维辛斯基", page) == "維希斯基"
+    assert conv("维辛斯基", markup, page) == "維辛斯基（外長）"
+
+
+def test_a_shorter_page_rule_beats_a_longer_site_rule() -> None:
+    site = (Rule((("zh-hans", "莫斯科克里姆林宫"), ("zh-hant", "莫斯科克里姆林宮"))),)
+    page = (Rule((("zh-hans", "克里姆林"), ("zh-hant", "克林姆林"))),)
+    assert Converter("zh-hant", "s2tw", site)("莫斯科克里姆林宫", page) == "莫斯科克林姆林宮"
 
 
 def test_fallback_chain_zh_hk_takes_the_zh_hant_form() -> None:
@@ -80,3 +161,32 @@ def test_each_distinct_text_is_converted_once() -> None:
     for _ in range(3):
         assert conv("条约") == "條約"
     assert calls == ["条约"]
+
+
+MARKUP_TEXT = st.text(alphabet=st.sampled_from(list("-{}|;:=>zh-anst甲乙后发里\n ")), max_size=40)
+# Text that is not itself markup syntax (a flag "X|" or forms "zh-hans:..."); -{R|...}- takes any.
+PLAIN = st.text(alphabet=st.characters(blacklist_characters="-{}|:", blacklist_categories=("Cs", "Co")), max_size=30)
+ANY = st.text(alphabet=st.characters(blacklist_characters="-{}", blacklist_categories=("Cs", "Co")), max_size=30)
+
+
+@given(MARKUP_TEXT)
+def test_markup_parser_never_crashes(source: str) -> None:
+    try:
+        text = protect(source)
+    except MarkupError as exc:
+        assert 0 <= exc.offset <= len(source)
+        return
+    for conv in (HANS, HANT, HK):
+        conv(text, text.rules)
+
+
+@given(PLAIN)
+def test_verbatim_markup_returns_its_text_unchanged_in_every_variant(text: str) -> None:
+    for conv in (HANS, HANT, HK, Converter("zh-tw", "s2twp")):
+        assert conv(protect("-{" + text + "}-")) == text
+
+
+@given(ANY)
+def test_raw_markup_returns_its_text_unchanged_in_every_variant(text: str) -> None:
+    for conv in (HANS, HANT, HK):
+        assert conv(protect("-{R|" + text + "}-")) == text

@@ -1,0 +1,160 @@
+"""Conversion lint for ``build.py check``: where a variant may read wrongly and no editor decided.
+
+Two kinds of warnings, each with file:line:col, the candidates, the surrounding words and a fix:
+
+- a one-to-many character (docsite/risky.yaml, extended by lint.characters in site.yaml) in a word
+  listed for another form than OpenCC gives, or in no listed word where OpenCC's phrase tables
+  chose another form than the character's own (they are wrong in such places: 并为此目的 -> 併為);
+- a person's name (the titles of pages of the types in lint.names_from) in which OpenCC would
+  change a one-to-many character (王世杰 -> 王世傑; 黄华 -> 黃華 is fine).
+
+Text that markup, a page rule or the glossary settles is never reported, nor are words the site
+has reviewed and accepted (lint.accept in site.yaml).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import opencc
+import yaml
+
+from .convert import Localizer
+from .diagnostics import Diagnostics
+from .load import Page
+from .resolve import Site
+from .variants import Text, plain
+
+_CONTEXT = 4
+# Parts of a Markdown body that are not text: fenced and inline code, link destinations, link
+# targets and citation keys, and conversion markup (settled by the editor).
+_SKIP = re.compile(r"```.*?```|`[^`\n]*`|\]\([^)\n]*\)|\[\[[^\]|#\n]*|\[@[^\]\n]*\]|-\{.*?\}-", re.S)
+
+
+@cache
+def shipped_characters() -> dict[str, dict[str, list[str]]]:
+    return yaml.safe_load((Path(__file__).parent / "risky.yaml").read_text(encoding="utf-8"))
+
+
+def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics) -> None:
+    lint = site.config.lint
+    characters = {char: dict(forms) for char, forms in shipped_characters().items()}
+    for char, forms in lint.characters.items():
+        for form, words in forms.items():
+            characters.setdefault(char, {}).setdefault(form, [])
+            characters[char][form] = list(characters[char][form] or []) + list(words)
+    names = sorted({plain(p.title) for p in site.pages.values() if p.type.name in lint.names_from},
+                   key=len, reverse=True)
+    # The forms are traditional: only conversions from simplified (s2t, s2tw, s2hk...) can go wrong
+    # this way; conversion to simplified merges forms and loses nothing a reader would notice.
+    targets = [loc for loc in localizers if loc.variant.opencc.startswith("s2")]
+    for page in site.pages.values():
+        for text, line, col in _texts(page):
+            for loc in targets:
+                _lint_text(text, line, col, page, loc, characters, lint.accept, names, diags)
+
+
+def _texts(page: Page) -> list[tuple[str, int, int]]:
+    """(text, line, column) of everything a reader reads on the page, markup and code blanked out.
+
+    A front-matter value is taken from its first line, as written; a body line by line.
+    """
+    texts = []
+    for name, value in page.fields.items():
+        if isinstance(value, Text) and (name,) in page.locs:
+            line, col = page.locs[(name,)]
+            texts.append((_blank(page.raw_lines[line - 1][col - 1:]), line, col))
+    body = "\n".join(page.raw_lines[page.body_line - 1:])
+    for number, text in enumerate(_blank(body).split("\n")):
+        texts.append((text, page.body_line + number, 1))
+    return texts
+
+
+def _blank(text: str) -> str:
+    """Replace what is not reader text by spaces, keeping every position (and newline) in place."""
+    return _SKIP.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+
+
+def _lint_text(text: str, line: int, col: int, page: Page, loc: Localizer, characters: dict[str, dict[str, list[str]]],
+               accept: tuple[str, ...], names: list[str], diags: Diagnostics) -> None:
+    conv = loc.convert
+    settled = conv.covered(text, page.layers + tuple(b.rule for b in page.blocks if b.adds_rule and b.rule))
+    accepted = [m.span() for word in accept for m in re.finditer(re.escape(word), text)]
+
+    def free(start: int, end: int) -> bool:
+        return not any(a <= start and end <= b for a, b in settled + accepted)
+
+    where = f"{loc.variant.code} ({loc.variant.opencc})"
+    for name in names:
+        converted_name = conv.plain(name)
+        if not any(a != b and a in characters for a, b in zip(name, converted_name)):
+            continue  # 黄华 -> 黃華 is how the name is written; only one-to-many characters are at risk
+        for match in re.finditer(re.escape(name), text):
+            if free(*match.span()):
+                diags.warning(page.path, line, f"the name '{name}' becomes '{converted_name}' in {where}",
+                              f"keep it as written: write {_keep(name)}, or add "
+                              f"{{zh-hans: {name}, {loc.variant.code}: {name}}} to content/glossary.yaml",
+                              col=col + match.start())
+    converted = conv.plain(text)
+    if len(converted) != len(text):
+        return  # a phrase changed the length: positions no longer line up (rare)
+    for i, char in enumerate(text):
+        forms = characters.get(char)
+        if not forms or not free(i, i + 1):
+            continue
+        chosen = converted[i]
+        words = _listed_words(text, i, forms)
+        context = text[max(0, i - _CONTEXT):i + _CONTEXT + 1].strip()
+        readings = {form for _, form in words}
+        if len(readings) > 1:  # 书签|订 or 书|签订: the words around it can be split two ways
+            word, form = next((w, f) for w, f in words if not _same(f, chosen))
+            message = (f"'{char}' becomes '{chosen}' in {where}, but it may belong to '{word}', which takes "
+                       f"'{form}': 「{context}」 -> 「{conv.plain(context)}」")
+        elif words and not _same(words[0][1], chosen):
+            word, form = words[0]
+            message = (f"'{char}' becomes '{chosen}' in {where}, but '{word}' takes '{form}': "
+                       f"「{context}」 -> 「{conv.plain(context)}」")
+        elif words:
+            continue
+        elif chosen != conv.plain(char):
+            form = next(iter(forms))
+            message = (f"'{char}' becomes '{chosen}' in {where} from the words around it: "
+                       f"「{context}」 -> 「{conv.plain(context)}」; candidates {'/'.join(forms)}")
+        else:
+            continue
+        diags.warning(page.path, line, message,
+                      f"if '{chosen}' is right, add the word to lint.accept in site.yaml; if not, write "
+                      f"-{{zh-hans:{char};{loc.variant.code}:{form};}}- there, "
+                      "or a glossary entry for the word", col=col + i)
+
+
+def _listed_words(text: str, i: int, forms: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """The listed words that cover position ``i`` of ``text``, with their forms, longest first."""
+    found = []
+    for form, words in forms.items():
+        for word in words or ():
+            start = max(0, i - len(word) + 1)
+            if any(start + m.start() <= i for m in re.finditer(re.escape(word), text[start:i + len(word)])):
+                found.append((word, form))
+    return sorted(found, key=lambda item: -len(item[0]))
+
+
+@cache
+def _variant_pairs() -> frozenset[tuple[str, str]]:
+    """Regional variants of one traditional character (裏/裡, 臺/台...): the same choice for the lint."""
+    pairs = set()
+    for name in ("TWVariants.txt", "HKVariants.txt"):
+        for line in (Path(opencc.__file__).parent / "dictionary" / name).read_text(encoding="utf-8").splitlines():
+            key, _, value = line.partition("\t")
+            pairs |= {(key, v) for v in value.split(" ")} | {(v, key) for v in value.split(" ")}
+    return frozenset(pairs)
+
+
+def _same(form: str, chosen: str) -> bool:
+    return form == chosen or (form, chosen) in _variant_pairs()
+
+
+def _keep(name: str) -> str:
+    return "-{" + name + "}-"

@@ -1,0 +1,148 @@
+"""Publish stage: what static hosts, search engines and link previews need besides the pages.
+
+Stylesheets and scripts get names that change with their content (``style.css`` ->
+``static/style.1a2b3c4d5e.css``), so hosts may cache them for a year; pages and stylesheets are
+minified; each page's <head> says where it lives (canonical, hreflang alternates, Open Graph,
+JSON-LD); robots.txt, a sitemap and a ``_headers`` file (read by Netlify and Cloudflare Pages)
+complete the folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path, PurePosixPath
+
+import minify_html
+import rcssmin
+from markupsafe import Markup
+
+from . import jsonld, urls
+from .config import SiteConfig
+from .convert import Localizer, PageView
+from .diagnostics import Diagnostics
+from .resolve import Site
+
+#: Open Graph wants language_TERRITORY; a tag without a region takes the one its script is read in most.
+_SCRIPT_REGIONS = {"hans": "CN", "hant": "TW"}
+IMMUTABLE = "public, max-age=31536000, immutable"
+#: Loaded by the templates only, so they can be renamed; other files of static/ (images, fonts,
+#: downloads) keep their names, for content and stylesheets to link to.
+FINGERPRINTED = (".css", ".js")
+
+
+@dataclass(frozen=True)
+class Assets:
+    """The files of static/, as written (fingerprinted, minified) and as templates name them."""
+
+    files: dict[str, bytes]  # output path -> content
+    paths: dict[str, str]  # name in static/ (style.css) -> output path (static/style.1a2b3c4d5e.css)
+    fingerprinted: tuple[str, ...]  # output paths that never change content
+
+    def urls(self, here: str) -> dict[str, str]:
+        """Each asset's URL from the folder ``here``, for the templates: site.assets['style.css']."""
+        return {name: urls.relative(here, path) for name, path in self.paths.items()}
+
+
+def assets(root: Path) -> Assets:
+    folder = root / "static"
+    files, paths = {}, {}
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+        if path.is_file() and not path.name.startswith("."):
+            data = path.read_bytes()
+            if path.suffix == ".css":
+                data = rcssmin.cssmin(data)
+            source = path.relative_to(folder).as_posix()
+            name = PurePosixPath(source)
+            if path.suffix in FINGERPRINTED:
+                name = name.with_name(f"{name.stem}.{hashlib.sha256(data).hexdigest()[:10]}{name.suffix}")
+            paths[source] = f"static/{name}"
+            files[paths[source]] = data
+    fingerprinted = tuple(out for out in files if out.endswith(FINGERPRINTED))
+    return Assets(files, paths, fingerprinted)
+
+
+@dataclass(frozen=True)
+class Alternate:
+    hreflang: str  # a BCP 47 tag, or x-default for the script-neutral address
+    url: str
+
+
+def alternates(config: SiteConfig, pid: str, here: str) -> tuple[Alternate, ...]:
+    """The page in every variant, and its script-neutral address as x-default."""
+    url = partial(urls.public, config.base_url, here)
+    return (*(Alternate(v.lang, url(urls.page_dir(v.code, pid))) for v in config.variants),
+            Alternate("x-default", url(urls.neutral_dir(pid))))
+
+
+@dataclass(frozen=True)
+class Head:
+    """What a page's <head> tells search engines and link previews, in the page's script."""
+
+    description: str
+    canonical: str
+    alternates: tuple[Alternate, ...]
+    og_type: str
+    og_url: str  # empty unless base_url names a host: Open Graph needs an absolute URL
+    locale: str
+    other_locales: tuple[str, ...]
+    structured_data: Markup
+
+
+def head(loc: Localizer, view: PageView) -> Head:
+    config = loc.site.config
+    url = partial(urls.public, config.base_url, view.dir)
+    return Head(
+        description=view.summary or loc.text(config.tagline),
+        canonical=url(view.dir),
+        alternates=alternates(config, view.id, view.dir),
+        og_type="website" if view.id == urls.HOME else "article",
+        og_url=url(view.dir) if urls.is_absolute(config.base_url) else "",
+        locale=og_locale(loc.variant.lang),
+        other_locales=tuple(og_locale(v.lang) for v in config.variants if v is not loc.variant),
+        structured_data=jsonld.script(jsonld.page_graph(loc, view, url)),
+    )
+
+
+def og_locale(lang: str) -> str:
+    """zh-TW -> zh_TW, zh-Hant -> zh_TW, zh-Hans -> zh_CN."""
+    language, *rest = lang.split("-")
+    region = next((p for p in rest if len(p) == 2), None)
+    script = next((p for p in rest if len(p) == 4), "hans")
+    return f"{language}_{(region or _SCRIPT_REGIONS.get(script.lower(), 'CN')).upper()}"
+
+
+def check(site: Site, diags: Diagnostics) -> None:
+    """base_url must be a URL or a path, and no page may land on a variant's tree or static/."""
+    config = site.config
+    if not (urls.is_absolute(config.base_url) or config.base_url.startswith("/")) or "?" in config.base_url \
+            or "#" in config.base_url:
+        diags.error(config.root / "site.yaml", 0, f"base_url '{config.base_url}' is neither a URL nor a path",
+                    "write https://example.org/treaty-1950/ (or /treaty-1950/), in site.yaml or with --base-url")
+    taken = {v.code for v in config.variants} | {"static"}
+    for page in site.pages.values():
+        if page.id.split("/")[0] in taken:
+            diags.error(page.path, 0, f"the page id '{page.id}' would be written inside the site's "
+                        f"'{page.id.split('/')[0]}/' folder", "move or rename the file")
+
+
+def robots(config: SiteConfig) -> bytes:
+    """Everything may be crawled; the sitemap is named when there is one (an absolute base_url)."""
+    lines = ["User-agent: *", "Disallow:"]
+    if urls.is_absolute(config.base_url):
+        lines += ["", f"Sitemap: {config.base_url}sitemap.xml"]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def headers(config: SiteConfig, assets: Assets) -> bytes:
+    """Netlify's and Cloudflare Pages' _headers: fingerprinted assets never change, so cache them for a year."""
+    base = urls.base_path(config.base_url)
+    return "".join(f"{base}{path}\n  Cache-Control: {IMMUTABLE}\n" for path in assets.fingerprinted).encode()
+
+
+def minify(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Minified HTML; closing tags stay, so simple parsers (and BeautifulSoup's) read pages as browsers do."""
+    return {path: minify_html.minify(data.decode("utf-8"), keep_closing_tags=True,
+                                     keep_html_and_head_opening_tags=True).encode("utf-8")
+            if path.endswith(".html") else data for path, data in files.items()}
