@@ -237,10 +237,12 @@ def fold(text: str) -> str:
 
 @dataclass
 class Stats:
-    """What conversion cost in a build: characters given to OpenCC, and distinct texts."""
+    """What conversion did in a build: texts asked for (with repeats) and converted (distinct)."""
 
+    requests: int = 0
+    requested_characters: int = 0
     texts: int = 0
-    characters: int = 0
+    characters: int = 0  # given to OpenCC
 
 
 @dataclass
@@ -261,6 +263,8 @@ class Converter:
         if isinstance(text, str):
             text = Text(text)
         key = (text.source, text.blocks, layers)
+        self.stats.requests += 1
+        self.stats.requested_characters += len(text.source)
         if key not in self._cache:
             self.stats.texts += 1
             self._cache[key] = self._convert(text, layers + (self.glossary,))

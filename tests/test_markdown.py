@@ -215,3 +215,37 @@ def test_alt_text_title_and_meta_description_are_converted(mini: MiniSite) -> No
     assert (img["alt"], img["title"], img["src"]) == ("條約文本", "條約", "/static/x.png")
     assert page.title.get_text().startswith("條約 · ")
     assert page.select_one('meta[name="description"]')["content"] == "條約的簽訂"
+
+
+def _add_variants(mini: MiniSite, extra: str) -> None:
+    site_yaml = mini.root / "site.yaml"
+    text = site_yaml.read_text(encoding="utf-8")
+    marker = "  - {code: zh-hant, label: 繁體中文, opencc: s2tw}\n"
+    site_yaml.write_text(text.replace(marker, marker + extra), encoding="utf-8")
+
+
+def test_a_variant_added_in_site_yaml_gets_a_complete_tree(mini: MiniSite) -> None:
+    _add_variants(mini, "  - {code: zh-tw, label: 臺灣正體, opencc: s2twp}\n  - {code: zh-hk, label: 香港繁體, opencc: s2hk}\n")
+    mini.write("topics/a.md", "---\ntitle: 网络与软件\n---\n这里的鼠标-{zh-hans:软件;zh-hant:軟體;}-。\n")
+    assert mini.build().returncode == 0, mini.build().stderr
+    trees = {v: {p.relative_to(mini.root / "_site" / v) for p in (mini.root / "_site" / v).rglob("*.html")}
+             for v in ("zh-hans", "zh-hant", "zh-tw", "zh-hk")}
+    assert trees["zh-tw"] == trees["zh-hans"] == trees["zh-hk"]
+    tw, hk = mini.page("zh-tw", "topics/a"), mini.page("zh-hk", "topics/a")
+    assert (tw.html["lang"], hk.html["lang"]) == ("zh-TW", "zh-HK")
+    assert tw.select_one("h1").get_text() == "網路與軟體"  # s2twp: Taiwan words too
+    assert tw.select_one(".body p").get_text() == "這裡的滑鼠軟體。"
+    assert hk.select_one(".body p").get_text() == "這裏的鼠標軟體。"  # zh-hk falls back to the zh-hant form
+    switch = {a["hreflang"]: a["href"] for a in hk.select(".switcher a")}
+    assert switch == {"zh-Hans": "../../../zh-hans/topics/a/", "zh-Hant": "../../../zh-hant/topics/a/",
+                      "zh-TW": "../../../zh-tw/topics/a/"}
+    alternates = {link["hreflang"] for link in hk.select('link[rel="alternate"][hreflang]')}
+    assert {"zh-Hans", "zh-Hant", "zh-TW", "zh-HK"} <= alternates
+
+
+def test_unknown_opencc_configuration_is_a_clear_error(mini: MiniSite) -> None:
+    _add_variants(mini, "  - {code: zh-tw, label: 臺灣正體, opencc: s2taiwan}\n")
+    result = mini.build()
+    assert result.returncode == 1
+    assert "site.yaml:" in result.stderr and "unknown OpenCC configuration 's2taiwan'" in result.stderr
+    assert "s2twp" in result.stderr and "Traceback" not in result.stderr
