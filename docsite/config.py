@@ -13,7 +13,9 @@ from typing import Any
 
 from .diagnostics import Diagnostics
 from .sourcetext import parse_yaml, read_text
-from .variants import opencc_configs
+from . import dates
+from .dates import EDTF
+from .variants import MarkupError, Text, opencc_configs, protect
 
 #: Fields every page may have, with their kinds; types add their own in site.yaml.
 COMMON_FIELDS: dict[str, str] = {
@@ -80,6 +82,15 @@ class LintConfig:
 
 
 @dataclass(frozen=True)
+class TimelineConfig:
+    """Which pages make the chronology (see docsite/timelines.py)."""
+
+    entries: tuple[str, ...] = ()  # types whose dated pages are timeline entries (events)
+    named: str = ""  # the type of named timelines (pages that select entries)
+    eras: tuple[tuple[Text, EDTF], ...] = ()  # bands on the overview
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     root: Path
     title: str
@@ -90,6 +101,7 @@ class SiteConfig:
     nav: tuple[NavItem, ...]
     allow_html: bool
     lint: LintConfig
+    timeline: TimelineConfig
 
     @property
     def content_dir(self) -> Path:
@@ -105,7 +117,7 @@ def bcp47(code: str) -> str:
     return "-".join([parts[0]] + [p.title() if len(p) == 4 else p.upper() for p in parts[1:]])
 
 
-_TOP_KEYS = {"title", "tagline", "base_url", "variants", "types", "nav", "allow_html", "lint"}
+_TOP_KEYS = {"title", "tagline", "base_url", "variants", "types", "nav", "allow_html", "lint", "timeline"}
 _LINT_KEYS = {"characters", "accept", "names_from"}
 _TYPE_KEYS = {"pattern", "label", "plural", "list", "template", "order", "fields", "schema"}
 
@@ -203,6 +215,18 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
                        for k, v in characters.items()},
                       tuple(str(w) for w in raw_lint.get("accept") or ()),
                       tuple(str(t) for t in raw_lint.get("names_from") or ()))
+    raw_timeline = data.get("timeline") or {}
+    eras = []
+    for i, era in enumerate(raw_timeline.get("eras") or []):
+        try:
+            eras.append((protect(str(era["label"])), dates.parse(str(era["period"]))))
+        except (KeyError, TypeError):
+            diags.error(path, line("timeline", "eras", i), "an era needs a label and a period",
+                        "for example {label: 中苏同盟, period: 1950-02-14/1960-07-16}")
+        except (dates.DateError, MarkupError) as exc:
+            diags.error(path, line("timeline", "eras", i), str(exc), dates.HINT)
+    timeline = TimelineConfig(tuple(raw_timeline.get("entries") or ()), str(raw_timeline.get("named", "")),
+                              tuple(eras))
     if diags.errors:
         return None
     url = base_url if base_url is not None else str(data.get("base_url", "/"))
@@ -216,4 +240,5 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
         nav=tuple(nav),
         allow_html=bool(data.get("allow_html", False)),
         lint=lint,
+        timeline=timeline,
     )

@@ -14,7 +14,7 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from . import citations, markdown, urls
+from . import citations, markdown, timelines, urls
 from .config import FieldSpec, Variant
 from .dates import EDTF
 from .load import Page
@@ -45,6 +45,26 @@ class Reference:
     backrefs: tuple[str, ...]  # ids of the citations in the text, for "go back" links
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One event on a timeline: its date, its page, the pages it concerns, its place on /timeline/."""
+
+    anchor: str  # the same in every variant and on every timeline
+    date: Markup
+    event: Link
+    concerns: list[Link]
+    on_site_timeline: str  # URL of the entry on the site timeline
+
+
+@dataclass(frozen=True)
+class Membership:
+    """An event's place on one timeline: the timeline, and the events before and after it."""
+
+    timeline: Link
+    previous: Link | None
+    next: Link | None
+
+
 @dataclass
 class PageView:
     id: str
@@ -64,6 +84,8 @@ class PageView:
     breadcrumbs: list[Link] = field(default_factory=list)
     previous: Link | None = None
     next: Link | None = None
+    timeline: list[Entry] = field(default_factory=list)  # the events that concern this page
+    in_timelines: list[Membership] = field(default_factory=list)  # an event's place on each timeline
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -86,6 +108,11 @@ class Localizer:
             return self.text(self.site.lists[pid].type.plural)
         if pid == "tags":
             return self.text("标签")
+        if pid == timelines.SITE_TIMELINE:
+            return self.text("时间线")
+        if pid.startswith(timelines.SITE_TIMELINE + "/"):
+            kind = next(t for t in self.site.config.types if t.name == pid.partition("/")[2])
+            return self.text(f"时间线：{kind.plural}")
         return self.text(self.site.tags[pid.removeprefix("tags/")])
 
     def dir_of(self, pid: str) -> str:
@@ -163,8 +190,18 @@ class Localizer:
             breadcrumbs=self.breadcrumbs(here, page.id),
             previous=self.link(here, previous) if previous else None,
             next=self.link(here, following) if following else None,
-            extra={"sections": self.sections(here)} if page.id == urls.HOME else {},
+            timeline=self.entries(here, self.chronology.by_page.get(page.id, [])),
+            in_timelines=self.memberships(here, page.id),
+            extra=self.extra(page, here),
         )
+
+    def extra(self, page: Page, here: str) -> dict[str, Any]:
+        """What some pages show besides the common parts: the home page's sections, a named timeline's events."""
+        if page.id == urls.HOME:
+            return {"sections": self.sections(here)}
+        if page.id in self.chronology.named:
+            return {"entries": self.entries(here, self.chronology.named[page.id])}
+        return {}
 
     def facts(self, page: Page, here: str) -> list[Fact]:
         specs = [FieldSpec("date", "date", "日期"), FieldSpec("period", "date", "时期")] + list(page.type.fields)
@@ -177,7 +214,8 @@ class Localizer:
         if spec.kind in ("ref", "refs"):
             items = [value] if spec.kind == "ref" else value
             links = [self.link(here, pid) for pid in items]
-            return Markup(self.text("、")).join(Markup('<a href="{}">{}</a>').format(ln.url, ln.title) for ln in links)
+            # one per line: titles such as 关于中国长春铁路、旅顺口及大连的协定 contain the list comma
+            return Markup("<br>").join(Markup('<a href="{}">{}</a>').format(ln.url, ln.title) for ln in links)
         if spec.kind == "wikipedia":
             # zh.wikipedia.org serves every script variant under its own path: send readers to theirs.
             url = f"https://zh.wikipedia.org/{self.variant.code}/{quote(value)}"
@@ -192,15 +230,11 @@ class Localizer:
     def date(self, date: EDTF) -> Markup:
         """A date as <time datetime> where it is exact; an approximate or uncertain one is plain text,
         since HTML has no way to say 'about' and a <time> without datetime must be machine-readable."""
-        parts = []
-        for point, open_text in ((date.start, "？"), (date.end, "")) if date.is_interval else ((date.start, ""),):
-            if point is None:
-                parts.append(Markup.escape(open_text))
-                continue
-            iso, shown = point.exact_iso, self.text(point.display())
-            parts.append(Markup('<time datetime="{}">{}</time>').format(iso, shown) if iso
-                         else Markup('<span class="date">{}</span>').format(shown))
-        return Markup("—").join(parts)
+        return Markup("").join(
+            Markup.escape(self.text(part)) if isinstance(part, str) else
+            Markup('<time datetime="{}">{}</time>').format(part.exact_iso, self.text(part.display()))
+            if part.exact_iso else Markup('<span class="date">{}</span>').format(self.text(part.display()))
+            for part in date.parts())
 
     # -- generated pages -----------------------------------------------------------------------
 
@@ -215,7 +249,77 @@ class Localizer:
         if self.site.tagged:
             views.append(self.list_page("tags", [f"tags/{t}" for t in self.site.tagged]))
             views += [self.list_page(f"tags/{tag}", ids, self.text("标签")) for tag, ids in self.site.tagged.items()]
+        return views + self.timeline_pages()
+
+    # -- timelines ----------------------------------------------------------------------------
+
+    @property
+    def chronology(self) -> timelines.Chronology:
+        assert self.site.chronology is not None
+        return self.site.chronology
+
+    def entries(self, here: str, ids: list[str]) -> list[Entry]:
+        site_timeline = self.dir_of(timelines.SITE_TIMELINE)
+        return [
+            Entry(self.chronology.anchors[pid], self.date(timelines.date_of(self.site.pages[pid])),
+                  self.link(here, pid), self.links(here, self.site.pages[pid].fields.get("related", [])),
+                  urls.relative(here, site_timeline, self.chronology.anchors[pid]))
+            for pid in ids
+        ]
+
+    def memberships(self, here: str, pid: str) -> list[Membership]:
+        return [Membership(self.link(here, tid, self.chronology.anchors[pid]),
+                           self.link(here, before) if before else None, self.link(here, after) if after else None)
+                for tid, before, after in self.chronology.timelines_of(pid)]
+
+    def timeline_pages(self) -> list[PageView]:
+        """The site timeline, and one page per related type that filters it (no JavaScript needed)."""
+        if not self.chronology.events:
+            return []
+        views = []
+        for kind, ids in [("", self.chronology.events), *self.chronology.filters.items()]:
+            pid = f"{timelines.SITE_TIMELINE}/{kind}" if kind else timelines.SITE_TIMELINE
+            here = self.dir_of(pid)
+            entries = self.entries(here, ids)
+            years: dict[int, list[Entry]] = {}
+            for event, entry in zip(ids, entries):
+                years.setdefault(timelines.date_of(self.site.pages[event]).earliest.year, []).append(entry)
+            filters = [(self.link(here, f"{timelines.SITE_TIMELINE}/{k}" if k else timelines.SITE_TIMELINE,
+                                  title=self.text(next(t.plural for t in self.site.config.types if t.name == k))
+                                  if k else self.text("全部")), k == kind)
+                       for k in ["", *self.chronology.filters]]
+            views.append(PageView(
+                id=pid, template="site-timeline.html", dir=here, title=self.title_of(pid),
+                breadcrumbs=self.breadcrumbs(here, pid),
+                extra={"years": sorted(years.items()), "filters": filters,
+                       "overview": self.overview(here) if not kind else None,
+                       "downloads": [(name, urls.relative(here, self.dir_of(timelines.SITE_TIMELINE) + file))
+                                     for name, file in (("JSON", "events.json"), ("CSV", "events.csv"),
+                                                        ("TimelineJS", "timelinejs.json"))]},
+            ))
         return views
+
+    def overview(self, here: str) -> dict[str, Any] | None:
+        """The proportional overview, with converted labels and links relative to ``here``."""
+        overview = self.chronology.overview
+        if overview is None:
+            return None
+
+        def mark(bar: timelines.Bar) -> dict[str, Any]:
+            label = self.text(bar.label) if isinstance(bar.label, Text) else str(bar.label)
+            url = self.link(here, bar.id).url if bar.id else ""
+            return {"label": label, "url": url, "x": bar.start, "width": round(bar.end - bar.start, 1),
+                    "row": bar.row, "date": self.text(timelines.date_of(self.site.pages[bar.id]).display())
+                    if bar.id else ""}
+
+        return {
+            "first": overview.first_year, "last": overview.last_year, "rows": overview.rows,
+            "eras": [mark(e) for e in overview.eras], "bars": [mark(b) for b in overview.bars],
+            "ticks": [{"x": t.x, "url": self.link(here, t.id).url, "label": self.title_of(t.id),
+                       "date": self.text(timelines.date_of(self.site.pages[t.id]).display())}
+                      for t in overview.ticks],
+            "years": overview.years, "width": timelines.WIDTH,
+        }
 
     def sections(self, here: str) -> list[dict]:
         """The home page's overview: each navigation entry with the pages under it."""

@@ -1,8 +1,11 @@
-"""Dates in the EDTF subset historians need, shown in Chinese at the precision they were written.
+"""Dates in EDTF (Library of Congress), shown in Chinese at the precision they were written.
 
-Supported: ``1950``, ``1950-02``, ``1950-02-14``, unspecified digits ``196X`` / ``19XX``, qualifiers
-``~`` (approximate), ``?`` (uncertain), ``%`` (both), and intervals ``1955-09/1957-10-15`` with open
-ends (``1960/..``). Sorting uses the earliest possible day.
+The grammar is the ``edtf`` package's (it validates every form of EDTF levels 0-2); this module
+turns what it parsed into the few shapes a documentary needs and says them in Chinese:
+``1950``, ``1950-02``, ``1950-02-14``, unspecified digits ``196X`` / ``19XX``, qualifiers ``~``
+(approximate), ``?`` (uncertain) and ``%`` (both), intervals ``1955-09/1957-10-15`` with open ends
+(``1960~/..``), one-of sets ``[1955-09-01,1955-10-25]`` for disputed dates and all-of sets
+``{1969-03-02,1969-03-15}``. Sorting uses the earliest possible day.
 """
 
 from __future__ import annotations
@@ -12,7 +15,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_POINT = re.compile(r"^(?P<year>\d{2}(?:\d\d|\dX|XX))(?:-(?P<month>\d\d)(?:-(?P<day>\d\d))?)?(?P<q>[~?%])?$")
+import edtf
+from edtf.parser.edtf_exceptions import EDTFParseException
+
+_SHAPE = re.compile(r"^(\d{4})(?:-(\d\d)(?:-(\d\d))?)?")
+HINT = ("write a date as 1950-02-14, 1950-02 or 1950; a span as 1955-09-01/1957-10-15; a decade as 196X; "
+        "approximate 1950~, uncertain 1950?; disputed [1955-09-01,1955-10-25]")
 
 
 class DateError(ValueError):
@@ -33,29 +41,26 @@ class Point:
         return dt.date(self.year, self.month or 1, self.day or 1)
 
     @property
+    def latest(self) -> dt.date:
+        year = self.year + self.span - 1
+        month = self.month or 12
+        return dt.date(year, month, self.day or calendar.monthrange(year, month)[1])
+
+    @property
     def exact_iso(self) -> str | None:
-        """ISO form for <time datetime>, only when the point is exact."""
+        """ISO form for <time datetime> and schema.org, only when the point is exact."""
         if self.span != 1 or self.approximate or self.uncertain:
             return None
-        text = f"{self.year:04d}"
-        if self.month:
-            text += f"-{self.month:02d}"
-        if self.day:
-            text += f"-{self.day:02d}"
-        return text
+        return "-".join([f"{self.year:04d}"] + [f"{n:02d}" for n in (self.month, self.day) if n])
 
     def display(self) -> str:
-        """Chinese form in simplified script; the variant's converter turns it into its own."""
+        """Chinese, in simplified script; the variant's converter turns it into its own."""
         if self.span == 100:
             text = f"{self.year // 100 + 1}世纪"
         elif self.span == 10:
             text = f"{self.year // 100 + 1}世纪{self.year % 100:02d}年代"
         else:
-            text = f"{self.year}年"
-            if self.month:
-                text += f"{self.month}月"
-            if self.day:
-                text += f"{self.day}日"
+            text = f"{self.year}年" + (f"{self.month}月" if self.month else "") + (f"{self.day}日" if self.day else "")
         if self.approximate:
             text = "约" + text
         if self.uncertain:
@@ -66,53 +71,94 @@ class Point:
 @dataclass(frozen=True)
 class EDTF:
     text: str
-    start: Point | None  # None: open start (..)
-    end: Point | None = None  # set for intervals; None with is_interval means open end
+    start: Point | None  # a single point, or an interval's start (None: open)
+    end: Point | None = None  # an interval's end (None: open)
     is_interval: bool = False
+    members: tuple[Point, ...] = ()  # a set's dates
+    one_of: bool = False  # [a,b]: one of them (disputed); {a,b}: all of them
 
     @property
-    def sort_key(self) -> dt.date:
-        return (self.start or self.end).earliest  # type: ignore[union-attr]
+    def points(self) -> tuple[Point, ...]:
+        return self.members or tuple(p for p in (self.start, self.end) if p)
+
+    @property
+    def earliest(self) -> dt.date:
+        return min(p.earliest for p in self.points)
+
+    @property
+    def latest(self) -> dt.date:
+        return max(p.latest for p in self.points)
+
+    @property
+    def sort_key(self) -> tuple[str, int, str]:
+        """Earliest possible day; then the less precise first (195X, 1950, 1950-02, 1950-02-14); then the text."""
+        first = min(self.points, key=lambda p: p.earliest)
+        precision = 4 if first.day else 3 if first.month else {1: 2, 10: 1}.get(first.span, 0)
+        return (self.earliest.isoformat(), precision, self.text)
+
+    def parts(self) -> list[Point | str]:
+        """The points and the words between them, in reading order: 1955年9月 — 1957年10月."""
+        if self.members:
+            joiner = "或" if self.one_of else "、"
+            return [part for i, p in enumerate(self.members) for part in ([joiner] if i else []) + [p]]
+        if not self.is_interval:
+            return [self.start]  # type: ignore[list-item]
+        if self.start is None:
+            return ["至", self.end]  # type: ignore[list-item]
+        if self.end is None:
+            return [self.start, "起"]
+        return [self.start, "—", self.end]
 
     def display(self) -> str:
-        if not self.is_interval:
-            return self.start.display()  # type: ignore[union-attr]
-        left = self.start.display() if self.start else "？"
-        right = self.end.display() if self.end else ""
-        return f"{left}—{right}"
-
-
-def _point(text: str) -> Point:
-    match = _POINT.match(text)
-    if not match:
-        raise DateError(f"'{text}' is not a date")
-    year_text, month, day, q = match.group("year", "month", "day", "q")
-    span = 10 ** year_text.count("X")
-    if span > 1 and month:
-        raise DateError(f"'{text}': a decade or century cannot have a month")
-    year = int(year_text.replace("X", "0"))
-    m = int(month) if month else None
-    d = int(day) if day else None
-    if m is not None and not 1 <= m <= 12:
-        raise DateError(f"'{text}': there is no month {m}")
-    if d is not None and not 1 <= d <= calendar.monthrange(year, m or 1)[1]:
-        raise DateError(f"'{text}': month {m} of {year} has no day {d}")
-    return Point(year, span, m, d, approximate=q in ("~", "%"), uncertain=q in ("?", "%"))
+        return "".join(p if isinstance(p, str) else p.display() for p in self.parts())
 
 
 def parse(text: str) -> EDTF:
     """Parse an EDTF date; raises DateError saying what is wrong."""
     text = str(text).strip()
-    if "/" in text:
-        left, _, right = text.partition("/")
-        start = None if left in ("..", "") else _point(left)
-        end = None if right in ("..", "") else _point(right)
+    try:
+        parsed = edtf.parse_edtf(text)
+    except EDTFParseException:
+        raise DateError(_why(text)) from None
+    if hasattr(parsed, "objects"):  # OneOfASet [a,b] or MultipleDates {a,b}
+        return EDTF(text, None, members=tuple(_point(o, text) for o in parsed.objects), one_of=text.startswith("["))
+    if hasattr(parsed, "lower"):
+        start, end = _end(parsed.lower, text), _end(parsed.upper, text)
         if start is None and end is None:
-            raise DateError(f"'{text}': an interval needs at least one end")
-        if start and end and end.earliest < start.earliest:
+            raise DateError(f"'{text}': an interval needs at least one known end")
+        if start and end and end.latest < start.earliest:
             raise DateError(f"'{text}': the interval ends before it starts")
         return EDTF(text, start, end, is_interval=True)
-    return EDTF(text, _point(text))
+    return EDTF(text, _point(parsed, text))
 
 
-HINT = "write a date as 1950-02-14, 1950-02 or 1950; a span as 1955-09-01/1957-10-15; a decade as 196X"
+def _end(obj: object, text: str) -> Point | None:
+    return None if type(obj).__name__ == "UnspecifiedIntervalSection" else _point(obj, text)
+
+
+def _point(obj: object, text: str) -> Point:
+    """A Point from the edtf package's Date, Unspecified or UncertainOrApproximate."""
+    ua = getattr(obj, "ua", None)
+    date = getattr(obj, "date", obj)
+    year, month, day = (getattr(date, f"_{part}", None) for part in ("year", "month", "day"))
+    if not isinstance(year, str) or not re.fullmatch(r"\d{2}(?:\d\d|\dX|XX)", year) or "X" in f"{month}{day}":
+        raise DateError(f"'{text}': this form of EDTF is valid but not supported here")
+    span = 10 ** year.count("X")
+    if span > 1 and month:
+        raise DateError(f"'{text}': a decade or century cannot have a month")
+    approximate = bool(ua) and (ua._is_approximate or ua._uncertain_and_approximate)
+    uncertain = bool(ua) and (ua._is_uncertain or ua._uncertain_and_approximate)
+    return Point(int(year.replace("X", "0")), span, int(month) if month else None, int(day) if day else None,
+                 approximate, uncertain)
+
+
+def _why(text: str) -> str:
+    """A reason an editor understands, for the commonest mistakes; else EDTF's own verdict."""
+    match = _SHAPE.match(text)
+    if match:
+        year, month, day = (int(g) if g else None for g in match.groups())
+        if month is not None and not 1 <= month <= 12:
+            return f"'{text}': there is no month {month}"
+        if day is not None and month is not None and day > calendar.monthrange(year, month)[1]:
+            return f"'{text}': month {month} of {year} has no day {day}"
+    return f"'{text}' is not an EDTF date"

@@ -11,7 +11,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import publish, urls
+from . import exports, publish, urls
 from .config import SiteConfig, load_config
 from .convert import Localizer
 from .diagnostics import Diagnostics
@@ -68,6 +68,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
         for loc in localizers:
             views = [loc.page(page) for page in site.pages.values()] + loc.generated()
             files.update(render_variant(env, loc, views, assets))
+            files.update(exports.timeline_files(loc))
             result.pages_per_variant[loc.variant.code] = len(views)
         ids = [view.id for view in views]
         files.update(render_neutral(env, localizers, ids, assets))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from . import markdown
+from . import markdown, timelines
 from .config import PageType, SiteConfig
 from .diagnostics import Diagnostics
 from .load import Content, Page, Source
@@ -35,6 +35,7 @@ class Site:
     children: dict[str, list[str]] = field(default_factory=dict)
     cited: dict[str, list[str]] = field(default_factory=dict)  # page id -> source keys, numbered in order
     titles: dict[str, list[str]] = field(default_factory=dict)  # folded title -> ids, for [[标题]] links
+    chronology: timelines.Chronology | None = None
     tagged: dict[str, list[str]] = field(default_factory=dict)
 
     def parent(self, pid: str) -> str | None:
@@ -55,7 +56,8 @@ class Site:
 
     def has(self, pid: str) -> bool:
         """Whether ``pid`` is a page of the site: content, a list of a type, or the tag index."""
-        return pid in self.pages or pid in self.lists or (pid == "tags" and bool(self.tagged))
+        return (pid in self.pages or pid in self.lists or (pid == "tags" and bool(self.tagged))
+                or (pid == timelines.SITE_TIMELINE and bool(self.chronology and self.chronology.events)))
 
     def neighbours(self, pid: str) -> tuple[str | None, str | None]:
         """Previous and next page of the same type, for types read in sequence (articles)."""
@@ -72,7 +74,7 @@ def _order_key(page: Page) -> tuple:
         return (page.fields.get("number", 0), page.id)
     if page.type.order == "date":
         date = page.fields.get("date") or page.fields.get("period") or page.fields.get("signed")
-        return (0 if date else 1, date.sort_key.isoformat() if date else "", page.id)
+        return (0 if date else 1, date.sort_key if date else ("", 0, ""), page.id)
     return (page.id,)
 
 
@@ -164,7 +166,22 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
     site.children = {pid: sorted(ids, key=lambda c: (pages[c].type.name, order[c]))
                      for pid, ids in site.children.items()}
     site.tagged = {tag: sorted(ids) for tag, ids in sorted(site.tagged.items())}
+    site.chronology = _chronology(site, diags)
     return site
+
+
+def _chronology(site: Site, diags: Diagnostics) -> timelines.Chronology:
+    """The site's timelines; a named timeline may only select entries (events with a date)."""
+    settings = site.config.timeline
+    for page in site.pages.values():
+        for i, pid in enumerate(page.fields.get("events", []) if page.type.name == settings.named else []):
+            target = site.target(pid)
+            if target in site.pages and (site.pages[target].type.name not in settings.entries
+                                         or timelines.date_of(site.pages[target]) is None):
+                line, col = page.loc("events", i)
+                diags.error(page.path, line, f"'{pid}' is not a dated event, so no timeline can show it",
+                            "list events here; select the events about a page with 'concerning'", col=col)
+    return timelines.build(site.pages, settings.entries, settings.named, list(settings.eras), site.target)
 
 
 def _ref_fields(page: Page) -> list[tuple[str, str]]:

@@ -42,7 +42,8 @@ def write_site(out: Path, files: dict[str, bytes]) -> None:
             except BaseException:
                 os.rename(old / out.name, out)  # the previous site goes back where it was
                 raise
-            shutil.rmtree(old, ignore_errors=True)
+            finally:
+                shutil.rmtree(old, ignore_errors=True)
         else:
             os.rename(staging, out)
     except BaseException:

@@ -1,0 +1,96 @@
+"""The chronology as data, per variant: events.json, events.csv and a TimelineJS file.
+
+Field names are stable (documented in the README); text is converted into the variant's script,
+dates keep the precision they were written with.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from . import timelines, urls
+from .convert import Localizer
+from .dates import EDTF, Point
+
+FIELDS = ("id", "anchor", "title", "date", "date_display", "earliest", "latest", "summary", "url",
+          "related", "related_titles", "timelines", "sources")
+
+
+def timeline_files(loc: Localizer) -> dict[str, bytes]:
+    """The three files under <variant>/timeline/, or none when the site has no timeline."""
+    chronology = loc.chronology
+    if not chronology.events:
+        return {}
+    folder = loc.dir_of(timelines.SITE_TIMELINE)
+    records = [_record(loc, pid, folder) for pid in chronology.events]
+    table = io.StringIO()
+    writer = csv.DictWriter(table, fieldnames=FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: "; ".join(v) if isinstance(v, list) else v for k, v in r.items()} for r in records)
+    return {
+        folder + "events.json": _json({"events": records}),
+        folder + "events.csv": table.getvalue().encode("utf-8"),
+        folder + "timelinejs.json": _json(_timelinejs(loc, records)),
+    }
+
+
+def _record(loc: Localizer, pid: str, folder: str) -> dict[str, Any]:
+    page = loc.site.pages[pid]
+    date: EDTF = timelines.date_of(page)
+    related = [t for t in map(loc.site.target, page.fields.get("related", [])) if t]
+    return {
+        "id": pid,
+        "anchor": loc.chronology.anchors[pid],
+        "title": loc.title_of(pid),
+        "date": date.text,
+        "date_display": loc.text(date.display()),
+        "earliest": date.earliest.isoformat(),
+        "latest": date.latest.isoformat(),
+        "summary": loc.text(page.fields["summary"], page.layers) if "summary" in page.fields else "",
+        "url": urls.public(loc.site.config.base_url, folder, loc.dir_of(pid)),
+        "related": related,
+        "related_titles": [loc.title_of(t) for t in related],
+        "timelines": [tid for tid, _, _ in loc.chronology.timelines_of(pid)],
+        "sources": list(loc.site.cited.get(pid, [])),
+    }
+
+
+def _timelinejs(loc: Localizer, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """TimelineJS 3's JSON: readers load it into the TimelineJS viewer for an interactive timeline."""
+    events = []
+    for record in records:
+        date = timelines.date_of(loc.site.pages[record["id"]])
+        first, last = date.points[0], date.points[-1]
+        event: dict[str, Any] = {
+            "unique_id": record["anchor"],
+            "start_date": _tl_date(first, record["date_display"]),
+            "text": {"headline": record["title"], "text": record["summary"]},
+            "group": record["related_titles"][0] if record["related_titles"] else "",
+        }
+        if date.is_interval and date.end is not None:
+            event["end_date"] = _tl_date(last, "")
+        events.append(event)
+    eras = [{"start_date": _tl_date(d.points[0], ""), "end_date": _tl_date(d.points[-1], ""),
+             "text": {"headline": loc.text(label)}} for label, d in loc.site.config.timeline.eras]
+    return {"title": {"text": {"headline": loc.title_of(timelines.SITE_TIMELINE),
+                               "text": loc.text(loc.site.config.title)}},
+            "events": events, "eras": eras}
+
+
+def _tl_date(point: Point, display: str) -> dict[str, str]:
+    """A TimelineJS date at the point's own precision: no day is invented for a month."""
+    parts = {"year": str(point.year)}
+    if point.month:
+        parts["month"] = str(point.month)
+    if point.day:
+        parts["day"] = str(point.day)
+    if display:
+        parts["display_date"] = display
+    return parts
+
+
+def _json(data: dict[str, Any]) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
