@@ -10,11 +10,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from .config import load_config
 from .diagnostics import Diagnostics
 from .pipeline import BuildResult, build
+from .scaffold import ScaffoldError, new_page
 from .write import write_site
 
-COMMANDS = ("build", "check")
+COMMANDS = ("build", "check", "new", "serve")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,6 +31,15 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", parents=[common], help="validate everything, write nothing")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
     c.add_argument("--drafts", action="store_true", help="check draft pages too")
+    s = sub.add_parser("serve", parents=[common], help="build, serve with live reload, rebuild on change")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)")
+    s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    s.add_argument("--drafts", action="store_true", help="include pages marked draft: true")
+    n = sub.add_parser("new", parents=[common], help="start a content file from its type's archetype")
+    n.add_argument("type", help="a page type of site.yaml, e.g. person or event")
+    n.add_argument("slug", help="the file name without .md, e.g. andrey-vyshinsky")
+    n.add_argument("--title", help="the page's title (default: the slug)")
+    n.add_argument("--date", help="EDTF date, required for events: 1950-02-14, 1950-02, 1950~")
     return parser
 
 
@@ -60,6 +71,12 @@ def main(argv: list[str] | None = None) -> int:
         argv.insert(0, "build")
     args = _parser().parse_args(argv)
     root: Path = args.root
+    if args.command == "new":
+        return _new(root, args)
+    if args.command == "serve":
+        from .serve import serve  # the server's packages load only when serving
+
+        return serve(root, args.host, args.port, args.drafts)
     if args.command == "check":
         result = build(root, drafts=args.drafts, lint=True)
         _report(result.diagnostics)
@@ -80,6 +97,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"built {out}: {_summary(result)}")
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
+    return 0
+
+
+def _new(root: Path, args: argparse.Namespace) -> int:
+    diags = Diagnostics(root)
+    config = load_config(root, diags)
+    if config is None:
+        _report(diags)
+        return 1
+    try:
+        path = new_page(config, args.type, args.slug, args.title, args.date)
+    except ScaffoldError as exc:
+        print(f"build.py new: error: {exc}", file=sys.stderr)
+        return 2
+    print(path.relative_to(root.resolve()) if path.is_relative_to(root.resolve()) else path)
     return 0
 
 

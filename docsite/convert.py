@@ -92,10 +92,11 @@ class PageView:
 class Localizer:
     """Builds the views of one variant. Conversion goes through one cached ``Converter``."""
 
-    def __init__(self, site: Site, variant: Variant):
+    def __init__(self, site: Site, variant: Variant, converter: Converter | None = None):
         self.site = site
         self.variant = variant
-        self.convert = Converter(variant.code, variant.opencc, site.content.glossary)
+        self.convert = converter or Converter(variant.code, variant.opencc, site.content.glossary)
+        self._descriptions: dict[str, tuple[str, str, str]] = {}
 
     def text(self, text: Text | str, layers: tuple[tuple[Rule, ...], ...] = ()) -> str:
         return self.convert(text, *layers)
@@ -121,12 +122,19 @@ class Localizer:
     def link(self, from_dir: str, name: str, anchor: str = "", title: str | None = None) -> Link:
         """A link to a page named by id or by title (see Site.target)."""
         pid = self.site.target(name) or name
-        page = self.site.pages.get(pid)
-        summary = kind = ""
-        if page is not None:
-            summary = self.text(page.fields["summary"], page.layers) if "summary" in page.fields else ""
-            kind = self.text(page.type.label)
-        return Link(urls.relative(from_dir, self.dir_of(pid), anchor), title or self.title_of(pid), summary, kind, pid)
+        own_title, summary, kind = self._described(pid)
+        return Link(urls.relative(from_dir, self.dir_of(pid), anchor), title or own_title, summary, kind, pid)
+
+    def _described(self, pid: str) -> tuple[str, str, str]:
+        """A page's title, summary and kind in this variant: asked for by every link to it, made once."""
+        if pid not in self._descriptions:
+            page = self.site.pages.get(pid)
+            summary = kind = ""
+            if page is not None:
+                summary = self.text(page.fields["summary"], page.layers) if "summary" in page.fields else ""
+                kind = self.text(page.type.label)
+            self._descriptions[pid] = (self.title_of(pid), summary, kind)
+        return self._descriptions[pid]
 
     def links(self, from_dir: str, ids: list[str]) -> list[Link]:
         return [self.link(from_dir, pid) for pid in ids]

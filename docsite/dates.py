@@ -14,6 +14,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import edtf
 from edtf.parser.edtf_exceptions import EDTFParseException
@@ -113,8 +114,9 @@ class EDTF:
         return "".join(p if isinstance(p, str) else p.display() for p in self.parts())
 
 
+@cache
 def parse(text: str) -> EDTF:
-    """Parse an EDTF date; raises DateError saying what is wrong."""
+    """Parse an EDTF date; raises DateError saying what is wrong. (Cached: the grammar is slow.)"""
     text = str(text).strip()
     try:
         parsed = edtf.parse_edtf(text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -87,7 +88,8 @@ def page_id(relative: Path) -> str:
     return "/".join(parts)
 
 
-def load_content(config: SiteConfig, diags: Diagnostics) -> Content:
+def load_content(config: SiteConfig, diags: Diagnostics, cache: dict[Path, tuple[bytes, Any]] | None = None) -> Content:
+    """Every page and data file; ``cache`` (kept by the preview server) skips files that did not change."""
     content = Content()
     root = config.content_dir
     if not root.is_dir():
@@ -121,16 +123,31 @@ def load_content(config: SiteConfig, diags: Diagnostics) -> Content:
                         "a page is either name.md or name/index.md, not both")
             continue
         seen[pid] = path
-        page = _load_page(pid, path, config, diags)
+        data = path.read_bytes()
+        hit = cache.get(path) if cache is not None else None
+        page = hit[1] if hit and hit[0] == data and hit[1].id == pid else _load_page(pid, path, config, diags)
         if page is not None:
             content.pages.append(page)
-    if "sources.yaml" in content.data_paths:
-        content.sources = _load_sources(content.data_paths["sources.yaml"], diags)
-    if "tags.yaml" in content.data_paths:
-        content.tags = _load_tags(content.data_paths["tags.yaml"], diags)
-    if "glossary.yaml" in content.data_paths:
-        content.glossary = _load_glossary(content.data_paths["glossary.yaml"], diags)
+            if cache is not None:
+                cache[path] = (data, page)
+    data_cache: dict = cache if cache is not None else {}
+    for name, attribute, loader in (("sources.yaml", "sources", _load_sources), ("tags.yaml", "tags", _load_tags),
+                                    ("glossary.yaml", "glossary", _load_glossary)):
+        if name in content.data_paths:
+            setattr(content, attribute, _load_data(content.data_paths[name], loader, data_cache, diags))
     return content
+
+
+def _load_data(path: Path, loader: Callable[[Path, Diagnostics], Any], cache: dict, diags: Diagnostics) -> Any:
+    """A data file, parsed again only when its bytes changed (and kept only when it had no errors)."""
+    data = path.read_bytes()
+    if path in cache and cache[path][0] == data:
+        return cache[path][1]
+    errors = len(diags.errors)
+    value = loader(path, diags)
+    if len(diags.errors) == errors:
+        cache[path] = (data, value)
+    return value
 
 
 def _suggest_segment(text: str) -> str:

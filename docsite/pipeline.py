@@ -6,19 +6,23 @@ errors, so later stages only ever see valid input, and nothing is written.
 
 from __future__ import annotations
 
+import hashlib
 import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from . import exports, publish, urls
-from .config import SiteConfig, load_config
+from .config import SiteConfig, Variant, load_config
 from .convert import Localizer
 from .diagnostics import Diagnostics
 from .lint import lint_site
 from .load import load_content
 from .render import environment, render_404, render_neutral, render_sitemap, render_variant
 from .resolve import Site, resolve
+from .variants import Converter
 
 
 @dataclass
@@ -34,12 +38,42 @@ class BuildResult:
         return not self.diagnostics.errors
 
 
-def load_site(root: Path, diags: Diagnostics, base_url: str | None = None, drafts: bool = False) -> Site | None:
+@dataclass
+class BuildCache:
+    """What the preview server keeps between builds so that a one-page edit redoes little: parsed
+    pages by file content, each variant's conversions, each page's HTML by what it was made from.
+
+    A view holds everything its page shows (titles of linked pages, backlinks, timelines), so a
+    page whose links, backlinks or timelines change gets a new view and is rendered again. A change
+    to site.yaml, a template or a static file starts everything afresh.
+    """
+
+    stamp: bytes = b""
+    files: dict[Path, tuple[bytes, object]] = field(default_factory=dict)  # parsed pages and data files
+    converters: dict[tuple, Converter] = field(default_factory=dict)
+    rendered: dict[str, tuple[object, bytes]] = field(default_factory=dict)
+    minified: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
+    env: jinja2.Environment | None = None  # compiled templates
+
+    def check(self, root: Path) -> None:
+        """Forget everything when what every page depends on has changed."""
+        parts = [root / "site.yaml"] + sorted(p for d in ("templates", "static") for p in (root / d).rglob("*")
+                                              if p.is_file())
+        stamp = hashlib.sha256(b"".join(p.read_bytes() + str(p).encode() for p in parts if p.is_file())).digest()
+        if stamp != self.stamp:
+            self.stamp = stamp
+            for kept in (self.files, self.converters, self.rendered, self.minified):
+                kept.clear()
+            self.env = None
+
+
+def load_site(root: Path, diags: Diagnostics, base_url: str | None = None, drafts: bool = False,
+              cache: BuildCache | None = None) -> Site | None:
     """Load and resolve: the valid site graph, or None when the content has errors."""
     config = load_config(root, diags, base_url)
     if config is None:
         return None
-    content = load_content(config, diags)
+    content = load_content(config, diags, cache.files if cache else None)
     if diags.errors:
         return None
     site = resolve(content, config, diags, drafts)
@@ -50,16 +84,22 @@ def load_site(root: Path, diags: Diagnostics, base_url: str | None = None, draft
     return None if diags.errors else site
 
 
-def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: bool = False) -> BuildResult:
-    """Everything but writing; ``lint`` adds the conversion warnings of ``check``."""
+def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: bool = False,
+          cache: BuildCache | None = None) -> BuildResult:
+    """Everything but writing; ``lint`` adds the conversion warnings of ``check``; ``cache`` is the
+    preview server's, to redo only what a change affects."""
     start = time.perf_counter()
     result = BuildResult(Diagnostics(root))
-    site = load_site(root, result.diagnostics, base_url, drafts)
+    if cache is not None:
+        cache.check(root)
+    site = load_site(root, result.diagnostics, base_url, drafts, cache)
     if site is None:
         return result
     config = site.config
-    env = environment(config)
-    localizers = [Localizer(site, variant) for variant in config.variants]
+    env = cache.env if cache and cache.env else environment(config)
+    if cache is not None:
+        cache.env = env
+    localizers = [Localizer(site, variant, _converter(cache, variant, site)) for variant in config.variants]
     if lint:
         lint_site(site, localizers, result.diagnostics)
     assets = publish.assets(root)
@@ -67,7 +107,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     try:
         for loc in localizers:
             views = [loc.page(page) for page in site.pages.values()] + loc.generated()
-            files.update(render_variant(env, loc, views, assets))
+            files.update(render_variant(env, loc, views, assets, cache.rendered if cache else None))
             files.update(exports.timeline_files(loc))
             result.pages_per_variant[loc.variant.code] = len(views)
         ids = [view.id for view in views]
@@ -79,13 +119,24 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
         return result
     files["robots.txt"] = publish.robots(config)
     files["_headers"] = publish.headers(config, assets)
-    result.files = publish.minify(files)
+    result.files = publish.minify(files, cache.minified if cache else None)
     if not urls.is_absolute(config.base_url):
         result.notes.append(f"base_url '{config.base_url}' names no host, so canonical and hreflang links are "
                             "relative and sitemap.xml is left out; to publish, build with "
                             "--base-url https://your.host/path/")
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _converter(cache: BuildCache | None, variant: Variant, site: Site) -> Converter:
+    """A variant's converter; the preview server keeps it (with all it converted) while the glossary holds."""
+    key = (variant, site.content.glossary)
+    if cache is None or key not in cache.converters:
+        converter = Converter(variant.code, variant.opencc, site.content.glossary)
+        if cache is None:
+            return converter
+        cache.converters[key] = converter
+    return cache.converters[key]
 
 
 def _template_error(exc: Exception, config: SiteConfig, diags: Diagnostics) -> None:

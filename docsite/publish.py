@@ -115,16 +115,16 @@ def og_locale(lang: str) -> str:
 
 def check(site: Site, diags: Diagnostics) -> None:
     """base_url must be a URL or a path, and no page may land on a variant's tree or static/."""
-    config = site.config
-    if not (urls.is_absolute(config.base_url) or config.base_url.startswith("/")) or "?" in config.base_url \
-            or "#" in config.base_url:
-        diags.error(config.root / "site.yaml", 0, f"base_url '{config.base_url}' is neither a URL nor a path",
+    config, base = site.config, site.config.base_url
+    if not (urls.is_absolute(base) or base.startswith("/")) or any(c in base for c in "?#"):
+        diags.error(config.root / "site.yaml", 0, f"base_url '{base}' is neither a URL nor a path",
                     "write https://example.org/treaty-1950/ (or /treaty-1950/), in site.yaml or with --base-url")
     taken = {v.code for v in config.variants} | {"static"}
     for page in site.pages.values():
-        if page.id.split("/")[0] in taken:
-            diags.error(page.path, 0, f"the page id '{page.id}' would be written inside the site's "
-                        f"'{page.id.split('/')[0]}/' folder", "move or rename the file")
+        top = page.id.split("/")[0]
+        if top in taken:
+            diags.error(page.path, 0, f"the page id '{page.id}' would be written inside the site's '{top}/' folder",
+                        "move or rename the file")
 
 
 def robots(config: SiteConfig) -> bytes:
@@ -141,8 +141,18 @@ def headers(config: SiteConfig, assets: Assets) -> bytes:
     return "".join(f"{base}{path}\n  Cache-Control: {IMMUTABLE}\n" for path in assets.fingerprinted).encode()
 
 
-def minify(files: dict[str, bytes]) -> dict[str, bytes]:
-    """Minified HTML; closing tags stay, so simple parsers (and BeautifulSoup's) read pages as browsers do."""
-    return {path: minify_html.minify(data.decode("utf-8"), keep_closing_tags=True,
-                                     keep_html_and_head_opening_tags=True).encode("utf-8")
-            if path.endswith(".html") else data for path, data in files.items()}
+def minify(files: dict[str, bytes], cache: dict[str, tuple[bytes, bytes]] | None = None) -> dict[str, bytes]:
+    """Minified HTML; closing tags stay, so simple parsers (and BeautifulSoup's) read pages as browsers do.
+    ``cache`` (the preview server's) keeps each page's last result, to minify only pages that changed."""
+    out = {}
+    for path, data in files.items():
+        if not path.endswith(".html"):
+            out[path] = data
+        elif cache is not None and path in cache and cache[path][0] == data:
+            out[path] = cache[path][1]
+        else:
+            out[path] = minify_html.minify(data.decode("utf-8"), keep_closing_tags=True,
+                                           keep_html_and_head_opening_tags=True).encode("utf-8")
+            if cache is not None:
+                cache[path] = (data, out[path])
+    return out

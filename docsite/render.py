@@ -63,16 +63,28 @@ def _interface_text(source: str) -> Text:
     return protect(source)
 
 
-def render_variant(env: jinja2.Environment, loc: Localizer, views: list[PageView], assets: Assets) -> dict[str, bytes]:
-    """Every page of one variant, keyed by output path."""
+def render_variant(env: jinja2.Environment, loc: Localizer, views: list[PageView], assets: Assets,
+                   reuse: dict[str, tuple[object, bytes]] | None = None) -> dict[str, bytes]:
+    """Every page of one variant, keyed by output path.
+
+    ``reuse`` (kept by the preview server) maps an output path to what its page was made from and
+    the HTML made: a page whose view and head are unchanged is not rendered again.
+    """
     config = loc.site.config
     site_title = loc.text(config.title)
     files = {}
     for view in views:
+        path = view.dir + "index.html"
+        meta = publish.head(loc, view)
+        if reuse is not None and path in reuse and reuse[path][0] == (view, meta):
+            files[path] = reuse[path][1]
+            continue
         template = env.select_template([view.template, "page.html"])
         html = template.render(page=view, site=_site_context(loc, view, site_title, assets),
-                               meta=publish.head(loc, view), convert=loc.text)
-        files[view.dir + "index.html"] = html.encode("utf-8")
+                               meta=meta, convert=loc.text)
+        files[path] = html.encode("utf-8")
+        if reuse is not None:
+            reuse[path] = ((view, meta), files[path])
     return files
 
 
@@ -115,9 +127,10 @@ def render_neutral(env: jinja2.Environment, localizers: list[Localizer], ids: li
 
 def _choice(loc: Localizer, pid: str, here: str) -> Choice:
     config = loc.site.config
-    title, subtitle = (config.title, config.tagline) if pid == urls.HOME else (loc.title_of(pid), config.title)
+    site_title = loc.text(config.title)
+    title, subtitle = (site_title, loc.text(config.tagline)) if pid == urls.HOME else (loc.title_of(pid), site_title)
     return Choice(loc.variant.code, loc.variant.label, loc.variant.lang, urls.relative(here, loc.dir_of(pid)),
-                  loc.text(title), loc.text(subtitle))
+                  title, subtitle)
 
 
 def render_404(env: jinja2.Environment, localizers: list[Localizer], assets: Assets) -> dict[str, bytes]:

@@ -84,7 +84,7 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
     site = Site(config, pages, content.sources, content.tags, content)
 
     for ptype in config.types:
-        members = sorted((p for p in pages.values() if p.type is ptype), key=_order_key)
+        members = sorted((p for p in pages.values() if p.type == ptype), key=_order_key)
         site.by_type[ptype.name] = [p.id for p in members]
         if ptype.list_id and members:
             if ptype.list_id in pages:

@@ -35,14 +35,23 @@ def read_text(path: Path, diags: Diagnostics) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as the text the editor wrote (EDTF is parsed by docsite)."""
+def _without_timestamps(loader: type) -> type:
+    """Keep dates as the text the editor wrote (EDTF is parsed by docsite)."""
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return loader
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+@_without_timestamps
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader, libyaml's when installed (ten times faster)."""
+
+
+@_without_timestamps
+class _ExplainingLoader(yaml.SafeLoader):
+    """PyYAML's own loader: slower, but it says where an unclosed bracket or quote opens."""
 
 
 def parse_yaml(text: str, path: Path, diags: Diagnostics, first_line: int = 1) -> tuple[Any, LocMap] | None:
@@ -50,8 +59,14 @@ def parse_yaml(text: str, path: Path, diags: Diagnostics, first_line: int = 1) -
     offset = first_line - 1
     try:
         node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+    except yaml.MarkedYAMLError as fast_exc:
+        try:
+            yaml.compose(text, Loader=_ExplainingLoader)
+            exc = fast_exc
+        except yaml.MarkedYAMLError as explained:
+            exc = explained
+        # An unclosed bracket or quote is found at the end of the text: point at where it opens.
+        mark = exc.context_mark or exc.problem_mark
         problem = (exc.problem or "cannot be read").replace("<stream end>", "the end of the text")
         if exc.context and exc.context_mark:
             problem += f" ({exc.context} that starts on line {exc.context_mark.line + 1 + offset})"

@@ -7,7 +7,6 @@ to the page otherwise: a relative URL is still right wherever the folder is serv
 
 from __future__ import annotations
 
-import posixpath
 from urllib.parse import urlsplit
 
 HOME = "index"
@@ -28,10 +27,20 @@ def output_path(code: str, pid: str) -> str:
 
 
 def relative(from_dir: str, to: str, anchor: str = "") -> str:
-    """Relative link from an output folder to a folder (ending in '/') or a file; '' is the site root."""
-    rel = posixpath.relpath(to or ".", from_dir or ".")
+    """Relative link from an output folder to a folder (ending in '/') or a file; '' is the site root.
+
+    Both are paths inside the output, so this is string work (os.path.relpath asks the disk).
+    """
+    here = from_dir.strip("/").split("/") if from_dir.strip("/") else []
+    there = to.strip("/").split("/") if to.strip("/") else []
+    common = 0
+    while common < min(len(here), len(there)) and here[common] == there[common]:
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + there[common:])
     if not to or to.endswith("/"):
-        rel = "./" if rel == "." else rel + "/"
+        rel = rel + "/" if rel else "./"
+    elif not rel:
+        rel = there[-1]
     return rel + (f"#{anchor}" if anchor else "")
 
 

@@ -49,3 +49,22 @@ def write_site(out: Path, files: dict[str, bytes]) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def write_changes(out: Path, files: dict[str, bytes]) -> list[str]:
+    """Bring ``out`` to exactly ``files``, touching only what differs; for the preview server,
+    where a one-page edit should write one page. Returns the paths written or removed."""
+    out = out.resolve()
+    changed = []
+    for relative, data in sorted(files.items()):
+        target = safe_target(out, relative)
+        if not target.is_file() or target.read_bytes() != data:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            changed.append(relative)
+    for path in sorted(out.rglob("*")):
+        relative = path.relative_to(out).as_posix()
+        if path.is_file() and relative not in files:
+            path.unlink()
+            changed.append(relative)
+    return changed

@@ -277,6 +277,16 @@ def test_without_a_host_links_for_machines_are_relative_and_there_is_no_sitemap(
     assert "note: base_url '/' names no host" in result.stderr and "--base-url https://" in result.stderr
 
 
+def test_a_neutral_address_names_the_page_in_each_script_and_links_to_it(mini: MiniSite) -> None:
+    mini.write("people/wang-shijie.md", "---\ntitle: 王世-{杰}-外长\n---\n")
+    assert mini.build().returncode == 0
+    page = soup(mini.root / "_site/people/wang-shijie/index.html")
+    sections = {s["lang"]: (s.h1.get_text(), s.select_one("a[data-variant]")["href"]) for s in page.select("section")}
+    assert sections == {"zh-Hans": ("王世杰外长", "../../zh-hans/people/wang-shijie/"),
+                        "zh-Hant": ("王世杰外長", "../../zh-hant/people/wang-shijie/")}
+    assert page.title.get_text() == "王世杰外长 · 王世杰外長"
+
+
 def test_a_base_url_that_is_neither_a_url_nor_a_path_is_an_error(mini: MiniSite) -> None:
     result = mini.build("--base-url", "example.org/treaty-1950/")
     assert result.returncode == 1
@@ -449,7 +459,7 @@ def test_a_changed_stylesheet_gets_a_new_name_on_every_page(mini: MiniSite) -> N
 
 def test_minified_pages_read_as_the_unminified_ones(monkeypatch: pytest.MonkeyPatch) -> None:
     minified = build(ROOT).files
-    monkeypatch.setattr(publish, "minify", lambda files: files)
+    monkeypatch.setattr(publish, "minify", lambda files, cache=None: files)
     plain = build(ROOT).files
     assert minified.keys() == plain.keys()
     for path in (p for p in plain if p.endswith(".html")):

@@ -1,0 +1,57 @@
+"""``build.py new TYPE SLUG``: start a content file from the type's archetype.
+
+Archetypes are Markdown files in templates/archetypes/ (``<type>.md``, else ``default.md``) that
+editors can change; the new file never overwrites one that exists.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from . import dates
+from .config import SiteConfig
+from .load import ID_SEGMENT
+
+
+class ScaffoldError(ValueError):
+    pass
+
+
+def new_page(config: SiteConfig, type_name: str, slug: str, title: str | None, date: str | None) -> Path:
+    """Write the new page and return its path; raises ScaffoldError saying what to do instead."""
+    ptype = next((t for t in config.types if t.name == type_name), None)
+    if ptype is None:
+        raise ScaffoldError(f"unknown type '{type_name}'; types: {', '.join(t.name for t in config.types)}")
+    if "*" not in ptype.pattern:
+        raise ScaffoldError(f"the type '{type_name}' has a single page, {ptype.pattern}: edit it instead")
+    if not ID_SEGMENT.match(slug):
+        raise ScaffoldError(f"'{slug}' cannot be a page name: use lowercase letters a-z, digits and single hyphens, "
+                            "e.g. andrey-vyshinsky")
+    pid = f"{ptype.pattern.rpartition('/')[0]}/{slug}".lstrip("/")
+    if not fnmatchcase(pid, ptype.pattern):
+        raise ScaffoldError(f"a {type_name} page must be named like {ptype.pattern}")
+    if type_name in config.timeline.entries and not date:
+        raise ScaffoldError(f"pages of type '{type_name}' need a date: add --date, e.g. --date 1950-02-14 "
+                            "(or 1950-02, 1950~)")
+    if date:
+        try:
+            dates.parse(date)
+        except dates.DateError as exc:
+            raise ScaffoldError(f"--date: {exc}; {dates.HINT}") from None
+    path = config.content_dir / f"{pid}.md"
+    if path.exists() or (config.content_dir / pid / "index.md").exists():
+        raise ScaffoldError(f"{path.relative_to(config.root)} exists already; nothing was changed")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(config.root / "templates" / "archetypes"),
+                             keep_trailing_newline=True, autoescape=False)
+    env.filters["yaml"] = lambda value: yaml.safe_dump(str(value), allow_unicode=True).removesuffix("\n...\n").strip()
+    required = [f.name for f in ptype.fields if f.required]
+    text = env.select_template([f"{type_name}.md", "default.md"]).render(title=title or slug, date=date,
+                                                                       required=required)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+        handle.write(text)
+    return path

@@ -1,0 +1,158 @@
+"""``build.py serve``: build, serve the output as a static host would, rebuild on change, reload.
+
+The livereload package serves the pages and talks to the browser (its script, its websocket).
+Its own file watcher is not used: it ignores any change within three seconds of a reload and
+polls slowly, so quick successive saves were lost (the failure that made MkDocs drop it,
+mkdocs#2385). Here a poll of the sources every 100 ms starts a rebuild whenever they differ from
+what was last built, and every finished rebuild sends one reload: a burst of saves gives at most a
+reload per rebuild, and the last save is always shown.
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from urllib.parse import unquote
+
+from livereload import Server
+from livereload.handlers import LiveReloadHandler
+from livereload.watcher import Watcher
+from tornado import ioloop
+
+from .diagnostics import Diagnostics
+from .pipeline import BuildCache, build
+from .write import write_changes
+
+WATCHED = ("content", "templates", "static", "site.yaml")
+POLL_MS = 100
+
+
+def snapshot(root: Path) -> dict[str, tuple[float, int]]:
+    """Modification time and size of every watched file: what a rebuild depends on."""
+    state = {}
+    for name in WATCHED:
+        path = root / name
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else []
+        for file in files:
+            stat = file.stat()
+            state[str(file)] = (stat.st_mtime, stat.st_size)
+    return state
+
+
+class Preview:
+    """The site being previewed: the last good output on disk, and the errors of the last build."""
+
+    def __init__(self, root: Path, out: Path, drafts: bool, log: Callable[[str], None]):
+        self.root, self.out, self.drafts, self.log = root, out, drafts, log
+        self.cache = BuildCache()
+        self.errors: list[str] = []
+        self.built: dict[str, tuple[float, int]] = {}
+        self.builds = 0
+
+    def rebuild(self) -> bool:
+        """Build what changed; True when the pages on disk changed or errors appeared or went."""
+        self.built = snapshot(self.root)
+        start = time.perf_counter()
+        result = build(self.root, drafts=self.drafts, cache=self.cache)
+        self.builds += 1
+        had_errors = bool(self.errors)
+        if not result.ok:
+            self.errors = [d.format() for d in result.diagnostics.sorted()]
+            self.log("\n".join(self.errors) + "\nthe last good pages stay; fix the file and save")
+            return True
+        self.errors = []
+        changed = write_changes(self.out, result.files)
+        self.log(f"rebuilt in {time.perf_counter() - start:.2f} s: {len(changed)} file(s) changed")
+        return bool(changed) or had_errors
+
+    def stale(self) -> bool:
+        return snapshot(self.root) != self.built
+
+    # -- a WSGI app that serves the output exactly as a static host would ------------------------
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path = unquote(environ.get("PATH_INFO", "/"))
+        if self.errors and (path.endswith("/") or path.endswith(".html")):
+            return self._respond(start_response, "500 Content Error", "text/html; charset=utf-8",
+                                 self._error_page())
+        target = self._resolve(path)
+        if target is None:
+            return self._respond(start_response, "403 Forbidden", "text/plain; charset=utf-8", b"forbidden\n")
+        if target.is_dir():
+            if not path.endswith("/"):
+                start_response("301 Moved Permanently", [("Location", path + "/")])
+                return [b""]
+            target = target / "index.html"
+        if not target.is_file():
+            missing = self.out / "404.html"
+            body = missing.read_bytes() if missing.is_file() else b"not found\n"
+            return self._respond(start_response, "404 Not Found", "text/html; charset=utf-8", body)
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind in ("application/json", "application/javascript", "image/svg+xml"):
+            kind += "; charset=utf-8"
+        return self._respond(start_response, "200 OK", kind, target.read_bytes())
+
+    def _resolve(self, path: str) -> Path | None:
+        """The file a URL path names, or None when it would leave the output folder."""
+        parts = [p for p in path.split("/") if p not in ("", ".")]
+        if ".." in parts or any("\\" in p or "\0" in p for p in parts):
+            return None
+        target = self.out.joinpath(*parts)
+        real = Path(os.path.realpath(target))
+        return target if real == self.out.resolve() or real.is_relative_to(self.out.resolve()) else None
+
+    def _error_page(self) -> bytes:
+        items = "\n".join(f"<li><pre>{html.escape(e)}</pre></li>" for e in self.errors)
+        return (
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Content error</title>"
+            "<style>body{font:1rem/1.6 sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}"
+            "pre{white-space:pre-wrap;background:#fff4f2;border-left:4px solid #9b2c1f;padding:.5rem 1rem}"
+            "li{list-style:none}</style></head><body><h1>The site could not be built</h1>"
+            "<p>Fix the file named below and save: this page reloads by itself. "
+            "The last good pages are kept until then.</p>"
+            f"<ol>{items}</ol></body></html>"
+        ).encode("utf-8")
+
+    @staticmethod
+    def _respond(start_response: Callable, status: str, kind: str, body: bytes) -> list[bytes]:
+        start_response(status, [("Content-Type", kind), ("Content-Length", str(len(body))),
+                                ("Cache-Control", "no-store")])
+        return [body]
+
+
+class _NoWatcher(Watcher):
+    """livereload's watcher, switched off: Preview's poll decides when to rebuild and reload."""
+
+    def examine(self) -> tuple[None, None]:
+        return None, None
+
+    def start(self, callback: Callable) -> bool:
+        return True
+
+
+def serve(root: Path, host: str, port: int, drafts: bool) -> int:
+    out = root / ".cache" / "serve"
+    out.mkdir(parents=True, exist_ok=True)
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    preview = Preview(root, out, drafts, log)
+    preview.rebuild()
+
+    def poll() -> None:
+        if preview.stale() and preview.rebuild():
+            LiveReloadHandler.reload_waiters()
+
+    server = Server(app=preview, watcher=_NoWatcher())
+    server.watcher.watch(str(root / "site.yaml"))  # a task, so livereload does not watch the whole folder
+    ioloop.PeriodicCallback(poll, POLL_MS).start()
+    log(f"serving http://{host}:{port}/ (Ctrl-C stops)")
+    server.serve(host=host, port=port, debug=False, restart_delay=0)
+    log("stopped")
+    return 0

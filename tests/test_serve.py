@@ -1,0 +1,155 @@
+"""`build.py serve`: the preview server an editor keeps open while writing."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from tornado.websocket import websocket_connect
+
+from conftest import ROOT, MiniSite
+
+PAGE = "---\ntitle: 周恩来\n---\n{body}\n"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+class Running:
+    def __init__(self, mini: MiniSite, port: int, process: subprocess.Popen[str]):
+        self.mini, self.port, self.process = mini, port, process
+        self.base = f"http://127.0.0.1:{port}"
+
+    def page(self, path: str) -> tuple[int, str]:
+        return fetch(self.base + path)
+
+    def reloads_while(self, action, settle: float = 3.0) -> list[float]:
+        """Run ``action`` while connected as a browser; the times of the reload messages received."""
+        async def listen() -> list[float]:
+            ws = await websocket_connect(f"ws://127.0.0.1:{self.port}/livereload")
+            ws.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+            await ws.read_message()
+            ws.write_message(json.dumps({"command": "info", "url": self.base + "/"}))
+            await asyncio.sleep(0.3)
+            received: list[float] = []
+
+            async def collect() -> None:
+                while True:
+                    message = await ws.read_message()
+                    if message is None:
+                        return
+                    if json.loads(message).get("command") == "reload":
+                        received.append(time.monotonic())
+
+            task = asyncio.ensure_future(collect())
+            await asyncio.get_running_loop().run_in_executor(None, action)
+            await asyncio.sleep(settle)
+            task.cancel()
+            ws.close()
+            return received
+
+        return asyncio.run(listen())
+
+
+@pytest.fixture
+def server(mini: MiniSite) -> Iterator[Running]:
+    mini.write("people/zhou-enlai.md", PAGE.format(body="第一版。"))
+    port = free_port()
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)], cwd=mini.root,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    running = Running(mini, port, process)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if running.page("/zh-hans/")[0] == 200:
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("the server did not start: " + process.communicate()[0])
+    yield running
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def test_serves_the_site_with_the_reload_script(server: Running) -> None:
+    status, text = server.page("/zh-hant/people/zhou-enlai/")
+    assert status == 200 and "周恩來" in text and "livereload.js" in text
+    assert server.page("/zh-hant/people/zhou-enlai")[0] == 200  # redirected to the folder, as hosts do
+    status, _ = server.page("/zh-hant/no-such-page/")
+    assert status == 404
+
+
+@pytest.mark.parametrize("path", ["/zh-hant/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc/passwd"])
+def test_refuses_paths_outside_the_output(server: Running, path: str) -> None:
+    request = urllib.request.Request(server.base + path)
+    conn = socket.create_connection(("127.0.0.1", server.port))
+    conn.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+    reply = b""
+    while chunk := conn.recv(4096):
+        reply += chunk
+    conn.close()
+    status = int(reply.split(b" ", 2)[1])
+    assert status in (403, 404) and b"root:" not in reply, request.full_url
+
+
+def test_an_edit_is_rebuilt_and_reloaded(server: Running) -> None:
+    def edit() -> None:
+        server.mini.write("people/zhou-enlai.md", PAGE.format(body="第二版。"))
+
+    reloads = server.reloads_while(edit)
+    assert len(reloads) == 1
+    assert "第二版" in server.page("/zh-hans/people/zhou-enlai/")[1]
+
+
+def test_many_quick_edits_end_with_the_last_one_shown(server: Running) -> None:
+    def burst() -> None:
+        for i in range(20):
+            server.mini.write("people/zhou-enlai.md", PAGE.format(body=f"第{i}次修改。"))
+            time.sleep(0.03)
+
+    reloads = server.reloads_while(burst)
+    assert 1 <= len(reloads) <= 20
+    assert "第19次修改" in server.page("/zh-hans/people/zhou-enlai/")[1]
+
+
+def test_a_content_error_shows_in_the_browser_until_fixed(server: Running) -> None:
+    reloads = server.reloads_while(lambda: server.mini.write("people/zhou-enlai.md", "---\ntitle: [\n---\n"))
+    assert len(reloads) == 1
+    status, text = server.page("/zh-hant/people/zhou-enlai/")
+    assert status == 500
+    assert re.search(r"content/people/zhou-enlai\.md:2:\d+: error: invalid YAML", text) and "livereload.js" in text
+    assert server.process.poll() is None
+    reloads = server.reloads_while(lambda: server.mini.write("people/zhou-enlai.md", PAGE.format(body="修好了。")))
+    assert len(reloads) == 1
+    assert "修好了" in server.page("/zh-hant/people/zhou-enlai/")[1]
+
+
+def test_stops_cleanly_on_ctrl_c(server: Running) -> None:
+    server.process.send_signal(signal.SIGINT)
+    output, _ = server.process.communicate(timeout=10)
+    assert server.process.returncode == 0
+    assert "Traceback" not in output and "stopped" in output
