@@ -20,7 +20,7 @@ from .convert import Localizer
 from .diagnostics import Diagnostics
 from .lint import lint_site
 from .load import load_content
-from .render import environment, render_404, render_neutral, render_sitemap, render_variant
+from .render import RenderMemo, environment, render_404, render_neutral, render_sitemap, render_variant
 from .resolve import Site, resolve
 from .variants import Converter
 
@@ -51,7 +51,7 @@ class BuildCache:
     stamp: bytes = b""
     files: dict[Path, tuple[bytes, object]] = field(default_factory=dict)  # parsed pages and data files
     converters: dict[tuple, Converter] = field(default_factory=dict)
-    rendered: dict[str, tuple[object, bytes]] = field(default_factory=dict)
+    rendered: RenderMemo = field(default_factory=RenderMemo)
     minified: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
     env: jinja2.Environment | None = None  # compiled templates
 
@@ -62,7 +62,7 @@ class BuildCache:
         stamp = hashlib.sha256(b"".join(p.read_bytes() + str(p).encode() for p in parts if p.is_file())).digest()
         if stamp != self.stamp:
             self.stamp = stamp
-            for kept in (self.files, self.converters, self.rendered, self.minified):
+            for kept in (self.files, self.converters, self.rendered.made, self.minified):
                 kept.clear()
             self.env = None
 
@@ -92,6 +92,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     result = BuildResult(Diagnostics(root))
     if cache is not None:
         cache.check(root)
+        cache.rendered.rendered.clear()
     site = load_site(root, result.diagnostics, base_url, drafts, cache)
     if site is None:
         return result

@@ -11,7 +11,7 @@ works out the site's base path from the address it was served under.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import jinja2
@@ -63,28 +63,34 @@ def _interface_text(source: str) -> Text:
     return protect(source)
 
 
-def render_variant(env: jinja2.Environment, loc: Localizer, views: list[PageView], assets: Assets,
-                   reuse: dict[str, tuple[object, bytes]] | None = None) -> dict[str, bytes]:
-    """Every page of one variant, keyed by output path.
+@dataclass
+class RenderMemo:
+    """Kept by the preview server: each page's HTML with what it was made from (its view and head),
+    so that a page whose inputs did not change is not rendered again; ``rendered`` lists the rest."""
 
-    ``reuse`` (kept by the preview server) maps an output path to what its page was made from and
-    the HTML made: a page whose view and head are unchanged is not rendered again.
-    """
+    made: dict[str, tuple[object, bytes]] = field(default_factory=dict)
+    rendered: list[str] = field(default_factory=list)
+
+
+def render_variant(env: jinja2.Environment, loc: Localizer, views: list[PageView], assets: Assets,
+                   memo: RenderMemo | None = None) -> dict[str, bytes]:
+    """Every page of one variant, keyed by output path."""
     config = loc.site.config
     site_title = loc.text(config.title)
     files = {}
     for view in views:
         path = view.dir + "index.html"
         meta = publish.head(loc, view)
-        if reuse is not None and path in reuse and reuse[path][0] == (view, meta):
-            files[path] = reuse[path][1]
+        if memo is not None and path in memo.made and memo.made[path][0] == (view, meta):
+            files[path] = memo.made[path][1]
             continue
         template = env.select_template([view.template, "page.html"])
         html = template.render(page=view, site=_site_context(loc, view, site_title, assets),
                                meta=meta, convert=loc.text)
         files[path] = html.encode("utf-8")
-        if reuse is not None:
-            reuse[path] = ((view, meta), files[path])
+        if memo is not None:
+            memo.made[path] = ((view, meta), files[path])
+            memo.rendered.append(path)
     return files
 
 

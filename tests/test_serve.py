@@ -18,6 +18,7 @@ import pytest
 from tornado.websocket import websocket_connect
 
 from conftest import ROOT, MiniSite
+from docsite.pipeline import BuildCache, build
 
 PAGE = "---\ntitle: 周恩来\n---\n{body}\n"
 
@@ -153,3 +154,28 @@ def test_stops_cleanly_on_ctrl_c(server: Running) -> None:
     output, _ = server.process.communicate(timeout=10)
     assert server.process.returncode == 0
     assert "Traceback" not in output and "stopped" in output
+
+
+def _rendered(mini: MiniSite, cache: BuildCache) -> set[str]:
+    result = build(mini.root, cache=cache)
+    assert result.ok, [d.format() for d in result.diagnostics.items]
+    return {path.removesuffix("index.html") for path in cache.rendered.rendered}
+
+
+def test_a_rebuild_renders_only_what_the_change_affects(mini: MiniSite) -> None:
+    mini.write("people/a.md", "---\ntitle: 甲\n---\n甲的生平。\n")
+    mini.write("people/b.md", "---\ntitle: 乙\n---\n乙认识[[people/a]]。\n")
+    mini.write("people/c.md", "---\ntitle: 丙\n---\n丙。\n")
+    cache = BuildCache()
+    assert len(_rendered(mini, cache)) == 10  # home, the people list and three people, in two scripts
+    assert _rendered(mini, cache) == set()
+    mini.write("people/a.md", "---\ntitle: 甲\n---\n甲的生平，修改过。\n")
+    assert _rendered(mini, cache) == {"zh-hans/people/a/", "zh-hant/people/a/"}
+    mini.write("people/a.md", "---\ntitle: 甲先生\n---\n甲的生平，修改过。\n")  # its title shows elsewhere too
+    changed = _rendered(mini, cache)
+    assert {"zh-hant/people/a/", "zh-hant/people/b/", "zh-hant/people/"} <= changed
+    assert "zh-hant/people/c/" not in changed
+    mini.write("events/meeting.md", "---\ntitle: 会面\ndate: 1950-02\nrelated: [people/c]\n---\n")
+    changed = _rendered(mini, cache)
+    assert {"zh-hant/people/c/", "zh-hant/events/meeting/", "zh-hant/timeline/"} <= changed
+    assert "zh-hant/people/a/" not in changed

@@ -1,0 +1,104 @@
+"""OpenCC conversion exactly as opencc-python-reimplemented does it, at the speed of a native matcher.
+
+opencc-python-reimplemented (the reference: its dictionaries, its configurations, its output) splits
+text at punctuation and spaces, then applies the configuration's chain one step after another. In
+a step, each dictionary in turn replaces the longest key found anywhere in a piece of text (the
+leftmost of equal length) and goes on in what is left on either side of it; a later dictionary of
+the same step only sees what the earlier ones left unmatched. That search costs a dictionary
+lookup per substring and gives about half a million characters a second.
+
+The same result, found faster: an Aho-Corasick automaton (ahocorasick-rs) lists every occurrence
+of every key in one pass, and the occurrences are taken longest first, then leftmost, skipping any
+that overlaps one already taken. That is the reference's choice: an occurrence it takes is the
+first in that order within the free text around it, and one it skips overlaps a taken one that
+comes before it. A dictionary of single characters at the end of a step is ``str.translate``.
+tests/test_opencc_exact.py compares the two on a large generated corpus.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import ahocorasick_rs
+import opencc
+
+
+@dataclass(frozen=True)
+class Dictionary:
+    """One dictionary of a step: an automaton over its keys and each key's first value."""
+
+    automaton: ahocorasick_rs.AhoCorasick
+    values: tuple[str, ...]  # by pattern index
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a configuration's chain (the reference's 'group')."""
+
+    dictionaries: tuple[Dictionary, ...]
+    characters: dict[int, str]  # a last dictionary whose keys are all single characters, for str.translate
+
+    def convert(self, text: str) -> str:
+        if not self.dictionaries:
+            return text.translate(self.characters)
+        taken = bytearray(len(text))
+        chosen: list[tuple[int, int, str]] = []
+        for dictionary in self.dictionaries:
+            found = dictionary.automaton.find_matches_as_indexes(text, overlapping=True)
+            found.sort(key=_longest_then_leftmost)
+            for index, start, end in found:
+                if taken.find(1, start, end) == -1:
+                    taken[start:end] = b"\x01" * (end - start)
+                    chosen.append((start, end, dictionary.values[index]))
+        if not chosen:
+            return text.translate(self.characters)
+        chosen.sort()
+        out: list[str] = []
+        pos = 0
+        for start, end, value in chosen:
+            out.append(text[pos:start].translate(self.characters))
+            out.append(value)
+            pos = end
+        out.append(text[pos:].translate(self.characters))
+        return "".join(out)
+
+
+def _longest_then_leftmost(match: tuple[int, int, int]) -> tuple[int, int]:
+    return match[1] - match[2], match[1]
+
+
+@dataclass(frozen=True)
+class FastOpenCC:
+    """A drop-in for ``opencc.OpenCC(config).convert`` with the same output."""
+
+    config: str
+    steps: tuple[Step, ...]
+
+    def convert(self, text: str) -> str:
+        for step in self.steps:
+            text = step.convert(text)
+        return text
+
+
+@cache
+def converter(config: str) -> FastOpenCC:
+    """The configuration's converter, built from the reference's own loaded dictionaries."""
+    reference = opencc.OpenCC(config)
+    separators = reference.split_chars_re
+    steps = []
+    for group in reference._dict_chain_data:  # lists of (max key length, min key length, {key: values})
+        tables = [{key: values.split(" ")[0] for key, values in table.items()
+                   # The reference never sees a separator inside the text it matches.
+                   if not separators.search(key)} for _, _, table in group]
+        for table in tables:
+            bad = next((value for value in table.values() if separators.search(value)), None)
+            if bad is not None:  # a later step would match across it, which the reference cannot
+                raise ValueError(f"OpenCC {config}: a value contains a separator: {bad!r}")
+        characters: dict[int, str] = {}
+        if tables and all(len(key) == 1 for key in tables[-1]):
+            characters = {ord(key): value for key, value in tables.pop().items()}
+        dictionaries = tuple(Dictionary(ahocorasick_rs.AhoCorasick(list(table)), tuple(table.values()))
+                             for table in tables if table)
+        steps.append(Step(dictionaries, characters))
+    return FastOpenCC(config, tuple(steps))
