@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostics
-from .sourcetext import parse_yaml, read_text
 from . import dates
 from .dates import EDTF
+from .diagnostics import Diagnostics
+from .sourcetext import parse_yaml, read_text
 from .variants import MarkupError, Text, opencc_configs, protect
 
 #: Fields every page may have, with their kinds; types add their own in site.yaml.

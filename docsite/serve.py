@@ -24,7 +24,6 @@ from livereload.handlers import LiveReloadHandler
 from livereload.watcher import Watcher
 from tornado import ioloop
 
-from .diagnostics import Diagnostics
 from .pipeline import BuildCache, build
 from .write import write_changes
 
@@ -116,7 +115,7 @@ class Preview:
             "<p>Fix the file named below and save: this page reloads by itself. "
             "The last good pages are kept until then.</p>"
             f"<ol>{items}</ol></body></html>"
-        ).encode("utf-8")
+        ).encode()
 
     @staticmethod
     def _respond(start_response: Callable, status: str, kind: str, body: bytes) -> list[bytes]:

@@ -15,9 +15,9 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
+from conftest import ROOT, MiniSite
 from tornado.websocket import websocket_connect
 
-from conftest import ROOT, MiniSite
 from docsite.pipeline import BuildCache, build
 
 PAGE = "---\ntitle: 周恩来\n---\n{body}\n"
