@@ -109,6 +109,8 @@ class Localizer:
             return self.text(self.site.lists[pid].type.plural)
         if pid == "tags":
             return self.text("标签")
+        if pid == urls.SEARCH:
+            return self.text(protect("-{zh-hans:搜索;zh-hant:搜尋;}-"))
         if pid == timelines.SITE_TIMELINE:
             return self.text("时间线")
         if pid.startswith(timelines.SITE_TIMELINE + "/"):

@@ -20,6 +20,7 @@ import edtf
 from edtf.parser.edtf_exceptions import EDTFParseException
 
 _SHAPE = re.compile(r"^(\d{4})(?:-(\d\d)(?:-(\d\d))?)?")
+_PLAIN = re.compile(r"^(\d{4})(?:-(\d\d)(?:-(\d\d))?)?([~?%])?$")
 HINT = ("write a date as 1950-02-14, 1950-02 or 1950; a span as 1955-09-01/1957-10-15; a decade as 196X; "
         "approximate 1950~, uncertain 1950?; disputed [1955-09-01,1955-10-25]")
 
@@ -118,6 +119,13 @@ class EDTF:
 def parse(text: str) -> EDTF:
     """Parse an EDTF date; raises DateError saying what is wrong. (Cached: the grammar is slow.)"""
     text = str(text).strip()
+    plain = _PLAIN.match(text)
+    if plain:  # the common forms, without the grammar (which costs tens of milliseconds a date)
+        year, month, day, q = plain.groups()
+        point = Point(int(year), 1, int(month) if month else None, int(day) if day else None,
+                      approximate=q in ("~", "%"), uncertain=q in ("?", "%"))
+        _check(point, text)
+        return EDTF(text, point)
     try:
         parsed = edtf.parse_edtf(text)
     except EDTFParseException:
@@ -150,8 +158,20 @@ def _point(obj: object, text: str) -> Point:
         raise DateError(f"'{text}': a decade or century cannot have a month")
     approximate = bool(ua) and (ua._is_approximate or ua._uncertain_and_approximate)
     uncertain = bool(ua) and (ua._is_uncertain or ua._uncertain_and_approximate)
-    return Point(int(year.replace("X", "0")), span, int(month) if month else None, int(day) if day else None,
-                 approximate, uncertain)
+    point = Point(int(year.replace("X", "0")), span, int(month) if month else None, int(day) if day else None,
+                  approximate, uncertain)
+    _check(point, text)
+    return point
+
+
+def _check(point: Point, text: str) -> None:
+    """Reject what the calendar does not have: month 13, 30 February, the year 0."""
+    if point.year < 1:
+        raise DateError(f"'{text}': years before 1 CE are not supported")
+    if point.month is not None and not 1 <= point.month <= 12:
+        raise DateError(f"'{text}': there is no month {point.month}")
+    if point.day is not None and not 1 <= point.day <= calendar.monthrange(point.year, point.month or 1)[1]:
+        raise DateError(f"'{text}': month {point.month} of {point.year} has no day {point.day}")
 
 
 def _why(text: str) -> str:
@@ -159,8 +179,8 @@ def _why(text: str) -> str:
     match = _SHAPE.match(text)
     if match:
         year, month, day = (int(g) if g else None for g in match.groups())
-        if month is not None and not 1 <= month <= 12:
-            return f"'{text}': there is no month {month}"
-        if day is not None and month is not None and day > calendar.monthrange(year, month)[1]:
-            return f"'{text}': month {month} of {year} has no day {day}"
+        try:
+            _check(Point(year, 1, month, day), text)  # type: ignore[arg-type]
+        except DateError as exc:
+            return str(exc)
     return f"'{text}' is not an EDTF date"

@@ -34,14 +34,15 @@ class Dictionary:
 
 @dataclass(frozen=True)
 class Step:
-    """One step of a configuration's chain (the reference's 'group')."""
+    """One step of a configuration's chain (the reference's 'group'), or several folded into one."""
 
     dictionaries: tuple[Dictionary, ...]
-    characters: dict[int, str]  # a last dictionary whose keys are all single characters, for str.translate
+    characters: dict[int, str]  # a last dictionary of single characters (each to one), for str.translate
 
     def convert(self, text: str) -> str:
+        translated = text.translate(self.characters)  # one character for one: positions stay
         if not self.dictionaries:
-            return text.translate(self.characters)
+            return translated
         taken = bytearray(len(text))
         chosen: list[tuple[int, int, str]] = []
         for dictionary in self.dictionaries:
@@ -51,16 +52,14 @@ class Step:
                 if taken.find(1, start, end) == -1:
                     taken[start:end] = b"\x01" * (end - start)
                     chosen.append((start, end, dictionary.values[index]))
-        if not chosen:
-            return text.translate(self.characters)
         chosen.sort()
         out: list[str] = []
         pos = 0
         for start, end, value in chosen:
-            out.append(text[pos:start].translate(self.characters))
+            out.append(translated[pos:start])
             out.append(value)
             pos = end
-        out.append(text[pos:].translate(self.characters))
+        out.append(translated[pos:])
         return "".join(out)
 
 
@@ -93,12 +92,29 @@ def converter(config: str) -> FastOpenCC:
                    if not separators.search(key)} for _, _, table in group]
         for table in tables:
             bad = next((value for value in table.values() if separators.search(value)), None)
-            if bad is not None:  # a later step would match across it, which the reference cannot
+            # Dropping keys with a separator is exact only while no value brings one into the text.
+            if bad is not None:
                 raise ValueError(f"OpenCC {config}: a value contains a separator: {bad!r}")
         characters: dict[int, str] = {}
         if tables and all(len(key) == 1 for key in tables[-1]):
             characters = {ord(key): value for key, value in tables.pop().items()}
+            if any(len(value) != 1 for value in characters.values()):  # Step.convert counts on it
+                raise ValueError(f"OpenCC {config}: a character maps to more than one character")
         dictionaries = tuple(Dictionary(ahocorasick_rs.AhoCorasick(list(table)), tuple(table.values()))
                              for table in tables if table)
-        steps.append(Step(dictionaries, characters))
+        if steps and not dictionaries:
+            steps.append(_then(steps.pop(), characters))
+        else:
+            steps.append(Step(dictionaries, characters))
     return FastOpenCC(config, tuple(steps))
+
+
+def _then(step: Step, characters: dict[int, str]) -> Step:
+    """``step`` followed by a step of single characters, as one step: a character table applies to
+    each character alone, so it can be applied to the earlier step's values and table instead of
+    to its output, which saves a pass over the text."""
+    dictionaries = tuple(Dictionary(d.automaton, tuple(v.translate(characters) for v in d.values))
+                         for d in step.dictionaries)
+    table = dict(characters)
+    table.update((key, value.translate(characters)) for key, value in step.characters.items())
+    return Step(dictionaries, table)

@@ -7,14 +7,18 @@ errors, so later stages only ever see valid input, and nothing is written.
 from __future__ import annotations
 
 import hashlib
+import sys
 import time
 import traceback
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import jinja2
+from tqdm import tqdm
 
-from . import exports, publish, urls
+from . import exports, publish, search, urls
 from .config import SiteConfig, Variant, load_config
 from .convert import Localizer
 from .diagnostics import Diagnostics
@@ -23,6 +27,8 @@ from .load import load_content
 from .render import RenderMemo, environment, render_404, render_neutral, render_sitemap, render_variant
 from .resolve import Site, resolve
 from .variants import Converter
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -85,9 +91,9 @@ def load_site(root: Path, diags: Diagnostics, base_url: str | None = None, draft
 
 
 def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: bool = False,
-          cache: BuildCache | None = None) -> BuildResult:
+          cache: BuildCache | None = None, progress: bool = False) -> BuildResult:
     """Everything but writing; ``lint`` adds the conversion warnings of ``check``; ``cache`` is the
-    preview server's, to redo only what a change affects."""
+    preview server's, to redo only what a change affects; ``progress`` shows progress bars on a terminal."""
     start = time.perf_counter()
     result = BuildResult(Diagnostics(root))
     if cache is not None:
@@ -107,8 +113,12 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     files = dict(assets.files)
     try:
         for loc in localizers:
-            views = [loc.page(page) for page in site.pages.values()] + loc.generated()
-            files.update(render_variant(env, loc, views, assets, cache.rendered if cache else None))
+            code = loc.variant.code
+            views = [loc.page(page) for page in _progress(site.pages.values(), f"{code} 转换", progress)]
+            views += loc.generated()
+            views.append(search.page(loc, views, result.diagnostics))
+            files.update(render_variant(env, loc, _progress(views, f"{code} 渲染", progress), assets,
+                                        cache.rendered if cache else None))
             files.update(exports.timeline_files(loc))
             result.pages_per_variant[loc.variant.code] = len(views)
         ids = [view.id for view in views]
@@ -127,6 +137,12 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
                             "--base-url https://your.host/path/")
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _progress(items: Collection[T], label: str, shown: bool) -> Iterable[T]:
+    """``items`` with a progress bar on standard error while a long build runs; tqdm stays quiet
+    when standard error is not a terminal (disable=None), so logs and CI output stay clean."""
+    return tqdm(items, desc=label, unit="页", leave=False, file=sys.stderr, disable=None if shown else True)
 
 
 def _converter(cache: BuildCache | None, variant: Variant, site: Site) -> Converter:

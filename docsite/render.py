@@ -11,6 +11,7 @@ works out the site's base path from the address it was served under.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -72,7 +73,7 @@ class RenderMemo:
     rendered: list[str] = field(default_factory=list)
 
 
-def render_variant(env: jinja2.Environment, loc: Localizer, views: list[PageView], assets: Assets,
+def render_variant(env: jinja2.Environment, loc: Localizer, views: Iterable[PageView], assets: Assets,
                    memo: RenderMemo | None = None) -> dict[str, bytes]:
     """Every page of one variant, keyed by output path."""
     config = loc.site.config

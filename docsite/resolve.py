@@ -7,7 +7,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from . import markdown, timelines
+from . import markdown, timelines, urls
 from .config import PageType, SiteConfig
 from .diagnostics import Diagnostics
 from .load import Content, Page, Source
@@ -55,8 +55,8 @@ class Site:
         return ids[0] if len(ids) == 1 else None
 
     def has(self, pid: str) -> bool:
-        """Whether ``pid`` is a page of the site: content, a list of a type, or the tag index."""
-        return (pid in self.pages or pid in self.lists or (pid == "tags" and bool(self.tagged))
+        """Whether ``pid`` is a page of the site: content, a list of a type, the tag index, the search page."""
+        return (pid in self.pages or pid in self.lists or (pid == "tags" and bool(self.tagged)) or pid == urls.SEARCH
                 or (pid == timelines.SITE_TIMELINE and bool(self.chronology and self.chronology.events)))
 
     def neighbours(self, pid: str) -> tuple[str | None, str | None]:

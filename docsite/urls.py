@@ -10,6 +10,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 HOME = "index"
+SEARCH = "search"  # the search page of each variant (docsite/search.py)
 
 
 def page_dir(code: str, pid: str) -> str:

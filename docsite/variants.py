@@ -18,6 +18,8 @@ from pathlib import Path
 
 import opencc
 
+from . import opencc_fast
+
 #: MediaWiki's fallback chains (LanguageConverter for zh): which forms a variant accepts when a
 #: rule or markup does not name it.
 FALLBACKS: dict[str, tuple[str, ...]] = {
@@ -210,11 +212,6 @@ def opencc_configs() -> frozenset[str]:
 
 
 @cache
-def _opencc(config: str) -> opencc.OpenCC:
-    return opencc.OpenCC(config)
-
-
-@cache
 def _fold_table() -> dict[int, str]:
     """Traditional -> simplified, character for character (OpenCC's TSCharacters, first choice).
 
@@ -255,7 +252,9 @@ class Converter:
     stats: Stats = field(default_factory=Stats)
     _cache: dict[tuple[str, tuple[Block, ...], tuple[tuple[Rule, ...], ...]], str] = field(
         default_factory=dict, repr=False)
-    _matchers: dict[tuple[Rule, ...], tuple[re.Pattern[str] | None, dict[str, str]]] = field(
+    # By the identity of a rule set, which it keeps alive: hashing every rule at every call cost
+    # more than the conversion itself.
+    _matchers: dict[int, tuple[tuple[Rule, ...], re.Pattern[str] | None, dict[str, str]]] = field(
         default_factory=dict, repr=False)
 
     def __call__(self, text: Text | str, *layers: tuple[Rule, ...]) -> str:
@@ -273,16 +272,19 @@ class Converter:
     def plain(self, text: str) -> str:
         """OpenCC alone: the last resort for markup that names no form for this variant."""
         self.stats.characters += len(text)
-        return _opencc(self.opencc_config).convert(text)
+        return opencc_fast.converter(self.opencc_config).convert(text)
 
     def _convert(self, text: Text, layers: tuple[tuple[Rule, ...], ...]) -> str:
+        matchers = tuple(m for m in map(self._matcher, layers) if m[0] is not None)
+        source = text.source
+        folded = fold(source)  # once for every layer: folding keeps positions
         out: list[str] = []
         pos = 0
-        for match in PLACEHOLDER.finditer(text.source):
-            out.append(self.run(text.source[pos:match.start()], layers))
+        for match in PLACEHOLDER.finditer(source):
+            out.append(self._run(source, folded, pos, match.start(), matchers))
             out.append(self.show(block_at(match.group(), text.blocks)))
             pos = match.end()
-        out.append(self.run(text.source[pos:], layers))
+        out.append(self._run(source, folded, pos, len(source), matchers))
         return "".join(out)
 
     def show(self, block: Block) -> str:
@@ -296,22 +298,22 @@ class Converter:
         form = block.rule.form_for(self.code)
         return form if form is not None else self.plain(block.rule.forms[0][1])
 
-    def run(self, run: str, layers: tuple[tuple[Rule, ...], ...]) -> str:
-        """Convert text without markup: each layer's matches, the rest by the next layer, then OpenCC."""
-        if not run:
+    def _run(self, source: str, folded: str, start: int, end: int,
+             matchers: tuple[tuple[re.Pattern[str], dict[str, str]], ...]) -> str:
+        """Convert ``source[start:end]``, which has no markup: each layer's matches, the rest by the
+        next layer, then OpenCC."""
+        if start == end:
             return ""
-        if not layers:
-            return self.plain(run)
-        pattern, table = self._matcher(layers[0])
-        if pattern is None:
-            return self.run(run, layers[1:])
+        if not matchers:
+            return self.plain(source[start:end])
+        (pattern, table), rest = matchers[0], matchers[1:]
         out: list[str] = []
-        pos = 0
-        for match in pattern.finditer(fold(run)):
-            out.append(self.run(run[pos:match.start()], layers[1:]))
+        pos = start
+        for match in pattern.finditer(folded, start, end):
+            out.append(self._run(source, folded, pos, match.start(), rest))
             out.append(table[match.group()])
             pos = match.end()
-        out.append(self.run(run[pos:], layers[1:]))
+        out.append(self._run(source, folded, pos, end, rest))
         return "".join(out)
 
     def covered(self, run: str, layers: tuple[tuple[Rule, ...], ...]) -> list[tuple[int, int]]:
@@ -326,7 +328,8 @@ class Converter:
 
     def _matcher(self, rules: tuple[Rule, ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
         """One regular expression over every (folded) key of the rules, longest first; later rules win."""
-        if rules not in self._matchers:
+        kept = self._matchers.get(id(rules))
+        if kept is None or kept[0] is not rules:
             table: dict[str, str] = {}
             for rule in rules:
                 target = rule.form_for(self.code)
@@ -339,5 +342,5 @@ class Converter:
                         table[fold(key)] = target
             keys = sorted(table, key=lambda k: (-len(k), k))
             pattern = re.compile("|".join(map(re.escape, keys))) if keys else None
-            self._matchers[rules] = (pattern, table)
-        return self._matchers[rules]
+            kept = self._matchers[id(rules)] = (rules, pattern, table)
+        return kept[1], kept[2]

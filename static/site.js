@@ -6,9 +6,45 @@ document.addEventListener("click", function (event) {
   if (location.hash && !link.hash) link.hash = location.hash;
 });
 
-// Opened from disk (file://), a link to a folder would show a file listing: point it at the folder's index.html.
+// Opened from disk (file://), a link or a form (the search box) to a folder would show a file listing:
+// point it at the folder's index.html.
 if (location.protocol === "file:") {
   Array.prototype.forEach.call(document.querySelectorAll("a[href]"), function (a) {
     if (a.protocol === "file:" && a.pathname.slice(-1) === "/") a.pathname += "index.html";
   });
+  Array.prototype.forEach.call(document.querySelectorAll("form[action$='/']"), function (form) {
+    form.action += "index.html";
+  });
 }
+
+// Dark mode follows the system until the reader picks the other scheme on the switch; the choice is
+// remembered (the script in <head> applies it before the first paint) and dropped when it matches the system again.
+(function () {
+  var button = document.querySelector(".theme-toggle"), root = document.documentElement;
+  var system = window.matchMedia("(prefers-color-scheme: dark)");
+  if (!button) return;
+  function dark() { return root.dataset.theme ? root.dataset.theme === "dark" : system.matches; }
+  function show() { button.setAttribute("aria-pressed", String(dark())); }
+  button.addEventListener("click", function () {
+    var wanted = dark() ? "light" : "dark", usual = wanted === (system.matches ? "dark" : "light");
+    if (usual) delete root.dataset.theme; else root.dataset.theme = wanted;
+    try { if (usual) localStorage.removeItem("theme"); else localStorage.setItem("theme", wanted); } catch (e) {}
+    show();
+  });
+  system.addEventListener("change", show);
+  show();
+})();
+
+// On paper a link is its address: before printing, the first link to each other page in the text
+// gets its absolute URL, readably decoded (resolved against the canonical URL, so a preview prints
+// the published addresses); links printed without it (navigation, the site timeline's) are left out.
+window.addEventListener("beforeprint", function () {
+  var canonical = document.querySelector("link[rel=canonical]"), base = canonical ? canonical.href : location.href;
+  var seen = {};
+  Array.prototype.forEach.call(document.querySelectorAll("main .page a[href]"), function (a) {
+    var href = a.getAttribute("href"), url = decodeURI(new URL(href, base).href);
+    if (href.charAt(0) === "#" || a.closest("nav, .on-timeline") || a.textContent.trim() === url || seen[url]) return;
+    seen[url] = true;
+    a.dataset.printUrl = url;
+  });
+});

@@ -1,19 +1,30 @@
-"""Shared fixtures: the real site built once, and throwaway sites for bad-input tests."""
+"""Shared fixtures: the real site built once (and served, and opened in Chromium), and throwaway sites
+for bad-input tests."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from docsite.pipeline import build
 from docsite.write import write_site
 
 ROOT = Path(__file__).resolve().parent.parent
+PREFIX = "/treaty-1950/"
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -57,6 +68,12 @@ class MiniSite:
             path.write_text(text, encoding="utf-8")
         return path
 
+    def add_type(self, name: str, **spec: str) -> None:
+        """Declare one more page type in the site's site.yaml."""
+        config = yaml.safe_load((self.root / "site.yaml").read_text(encoding="utf-8"))
+        config["types"][name] = spec
+        (self.root / "site.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+
     def build(self, *args: str) -> subprocess.CompletedProcess[str]:
         return run_cli(*args, cwd=self.root)
 
@@ -68,3 +85,106 @@ class MiniSite:
 @pytest.fixture
 def mini(tmp_path: Path) -> MiniSite:
     return MiniSite(tmp_path)
+
+
+# -- the site served under a subpath, and a real browser ------------------------------------------
+
+
+class SubpathHandler(SimpleHTTPRequestHandler):
+    """Serves the folder under PREFIX only, never lists folders, and answers 404 with 404.html."""
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        if not urlsplit(self.path).path.startswith(PREFIX):
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return None
+        return super().send_head()
+
+    def translate_path(self, path: str) -> str:
+        return super().translate_path("/" + urlsplit(path).path.removeprefix(PREFIX))
+
+    def list_directory(self, path):  # type: ignore[no-untyped-def]
+        self.send_error(HTTPStatus.NOT_FOUND)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != HTTPStatus.NOT_FOUND or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(code)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Published:
+    folder: Path
+    root: str  # http://127.0.0.1:PORT/treaty-1950/
+
+    def url(self, path: str) -> str:
+        return self.root + path
+
+
+def publish_site(tmp_path_factory: pytest.TempPathFactory, with_host: bool) -> Iterator[Published]:
+    """The shipped site built and served under PREFIX on 127.0.0.1, as GitHub Pages serves a project site."""
+    folder = tmp_path_factory.mktemp("published") / "site"
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SubpathHandler, directory=str(folder)))
+    root = f"http://127.0.0.1:{server.server_port}{PREFIX}"
+    result = build(ROOT, base_url=root if with_host else "/")
+    assert result.ok, "\n".join(d.format() for d in result.diagnostics.items)
+    write_site(folder, result.files)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Published(folder, root)
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
+    """Built with base_url = the server's own URL: absolute canonical links, sitemap.xml."""
+    yield from publish_site(tmp_path_factory, with_host=True)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium; .ci/run installs it, and a missing browser fails here instead of skipping.
+    One per module: Playwright's sync API keeps an event loop running while it is open, and
+    test_serve.py needs asyncio.run."""
+    executable = shutil.which("chromium")
+    assert executable, "chromium is not installed (apt-get install chromium)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable)
+        yield browser
+        browser.close()
+
+
+def open_page(browser: Browser, url: str, locale: str = "zh-CN", javascript: bool = True, **context: object) -> Page:
+    """``url`` loaded in a new context (its own storage); ``context``: more of Playwright's options
+    (viewport, color_scheme, reduced_motion ...)."""
+    page = browser.new_context(locale=locale, java_script_enabled=javascript, **context).new_page()
+    page.goto(url)
+    page.wait_for_load_state("load")
+    return page
+
+
+Visit = Callable[..., Page]
+
+
+@pytest.fixture
+def visit(browser: Browser, published: Published) -> Iterator[Visit]:
+    """Open a path of the published site in a fresh context (its own storage), closed after the test."""
+    pages: list[Page] = []
+
+    def go(path: str, **context: object) -> Page:
+        pages.append(open_page(browser, published.url(path), **context))
+        return pages[-1]
+
+    yield go
+    for page in pages:
+        page.context.close()

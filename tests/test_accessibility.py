@@ -1,0 +1,45 @@
+"""axe-core, injected into Chromium, finds no accessibility violation on each kind of page, in both
+scripts, in light and dark mode: landmarks, heading order, contrast, lang attributes, link purpose,
+target sizes (WCAG 2.2 AA and axe's best practices).
+
+axe-core comes from the npm registry, pinned in tests/axe/package.json; .ci/run installs it with
+`npm ci --prefix tests/axe`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import Visit
+from playwright.sync_api import Page
+
+AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = ["", "treaty/", "treaty/article-1/", "events/treaty-signed/", "timeline/", "people/zhou-enlai/"]
+RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def violations(page: Page) -> list[str]:
+    """Each violated rule with the elements that break it."""
+    assert AXE.is_file(), "axe-core is not installed: npm ci --prefix tests/axe"
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("rules => axe.run(document, {runOnly: {type: 'tag', values: rules}})"
+                          ".then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))",
+                          RULES)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("variant", ["zh-hans", "zh-hant"])
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_finds_no_violation(visit: Visit, path: str, variant: str, scheme: str) -> None:
+    assert violations(visit(f"{variant}/{path}", color_scheme=scheme)) == []
+
+
+def test_axe_finds_what_a_reader_would_miss(visit: Visit) -> None:
+    """The check can fail: faint text, a link that says nothing, a skipped heading level."""
+    page = visit("zh-hans/treaty/article-1/", color_scheme="dark")
+    page.evaluate("""() => {
+        const body = document.querySelector('.body');
+        body.insertAdjacentHTML('beforeend', '<p style="color:#333">看不清</p><a href="../"></a><h4>跳级</h4>');
+    }""")
+    assert {v.split(":")[0] for v in violations(page)} == {"color-contrast", "link-name", "heading-order"}
