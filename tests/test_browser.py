@@ -8,11 +8,12 @@ The chooser, the switcher's memory, 404.html and the folder opened from disk are
 from __future__ import annotations
 
 import re
+import shutil
 from urllib.parse import unquote, urljoin
 
 import pytest
-from conftest import Published, Visit
-from playwright.sync_api import Page, expect
+from conftest import Published, Visit, open_page
+from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ARTICLES = ["第一条", "第二条", "第三条", "第四条", "第五条", "第六条"]
@@ -165,6 +166,22 @@ def _overlap(a: dict, b: dict) -> bool:
 def test_on_a_phone_no_page_scrolls_sideways(visit: Visit, path: str) -> None:
     page = visit(path, **PHONE)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_content_stays_put_when_the_page_grows_taller_than_the_window(browser: Browser, published: Published) -> None:
+    """A desktop's classic scrollbar appears as a long page loads; the content must not move sideways
+    then (a layout shift). The same page in a window it overflows and in one it fits in."""
+    executable = shutil.which("chromium")
+    with_scrollbars = browser.browser_type.launch(executable_path=executable, ignore_default_args=["--hide-scrollbars"])
+    try:
+        edges = []
+        for height in (600, 40000):
+            page = open_page(with_scrollbars, published.url("zh-hans/treaty/"), viewport={"width": 1280, "height": height})
+            edges.append([page.locator(s).bounding_box()["x"] for s in ("main", ".site-title", ".theme-toggle")])
+        overflowing, fitting = edges
+        assert overflowing == fitting
+    finally:
+        with_scrollbars.close()
 
 
 # -- dark mode, print, motion ---------------------------------------------------------------------
