@@ -7,6 +7,7 @@ Exit status: 0 success, 1 content errors, 2 usage errors. Problems are printed a
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -28,9 +29,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=None, help="output folder (default: _site in the site's folder)")
     b.add_argument("--base-url", default=None, help="URL the site is served from, e.g. https://example.org/treaty/")
     b.add_argument("--drafts", action="store_true", help="include pages marked draft: true")
+    b.add_argument("--jobs", type=_jobs, default=_cores(), help="processes that render pages (default: one per core)")
     c = sub.add_parser("check", parents=[common], help="validate everything, write nothing")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
     c.add_argument("--drafts", action="store_true", help="check draft pages too")
+    c.add_argument("--jobs", type=_jobs, default=_cores(), help="processes that render pages (default: one per core)")
     s = sub.add_parser("serve", parents=[common], help="build, serve with live reload, rebuild on change")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)")
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
@@ -41,6 +44,17 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--title", help="the page's title (default: the slug)")
     n.add_argument("--date", help="EDTF date, required for events: 1950-02-14, 1950-02, 1950~")
     return parser
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container or taskset may allow fewer than the machine has)."""
+    return len(os.sched_getaffinity(0))
+
+
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, 1 or more, not '{value}'")
+    return int(value)
 
 
 def _report(diags: Diagnostics) -> None:
@@ -78,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return serve(root, args.host, args.port, args.drafts)
     if args.command == "check":
-        result = build(root, drafts=args.drafts, lint=True, progress=True)
+        result = build(root, drafts=args.drafts, lint=True, progress=True, jobs=args.jobs)
         _report(result.diagnostics)
         failed = not result.ok or (args.strict and result.diagnostics.warnings)
         print(("check failed: " if failed else "check passed: ") + _count(result.diagnostics), file=sys.stderr)
@@ -88,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"build.py: error: {problem}; choose another --out", file=sys.stderr)
         return 2
-    result = build(root, base_url=args.base_url, drafts=args.drafts, progress=True)
+    result = build(root, base_url=args.base_url, drafts=args.drafts, progress=True, jobs=args.jobs)
     _report(result.diagnostics)
     if not result.ok:
         print(f"build failed: {_count(result.diagnostics)}; nothing was written", file=sys.stderr)

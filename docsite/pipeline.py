@@ -10,26 +10,24 @@ import hashlib
 import sys
 import time
 import traceback
-from collections.abc import Collection, Iterable
+import multiprocessing
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 import jinja2
 from tqdm import tqdm
 
 from . import exports, publish, search, urls
 from .config import SiteConfig, Variant, load_config
-from .convert import Localizer
+from .convert import Localizer, PageView
 from .diagnostics import Diagnostics
 from .lint import lint_site
 from .load import load_content
 from .render import RenderMemo, environment, render_404, render_neutral, render_sitemap, render_variant
 from .resolve import Site, resolve
 from .variants import Converter
-
-T = TypeVar("T")
-
 
 @dataclass
 class BuildResult:
@@ -91,9 +89,10 @@ def load_site(root: Path, diags: Diagnostics, base_url: str | None = None, draft
 
 
 def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: bool = False,
-          cache: BuildCache | None = None, progress: bool = False) -> BuildResult:
+          cache: BuildCache | None = None, progress: bool = False, jobs: int = 1) -> BuildResult:
     """Everything but writing; ``lint`` adds the conversion warnings of ``check``; ``cache`` is the
-    preview server's, to redo only what a change affects; ``progress`` shows progress bars on a terminal."""
+    preview server's, to redo only what a change affects; ``progress`` shows progress bars on a
+    terminal; ``jobs`` processes convert and render pages (see ``_render_parts``)."""
     start = time.perf_counter()
     result = BuildResult(Diagnostics(root))
     if cache is not None:
@@ -111,26 +110,34 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
         lint_site(site, localizers, result.diagnostics)
     assets = publish.assets(root)
     files = dict(assets.files)
+    stage = _Stage(env, localizers, assets, cache)
+    entries: dict[int, list[search.Entry]] = {i: [] for i in range(len(localizers))}
+    bars = [_progress(len(site.pages), f"{loc.variant.code} 转换、渲染", progress) for loc in localizers]
+    for (variant, ids), made in zip(parts := _parts(site, len(localizers), jobs), _render_parts(stage, parts, jobs)):
+        if isinstance(made, TemplateProblem):
+            made.report(result.diagnostics)
+            return result
+        files.update(made[0])
+        entries[variant] += made[1]
+        bars[variant].update(len(ids or ()))
+    for bar in bars:
+        bar.close()
     try:
-        for loc in localizers:
-            code = loc.variant.code
-            views = [loc.page(page) for page in _progress(site.pages.values(), f"{code} 转换", progress)]
-            views += loc.generated()
-            views.append(search.page(loc, views, result.diagnostics))
-            files.update(render_variant(env, loc, _progress(views, f"{code} 渲染", progress), assets,
-                                        cache.rendered if cache else None))
+        for i, loc in enumerate(localizers):
+            view = search.page(loc, entries[i], result.diagnostics)
+            files.update(_rendered(stage, i, [view]))
             files.update(exports.timeline_files(loc))
-            result.pages_per_variant[loc.variant.code] = len(views)
-        ids = [view.id for view in views]
-        files.update(render_neutral(env, localizers, ids, assets))
-        files.update(render_404(env, localizers, assets))
+            result.pages_per_variant[loc.variant.code] = len(entries[i]) + 1
+        ids = [entry[0] for entry in entries[0]] + [urls.SEARCH]
+        files.update(publish.minify(render_neutral(env, localizers, ids, assets)))
+        files.update(publish.minify(render_404(env, localizers, assets)))
         files.update(render_sitemap(env, config, ids))
     except Exception as exc:  # a mistake in a template, reported at its line
-        _template_error(exc, config, result.diagnostics)
+        TemplateProblem.of(exc, config).report(result.diagnostics)
         return result
     files["robots.txt"] = publish.robots(config)
     files["_headers"] = publish.headers(config, assets)
-    result.files = publish.minify(files, cache.minified if cache else None)
+    result.files = files
     if not urls.is_absolute(config.base_url):
         result.notes.append(f"base_url '{config.base_url}' names no host, so canonical and hreflang links are "
                             "relative and sitemap.xml is left out; to publish, build with "
@@ -139,10 +146,71 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     return result
 
 
-def _progress(items: Collection[T], label: str, shown: bool) -> Iterable[T]:
-    """``items`` with a progress bar on standard error while a long build runs; tqdm stays quiet
-    when standard error is not a terminal (disable=None), so logs and CI output stay clean."""
-    return tqdm(items, desc=label, unit="页", leave=False, file=sys.stderr, disable=None if shown else True)
+@dataclass
+class _Stage:
+    """What rendering a part of the site needs; worker processes inherit it when they fork."""
+
+    env: jinja2.Environment
+    localizers: list[Localizer]
+    assets: publish.Assets
+    cache: BuildCache | None
+
+
+#: A part of the work: a variant (its index) and the ids of some of its pages, or None for its
+#: generated pages (lists, tags, timelines).
+Part = tuple[int, "tuple[str, ...] | None"]
+#: Pages per part: enough to outweigh sending the work to a process, few enough to share it evenly.
+PART_SIZE = 50
+_STAGE: _Stage | None = None
+
+
+def _parts(site: Site, variants: int, jobs: int) -> list[Part]:
+    ids = tuple(site.pages)
+    size = len(ids) if jobs == 1 else PART_SIZE
+    return [part for v in range(variants)
+            for part in [*((v, ids[i:i + size]) for i in range(0, len(ids), size)), (v, None)]]
+
+
+def _render_parts(stage: _Stage, parts: list[Part], jobs: int) -> Iterator[RenderedPart | TemplateProblem]:
+    """Each part's minified files and search entries, in order. With ``jobs`` > 1 the parts go to
+    that many forked processes, which inherit the loaded site instead of receiving it, and send back
+    bytes; a site too small to gain from it is rendered here."""
+    global _STAGE
+    _STAGE = stage
+    try:
+        if jobs == 1 or len(parts) <= len(stage.localizers) * 2:
+            yield from map(_render_part, parts)
+            return
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield from pool.map(_render_part, parts)
+    finally:
+        _STAGE = None
+
+
+RenderedPart = tuple[dict[str, bytes], list[search.Entry]]
+
+
+def _render_part(part: Part) -> RenderedPart | TemplateProblem:
+    assert _STAGE is not None
+    variant, ids = part
+    loc = _STAGE.localizers[variant]
+    try:
+        views = loc.generated() if ids is None else [loc.page(loc.site.pages[pid]) for pid in ids]
+        return _rendered(_STAGE, variant, views), [search.entry(view) for view in views]
+    except Exception as exc:  # a mistake in a template: sent back as data, for it may cross processes
+        return TemplateProblem.of(exc, loc.site.config)
+
+
+def _rendered(stage: _Stage, variant: int, views: list[PageView]) -> dict[str, bytes]:
+    cache = stage.cache
+    files = render_variant(stage.env, stage.localizers[variant], views, stage.assets, cache.rendered if cache else None)
+    return publish.minify(files, cache.minified if cache else None)
+
+
+def _progress(total: int, label: str, shown: bool) -> tqdm:
+    """A progress bar on standard error while a long build runs; tqdm stays quiet when standard
+    error is not a terminal (disable=None), so logs and CI output stay clean."""
+    return tqdm(total=total, desc=label, unit="页", leave=False, file=sys.stderr, disable=None if shown else True)
 
 
 def _converter(cache: BuildCache | None, variant: Variant, site: Site) -> Converter:
@@ -156,19 +224,26 @@ def _converter(cache: BuildCache | None, variant: Variant, site: Site) -> Conver
     return cache.converters[key]
 
 
-def _template_error(exc: Exception, config: SiteConfig, diags: Diagnostics) -> None:
-    """Report a template mistake at its template line, not as a Python traceback."""
-    templates = config.root / "templates"
-    name, line = getattr(exc, "filename", None), getattr(exc, "lineno", 0) or 0
-    if not name:
-        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            if frame.filename.startswith(str(templates)):
-                name, line = frame.filename, frame.lineno or 0
-                break
-    if not name:
-        raise exc
-    message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
-    diags.error(Path(name), line, f"template error: {message}", "fix the template; content files are fine")
+@dataclass(frozen=True)
+class TemplateProblem:
+    """A template mistake at its template line, not a Python traceback."""
 
+    path: Path
+    line: int
+    message: str
 
+    @classmethod
+    def of(cls, exc: Exception, config: SiteConfig) -> TemplateProblem:
+        templates = config.root / "templates"
+        name, line = getattr(exc, "filename", None), getattr(exc, "lineno", 0) or 0
+        if not name:
+            for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+                if frame.filename.startswith(str(templates)):
+                    name, line = frame.filename, frame.lineno or 0
+                    break
+        if not name:
+            raise exc
+        return cls(Path(name), line, f"template error: {getattr(exc, 'message', None) or f'{type(exc).__name__}: {exc}'}")
 
+    def report(self, diags: Diagnostics) -> None:
+        diags.error(self.path, self.line, self.message, "fix the template; content files are fine")

@@ -40,9 +40,18 @@ _BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|t[dh]|d[td]|blockquote|figcaption)>|<
 _IMAGE = re.compile(r'<img\b[^>]*\balt="([^"]*)"[^>]*>')
 
 
-def page(loc: Localizer, views: list[PageView], diags: Diagnostics) -> PageView:
-    """The search page of one variant: the index of ``views``, and a plain list of them for readers
-    without JavaScript."""
+#: What the index keeps of a page: its id, folder, title, type name, summary and text (see ``entry``).
+Entry = tuple[str, str, str, str, str, str]
+
+
+def entry(view: PageView) -> Entry:
+    """A page as the search page lists it; made where the view is, so the views need not be kept."""
+    return (view.id, view.dir, view.title, view.type_name, view.summary, _text(view))
+
+
+def page(loc: Localizer, entries: list[Entry], diags: Diagnostics) -> PageView:
+    """The search page of one variant: the index of its pages' ``entries``, and a plain list of them
+    for readers without JavaScript."""
     site = loc.site
     if PAGE in site.pages:
         diags.error(site.pages[PAGE].path, 1, f"the page id '{PAGE}' is the address of the search page",
@@ -51,13 +60,14 @@ def page(loc: Localizer, views: list[PageView], diags: Diagnostics) -> PageView:
     kinds = [t for t in site.config.types if site.by_type.get(t.name)]
     kind_of = {t.name: i for i, t in enumerate(kinds)}
     # A page is a list, for size: its URL, title, type (in kinds; -1 for generated pages), summary, text.
-    entries = [[urls.relative(here, v.dir), v.title, kind_of.get(v.type_name, -1), v.summary, _text(v)] for v in views]
+    pages = [[urls.relative(here, folder), title, kind_of.get(type_name, -1), summary, text]
+             for _, folder, title, type_name, summary, text in entries]
     words = rewrites(loc)
-    chars = {c for entry in entries for field in entry[1:] if isinstance(field, str) for c in field}
+    chars = {c for item in pages for field in item[1:] if isinstance(field, str) for c in field}
     chars |= {c for pair in words for form in pair for c in form}
-    index = {"kinds": [[t.name, loc.text(t.label)] for t in kinds], "pages": entries, "words": words,
+    index = {"kinds": [[t.name, loc.text(t.label)] for t in kinds], "pages": pages, "words": words,
              "fold": " ".join(group for group in classes() if not chars.isdisjoint(group))}
-    links = [(v.type_name, Link(entry[0], v.title)) for entry, v in zip(entries, views)]
+    links = [(item[3], Link(listed[0], item[2])) for item, listed in zip(entries, pages)]
     groups = [(loc.text(t.plural), [link for name, link in links if name == t.name]) for t in kinds]
     groups.append((loc.text("其他页面"), [link for name, link in links if name not in kind_of]))
     return PageView(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import ahocorasick_rs
 import opencc
 
 from . import opencc_fast
@@ -232,6 +233,10 @@ def fold(text: str) -> str:
     return text.translate(_fold_table())
 
 
+#: A layer's rules, ready to match: an automaton over the folded keys, and each key's form by index.
+Matcher = tuple[ahocorasick_rs.AhoCorasick, tuple[str, ...]]
+
+
 @dataclass
 class Stats:
     """What conversion did in a build: texts asked for (with repeats) and converted (distinct)."""
@@ -254,7 +259,7 @@ class Converter:
         default_factory=dict, repr=False)
     # By the identity of a rule set, which it keeps alive: hashing every rule at every call cost
     # more than the conversion itself.
-    _matchers: dict[int, tuple[tuple[Rule, ...], re.Pattern[str] | None, dict[str, str]]] = field(
+    _matchers: dict[int, tuple[tuple[Rule, ...], Matcher | None]] = field(
         default_factory=dict, repr=False)
 
     def __call__(self, text: Text | str, *layers: tuple[Rule, ...]) -> str:
@@ -275,7 +280,7 @@ class Converter:
         return opencc_fast.converter(self.opencc_config).convert(text)
 
     def _convert(self, text: Text, layers: tuple[tuple[Rule, ...], ...]) -> str:
-        matchers = tuple(m for m in map(self._matcher, layers) if m[0] is not None)
+        matchers = tuple(m for m in map(self._matcher, layers) if m is not None)
         source = text.source
         folded = fold(source)  # once for every layer: folding keeps positions
         out: list[str] = []
@@ -298,21 +303,20 @@ class Converter:
         form = block.rule.form_for(self.code)
         return form if form is not None else self.plain(block.rule.forms[0][1])
 
-    def _run(self, source: str, folded: str, start: int, end: int,
-             matchers: tuple[tuple[re.Pattern[str], dict[str, str]], ...]) -> str:
+    def _run(self, source: str, folded: str, start: int, end: int, matchers: tuple[Matcher, ...]) -> str:
         """Convert ``source[start:end]``, which has no markup: each layer's matches, the rest by the
         next layer, then OpenCC."""
         if start == end:
             return ""
         if not matchers:
             return self.plain(source[start:end])
-        (pattern, table), rest = matchers[0], matchers[1:]
+        (automaton, values), rest = matchers[0], matchers[1:]
         out: list[str] = []
         pos = start
-        for match in pattern.finditer(folded, start, end):
-            out.append(self._run(source, folded, pos, match.start(), rest))
-            out.append(table[match.group()])
-            pos = match.end()
+        for index, match_start, match_end in automaton.find_matches_as_indexes(folded[start:end]):
+            out.append(self._run(source, folded, pos, start + match_start, rest))
+            out.append(values[index])
+            pos = start + match_end
         out.append(self._run(source, folded, pos, end, rest))
         return "".join(out)
 
@@ -321,13 +325,14 @@ class Converter:
         spans: list[tuple[int, int]] = []
         folded = fold(run)
         for rules in layers + (self.glossary,):
-            pattern, _ = self._matcher(rules)
-            if pattern is not None:
-                spans += [m.span() for m in pattern.finditer(folded)]
+            matcher = self._matcher(rules)
+            if matcher is not None:
+                spans += [(start, end) for _, start, end in matcher[0].find_matches_as_indexes(folded)]
         return spans
 
-    def _matcher(self, rules: tuple[Rule, ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
-        """One regular expression over every (folded) key of the rules, longest first; later rules win."""
+    def _matcher(self, rules: tuple[Rule, ...]) -> Matcher | None:
+        """An automaton over every (folded) key of the rules that finds the longest key at the
+        leftmost place (as MediaWiki's converter does); later rules win. None when there are no keys."""
         kept = self._matchers.get(id(rules))
         if kept is None or kept[0] is not rules:
             table: dict[str, str] = {}
@@ -340,7 +345,7 @@ class Converter:
                 for key in rule.keys():
                     if key:
                         table[fold(key)] = target
-            keys = sorted(table, key=lambda k: (-len(k), k))
-            pattern = re.compile("|".join(map(re.escape, keys))) if keys else None
-            kept = self._matchers[id(rules)] = (rules, pattern, table)
-        return kept[1], kept[2]
+            matcher = (ahocorasick_rs.AhoCorasick(list(table), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
+                       tuple(table.values())) if table else None
+            kept = self._matchers[id(rules)] = (rules, matcher)
+        return kept[1]

@@ -36,7 +36,7 @@ def _in_terminal(site: MiniSite) -> str:
 
 def test_a_terminal_shows_progress(mini: MiniSite) -> None:
     shown = _in_terminal(mini)
-    assert "zh-hans 转换" in shown and "zh-hant 渲染" in shown
+    assert "zh-hans 转换、渲染" in shown and "zh-hant 转换、渲染" in shown
     assert "built " in shown
 
 

@@ -1,0 +1,47 @@
+"""Builds that share the work among processes: the same site, byte for byte, and the same errors."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, MiniSite
+from test_errors import assert_fails
+
+from docsite import pipeline, render
+from docsite.pipeline import build
+
+
+def test_processes_build_the_site_byte_for_byte_as_one_does(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    alone = build(ROOT, base_url="https://example.org/treaty/", jobs=1)
+    log = tmp_path / "pids"
+    rendered = render.render_variant
+
+    def logged(*args: object, **kwargs: object) -> dict[str, bytes]:
+        with log.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return rendered(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "render_variant", logged)
+    shared = build(ROOT, base_url="https://example.org/treaty/", jobs=2)
+    assert alone.ok and shared.ok
+    workers = set(log.read_text().split()) - {str(os.getpid())}
+    assert workers  # the pages were rendered in other processes
+    assert sorted(shared.files) == sorted(alone.files)
+    assert [path for path in alone.files if shared.files[path] != alone.files[path]] == []
+    assert shared.pages_per_variant == alone.pages_per_variant
+
+
+def test_a_template_mistake_met_in_another_process_names_its_line(mini: MiniSite) -> None:
+    for i in range(3 * pipeline.PART_SIZE):  # enough pages to share among processes
+        mini.write(f"people/p{i}.md", f"---\ntitle: 人物{i}\n---\n正文。\n")
+    (mini.root / "templates" / "page.html").write_text("{% extends 'base.html' %}\n{% block main %}\n"
+                                                      "{{ page.nope }}\n{% endblock %}\n", encoding="utf-8")
+    assert_fails(mini, r"templates/page\.html:3: error: template error: .*nope", "--jobs", "2")
+
+
+def test_jobs_must_be_a_whole_number(mini: MiniSite) -> None:
+    result = mini.build("--jobs", "0")
+    assert result.returncode == 2
+    assert "expected a whole number of processes, 1 or more, not '0'" in result.stderr
