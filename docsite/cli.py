@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return serve(root, args.host, args.port, args.drafts)
     if args.command == "check":
-        result = build(root, drafts=args.drafts, lint=True, progress=True, jobs=args.jobs)
+        result = build(root, drafts=args.drafts, lint=True, progress=True, jobs=args.jobs, reuse=True)
         _report(result.diagnostics)
         failed = not result.ok or (args.strict and result.diagnostics.warnings)
         print(("check failed: " if failed else "check passed: ") + _count(result.diagnostics), file=sys.stderr)
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"build.py: error: {problem}; choose another --out", file=sys.stderr)
         return 2
-    result = build(root, base_url=args.base_url, drafts=args.drafts, progress=True, jobs=args.jobs)
+    result = build(root, base_url=args.base_url, drafts=args.drafts, progress=True, jobs=args.jobs, reuse=True)
     _report(result.diagnostics)
     if not result.ok:
         print(f"build failed: {_count(result.diagnostics)}; nothing was written", file=sys.stderr)

@@ -175,6 +175,7 @@ class Localizer:
             return '<sup class="citation">' + "".join(out) + "</sup>"
 
         hooks = markdown.InlineHooks(self.convert, page.layers, wikilink, cite, page.blocks)
+        self.convert.prefetch(hooks.texts(page.tokens))
         body = Markup(markdown.render_body(page.tokens, hooks, self.site.config.allow_html))
         references = []
         for key, n in numbers.items():

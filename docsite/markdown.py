@@ -8,7 +8,7 @@ back into the variant's converter for every piece of text a reader sees. Code is
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
@@ -67,22 +67,42 @@ class InlineHooks:
         if self.converter is None:
             return escapeHtml(source)
         out = []
+        for run in self.runs(source):
+            if isinstance(run, str):
+                out.append(escapeHtml(self.converter(run, tuple(self.active), *self.layers)))
+                continue
+            shown = self.converter.show(run)
+            if _MARKDOWN_SYNTAX.search(shown):
+                inner = InlineHooks(None, (), self.link, self.cite, self.blocks)
+                out.append(parser(env["allow_html"]).renderInline(shown, {"hooks": inner, "allow_html": env["allow_html"]}))
+            else:
+                out.append(escapeHtml(shown))
+        return "".join(out)
+
+    def runs(self, source: str) -> Iterator[str | Block]:
+        """A text token's runs of text and its blocks, in order; a block that adds a rule adds it
+        to ``active`` before the next run is read."""
         pos = 0
         for match in PLACEHOLDER.finditer(source):
-            out.append(escapeHtml(self.converter(source[pos:match.start()], tuple(self.active), *self.layers)))
+            yield source[pos:match.start()]
             block = block_at(match.group(), self.blocks)
             if block.adds_rule and block.rule:
                 self.active.append(block.rule)
-            shown = self.converter.show(block)
-            if _MARKDOWN_SYNTAX.search(shown):
-                inner = InlineHooks(None, (), self.link, self.cite, self.blocks)
-                shown_html = parser(env["allow_html"]).renderInline(shown, {"hooks": inner, "allow_html": env["allow_html"]})
-            else:
-                shown_html = escapeHtml(shown)
-            out.append(shown_html)
+            yield block
             pos = match.end()
-        out.append(escapeHtml(self.converter(source[pos:], tuple(self.active), *self.layers)))
-        return "".join(out)
+        yield source[pos:]
+
+    def texts(self, tokens: Sequence[Token]) -> Iterator[tuple[Text, tuple[tuple[Rule, ...], ...]]]:
+        """What rendering ``tokens`` will ask the converter for (text and layers), in the order it
+        will: so that the page's text can be converted in one batch beforehand. Uses a copy of the
+        hooks, which it advances as rendering would."""
+        ahead = replace(self, active=list(self.active))
+        for token in tokens:
+            for child in token.children or ():
+                if child.type == "text":
+                    for run in ahead.runs(child.content):
+                        if isinstance(run, str):
+                            yield Text(run), (tuple(ahead.active), *ahead.layers)
 
 
 def _wikilink(state: StateInline, silent: bool) -> bool:

@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 from tqdm import tqdm
 
+from . import cache as outputs
 from . import exports, publish, search, urls
 from .config import SiteConfig, Variant, load_config
 from .convert import Localizer, PageView
@@ -89,10 +90,11 @@ def load_site(root: Path, diags: Diagnostics, base_url: str | None = None, draft
 
 
 def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: bool = False,
-          cache: BuildCache | None = None, progress: bool = False, jobs: int = 1) -> BuildResult:
+          cache: BuildCache | None = None, progress: bool = False, jobs: int = 1, reuse: bool = False) -> BuildResult:
     """Everything but writing; ``lint`` adds the conversion warnings of ``check``; ``cache`` is the
     preview server's, to redo only what a change affects; ``progress`` shows progress bars on a
-    terminal; ``jobs`` processes convert and render pages (see ``_render_parts``)."""
+    terminal; ``jobs`` processes convert and render pages (see ``_render_parts``); ``reuse`` takes
+    pages whose sources did not change from .cache/ and keeps the new ones there (see cache.py)."""
     start = time.perf_counter()
     result = BuildResult(Diagnostics(root))
     if cache is not None:
@@ -109,27 +111,44 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     if lint:
         lint_site(site, localizers, result.diagnostics)
     assets = publish.assets(root)
-    files = dict(assets.files)
     stage = _Stage(env, localizers, assets, cache)
-    entries: dict[int, list[search.Entry]] = {i: [] for i in range(len(localizers))}
-    bars = [_progress(len(site.pages), f"{loc.variant.code} 转换、渲染", progress) for loc in localizers]
-    for (variant, ids), made in zip(parts := _parts(site, len(localizers), jobs), _render_parts(stage, parts, jobs)):
-        if isinstance(made, TemplateProblem):
-            made.report(result.diagnostics)
+    units = [(v, pid) for v in range(len(localizers)) for pid in [*site.pages, None]]
+    names = {unit: f"{localizers[unit[0]].variant.code}:{unit[1] or '~generated'}" for unit in units}
+    common = outputs.stamp(site) + outputs.outline(site)
+    keys = {names[(v, pid)]: outputs.page_key(common, loc.variant.code, site.pages[pid]) if pid else
+            outputs.shared_key(common, loc.variant.code, "generated") for v, loc in enumerate(localizers)
+            for pid in [*site.pages, None]}
+    keys[NEUTRAL] = outputs.shared_key(common, "", "neutral")
+    store = outputs.Store(root) if reuse else None
+    found = store.get(keys) if store else {}
+    made: dict[str, outputs.Output] = {}
+    todo = [unit for unit in units if names[unit] not in found]
+    bars = [_progress(len(site.pages) + 1, f"{loc.variant.code} 转换、渲染", progress) for loc in localizers]
+    for unit in units:
+        bars[unit[0]].update(names[unit] in found)
+    for part, rendered in zip(parts := _parts(todo, jobs), _render_parts(stage, parts, jobs)):
+        if isinstance(rendered, TemplateProblem):
+            rendered.report(result.diagnostics)
             return result
-        files.update(made[0])
-        entries[variant] += made[1]
-        bars[variant].update(len(ids or ()))
+        made.update((names[unit], output) for unit, output in zip(part, rendered))
+        bars[part[0][0]].update(len(part))
     for bar in bars:
         bar.close()
+    done = found | made
+    files = dict(assets.files)
     try:
-        for i, loc in enumerate(localizers):
-            view = search.page(loc, entries[i], result.diagnostics)
-            files.update(_rendered(stage, i, [view]))
+        for v, loc in enumerate(localizers):
+            entries = [entry for unit in units if unit[0] == v for entry in done[names[unit]][1]]
+            for unit in units:
+                if unit[0] == v:
+                    files.update(done[names[unit]][0])
+            files.update(_rendered(stage, v, [search.page(loc, entries, result.diagnostics)]))
             files.update(exports.timeline_files(loc))
-            result.pages_per_variant[loc.variant.code] = len(entries[i]) + 1
-        ids = [entry[0] for entry in entries[0]] + [urls.SEARCH]
-        files.update(publish.minify(render_neutral(env, localizers, ids, assets)))
+            result.pages_per_variant[loc.variant.code] = len(entries) + 1
+        ids = [entry[0] for entry in entries] + [urls.SEARCH]
+        if NEUTRAL not in done:
+            made[NEUTRAL] = done[NEUTRAL] = (publish.minify(render_neutral(env, localizers, ids, assets)), [])
+        files.update(done[NEUTRAL][0])
         files.update(publish.minify(render_404(env, localizers, assets)))
         files.update(render_sitemap(env, config, ids))
     except Exception as exc:  # a mistake in a template, reported at its line
@@ -137,6 +156,9 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
         return result
     files["robots.txt"] = publish.robots(config)
     files["_headers"] = publish.headers(config, assets)
+    if store:
+        store.put(keys, made.items())
+        store.close()
     result.files = files
     if not urls.is_absolute(config.base_url):
         result.notes.append(f"base_url '{config.base_url}' names no host, so canonical and hreflang links are "
@@ -156,29 +178,34 @@ class _Stage:
     cache: BuildCache | None
 
 
-#: A part of the work: a variant (its index) and the ids of some of its pages, or None for its
-#: generated pages (lists, tags, timelines).
-Part = tuple[int, "tuple[str, ...] | None"]
-#: Pages per part: enough to outweigh sending the work to a process, few enough to share it evenly.
+#: What a build makes: a variant's page (variant index, page id), or its generated pages (lists,
+#: tags, timelines) when the id is None.
+Unit = tuple[int, "str | None"]
+#: Units per part sent to a process: enough to outweigh sending it, few enough to share the work evenly.
 PART_SIZE = 50
+#: The cache's name for the script-neutral addresses of all pages.
+NEUTRAL = ":~neutral"
 _STAGE: _Stage | None = None
 
 
-def _parts(site: Site, variants: int, jobs: int) -> list[Part]:
-    ids = tuple(site.pages)
-    size = len(ids) if jobs == 1 else PART_SIZE
-    return [part for v in range(variants)
-            for part in [*((v, ids[i:i + size]) for i in range(0, len(ids), size)), (v, None)]]
+def _parts(units: list[Unit], jobs: int) -> list[tuple[Unit, ...]]:
+    """``units`` in parts of one variant each, for ``jobs`` processes."""
+    parts: list[tuple[Unit, ...]] = []
+    for unit in units:
+        if parts and parts[-1][0][0] == unit[0] and (jobs == 1 or len(parts[-1]) < PART_SIZE):
+            parts[-1] += (unit,)
+        else:
+            parts.append((unit,))
+    return parts
 
 
-def _render_parts(stage: _Stage, parts: list[Part], jobs: int) -> Iterator[RenderedPart | TemplateProblem]:
-    """Each part's minified files and search entries, in order. With ``jobs`` > 1 the parts go to
-    that many forked processes, which inherit the loaded site instead of receiving it, and send back
-    bytes; a site too small to gain from it is rendered here."""
+def _render_parts(stage: _Stage, parts: list[tuple[Unit, ...]], jobs: int) -> Iterator[list[outputs.Output] | TemplateProblem]:
+    """Each part's output, unit by unit, in order. With ``jobs`` > 1 the parts go to that many
+    forked processes, which inherit the loaded site instead of receiving it, and send back bytes."""
     global _STAGE
     _STAGE = stage
     try:
-        if jobs == 1 or len(parts) <= len(stage.localizers) * 2:
+        if jobs == 1 or len(parts) == 1:
             yield from map(_render_part, parts)
             return
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -187,18 +214,18 @@ def _render_parts(stage: _Stage, parts: list[Part], jobs: int) -> Iterator[Rende
         _STAGE = None
 
 
-RenderedPart = tuple[dict[str, bytes], list[search.Entry]]
-
-
-def _render_part(part: Part) -> RenderedPart | TemplateProblem:
+def _render_part(part: tuple[Unit, ...]) -> list[outputs.Output] | TemplateProblem:
+    """Minified files and search entries of each unit of ``part``."""
     assert _STAGE is not None
-    variant, ids = part
-    loc = _STAGE.localizers[variant]
-    try:
-        views = loc.generated() if ids is None else [loc.page(loc.site.pages[pid]) for pid in ids]
-        return _rendered(_STAGE, variant, views), [search.entry(view) for view in views]
-    except Exception as exc:  # a mistake in a template: sent back as data, for it may cross processes
-        return TemplateProblem.of(exc, loc.site.config)
+    made = []
+    for variant, pid in part:
+        loc = _STAGE.localizers[variant]
+        try:
+            views = loc.generated() if pid is None else [loc.page(loc.site.pages[pid])]
+            made.append((_rendered(_STAGE, variant, views), [search.entry(view) for view in views]))
+        except Exception as exc:  # a mistake in a template: sent back as data, for it may cross processes
+            return TemplateProblem.of(exc, loc.site.config)
+    return made
 
 
 def _rendered(stage: _Stage, variant: int, views: list[PageView]) -> dict[str, bytes]:

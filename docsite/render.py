@@ -53,6 +53,8 @@ def environment(config: SiteConfig) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Templates are read once per build: the preview server makes a new environment when one changes.
+        auto_reload=False,
     )
     env.filters["t"] = jinja2.pass_context(lambda ctx, s: ctx["convert"](_interface_text(str(s))))
     return env

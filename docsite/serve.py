@@ -57,7 +57,7 @@ class Preview:
         """Build what changed; True when the pages on disk changed or errors appeared or went."""
         self.built = snapshot(self.root)
         start = time.perf_counter()
-        result = build(self.root, drafts=self.drafts, cache=self.cache)
+        result = build(self.root, drafts=self.drafts, cache=self.cache, reuse=True)
         self.builds += 1
         had_errors = bool(self.errors)
         if not result.ok:

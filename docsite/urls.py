@@ -32,10 +32,12 @@ def relative(from_dir: str, to: str, anchor: str = "") -> str:
 
     Both are paths inside the output, so this is string work (os.path.relpath asks the disk).
     """
-    here = from_dir.strip("/").split("/") if from_dir.strip("/") else []
-    there = to.strip("/").split("/") if to.strip("/") else []
+    here, there = from_dir.strip("/"), to.strip("/")
+    here, there = (here.split("/") if here else []), (there.split("/") if there else [])
     common = 0
-    while common < min(len(here), len(there)) and here[common] == there[common]:
+    for mine, theirs in zip(here, there):
+        if mine != theirs:
+            break
         common += 1
     rel = "/".join([".."] * (len(here) - common) + there[common:])
     if not to or to.endswith("/"):

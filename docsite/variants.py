@@ -12,6 +12,7 @@ a phrase across it (which is what ``a-{}-b`` is for), and the block is put back 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -233,6 +234,10 @@ def fold(text: str) -> str:
     return text.translate(_fold_table())
 
 
+class _ForOpenCC(str):
+    """A run of text that no rule settles, left to OpenCC."""
+
+
 #: A layer's rules, ready to match: an automaton over the folded keys, and each key's form by index.
 Matcher = tuple[ahocorasick_rs.AhoCorasick, tuple[str, ...]]
 
@@ -270,27 +275,50 @@ class Converter:
         self.stats.requests += 1
         self.stats.requested_characters += len(text.source)
         if key not in self._cache:
-            self.stats.texts += 1
-            self._cache[key] = self._convert(text, layers + (self.glossary,))
+            self.prefetch([(text, layers)])
         return self._cache[key]
+
+    def prefetch(self, items: Iterable[tuple[Text, tuple[tuple[Rule, ...], ...]]]) -> None:
+        """Convert, ahead of the calls that will ask for them, the texts (each with its layers) not
+        converted yet; OpenCC gets all that the rules leave to it in one call (``convert_many``)."""
+        todo: dict[tuple, tuple[Text, tuple[tuple[Rule, ...], ...]]] = {}
+        for text, layers in items:
+            key = (text.source, text.blocks, layers)
+            if key not in self._cache:
+                todo[key] = (text, layers)
+        # Folded together: a call's fixed cost outweighs folding a short text (folding keeps lengths).
+        folded = fold("".join(text.source for text, _ in todo.values()))
+        plans: dict[tuple, list[str]] = {}
+        pos = 0
+        for key, (text, layers) in todo.items():
+            end = pos + len(text.source)
+            plans[key] = self._plan(text, folded[pos:end], layers + (self.glossary,))
+            pos = end
+        pieces = [part for plan in plans.values() for part in plan if isinstance(part, _ForOpenCC)]
+        self.stats.characters += sum(map(len, pieces))
+        converted = iter(opencc_fast.converter(self.opencc_config).convert_many(pieces))
+        for key, plan in plans.items():
+            self.stats.texts += 1
+            self._cache[key] = "".join(next(converted) if isinstance(part, _ForOpenCC) else part for part in plan)
 
     def plain(self, text: str) -> str:
         """OpenCC alone: the last resort for markup that names no form for this variant."""
         self.stats.characters += len(text)
         return opencc_fast.converter(self.opencc_config).convert(text)
 
-    def _convert(self, text: Text, layers: tuple[tuple[Rule, ...], ...]) -> str:
+    def _plan(self, text: Text, folded: str, layers: tuple[tuple[Rule, ...], ...]) -> list[str]:
+        """The converted text in parts: final ones, and runs left to OpenCC (``_ForOpenCC``).
+        ``folded`` is the text folded, which every layer matches on."""
         matchers = tuple(m for m in map(self._matcher, layers) if m is not None)
         source = text.source
-        folded = fold(source)  # once for every layer: folding keeps positions
-        out: list[str] = []
+        parts: list[str] = []
         pos = 0
         for match in PLACEHOLDER.finditer(source):
-            out.append(self._run(source, folded, pos, match.start(), matchers))
-            out.append(self.show(block_at(match.group(), text.blocks)))
+            self._run(source, folded, pos, match.start(), matchers, parts)
+            parts.append(self.show(block_at(match.group(), text.blocks)))
             pos = match.end()
-        out.append(self._run(source, folded, pos, len(source), matchers))
-        return "".join(out)
+        self._run(source, folded, pos, len(source), matchers, parts)
+        return parts
 
     def show(self, block: Block) -> str:
         """What a block displays in this variant."""
@@ -303,22 +331,22 @@ class Converter:
         form = block.rule.form_for(self.code)
         return form if form is not None else self.plain(block.rule.forms[0][1])
 
-    def _run(self, source: str, folded: str, start: int, end: int, matchers: tuple[Matcher, ...]) -> str:
-        """Convert ``source[start:end]``, which has no markup: each layer's matches, the rest by the
-        next layer, then OpenCC."""
+    def _run(self, source: str, folded: str, start: int, end: int, matchers: tuple[Matcher, ...],
+             parts: list[str]) -> None:
+        """Plan ``source[start:end]``, which has no markup: each layer's matches, the rest by the next
+        layer, then OpenCC."""
         if start == end:
-            return ""
+            return
         if not matchers:
-            return self.plain(source[start:end])
+            parts.append(_ForOpenCC(source[start:end]))
+            return
         (automaton, values), rest = matchers[0], matchers[1:]
-        out: list[str] = []
         pos = start
         for index, match_start, match_end in automaton.find_matches_as_indexes(folded[start:end]):
-            out.append(self._run(source, folded, pos, start + match_start, rest))
-            out.append(values[index])
+            self._run(source, folded, pos, start + match_start, rest, parts)
+            parts.append(values[index])
             pos = start + match_end
-        out.append(self._run(source, folded, pos, end, rest))
-        return "".join(out)
+        self._run(source, folded, pos, end, rest, parts)
 
     def covered(self, run: str, layers: tuple[tuple[Rule, ...], ...]) -> list[tuple[int, int]]:
         """Spans of ``run`` that a rule of any layer (or the glossary) settles, for the lint."""

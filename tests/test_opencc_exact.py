@@ -75,3 +75,16 @@ def test_every_shipped_configuration_builds() -> None:
     configs = sorted(p.stem for p in (Path(opencc.__file__).parent / "config").glob("*.json"))
     for config in configs:
         assert converter(config).convert("") == ""
+
+
+@pytest.mark.parametrize("config", ["s2tw", "t2s", "s2hk"])
+def test_texts_converted_together_come_out_as_each_alone(config: str) -> None:
+    """convert_many joins texts with a separator: no match may cross from one text into the next."""
+    reference = opencc.OpenCC(config)
+    text = _hard_text(config, 30_000, seed=14)
+    rng = random.Random(2)
+    cuts = sorted(rng.sample(range(1, len(text)), 3000))
+    pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
+    for batch in ([p for p in pieces if "\n" not in p], pieces):  # with and without texts that hold the separator
+        assert converter(config).convert_many(batch) == [reference.convert(p) for p in batch]
+    assert converter(config).convert_many([]) == []

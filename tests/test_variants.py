@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docsite.variants import Converter, MarkupError, Rule, protect, restore
+from docsite import opencc_fast
+from docsite.variants import Converter, MarkupError, Rule, Text, protect, restore
 
 GLOSSARY = (
     Rule((("zh-hans", "维辛斯基"), ("zh-hant", "維辛斯基"))),
@@ -153,14 +154,22 @@ def test_malformed_markup(source: str, message: str, offset: int) -> None:
     assert info.value.offset == offset
 
 
-def test_each_distinct_text_is_converted_once() -> None:
+def test_each_distinct_text_is_converted_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = opencc_fast.converter("s2tw")
+
+    class Spy:
+        def convert_many(self, texts: list[str]) -> list[str]:
+            calls.extend(texts)
+            return real.convert_many(texts)
+
+    monkeypatch.setattr(opencc_fast, "converter", lambda config: Spy())
     conv = Converter("zh-hant", "s2tw")
-    calls = []
-    original = conv.plain
-    conv.plain = lambda s: calls.append(s) or original(s)  # type: ignore[method-assign]
     for _ in range(3):
         assert conv("条约") == "條約"
-    assert calls == ["条约"]
+    conv.prefetch([(Text("条约"), ()), (Text("协定"), ()), (Text("协定"), ())])
+    assert conv("协定") == "協定"
+    assert calls == ["条约", "协定"]
 
 
 MARKUP_TEXT = st.text(alphabet=st.sampled_from(list("-{}|;:=>zh-anst甲乙后发里\n ")), max_size=40)

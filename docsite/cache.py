@@ -1,0 +1,123 @@
+"""The build cache in .cache/: what each page became, by a hash of everything it was made from.
+
+A page's output (its HTML and its entry in the search index) depends on its own file, on what other
+pages say of themselves where it names or lists them (titles, summaries, dates, types, tags, links
+between pages) and on what every page depends on (site.yaml, templates, static files, the glossary,
+the sources, the tags, the base URL, this program and its libraries). The key of a page hashes its
+file, the site's ``outline`` (everything but the pages' bodies, plus who links to whom) and the
+``stamp`` of what every page depends on. An edit to a body changes one key; an edit to a title,
+a date or a link changes the outline and so every key, since pages show one another's titles;
+anything else changes the stamp. A key that matches gives exactly what building would, so the
+cache is never stale, and deleting .cache/ only costs the time to build again.
+
+The cache is an SQLite database: one file, safe when a preview server and a build share it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from .load import Page
+from .resolve import Site
+
+FOLDER = ".cache"
+#: Libraries whose output ends up in pages.
+LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "opencc-python-reimplemented",
+             "minify-html", "rcssmin", "edtf", "pyyaml", "ahocorasick-rs")
+#: A part's output: files by output path, and search entries (see search.Entry).
+Output = tuple[dict[str, bytes], list[tuple[str, ...]]]
+
+
+@cache
+def _program() -> bytes:
+    """This program and the versions of the libraries it uses."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")) + sorted(Path(__file__).parent.glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in LIBRARIES:
+        digest.update(f"{name}={metadata.version(name)}\0".encode())
+    return digest.digest()
+
+
+def stamp(site: Site) -> bytes:
+    """What every page depends on, besides the content pages."""
+    root = site.config.root
+    digest = hashlib.sha256(_program())
+    files = [root / "site.yaml", *site.content.data_paths.values(),
+             *(p for d in ("templates", "static") for p in sorted((root / d).rglob("*")) if p.is_file())]
+    for path in files:
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(site.config.base_url.encode())
+    return digest.digest()
+
+
+def outline(site: Site) -> bytes:
+    """What pages may show of one another: every page's front matter and conversion markup (a
+    -{T|...}- in a body sets its title), and who links to whom."""
+    digest = hashlib.sha256()
+    for page in site.pages.values():
+        digest.update(page.id.encode() + b"\0" + _front_matter(page).encode() + b"\0" + repr(page.blocks).encode())
+    digest.update(repr(sorted(site.backlinks.items())).encode())
+    return digest.digest()
+
+
+def _front_matter(page: Page) -> str:
+    return "\n".join(page.raw_lines[:page.body_line - 1])
+
+
+def page_key(common: bytes, variant: str, page: Page) -> str:
+    body = "\n".join(page.raw_lines[page.body_line - 1:])
+    return hashlib.sha256(common + variant.encode() + b"\0" + page.id.encode() + b"\0" + body.encode()).hexdigest()
+
+
+def shared_key(common: bytes, variant: str, name: str) -> str:
+    """The key of output made from the outline alone (lists, tags, timelines, neutral addresses)."""
+    return hashlib.sha256(common + variant.encode() + b"\0\0" + name.encode()).hexdigest()
+
+
+class Store:
+    """The cache's database: one row per part of the output (a page, or a variant's generated pages)."""
+
+    def __init__(self, root: Path):
+        folder = root / FOLDER
+        folder.mkdir(exist_ok=True)
+        path = folder / "output.sqlite"
+        try:
+            self.db = self._open(path)
+        except sqlite3.DatabaseError:  # not a database (a damaged or foreign file): it only held a cache
+            path.unlink()
+            self.db = self._open(path)
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, timeout=30)
+        db.execute("CREATE TABLE IF NOT EXISTS parts (name TEXT PRIMARY KEY, key TEXT, output TEXT)")
+        return db
+
+    def get(self, keys: dict[str, str]) -> dict[str, Output]:
+        """The stored output of each part named in ``keys`` whose key is the same."""
+        found = {}
+        for name, key, output in self.db.execute("SELECT name, key, output FROM parts"):
+            if keys.get(name) == key:
+                files, entries = json.loads(output)
+                found[name] = ({path: text.encode("utf-8") for path, text in files.items()}, [tuple(e) for e in entries])
+        return found
+
+    def put(self, keys: dict[str, str], outputs: Iterable[tuple[str, Output]]) -> None:
+        """Store new output, and forget parts the site no longer has."""
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO parts VALUES (?, ?, ?)", (
+                (name, keys[name], json.dumps([{p: b.decode("utf-8") for p, b in files.items()}, entries],
+                                              ensure_ascii=False))
+                for name, (files, entries) in outputs))
+            gone = [(name,) for (name,) in self.db.execute("SELECT name FROM parts") if name not in keys]
+            self.db.executemany("DELETE FROM parts WHERE name = ?", gone)
+
+    def close(self) -> None:
+        self.db.close()

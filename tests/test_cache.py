@@ -1,0 +1,91 @@
+"""The build cache in .cache/: a build that reuses it gives, byte for byte, what a build from
+nothing gives, whatever changed in between; and it redoes only the pages a change affects."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+
+import pytest
+from conftest import MiniSite
+
+from docsite.convert import Localizer
+from docsite.pipeline import build
+
+
+def _site(mini: MiniSite) -> MiniSite:
+    mini.write("glossary.yaml", "- {zh-hans: 维辛斯基, zh-hant: 維辛斯基}\n")
+    mini.write("people/a.md", "---\ntitle: 甲\nsummary: 外交官\n---\n甲的生平[@shen1999]。\n")
+    mini.write("people/b.md", "---\ntitle: 乙\n---\n乙认识[[people/a]]和维辛斯基。\n")
+    mini.write("people/c.md", "---\ntitle: 丙\n---\n丙。\n")
+    mini.write("events/meeting.md", "---\ntitle: 会面\ndate: 1950-02\nrelated: [people/c]\n---\n会面。\n")
+    return mini
+
+
+def _edit(path: str, old: str, new: str) -> Callable[[MiniSite], None]:
+    def edit(mini: MiniSite) -> None:
+        file = mini.root / path
+        file.write_text(file.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    return edit
+
+
+CHANGES = {
+    "a body": _edit("content/people/c.md", "丙。", "丙，修改过。"),
+    "a title shown on other pages": _edit("content/people/a.md", "title: 甲", "title: 甲先生"),
+    "a summary": _edit("content/people/a.md", "外交官", "外交部长"),
+    "a link in a body (a backlink elsewhere)": _edit("content/people/c.md", "丙。", "丙见过[[people/a]]。"),
+    "an event's date (the timelines)": _edit("content/events/meeting.md", "1950-02", "1949-12"),
+    "a new page": lambda mini: mini.write("people/d.md", "---\ntitle: 丁\nrelated: [people/a]\n---\n丁。\n"),
+    "a page removed (a backlink elsewhere)": lambda mini: (mini.root / "content/people/b.md").unlink(),
+    "the glossary": _edit("content/glossary.yaml", "維辛斯基", "維希斯基"),
+    "a source": _edit("content/sources.yaml", "朝鲜战争研究", "朝鲜战争研究（修订本）"),
+    "a template": _edit("templates/base.html", "</body>", "<p>页脚</p></body>"),
+    "a static file": _edit("static/style.css", "body {", "body { color: black;"),
+    "site.yaml": _edit("site.yaml", "tagline: ", "tagline: 新的副标题："),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_build_from_the_cache_is_the_build_from_nothing(mini: MiniSite, change: str) -> None:
+    site = _site(mini)
+    assert build(site.root, reuse=True).ok  # fills .cache/
+    CHANGES[change](site)
+    cached = build(site.root, reuse=True)
+    fresh = build(site.root)
+    assert cached.ok and fresh.ok, [d.format() for d in cached.diagnostics.items]
+    assert sorted(cached.files) == sorted(fresh.files)
+    assert [path for path in fresh.files if cached.files[path] != fresh.files[path]] == []
+
+
+def test_the_base_url_is_part_of_the_key(mini: MiniSite) -> None:
+    site = _site(mini)
+    assert build(site.root, reuse=True, base_url="https://a.example/").ok
+    cached = build(site.root, reuse=True, base_url="https://b.example/site/")
+    assert cached.files == build(site.root, base_url="https://b.example/site/").files
+
+
+def test_a_body_edit_makes_one_page_again_per_variant(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = _site(mini)
+    assert build(site.root, reuse=True).ok
+    made: list[str] = []
+    page = Localizer.page
+    monkeypatch.setattr(Localizer, "page", lambda self, p: made.append(p.id) or page(self, p))
+    assert build(site.root, reuse=True).ok
+    assert made == []
+    CHANGES["a body"](site)
+    assert build(site.root, reuse=True).ok
+    assert made == ["people/c", "people/c"]
+    CHANGES["a title shown on other pages"](site)
+    made.clear()
+    assert build(site.root, reuse=True).ok
+    assert sorted(set(made)) == sorted(["index", "people/a", "people/b", "people/c", "events/meeting"])
+
+
+def test_a_deleted_or_damaged_cache_costs_only_time(mini: MiniSite) -> None:
+    site = _site(mini)
+    first = build(site.root, reuse=True).files
+    shutil.rmtree(site.root / ".cache")
+    assert build(site.root, reuse=True).files == first
+    (site.root / ".cache" / "output.sqlite").write_bytes(b"not a database" * 100)
+    assert build(site.root, reuse=True).files == first
+    assert build(site.root, reuse=True).files == first
