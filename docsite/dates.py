@@ -119,13 +119,30 @@ class EDTF:
 def parse(text: str) -> EDTF:
     """Parse an EDTF date; raises DateError saying what is wrong. (Cached: the grammar is slow.)"""
     text = str(text).strip()
-    plain = _PLAIN.match(text)
-    if plain:  # the common forms, without the grammar (which costs tens of milliseconds a date)
-        year, month, day, q = plain.groups()
-        point = Point(int(year), 1, int(month) if month else None, int(day) if day else None,
-                      approximate=q in ("~", "%"), uncertain=q in ("?", "%"))
-        _check(point, text)
+    point = _plain(text, text)
+    if point:  # the common forms, without the grammar (which costs tens of milliseconds a date)
         return EDTF(text, point)
+    first, slash, last = text.partition("/")
+    start, end = (_plain(first, text), _plain(last, text)) if slash else (None, None)
+    if start and end:  # a span between two of them
+        return _interval(text, start, end)
+    return _grammar(text)
+
+
+def _plain(part: str, text: str) -> Point | None:
+    """A year, month or day, maybe approximate or uncertain (1950, 1950-02~, 1950-02-14?), or None."""
+    match = _PLAIN.match(part)
+    if not match:
+        return None
+    year, month, day, q = match.groups()
+    point = Point(int(year), 1, int(month) if month else None, int(day) if day else None,
+                  approximate=q in ("~", "%"), uncertain=q in ("?", "%"))
+    _check(point, text)
+    return point
+
+
+def _grammar(text: str) -> EDTF:
+    """Every other form, by the edtf package's grammar."""
     try:
         parsed = edtf.parse_edtf(text)
     except EDTFParseException:
@@ -133,13 +150,16 @@ def parse(text: str) -> EDTF:
     if hasattr(parsed, "objects"):  # OneOfASet [a,b] or MultipleDates {a,b}
         return EDTF(text, None, members=tuple(_point(o, text) for o in parsed.objects), one_of=text.startswith("["))
     if hasattr(parsed, "lower"):
-        start, end = _end(parsed.lower, text), _end(parsed.upper, text)
-        if start is None and end is None:
-            raise DateError(f"'{text}': an interval needs at least one known end")
-        if start and end and end.latest < start.earliest:
-            raise DateError(f"'{text}': the interval ends before it starts")
-        return EDTF(text, start, end, is_interval=True)
+        return _interval(text, _end(parsed.lower, text), _end(parsed.upper, text))
     return EDTF(text, _point(parsed, text))
+
+
+def _interval(text: str, start: Point | None, end: Point | None) -> EDTF:
+    if start is None and end is None:
+        raise DateError(f"'{text}': an interval needs at least one known end")
+    if start and end and end.latest < start.earliest:
+        raise DateError(f"'{text}': the interval ends before it starts")
+    return EDTF(text, start, end, is_interval=True)
 
 
 def _end(obj: object, text: str) -> Point | None:

@@ -108,7 +108,7 @@ def focused(page: Page) -> dict:
     on_screen = """() => { const r = document.activeElement.getBoundingClientRect();
         return r.width > 0 && r.height > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth; }"""
     try:
-        page.wait_for_function(on_screen, timeout=2000)
+        page.wait_for_function(on_screen, timeout=5000)  # a smooth scroll takes longer on a busy machine
     except PlaywrightTimeoutError:
         pass
     return page.evaluate(f"""() => {{
