@@ -4,9 +4,10 @@ A page's output (its HTML and its entry in the search index) depends on its own 
 pages say of themselves where it names or lists them (titles, summaries, dates, types, tags, links
 between pages) and on what every page depends on (site.yaml, templates, static files, the glossary,
 the sources, the tags, the base URL, this program and its libraries). The key of a page hashes its
-file, the site's ``outline`` (everything but the pages' bodies, plus who links to whom) and the
-``stamp`` of what every page depends on. An edit to a body changes one key; an edit to a title,
-a date or a link changes the outline and so every key, since pages show one another's titles;
+file, the site's ``outline`` (everything but the pages' bodies, plus who links to and cites what)
+and the ``stamp`` of what every page depends on. An edit to a body changes one key; an edit to a
+title, a date, a link or a citation changes the outline and so every key, since pages show one
+another's titles;
 anything else changes the stamp. A key that matches gives exactly what building would, so the
 cache is never stale, and deleting .cache/ only costs the time to build again.
 
@@ -59,11 +60,12 @@ def stamp(site: Site) -> bytes:
 
 def outline(site: Site) -> bytes:
     """What pages may show of one another: every page's front matter and conversion markup (a
-    -{T|...}- in a body sets its title), and who links to whom."""
+    -{T|...}- in a body sets its title), who links to whom, and who cites what."""
     digest = hashlib.sha256()
     for page in site.pages.values():
         digest.update(page.id.encode() + b"\0" + _front_matter(page).encode() + b"\0" + repr(page.blocks).encode())
     digest.update(repr(sorted(site.backlinks.items())).encode())
+    digest.update(repr(sorted(site.cited.items())).encode())  # the timeline data lists each event's sources
     return digest.digest()
 
 
@@ -71,14 +73,31 @@ def _front_matter(page: Page) -> str:
     return "\n".join(page.raw_lines[:page.body_line - 1])
 
 
-def page_key(common: bytes, variant: str, page: Page) -> str:
-    body = "\n".join(page.raw_lines[page.body_line - 1:])
-    return hashlib.sha256(common + variant.encode() + b"\0" + page.id.encode() + b"\0" + body.encode()).hexdigest()
+def name(code: str, pid: str | None) -> str:
+    """The cache's name for a variant's page, or for its generated pages (lists, tags, timelines) when ``pid`` is None."""
+    return f"{code}:{pid or '~generated'}"
 
 
-def shared_key(common: bytes, variant: str, name: str) -> str:
-    """The key of output made from the outline alone (lists, tags, timelines, neutral addresses)."""
-    return hashlib.sha256(common + variant.encode() + b"\0\0" + name.encode()).hexdigest()
+#: The cache's name for the script-neutral addresses of all pages.
+NEUTRAL = ":~neutral"
+
+
+def keys(site: Site) -> dict[str, str]:
+    """The key of every part of the output, by name: a page's hashes its body too; the generated
+    pages and the neutral addresses are made from the outline alone."""
+    common = stamp(site) + outline(site)
+    made = {}
+    for code in [variant.code for variant in site.config.variants]:
+        for page in site.pages.values():
+            body = "\n".join(page.raw_lines[page.body_line - 1:])
+            made[name(code, page.id)] = _hash(common, code, page.id, body)
+        made[name(code, None)] = _hash(common, code, "", "generated")
+    made[NEUTRAL] = _hash(common, "", "", "neutral")
+    return made
+
+
+def _hash(common: bytes, *parts: str) -> str:
+    return hashlib.sha256(common + "\0".join(parts).encode()).hexdigest()
 
 
 class Store:
@@ -125,3 +144,45 @@ class Store:
         """Close, throwing away what was saved since the last commit (a failed build)."""
         self.db.rollback()
         self.db.close()
+
+
+class Recall:
+    """Output made before, asked for by name and found when its key is the same: in the preview
+    server's memory first, then in the store; and output just made, kept in both."""
+
+    def __init__(self, keys: dict[str, str], store: Store | None, memory: dict[str, tuple[str, Output]] | None):
+        self.keys = keys
+        self.store = store
+        self.memory = memory
+        self.stored = store.keys() if store else {}
+
+    def has(self, name: str) -> bool:
+        key = self.keys[name]
+        return (self.memory is not None and self.memory.get(name, ("",))[0] == key) or self.stored.get(name) == key
+
+    def get(self, name: str) -> Output:
+        if self.memory is not None and self.memory.get(name, ("",))[0] == self.keys[name]:
+            return self.memory[name][1]
+        assert self.store is not None
+        output = self.store.load(name)
+        if self.memory is not None:
+            self.memory[name] = (self.keys[name], output)
+        return output
+
+    def put(self, name: str, output: Output) -> None:
+        if self.store:
+            self.store.save(name, self.keys[name], output)
+        if self.memory is not None:
+            self.memory[name] = (self.keys[name], output)
+
+    def commit(self) -> None:
+        """Keep what was put, and forget what the site no longer has."""
+        if self.store:
+            self.store.commit(self.keys)
+        if self.memory is not None:
+            for name in self.memory.keys() - self.keys.keys():
+                del self.memory[name]
+
+    def close(self) -> None:
+        if self.store:
+            self.store.close()

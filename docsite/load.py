@@ -40,6 +40,7 @@ class Page:
     fields: dict[str, Any]  # validated front matter: Text for text, EDTF for dates, ...
     locs: LocMap  # where each front-matter value was written
     tokens: list[Token]
+    references: list[markdown.Reference]  # the body's [[links]] and [@citations], in reading order
     blocks: tuple[Block, ...]  # the body's conversion markup
     body_line: int  # file line of the body's first line
     raw_lines: list[str]
@@ -202,7 +203,8 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
         fields["title"] = Text(chr(PLACEHOLDER_BASE), (Block("choice", rule=title.rule),))
     tokens = markdown.parse(body.source, body.blocks, config.allow_html)
     layers = (markup_rules, tuple(fields.get("glossary", ())))
-    return Page(pid, ptype, path, fields, locs, tokens, body.blocks, body_line, lines, layers)
+    references = markdown.references(tokens, body.blocks, config.allow_html)
+    return Page(pid, ptype, path, fields, locs, tokens, references, body.blocks, body_line, lines, layers)
 
 
 def _validate_fields(meta: dict, locs: LocMap, ptype: PageType, path: Path, diags: Diagnostics) -> dict[str, Any]:

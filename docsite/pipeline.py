@@ -47,7 +47,8 @@ class BuildResult:
 @dataclass
 class BuildCache:
     """What the preview server keeps between builds so that a one-page edit redoes little: parsed
-    pages by file content, each variant's conversions, each page's HTML by what it was made from.
+    pages by file content, each variant's conversions, each page's HTML by what it was made from,
+    and each part of the output by its key (as .cache/ keeps them, without reading them back).
 
     A view holds everything its page shows (titles of linked pages, backlinks, timelines), so a
     page whose links, backlinks or timelines change gets a new view and is rendered again. A change
@@ -58,6 +59,7 @@ class BuildCache:
     files: dict[Path, tuple[bytes, object]] = field(default_factory=dict)  # parsed pages and data files
     converters: dict[tuple, Converter] = field(default_factory=dict)
     rendered: RenderMemo = field(default_factory=RenderMemo)
+    parts: dict[str, tuple[str, outputs.Output]] = field(default_factory=dict)  # output by name, see cache.Recall
     minified: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
     env: jinja2.Environment | None = None  # compiled templates
 
@@ -68,7 +70,7 @@ class BuildCache:
         stamp = hashlib.sha256(b"".join(p.read_bytes() + str(p).encode() for p in parts if p.is_file())).digest()
         if stamp != self.stamp:
             self.stamp = stamp
-            for kept in (self.files, self.converters, self.rendered.made, self.minified):
+            for kept in (self.files, self.converters, self.rendered.made, self.minified, self.parts):
                 kept.clear()
             self.env = None
 
@@ -116,63 +118,36 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
         lint_site(site, localizers, result.diagnostics)
     assets = publish.assets(root)
     stage = _Stage(env, localizers, assets, cache)
-    units = [(v, pid) for v in range(len(localizers)) for pid in [*site.pages, None]]
-    names = {unit: f"{localizers[unit[0]].variant.code}:{unit[1] or '~generated'}" for unit in units}
-    common = outputs.stamp(site) + outputs.outline(site)
-    keys = {names[(v, pid)]: outputs.page_key(common, loc.variant.code, site.pages[pid]) if pid else
-            outputs.shared_key(common, loc.variant.code, "generated") for v, loc in enumerate(localizers)
-            for pid in [*site.pages, None]}
-    keys[NEUTRAL] = outputs.shared_key(common, "", "neutral")
-    store = outputs.Store(root) if reuse else None
+    recall = outputs.Recall(outputs.keys(site), outputs.Store(root) if reuse else None,
+                            cache.parts if cache is not None else None)
     try:
-        stored = store.keys() if store else {}
-        kept = {name for name, key in keys.items() if stored.get(name) == key}
         files = output if output is not None else {}
         files.update(assets.files)
-        # Search entries of each unit, in the order of units; files go to ``files`` as they come.
-        entries: dict[str, list[search.Entry]] = {}
-        for name in (names[unit] for unit in units if names[unit] in kept):
-            files.update(_take(store.load(name), name, entries))  # type: ignore[union-attr]
-        bars = [_progress(len(site.pages) + 1, f"{loc.variant.code} 转换、渲染", progress) for loc in localizers]
-        for unit in units:
-            bars[unit[0]].update(names[unit] in kept)
-        todo = [unit for unit in units if names[unit] not in kept]
-        for part, rendered in zip(parts := _parts(todo, jobs), _render_parts(stage, parts, jobs)):
-            if isinstance(rendered, TemplateProblem):
-                rendered.report(result.diagnostics)
-                return result
-            for unit, made in zip(part, rendered):
-                files.update(_take(made, names[unit], entries))
-                if store:
-                    store.save(names[unit], keys[names[unit]], made)
-            bars[part[0][0]].update(len(part))
-        for bar in bars:
-            bar.close()
-        for v, loc in enumerate(localizers):
-            listed = [entry for unit in units if unit[0] == v for entry in entries[names[unit]]]
-            files.update(_rendered(stage, v, [search.page(loc, listed, result.diagnostics)]))
-            files.update(exports.timeline_files(loc))
+        entries = _pages(stage, recall, files, jobs, progress)
+        if isinstance(entries, TemplateProblem):
+            entries.report(result.diagnostics)
+            return result
+        for loc, listed in zip(localizers, entries):
+            files.update(_rendered(stage, loc, [search.page(loc, listed, result.diagnostics)]))
             result.pages_per_variant[loc.variant.code] = len(listed) + 1
-        ids = [entry[0] for entry in listed] + [urls.SEARCH]
-        if store and NEUTRAL in kept:
-            files.update(store.load(NEUTRAL)[0])
+        ids = [entry[0] for entry in entries[0]] + [urls.SEARCH]
+        if recall.has(outputs.NEUTRAL):
+            neutral = recall.get(outputs.NEUTRAL)
         else:
-            neutral = publish.minify(render_neutral(env, localizers, ids, assets))
-            files.update(neutral)
-            if store:
-                store.save(NEUTRAL, keys[NEUTRAL], (neutral, []))
+            neutral = (publish.minify(render_neutral(env, localizers, ids, assets)), [])
+            recall.put(outputs.NEUTRAL, neutral)
+        files.update(neutral[0])
         files.update(publish.minify(render_404(env, localizers, assets)))
         files.update(render_sitemap(env, config, ids))
         files["robots.txt"] = publish.robots(config)
         files["_headers"] = publish.headers(config, assets)
-        if store and not result.diagnostics.errors:
-            store.commit(keys)
+        if not result.diagnostics.errors:
+            recall.commit()
     except Exception as exc:  # a mistake in a template, reported at its line
         TemplateProblem.of(exc, config).report(result.diagnostics)
         return result
     finally:
-        if store:
-            store.close()
+        recall.close()
     result.files = files
     if not urls.is_absolute(config.base_url):
         result.notes.append(f"base_url '{config.base_url}' names no host, so canonical and hreflang links are "
@@ -180,6 +155,34 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
                             "--base-url https://your.host/path/")
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _pages(stage: _Stage, recall: outputs.Recall, files: MutableMapping[str, bytes], jobs: int,
+           progress: bool) -> list[list[search.Entry]] | TemplateProblem:
+    """Every variant's pages and generated pages into ``files``: recalled where their key is the
+    same, else made (and kept). Returns each variant's search entries, in page order."""
+    site = stage.localizers[0].site
+    units = [(v, pid) for v in range(len(stage.localizers)) for pid in [*site.pages, None]]
+    names = {unit: outputs.name(stage.localizers[unit[0]].variant.code, unit[1]) for unit in units}
+    entries: dict[Unit, list[search.Entry]] = {}
+    bars = [_progress(len(site.pages) + 1, f"{loc.variant.code} 转换、渲染", progress) for loc in stage.localizers]
+    todo = []
+    for unit in units:
+        if recall.has(names[unit]):
+            files.update(_take(recall.get(names[unit]), unit, entries))
+            bars[unit[0]].update()
+        else:
+            todo.append(unit)
+    for part, rendered in zip(parts := _parts(todo, jobs), _render_parts(stage, parts, jobs)):
+        if isinstance(rendered, TemplateProblem):
+            return rendered
+        for unit, made in zip(part, rendered):
+            files.update(_take(made, unit, entries))
+            recall.put(names[unit], made)
+        bars[part[0][0]].update(len(part))
+    for bar in bars:
+        bar.close()
+    return [[entry for unit in units if unit[0] == v for entry in entries[unit]] for v in range(len(stage.localizers))]
 
 
 @dataclass
@@ -193,12 +196,10 @@ class _Stage:
 
 
 #: What a build makes: a variant's page (variant index, page id), or its generated pages (lists,
-#: tags, timelines) when the id is None.
+#: tags, timelines, and the timeline data) when the id is None.
 Unit = tuple[int, "str | None"]
 #: Units per part sent to a process: enough to outweigh sending it, few enough to share the work evenly.
 PART_SIZE = 50
-#: The cache's name for the script-neutral addresses of all pages.
-NEUTRAL = ":~neutral"
 _STAGE: _Stage | None = None
 
 
@@ -240,21 +241,24 @@ def _render_part(part: tuple[Unit, ...]) -> list[outputs.Output] | TemplateProbl
         loc = _STAGE.localizers[variant]
         try:
             views = loc.generated() if pid is None else [loc.page(loc.site.pages[pid])]
-            made.append((_rendered(_STAGE, variant, views), [search.entry(view) for view in views]))
+            files = _rendered(_STAGE, loc, views)
+            if pid is None:
+                files.update(exports.timeline_files(loc))
+            made.append((files, [search.entry(view) for view in views]))
         except Exception as exc:  # a mistake in a template: sent back as data, for it may cross processes
             return TemplateProblem.of(exc, loc.site.config)
     return made
 
 
-def _take(made: outputs.Output, name: str, entries: dict[str, list[search.Entry]]) -> dict[str, bytes]:
+def _take(made: outputs.Output, unit: Unit, entries: dict[Unit, list[search.Entry]]) -> dict[str, bytes]:
     """A unit's files, its search entries put aside."""
-    entries[name] = made[1]
+    entries[unit] = made[1]
     return made[0]
 
 
-def _rendered(stage: _Stage, variant: int, views: list[PageView]) -> dict[str, bytes]:
+def _rendered(stage: _Stage, loc: Localizer, views: list[PageView]) -> dict[str, bytes]:
     cache = stage.cache
-    files = render_variant(stage.env, stage.localizers[variant], views, stage.assets, cache.rendered if cache else None)
+    files = render_variant(stage.env, loc, views, stage.assets, cache.rendered if cache else None)
     return publish.minify(files, cache.minified if cache else None)
 
 

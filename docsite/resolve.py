@@ -116,7 +116,7 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
     anchors: list[tuple[Page, str, str, int, int]] = []
     for page in pages.values():
         cited: list[str] = []
-        for ref in markdown.references(page.tokens, page.blocks, config.allow_html):
+        for ref in page.references:
             line, col = page.locate(ref.line, restore(ref.raw, page.blocks))
             if ref.kind == "link":
                 target = check_target(page, plain(Text(ref.target, page.blocks)), line, col)

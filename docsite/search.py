@@ -63,8 +63,8 @@ def page(loc: Localizer, entries: list[Entry], diags: Diagnostics) -> PageView:
     pages = [[urls.relative(here, folder), title, kind_of.get(type_name, -1), summary, text]
              for _, folder, title, type_name, summary, text in entries]
     words = rewrites(loc)
-    chars = {c for item in pages for field in item[1:] if isinstance(field, str) for c in field}
-    chars |= {c for pair in words for form in pair for c in form}
+    chars = set("".join(field for item in pages for field in item[1:] if isinstance(field, str)))
+    chars |= set("".join(form for pair in words for form in pair))
     index = {"kinds": [[t.name, loc.text(t.label)] for t in kinds], "pages": pages, "words": words,
              "fold": " ".join(group for group in classes() if not chars.isdisjoint(group))}
     links = [(item[3], Link(listed[0], item[2])) for item, listed in zip(entries, pages)]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
@@ -20,10 +22,28 @@ class UnsafePath(ValueError):
 
 def safe_target(out: Path, relative: str) -> Path:
     """The file a relative output path names, refusing anything that would land outside ``out``."""
-    target = (out / relative).resolve()
-    if relative.startswith("/") or ".." in relative.split("/") or not target.is_relative_to(out.resolve()):
+    target = (out / _checked(relative)).resolve()
+    if not target.is_relative_to(out.resolve()):  # through a link inside ``out``
         raise UnsafePath(relative)
     return target
+
+
+def _checked(relative: str) -> str:
+    """``relative`` if it names a place inside a folder, whatever that folder holds: no absolute
+    path, no '..', no empty or '.' part, no backslash."""
+    parts = relative.split("/")
+    if not relative or relative.startswith("/") or "\\" in relative or "\0" in relative \
+            or any(part in ("", ".", "..") for part in parts):
+        raise UnsafePath(relative)
+    return relative
+
+
+def _remove_later(folder: Path) -> None:
+    """Delete a replaced site in a process of its own: the new one is in place, and deleting tens of
+    thousands of files need not hold up the build's exit."""
+    subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
+                      str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True)
 
 
 class Staging(MutableMapping[str, bytes]):
@@ -39,7 +59,7 @@ class Staging(MutableMapping[str, bytes]):
         self.committed = False
 
     def __setitem__(self, relative: str, data: bytes) -> None:
-        target = safe_target(self.folder, relative)
+        target = self.folder / _checked(relative)  # a new folder of ours: no link inside can lead out
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         self._paths.add(relative)
@@ -69,9 +89,9 @@ class Staging(MutableMapping[str, bytes]):
                 os.rename(self.folder, self.out)
             except BaseException:
                 os.rename(old / self.out.name, self.out)
-                raise
-            finally:
                 shutil.rmtree(old, ignore_errors=True)
+                raise
+            _remove_later(old)
         else:
             os.rename(self.folder, self.out)
         self.committed = True

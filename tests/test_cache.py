@@ -10,7 +10,7 @@ import pytest
 from conftest import MiniSite
 
 from docsite.convert import Localizer
-from docsite.pipeline import build
+from docsite.pipeline import BuildCache, build
 
 
 def _site(mini: MiniSite) -> MiniSite:
@@ -34,6 +34,7 @@ CHANGES = {
     "a title shown on other pages": _edit("content/people/a.md", "title: 甲", "title: 甲先生"),
     "a summary": _edit("content/people/a.md", "外交官", "外交部长"),
     "a link in a body (a backlink elsewhere)": _edit("content/people/c.md", "丙。", "丙见过[[people/a]]。"),
+    "a citation in an event's body (the timeline data)": _edit("content/events/meeting.md", "会面。", "会面[@shen1999]。"),
     "an event's date (the timelines)": _edit("content/events/meeting.md", "1950-02", "1949-12"),
     "a new page": lambda mini: mini.write("people/d.md", "---\ntitle: 丁\nrelated: [people/a]\n---\n丁。\n"),
     "a page removed (a backlink elsewhere)": lambda mini: (mini.root / "content/people/b.md").unlink(),
@@ -45,12 +46,15 @@ CHANGES = {
 }
 
 
+@pytest.mark.parametrize("preview", [False, True], ids=["command line", "preview server"])
 @pytest.mark.parametrize("change", CHANGES)
-def test_a_build_from_the_cache_is_the_build_from_nothing(mini: MiniSite, change: str) -> None:
+def test_a_build_from_the_cache_is_the_build_from_nothing(mini: MiniSite, change: str, preview: bool) -> None:
+    """From the command line, .cache/ alone; in the preview server, its memory (BuildCache) too."""
     site = _site(mini)
-    assert build(site.root, reuse=True).ok  # fills .cache/
+    memory = BuildCache() if preview else None
+    assert build(site.root, reuse=True, cache=memory).ok  # fills .cache/ (and the memory)
     CHANGES[change](site)
-    cached = build(site.root, reuse=True)
+    cached = build(site.root, reuse=True, cache=memory)
     fresh = build(site.root)
     assert cached.ok and fresh.ok, [d.format() for d in cached.diagnostics.items]
     assert sorted(cached.files) == sorted(fresh.files)
