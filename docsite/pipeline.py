@@ -6,15 +6,13 @@ errors, so later stages only ever see valid input, and nothing is written.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import sys
 import time
 import traceback
-import multiprocessing
 from collections.abc import Iterator, MutableMapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -27,6 +25,7 @@ from .convert import Localizer, PageView
 from .diagnostics import Diagnostics
 from .lint import lint_site
 from .load import load_content
+from .processes import forked_map
 from .render import RenderMemo, environment, render_404, render_neutral, render_sitemap, render_variant
 from .resolve import Site, resolve
 from .variants import Converter
@@ -76,12 +75,12 @@ class BuildCache:
 
 
 def load_site(root: Path, diags: Diagnostics, base_url: str | None = None, drafts: bool = False,
-              cache: BuildCache | None = None) -> Site | None:
+              cache: BuildCache | None = None, jobs: int = 1) -> Site | None:
     """Load and resolve: the valid site graph, or None when the content has errors."""
     config = load_config(root, diags, base_url)
     if config is None:
         return None
-    content = load_content(config, diags, cache.files if cache else None)
+    content = load_content(config, diags, cache.files if cache else None, jobs)
     if diags.errors:
         return None
     site = resolve(content, config, diags, drafts)
@@ -106,7 +105,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     if cache is not None:
         cache.check(root)
         cache.rendered.rendered.clear()
-    site = load_site(root, result.diagnostics, base_url, drafts, cache)
+    site = load_site(root, result.diagnostics, base_url, drafts, cache, jobs)
     if site is None:
         return result
     config = site.config
@@ -187,7 +186,7 @@ def _pages(stage: _Stage, recall: outputs.Recall, files: MutableMapping[str, byt
 
 @dataclass
 class _Stage:
-    """What rendering a part of the site needs; worker processes inherit it when they fork."""
+    """What rendering a part of the site needs; processes inherit it when they fork."""
 
     env: jinja2.Environment
     localizers: list[Localizer]
@@ -200,7 +199,6 @@ class _Stage:
 Unit = tuple[int, "str | None"]
 #: Units per part sent to a process: enough to outweigh sending it, few enough to share the work evenly.
 PART_SIZE = 50
-_STAGE: _Stage | None = None
 
 
 def _parts(units: list[Unit], jobs: int) -> list[tuple[Unit, ...]]:
@@ -215,33 +213,18 @@ def _parts(units: list[Unit], jobs: int) -> list[tuple[Unit, ...]]:
 
 
 def _render_parts(stage: _Stage, parts: list[tuple[Unit, ...]], jobs: int) -> Iterator[list[outputs.Output] | TemplateProblem]:
-    """Each part's output, unit by unit, in order. With ``jobs`` > 1 the parts go to that many
-    forked processes, which inherit the loaded site instead of receiving it, and send back bytes."""
-    global _STAGE
-    _STAGE = stage
-    try:
-        if jobs == 1 or len(parts) == 1:
-            yield from map(_render_part, parts)
-            return
-        gc.freeze()  # the collector leaves the inherited objects alone, so fewer pages get copied
-        try:
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                yield from pool.map(_render_part, parts)
-        finally:
-            gc.unfreeze()
-    finally:
-        _STAGE = None
+    """Each part's output, unit by unit, in order, made by ``jobs`` processes."""
+    return forked_map(partial(_render_part, stage), parts, jobs)
 
 
-def _render_part(part: tuple[Unit, ...]) -> list[outputs.Output] | TemplateProblem:
+def _render_part(stage: _Stage, part: tuple[Unit, ...]) -> list[outputs.Output] | TemplateProblem:
     """Minified files and search entries of each unit of ``part``."""
-    assert _STAGE is not None
     made = []
     for variant, pid in part:
-        loc = _STAGE.localizers[variant]
+        loc = stage.localizers[variant]
         try:
             views = loc.generated() if pid is None else [loc.page(loc.site.pages[pid])]
-            files = _rendered(_STAGE, loc, views)
+            files = _rendered(stage, loc, views)
             if pid is None:
                 files.update(exports.timeline_files(loc))
             made.append((files, [search.entry(view) for view in views]))

@@ -45,3 +45,16 @@ def test_jobs_must_be_a_whole_number(mini: MiniSite) -> None:
     result = mini.build("--jobs", "0")
     assert result.returncode == 2
     assert "expected a whole number of processes, 1 or more, not '0'" in result.stderr
+
+
+def test_content_errors_met_by_other_processes_are_all_reported_as_by_one(mini: MiniSite) -> None:
+    for i in range(3 * pipeline.PART_SIZE):  # enough pages for several processes to load
+        mini.write(f"people/p{i:03}.md", f"---\ntitle: 人物{i}\n---\n正文。\n")
+    mini.write("people/p010.md", "---\ntitle: [未闭合\n---\n")
+    mini.write("events/e.md", "---\ntitle: 事件\ndate: 1950-02-30\n---\n")
+    mini.write("people/p140.md", "---\nsummary: 无题\n---\n")
+    alone, shared = mini.build("--jobs", "1"), mini.build("--jobs", "2")
+    assert alone.returncode == shared.returncode == 1
+    assert shared.stderr == alone.stderr
+    for expected in ("content/people/p010.md:2:", "content/events/e.md:3:", "content/people/p140.md:1:"):
+        assert expected in shared.stderr
