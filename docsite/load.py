@@ -9,22 +9,19 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
-from functools import partial
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from markdown_it.token import Token
 
 from . import dates, markdown
 from .config import COMMON_FIELDS, PageType, SiteConfig
-from .diagnostics import Diagnostic, Diagnostics
-from .processes import forked_map
+from .diagnostics import Diagnostics
 from .sourcetext import LocMap, parse_yaml, read_text
 from .variants import KNOWN_CODES, PLACEHOLDER_BASE, Block, MarkupError, Rule, Text, protect
 
-T = TypeVar("T")
 ID_SEGMENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATA_FILES = {"sources.yaml", "glossary.yaml", "tags.yaml"}
 SOURCE_TYPES = {"book": "M", "journal": "J", "newspaper": "N", "web": "EB/OL", "collection": "G",
@@ -92,17 +89,14 @@ def page_id(relative: Path) -> str:
     return "/".join(parts)
 
 
-def load_content(config: SiteConfig, diags: Diagnostics, cache: dict[Path, tuple[bytes, Any]] | None = None,
-                 jobs: int = 1) -> Content:
-    """Every page and data file; ``cache`` (kept by the preview server) skips files that did not
-    change; ``jobs`` processes parse the pages."""
+def load_content(config: SiteConfig, diags: Diagnostics, cache: dict[Path, tuple[bytes, Any]] | None = None) -> Content:
+    """Every page and data file; ``cache`` (kept by the preview server) skips files that did not change."""
     content = Content()
     root = config.content_dir
     if not root.is_dir():
         diags.error(root, 0, "the content folder is missing")
         return content
     seen: dict[str, Path] = {}
-    found: list[tuple[str, Path, bytes]] = []  # pages to load, in path order
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
         if any(part.startswith(".") for part in relative.parts):
@@ -130,18 +124,10 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: dict[Path, tuple
                         "a page is either name.md or name/index.md, not both")
             continue
         seen[pid] = path
-        found.append((pid, path, path.read_bytes()))
-    known = {path: hit[1] for path, data in ((p, d) for _, p, d in found)
-             if cache is not None and (hit := cache.get(path)) and hit[0] == data}
-    todo = [(pid, path) for pid, path, _ in found if path not in known or known[path].id != pid]
-    loaded = dict(zip(todo, (page for chunk in forked_map(partial(_load_pages, config), _chunks(todo), jobs)
-                             for page in chunk)))
-    types = {t.name: t for t in config.types}
-    for pid, path, data in found:
-        page, problems = loaded[(pid, path)] if (pid, path) in loaded else (known[path], [])
-        diags.items += problems
+        data = path.read_bytes()
+        hit = cache.get(path) if cache is not None else None
+        page = hit[1] if hit and hit[0] == data and hit[1].id == pid else _load_page(pid, path, config, diags)
         if page is not None:
-            page.type = types[page.type.name]  # the configuration's own, where a process sent a copy
             content.pages.append(page)
             if cache is not None:
                 cache[path] = (data, page)
@@ -151,23 +137,6 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: dict[Path, tuple
         if name in content.data_paths:
             setattr(content, attribute, _load_data(content.data_paths[name], loader, data_cache, diags))
     return content
-
-
-#: Pages a process loads at a time.
-CHUNK = 100
-
-
-def _chunks(items: list[T]) -> list[list[T]]:
-    return [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
-
-
-def _load_pages(config: SiteConfig, todo: list[tuple[str, Path]]) -> list[tuple[Page | None, list[Diagnostic]]]:
-    """Pages with the problems each has, maybe in another process (so no shared ``Diagnostics``)."""
-    loaded = []
-    for pid, path in todo:
-        diags = Diagnostics(config.root)
-        loaded.append((_load_page(pid, path, config, diags), diags.items))
-    return loaded
 
 
 def _load_data(path: Path, loader: Callable[[Path, Diagnostics], Any], cache: dict, diags: Diagnostics) -> Any:

@@ -75,12 +75,12 @@ class BuildCache:
 
 
 def load_site(root: Path, diags: Diagnostics, base_url: str | None = None, drafts: bool = False,
-              cache: BuildCache | None = None, jobs: int = 1) -> Site | None:
+              cache: BuildCache | None = None) -> Site | None:
     """Load and resolve: the valid site graph, or None when the content has errors."""
     config = load_config(root, diags, base_url)
     if config is None:
         return None
-    content = load_content(config, diags, cache.files if cache else None, jobs)
+    content = load_content(config, diags, cache.files if cache else None)
     if diags.errors:
         return None
     site = resolve(content, config, diags, drafts)
@@ -105,7 +105,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     if cache is not None:
         cache.check(root)
         cache.rendered.rendered.clear()
-    site = load_site(root, result.diagnostics, base_url, drafts, cache, jobs)
+    site = load_site(root, result.diagnostics, base_url, drafts, cache)
     if site is None:
         return result
     config = site.config

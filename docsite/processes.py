@@ -1,8 +1,9 @@
-"""Work shared among processes, one per core: loading pages, and converting and rendering them.
+"""Work shared among processes, one per core: converting and rendering pages.
 
 The processes are forked, so they inherit what the build has loaded (configuration, the site
 graph, compiled templates) instead of receiving it; only each item of work and its result cross
-between processes, pickled.
+between processes, pickled. Loading stays in one process: a parsed page is as slow to receive
+(unpickled) as to parse (benchmarks/README.md).
 """
 
 from __future__ import annotations

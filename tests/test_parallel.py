@@ -48,7 +48,7 @@ def test_jobs_must_be_a_whole_number(mini: MiniSite) -> None:
 
 
 def test_content_errors_met_by_other_processes_are_all_reported_as_by_one(mini: MiniSite) -> None:
-    for i in range(3 * pipeline.PART_SIZE):  # enough pages for several processes to load
+    for i in range(3 * pipeline.PART_SIZE):  # enough pages for several processes
         mini.write(f"people/p{i:03}.md", f"---\ntitle: 人物{i}\n---\n正文。\n")
     mini.write("people/p010.md", "---\ntitle: [未闭合\n---\n")
     mini.write("events/e.md", "---\ntitle: 事件\ndate: 1950-02-30\n---\n")
