@@ -74,7 +74,8 @@ def _front_matter(page: Page) -> str:
 
 
 def name(code: str, pid: str | None) -> str:
-    """The cache's name for a variant's page, or for its generated pages (lists, tags, timelines) when ``pid`` is None."""
+    """The cache's name for a variant's page, or for its generated pages (lists, tags, timelines)
+    when ``pid`` is None."""
     return f"{code}:{pid or '~generated'}"
 
 

@@ -18,6 +18,7 @@ from .scaffold import ScaffoldError, new_page
 from .write import Staging
 
 COMMANDS = ("build", "check", "new", "serve")
+JOBS_HELP = "processes that convert and render pages (default: one per core)"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,11 +30,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=None, help="output folder (default: _site in the site's folder)")
     b.add_argument("--base-url", default=None, help="URL the site is served from, e.g. https://example.org/treaty/")
     b.add_argument("--drafts", action="store_true", help="include pages marked draft: true")
-    b.add_argument("--jobs", type=_jobs, default=_cores(), help="processes that convert and render pages (default: one per core)")
+    b.add_argument("--jobs", type=_jobs, default=_cores(), help=JOBS_HELP)
     c = sub.add_parser("check", parents=[common], help="validate everything, write nothing")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
     c.add_argument("--drafts", action="store_true", help="check draft pages too")
-    c.add_argument("--jobs", type=_jobs, default=_cores(), help="processes that convert and render pages (default: one per core)")
+    c.add_argument("--jobs", type=_jobs, default=_cores(), help=JOBS_HELP)
     s = sub.add_parser("serve", parents=[common], help="build, serve with live reload, rebuild on change")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)")
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")

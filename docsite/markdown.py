@@ -74,7 +74,8 @@ class InlineHooks:
             shown = self.converter.show(run)
             if _MARKDOWN_SYNTAX.search(shown):
                 inner = InlineHooks(None, (), self.link, self.cite, self.blocks)
-                out.append(parser(env["allow_html"]).renderInline(shown, {"hooks": inner, "allow_html": env["allow_html"]}))
+                inline = parser(env["allow_html"]).renderInline
+                out.append(inline(shown, {"hooks": inner, "allow_html": env["allow_html"]}))
             else:
                 out.append(escapeHtml(shown))
         return "".join(out)

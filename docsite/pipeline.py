@@ -30,6 +30,7 @@ from .render import RenderMemo, environment, render_404, render_neutral, render_
 from .resolve import Site, resolve
 from .variants import Converter
 
+
 @dataclass
 class BuildResult:
     diagnostics: Diagnostics
@@ -212,7 +213,8 @@ def _parts(units: list[Unit], jobs: int) -> list[tuple[Unit, ...]]:
     return parts
 
 
-def _render_parts(stage: _Stage, parts: list[tuple[Unit, ...]], jobs: int) -> Iterator[list[outputs.Output] | TemplateProblem]:
+def _render_parts(stage: _Stage, parts: list[tuple[Unit, ...]],
+                  jobs: int) -> Iterator[list[outputs.Output] | TemplateProblem]:
     """Each part's output, unit by unit, in order, made by ``jobs`` processes."""
     return forked_map(partial(_render_part, stage), parts, jobs)
 
@@ -281,7 +283,8 @@ class TemplateProblem:
                     break
         if not name:
             raise exc
-        return cls(Path(name), line, f"template error: {getattr(exc, 'message', None) or f'{type(exc).__name__}: {exc}'}")
+        message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+        return cls(Path(name), line, f"template error: {message}")
 
     def report(self, diags: Diagnostics) -> None:
         diags.error(self.path, self.line, self.message, "fix the template; content files are fine")

@@ -34,7 +34,8 @@ CHANGES = {
     "a title shown on other pages": _edit("content/people/a.md", "title: 甲", "title: 甲先生"),
     "a summary": _edit("content/people/a.md", "外交官", "外交部长"),
     "a link in a body (a backlink elsewhere)": _edit("content/people/c.md", "丙。", "丙见过[[people/a]]。"),
-    "a citation in an event's body (the timeline data)": _edit("content/events/meeting.md", "会面。", "会面[@shen1999]。"),
+    "a citation in an event's body (the timeline data)":
+        _edit("content/events/meeting.md", "会面。", "会面[@shen1999]。"),
     "an event's date (the timelines)": _edit("content/events/meeting.md", "1950-02", "1949-12"),
     "a new page": lambda mini: mini.write("people/d.md", "---\ntitle: 丁\nrelated: [people/a]\n---\n丁。\n"),
     "a page removed (a backlink elsewhere)": lambda mini: (mini.root / "content/people/b.md").unlink(),

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import edtf
 import pytest
-
 from conftest import ROOT, run_cli, soup
+
 from docsite import dates
 from docsite.diagnostics import Diagnostics
 from docsite.pipeline import load_site
