@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -49,12 +49,22 @@ def _program() -> bytes:
 def stamp(site: Site) -> bytes:
     """What every page depends on, besides the content pages."""
     root = site.config.root
-    digest = hashlib.sha256(_program())
-    files = [root / "site.yaml", *site.content.data_paths.values(),
-             *(p for d in ("templates", "static") for p in sorted((root / d).rglob("*")) if p.is_file())]
+    files = [*site.content.data_paths.values(), *shared_files(root)]
+    return hashlib.sha256(_program() + files_digest(root, files) + site.config.base_url.encode()).digest()
+
+
+def shared_files(root: Path) -> list[Path]:
+    """What every page is made with: site.yaml, the templates and the static files."""
+    return [root / "site.yaml", *(p for d in ("templates", "static") for p in sorted((root / d).rglob("*"))
+                                  if p.is_file())]
+
+
+def files_digest(root: Path, files: Iterable[Path]) -> bytes:
+    """A hash of the files' names (below ``root``) and contents; a missing file counts as empty."""
+    digest = hashlib.sha256()
     for path in files:
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    digest.update(site.config.base_url.encode())
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + (path.read_bytes() if path.is_file() else b"")
+                      + b"\0")
     return digest.digest()
 
 

@@ -6,7 +6,6 @@ errors, so later stages only ever see valid input, and nothing is written.
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import time
 import traceback
@@ -65,9 +64,7 @@ class BuildCache:
 
     def check(self, root: Path) -> None:
         """Forget everything when what every page depends on has changed."""
-        parts = [root / "site.yaml"] + sorted(p for d in ("templates", "static") for p in (root / d).rglob("*")
-                                              if p.is_file())
-        stamp = hashlib.sha256(b"".join(p.read_bytes() + str(p).encode() for p in parts if p.is_file())).digest()
+        stamp = outputs.files_digest(root, outputs.shared_files(root))
         if stamp != self.stamp:
             self.stamp = stamp
             for kept in (self.files, self.converters, self.rendered.made, self.minified, self.parts):
