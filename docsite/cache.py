@@ -7,8 +7,7 @@ the sources, the tags, the base URL, this program and its libraries). The key of
 file, the site's ``outline`` (everything but the pages' bodies, plus who links to and cites what)
 and the ``stamp`` of what every page depends on. An edit to a body changes one key; an edit to a
 title, a date, a link or a citation changes the outline and so every key, since pages show one
-another's titles;
-anything else changes the stamp. A key that matches gives exactly what building would, so the
+another's titles; anything else changes the stamp. A key that matches gives exactly what building would, so the
 cache is never stale, and deleting .cache/ only costs the time to build again.
 
 The cache is an SQLite database: one file, safe when a preview server and a build share it.
@@ -168,12 +167,11 @@ class Recall:
         self.stored = store.keys() if store else {}
 
     def has(self, name: str) -> bool:
-        key = self.keys[name]
-        return (self.memory is not None and self.memory.get(name, ("",))[0] == key) or self.stored.get(name) == key
+        return self._remembered(name) or self.stored.get(name) == self.keys[name]
 
     def get(self, name: str) -> Output:
-        if self.memory is not None and self.memory.get(name, ("",))[0] == self.keys[name]:
-            return self.memory[name][1]
+        if self._remembered(name):
+            return self.memory[name][1]  # type: ignore[index]
         assert self.store is not None
         output = self.store.load(name)
         if self.memory is not None:
@@ -197,3 +195,6 @@ class Recall:
     def close(self) -> None:
         if self.store:
             self.store.close()
+
+    def _remembered(self, name: str) -> bool:
+        return self.memory is not None and name in self.memory and self.memory[name][0] == self.keys[name]

@@ -81,8 +81,8 @@ class FastOpenCC:
 
     def convert_many(self, texts: list[str]) -> list[str]:
         """Each of ``texts`` converted, in one pass over them all: joined by a separator, which the
-        reference never matches across (``converter`` checks that no key or value holds one and that
-        no table maps it), and split again. For many short texts, a call's fixed cost outweighs the
+        reference never matches across (``converter`` leaves out every key that holds one, and
+        refuses a value that does), and split again. For many short texts, a call's fixed cost outweighs the
         matching."""
         joined = SEPARATOR.join(texts)
         if joined.count(SEPARATOR) != len(texts) - 1:  # a text holds the separator itself

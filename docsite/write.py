@@ -94,6 +94,7 @@ class Staging(MutableMapping[str, bytes]):
             _remove_later(old)
         else:
             os.rename(self.folder, self.out)
+        self.folder = self.out  # where the files are read from now
         self.committed = True
 
     def discard(self) -> None:

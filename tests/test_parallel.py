@@ -39,6 +39,7 @@ def test_a_template_mistake_met_in_another_process_names_its_line(mini: MiniSite
     (mini.root / "templates" / "page.html").write_text("{% extends 'base.html' %}\n{% block main %}\n"
                                                       "{{ page.nope }}\n{% endblock %}\n", encoding="utf-8")
     assert_fails(mini, r"templates/page\.html:3: error: template error: .*nope", "--jobs", "2")
+    assert not [p.name for p in mini.root.iterdir() if p.name.startswith("._site")]  # no half-written site beside
 
 
 def test_jobs_must_be_a_whole_number(mini: MiniSite) -> None:
