@@ -4,9 +4,9 @@ recall against Pagefind's.
     .venv/bin/python benchmarks/search.py [SITE]            # the shipped site, or a corpus (benchmarks/corpus.py)
     .venv/bin/python benchmarks/search.py --recall [SITE]   # also docsite's and Pagefind's recall, in Chromium
 
-For each variant: the index the search page carries (raw, and gzip -9 as static hosts serve it); a
-first search's transfer, the search page and search.js (the stylesheet and site.js are cached from
-the page whose search box was used); and the time docsite.search.page takes in a build, against the
+For each variant: the index, its pieces and the part in the search page (raw, and gzip -9 as static
+hosts serve each file); a first search's transfer, the search page, its pieces and search.js (the
+stylesheet and site.js are cached from the page whose search box was used); and the time docsite.search.page takes in a build, against the
 whole build (medians of five builds).
 
 --recall builds the site, indexes its trees with Pagefind too (``pagefind[extended]``, pinned in
@@ -67,15 +67,18 @@ def measure(site: Path) -> None:
     files = result.files
     script = next(data for path, data in files.items() if re.fullmatch(r"static/search\.\w+\.js", path))
     print(f"{site}: {len(result.pages_per_variant)} variants, pages {result.pages_per_variant}")
-    print("| variant | index raw | index gzip | search page gzip | search.js gzip | first search |")
-    print("|---|---|---|---|---|---|")
+    print("| variant | pieces | index raw | index gzip | search page gzip | search.js gzip | first search |")
+    print("|---|---|---|---|---|---|---|")
     for code in result.pages_per_variant:
         html = files[f"{code}/search/index.html"]
         match = INDEX.search(html)
         assert match, "no index in the search page"
-        first = _gz(html) + _gz(script)
-        print(f"| {code} | {_kb(len(match.group(1)))} | {_kb(_gz(match.group(1)))} | {_kb(_gz(html))} "
-              f"| {_kb(_gz(script))} | {_kb(first)} |")
+        pieces = [data for path, data in files.items() if re.fullmatch(rf"{code}/search/index-\w+\.js", path)]
+        raw = len(match.group(1)) + sum(map(len, pieces))
+        packed = _gz(match.group(1)) + sum(map(_gz, pieces))
+        first = _gz(html) + sum(map(_gz, pieces)) + _gz(script)
+        print(f"| {code} | {len(pieces)} | {_kb(raw)} | {_kb(packed)} | {_kb(_gz(html))} | {_kb(_gz(script))} "
+              f"| {_kb(first)} |")
     cost, whole = statistics.median(indexing), statistics.median(builds)
     print(f"indexing: {cost:.3f} s of a {whole:.2f} s build ({100 * cost / whole:.1f} %), median of {RUNS}")
 

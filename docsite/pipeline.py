@@ -124,8 +124,12 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
         if isinstance(entries, TemplateProblem):
             entries.report(result.diagnostics)
             return result
+        immutable = list(assets.fingerprinted)
         for loc, listed in zip(localizers, entries):
-            files.update(_rendered(stage, loc, [search.page(loc, listed, result.diagnostics)]))
+            view, pieces = search.page(loc, listed, result.diagnostics)
+            files.update(_rendered(stage, loc, [view]))
+            files.update(pieces)
+            immutable += pieces
             result.pages_per_variant[loc.variant.code] = len(listed) + 1
         ids = [entry[0] for entry in entries[0]] + [urls.SEARCH]
         if recall.has(outputs.NEUTRAL):
@@ -137,7 +141,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
         files.update(publish.minify(render_404(env, localizers, assets)))
         files.update(render_sitemap(env, config, ids))
         files["robots.txt"] = publish.robots(config)
-        files["_headers"] = publish.headers(config, assets)
+        files["_headers"] = publish.headers(config, immutable)
         if not result.diagnostics.errors:
             recall.commit()
     except Exception as exc:  # a mistake in a template, reported at its line

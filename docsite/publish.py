@@ -10,6 +10,7 @@ complete the folder.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -135,10 +136,11 @@ def robots(config: SiteConfig) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def headers(config: SiteConfig, assets: Assets) -> bytes:
-    """Netlify's and Cloudflare Pages' _headers: fingerprinted assets never change, so cache them for a year."""
+def headers(config: SiteConfig, fingerprinted: Iterable[str]) -> bytes:
+    """Netlify's and Cloudflare Pages' _headers: files named by their content (fingerprinted assets,
+    the pieces of the search index) never change, so cache them for a year."""
     base = urls.base_path(config.base_url)
-    return "".join(f"{base}{path}\n  Cache-Control: {IMMUTABLE}\n" for path in assets.fingerprinted).encode()
+    return "".join(f"{base}{path}\n  Cache-Control: {IMMUTABLE}\n" for path in fingerprinted).encode()
 
 
 def minify(files: dict[str, bytes], cache: dict[str, tuple[bytes, bytes]] | None = None) -> dict[str, bytes]:

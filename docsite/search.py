@@ -12,13 +12,18 @@ Chinese is not cut into words: a query term matches where its folded form occurs
 decides what can be found (word segmenters index and query differently, and then miss). A term that
 does not occur whole may still match, lower, as pieces of two or more characters that do.
 
-The index is embedded in the search page: a first search costs that page and search.js, nothing
-else, and works from a folder opened from disk, where browsers refuse to fetch files.
+The index is cut into pieces of about ``PIECE_BYTES``, each a small script that the search page loads
+(as Pagefind splits its index): scripts load from a folder opened from disk, where browsers refuse
+to fetch files, and a piece is named by a hash of its content, so hosts and browsers keep it until
+it changes. Pieces end after pages chosen by a hash of their id, not by position, so a one-page
+edit changes one piece, and a new or removed page only its own.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 import re
 from functools import cache
 from pathlib import Path
@@ -32,6 +37,9 @@ from .diagnostics import Diagnostics
 from .variants import Rule, Text
 
 PAGE = urls.SEARCH
+#: About this many bytes of index per piece: gzip works well on each, and a large site's first search
+#: loads a few hundred at most, in parallel; the index of a site of a few hundred pages is one piece.
+PIECE_BYTES = 256 * 1024
 #: OpenCC's tables of single characters: their pairs make the classes a query is folded by.
 CHARACTER_TABLES = ("TSCharacters", "STCharacters", "TWVariants", "TWVariantsRev", "HKVariants", "HKVariantsRev")
 #: Body elements readers do not read as part of the text: citation and footnote marks.
@@ -49,9 +57,9 @@ def entry(view: PageView) -> Entry:
     return (view.id, view.dir, view.title, view.type_name, view.summary, _text(view))
 
 
-def page(loc: Localizer, entries: list[Entry], diags: Diagnostics) -> PageView:
-    """The search page of one variant: the index of its pages' ``entries``, and a plain list of them
-    for readers without JavaScript."""
+def page(loc: Localizer, entries: list[Entry], diags: Diagnostics) -> tuple[PageView, dict[str, bytes]]:
+    """The search page of one variant and the pieces of its index (scripts by output path): the
+    index holds each of ``entries``; the page also lists them plainly, for readers without JavaScript."""
     site = loc.site
     if PAGE in site.pages:
         diags.error(site.pages[PAGE].path, 1, f"the page id '{PAGE}' is the address of the search page",
@@ -63,18 +71,48 @@ def page(loc: Localizer, entries: list[Entry], diags: Diagnostics) -> PageView:
     pages = [[urls.relative(here, folder), title, kind_of.get(type_name, -1), summary, text]
              for _, folder, title, type_name, summary, text in entries]
     words = rewrites(loc)
-    chars = set("".join(field for item in pages for field in item[1:] if isinstance(field, str)))
-    chars |= set("".join(form for pair in words for form in pair))
-    index = {"kinds": [[t.name, loc.text(t.label)] for t in kinds], "pages": pages, "words": words,
-             "fold": " ".join(group for group in classes() if not chars.isdisjoint(group))}
+    pieces = {f"{here}{name}": script for name, script in _pieces([entry[0] for entry in entries], pages)}
+    head = {"kinds": [[t.name, loc.text(t.label)] for t in kinds], "words": words,
+            "fold": _fold_groups("".join(form for pair in words for form in pair))}
     links = [(item[3], Link(listed[0], item[2])) for item, listed in zip(entries, pages)]
     groups = [(loc.text(t.plural), [link for name, link in links if name == t.name]) for t in kinds]
     groups.append((loc.text("其他页面"), [link for name, link in links if name not in kind_of]))
-    return PageView(
+    view = PageView(
         id=PAGE, template="search.html", dir=here, title=loc.title_of(PAGE), breadcrumbs=loc.breadcrumbs(here, PAGE),
-        extra={"index": _script_json(index), "kinds": index["kinds"],
+        extra={"index": _script_json(head), "kinds": head["kinds"], "pieces": [path[len(here):] for path in pieces],
                "groups": [(heading, group) for heading, group in groups if group]},
     )
+    return view, pieces
+
+
+def _pieces(ids: list[str], pages: list[list]) -> list[tuple[str, bytes]]:
+    """The index of ``pages`` (with their ``ids``) in pieces: each a script adding its pages, and the
+    folding classes of the characters they hold, to ``self.searchIndex``; named by its content."""
+    items = [_json(item) for item in pages]
+    size = sum(map(len, items)) * 3  # bytes of UTF-8, about: most characters are CJK
+    # Pages per piece, on average: a power of two, so it moves only when the site's size doubles or halves.
+    every = 2 ** round(math.log2(max(1.0, PIECE_BYTES * len(items) / size))) if items else 1
+    made, start = [], 0
+    for i, pid in enumerate(ids):
+        if i < len(ids) - 1 and int.from_bytes(hashlib.blake2b(pid.encode(), digest_size=4).digest()) % every:
+            continue
+        chars = "".join(field for item in pages[start:i + 1] for field in item[1:] if isinstance(field, str))
+        data = '{"pages":[' + ",".join(items[start:i + 1]) + '],"fold":' + _json(_fold_groups(chars)) + "}"
+        script = f"(self.searchIndex=self.searchIndex||[]).push({data});\n".encode()
+        made.append((f"index-{hashlib.blake2b(script, digest_size=5).hexdigest()}.js", script))
+        start = i + 1
+    return made
+
+
+def _fold_groups(text: str) -> str:
+    """The folding classes (see ``classes``) of the characters in ``text``, for search.js."""
+    groups, class_of = classes(), _class_of()
+    return " ".join(groups[i] for i in sorted({class_of[c] for c in set(text) if c in class_of}))
+
+
+@cache
+def _class_of() -> dict[str, int]:
+    return {c: i for i, group in enumerate(classes()) for c in group}
 
 
 def _text(view: PageView) -> str:
@@ -147,7 +185,13 @@ def fold(text: str) -> str:
     return text.translate(_fold_table())
 
 
-def _script_json(data: object) -> Markup:
-    """JSON for a <script type="application/json">: readable characters, and no '<' to end it early."""
+def _json(data: object) -> str:
+    """Compact JSON with readable characters; the two line separators escaped, which older JavaScript
+    refuses in a string."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return Markup(text.replace("<", "\\u003c"))
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _script_json(data: object) -> Markup:
+    """JSON for a <script type="application/json">: no '<' to end it early."""
+    return Markup(_json(data).replace("<", "\\u003c"))

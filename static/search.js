@@ -1,4 +1,5 @@
-// Search on the search page, over the index the page carries (#search-data, made by docsite/search.py).
+// Search on the search page, over the index made by docsite/search.py: the pieces that the page's
+// scripts (deferred, so run in order before this one) added to self.searchIndex, and #search-data.
 // Text and query are folded alike: the characters of one OpenCC class become the class's first, ASCII
 // letters lower case, full-width forms half-width; and words that other variants write differently
 // are tried in this variant's form too. Folding keeps every character's place, so a match found in
@@ -6,7 +7,9 @@
 (function () {
   var form = document.querySelector(".search-form"), data = document.getElementById("search-data");
   if (!form || !data) return;
-  var index = JSON.parse(data.textContent);
+  var index = JSON.parse(data.textContent), parts = self.searchIndex || [];
+  index.pages = [].concat.apply([], parts.map(function (part) { return part.pages; }));
+  index.fold = [index.fold].concat(parts.map(function (part) { return part.fold; })).join(" ");
   var input = form.elements.q, kindSelect = form.elements.type;
   var status = document.querySelector(".search-status"), list = document.querySelector(".search-results");
   var more = document.querySelector(".search-more"), all = document.querySelector(".search-index");

@@ -20,11 +20,13 @@ import yaml
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from docsite import search
 from docsite.pipeline import build
 from docsite.write import write_site
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "/treaty-1950/"
+SEARCH_PIECE_BYTES = 8 * 1024
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -135,7 +137,11 @@ def publish_site(tmp_path_factory: pytest.TempPathFactory, with_host: bool) -> I
     folder = tmp_path_factory.mktemp("published") / "site"
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SubpathHandler, directory=str(folder)))
     root = f"http://127.0.0.1:{server.server_port}{PREFIX}"
-    result = build(ROOT, base_url=root if with_host else "/")
+    # Small pieces of the search index, so that searching in the browser tests joins several (the
+    # shipped site's index is otherwise one piece a tree).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "PIECE_BYTES", SEARCH_PIECE_BYTES)
+        result = build(ROOT, base_url=root if with_host else "/")
     assert result.ok, "\n".join(d.format() for d in result.diagnostics.items)
     write_site(folder, result.files)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -3,15 +3,20 @@ page findable by a phrase of its own, on the site served under a subpath."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+from bs4 import BeautifulSoup
 from conftest import MiniSite, Published, Visit, open_page, soup
 from playwright.sync_api import Browser, Page
 from test_accessibility import violations
 
+from docsite import search
+from docsite.pipeline import build
 from docsite.search import fold
 
 TREES = ("zh-hans", "zh-hant")
@@ -207,3 +212,64 @@ def test_a_page_cannot_take_the_search_pages_address(mini: MiniSite) -> None:
     result = mini.build()
     assert result.returncode == 1
     assert "content/search.md:1: error: the page id 'search' is the address of the search page" in result.stderr
+
+
+# -- the index in pieces ------------------------------------------------------------------------
+
+
+def test_the_search_page_joins_every_piece_of_the_index(visit: Visit, published: Published) -> None:
+    """The browser tests' site is built with small pieces (conftest.SEARCH_PIECE_BYTES): every one is
+    loaded, and a page from the last piece is found like one from the first."""
+    page = search_page(visit, "zh-hant")
+    scripts = page.locator("script[src^='index-']").count()
+    assert scripts > 3 and page.evaluate("self.searchIndex.length") == scripts
+    last = page.evaluate("self.searchIndex[self.searchIndex.length - 1].pages[0]")
+    page.locator("#search-query").fill(last[1])
+    assert urljoin(page.url, last[0]) in result_urls(page)[:3]
+
+
+PIECE = re.compile(r"\(self\.searchIndex=self\.searchIndex\|\|\[\]\)\.push\((.*)\);\n", re.DOTALL)
+
+
+def pieces(root: Path) -> dict[str, list[str]]:
+    """The pieces of zh-hant's index by file name, each with the addresses of its pages."""
+    result = build(root)
+    assert result.ok, "\n".join(d.format() for d in result.diagnostics.items)
+    made = {}
+    for path, data in result.files.items():
+        if path.startswith("zh-hant/search/") and path.endswith(".js"):
+            name = path.removeprefix("zh-hant/search/")
+            assert name == f"index-{hashlib.blake2b(data, digest_size=5).hexdigest()}.js"
+            match = PIECE.fullmatch(data.decode("utf-8"))
+            assert match, name
+            made[name] = [page[0] for page in json.loads(match.group(1))["pages"]]
+    html = BeautifulSoup(result.files["zh-hant/search/index.html"], "html.parser")
+    assert [s["src"] for s in html.select("script[src^='index-']")] == list(made)
+    return made
+
+
+def test_an_edit_changes_one_piece_of_the_index(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every page is in one piece; a body edit, a new page and a removed page each change one piece
+    (pieces end after pages chosen by their id, not by position)."""
+    monkeypatch.setattr(search, "PIECE_BYTES", 6 * 1024)
+    for i in range(80):
+        mini.write(f"topics/t{i:02}.md", f"---\ntitle: 专题{i}\n---\n" + f"第{i}篇：中苏两国签订条约，互相援助。" * 12 + "\n")
+    before = pieces(mini.root)
+    listed = [url for urls in before.values() for url in urls]
+    assert len(before) > 4 and len(listed) == len(set(listed)) and "../topics/t42/" in listed
+
+    def changed(after: dict[str, list[str]]) -> tuple[int, int]:
+        return len(before.keys() - after.keys()), len(after.keys() - before.keys())
+
+    mini.write("topics/t42.md", "---\ntitle: 专题42\n---\n改写过的正文。\n")
+    assert changed(pieces(mini.root)) == (1, 1)
+    mini.write("topics/t42.md", "---\ntitle: 专题42\n---\n" + "第42篇：中苏两国签订条约，互相援助。" * 12 + "\n")
+    assert pieces(mini.root) == before
+    mini.write("topics/t05-new.md", "---\ntitle: 专题5（续）\n---\n新的一页。\n")
+    assert changed(after := pieces(mini.root)) == (1, 1)
+    assert "../topics/t05-new/" in [url for urls in after.values() for url in urls]
+    (mini.root / "content/topics/t05-new.md").unlink()
+    assert pieces(mini.root) == before
+    (mini.root / "content/topics/t17.md").unlink()  # its piece, joined to the next if it ended one
+    gone, new = changed(pieces(mini.root))
+    assert gone in (1, 2) and new == 1
