@@ -107,16 +107,17 @@ def rebuilds(site: Path) -> dict[str, float]:
 
 
 def _rebuilds(site: Path) -> None:
-    from docsite.pipeline import BuildCache, build
-    cache = BuildCache()
+    from docsite.serve import Preview
+    errors: list[str] = []
+    preview = Preview(site, site / "out", drafts=False, log=errors.append)
     times = {}
     for name in ("first", "no change", "one edit"):
         if name == "one edit":
             edit(site)
         start, cpu = time.perf_counter(), time.process_time()
-        result = build(site, cache=cache, reuse=True)  # as the preview server builds
+        preview.rebuild()  # build, then write what changed, as the preview server does on a save
         times[f"preview {name}"], times[f"preview {name} cpu"] = time.perf_counter() - start, time.process_time() - cpu
-        assert result.ok, [d.format() for d in result.diagnostics.items]
+        assert not preview.errors, preview.errors
     print(json.dumps(times))
 
 

@@ -31,7 +31,7 @@ FOLDER = ".cache"
 LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "opencc-python-reimplemented",
              "minify-html", "rcssmin", "edtf", "pyyaml", "ahocorasick-rs")
 #: A part's output: files by output path, and search entries (see search.Entry).
-Output = tuple[dict[str, bytes], list[tuple[str, ...]]]
+Output = tuple[dict[str, bytes], list[tuple]]
 
 
 @cache
@@ -126,7 +126,7 @@ class Store:
     @staticmethod
     def _open(path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(path, timeout=30)
-        db.execute("CREATE TABLE IF NOT EXISTS parts (name TEXT PRIMARY KEY, key TEXT, output TEXT)")
+        db.execute("CREATE TABLE IF NOT EXISTS parts (name TEXT PRIMARY KEY, key TEXT, output BLOB)")
         return db
 
     def keys(self) -> dict[str, str]:
@@ -135,14 +135,22 @@ class Store:
 
     def load(self, name: str) -> Output:
         (output,) = self.db.execute("SELECT output FROM parts WHERE name = ?", (name,)).fetchone()
-        files, entries = json.loads(output)
-        return {path: text.encode("utf-8") for path, text in files.items()}, [tuple(e) for e in entries]
+        head, _, data = output.partition(b"\0")
+        sizes, entries = json.loads(head)
+        files, at = {}, 0
+        for path, size in sizes:
+            files[path] = data[at:at + size]
+            at += size
+        return files, [tuple(e) for e in entries]
 
     def save(self, name: str, key: str, output: Output) -> None:
-        """Store a part's new output; it is kept only once ``commit`` is called."""
+        """Store a part's new output; it is kept only once ``commit`` is called. Stored as a JSON head
+        (each file's path and size, the search entries; JSON writes no NUL byte), a NUL, and the
+        files' bytes as they are: a build stores hundreds of megabytes of pages."""
         files, entries = output
-        self.db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?, ?)", (name, key, json.dumps(
-            [{path: data.decode("utf-8") for path, data in files.items()}, entries], ensure_ascii=False)))
+        head = json.dumps([[[path, len(data)] for path, data in files.items()], entries], ensure_ascii=False)
+        self.db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?, ?)",
+                        (name, key, head.encode("utf-8") + b"\0" + b"".join(files.values())))
 
     def commit(self, names: Collection[str]) -> None:
         """Keep what was saved, and forget the parts not in ``names`` (pages the site no longer has)."""

@@ -175,8 +175,9 @@ class Localizer:
             return '<sup class="citation">' + "".join(out) + "</sup>"
 
         hooks = markdown.InlineHooks(self.convert, page.layers, wikilink, cite, page.blocks)
-        self.convert.prefetch(hooks.texts(page.tokens))
-        body = Markup(markdown.render_body(page.tokens, hooks, self.site.config.allow_html))
+        tokens = page.tokens(self.site.config.allow_html)
+        self.convert.prefetch(hooks.texts(tokens))
+        body = Markup(markdown.render_body(tokens, hooks, self.site.config.allow_html))
         references = []
         for key, n in numbers.items():
             entry, url = citations.format_source(self.site.sources[key])

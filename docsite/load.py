@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from markdown_it.token import Token
 from . import dates, markdown
 from .config import COMMON_FIELDS, PageType, SiteConfig
 from .diagnostics import Diagnostics
+from .processes import forked_map
 from .sourcetext import LocMap, parse_yaml, read_text
 from .variants import KNOWN_CODES, PLACEHOLDER_BASE, Block, MarkupError, Rule, Text, protect
 
@@ -39,12 +41,29 @@ class Page:
     path: Path
     fields: dict[str, Any]  # validated front matter: Text for text, EDTF for dates, ...
     locs: LocMap  # where each front-matter value was written
-    tokens: list[Token]
+    source: str  # the body as Markdown, its conversion markup set aside (see variants.protect)
     references: list[markdown.Reference]  # the body's [[links]] and [@citations], in reading order
+    anchors: frozenset[str]  # ids of the body's headings
     blocks: tuple[Block, ...]  # the body's conversion markup
     body_line: int  # file line of the body's first line
     raw_lines: list[str]
     layers: tuple[tuple[Rule, ...], ...]  # rules of -{H|...}- in front matter, then the page's glossary
+    parsed: list[Token] | None = field(default=None, repr=False, compare=False)  # see ``tokens``
+
+    def __getstate__(self) -> dict[str, Any]:
+        """A page crosses between processes without its tokens: parsing them again costs no more
+        than unpickling them would."""
+        return {**self.__dict__, "parsed": None}
+
+    def tokens(self, allow_html: bool) -> list[Token]:
+        """The body's Markdown tokens, parsed when first asked for and kept until ``release``."""
+        if self.parsed is None:
+            self.parsed = markdown.parse(self.source, self.blocks, allow_html)
+        return self.parsed
+
+    def release(self) -> None:
+        """Forget the tokens (most of a loaded page's memory) once the page is made."""
+        self.parsed = None
 
     @property
     def title(self) -> Text:
@@ -89,13 +108,16 @@ def page_id(relative: Path) -> str:
     return "/".join(parts)
 
 
-def load_content(config: SiteConfig, diags: Diagnostics, cache: dict[Path, tuple[bytes, Any]] | None = None) -> Content:
-    """Every page and data file; ``cache`` (kept by the preview server) skips files that did not change."""
+def load_content(config: SiteConfig, diags: Diagnostics, cache: dict[Path, tuple[bytes, Any]] | None = None,
+                 jobs: int = 1) -> Content:
+    """Every page and data file, pages parsed by ``jobs`` processes; ``cache`` (kept by the preview
+    server) skips files that did not change."""
     content = Content()
     root = config.content_dir
     if not root.is_dir():
         diags.error(root, 0, "the content folder is missing")
         return content
+    found: list[tuple[str, Path, bytes]] = []
     seen: dict[str, Path] = {}
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
@@ -124,9 +146,13 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: dict[Path, tuple
                         "a page is either name.md or name/index.md, not both")
             continue
         seen[pid] = path
-        data = path.read_bytes()
-        hit = cache.get(path) if cache is not None else None
-        page = hit[1] if hit and hit[0] == data and hit[1].id == pid else _load_page(pid, path, config, diags)
+        found.append((pid, path, path.read_bytes()))
+    kept = {path: hit[1] for pid, path, data in found
+            if cache is not None and (hit := cache.get(path)) and hit[0] == data and hit[1].id == pid}
+    todo = [(pid, path) for pid, path, _ in found if path not in kept]
+    loaded = dict(zip(todo, _load_pages(todo, config, diags, jobs)))
+    for pid, path, data in found:
+        page = kept[path] if path in kept else loaded[pid, path]
         if page is not None:
             content.pages.append(page)
             if cache is not None:
@@ -137,6 +163,32 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: dict[Path, tuple
         if name in content.data_paths:
             setattr(content, attribute, _load_data(content.data_paths[name], loader, data_cache, diags))
     return content
+
+
+#: Pages per part of the loading sent to a process, at most (see processes.forked_map).
+PART_SIZE = 100
+
+
+def _load_pages(todo: list[tuple[str, Path]], config: SiteConfig, diags: Diagnostics,
+                jobs: int) -> list[Page | None]:
+    """The pages of ``todo`` (id, file), in order, parsed by ``jobs`` processes; their problems in ``diags``."""
+    size = max(1, min(PART_SIZE, -(-len(todo) // jobs)))  # a part for every process, at least
+    parts = [todo[i:i + size] for i in range(0, len(todo), size)]
+    types = {t.name: t for t in config.types}
+    pages: list[Page | None] = []
+    for loaded, problems in forked_map(partial(_load_part, config, diags.root), parts, jobs):
+        diags.items += problems
+        for page in loaded:
+            if page is not None:
+                page.type = types[page.type.name]  # the configuration's own, not a copy from another process
+            pages.append(page)
+    return pages
+
+
+def _load_part(config: SiteConfig, root: Path, part: list[tuple[str, Path]]) -> tuple[list[Page | None], list]:
+    """Pages of one part, and the problems found in them."""
+    diags = Diagnostics(root)
+    return [_load_page(pid, path, config, diags) for pid, path in part], diags.items
 
 
 def _load_data(path: Path, loader: Callable[[Path, Diagnostics], Any], cache: dict, diags: Diagnostics) -> Any:
@@ -204,7 +256,8 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
     tokens = markdown.parse(body.source, body.blocks, config.allow_html)
     layers = (markup_rules, tuple(fields.get("glossary", ())))
     references = markdown.references(tokens, body.blocks, config.allow_html)
-    return Page(pid, ptype, path, fields, locs, tokens, references, body.blocks, body_line, lines, layers)
+    return Page(pid, ptype, path, fields, locs, body.source, references, frozenset(markdown.heading_ids(tokens)),
+                body.blocks, body_line, lines, layers, tokens)
 
 
 def _validate_fields(meta: dict, locs: LocMap, ptype: PageType, path: Path, diags: Diagnostics) -> dict[str, Any]:

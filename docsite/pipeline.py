@@ -73,12 +73,12 @@ class BuildCache:
 
 
 def load_site(root: Path, diags: Diagnostics, base_url: str | None = None, drafts: bool = False,
-              cache: BuildCache | None = None) -> Site | None:
-    """Load and resolve: the valid site graph, or None when the content has errors."""
+              cache: BuildCache | None = None, jobs: int = 1) -> Site | None:
+    """Load (in ``jobs`` processes) and resolve: the valid site graph, or None when the content has errors."""
     config = load_config(root, diags, base_url)
     if config is None:
         return None
-    content = load_content(config, diags, cache.files if cache else None)
+    content = load_content(config, diags, cache.files if cache else None, jobs)
     if diags.errors:
         return None
     site = resolve(content, config, diags, drafts)
@@ -94,7 +94,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
           output: MutableMapping[str, bytes] | None = None) -> BuildResult:
     """Everything but writing; ``lint`` adds the conversion warnings of ``check``; ``cache`` is the
     preview server's, to redo only what a change affects; ``progress`` shows progress bars on a
-    terminal; ``jobs`` processes convert and render pages (see ``_render_parts``); ``reuse`` takes
+    terminal; ``jobs`` processes parse, convert and render pages (see ``_render_parts``); ``reuse`` takes
     pages whose sources did not change from .cache/ and keeps the new ones there (see cache.py);
     ``output`` receives the files as they are made (a ``write.Staging``), else they are kept in
     ``result.files``."""
@@ -103,7 +103,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     if cache is not None:
         cache.check(root)
         cache.rendered.rendered.clear()
-    site = load_site(root, result.diagnostics, base_url, drafts, cache)
+    site = load_site(root, result.diagnostics, base_url, drafts, cache, jobs)
     if site is None:
         return result
     config = site.config
@@ -163,7 +163,7 @@ def _pages(stage: _Stage, recall: outputs.Recall, files: MutableMapping[str, byt
     """Every variant's pages and generated pages into ``files``: recalled where their key is the
     same, else made (and kept). Returns each variant's search entries, in page order."""
     site = stage.localizers[0].site
-    units = [(v, pid) for v in range(len(stage.localizers)) for pid in [*site.pages, None]]
+    units = [(v, pid) for pid in [*site.pages, None] for v in range(len(stage.localizers))]
     names = {unit: outputs.name(stage.localizers[unit[0]].variant.code, unit[1]) for unit in units}
     entries: dict[Unit, list[search.Entry]] = {}
     bars = [_progress(len(site.pages) + 1, f"{loc.variant.code} 转换、渲染", progress) for loc in stage.localizers]
@@ -174,13 +174,13 @@ def _pages(stage: _Stage, recall: outputs.Recall, files: MutableMapping[str, byt
             bars[unit[0]].update()
         else:
             todo.append(unit)
-    for part, rendered in zip(parts := _parts(todo, jobs), _render_parts(stage, parts, jobs)):
+    for part, rendered in zip(parts := _parts(todo), _render_parts(stage, parts, jobs)):
         if isinstance(rendered, TemplateProblem):
             return rendered
         for unit, made in zip(part, rendered):
             files.update(_take(made, unit, entries))
             recall.put(names[unit], made)
-        bars[part[0][0]].update(len(part))
+            bars[unit[0]].update()
     for bar in bars:
         bar.close()
     return [[entry for unit in units if unit[0] == v for entry in entries[unit]] for v in range(len(stage.localizers))]
@@ -197,21 +197,15 @@ class _Stage:
 
 
 #: What a build makes: a variant's page (variant index, page id), or its generated pages (lists,
-#: tags, timelines, and the timeline data) when the id is None.
+#: tags, timelines, and the timeline data) when the id is None. A page's variants come one after
+#: the other, so a part made in another process parses the page once for all of them.
 Unit = tuple[int, "str | None"]
 #: Units per part sent to a process: enough to outweigh sending it, few enough to share the work evenly.
 PART_SIZE = 50
 
 
-def _parts(units: list[Unit], jobs: int) -> list[tuple[Unit, ...]]:
-    """``units`` in parts of one variant each, for ``jobs`` processes."""
-    parts: list[tuple[Unit, ...]] = []
-    for unit in units:
-        if parts and parts[-1][0][0] == unit[0] and (jobs == 1 or len(parts[-1]) < PART_SIZE):
-            parts[-1] += (unit,)
-        else:
-            parts.append((unit,))
-    return parts
+def _parts(units: list[Unit]) -> list[tuple[Unit, ...]]:
+    return [tuple(units[i:i + PART_SIZE]) for i in range(0, len(units), PART_SIZE)]
 
 
 def _render_parts(stage: _Stage, parts: list[tuple[Unit, ...]],
@@ -221,7 +215,8 @@ def _render_parts(stage: _Stage, parts: list[tuple[Unit, ...]],
 
 
 def _render_part(stage: _Stage, part: tuple[Unit, ...]) -> list[outputs.Output] | TemplateProblem:
-    """Minified files and search entries of each unit of ``part``."""
+    """Minified files and search entries of each unit of ``part``. Its pages' tokens are then
+    forgotten, unless the preview server keeps them for its next build."""
     made = []
     for variant, pid in part:
         loc = stage.localizers[variant]
@@ -233,6 +228,10 @@ def _render_part(stage: _Stage, part: tuple[Unit, ...]) -> list[outputs.Output] 
             made.append((files, [search.entry(view) for view in views]))
         except Exception as exc:  # a mistake in a template: sent back as data, for it may cross processes
             return TemplateProblem.of(exc, loc.site.config)
+    if stage.cache is None:
+        for _, pid in part:
+            if pid is not None:
+                stage.localizers[0].site.pages[pid].release()
     return made
 
 

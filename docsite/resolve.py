@@ -7,7 +7,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from . import markdown, timelines, urls
+from . import timelines, urls
 from .config import PageType, SiteConfig
 from .diagnostics import Diagnostics
 from .load import Content, Page, Source
@@ -156,8 +156,8 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
             site.children.setdefault(parent, []).append(page.id)
 
     for page, target, anchor, line, col in anchors:
-        if target in pages and anchor not in markdown.heading_ids(pages[target].tokens):
-            known = ", ".join(sorted(markdown.heading_ids(pages[target].tokens))) or "none"
+        if target in pages and anchor not in pages[target].anchors:
+            known = ", ".join(sorted(pages[target].anchors)) or "none"
             diags.error(page.path, line, f"'{target}' has no heading with the anchor '{anchor}'",
                         f"anchors of that page: {known}", col=col)
 

@@ -48,13 +48,18 @@ _BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|t[dh]|d[td]|blockquote|figcaption)>|<
 _IMAGE = re.compile(r'<img\b[^>]*\balt="([^"]*)"[^>]*>')
 
 
-#: What the index keeps of a page: its id, folder, title, type name, summary and text (see ``entry``).
-Entry = tuple[str, str, str, str, str, str]
+#: What the index keeps of a page: its id, folder, title, type name, summary and text, and the
+#: folding classes of its characters (their places in ``classes()``; see ``entry``).
+Entry = tuple[str, str, str, str, str, str, tuple[int, ...]]
 
 
 def entry(view: PageView) -> Entry:
-    """A page as the search page lists it; made where the view is, so the views need not be kept."""
-    return (view.id, view.dir, view.title, view.type_name, view.summary, _text(view))
+    """A page as the search page lists it; made where the view is (in parallel, and kept in the
+    build cache), so the views need not be kept."""
+    text = _text(view)
+    class_of = _class_of()
+    found = {class_of[c] for c in set(view.title + view.summary + text) if c in class_of}
+    return (view.id, view.dir, view.title, view.type_name, view.summary, text, tuple(sorted(found)))
 
 
 def page(loc: Localizer, entries: list[Entry], diags: Diagnostics) -> tuple[PageView, dict[str, bytes]]:
@@ -69,11 +74,12 @@ def page(loc: Localizer, entries: list[Entry], diags: Diagnostics) -> tuple[Page
     kind_of = {t.name: i for i, t in enumerate(kinds)}
     # A page is a list, for size: its URL, title, type (in kinds; -1 for generated pages), summary, text.
     pages = [[urls.relative(here, folder), title, kind_of.get(type_name, -1), summary, text]
-             for _, folder, title, type_name, summary, text in entries]
+             for _, folder, title, type_name, summary, text, _ in entries]
     words = rewrites(loc)
-    pieces = {f"{here}{name}": script for name, script in _pieces([entry[0] for entry in entries], pages)}
+    pieces = {f"{here}{name}": script for name, script in _pieces(entries, pages)}
+    class_of = _class_of()
     head = {"kinds": [[t.name, loc.text(t.label)] for t in kinds], "words": words,
-            "fold": _fold_groups("".join(form for pair in words for form in pair))}
+            "fold": _fold_groups({class_of[c] for pair in words for form in pair for c in form if c in class_of})}
     links = [(item[3], Link(listed[0], item[2])) for item, listed in zip(entries, pages)]
     groups = [(loc.text(t.plural), [link for name, link in links if name == t.name]) for t in kinds]
     groups.append((loc.text("其他页面"), [link for name, link in links if name not in kind_of]))
@@ -85,33 +91,34 @@ def page(loc: Localizer, entries: list[Entry], diags: Diagnostics) -> tuple[Page
     return view, pieces
 
 
-def _pieces(ids: list[str], pages: list[list]) -> list[tuple[str, bytes]]:
-    """The index of ``pages`` (with their ``ids``) in pieces: each a script adding its pages, and the
-    folding classes of the characters they hold, to ``self.searchIndex``; named by its content."""
+def _pieces(entries: list[Entry], pages: list[list]) -> list[tuple[str, bytes]]:
+    """The index of ``pages`` (made from ``entries``) in pieces: each a script adding its pages, and
+    the folding classes of the characters they hold, to ``self.searchIndex``; named by its content."""
     items = [_json(item) for item in pages]
     size = sum(map(len, items)) * 3  # bytes of UTF-8, about: most characters are CJK
     # Pages per piece, on average: a power of two, so it moves only when the site's size doubles or halves.
     every = 2 ** round(math.log2(max(1.0, PIECE_BYTES * len(items) / size))) if items else 1
     made, start = [], 0
-    for i, pid in enumerate(ids):
-        if i < len(ids) - 1 and int.from_bytes(hashlib.blake2b(pid.encode(), digest_size=4).digest()) % every:
+    for i, (pid, *_) in enumerate(entries):
+        if i < len(entries) - 1 and int.from_bytes(hashlib.blake2b(pid.encode(), digest_size=4).digest()) % every:
             continue
-        chars = "".join(field for item in pages[start:i + 1] for field in item[1:] if isinstance(field, str))
-        data = '{"pages":[' + ",".join(items[start:i + 1]) + '],"fold":' + _json(_fold_groups(chars)) + "}"
+        found = set().union(*(listed[6] for listed in entries[start:i + 1]))
+        data = '{"pages":[' + ",".join(items[start:i + 1]) + '],"fold":' + _json(_fold_groups(found)) + "}"
         script = f"(self.searchIndex=self.searchIndex||[]).push({data});\n".encode()
         made.append((f"index-{hashlib.blake2b(script, digest_size=5).hexdigest()}.js", script))
         start = i + 1
     return made
 
 
-def _fold_groups(text: str) -> str:
-    """The folding classes (see ``classes``) of the characters in ``text``, for search.js."""
-    groups, class_of = classes(), _class_of()
-    return " ".join(groups[i] for i in sorted({class_of[c] for c in set(text) if c in class_of}))
+def _fold_groups(found: set[int]) -> str:
+    """The folding classes of ``classes()`` at the places ``found``, for search.js."""
+    groups = classes()
+    return " ".join(groups[i] for i in sorted(found))
 
 
 @cache
 def _class_of() -> dict[str, int]:
+    """The place in ``classes()`` of each character that folds."""
     return {c: i for i, group in enumerate(classes()) for c in group}
 
 

@@ -10,12 +10,13 @@ reload per rebuild, and the last save is always shown.
 
 from __future__ import annotations
 
+import gc
 import html
 import mimetypes
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -51,6 +52,7 @@ class Preview:
         self.cache = BuildCache()
         self.errors: list[str] = []
         self.built: dict[str, tuple[float, int]] = {}
+        self.written: Mapping[str, bytes] | None = None  # the output on disk, once written
         self.builds = 0
 
     def rebuild(self) -> bool:
@@ -58,6 +60,11 @@ class Preview:
         self.built = snapshot(self.root)
         start = time.perf_counter()
         result = build(self.root, drafts=self.drafts, cache=self.cache, reuse=True)
+        # What the build keeps (the site, its caches, the pages made) lives on: frozen, it is left
+        # out of the cycle collector's passes during the next builds, which scanned it all again
+        # (a fifth of a one-page rebuild at 10,000 pages). Kept data is plain records, without
+        # reference cycles, so what later replaces it is still freed.
+        gc.freeze()
         self.builds += 1
         had_errors = bool(self.errors)
         if not result.ok:
@@ -65,7 +72,8 @@ class Preview:
             self.log("\n".join(self.errors) + "\nthe last good pages stay; fix the file and save")
             return True
         self.errors = []
-        changed = write_changes(self.out, result.files)
+        changed = write_changes(self.out, result.files, self.written)
+        self.written = result.files
         self.log(f"rebuilt in {time.perf_counter() - start:.2f} s: {len(changed)} file(s) changed")
         return bool(changed) or had_errors
 

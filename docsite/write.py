@@ -56,11 +56,14 @@ class Staging(MutableMapping[str, bytes]):
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
         self._paths: set[str] = set()
+        self._folders: set[Path] = set()  # made already: a build writes tens of thousands of files
         self.committed = False
 
     def __setitem__(self, relative: str, data: bytes) -> None:
         target = self.folder / _checked(relative)  # a new folder of ours: no link inside can lead out
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
         target.write_bytes(data)
         self._paths.add(relative)
 
@@ -111,20 +114,29 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> None:
         raise
 
 
-def write_changes(out: Path, files: Mapping[str, bytes]) -> list[str]:
+def write_changes(out: Path, files: Mapping[str, bytes], written: Mapping[str, bytes] | None = None) -> list[str]:
     """Bring ``out`` to exactly ``files``, touching only what differs; for the preview server,
-    where a one-page edit should write one page. Returns the paths written or removed."""
+    where a one-page edit should write one page. ``written``: what the last call wrote, when
+    ``out`` has been left to this function since (compared in memory: a build gives an unchanged
+    file as the very same bytes); else ``out`` is read and compared. Returns the paths written
+    or removed."""
     out = out.resolve()
+    if written is not None and not out.is_dir():
+        written = None  # deleted meanwhile: write it all again
     changed = []
     for relative, data in sorted(files.items()):
+        if written is not None and written.get(relative) == data:
+            continue
         target = safe_target(out, relative)
-        if not target.is_file() or target.read_bytes() != data:
+        if written is not None or not target.is_file() or target.read_bytes() != data:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             changed.append(relative)
-    for path in sorted(out.rglob("*")):
-        relative = path.relative_to(out).as_posix()
-        if path.is_file() and relative not in files:
-            path.unlink()
-            changed.append(relative)
+    if written is None:
+        gone = [path for path in sorted(out.rglob("*")) if path.is_file() and path.relative_to(out).as_posix() not in files]
+    else:
+        gone = [safe_target(out, relative) for relative in sorted(written.keys() - files.keys())]
+    for path in gone:
+        path.unlink(missing_ok=True)
+        changed.append(path.relative_to(out).as_posix())
     return changed

@@ -6,6 +6,7 @@ import asyncio
 import concurrent.futures
 import json
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -14,12 +15,14 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, MiniSite
 from tornado.websocket import websocket_connect
 
 from docsite.pipeline import BuildCache, build
+from docsite.serve import Preview
 
 PAGE = "---\ntitle: 周恩来\n---\n{body}\n"
 
@@ -174,7 +177,7 @@ def test_a_rebuild_renders_only_what_the_change_affects(mini: MiniSite) -> None:
     assert {f"{v}/{p}" for v in ("zh-hans", "zh-hant") for p in ("", "people/", "people/a/", "people/b/", "people/c/")} <= cold
     assert _rendered(mini, cache) == set()
     mini.write("people/a.md", "---\ntitle: 甲\n---\n甲的生平，修改过。\n")
-    search = {"zh-hans/search/", "zh-hant/search/"}  # they hold the index of every page's text
+    search = {"zh-hans/search/", "zh-hant/search/"}  # they name the pieces of the index, one of which changed
     assert _rendered(mini, cache) == {"zh-hans/people/a/", "zh-hant/people/a/"} | search
     mini.write("people/a.md", "---\ntitle: 甲先生\n---\n甲的生平，修改过。\n")  # its title shows elsewhere too
     changed = _rendered(mini, cache)
@@ -184,3 +187,36 @@ def test_a_rebuild_renders_only_what_the_change_affects(mini: MiniSite) -> None:
     changed = _rendered(mini, cache)
     assert {"zh-hant/people/c/", "zh-hant/events/meeting/", "zh-hant/timeline/"} <= changed
     assert "zh-hant/people/a/" not in changed
+
+
+def _on_disk(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def test_the_preview_writes_only_what_changed(mini: MiniSite) -> None:
+    """After each rebuild the folder holds exactly a fresh build's files; an edit rewrites the files
+    that changed and no other, a removed page's files go, and a deleted folder is written again."""
+    mini.write("people/a.md", "---\ntitle: 甲\n---\n甲的生平。\n")
+    mini.write("people/b.md", "---\ntitle: 乙\n---\n乙的生平。\n")
+    out = mini.root / "_site"
+    preview = Preview(mini.root, out, drafts=False, log=lambda message: None)
+
+    def rebuilt() -> dict[str, tuple[bytes, int]]:
+        preview.rebuild()
+        disk = _on_disk(out)
+        assert {path: data for path, (data, _) in disk.items()} == dict(build(mini.root).files)
+        return disk
+
+    before = rebuilt()
+    time.sleep(0.01)
+    mini.write("people/a.md", "---\ntitle: 甲\n---\n甲的生平，修改过。\n")
+    after = rebuilt()
+    touched = {path for path in after if before.get(path, (b"", 0))[1] != after[path][1]}
+    pieces = {path for path in after.keys() - before.keys() if "/search/index-" in path}
+    assert touched == {"zh-hans/people/a/index.html", "zh-hant/people/a/index.html", "zh-hans/search/index.html",
+                       "zh-hant/search/index.html", "_headers"} | pieces and len(pieces) == 2
+    (mini.root / "content/people/b.md").unlink()
+    assert "zh-hant/people/b/index.html" not in rebuilt()
+    shutil.rmtree(out)
+    assert rebuilt()
