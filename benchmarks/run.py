@@ -9,7 +9,8 @@ then measures, with public tools so that anyone can repeat a figure by hand:
 - docsite, 2 variants: from the command line, a cold build (no .cache/; hyperfine, median; peak
   memory: the command's processes together, see peak_memory), a rebuild with no change and a rebuild after
   a one-page edit (both with .cache/); and the preview server's rebuilds (its in-memory BuildCache
-  and .cache/, timed in one process): with no change, and after a one-page edit;
+  and .cache/, timed in one process, each writing what changed to the output folder as the server
+  does before it tells the browser to reload): with no change, and after a one-page edit;
 - conversion throughput (benchmarks/conversion.py);
 - Pelican, MkDocs (a one-entry nav) and Hugo, 1 variant, cold builds (hyperfine median, peak memory alike).
 
