@@ -1,9 +1,10 @@
-"""Work shared among processes, one per core: converting and rendering pages.
+"""Work shared among processes, one per core: parsing pages, then converting and rendering them.
 
 The processes are forked, so they inherit what the build has loaded (configuration, the site
 graph, compiled templates) instead of receiving it; only each item of work and its result cross
-between processes, pickled. Loading stays in one process: a parsed page is as slow to receive
-(unpickled) as to parse (benchmarks/README.md).
+between processes, pickled. A parsed page comes back without its Markdown tokens, which are as
+slow to unpickle as to parse: the process that renders the page parses its body again
+(load.Page.tokens).
 """
 
 from __future__ import annotations
