@@ -1,14 +1,17 @@
 """The build cache in .cache/: what each page became, by a hash of everything it was made from.
 
-A page's output (its HTML and its entry in the search index) depends on its own file, on what other
-pages say of themselves where it names or lists them (titles, summaries, dates, types, tags, links
-between pages) and on what every page depends on (site.yaml, templates, static files, the glossary,
-the sources, the tags, the base URL, this program and its libraries). The key of a page hashes its
-file, the site's ``outline`` (everything but the pages' bodies, plus who links to and cites what)
-and the ``stamp`` of what every page depends on. An edit to a body changes one key; an edit to a
-title, a date, a link or a citation changes the outline and so every key, since pages show one
-another's titles; anything else changes the stamp. A key that matches gives exactly what building would, so the
-cache is never stale, and deleting .cache/ only costs the time to build again.
+A page's output (its HTML and its entry in the search index) depends on its own file, on what
+other pages say of themselves where it names or lists them (titles, summaries, dates, types, tags),
+on the site's structure (who links to and cites what, lists, tags, timelines) and on what every
+page depends on (site.yaml, templates, static files, the glossary, the sources, the tags, the base
+URL, this program and its libraries: the ``stamp``). While a page is made, the pages and titles it
+looks at are noted (``watched``); its key hashes its file, the stamp, the structure and what those
+pages say of themselves now (their front matter and conversion markup, or their absence). So an
+edit to a body changes one key, an edit to a title the keys of the pages that show it, a new link
+or date the structure and so every key. The generated pages (lists, tags, timelines), which list
+everything, and a page that went through every page, are keyed by the whole site's ``outline``. A
+key that matches gives exactly what building would, so the cache is never stale, and deleting
+.cache/ only costs the time to build again.
 
 The cache is an SQLite database: one file, safe when a preview server and a build share it.
 """
@@ -18,10 +21,11 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import Any, TypeVar
 
 from .load import Page
 from .resolve import Site
@@ -30,6 +34,8 @@ FOLDER = ".cache"
 #: Libraries whose output ends up in pages.
 LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "opencc-python-reimplemented",
              "minify-html", "rcssmin", "edtf", "pyyaml", "ahocorasick-rs")
+T = TypeVar("T")
+V = TypeVar("V")
 #: A part's output: files by output path, and search entries (see search.Entry).
 Output = tuple[dict[str, bytes], list[tuple]]
 
@@ -69,13 +75,22 @@ def files_digest(root: Path, files: Iterable[Path]) -> bytes:
 
 def outline(site: Site) -> bytes:
     """What pages may show of one another: every page's front matter and conversion markup (a
-    -{T|...}- in a body sets its title), who links to whom, and who cites what."""
+    -{T|...}- in a body sets its title), and the site's structure."""
     digest = hashlib.sha256()
     for page in site.pages.values():
         digest.update(page.id.encode() + b"\0" + _front_matter(page).encode() + b"\0" + repr(page.blocks).encode())
-    digest.update(repr(sorted(site.backlinks.items())).encode())
-    digest.update(repr(sorted(site.cited.items())).encode())  # the timeline data lists each event's sources
+    digest.update(structure(site))
     return digest.digest()
+
+
+def structure(site: Site) -> bytes:
+    """Who links to, cites, lists and dates what: everything the resolve stage derives from all
+    pages together, besides the titles (``Site.titles``, noted page by page)."""
+    chronology = site.chronology
+    parts = [list(site.lists), site.by_type, site.backlinks, site.children, site.cited, site.tagged]
+    if chronology is not None:
+        parts += [chronology.events, chronology.anchors, chronology.by_page, chronology.named, chronology.filters]
+    return hashlib.sha256(repr(parts).encode()).digest()
 
 
 def _front_matter(page: Page) -> str:
@@ -90,20 +105,87 @@ def name(code: str, pid: str | None) -> str:
 
 #: The cache's name for the script-neutral addresses of all pages.
 NEUTRAL = ":~neutral"
+#: What making a page looked at besides its own file (see ``watched``): the ids of the pages it
+#: asked for (present or not) and the folded titles it resolved links by; None when it went
+#: through every page.
+Reads = tuple[tuple[str, ...], tuple[str, ...]] | None
 
 
-def keys(site: Site) -> dict[str, str]:
-    """The key of every part of the output, by name: a page's hashes its body too; the generated
-    pages and the neutral addresses are made from the outline alone."""
-    common = stamp(site) + outline(site)
-    made = {}
-    for code in [variant.code for variant in site.config.variants]:
-        for page in site.pages.values():
-            body = "\n".join(page.raw_lines[page.body_line - 1:])
-            made[name(code, page.id)] = _hash(common, code, page.id, body)
-        made[name(code, None)] = _hash(common, code, "", "generated")
-    made[NEUTRAL] = _hash(common, "", "", "neutral")
-    return made
+class Keys:
+    """The key of each part of the output, from what it read when it was last made."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.common = stamp(site)
+        self._whole: bytes | None = None
+        self._structure = self.common + structure(site)
+        self._said: dict[str, bytes] = {}
+
+    def of(self, name: str, pid: str | None, reads: Reads) -> str:
+        """The key of ``name``: a page (``pid``) that read ``reads``, or generated pages (no ``pid``)."""
+        if pid is None or reads is None or pid not in self.site.pages:
+            return _hash(self.whole(), name, "\n".join(self.site.pages[pid].raw_lines) if pid in self.site.pages
+                         else "generated")
+        pages, titles = reads
+        said = b"".join(self._says(read) for read in pages)
+        found = repr([self.site.titles.get(title) for title in titles]).encode()
+        return _hash(self._structure + said + found, name, "\n".join(self.site.pages[pid].raw_lines))
+
+    def whole(self) -> bytes:
+        if self._whole is None:
+            self._whole = self.common + outline(self.site)
+        return self._whole
+
+    def _says(self, pid: str) -> bytes:
+        """What a page says of itself to others (its front matter and markup), or that it is absent."""
+        if pid not in self._said:
+            page = self.site.pages.get(pid)
+            said = b"-" if page is None else _front_matter(page).encode() + b"\0" + repr(page.blocks).encode()
+            self._said[pid] = hashlib.sha256(pid.encode() + b"\0" + said).digest()
+        return self._said[pid]
+
+
+def watched(site: Site, make: Callable[[], T]) -> tuple[T, Reads]:
+    """``make()``, and what it read of ``site``: the pages and the titles it asked for."""
+    pages, titles = site.pages, site.titles
+    seen_pages, seen_titles = _Reading(pages), _Reading(titles)
+    site.pages, site.titles = seen_pages, seen_titles  # type: ignore[assignment]
+    try:
+        made = make()
+    finally:
+        site.pages, site.titles = pages, titles
+    if seen_pages.everything or seen_titles.everything:
+        return made, None
+    return made, (tuple(sorted(seen_pages.asked)), tuple(sorted(seen_titles.asked)))
+
+
+class _Reading(Mapping[str, V]):
+    """A mapping that notes the keys asked for; going through it all notes everything."""
+
+    def __init__(self, data: Mapping[str, V]):
+        self.data = data
+        self.asked: set[str] = set()
+        self.everything = False
+
+    def __getitem__(self, key: str) -> V:
+        self.asked.add(key)
+        return self.data[key]
+
+    def __contains__(self, key: object) -> bool:
+        self.asked.add(str(key))
+        return key in self.data
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.asked.add(key)
+        return self.data.get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        self.everything = True
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        self.everything = True
+        return len(self.data)
 
 
 def _hash(common: bytes, *parts: str) -> str:
@@ -126,15 +208,17 @@ class Store:
     @staticmethod
     def _open(path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(path, timeout=30)
-        db.execute("CREATE TABLE IF NOT EXISTS parts (name TEXT PRIMARY KEY, key TEXT, output BLOB)")
+        db.execute("DROP TABLE IF EXISTS parts")  # of an earlier version
+        db.execute("CREATE TABLE IF NOT EXISTS units (name TEXT PRIMARY KEY, key TEXT, reads TEXT, output BLOB)")
         return db
 
-    def keys(self) -> dict[str, str]:
-        """The key of every stored part, by name."""
-        return dict(self.db.execute("SELECT name, key FROM parts"))
+    def keys(self) -> dict[str, tuple[str, Reads]]:
+        """The key of every stored part, and what it read, by name."""
+        return {name: (key, _reads(json.loads(reads))) for name, key, reads in
+                self.db.execute("SELECT name, key, reads FROM units")}
 
     def load(self, name: str) -> Output:
-        (output,) = self.db.execute("SELECT output FROM parts WHERE name = ?", (name,)).fetchone()
+        (output,) = self.db.execute("SELECT output FROM units WHERE name = ?", (name,)).fetchone()
         head, _, data = output.partition(b"\0")
         sizes, entries = json.loads(head)
         files, at = {}, 0
@@ -143,19 +227,20 @@ class Store:
             at += size
         return files, [tuple(e) for e in entries]
 
-    def save(self, name: str, key: str, output: Output) -> None:
+    def save(self, name: str, key: str, reads: Reads, output: Output) -> None:
         """Store a part's new output; it is kept only once ``commit`` is called. Stored as a JSON head
         (each file's path and size, the search entries; JSON writes no NUL byte), a NUL, and the
         files' bytes as they are: a build stores hundreds of megabytes of pages."""
         files, entries = output
         head = json.dumps([[[path, len(data)] for path, data in files.items()], entries], ensure_ascii=False)
-        self.db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?, ?)",
-                        (name, key, head.encode("utf-8") + b"\0" + b"".join(files.values())))
+        self.db.execute("INSERT OR REPLACE INTO units VALUES (?, ?, ?, ?)",
+                        (name, key, json.dumps(reads, ensure_ascii=False),
+                         head.encode("utf-8") + b"\0" + b"".join(files.values())))
 
     def commit(self, names: Collection[str]) -> None:
         """Keep what was saved, and forget the parts not in ``names`` (pages the site no longer has)."""
-        gone = [(name,) for (name,) in self.db.execute("SELECT name FROM parts") if name not in names]
-        self.db.executemany("DELETE FROM parts WHERE name = ?", gone)
+        gone = [(name,) for (name,) in self.db.execute("SELECT name FROM units") if name not in names]
+        self.db.executemany("DELETE FROM units WHERE name = ?", gone)
         self.db.commit()
 
     def close(self) -> None:
@@ -164,40 +249,48 @@ class Store:
         self.db.close()
 
 
-class Recall:
-    """Output made before, asked for by name and found when its key is the same: in the preview
-    server's memory first, then in the store; and output just made, kept in both."""
+def _reads(data: Any) -> Reads:
+    return None if data is None else (tuple(data[0]), tuple(data[1]))
 
-    def __init__(self, keys: dict[str, str], store: Store | None, memory: dict[str, tuple[str, Output]] | None):
-        self.keys = keys
+
+class Recall:
+    """Output made before, asked for by name and found when its key is still the same: in the
+    preview server's memory first, then in the store; and output just made, kept in both.
+    ``key(name, reads)`` is the key of a part that read ``reads`` (see ``Keys.of``)."""
+
+    def __init__(self, names: Collection[str], key: Callable[[str, Reads], str], store: Store | None,
+                 memory: dict[str, tuple[str, Reads, Output]] | None):
+        self.names = names
+        self.key = key
         self.store = store
         self.memory = memory
         self.stored = store.keys() if store else {}
 
     def has(self, name: str) -> bool:
-        return self._remembered(name) or self.stored.get(name) == self.keys[name]
+        return self._remembered(name) or (name in self.stored and self._current(name, *self.stored[name]))
 
     def get(self, name: str) -> Output:
         if self._remembered(name):
-            return self.memory[name][1]  # type: ignore[index]
+            return self.memory[name][2]  # type: ignore[index]
         assert self.store is not None
         output = self.store.load(name)
         if self.memory is not None:
-            self.memory[name] = (self.keys[name], output)
+            self.memory[name] = (*self.stored[name], output)
         return output
 
-    def put(self, name: str, output: Output) -> None:
+    def put(self, name: str, output: Output, reads: Reads = None) -> None:
+        key = self.key(name, reads)
         if self.store:
-            self.store.save(name, self.keys[name], output)
+            self.store.save(name, key, reads, output)
         if self.memory is not None:
-            self.memory[name] = (self.keys[name], output)
+            self.memory[name] = (key, reads, output)
 
     def commit(self) -> None:
         """Keep what was put, and forget what the site no longer has."""
         if self.store:
-            self.store.commit(self.keys)
+            self.store.commit(self.names)
         if self.memory is not None:
-            for name in self.memory.keys() - self.keys.keys():
+            for name in self.memory.keys() - set(self.names):
                 del self.memory[name]
 
     def close(self) -> None:
@@ -205,4 +298,7 @@ class Recall:
             self.store.close()
 
     def _remembered(self, name: str) -> bool:
-        return self.memory is not None and name in self.memory and self.memory[name][0] == self.keys[name]
+        return self.memory is not None and name in self.memory and self._current(name, *self.memory[name][:2])
+
+    def _current(self, name: str, key: str, reads: Reads) -> bool:
+        return key == self.key(name, reads)

@@ -58,7 +58,7 @@ class BuildCache:
     files: dict[Path, tuple[bytes, object]] = field(default_factory=dict)  # parsed pages and data files
     converters: dict[tuple, Converter] = field(default_factory=dict)
     rendered: RenderMemo = field(default_factory=RenderMemo)
-    parts: dict[str, tuple[str, outputs.Output]] = field(default_factory=dict)  # output by name, see cache.Recall
+    parts: dict[str, tuple[str, outputs.Reads, outputs.Output]] = field(default_factory=dict)  # see cache.Recall
     minified: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
     env: jinja2.Environment | None = None  # compiled templates
 
@@ -115,12 +115,16 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
         lint_site(site, localizers, result.diagnostics)
     assets = publish.assets(root)
     stage = _Stage(env, localizers, assets, cache)
-    recall = outputs.Recall(outputs.keys(site), outputs.Store(root) if reuse else None,
-                            cache.parts if cache is not None else None)
+    units = [(v, pid) for pid in [*site.pages, None] for v in range(len(localizers))]
+    names = {unit: outputs.name(localizers[unit[0]].variant.code, unit[1]) for unit in units}
+    pids = {name: unit[1] for unit, name in names.items()} | {outputs.NEUTRAL: None}
+    keys = outputs.Keys(site)
+    recall = outputs.Recall(list(pids), lambda name, reads: keys.of(name, pids[name], reads),
+                            outputs.Store(root) if reuse else None, cache.parts if cache is not None else None)
     try:
         files = output if output is not None else {}
         files.update(assets.files)
-        entries = _pages(stage, recall, files, jobs, progress)
+        entries = _pages(stage, recall, units, names, files, jobs, progress)
         if isinstance(entries, TemplateProblem):
             entries.report(result.diagnostics)
             return result
@@ -158,13 +162,11 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     return result
 
 
-def _pages(stage: _Stage, recall: outputs.Recall, files: MutableMapping[str, bytes], jobs: int,
-           progress: bool) -> list[list[search.Entry]] | TemplateProblem:
-    """Every variant's pages and generated pages into ``files``: recalled where their key is the
-    same, else made (and kept). Returns each variant's search entries, in page order."""
+def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict[Unit, str],
+           files: MutableMapping[str, bytes], jobs: int, progress: bool) -> list[list[search.Entry]] | TemplateProblem:
+    """Every variant's pages and generated pages (``units``) into ``files``: recalled where their
+    key is the same, else made (and kept). Returns each variant's search entries, in page order."""
     site = stage.localizers[0].site
-    units = [(v, pid) for pid in [*site.pages, None] for v in range(len(stage.localizers))]
-    names = {unit: outputs.name(stage.localizers[unit[0]].variant.code, unit[1]) for unit in units}
     entries: dict[Unit, list[search.Entry]] = {}
     bars = [_progress(len(site.pages) + 1, f"{loc.variant.code} 转换、渲染", progress) for loc in stage.localizers]
     todo = []
@@ -177,9 +179,9 @@ def _pages(stage: _Stage, recall: outputs.Recall, files: MutableMapping[str, byt
     for part, rendered in zip(parts := _parts(todo), _render_parts(stage, parts, jobs)):
         if isinstance(rendered, TemplateProblem):
             return rendered
-        for unit, made in zip(part, rendered):
+        for unit, (made, reads) in zip(part, rendered):
             files.update(_take(made, unit, entries))
-            recall.put(names[unit], made)
+            recall.put(names[unit], made, reads)
             bars[unit[0]].update()
     for bar in bars:
         bar.close()
@@ -209,23 +211,27 @@ def _parts(units: list[Unit]) -> list[tuple[Unit, ...]]:
 
 
 def _render_parts(stage: _Stage, parts: list[tuple[Unit, ...]],
-                  jobs: int) -> Iterator[list[outputs.Output] | TemplateProblem]:
+                  jobs: int) -> Iterator[list[tuple[outputs.Output, outputs.Reads]] | TemplateProblem]:
     """Each part's output, unit by unit, in order, made by ``jobs`` processes."""
     return forked_map(partial(_render_part, stage), parts, jobs)
 
 
-def _render_part(stage: _Stage, part: tuple[Unit, ...]) -> list[outputs.Output] | TemplateProblem:
-    """Minified files and search entries of each unit of ``part``. Its pages' tokens are then
-    forgotten, unless the preview server keeps them for its next build."""
+def _render_part(stage: _Stage, part: tuple[Unit, ...]) -> list[tuple[outputs.Output, outputs.Reads]] | TemplateProblem:
+    """Minified files and search entries of each unit of ``part``, and what each page read of the
+    site (for its key in the cache). Its pages' tokens are then forgotten, unless the preview
+    server keeps them for its next build."""
     made = []
     for variant, pid in part:
         loc = stage.localizers[variant]
         try:
-            views = loc.generated() if pid is None else [loc.page(loc.site.pages[pid])]
-            files = _rendered(stage, loc, views)
             if pid is None:
+                files, views = _made(stage, loc, loc.generated())
                 files.update(exports.timeline_files(loc))
-            made.append((files, [search.entry(view) for view in views]))
+                reads: outputs.Reads = None
+            else:
+                page = loc.site.pages[pid]
+                (files, views), reads = outputs.watched(loc.site, lambda: _made(stage, loc, [loc.page(page)]))
+            made.append(((files, [search.entry(view) for view in views]), reads))
         except Exception as exc:  # a mistake in a template: sent back as data, for it may cross processes
             return TemplateProblem.of(exc, loc.site.config)
     if stage.cache is None:
@@ -233,6 +239,10 @@ def _render_part(stage: _Stage, part: tuple[Unit, ...]) -> list[outputs.Output] 
             if pid is not None:
                 stage.localizers[0].site.pages[pid].release()
     return made
+
+
+def _made(stage: _Stage, loc: Localizer, views: list[PageView]) -> tuple[dict[str, bytes], list[PageView]]:
+    return _rendered(stage, loc, views), views
 
 
 def _take(made: outputs.Output, unit: Unit, entries: dict[Unit, list[search.Entry]]) -> dict[str, bytes]:

@@ -19,6 +19,7 @@ def _site(mini: MiniSite) -> MiniSite:
     mini.write("people/b.md", "---\ntitle: 乙\n---\n乙认识[[people/a]]和维辛斯基。\n")
     mini.write("people/c.md", "---\ntitle: 丙\n---\n丙。\n")
     mini.write("events/meeting.md", "---\ntitle: 会面\ndate: 1950-02\nrelated: [people/c]\n---\n会面。\n")
+    mini.write("people/e.md", "---\ntitle: 戊\n---\n戊听说过[[丙]]。\n")  # a link by title
     return mini
 
 
@@ -32,6 +33,9 @@ def _edit(path: str, old: str, new: str) -> Callable[[MiniSite], None]:
 CHANGES = {
     "a body": _edit("content/people/c.md", "丙。", "丙，修改过。"),
     "a title shown on other pages": _edit("content/people/a.md", "title: 甲", "title: 甲先生"),
+    "a title that a link names, now another page's": lambda mini: (
+        _edit("content/people/c.md", "title: 丙", "title: 丙先生")(mini),
+        mini.write("people/d.md", "---\ntitle: 丙\n---\n另一位丙。\n")),
     "a summary": _edit("content/people/a.md", "外交官", "外交部长"),
     "a link in a body (a backlink elsewhere)": _edit("content/people/c.md", "丙。", "丙见过[[people/a]]。"),
     "a citation in an event's body (the timeline data)":
@@ -69,7 +73,7 @@ def test_the_base_url_is_part_of_the_key(mini: MiniSite) -> None:
     assert cached.files == build(site.root, base_url="https://b.example/site/").files
 
 
-def test_a_body_edit_makes_one_page_again_per_variant(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_edit_makes_again_only_the_pages_that_show_it(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
     site = _site(mini)
     assert build(site.root, reuse=True).ok
     made: list[str] = []
@@ -83,7 +87,16 @@ def test_a_body_edit_makes_one_page_again_per_variant(mini: MiniSite, monkeypatc
     CHANGES["a title shown on other pages"](site)
     made.clear()
     assert build(site.root, reuse=True).ok
-    assert sorted(set(made)) == sorted(["index", "people/a", "people/b", "people/c", "events/meeting"])
+    # the page itself, the page that links to it and the home page, which lists people
+    assert sorted(made) == sorted(2 * ["index", "people/a", "people/b"])
+    CHANGES["an event's date (the timelines)"](site)
+    made.clear()
+    assert build(site.root, reuse=True).ok
+    assert sorted(made) == sorted(2 * ["events/meeting", "people/c"])  # c's timeline shows the meeting
+    site.write("people/c.md", "---\ntitle: 丙\n---\n丙见过[[people/a]]。\n")  # a new backlink: the structure
+    made.clear()
+    assert build(site.root, reuse=True).ok
+    assert sorted(set(made)) == sorted(["index", "people/a", "people/b", "people/c", "people/e", "events/meeting"])
 
 
 def test_a_deleted_or_damaged_cache_costs_only_time(mini: MiniSite) -> None:
