@@ -145,13 +145,13 @@ class Keys:
         return self._said[pid]
 
 
-def watched(site: Site, make: Callable[[], T]) -> tuple[T, Reads]:
-    """``make()``, and what it read of ``site``: the pages and the titles it asked for."""
+def watched(site: Site, make: Callable[..., T], *args: Any) -> tuple[T, Reads]:
+    """``make(*args)``, and what it read of ``site``: the pages and the titles it asked for."""
     pages, titles = site.pages, site.titles
     seen_pages, seen_titles = _Reading(pages), _Reading(titles)
     site.pages, site.titles = seen_pages, seen_titles  # type: ignore[assignment]
     try:
-        made = make()
+        made = make(*args)
     finally:
         site.pages, site.titles = pages, titles
     if seen_pages.everything or seen_titles.everything:

@@ -23,7 +23,7 @@ from .config import SiteConfig, Variant, load_config
 from .convert import Localizer, PageView
 from .diagnostics import Diagnostics
 from .lint import lint_site
-from .load import load_content
+from .load import Page, load_content
 from .processes import forked_map
 from .render import RenderMemo, environment, render_404, render_neutral, render_sitemap, render_variant
 from .resolve import Site, resolve
@@ -225,12 +225,11 @@ def _render_part(stage: _Stage, part: tuple[Unit, ...]) -> list[tuple[outputs.Ou
         loc = stage.localizers[variant]
         try:
             if pid is None:
-                files, views = _made(stage, loc, loc.generated())
-                files.update(exports.timeline_files(loc))
+                views = loc.generated()
+                files = _rendered(stage, loc, views) | exports.timeline_files(loc)
                 reads: outputs.Reads = None
             else:
-                page = loc.site.pages[pid]
-                (files, views), reads = outputs.watched(loc.site, lambda: _made(stage, loc, [loc.page(page)]))
+                (files, views), reads = outputs.watched(loc.site, _page, stage, loc, loc.site.pages[pid])
             made.append(((files, [search.entry(view) for view in views]), reads))
         except Exception as exc:  # a mistake in a template: sent back as data, for it may cross processes
             return TemplateProblem.of(exc, loc.site.config)
@@ -241,7 +240,9 @@ def _render_part(stage: _Stage, part: tuple[Unit, ...]) -> list[tuple[outputs.Ou
     return made
 
 
-def _made(stage: _Stage, loc: Localizer, views: list[PageView]) -> tuple[dict[str, bytes], list[PageView]]:
+def _page(stage: _Stage, loc: Localizer, page: Page) -> tuple[dict[str, bytes], list[PageView]]:
+    """A page's files, and its view."""
+    views = [loc.page(page)]
     return _rendered(stage, loc, views), views
 
 
