@@ -10,7 +10,8 @@ then measures, with public tools so that anyone can repeat a figure by hand:
   memory: the command's processes together, see peak_memory), a rebuild with no change and a rebuild after
   a one-page edit (both with .cache/); and the preview server's rebuilds (its in-memory BuildCache
   and .cache/, timed in one process, each writing what changed to the output folder as the server
-  does before it tells the browser to reload): with no change, and after a one-page edit;
+  does before it tells the browser to reload): with no change, after a one-page edit to a body,
+  and after an edit to the same page's title (shown by the pages that link to it);
 - conversion throughput (benchmarks/conversion.py);
 - Pelican, MkDocs (a one-entry nav) and Hugo, 1 variant, cold builds (hyperfine median, peak memory alike).
 
@@ -112,9 +113,9 @@ def _rebuilds(site: Path) -> None:
     errors: list[str] = []
     preview = Preview(site, site / "out", drafts=False, log=errors.append)
     times = {}
-    for name in ("first", "no change", "one edit"):
-        if name == "one edit":
-            edit(site)
+    for name, change in (("first", None), ("no change", None), ("one edit", edit), ("title edit", retitle)):
+        if change:
+            change(site)
         start, cpu = time.perf_counter(), time.process_time()
         preview.rebuild()  # build, then write what changed, as the preview server does on a save
         times[f"preview {name}"], times[f"preview {name} cpu"] = time.perf_counter() - start, time.process_time() - cpu
@@ -130,6 +131,13 @@ def edit(site: Path) -> None:
     """An editor's save: a sentence added to one page's body."""
     page = edited_page(site)
     page.write_text(page.read_text(encoding="utf-8") + "\n编者补记：一处更正。\n", encoding="utf-8")
+
+
+def retitle(site: Path) -> None:
+    """An editor's save: the same page's title changed, which the pages linking to it show."""
+    page = edited_page(site)
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("\ntitle: ", "\ntitle: 修订：", 1), encoding="utf-8")
 
 
 def measure(pages: int, work: Path, runs: int, commands: dict[str, list[str]]) -> dict:
@@ -162,14 +170,15 @@ def measure(pages: int, work: Path, runs: int, commands: dict[str, list[str]]) -
 
 def table(rows: list[dict]) -> str:
     header = ("| pages | generator | variants | cold build, s (CPU s) | vs docsite, CPU | rebuild, no change, s (CPU s) | "
-              "rebuild, one edit, s (CPU s) | preview rebuild, no change / one edit, s | peak memory, MiB |")
+              "rebuild, one edit, s (CPU s) | preview rebuild, no change / one edit / title edit, s | peak memory, MiB |")
     lines = [header, "|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         ours = row["docsite"]
         lines.append(f"| {row['pages']:,} | docsite | 2 | {ours['cold']:.1f} ({ours['cold cpu']:.1f}) | 1.00 | "
                      f"{ours['no change']:.2f} ({ours['no change cpu']:.2f}) | "
                      f"{ours['one edit']:.2f} ({ours['one edit cpu']:.2f}) | "
-                     f"{ours['preview no change']:.2f} / {ours['preview one edit']:.2f} | {ours['memory']:.0f} |")
+                     f"{ours['preview no change']:.2f} / {ours['preview one edit']:.2f} / "
+                     f"{ours['preview title edit']:.2f} | {ours['memory']:.0f} |")
         for tool in ("pelican", "mkdocs", "hugo"):
             theirs = row[tool]
             lines.append(f"| {row['pages']:,} | {tool} | 1 | {theirs['cold']:.1f} ({theirs['cold cpu']:.1f}) | "
