@@ -87,9 +87,11 @@ def structure(site: Site) -> bytes:
     """Who links to, cites, lists and dates what: everything the resolve stage derives from all
     pages together, besides the titles (``Site.titles``, noted page by page)."""
     chronology = site.chronology
-    parts = [list(site.lists), site.by_type, site.backlinks, site.children, site.cited, site.tagged]
+    mappings = [site.by_type, site.backlinks, site.children, site.cited, site.tagged]
     if chronology is not None:
-        parts += [chronology.events, chronology.anchors, chronology.by_page, chronology.named, chronology.filters]
+        mappings += [chronology.anchors, chronology.by_page, chronology.named, chronology.filters]
+    # Sorted: the order of a mapping's keys may follow set iteration, which differs between processes.
+    parts = [sorted(site.lists), chronology.events if chronology else [], *(sorted(m.items()) for m in mappings)]
     return hashlib.sha256(repr(parts).encode()).digest()
 
 

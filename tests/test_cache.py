@@ -3,11 +3,16 @@ nothing gives, whatever changed in between; and it redoes only the pages a chang
 
 from __future__ import annotations
 
+import os
 import shutil
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
-from conftest import MiniSite
+from conftest import ROOT, MiniSite
 
 from docsite.convert import Localizer
 from docsite.pipeline import BuildCache, build
@@ -107,3 +112,21 @@ def test_a_deleted_or_damaged_cache_costs_only_time(mini: MiniSite) -> None:
     (site.root / ".cache" / "output.sqlite").write_bytes(b"not a database" * 100)
     assert build(site.root, reuse=True).files == first
     assert build(site.root, reuse=True).files == first
+
+
+def _stored_keys(root: Path) -> dict[str, str]:
+    with sqlite3.connect(root / ".cache" / "output.sqlite") as db:
+        return dict(db.execute("SELECT name, key FROM units"))
+
+
+def test_a_build_in_another_process_finds_the_cache_whole(mini: MiniSite) -> None:
+    """Keys are the same from one process to the next (whose sets iterate in another order): a
+    second command-line build with nothing changed stores nothing anew."""
+    site = _site(mini)
+    keys = []
+    for seed in ("1", "2"):
+        done = subprocess.run([sys.executable, str(ROOT / "build.py")], cwd=site.root, capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed})
+        assert done.returncode == 0, done.stderr
+        keys.append(_stored_keys(site.root))
+    assert keys[0] == keys[1] and len(keys[0]) > 10
