@@ -122,16 +122,23 @@ class Keys:
         self._whole: bytes | None = None
         self._structure = self.common + structure(site)
         self._said: dict[str, bytes] = {}
+        self._made: dict[tuple[str, Reads], str] = {}
+        self._saying: dict[tuple[str, ...], bytes] = {}
 
     def of(self, name: str, pid: str | None, reads: Reads) -> str:
         """The key of ``name``: a page (``pid``) that read ``reads``, or generated pages (no ``pid``)."""
-        if pid is None or reads is None or pid not in self.site.pages:
-            return _hash(self.whole(), name, "\n".join(self.site.pages[pid].raw_lines) if pid in self.site.pages
-                         else "generated")
-        pages, titles = reads
-        said = b"".join(self._says(read) for read in pages)
-        found = repr([self.site.titles.get(title) for title in titles]).encode()
-        return _hash(self._structure + said + found, name, "\n".join(self.site.pages[pid].raw_lines))
+        if (name, reads) not in self._made:
+            own = "\n".join(self.site.pages[pid].raw_lines) if pid in self.site.pages else "generated"
+            if pid is None or reads is None or pid not in self.site.pages:
+                self._made[name, reads] = _hash(self.whole(), name, own)
+            else:
+                pages, titles = reads
+                if pages not in self._saying:  # the same for a page's every variant, mostly
+                    self._saying[pages] = b"".join(self._says(read) for read in pages)
+                said = self._saying[pages]
+                found = repr([self.site.titles.get(title) for title in titles]).encode()
+                self._made[name, reads] = _hash(self._structure + said + found, name, own)
+        return self._made[name, reads]
 
     def whole(self) -> bytes:
         if self._whole is None:
@@ -262,7 +269,7 @@ class Recall:
 
     def __init__(self, names: Collection[str], key: Callable[[str, Reads], str], store: Store | None,
                  memory: dict[str, tuple[str, Reads, Output]] | None):
-        self.names = names
+        self.names = set(names)
         self.key = key
         self.store = store
         self.memory = memory
@@ -292,7 +299,7 @@ class Recall:
         if self.store:
             self.store.commit(self.names)
         if self.memory is not None:
-            for name in self.memory.keys() - set(self.names):
+            for name in self.memory.keys() - self.names:
                 del self.memory[name]
 
     def close(self) -> None:

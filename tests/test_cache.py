@@ -126,6 +126,7 @@ def test_a_build_in_another_process_finds_the_cache_whole(mini: MiniSite) -> Non
     keys = []
     for seed in ("1", "2"):
         done = subprocess.run([sys.executable, str(ROOT / "build.py")], cwd=site.root, capture_output=True, text=True,
+                              check=False,
                               env={**os.environ, "PYTHONHASHSEED": seed})
         assert done.returncode == 0, done.stderr
         keys.append(_stored_keys(site.root))
