@@ -9,7 +9,7 @@ looks at are noted (``watched``); its key hashes its file, the stamp, the struct
 pages say of themselves now (their front matter and conversion markup, or their absence). So an
 edit to a body changes one key, an edit to a title the keys of the pages that show it, a new link
 or date the structure and so every key. The generated pages (lists, tags, timelines), which list
-everything, and a page that went through every page, are keyed by the whole site's ``outline``. A
+everything, and a page that went through every page, are keyed by the whole site's outline (``Keys.whole``). A
 key that matches gives exactly what building would, so the cache is never stale, and deleting
 .cache/ only costs the time to build again.
 
@@ -73,16 +73,6 @@ def files_digest(root: Path, files: Iterable[Path]) -> bytes:
     return digest.digest()
 
 
-def outline(site: Site) -> bytes:
-    """What pages may show of one another: every page's front matter and conversion markup (a
-    -{T|...}- in a body sets its title), and the site's structure."""
-    digest = hashlib.sha256()
-    for page in site.pages.values():
-        digest.update(page.id.encode() + b"\0" + _front_matter(page).encode() + b"\0" + repr(page.blocks).encode())
-    digest.update(structure(site))
-    return digest.digest()
-
-
 def structure(site: Site) -> bytes:
     """Who links to, cites, lists and dates what: everything the resolve stage derives from all
     pages together, besides the titles (``Site.titles``, noted page by page)."""
@@ -120,7 +110,7 @@ class Keys:
         self.site = site
         self.common = stamp(site)
         self._whole: bytes | None = None
-        self._structure = self.common + structure(site)
+        self._structure = structure(site)
         self._said: dict[str, bytes] = {}
         self._made: dict[tuple[str, Reads], str] = {}
         self._saying: dict[tuple[str, ...], bytes] = {}
@@ -137,12 +127,14 @@ class Keys:
                     self._saying[pages] = b"".join(self._says(read) for read in pages)
                 said = self._saying[pages]
                 found = repr([self.site.titles.get(title) for title in titles]).encode()
-                self._made[name, reads] = _hash(self._structure + said + found, name, own)
+                self._made[name, reads] = _hash(self.common + self._structure + said + found, name, own)
         return self._made[name, reads]
 
     def whole(self) -> bytes:
+        """The site's outline: what every page says of itself to others, and its structure."""
         if self._whole is None:
-            self._whole = self.common + outline(self.site)
+            said = hashlib.sha256(b"".join(self._says(pid) for pid in self.site.pages)).digest()
+            self._whole = self.common + said + self._structure
         return self._whole
 
     def _says(self, pid: str) -> bytes:
