@@ -7,8 +7,9 @@ question. Every problem becomes a diagnostic naming the file and line.
 from __future__ import annotations
 
 import difflib
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import partial
@@ -108,25 +109,25 @@ def page_id(relative: Path) -> str:
     return "/".join(parts)
 
 
-def load_content(config: SiteConfig, diags: Diagnostics, cache: dict[Path, tuple[bytes, Any]] | None = None,
+def load_content(config: SiteConfig, diags: Diagnostics, cache: dict[Path, tuple[Any, Any]] | None = None,
                  jobs: int = 1) -> Content:
     """Every page and data file, pages parsed by ``jobs`` processes; ``cache`` (kept by the preview
-    server) skips files that did not change."""
+    server) skips pages whose file ``signature`` holds, and data files whose bytes are the same."""
     content = Content()
     root = config.content_dir
     if not root.is_dir():
         diags.error(root, 0, "the content folder is missing")
         return content
-    found: list[tuple[str, Path, bytes]] = []
+    found: list[tuple[str, Path, Any]] = []
     seen: dict[str, Path] = {}
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts):
-            continue  # editor swap files and the like
-        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+    prefix = len(str(root)) + 1
+    for entry in files_under(root):
+        path, relative = Path(entry.path), Path(entry.path[prefix:])
+        if entry.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
             diags.error(path, 0, "this link points outside the content folder", "copy the file in instead")
             continue
-        if path.is_dir():
+        if entry.is_dir():
+            diags.error(path, 0, "this link to a folder is not followed", "move the pages into this folder instead")
             continue
         if len(relative.parts) == 1 and relative.name in DATA_FILES:
             content.data_paths[relative.name] = path
@@ -138,7 +139,7 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: dict[Path, tuple
         bad = next((p for p in relative.with_suffix("").parts if not ID_SEGMENT.match(p)), None)
         if bad is not None:
             diags.error(path, 0, f"'{bad}' cannot be part of a page id: ids are lowercase ASCII letters, "
-                        "digits and single hyphens", f"rename the file, e.g. to '{_suggest_segment(bad)}'")
+                        f"digits and single hyphens", f"rename the file, e.g. to '{_suggest_segment(bad)}'")
             continue
         pid = page_id(relative)
         if pid in seen:
@@ -146,23 +147,41 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: dict[Path, tuple
                         "a page is either name.md or name/index.md, not both")
             continue
         seen[pid] = path
-        found.append((pid, path, path.read_bytes()))
-    kept = {path: hit[1] for pid, path, data in found
-            if cache is not None and (hit := cache.get(path)) and hit[0] == data and hit[1].id == pid}
+        found.append((pid, path, signature(entry.stat()) if cache is not None else None))
+    kept = {path: hit[1] for pid, path, mark in found
+            if cache is not None and (hit := cache.get(path)) and hit[0] == mark and hit[1].id == pid}
     todo = [(pid, path) for pid, path, _ in found if path not in kept]
     loaded = dict(zip(todo, _load_pages(todo, config, diags, jobs)))
-    for pid, path, data in found:
+    for pid, path, mark in found:
         page = kept[path] if path in kept else loaded[pid, path]
         if page is not None:
             content.pages.append(page)
             if cache is not None:
-                cache[path] = (data, page)
+                cache[path] = (mark, page)
     data_cache: dict = cache if cache is not None else {}
     for name, attribute, loader in (("sources.yaml", "sources", _load_sources), ("tags.yaml", "tags", _load_tags),
                                     ("glossary.yaml", "glossary", _load_glossary)):
         if name in content.data_paths:
             setattr(content, attribute, _load_data(content.data_paths[name], loader, data_cache, diags))
     return content
+
+
+def files_under(folder: Path) -> Iterator[os.DirEntry[str]]:
+    """The files (and links) below ``folder`` in the order of their sorted paths, without hidden
+    ones (editor swap files and the like). Linked folders are listed, not entered."""
+    with os.scandir(folder) as listing:
+        entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from files_under(Path(entry.path))
+        else:
+            yield entry
+
+
+def signature(stat: os.stat_result) -> tuple[int, int, int, int]:
+    """What changes whenever a file's content does (as git's index keeps): its modification and
+    change times, size and inode. A file whose signature holds is not read again."""
+    return stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino
 
 
 #: Pages per part of the loading sent to a process, at most (see processes.forked_map).

@@ -55,7 +55,7 @@ class BuildCache:
     """
 
     stamp: bytes = b""
-    files: dict[Path, tuple[bytes, object]] = field(default_factory=dict)  # parsed pages and data files
+    files: dict[Path, tuple[object, object]] = field(default_factory=dict)  # parsed pages and data files (see load)
     converters: dict[tuple, Converter] = field(default_factory=dict)
     rendered: RenderMemo = field(default_factory=RenderMemo)
     parts: dict[str, tuple[str, outputs.Reads, outputs.Output]] = field(default_factory=dict)  # see cache.Recall

@@ -25,6 +25,7 @@ from livereload.handlers import LiveReloadHandler
 from livereload.watcher import Watcher
 from tornado import ioloop
 
+from .load import files_under, signature
 from .pipeline import BuildCache, build
 from .write import write_changes
 
@@ -32,15 +33,15 @@ WATCHED = ("content", "templates", "static", "site.yaml")
 POLL_MS = 100
 
 
-def snapshot(root: Path) -> dict[str, tuple[float, int]]:
-    """Modification time and size of every watched file: what a rebuild depends on."""
+def snapshot(root: Path) -> dict[str, tuple[int, ...]]:
+    """The signature (load.signature) of every watched file: what a rebuild depends on."""
     state = {}
     for name in WATCHED:
         path = root / name
-        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else []
-        for file in files:
-            stat = file.stat()
-            state[str(file)] = (stat.st_mtime, stat.st_size)
+        if path.is_file():
+            state[str(path)] = signature(path.stat())
+        elif path.is_dir():
+            state.update((entry.path, signature(entry.stat())) for entry in files_under(path))
     return state
 
 
@@ -51,7 +52,7 @@ class Preview:
         self.root, self.out, self.drafts, self.log = root, out, drafts, log
         self.cache = BuildCache()
         self.errors: list[str] = []
-        self.built: dict[str, tuple[float, int]] = {}
+        self.built: dict[str, tuple[int, ...]] = {}
         self.written: Mapping[str, bytes] | None = None  # the output on disk, once written
         self.builds = 0
 

@@ -12,9 +12,11 @@ a phrase across it (which is what ``a-{}-b`` is for), and the block is put back 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 
 import ahocorasick_rs
@@ -214,7 +216,7 @@ def opencc_configs() -> frozenset[str]:
 
 
 @cache
-def _fold_table() -> dict[int, str]:
+def _fold_table() -> dict[int, str | int]:
     """Traditional -> simplified, character for character (OpenCC's TSCharacters, first choice).
 
     Glossary forms and text are compared folded, so a form matches however the text mixes the
@@ -227,7 +229,7 @@ def _fold_table() -> dict[int, str]:
         value = values.split(" ")[0]
         if len(key) == 1 and len(value) == 1:
             table[ord(key)] = value
-    return table
+    return opencc_fast.translation(table)
 
 
 def fold(text: str) -> str:
@@ -238,8 +240,11 @@ class _ForOpenCC(str):
     """A run of text that no rule settles, left to OpenCC."""
 
 
-#: A layer's rules, ready to match: an automaton over the folded keys, and each key's form by index.
-Matcher = tuple[ahocorasick_rs.AhoCorasick, tuple[str, ...]]
+#: A layer's rules, ready to match: an automaton over the folded keys, each key's form by index,
+#: and whether a key holds ``SEPARATOR`` (then texts are not matched joined).
+Matcher = tuple[ahocorasick_rs.AhoCorasick, tuple[str, ...], bool]
+#: Joins texts planned and converted together; one of OpenCC's own separators.
+SEPARATOR = opencc_fast.SEPARATOR
 
 
 @dataclass
@@ -269,52 +274,68 @@ class Converter:
 
     def __call__(self, text: Text | str, *layers: tuple[Rule, ...]) -> str:
         """Convert ``text``; ``layers`` are rule sets tried before the site glossary, first first."""
-        if isinstance(text, str):
-            text = Text(text)
-        key = (text.source, text.blocks, layers)
+        source, blocks = (text, ()) if isinstance(text, str) else (text.source, text.blocks)
         self.stats.requests += 1
-        self.stats.requested_characters += len(text.source)
-        if key not in self._cache:
-            self.prefetch([(text, layers)])
-        return self._cache[key]
+        self.stats.requested_characters += len(source)
+        key = (source, blocks, layers)
+        converted = self._cache.get(key)
+        if converted is None:
+            self.prefetch([(Text(source, blocks), layers)])
+            converted = self._cache[key]
+        return converted
 
     def prefetch(self, items: Iterable[tuple[Text, tuple[tuple[Rule, ...], ...]]]) -> None:
         """Convert, ahead of the calls that will ask for them, the texts (each with its layers) not
-        converted yet; OpenCC gets all that the rules leave to it in one call (``convert_many``)."""
-        todo: dict[tuple, tuple[Text, tuple[tuple[Rule, ...], ...]]] = {}
+        converted yet. Texts with the same layers are planned joined, as one text, and OpenCC gets
+        all that the rules leave to it in one call (``convert_many``): for many short texts, a
+        call's fixed cost outweighs the work."""
+        groups: dict[tuple[tuple[Rule, ...], ...], dict[tuple, Text]] = {}
         for text, layers in items:
             key = (text.source, text.blocks, layers)
             if key not in self._cache:
-                todo[key] = (text, layers)
-        # Folded together: a call's fixed cost outweighs folding a short text (folding keeps lengths).
-        folded = fold("".join(text.source for text, _ in todo.values()))
-        plans: dict[tuple, list[str]] = {}
-        pos = 0
-        for key, (text, layers) in todo.items():
-            end = pos + len(text.source)
-            plans[key] = self._plan(text, folded[pos:end], layers + (self.glossary,))
-            pos = end
-        pieces = [part for plan in plans.values() for part in plan if isinstance(part, _ForOpenCC)]
+                groups.setdefault(layers, {})[key] = text
+        plans = []
+        for layers, texts in groups.items():
+            plan = self._plan(list(texts.values()), layers + (self.glossary,))
+            if plan is not None:
+                plans.append((layers, texts, plan))
+            else:  # texts that cannot be joined: each alone
+                plans += [(layers, {key: text}, self._plan([text], layers + (self.glossary,)))
+                          for key, text in texts.items()]
+        pieces = [part for _, _, plan in plans for part in plan if isinstance(part, _ForOpenCC)]
         self.stats.characters += sum(map(len, pieces))
         converted = iter(opencc_fast.converter(self.opencc_config).convert_many(pieces))
-        for key, plan in plans.items():
-            self.stats.texts += 1
-            self._cache[key] = "".join(next(converted) if isinstance(part, _ForOpenCC) else part for part in plan)
+        for layers, texts, plan in plans:
+            joined = "".join(next(converted) if isinstance(part, _ForOpenCC) else part for part in plan)
+            results = joined.split(SEPARATOR) if len(texts) > 1 else [joined]
+            if len(results) != len(texts):  # a text's own output holds the separator: each alone
+                for text in texts.values():
+                    self.prefetch([(text, layers)])
+                continue
+            self.stats.texts += len(texts)
+            self._cache.update(zip(texts, results))
 
     def plain(self, text: str) -> str:
         """OpenCC alone: the last resort for markup that names no form for this variant."""
         self.stats.characters += len(text)
         return opencc_fast.converter(self.opencc_config).convert(text)
 
-    def _plan(self, text: Text, folded: str, layers: tuple[tuple[Rule, ...], ...]) -> list[str]:
-        """The converted text in parts: final ones, and runs left to OpenCC (``_ForOpenCC``).
-        ``folded`` is the text folded, which every layer matches on."""
+    def _plan(self, texts: list[Text], layers: tuple[tuple[Rule, ...], ...]) -> list[str] | None:
+        """The texts converted and joined by ``SEPARATOR``, in parts: final ones, and runs left to
+        OpenCC (``_ForOpenCC``). Every layer matches on the joined text folded. Joining is exact
+        when no key holds the separator, so that no match crosses from one text into the next;
+        None when one does. (A text that holds it shows in ``prefetch``'s count.)"""
         matchers = tuple(m for m in map(self._matcher, layers) if m is not None)
-        source = text.source
+        if len(texts) > 1 and any(m[2] for m in matchers):
+            return None
+        source = SEPARATOR.join(text.source for text in texts)
+        folded = fold(source)
         parts: list[str] = []
         pos = 0
+        starts = list(accumulate((len(t.source) + 1 for t in texts[:-1]), initial=0))
         for match in PLACEHOLDER.finditer(source):
             self._run(source, folded, pos, match.start(), matchers, parts)
+            text = texts[bisect_right(starts, match.start()) - 1]
             parts.append(self.show(block_at(match.group(), text.blocks)))
             pos = match.end()
         self._run(source, folded, pos, len(source), matchers, parts)
@@ -340,7 +361,7 @@ class Converter:
         if not matchers:
             parts.append(_ForOpenCC(source[start:end]))
             return
-        (automaton, values), rest = matchers[0], matchers[1:]
+        (automaton, values, _), rest = matchers[0], matchers[1:]
         pos = start
         for index, match_start, match_end in automaton.find_matches_as_indexes(folded[start:end]):
             self._run(source, folded, pos, start + match_start, rest, parts)
@@ -374,6 +395,6 @@ class Converter:
                     if key:
                         table[fold(key)] = target
             matcher = (ahocorasick_rs.AhoCorasick(list(table), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
-                       tuple(table.values())) if table else None
+                       tuple(table.values()), any(SEPARATOR in key for key in table)) if table else None
             kept = self._matchers[id(rules)] = (rules, matcher)
         return kept[1]

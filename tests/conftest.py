@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from hypothesis import settings
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from docsite import search
@@ -25,6 +26,11 @@ from docsite.pipeline import build
 from docsite.write import write_site
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Property tests check behaviour, not speed: a first example that loads OpenCC's dictionaries, or a
+# busy machine, must not fail them (speed is measured in benchmarks/).
+settings.register_profile("docsite", deadline=None)
+settings.load_profile("docsite")
 PREFIX = "/treaty-1950/"
 SEARCH_PIECE_BYTES = 8 * 1024
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import json
+import os
 import re
 import shutil
 import signal
@@ -220,3 +221,29 @@ def test_the_preview_writes_only_what_changed(mini: MiniSite) -> None:
     assert "zh-hant/people/b/index.html" not in rebuilt()
     shutil.rmtree(out)
     assert rebuilt()
+
+
+def test_the_preview_parses_again_only_files_that_changed(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unchanged files are not read again; a change is seen even when it keeps the file's size and
+    modification time (a tool that restores the time), since the change time moves."""
+    import docsite.load
+    parsed: list[str] = []
+    real = docsite.load._load_page
+    monkeypatch.setattr(docsite.load, "_load_page", lambda pid, *args: parsed.append(pid) or real(pid, *args))
+    mini.write("people/a.md", "---\ntitle: 甲\n---\n甲的生平。\n")
+    mini.write("people/b.md", "---\ntitle: 乙\n---\n乙的生平。\n")
+    out = mini.root / "_site"
+    preview = Preview(mini.root, out, drafts=False, log=lambda message: None)
+    preview.rebuild()
+    assert {"people/a", "people/b", "index"} <= set(parsed)
+    parsed.clear()
+    preview.rebuild()
+    assert parsed == []
+    page = mini.root / "content/people/a.md"
+    before = page.stat()
+    page.write_text("---\ntitle: 甲\n---\n甲的生涯。\n", encoding="utf-8")  # as many bytes as before
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert page.stat().st_size == before.st_size and page.stat().st_mtime_ns == before.st_mtime_ns
+    preview.rebuild()
+    assert parsed == ["people/a"]
+    assert "甲的生涯。" in (out / "zh-hans/people/a/index.html").read_text(encoding="utf-8")

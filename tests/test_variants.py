@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from docsite import opencc_fast
@@ -170,6 +170,31 @@ def test_each_distinct_text_is_converted_once(monkeypatch: pytest.MonkeyPatch) -
     conv.prefetch([(Text("条约"), ()), (Text("协定"), ()), (Text("协定"), ())])
     assert conv("协定") == "協定"
     assert calls == ["条约", "协定"]
+
+
+BATCH_GLOSSARIES = [
+    (Rule((("zh-hans", "斯大林"), ("zh-hant", "史達林"))),),
+    # A key that holds the separator texts are joined by: joined, it could match across two texts.
+    (Rule((("zh-hans", "斯大林"), ("zh-hant", "史達林"))), Rule((("zh-hans", "发\n表"), ("zh-hant", "發\n佈")))),
+]
+BATCH_TEXTS = st.lists(st.lists(st.sampled_from(
+    ["斯大林", "史達林", "发", "表", "\n", "里", "后", "头发", "-{R|甲\n乙}-", "-{zh-hans:后;zh-hant:后\n}-"]),
+    max_size=6).map("".join), max_size=8)
+
+
+@pytest.mark.parametrize("glossary", BATCH_GLOSSARIES)
+@given(sources=BATCH_TEXTS)
+@example(sources=["斯大", "林", "发", "表", "里"])
+@example(sources=["斯大", "林", "后\n", "发", "表"])
+def test_texts_converted_in_one_batch_come_out_as_each_alone(glossary: tuple[Rule, ...], sources: list[str]) -> None:
+    """prefetch plans a batch's texts joined by a separator; no rule or phrase may match across two
+    texts, and a text whose output holds the separator must not shift the others."""
+    layer = (Rule((("zh-hans", "里"), ("zh-hant", "裏"))),)
+    for code, config in (("zh-hant", "s2tw"), ("zh-hans", "t2s")):
+        together = Converter(code, config, glossary)
+        together.prefetch([(protect(s), (layer,)) for s in sources])
+        for source in sources:
+            assert together(protect(source), layer) == Converter(code, config, glossary)(protect(source), layer)
 
 
 MARKUP_TEXT = st.text(alphabet=st.sampled_from(list("-{}|;:=>zh-anst甲乙后发里\n ")), max_size=40)
