@@ -104,9 +104,15 @@ Reads = tuple[tuple[str, ...], tuple[str, ...]] | None
 
 
 class Keys:
-    """The key of each part of the output, from what it read when it was last made."""
+    """The key of each part of the output, from what it read when it was last made.
 
-    def __init__(self, site: Site):
+    Given the keys of the build before (the preview server's), a part whose key cannot have moved
+    keeps it without hashing: the stamp and the structure are the same, its own page is the same
+    record (its file did not change), and no page it read says something new of itself, and no
+    title it resolved a link by names other pages.
+    """
+
+    def __init__(self, site: Site, previous: Keys | None = None):
         self.site = site
         self.common = stamp(site)
         self._whole: bytes | None = None
@@ -114,21 +120,45 @@ class Keys:
         self._said: dict[str, bytes] = {}
         self._made: dict[tuple[str, Reads], str] = {}
         self._saying: dict[tuple[str, ...], bytes] = {}
+        self._earlier: dict[tuple[str, Reads], str] = {}  # the build before's keys, to keep
+        self._renewed: set[str] = set()  # pages read from their file again, new or gone
+        self._retold: set[str] = set()  # ... of which what they say of themselves changed
+        self._retitled: set[str] = set()  # folded titles that name other pages
+        if previous is not None and (previous.common, previous._structure) == (self.common, self._structure):
+            before, now = previous.site.pages, site.pages
+            self._renewed = {pid for pid in before.keys() | now.keys() if before.get(pid) is not now.get(pid)}
+            self._said = {pid: said for pid, said in previous._said.items() if pid not in self._renewed}
+            self._retold = {pid for pid in self._renewed if self._says(pid) != previous._says(pid)}
+            titles = site.titles.keys() | previous.site.titles.keys()
+            self._retitled = {t for t in titles if site.titles.get(t) != previous.site.titles.get(t)}
+            self._earlier = previous._made
 
     def of(self, name: str, pid: str | None, reads: Reads) -> str:
         """The key of ``name``: a page (``pid``) that read ``reads``, or generated pages (no ``pid``)."""
-        if (name, reads) not in self._made:
-            own = "\n".join(self.site.pages[pid].raw_lines) if pid in self.site.pages else "generated"
-            if pid is None or reads is None or pid not in self.site.pages:
-                self._made[name, reads] = _hash(self.whole(), name, own)
-            else:
-                pages, titles = reads
-                if pages not in self._saying:  # the same for a page's every variant, mostly
-                    self._saying[pages] = b"".join(self._says(read) for read in pages)
-                said = self._saying[pages]
-                found = repr([self.site.titles.get(title) for title in titles]).encode()
-                self._made[name, reads] = _hash(self.common + self._structure + said + found, name, own)
-        return self._made[name, reads]
+        made = self._made.get((name, reads))
+        if made is None:
+            made = self._made[name, reads] = self._kept(name, pid, reads) or self._make(name, pid, reads)
+        return made
+
+    def _kept(self, name: str, pid: str | None, reads: Reads) -> str | None:
+        """The key from the build before, when nothing it was made from can have changed."""
+        earlier = self._earlier.get((name, reads))
+        if earlier is None or pid in self._renewed:
+            return None
+        if pid is None or reads is None:
+            return None if self._retold else earlier
+        pages, titles = reads
+        return earlier if self._retold.isdisjoint(pages) and self._retitled.isdisjoint(titles) else None
+
+    def _make(self, name: str, pid: str | None, reads: Reads) -> str:
+        own = "\n".join(self.site.pages[pid].raw_lines) if pid in self.site.pages else "generated"
+        if pid is None or reads is None or pid not in self.site.pages:
+            return _hash(self.whole(), name, own)
+        pages, titles = reads
+        if pages not in self._saying:  # the same for a page's every variant, mostly
+            self._saying[pages] = b"".join(self._says(read) for read in pages)
+        found = repr([self.site.titles.get(title) for title in titles]).encode()
+        return _hash(self.common + self._structure + self._saying[pages] + found, name, own)
 
     def whole(self) -> bytes:
         """The site's outline: what every page says of itself to others, and its structure."""
@@ -265,7 +295,14 @@ class Recall:
         self.key = key
         self.store = store
         self.memory = memory
-        self.stored = store.keys() if store else {}
+        self._stored: dict[str, tuple[str, Reads]] | None = None
+
+    @property
+    def stored(self) -> dict[str, tuple[str, Reads]]:
+        """The store's keys, read when first needed: the preview server finds most in its memory."""
+        if self._stored is None:
+            self._stored = self.store.keys() if self.store else {}
+        return self._stored
 
     def has(self, name: str) -> bool:
         return self._remembered(name) or (name in self.stored and self._current(name, *self.stored[name]))

@@ -109,61 +109,87 @@ def page_id(relative: Path) -> str:
     return "/".join(parts)
 
 
-def load_content(config: SiteConfig, diags: Diagnostics, cache: dict[Path, tuple[Any, Any]] | None = None,
-                 jobs: int = 1) -> Content:
+@dataclass
+class LoadCache:
+    """What the preview server keeps of the files it loaded: each page with its file's
+    ``signature``, by path, and each data file with its bytes."""
+
+    pages: dict[str, tuple[tuple[int, ...], Page]] = field(default_factory=dict)
+    data: dict[Path, tuple[bytes, Any]] = field(default_factory=dict)
+
+    def clear(self) -> None:
+        self.pages.clear()
+        self.data.clear()
+
+
+def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None = None, jobs: int = 1) -> Content:
     """Every page and data file, pages parsed by ``jobs`` processes; ``cache`` (kept by the preview
-    server) skips pages whose file ``signature`` holds, and data files whose bytes are the same."""
+    server) skips pages whose file's ``signature`` holds, and data files whose bytes are the same."""
     content = Content()
     root = config.content_dir
     if not root.is_dir():
         diags.error(root, 0, "the content folder is missing")
         return content
-    found: list[tuple[str, Path, Any]] = []
+    found: list[tuple[str, Path, Any, Page | None]] = []
     seen: dict[str, Path] = {}
-    prefix = len(str(root)) + 1
     for entry in files_under(root):
-        path, relative = Path(entry.path), Path(entry.path[prefix:])
-        if entry.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-            diags.error(path, 0, "this link points outside the content folder", "copy the file in instead")
-            continue
-        if entry.is_dir():
-            diags.error(path, 0, "this link to a folder is not followed", "move the pages into this folder instead")
-            continue
-        if len(relative.parts) == 1 and relative.name in DATA_FILES:
-            content.data_paths[relative.name] = path
-            continue
-        if path.suffix != ".md":
-            diags.error(path, 0, "content/ holds only Markdown pages (.md) and sources.yaml, tags.yaml, glossary.yaml",
-                        "put images and other files in static/")
-            continue
-        bad = next((p for p in relative.with_suffix("").parts if not ID_SEGMENT.match(p)), None)
-        if bad is not None:
-            diags.error(path, 0, f"'{bad}' cannot be part of a page id: ids are lowercase ASCII letters, "
-                        f"digits and single hyphens", f"rename the file, e.g. to '{_suggest_segment(bad)}'")
-            continue
-        pid = page_id(relative)
+        mark = signature(entry.stat()) if cache is not None else None
+        hit = cache.pages.get(entry.path) if cache is not None else None
+        if hit is not None and hit[0] == mark:  # a page loaded before, its file unchanged
+            page: Page | None = hit[1]
+            pid, path = hit[1].id, hit[1].path
+        else:
+            named = _page_file(entry, root, content, diags)
+            if named is None:
+                continue
+            (pid, path), page = named, None
         if pid in seen:
             diags.error(path, 0, f"page id '{pid}' is also used by {seen[pid].relative_to(root).as_posix()}",
                         "a page is either name.md or name/index.md, not both")
             continue
         seen[pid] = path
-        found.append((pid, path, signature(entry.stat()) if cache is not None else None))
-    kept = {path: hit[1] for pid, path, mark in found
-            if cache is not None and (hit := cache.get(path)) and hit[0] == mark and hit[1].id == pid}
-    todo = [(pid, path) for pid, path, _ in found if path not in kept]
+        found.append((pid, path, mark, page))
+    todo = [(pid, path) for pid, path, _, page in found if page is None]
     loaded = dict(zip(todo, _load_pages(todo, config, diags, jobs)))
-    for pid, path, mark in found:
-        page = kept[path] if path in kept else loaded[pid, path]
+    kept: dict[str, tuple[tuple[int, ...], Page]] = {}
+    for pid, path, mark, page in found:
+        page = page or loaded[pid, path]
         if page is not None:
             content.pages.append(page)
-            if cache is not None:
-                cache[path] = (mark, page)
-    data_cache: dict = cache if cache is not None else {}
+            kept[str(path)] = (mark, page)
+    if cache is not None:
+        cache.pages = kept  # without the files gone
     for name, attribute, loader in (("sources.yaml", "sources", _load_sources), ("tags.yaml", "tags", _load_tags),
                                     ("glossary.yaml", "glossary", _load_glossary)):
         if name in content.data_paths:
-            setattr(content, attribute, _load_data(content.data_paths[name], loader, data_cache, diags))
+            setattr(content, attribute, _load_data(content.data_paths[name], loader,
+                                                   cache.data if cache is not None else {}, diags))
     return content
+
+
+def _page_file(entry: os.DirEntry[str], root: Path, content: Content, diags: Diagnostics) -> tuple[str, Path] | None:
+    """The id and path of a page file; None for a data file (noted in ``content``) or a file that
+    cannot be a page (reported)."""
+    path, relative = Path(entry.path), Path(entry.path).relative_to(root)
+    if entry.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        diags.error(path, 0, "this link points outside the content folder", "copy the file in instead")
+        return None
+    if entry.is_dir():
+        diags.error(path, 0, "this link to a folder is not followed", "move the pages into this folder instead")
+        return None
+    if len(relative.parts) == 1 and relative.name in DATA_FILES:
+        content.data_paths[relative.name] = path
+        return None
+    if path.suffix != ".md":
+        diags.error(path, 0, "content/ holds only Markdown pages (.md) and sources.yaml, tags.yaml, glossary.yaml",
+                    "put images and other files in static/")
+        return None
+    bad = next((p for p in relative.with_suffix("").parts if not ID_SEGMENT.match(p)), None)
+    if bad is not None:
+        diags.error(path, 0, f"'{bad}' cannot be part of a page id: ids are lowercase ASCII letters, "
+                    f"digits and single hyphens", f"rename the file, e.g. to '{_suggest_segment(bad)}'")
+        return None
+    return page_id(relative), path
 
 
 def files_under(folder: Path) -> Iterator[os.DirEntry[str]]:

@@ -23,7 +23,7 @@ from .config import SiteConfig, Variant, load_config
 from .convert import Localizer, PageView
 from .diagnostics import Diagnostics
 from .lint import lint_site
-from .load import Page, load_content
+from .load import LoadCache, Page, load_content
 from .processes import forked_map
 from .render import RenderMemo, environment, render_404, render_neutral, render_sitemap, render_variant
 from .resolve import Site, resolve
@@ -55,12 +55,13 @@ class BuildCache:
     """
 
     stamp: bytes = b""
-    files: dict[Path, tuple[object, object]] = field(default_factory=dict)  # parsed pages and data files (see load)
+    files: LoadCache = field(default_factory=LoadCache)  # loaded pages and data files
     converters: dict[tuple, Converter] = field(default_factory=dict)
     rendered: RenderMemo = field(default_factory=RenderMemo)
     parts: dict[str, tuple[str, outputs.Reads, outputs.Output]] = field(default_factory=dict)  # see cache.Recall
     minified: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
     env: jinja2.Environment | None = None  # compiled templates
+    keys: outputs.Keys | None = None  # the last good build's, and its site (keys.site)
 
     def check(self, root: Path) -> None:
         """Forget everything when what every page depends on has changed."""
@@ -69,7 +70,7 @@ class BuildCache:
             self.stamp = stamp
             for kept in (self.files, self.converters, self.rendered.made, self.minified, self.parts):
                 kept.clear()
-            self.env = None
+            self.env = self.keys = None
 
 
 def load_site(root: Path, diags: Diagnostics, base_url: str | None = None, drafts: bool = False,
@@ -81,7 +82,7 @@ def load_site(root: Path, diags: Diagnostics, base_url: str | None = None, draft
     content = load_content(config, diags, cache.files if cache else None, jobs)
     if diags.errors:
         return None
-    site = resolve(content, config, diags, drafts)
+    site = resolve(content, config, diags, drafts, cache.keys.site if cache and cache.keys else None)
     if urls.HOME not in site.pages:
         diags.error(config.content_dir / "index.md", 0, "the home page content/index.md is missing",
                     "create it with a title and a short introduction")
@@ -118,7 +119,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     units = [(v, pid) for pid in [*site.pages, None] for v in range(len(localizers))]
     names = {unit: outputs.name(localizers[unit[0]].variant.code, unit[1]) for unit in units}
     pids = {name: unit[1] for unit, name in names.items()} | {outputs.NEUTRAL: None}
-    keys = outputs.Keys(site)
+    keys = outputs.Keys(site, cache.keys if cache is not None else None)
     recall = outputs.Recall(list(pids), lambda name, reads: keys.of(name, pids[name], reads),
                             outputs.Store(root) if reuse else None, cache.parts if cache is not None else None)
     try:
@@ -148,6 +149,8 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
         files["_headers"] = publish.headers(config, immutable)
         if not result.diagnostics.errors:
             recall.commit()
+            if cache is not None:
+                cache.keys = keys
     except Exception as exc:  # a mistake in a template, reported at its line
         TemplateProblem.of(exc, config).report(result.diagnostics)
         return result

@@ -5,12 +5,15 @@ and works out what each page needs from the others: backlinks, children, order, 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import partial
 
 from . import timelines, urls
 from .config import PageType, SiteConfig
 from .diagnostics import Diagnostics
 from .load import Content, Page, Source
+from .markdown import Reference
 from .variants import Text, fold, plain, restore
 
 
@@ -78,7 +81,13 @@ def _order_key(page: Page) -> tuple:
     return (page.id,)
 
 
-def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bool = False) -> Site:
+def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bool = False,
+            previous: Site | None = None) -> Site:
+    """The site graph of ``content``. ``previous`` (the preview server's last good site, built with
+    the same site.yaml) is taken over with the new pages when nothing resolving reads changed."""
+    if previous is not None and _resolves_alike(previous.content, content):
+        now = {page.id: page for page in content.pages}
+        return replace(previous, config=config, content=content, pages={pid: now[pid] for pid in previous.pages})
     pages = {p.id: p for p in sorted(content.pages, key=lambda p: p.id) if drafts or not p.draft}
     drafted = {p.id for p in content.pages} - pages.keys()
     site = Site(config, pages, content.sources, content.tags, content)
@@ -96,10 +105,12 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
     for page in pages.values():
         site.titles.setdefault(fold(plain(page.title)), []).append(page.id)
 
-    def check_target(page: Page, name: str, line: int, col: int = 0) -> str | None:
+    def check_target(page: Page, name: str, where: Callable[[], tuple[int, int]]) -> str | None:
+        """The page ``name`` links to, or None and an error at ``where()`` (worked out only then)."""
         target = site.target(name)
         if target is not None:
             return target
+        line, col = where()
         if len(site.titles.get(fold(name), [])) > 1:
             ids = ", ".join(site.titles[fold(name)])
             diags.error(page.path, line, f"the title '{name}' is shared by {ids}",
@@ -113,18 +124,19 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
         return None
 
     backlinks: dict[str, set[str]] = {pid: set() for pid in known}
-    anchors: list[tuple[Page, str, str, int, int]] = []
+    anchors: list[tuple[Page, str, str, Callable[[], tuple[int, int]]]] = []
     for page in pages.values():
         cited: list[str] = []
         for ref in page.references:
-            line, col = page.locate(ref.line, restore(ref.raw, page.blocks))
+            where = partial(_located, page, ref)
             if ref.kind == "link":
-                target = check_target(page, plain(Text(ref.target, page.blocks)), line, col)
+                target = check_target(page, plain(Text(ref.target, page.blocks)), where)
                 if target and target != page.id:
                     backlinks[target].add(page.id)
                 if target and ref.anchor:
-                    anchors.append((page, target, ref.anchor, line, col))
+                    anchors.append((page, target, ref.anchor, where))
             elif ref.target not in content.sources:
+                line, col = where()
                 diags.error(page.path, line, f"no source has the key '{ref.target}'",
                             _closest(ref.target, content.sources.keys(), "add it to content/sources.yaml"), col=col)
             elif ref.target not in cited:
@@ -140,8 +152,7 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
         for name, kind in _ref_fields(page):
             values = page.fields[name] if kind == "refs" else [page.fields[name]]
             for i, value in enumerate(values):
-                line, col = page.loc(name, i) if kind == "refs" else page.loc(name)
-                target = check_target(page, value, line, col)
+                target = check_target(page, value, partial(page.loc, name, i) if kind == "refs" else partial(page.loc, name))
                 if target and target != page.id:
                     backlinks[target].add(page.id)
         for i, tag in enumerate(page.fields.get("tags", [])):
@@ -155,8 +166,9 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
         if parent:
             site.children.setdefault(parent, []).append(page.id)
 
-    for page, target, anchor, line, col in anchors:
+    for page, target, anchor, where in anchors:
         if target in pages and anchor not in pages[target].anchors:
+            line, col = where()
             known = ", ".join(sorted(pages[target].anchors)) or "none"
             diags.error(page.path, line, f"'{target}' has no heading with the anchor '{anchor}'",
                         f"anchors of that page: {known}", col=col)
@@ -168,6 +180,21 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
     site.tagged = {tag: sorted(ids) for tag, ids in sorted(site.tagged.items())}
     site.chronology = _chronology(site, diags)
     return site
+
+
+def _resolves_alike(before: Content, now: Content) -> bool:
+    """Whether resolving ``now`` gives what resolving ``before`` gave: the same data files, and the
+    same pages in the same order, each the same record or with the same ``_outline`` (a body
+    edit that changes no link)."""
+    return ((before.sources, before.tags, before.glossary) == (now.sources, now.tags, now.glossary)
+            and len(before.pages) == len(now.pages)
+            and all(a is b or _outline(a) == _outline(b) for a, b in zip(before.pages, now.pages)))
+
+
+def _outline(page: Page) -> tuple:
+    """All that resolving reads of a page (where in the body a link is written serves only errors)."""
+    return (page.id, page.type, page.fields, [(r.kind, r.target, r.anchor) for r in page.references],
+            page.anchors, page.blocks)
 
 
 def _chronology(site: Site, diags: Diagnostics) -> timelines.Chronology:
@@ -182,6 +209,11 @@ def _chronology(site: Site, diags: Diagnostics) -> timelines.Chronology:
                 diags.error(page.path, line, f"'{pid}' is not a dated event, so no timeline can show it",
                             "list events here; select the events about a page with 'concerning'", col=col)
     return timelines.build(site.pages, settings.entries, settings.named, list(settings.eras), site.target)
+
+
+def _located(page: Page, ref: Reference) -> tuple[int, int]:
+    """File line and column of a link or citation in the body: for its error, if it has one."""
+    return page.locate(ref.line, restore(ref.raw, page.blocks))
 
 
 def _ref_fields(page: Page) -> list[tuple[str, str]]:

@@ -247,3 +247,17 @@ def test_the_preview_parses_again_only_files_that_changed(mini: MiniSite, monkey
     preview.rebuild()
     assert parsed == ["people/a"]
     assert "甲的生涯。" in (out / "zh-hans/people/a/index.html").read_text(encoding="utf-8")
+
+
+def test_a_body_edit_that_breaks_a_link_elsewhere_is_reported(mini: MiniSite) -> None:
+    """The preview server resolves links again when a body edit changes what they point at: here
+    the heading another page links to, renamed."""
+    mini.write("people/a.md", "---\ntitle: 甲\n---\n## 生平\n\n甲的生平。\n")
+    mini.write("people/b.md", "---\ntitle: 乙\n---\n见[[people/a#生平]]。\n")
+    logged: list[str] = []
+    preview = Preview(mini.root, mini.root / "_site", drafts=False, log=logged.append)
+    preview.rebuild()
+    assert preview.errors == []
+    mini.write("people/a.md", "---\ntitle: 甲\n---\n## 早年\n\n甲的生平。\n")
+    preview.rebuild()
+    assert any("people/b.md:4:2: error: 'people/a' has no heading with the anchor '生平'" in e for e in preview.errors)
