@@ -76,13 +76,15 @@ def files_digest(root: Path, files: Iterable[Path]) -> bytes:
 def structure(site: Site) -> bytes:
     """Who links to, cites, lists and dates what: everything the resolve stage derives from all
     pages together, besides the titles (``Site.titles``, noted page by page)."""
-    chronology = site.chronology
-    mappings = [site.by_type, site.backlinks, site.children, site.cited, site.tagged]
-    if chronology is not None:
-        mappings += [chronology.anchors, chronology.by_page, chronology.named, chronology.filters]
-    # Sorted: the order of a mapping's keys may follow set iteration, which differs between processes.
-    parts = [sorted(site.lists), chronology.events if chronology else [], *(sorted(m.items()) for m in mappings)]
-    return hashlib.sha256(repr(parts).encode()).digest()
+    if site.structure_digest is None:
+        chronology = site.chronology
+        mappings = [site.by_type, site.backlinks, site.children, site.cited, site.tagged]
+        if chronology is not None:
+            mappings += [chronology.anchors, chronology.by_page, chronology.named, chronology.filters]
+        # Sorted: the order of a mapping's keys may follow set iteration, which differs between processes.
+        parts = [sorted(site.lists), chronology.events if chronology else [], *(sorted(m.items()) for m in mappings)]
+        site.structure_digest = hashlib.sha256(repr(parts).encode()).digest()
+    return site.structure_digest
 
 
 def _front_matter(page: Page) -> str:
@@ -243,10 +245,10 @@ class Store:
         db.execute("CREATE TABLE IF NOT EXISTS units (name TEXT PRIMARY KEY, key TEXT, reads TEXT, output BLOB)")
         return db
 
-    def keys(self) -> dict[str, tuple[str, Reads]]:
-        """The key of every stored part, and what it read, by name."""
-        return {name: (key, _reads(json.loads(reads))) for name, key, reads in
-                self.db.execute("SELECT name, key, reads FROM units")}
+    def entry(self, name: str) -> tuple[str, Reads] | None:
+        """The key of a stored part, and what it read; None when it is not stored."""
+        row = self.db.execute("SELECT key, reads FROM units WHERE name = ?", (name,)).fetchone()
+        return None if row is None else (row[0], _reads(json.loads(row[1])))
 
     def load(self, name: str) -> Output:
         (output,) = self.db.execute("SELECT output FROM units WHERE name = ?", (name,)).fetchone()
@@ -256,7 +258,7 @@ class Store:
         for path, size in sizes:
             files[path] = data[at:at + size]
             at += size
-        return files, [tuple(e) for e in entries]
+        return files, [(*e[:-1], tuple(e[-1])) for e in entries]  # search.Entry: its classes a tuple too
 
     def save(self, name: str, key: str, reads: Reads, output: Output) -> None:
         """Store a part's new output; it is kept only once ``commit`` is called. Stored as a JSON head
@@ -295,25 +297,24 @@ class Recall:
         self.key = key
         self.store = store
         self.memory = memory
-        self._stored: dict[str, tuple[str, Reads]] | None = None
-
-    @property
-    def stored(self) -> dict[str, tuple[str, Reads]]:
-        """The store's keys, read when first needed: the preview server finds most in its memory."""
-        if self._stored is None:
-            self._stored = self.store.keys() if self.store else {}
-        return self._stored
+        self.stored: dict[str, tuple[str, Reads] | None] = {}  # what was looked up in the store
 
     def has(self, name: str) -> bool:
-        return self._remembered(name) or (name in self.stored and self._current(name, *self.stored[name]))
+        if self._remembered(name):
+            return True
+        if self.store is None:
+            return False
+        entry = self.stored[name] = self.store.entry(name)
+        return entry is not None and self._current(name, *entry)
 
     def get(self, name: str) -> Output:
         if self._remembered(name):
             return self.memory[name][2]  # type: ignore[index]
-        assert self.store is not None
+        stored = self.stored[name]
+        assert self.store is not None and stored is not None, "get() follows has()"
         output = self.store.load(name)
         if self.memory is not None:
-            self.memory[name] = (*self.stored[name], output)
+            self.memory[name] = (*stored, output)
         return output
 
     def put(self, name: str, output: Output, reads: Reads = None) -> None:

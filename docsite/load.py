@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +65,13 @@ class Page:
     def release(self) -> None:
         """Forget the tokens (most of a loaded page's memory) once the page is made."""
         self.parsed = None
+
+    @cached_property
+    def rules(self) -> tuple[Rule, ...]:
+        """Every conversion rule the page holds: its glossary, and its markup's (body and front matter)."""
+        texts = [self.blocks, *(value.blocks for value in self.fields.values() if isinstance(value, Text))]
+        return (*(rule for layer in self.layers for rule in layer),
+                *(block.rule for blocks in texts for block in blocks if block.rule))
 
     @property
     def title(self) -> Text:

@@ -40,6 +40,8 @@ class Site:
     titles: dict[str, list[str]] = field(default_factory=dict)  # folded title -> ids, for [[标题]] links
     chronology: timelines.Chronology | None = None
     tagged: dict[str, list[str]] = field(default_factory=dict)
+    # A hash of the above (cache.structure), made once: a site taken over by the next build keeps it.
+    structure_digest: bytes | None = field(default=None, repr=False, compare=False)
 
     def parent(self, pid: str) -> str | None:
         """The page or list one level up, for breadcrumbs."""

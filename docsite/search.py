@@ -25,7 +25,9 @@ import hashlib
 import json
 import math
 import re
-from functools import cache
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache, partial
 from pathlib import Path
 
 import opencc
@@ -34,7 +36,6 @@ from markupsafe import Markup
 from . import urls
 from .convert import Link, Localizer, PageView
 from .diagnostics import Diagnostics
-from .variants import Rule, Text
 
 PAGE = urls.SEARCH
 #: About this many bytes of index per piece: gzip works well on each, and a large site's first search
@@ -62,7 +63,26 @@ def entry(view: PageView) -> Entry:
     return (view.id, view.dir, view.title, view.type_name, view.summary, text, tuple(sorted(found)))
 
 
-def page(loc: Localizer, entries: list[Entry], diags: Diagnostics) -> tuple[PageView, dict[str, bytes]]:
+@dataclass
+class Pieces:
+    """Pieces of the index by what they were made from (see ``_pieces``): the preview server keeps
+    the last build's, so that an edit makes one piece again, not all."""
+
+    earlier: dict[tuple, tuple[str, bytes]] = field(default_factory=dict)
+    now: dict[tuple, tuple[str, bytes]] = field(default_factory=dict)
+
+    def get(self, key: tuple, make: Callable[[], tuple[str, bytes]]) -> tuple[str, bytes]:
+        if key not in self.now:
+            self.now[key] = self.earlier[key] if key in self.earlier else make()
+        return self.now[key]
+
+    def turn(self) -> None:
+        """The build is done: what it used is what the next one finds."""
+        self.earlier, self.now = self.now, {}
+
+
+def page(loc: Localizer, entries: list[Entry], diags: Diagnostics,
+         made: Pieces | None = None) -> tuple[PageView, dict[str, bytes]]:
     """The search page of one variant and the pieces of its index (scripts by output path): the
     index holds each of ``entries``; the page also lists them plainly, for readers without JavaScript."""
     site = loc.site
@@ -72,15 +92,13 @@ def page(loc: Localizer, entries: list[Entry], diags: Diagnostics) -> tuple[Page
     here = loc.dir_of(PAGE)
     kinds = [t for t in site.config.types if site.by_type.get(t.name)]
     kind_of = {t.name: i for i, t in enumerate(kinds)}
-    # A page is a list, for size: its URL, title, type (in kinds; -1 for generated pages), summary, text.
-    pages = [[urls.relative(here, folder), title, kind_of.get(type_name, -1), summary, text]
-             for _, folder, title, type_name, summary, text, _ in entries]
+    urls_of = [urls.relative(here, folder) for _, folder, *_ in entries]
     words = rewrites(loc)
-    pieces = {f"{here}{name}": script for name, script in _pieces(entries, pages)}
+    pieces = {f"{here}{name}": script for name, script in _pieces(entries, urls_of, kind_of, made)}
     class_of = _class_of()
     head = {"kinds": [[t.name, loc.text(t.label)] for t in kinds], "words": words,
             "fold": _fold_groups({class_of[c] for pair in words for form in pair for c in form if c in class_of})}
-    links = [(item[3], Link(listed[0], item[2])) for item, listed in zip(entries, pages)]
+    links = [(entry[3], Link(url, entry[2])) for entry, url in zip(entries, urls_of)]
     groups = [(loc.text(t.plural), [link for name, link in links if name == t.name]) for t in kinds]
     groups.append((loc.text("其他页面"), [link for name, link in links if name not in kind_of]))
     view = PageView(
@@ -91,23 +109,32 @@ def page(loc: Localizer, entries: list[Entry], diags: Diagnostics) -> tuple[Page
     return view, pieces
 
 
-def _pieces(entries: list[Entry], pages: list[list]) -> list[tuple[str, bytes]]:
-    """The index of ``pages`` (made from ``entries``) in pieces: each a script adding its pages, and
-    the folding classes of the characters they hold, to ``self.searchIndex``; named by its content."""
-    items = [_json(item) for item in pages]
-    size = sum(map(len, items)) * 3  # bytes of UTF-8, about: most characters are CJK
-    # Pages per piece, on average: a power of two, so it moves only when the site's size doubles or halves.
-    every = 2 ** round(math.log2(max(1.0, PIECE_BYTES * len(items) / size))) if items else 1
-    made, start = [], 0
+def _pieces(entries: list[Entry], urls_of: list[str], kind_of: dict[str, int],
+            made: Pieces | None) -> list[tuple[str, bytes]]:
+    """The index of ``entries`` (pages at ``urls_of``) in pieces: each a script adding its pages, and
+    the folding classes of the characters they hold, to ``self.searchIndex``; named by its content.
+    A piece in ``made`` (from the same pages, addresses and types) is taken as it is."""
+    # Bytes of UTF-8, about (most characters are CJK), and pages per piece on average: a power of two,
+    # so it moves only when the site's size doubles or halves.
+    size = 3 * sum(len(url) + len(e[2]) + len(e[4]) + len(e[5]) + 8 for e, url in zip(entries, urls_of))
+    every = 2 ** round(math.log2(max(1.0, PIECE_BYTES * len(entries) / size))) if entries else 1
+    def piece(listed: list[str], pages: list[Entry]) -> tuple[str, bytes]:
+        items = [_json([url, title, kind_of.get(type_name, -1), summary, text])
+                 for url, (_, _, title, type_name, summary, text, _) in zip(listed, pages)]
+        found = set().union(*(entry[6] for entry in pages))
+        data = '{"pages":[' + ",".join(items) + '],"fold":' + _json(_fold_groups(found)) + "}"
+        script = f"(self.searchIndex=self.searchIndex||[]).push({data});\n".encode()
+        return f"index-{hashlib.blake2b(script, digest_size=5).hexdigest()}.js", script
+
+    made = made or Pieces()
+    out, start, kinds = [], 0, tuple(kind_of.items())
     for i, (pid, *_) in enumerate(entries):
         if i < len(entries) - 1 and int.from_bytes(hashlib.blake2b(pid.encode(), digest_size=4).digest()) % every:
             continue
-        found = set().union(*(listed[6] for listed in entries[start:i + 1]))
-        data = '{"pages":[' + ",".join(items[start:i + 1]) + '],"fold":' + _json(_fold_groups(found)) + "}"
-        script = f"(self.searchIndex=self.searchIndex||[]).push({data});\n".encode()
-        made.append((f"index-{hashlib.blake2b(script, digest_size=5).hexdigest()}.js", script))
+        listed, pages = urls_of[start:i + 1], entries[start:i + 1]
+        out.append(made.get((kinds, tuple(listed), tuple(pages)), partial(piece, listed, pages)))
         start = i + 1
-    return made
+    return out
 
 
 def _fold_groups(found: set[int]) -> str:
@@ -139,11 +166,7 @@ def rewrites(loc: Localizer) -> list[list[str]]:
     """Forms a word takes in other variants (site glossary, page glossaries, conversion markup), each
     with the form this variant's pages show, where folding characters does not already equate them."""
     site = loc.site
-    rules: list[Rule] = list(site.content.glossary)
-    for p in site.pages.values():
-        rules += [rule for layer in p.layers for rule in layer]
-        texts = [p.blocks, *(value.blocks for value in p.fields.values() if isinstance(value, Text))]
-        rules += [block.rule for blocks in texts for block in blocks if block.rule]
+    rules = [*site.content.glossary, *(rule for p in site.pages.values() for rule in p.rules)]
     pairs = set()
     for rule in rules:
         target = rule.form_for(loc.variant.code)
