@@ -133,9 +133,10 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
             return result
         immutable = list(assets.fingerprinted)
         for loc, listed in zip(localizers, entries):
-            view, pieces = search.page(loc, listed, result.diagnostics, cache.pieces if cache else None)
+            view, pieces, (path, listing) = search.page(loc, listed, result.diagnostics, cache.pieces if cache else None)
             files.update(_rendered(stage, loc, [view]))
             files.update(pieces)
+            files[path] = listing
             immutable += pieces
             result.pages_per_variant[loc.variant.code] = len(listed) + 1
         ids = [entry[0] for entry in entries[0]] + [urls.SEARCH]

@@ -16,7 +16,9 @@ The index is cut into pieces of about ``PIECE_BYTES``, each a small script that 
 (as Pagefind splits its index): scripts load from a folder opened from disk, where browsers refuse
 to fetch files, and a piece is named by a hash of its content, so hosts and browsers keep it until
 it changes. Pieces end after pages chosen by a hash of their id, not by position, so a one-page
-edit changes one piece, and a new or removed page only its own.
+edit changes one piece, and a new or removed page only its own. The page names one script,
+``LISTING``, which names the pieces: an edit changes that small script, not the search page (which
+lists every page for readers without JavaScript, and is large on a large site).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from .convert import Link, Localizer, PageView
 from .diagnostics import Diagnostics
 
 PAGE = urls.SEARCH
+#: The script beside the search page that names the pieces of the index; search.js loads them.
+LISTING = "pieces.js"
 #: About this many bytes of index per piece: gzip works well on each, and a large site's first search
 #: loads a few hundred at most, in parallel; the index of a site of a few hundred pages is one piece.
 PIECE_BYTES = 256 * 1024
@@ -82,9 +86,10 @@ class Pieces:
 
 
 def page(loc: Localizer, entries: list[Entry], diags: Diagnostics,
-         made: Pieces | None = None) -> tuple[PageView, dict[str, bytes]]:
-    """The search page of one variant and the pieces of its index (scripts by output path): the
-    index holds each of ``entries``; the page also lists them plainly, for readers without JavaScript."""
+         made: Pieces | None = None) -> tuple[PageView, dict[str, bytes], tuple[str, bytes]]:
+    """The search page of one variant, the pieces of its index (scripts by output path) and the
+    script that lists them (``LISTING``, path and content): the index holds each of ``entries``; the
+    page also lists them plainly, for readers without JavaScript."""
     site = loc.site
     if PAGE in site.pages:
         diags.error(site.pages[PAGE].path, 1, f"the page id '{PAGE}' is the address of the search page",
@@ -103,10 +108,11 @@ def page(loc: Localizer, entries: list[Entry], diags: Diagnostics,
     groups.append((loc.text("其他页面"), [link for name, link in links if name not in kind_of]))
     view = PageView(
         id=PAGE, template="search.html", dir=here, title=loc.title_of(PAGE), breadcrumbs=loc.breadcrumbs(here, PAGE),
-        extra={"index": _script_json(head), "kinds": head["kinds"], "pieces": [path[len(here):] for path in pieces],
+        extra={"index": _script_json(head), "kinds": head["kinds"], "listing": LISTING,
                "groups": [(heading, group) for heading, group in groups if group]},
     )
-    return view, pieces
+    names = json.dumps([path[len(here):] for path in pieces])
+    return view, pieces, (f"{here}{LISTING}", f"self.searchPieces={names};\n".encode())
 
 
 def _pieces(entries: list[Entry], urls_of: list[str], kind_of: dict[str, int],

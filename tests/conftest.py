@@ -3,6 +3,8 @@ for bad-input tests."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 import sys
@@ -136,6 +138,13 @@ class Published:
 
     def url(self, path: str) -> str:
         return self.root + path
+
+
+def listed_pieces(listing: str) -> list[str]:
+    """The pieces of a search index, in order, that its listing script (search/pieces.js) names."""
+    match = re.fullmatch(r"self\.searchPieces=(\[.*\]);\n", listing)
+    assert match, listing
+    return json.loads(match.group(1))
 
 
 def publish_site(tmp_path_factory: pytest.TempPathFactory, with_host: bool) -> Iterator[Published]:

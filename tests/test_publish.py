@@ -25,7 +25,7 @@ from urllib.request import urlopen
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import PREFIX, ROOT, MiniSite, Published, open_page, publish_site, soup
+from conftest import PREFIX, ROOT, MiniSite, Published, listed_pieces, open_page, publish_site, soup
 from playwright.sync_api import Browser
 from test_site import _deliberate_text, _foreign_characters
 
@@ -365,15 +365,18 @@ def test_every_page_loads_fingerprinted_assets_cached_for_a_year(published: Publ
         page = soup(path)
         for href in [page.select_one('link[rel="stylesheet"]')["href"]] + [s["src"] for s in page.select("script[src]")]:
             assets.add((path.parent / href).resolve())
-    pieces = {a for a in assets if a.parent.name == "search"}  # of the search index: see test_search.py
-    assert {a.name.split(".")[0] for a in assets - pieces} == {"style", "site", "chooser", "search"}
+    listings = {a for a in assets if a.name == "pieces.js"}  # the search index's: see test_search.py
+    assert {a.name.split(".")[0] for a in assets - listings} == {"style", "site", "chooser", "search"}
     headers = (published.folder / "_headers").read_text()
-    for asset in assets - pieces:
+    for asset in assets - listings:
         assert hashlib.sha256(asset.read_bytes()).hexdigest()[:10] == asset.name.split(".")[1]
         assert f"{PREFIX}static/{asset.name}\n  Cache-Control: public, max-age=31536000, immutable" in headers
-    for piece in pieces:
-        where = piece.relative_to(published.folder).as_posix()
-        assert f"{PREFIX}{where}\n  Cache-Control: public, max-age=31536000, immutable" in headers
+    assert len(listings) == 2
+    for listing in listings:  # it changes with the pages, under the same name; the pieces it names do not
+        assert f"{PREFIX}{listing.relative_to(published.folder).as_posix()}\n" not in headers
+        for name in listed_pieces(listing.read_text(encoding="utf-8")):
+            where = (listing.parent / name).relative_to(published.folder).as_posix()
+            assert f"{PREFIX}{where}\n  Cache-Control: public, max-age=31536000, immutable" in headers
 
 
 def test_a_changed_stylesheet_gets_a_new_name_on_every_page(mini: MiniSite) -> None:

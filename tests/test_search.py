@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import MiniSite, Published, Visit, open_page, soup
+from conftest import MiniSite, Published, Visit, listed_pieces, open_page, soup
 from playwright.sync_api import Browser, Page
 from test_accessibility import violations
 
@@ -237,14 +237,15 @@ def pieces(root: Path) -> dict[str, list[str]]:
     assert result.ok, "\n".join(d.format() for d in result.diagnostics.items)
     made = {}
     for path, data in result.files.items():
-        if path.startswith("zh-hant/search/") and path.endswith(".js"):
+        if path.startswith("zh-hant/search/index-"):
             name = path.removeprefix("zh-hant/search/")
             assert name == f"index-{hashlib.blake2b(data, digest_size=5).hexdigest()}.js"
             match = PIECE.fullmatch(data.decode("utf-8"))
             assert match, name
             made[name] = [page[0] for page in json.loads(match.group(1))["pages"]]
     html = BeautifulSoup(result.files["zh-hant/search/index.html"], "html.parser")
-    assert [s["src"] for s in html.select("script[src^='index-']")] == list(made)
+    assert [s["src"] for s in html.select("script[src]")][-2:-1] == ["pieces.js"]  # just before search.js
+    assert listed_pieces(result.files["zh-hant/search/pieces.js"].decode("utf-8")) == list(made)
     return made
 
 
