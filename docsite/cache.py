@@ -298,9 +298,11 @@ class Recall:
         self.store = store
         self.memory = memory
         self.stored: dict[str, tuple[str, Reads] | None] = {}  # what was looked up in the store
+        self._remembered: set[str] = set()  # names found current in the memory
 
     def has(self, name: str) -> bool:
-        if self._remembered(name):
+        if self.memory is not None and name in self.memory and self._current(name, *self.memory[name][:2]):
+            self._remembered.add(name)
             return True
         if self.store is None:
             return False
@@ -308,7 +310,8 @@ class Recall:
         return entry is not None and self._current(name, *entry)
 
     def get(self, name: str) -> Output:
-        if self._remembered(name):
+        """The output of ``name``, which ``has`` found current."""
+        if name in self._remembered:
             return self.memory[name][2]  # type: ignore[index]
         stored = self.stored[name]
         assert self.store is not None and stored is not None, "get() follows has()"
@@ -335,9 +338,6 @@ class Recall:
     def close(self) -> None:
         if self.store:
             self.store.close()
-
-    def _remembered(self, name: str) -> bool:
-        return self.memory is not None and name in self.memory and self._current(name, *self.memory[name][:2])
 
     def _current(self, name: str, key: str, reads: Reads) -> bool:
         return key == self.key(name, reads)

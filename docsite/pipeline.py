@@ -62,7 +62,7 @@ class BuildCache:
     minified: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
     env: jinja2.Environment | None = None  # compiled templates
     keys: outputs.Keys | None = None  # the last good build's, and its site (keys.site)
-    pieces: search.Pieces = field(default_factory=search.Pieces)  # of the search index
+    search_memo: search.Memo = field(default_factory=search.Memo)  # the search page, its index
 
     def check(self, root: Path) -> None:
         """Forget everything when what every page depends on has changed."""
@@ -72,7 +72,7 @@ class BuildCache:
             for kept in (self.files, self.converters, self.rendered.made, self.minified, self.parts):
                 kept.clear()
             self.env = self.keys = None
-            self.pieces = search.Pieces()
+            self.search_memo = search.Memo()
 
 
 def load_site(root: Path, diags: Diagnostics, base_url: str | None = None, drafts: bool = False,
@@ -133,7 +133,8 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
             return result
         immutable = list(assets.fingerprinted)
         for loc, listed in zip(localizers, entries):
-            view, pieces, (path, listing) = search.page(loc, listed, result.diagnostics, cache.pieces if cache else None)
+            memo = cache.search_memo if cache else None
+            view, pieces, (path, listing) = search.page(loc, listed, result.diagnostics, memo)
             files.update(_rendered(stage, loc, [view]))
             files.update(pieces)
             files[path] = listing
@@ -154,7 +155,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
             recall.commit()
             if cache is not None:
                 cache.keys = keys
-                cache.pieces.turn()
+                cache.search_memo.turn()
     except Exception as exc:  # a mistake in a template, reported at its line
         TemplateProblem.of(exc, config).report(result.diagnostics)
         return result

@@ -31,14 +31,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
+from typing import Any, TypeVar
 
 import opencc
 from markupsafe import Markup
 
 from . import urls
+from .config import PageType
 from .convert import Link, Localizer, PageView
 from .diagnostics import Diagnostics
 
+T = TypeVar("T")
 PAGE = urls.SEARCH
 #: The script beside the search page that names the pieces of the index; search.js loads them.
 LISTING = "pieces.js"
@@ -68,14 +71,15 @@ def entry(view: PageView) -> Entry:
 
 
 @dataclass
-class Pieces:
-    """Pieces of the index by what they were made from (see ``_pieces``): the preview server keeps
-    the last build's, so that an edit makes one piece again, not all."""
+class Memo:
+    """What the search page and its index were made from, and what they became (the plain list of
+    pages, each piece of the index): the preview server keeps the last build's, so that an edit
+    makes one piece again, and not the whole index or the list."""
 
-    earlier: dict[tuple, tuple[str, bytes]] = field(default_factory=dict)
-    now: dict[tuple, tuple[str, bytes]] = field(default_factory=dict)
+    earlier: dict[tuple, Any] = field(default_factory=dict)
+    now: dict[tuple, Any] = field(default_factory=dict)
 
-    def get(self, key: tuple, make: Callable[[], tuple[str, bytes]]) -> tuple[str, bytes]:
+    def get(self, key: tuple, make: Callable[[], T]) -> T:
         if key not in self.now:
             self.now[key] = self.earlier[key] if key in self.earlier else make()
         return self.now[key]
@@ -86,7 +90,7 @@ class Pieces:
 
 
 def page(loc: Localizer, entries: list[Entry], diags: Diagnostics,
-         made: Pieces | None = None) -> tuple[PageView, dict[str, bytes], tuple[str, bytes]]:
+         made: Memo | None = None) -> tuple[PageView, dict[str, bytes], tuple[str, bytes]]:
     """The search page of one variant, the pieces of its index (scripts by output path) and the
     script that lists them (``LISTING``, path and content): the index holds each of ``entries``; the
     page also lists them plainly, for readers without JavaScript."""
@@ -94,29 +98,39 @@ def page(loc: Localizer, entries: list[Entry], diags: Diagnostics,
     if PAGE in site.pages:
         diags.error(site.pages[PAGE].path, 1, f"the page id '{PAGE}' is the address of the search page",
                     "rename the file")
+    made = made or Memo()
     here = loc.dir_of(PAGE)
     kinds = [t for t in site.config.types if site.by_type.get(t.name)]
     kind_of = {t.name: i for i, t in enumerate(kinds)}
-    urls_of = [urls.relative(here, folder) for _, folder, *_ in entries]
+    listed = tuple((folder, title, type_name) for _, folder, title, type_name, *_ in entries)
+    urls_of, groups = made.get((here, tuple(kind_of), listed), partial(_listed, loc, here, kinds, listed))
     words = rewrites(loc)
     pieces = {f"{here}{name}": script for name, script in _pieces(entries, urls_of, kind_of, made)}
     class_of = _class_of()
     head = {"kinds": [[t.name, loc.text(t.label)] for t in kinds], "words": words,
             "fold": _fold_groups({class_of[c] for pair in words for form in pair for c in form if c in class_of})}
-    links = [(entry[3], Link(url, entry[2])) for entry, url in zip(entries, urls_of)]
-    groups = [(loc.text(t.plural), [link for name, link in links if name == t.name]) for t in kinds]
-    groups.append((loc.text("其他页面"), [link for name, link in links if name not in kind_of]))
     view = PageView(
         id=PAGE, template="search.html", dir=here, title=loc.title_of(PAGE), breadcrumbs=loc.breadcrumbs(here, PAGE),
-        extra={"index": _script_json(head), "kinds": head["kinds"], "listing": LISTING,
-               "groups": [(heading, group) for heading, group in groups if group]},
+        extra={"index": _script_json(head), "kinds": head["kinds"], "listing": LISTING, "groups": groups},
     )
     names = json.dumps([path[len(here):] for path in pieces])
     return view, pieces, (f"{here}{LISTING}", f"self.searchPieces={names};\n".encode())
 
 
+def _listed(loc: Localizer, here: str, kinds: list[PageType],
+            listed: tuple[tuple[str, str, str], ...]) -> tuple[list[str], list[tuple[str, list[Link]]]]:
+    """Each listed page's address from the search page, and the plain list of pages by type (with
+    a group for pages of no type), from each page's folder, title and type name."""
+    urls_of = [urls.relative(here, folder) for folder, _, _ in listed]
+    links = [(type_name, Link(url, title)) for (_, title, type_name), url in zip(listed, urls_of)]
+    groups = [(loc.text(t.plural), [link for name, link in links if name == t.name]) for t in kinds]
+    names = {t.name for t in kinds}
+    groups.append((loc.text("其他页面"), [link for name, link in links if name not in names]))
+    return urls_of, [(heading, group) for heading, group in groups if group]
+
+
 def _pieces(entries: list[Entry], urls_of: list[str], kind_of: dict[str, int],
-            made: Pieces | None) -> list[tuple[str, bytes]]:
+            made: Memo) -> list[tuple[str, bytes]]:
     """The index of ``entries`` (pages at ``urls_of``) in pieces: each a script adding its pages, and
     the folding classes of the characters they hold, to ``self.searchIndex``; named by its content.
     A piece in ``made`` (from the same pages, addresses and types) is taken as it is."""
@@ -132,7 +146,6 @@ def _pieces(entries: list[Entry], urls_of: list[str], kind_of: dict[str, int],
         script = f"(self.searchIndex=self.searchIndex||[]).push({data});\n".encode()
         return f"index-{hashlib.blake2b(script, digest_size=5).hexdigest()}.js", script
 
-    made = made or Pieces()
     out, start, kinds = [], 0, tuple(kind_of.items())
     for i, (pid, *_) in enumerate(entries):
         if i < len(entries) - 1 and int.from_bytes(hashlib.blake2b(pid.encode(), digest_size=4).digest()) % every:
