@@ -108,10 +108,10 @@ Reads = tuple[tuple[str, ...], tuple[str, ...]] | None
 class Keys:
     """The key of each part of the output, from what it read when it was last made.
 
-    Given the keys of the build before (the preview server's), a part whose key cannot have moved
-    keeps it without hashing: the stamp and the structure are the same, its own page is the same
-    record (its file did not change), and no page it read says something new of itself, and no
-    title it resolved a link by names other pages.
+    Given the keys of the last good build (the preview server's), ``still`` tells, without hashing,
+    that a part that build found current is current still: the stamp and the structure are the
+    same, its own page is the same record (its file did not change), no page it read says
+    something new of itself, and no title it resolved a link by names other pages.
     """
 
     def __init__(self, site: Site, previous: Keys | None = None):
@@ -122,35 +122,36 @@ class Keys:
         self._said: dict[str, bytes] = {}
         self._made: dict[tuple[str, Reads], str] = {}
         self._saying: dict[tuple[str, ...], bytes] = {}
-        self._earlier: dict[tuple[str, Reads], str] = {}  # the build before's keys, to keep
+        self._follows = False  # whether ``still`` can tell (a build before, with the same stamp and structure)
         self._renewed: set[str] = set()  # pages read from their file again, new or gone
         self._retold: set[str] = set()  # ... of which what they say of themselves changed
         self._retitled: set[str] = set()  # folded titles that name other pages
         if previous is not None and (previous.common, previous._structure) == (self.common, self._structure):
             before, now = previous.site.pages, site.pages
+            self._follows = True
             self._renewed = {pid for pid in before.keys() | now.keys() if before.get(pid) is not now.get(pid)}
             self._said = {pid: said for pid, said in previous._said.items() if pid not in self._renewed}
             self._retold = {pid for pid in self._renewed if self._says(pid) != previous._says(pid)}
             titles = site.titles.keys() | previous.site.titles.keys()
             self._retitled = {t for t in titles if site.titles.get(t) != previous.site.titles.get(t)}
-            self._earlier = previous._made
+
+    def still(self, pid: str | None, reads: Reads) -> bool:
+        """Whether a part that the build before found current, a page (``pid``) that read ``reads``
+        or generated pages (no ``pid``), is current still."""
+        if not self._follows or pid in self._renewed:
+            return False
+        if pid is None or reads is None:
+            return not self._retold
+        pages, titles = reads
+        return (not self._retold or self._retold.isdisjoint(pages)) and \
+            (not self._retitled or self._retitled.isdisjoint(titles))
 
     def of(self, name: str, pid: str | None, reads: Reads) -> str:
         """The key of ``name``: a page (``pid``) that read ``reads``, or generated pages (no ``pid``)."""
         made = self._made.get((name, reads))
         if made is None:
-            made = self._made[name, reads] = self._kept(name, pid, reads) or self._make(name, pid, reads)
+            made = self._made[name, reads] = self._make(name, pid, reads)
         return made
-
-    def _kept(self, name: str, pid: str | None, reads: Reads) -> str | None:
-        """The key from the build before, when nothing it was made from can have changed."""
-        earlier = self._earlier.get((name, reads))
-        if earlier is None or pid in self._renewed:
-            return None
-        if pid is None or reads is None:
-            return None if self._retold else earlier
-        pages, titles = reads
-        return earlier if self._retold.isdisjoint(pages) and self._retitled.isdisjoint(titles) else None
 
     def _make(self, name: str, pid: str | None, reads: Reads) -> str:
         own = "\n".join(self.site.pages[pid].raw_lines) if pid in self.site.pages else "generated"
@@ -289,19 +290,23 @@ def _reads(data: Any) -> Reads:
 class Recall:
     """Output made before, asked for by name and found when its key is still the same: in the
     preview server's memory first, then in the store; and output just made, kept in both.
-    ``key(name, reads)`` is the key of a part that read ``reads`` (see ``Keys.of``)."""
+    ``key(name, reads)`` is the key of a part that read ``reads`` (see ``Keys.of``); ``still(name,
+    reads)`` tells when a part in the memory, which the last good build found current, is current
+    still without its key (see ``Keys.still``)."""
 
-    def __init__(self, names: Collection[str], key: Callable[[str, Reads], str], store: Store | None,
-                 memory: dict[str, tuple[str, Reads, Output]] | None):
+    def __init__(self, names: Collection[str], key: Callable[[str, Reads], str], still: Callable[[str, Reads], bool],
+                 store: Store | None, memory: dict[str, tuple[str, Reads, Output]] | None):
         self.names = set(names)
         self.key = key
+        self.still = still
         self.store = store
         self.memory = memory
         self.stored: dict[str, tuple[str, Reads] | None] = {}  # what was looked up in the store
         self._remembered: set[str] = set()  # names found current in the memory
 
     def has(self, name: str) -> bool:
-        if self.memory is not None and name in self.memory and self._current(name, *self.memory[name][:2]):
+        kept = self.memory.get(name) if self.memory is not None else None
+        if kept is not None and (self.still(name, kept[1]) or self._current(name, kept[0], kept[1])):
             self._remembered.add(name)
             return True
         if self.store is None:

@@ -123,6 +123,8 @@ class LoadCache:
 
     pages: dict[str, tuple[tuple[int, ...], Page]] = field(default_factory=dict)
     data: dict[Path, tuple[bytes, Any]] = field(default_factory=dict)
+    # Signatures the preview server has just taken (serve.snapshot), by path, not to be taken again.
+    taken: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def clear(self) -> None:
         self.pages.clear()
@@ -140,7 +142,7 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None
     found: list[tuple[str, Path, Any, Page | None]] = []
     seen: dict[str, Path] = {}
     for entry in files_under(root):
-        mark = signature(entry.stat()) if cache is not None else None
+        mark = (cache.taken.get(entry.path) or signature(entry.stat())) if cache is not None else None
         hit = cache.pages.get(entry.path) if cache is not None else None
         if hit is not None and hit[0] == mark:  # a page loaded before, its file unchanged
             page: Page | None = hit[1]

@@ -76,15 +76,16 @@ class BuildCache:
 
 
 def load_site(root: Path, diags: Diagnostics, base_url: str | None = None, drafts: bool = False,
-              cache: BuildCache | None = None, jobs: int = 1) -> Site | None:
-    """Load (in ``jobs`` processes) and resolve: the valid site graph, or None when the content has errors."""
+              cache: BuildCache | None = None, jobs: int = 1, previous: Site | None = None) -> Site | None:
+    """Load (in ``jobs`` processes) and resolve: the valid site graph, or None when the content has
+    errors. ``previous`` is the last good build's site (see ``resolve``)."""
     config = load_config(root, diags, base_url)
     if config is None:
         return None
     content = load_content(config, diags, cache.files if cache else None, jobs)
     if diags.errors:
         return None
-    site = resolve(content, config, diags, drafts, cache.keys.site if cache and cache.keys else None)
+    site = resolve(content, config, diags, drafts, previous)
     if urls.HOME not in site.pages:
         diags.error(config.content_dir / "index.md", 0, "the home page content/index.md is missing",
                     "create it with a title and a short introduction")
@@ -103,10 +104,14 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     ``result.files``."""
     start = time.perf_counter()
     result = BuildResult(Diagnostics(root))
+    previous = None
     if cache is not None:
         cache.check(root)
         cache.rendered.rendered.clear()
-    site = load_site(root, result.diagnostics, base_url, drafts, cache, jobs)
+        # The last good build's keys, and its site: until this build is good, no build follows them,
+        # for what a failed build put in the memory may not agree with them.
+        previous, cache.keys = cache.keys, None
+    site = load_site(root, result.diagnostics, base_url, drafts, cache, jobs, previous.site if previous else None)
     if site is None:
         return result
     config = site.config
@@ -121,8 +126,9 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     units = [(v, pid) for pid in [*site.pages, None] for v in range(len(localizers))]
     names = {unit: outputs.name(localizers[unit[0]].variant.code, unit[1]) for unit in units}
     pids = {name: unit[1] for unit, name in names.items()} | {outputs.NEUTRAL: None}
-    keys = outputs.Keys(site, cache.keys if cache is not None else None)
+    keys = outputs.Keys(site, previous)
     recall = outputs.Recall(list(pids), lambda name, reads: keys.of(name, pids[name], reads),
+                            lambda name, reads: keys.still(pids[name], reads),
                             outputs.Store(root) if reuse else None, cache.parts if cache is not None else None)
     try:
         files = output if output is not None else {}

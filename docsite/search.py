@@ -30,6 +30,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, partial
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -102,7 +103,7 @@ def page(loc: Localizer, entries: list[Entry], diags: Diagnostics,
     here = loc.dir_of(PAGE)
     kinds = [t for t in site.config.types if site.by_type.get(t.name)]
     kind_of = {t.name: i for i, t in enumerate(kinds)}
-    listed = tuple((folder, title, type_name) for _, folder, title, type_name, *_ in entries)
+    listed = tuple(map(itemgetter(1, 2, 3), entries))  # folder, title, type name
     urls_of, groups = made.get((here, tuple(kind_of), listed), partial(_listed, loc, here, kinds, listed))
     words = rewrites(loc)
     pieces = {f"{here}{name}": script for name, script in _pieces(entries, urls_of, kind_of, made)}
@@ -133,27 +134,36 @@ def _pieces(entries: list[Entry], urls_of: list[str], kind_of: dict[str, int],
             made: Memo) -> list[tuple[str, bytes]]:
     """The index of ``entries`` (pages at ``urls_of``) in pieces: each a script adding its pages, and
     the folding classes of the characters they hold, to ``self.searchIndex``; named by its content.
-    A piece in ``made`` (from the same pages, addresses and types) is taken as it is."""
+    A piece in ``made`` from the same entries (the same records: it keeps them, so that their ids
+    name them), addresses and types is taken as it is."""
     # Bytes of UTF-8, about (most characters are CJK), and pages per piece on average: a power of two,
     # so it moves only when the site's size doubles or halves.
-    size = 3 * sum(len(url) + len(e[2]) + len(e[4]) + len(e[5]) + 8 for e, url in zip(entries, urls_of))
+    size = 3 * sum(sum(map(len, texts)) for texts in (urls_of, *(map(itemgetter(i), entries) for i in (2, 4, 5))))
     every = 2 ** round(math.log2(max(1.0, PIECE_BYTES * len(entries) / size))) if entries else 1
-    def piece(listed: list[str], pages: list[Entry]) -> tuple[str, bytes]:
+
+    def piece(listed: list[str], pages: list[Entry]) -> tuple[str, bytes, list[Entry]]:
         items = [_json([url, title, kind_of.get(type_name, -1), summary, text])
                  for url, (_, _, title, type_name, summary, text, _) in zip(listed, pages)]
         found = set().union(*(entry[6] for entry in pages))
         data = '{"pages":[' + ",".join(items) + '],"fold":' + _json(_fold_groups(found)) + "}"
         script = f"(self.searchIndex=self.searchIndex||[]).push({data});\n".encode()
-        return f"index-{hashlib.blake2b(script, digest_size=5).hexdigest()}.js", script
+        return f"index-{hashlib.blake2b(script, digest_size=5).hexdigest()}.js", script, pages
 
     out, start, kinds = [], 0, tuple(kind_of.items())
     for i, (pid, *_) in enumerate(entries):
-        if i < len(entries) - 1 and int.from_bytes(hashlib.blake2b(pid.encode(), digest_size=4).digest()) % every:
+        if i < len(entries) - 1 and not _ends_piece(pid, every):
             continue
         listed, pages = urls_of[start:i + 1], entries[start:i + 1]
-        out.append(made.get((kinds, tuple(listed), tuple(pages)), partial(piece, listed, pages)))
+        name, script, _ = made.get((kinds, tuple(listed), tuple(map(id, pages))), partial(piece, listed, pages))
+        out.append((name, script))
         start = i + 1
     return out
+
+
+@cache
+def _ends_piece(pid: str, every: int) -> bool:
+    """Whether a piece of the index ends after the page ``pid``: by a hash of its id, not its place."""
+    return int.from_bytes(hashlib.blake2b(pid.encode(), digest_size=4).digest()) % every == 0
 
 
 def _fold_groups(found: set[int]) -> str:

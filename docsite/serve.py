@@ -58,8 +58,8 @@ class Preview:
 
     def rebuild(self) -> bool:
         """Build what changed; True when the pages on disk changed or errors appeared or went."""
-        self.built = snapshot(self.root)
         start = time.perf_counter()
+        self.built = self.cache.files.taken = snapshot(self.root)
         result = build(self.root, drafts=self.drafts, cache=self.cache, reuse=True)
         # What the build keeps (the site, its caches, the pages made) lives on: frozen, it is left
         # out of the cycle collector's passes during the next builds, which scanned it all again

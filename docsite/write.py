@@ -124,7 +124,7 @@ def write_changes(out: Path, files: Mapping[str, bytes], written: Mapping[str, b
     if written is not None and not out.is_dir():
         written = None  # deleted meanwhile: write it all again
     changed = []
-    for relative, data in sorted(files.items()):
+    for relative, data in files.items():
         if written is not None and written.get(relative) == data:
             continue
         target = safe_target(out, relative)
@@ -139,4 +139,4 @@ def write_changes(out: Path, files: Mapping[str, bytes], written: Mapping[str, b
     for path in gone:
         path.unlink(missing_ok=True)
         changed.append(path.relative_to(out).as_posix())
-    return changed
+    return sorted(changed)

@@ -260,3 +260,27 @@ def test_a_body_edit_that_breaks_a_link_elsewhere_is_reported(mini: MiniSite) ->
     mini.write("people/a.md", "---\ntitle: 甲\n---\n## 早年\n\n甲的生平。\n")
     preview.rebuild()
     assert any("people/b.md:4:2: error: 'people/a' has no heading with the anchor '生平'" in e for e in preview.errors)
+
+
+def test_after_a_failed_build_the_preview_still_equals_a_fresh_build(mini: MiniSite) -> None:
+    mini.write("people/a.md", "---\ntitle: 甲\n---\n甲的生平。\n")
+    mini.write("people/b.md", "---\ntitle: 乙\n---\n乙认识[[people/a]]。\n")
+    mini.write("people/c.md", "---\ntitle: 丙\n---\n丙。\n")
+    out = mini.root / "_site"
+    preview = Preview(mini.root, out, drafts=False, log=lambda message: None)
+
+    def rebuilt() -> None:
+        preview.rebuild()
+        assert preview.errors == []
+        assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == \
+            dict(build(mini.root).files)
+
+    rebuilt()
+    mini.write("people/a.md", "---\ntitle: 甲先生\n---\n甲的生平。\n")
+    mini.write("people/c.md", "---\ntitle: 丙\n---\n丙见过[[people/nobody]]。\n")
+    preview.rebuild()
+    assert preview.errors
+    mini.write("people/c.md", "---\ntitle: 丙\n---\n丙。\n")
+    rebuilt()
+    mini.write("people/a.md", "---\ntitle: 甲\n---\n甲的生平。\n")
+    rebuilt()
