@@ -201,14 +201,14 @@ def _page_file(entry: os.DirEntry[str], root: Path, content: Content, diags: Dia
     return page_id(relative), path
 
 
-def files_under(folder: Path) -> Iterator[os.DirEntry[str]]:
-    """The files (and links) below ``folder`` in the order of their sorted paths, without hidden
-    ones (editor swap files and the like). Linked folders are listed, not entered."""
+def files_under(folder: Path, hidden: bool = False) -> Iterator[os.DirEntry[str]]:
+    """The files (and links) below ``folder`` in the order of their sorted paths; hidden ones
+    (editor swap files and the like) only if ``hidden``. Linked folders are listed, not entered."""
     with os.scandir(folder) as listing:
-        entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+        entries = sorted((e for e in listing if hidden or not e.name.startswith(".")), key=lambda e: e.name)
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
-            yield from files_under(Path(entry.path))
+            yield from files_under(Path(entry.path), hidden)
         else:
             yield entry
 

@@ -34,14 +34,15 @@ POLL_MS = 100
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, ...]]:
-    """The signature (load.signature) of every watched file: what a rebuild depends on."""
+    """The signature (load.signature) of every watched file, hidden ones too (static/.well-known/
+    is published): what a rebuild depends on."""
     state = {}
     for name in WATCHED:
         path = root / name
         if path.is_file():
             state[str(path)] = signature(path.stat())
         elif path.is_dir():
-            state.update((entry.path, signature(entry.stat())) for entry in files_under(path))
+            state.update((entry.path, signature(entry.stat())) for entry in files_under(path, hidden=True))
     return state
 
 

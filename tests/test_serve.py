@@ -284,3 +284,18 @@ def test_after_a_failed_build_the_preview_still_equals_a_fresh_build(mini: MiniS
     rebuilt()
     mini.write("people/a.md", "---\ntitle: 甲\n---\n甲的生平。\n")
     rebuilt()
+
+
+def test_a_change_in_a_hidden_static_folder_is_seen(mini: MiniSite) -> None:
+    """static/.well-known/ is published, so the poll watches hidden files too."""
+    hidden = mini.root / "static/.well-known/security.txt"
+    hidden.parent.mkdir()
+    hidden.write_text("Contact: mailto:a@example.org\n", encoding="utf-8")
+    out = mini.root / "_site"
+    preview = Preview(mini.root, out, drafts=False, log=lambda message: None)
+    preview.rebuild()
+    assert not preview.stale()
+    hidden.write_text("Contact: mailto:editors@example.org\n", encoding="utf-8")
+    assert preview.stale()
+    preview.rebuild()
+    assert (out / "static/.well-known/security.txt").read_text(encoding="utf-8") == "Contact: mailto:editors@example.org\n"
