@@ -259,7 +259,8 @@ def test_a_body_edit_that_breaks_a_link_elsewhere_is_reported(mini: MiniSite) ->
     assert preview.errors == []
     mini.write("people/a.md", "---\ntitle: 甲\n---\n## 早年\n\n甲的生平。\n")
     preview.rebuild()
-    assert any("people/b.md:4:2: error: 'people/a' has no heading with the anchor '生平'" in e for e in preview.errors)
+    expected = "people/b.md:4:2: error: 'people/a' has no heading with the anchor '生平'"
+    assert any(expected in error for error in preview.errors)
 
 
 def test_after_a_failed_build_the_preview_still_equals_a_fresh_build(mini: MiniSite) -> None:
@@ -298,4 +299,5 @@ def test_a_change_in_a_hidden_static_folder_is_seen(mini: MiniSite) -> None:
     hidden.write_text("Contact: mailto:editors@example.org\n", encoding="utf-8")
     assert preview.stale()
     preview.rebuild()
-    assert (out / "static/.well-known/security.txt").read_text(encoding="utf-8") == "Contact: mailto:editors@example.org\n"
+    published = out / "static/.well-known/security.txt"
+    assert published.read_text(encoding="utf-8") == "Contact: mailto:editors@example.org\n"
