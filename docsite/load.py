@@ -179,7 +179,8 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None
 def _page_file(entry: os.DirEntry[str], root: Path, content: Content, diags: Diagnostics) -> tuple[str, Path] | None:
     """The id and path of a page file; None for a data file (noted in ``content``) or a file that
     cannot be a page (reported)."""
-    path, relative = Path(entry.path), Path(entry.path).relative_to(root)
+    path = Path(entry.path)
+    relative = path.relative_to(root)
     if entry.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
         diags.error(path, 0, "this link points outside the content folder", "copy the file in instead")
         return None

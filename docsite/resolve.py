@@ -154,7 +154,8 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
         for name, kind in _ref_fields(page):
             values = page.fields[name] if kind == "refs" else [page.fields[name]]
             for i, value in enumerate(values):
-                target = check_target(page, value, partial(page.loc, name, i) if kind == "refs" else partial(page.loc, name))
+                where = partial(page.loc, name, i) if kind == "refs" else partial(page.loc, name)
+                target = check_target(page, value, where)
                 if target and target != page.id:
                     backlinks[target].add(page.id)
         for i, tag in enumerate(page.fields.get("tags", [])):
