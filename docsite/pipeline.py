@@ -190,6 +190,11 @@ def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict
             bars[unit[0]].update()
         else:
             todo.append(unit)
+    # The generated pages first: they are the largest units, and a process making them holds the
+    # most memory, best while this one holds few results; and the last parts even out the work.
+    todo.sort(key=lambda unit: unit[1] is not None)
+    if todo:
+        _load_shared(stage)
     for part, rendered in zip(parts := _parts(todo), _render_parts(stage, parts, jobs)):
         if isinstance(rendered, TemplateProblem):
             return rendered
@@ -222,6 +227,14 @@ PART_SIZE = 50
 
 def _parts(units: list[Unit]) -> list[tuple[Unit, ...]]:
     return [tuple(units[i:i + PART_SIZE]) for i in range(0, len(units), PART_SIZE)]
+
+
+def _load_shared(stage: _Stage) -> None:
+    """Load what making any page loads (each variant's conversion tables, the search's folding
+    classes) before the processes fork, so that they share it instead of each loading its own."""
+    for loc in stage.localizers:
+        loc.text(loc.site.config.title)
+    search.entry_classes()
 
 
 def _render_parts(stage: _Stage, parts: list[tuple[Unit, ...]],
@@ -261,8 +274,8 @@ def _page(stage: _Stage, loc: Localizer, page: Page) -> tuple[dict[str, bytes], 
 
 
 def _take(made: outputs.Output, unit: Unit, entries: dict[Unit, list[search.Entry]]) -> dict[str, bytes]:
-    """A unit's files, its search entries put aside."""
-    entries[unit] = made[1]
+    """A unit's files, its search entries put aside (kept until every page has been made)."""
+    entries[unit] = [search.kept(entry) for entry in made[1]]
     return made[0]
 
 

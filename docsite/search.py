@@ -66,9 +66,22 @@ def entry(view: PageView) -> Entry:
     """A page as the search page lists it; made where the view is (in parallel, and kept in the
     build cache), so the views need not be kept."""
     text = _text(view)
-    class_of = _class_of()
+    class_of = entry_classes()
     found = {class_of[c] for c in set(view.title + view.summary + text) if c in class_of}
     return (view.id, view.dir, view.title, view.type_name, view.summary, text, tuple(sorted(found)))
+
+
+def kept(entry: Entry) -> Entry:
+    """``entry`` with its class numbers shared with every other entry: one received from another
+    process or read from the cache has numbers of its own, and a number above 256 is an object of 28
+    bytes (a page has about a hundred; 20,000 entries held 60 MB of them until the index was made)."""
+    numbers = _numbers()
+    return (*entry[:-1], tuple(map(numbers.__getitem__, entry[-1])))  # type: ignore[return-value]
+
+
+@cache
+def _numbers() -> tuple[int, ...]:
+    return tuple(range(len(classes())))
 
 
 @dataclass
@@ -107,7 +120,7 @@ def page(loc: Localizer, entries: list[Entry], diags: Diagnostics,
     urls_of, groups = made.get((here, tuple(kind_of), listed), partial(_listed, loc, here, kinds, listed))
     words = rewrites(loc)
     pieces = {f"{here}{name}": script for name, script in _pieces(entries, urls_of, kind_of, made)}
-    class_of = _class_of()
+    class_of = entry_classes()
     head = {"kinds": [[t.name, loc.text(t.label)] for t in kinds], "words": words,
             "fold": _fold_groups({class_of[c] for pair in words for form in pair for c in form if c in class_of})}
     view = PageView(
@@ -173,7 +186,7 @@ def _fold_groups(found: set[int]) -> str:
 
 
 @cache
-def _class_of() -> dict[str, int]:
+def entry_classes() -> dict[str, int]:
     """The place in ``classes()`` of each character that folds."""
     return {c: i for i, group in enumerate(classes()) for c in group}
 
