@@ -41,7 +41,7 @@ Output = tuple[dict[str, bytes], list[tuple]]
 
 
 @cache
-def _program() -> bytes:
+def program() -> bytes:
     """This program and the versions of the libraries it uses."""
     digest = hashlib.sha256()
     for path in sorted(Path(__file__).parent.glob("*.py")) + sorted(Path(__file__).parent.glob("*.yaml")):
@@ -55,7 +55,7 @@ def stamp(site: Site) -> bytes:
     """What every page depends on, besides the content pages."""
     root = site.config.root
     files = [*site.content.data_paths.values(), *shared_files(root)]
-    return hashlib.sha256(_program() + files_digest(root, files) + site.config.base_url.encode()).digest()
+    return hashlib.sha256(program() + files_digest(root, files) + site.config.base_url.encode()).digest()
 
 
 def shared_files(root: Path) -> list[Path]:

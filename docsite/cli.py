@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
+from . import lastbuild
 from .config import load_config
 from .diagnostics import Diagnostics
 from .pipeline import BuildResult, build
@@ -69,6 +71,11 @@ def _summary(result: BuildResult) -> str:
     return f"{counts} pages; {warnings} warning{'s' if warnings != 1 else ''}; {result.seconds:.2f} s"
 
 
+def _notes(result: BuildResult) -> None:
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+
+
 def _unsafe_out(root: Path, out: Path) -> str | None:
     """Refuse output folders whose replacement would destroy the project."""
     root, out = root.resolve(), out.resolve()
@@ -103,12 +110,21 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"build.py: error: {problem}; choose another --out", file=sys.stderr)
         return 2
+    start = time.perf_counter()
+    before = lastbuild.state(root, {"base_url": args.base_url, "drafts": args.drafts})
+    recorded = lastbuild.up_to_date(root, out, before)
+    if recorded is not None:
+        recorded.seconds = time.perf_counter() - start
+        print(f"{out} is up to date: {_summary(recorded)}; nothing changed since it was built")
+        _notes(recorded)
+        return 0
     staging = Staging(out)  # pages go to disk as they are made, and replace the old site only when all are
     try:
         result = build(root, base_url=args.base_url, drafts=args.drafts, progress=True, jobs=args.jobs, reuse=True,
                        output=staging)
         if result.ok:
             staging.commit()
+            lastbuild.save(root, out, before, result)
     finally:
         if not staging.committed:
             staging.discard()
@@ -117,8 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build failed: {_count(result.diagnostics)}; nothing was written", file=sys.stderr)
         return 1
     print(f"built {out}: {_summary(result)}")
-    for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
+    _notes(result)
     return 0
 
 

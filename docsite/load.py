@@ -123,7 +123,7 @@ class LoadCache:
 
     pages: dict[str, tuple[tuple[int, ...], Page]] = field(default_factory=dict)
     data: dict[Path, tuple[bytes, Any]] = field(default_factory=dict)
-    # Signatures the preview server has just taken (serve.snapshot), by path, not to be taken again.
+    # Signatures the preview server has just taken (``inputs``), by path, not to be taken again.
     taken: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def clear(self) -> None:
@@ -212,6 +212,39 @@ def files_under(folder: Path, hidden: bool = False) -> Iterator[os.DirEntry[str]
             yield from files_under(Path(entry.path), hidden)
         else:
             yield entry
+
+
+#: What a build is made from, below the site's folder.
+INPUTS = ("content", "templates", "static", "site.yaml")
+
+
+def inputs(root: Path) -> dict[str, tuple[int, ...]]:
+    """The ``signature`` of every file a build is made from, by path, hidden ones too
+    (static/.well-known/ is published)."""
+    state = {}
+    for name in INPUTS:
+        state.update(signatures(root / name))
+    return state
+
+
+def signatures(path: Path) -> dict[str, tuple[int, ...]]:
+    """The ``signature`` of a file, or of every file below a folder (hidden ones too), by path."""
+    if path.is_file():
+        return {str(path): signature(path.stat())}
+    if path.is_dir():
+        return {entry.path: mark for entry in files_under(path, hidden=True) if (mark := _marked(entry))}
+    return {}
+
+
+def _marked(entry: os.DirEntry[str]) -> tuple[int, int, int, int] | None:
+    """The signature of what ``entry`` names; of the link itself when it leads nowhere (the build
+    reports it); None when the file is gone meanwhile."""
+    for follow in (True, False):
+        try:
+            return signature(entry.stat(follow_symlinks=follow))
+        except OSError:
+            continue
+    return None
 
 
 def signature(stat: os.stat_result) -> tuple[int, int, int, int]:

@@ -30,11 +30,10 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
-from .load import files_under, signature
+from .load import INPUTS, inputs
 from .pipeline import BuildCache, build
 from .write import write_changes
 
-WATCHED = ("content", "templates", "static", "site.yaml")
 POLL_MS = 100
 #: Seconds between looks at every watched file when the file system has reported nothing.
 CHECK_S = 5.0
@@ -53,7 +52,7 @@ class Watch(FileSystemEventHandler):
         self.looked = 0.0
         self.observer: BaseObserver | None = Observer()
         try:
-            for name in WATCHED:  # not the whole folder: the output is in it
+            for name in INPUTS:  # not the whole folder: the output is in it
                 path = root / name
                 if path.is_dir():
                     self.observer.schedule(self, str(path), recursive=True)
@@ -79,19 +78,6 @@ class Watch(FileSystemEventHandler):
             self.observer.stop()
 
 
-def snapshot(root: Path) -> dict[str, tuple[int, ...]]:
-    """The signature (load.signature) of every watched file, hidden ones too (static/.well-known/
-    is published): what a rebuild depends on."""
-    state = {}
-    for name in WATCHED:
-        path = root / name
-        if path.is_file():
-            state[str(path)] = signature(path.stat())
-        elif path.is_dir():
-            state.update((entry.path, signature(entry.stat())) for entry in files_under(path, hidden=True))
-    return state
-
-
 class Preview:
     """The site being previewed: the last good output on disk, and the errors of the last build."""
 
@@ -106,7 +92,7 @@ class Preview:
     def rebuild(self) -> bool:
         """Build what changed; True when the pages on disk changed or errors appeared or went."""
         start = time.perf_counter()
-        self.built = self.cache.files.taken = snapshot(self.root)
+        self.built = self.cache.files.taken = inputs(self.root)
         result = build(self.root, drafts=self.drafts, cache=self.cache, reuse=True)
         # What the build keeps (the site, its caches, the pages made) lives on: frozen, it is left
         # out of the cycle collector's passes during the next builds, which scanned it all again
@@ -126,7 +112,7 @@ class Preview:
         return bool(changed) or had_errors
 
     def stale(self) -> bool:
-        return snapshot(self.root) != self.built
+        return inputs(self.root) != self.built
 
     # -- a WSGI app that serves the output exactly as a static host would ------------------------
 

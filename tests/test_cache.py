@@ -125,8 +125,9 @@ def test_a_build_in_another_process_finds_the_cache_whole(mini: MiniSite) -> Non
     site = _site(mini)
     keys = []
     for seed in ("1", "2"):
-        done = subprocess.run([sys.executable, str(ROOT / "build.py")], cwd=site.root, capture_output=True, text=True,
-                              check=False,
+        # Into a folder of its own: the second build must not find the first one's output up to date.
+        done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", f"out-{seed}"], cwd=site.root,
+                              capture_output=True, text=True, check=False,
                               env={**os.environ, "PYTHONHASHSEED": seed})
         assert done.returncode == 0, done.stderr
         keys.append(_stored_keys(site.root))

@@ -1,0 +1,78 @@
+"""The record of the last good build, kept in .cache/: what it was made from, what it wrote, and
+what it said of its output.
+
+Builds are reproducible: the same inputs, options and program give the same bytes. So when every
+file a build is made from (``load.inputs``) has the signature it had, the options and this program
+are the same, and the output folder still holds exactly the files that build wrote (their
+signatures too), building again would write what is there: the command line says so and writes
+nothing, as make does. Anything else, or a record that cannot be read, builds. Deleting .cache/
+deletes the record.
+
+A change another program makes to the output within the clock tick of the build's own last write
+to that file would keep its signature (a tick is a few milliseconds on ext4, APFS or NTFS): the
+output is looked at only after the whole site is written, so that takes a program racing the build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from . import cache
+from .diagnostics import Diagnostics
+from .load import inputs, signatures
+from .pipeline import BuildResult
+
+NAME = "last-build.json"
+VERSION = 1
+
+
+#: What a record and a build must agree on (see ``state``).
+COMPARED = ("version", "program", "options", "inputs")
+#: Files changed this close before the record's inputs were taken may change again unseen: a file
+#: system stamps times by the clock's tick, which some make a whole second (as git's "racily
+#: clean" files).
+RACY_NS = 1_000_000_000
+
+
+def state(root: Path, options: dict[str, Any]) -> dict[str, Any]:
+    """What a build depends on: taken before building, so that a file saved while the build reads
+    the others is seen as changed by the next one. (The output folder is known by its files'
+    signatures, which no other folder has.)"""
+    return {"taken": time.time_ns(), "version": VERSION, "program": cache.program().hex(), "options": options,
+            "inputs": {path: list(mark) for path, mark in inputs(root).items()}}
+
+
+def _output(out: Path) -> dict[str, list[int]]:
+    folder = str(out.resolve())
+    return {path[len(folder) + 1:]: list(mark) for path, mark in signatures(Path(folder)).items()}
+
+
+def up_to_date(root: Path, out: Path, now: dict[str, Any]) -> BuildResult | None:
+    """The last good build's result when building again (with ``now``, its ``state``) would give
+    what ``out`` holds; else None."""
+    try:
+        record = json.loads((root / cache.FOLDER / NAME).read_text("utf-8"))
+        if any(record[key] != now[key] for key in COMPARED):
+            return None
+        if any(ctime >= record["taken"] - RACY_NS for _, ctime, *_ in record["inputs"].values()):
+            return None  # a file may have changed again within the same tick
+        if record["output"] != _output(out):
+            return None
+        return BuildResult(Diagnostics(root), pages_per_variant=record["pages"], notes=record["notes"])
+    except (OSError, ValueError, KeyError, TypeError):  # none yet, or not one this program wrote
+        return None
+
+
+def save(root: Path, out: Path, before: dict[str, Any], result: BuildResult) -> None:
+    """Keep the record of a good build (``before``: its ``state``) just written to ``out``."""
+    record = {**before, "output": _output(out), "pages": result.pages_per_variant, "notes": result.notes}
+    folder = root / cache.FOLDER
+    folder.mkdir(exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False) as file:
+        json.dump(record, file, ensure_ascii=False)
+    os.replace(file.name, folder / NAME)

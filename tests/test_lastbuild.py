@@ -1,0 +1,117 @@
+"""A command-line build with nothing changed since the last one says that the output is up to date
+and writes nothing; a change to what the site is made from, to the options, to the program or to
+the output folder builds again, and gives what a build from nothing gives."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import MiniSite
+
+from docsite import cache, cli, lastbuild
+from docsite.load import signatures
+from docsite.pipeline import build
+
+
+def _site(mini: MiniSite) -> MiniSite:
+    mini.write("people/a.md", "---\ntitle: 甲\n---\n甲认识[[people/b]]。\n")
+    mini.write("people/b.md", "---\ntitle: 乙\n---\n乙。\n")
+    return mini
+
+
+def _build(mini: MiniSite, capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """Build from the command line (in this process); what it printed."""
+    assert cli.main(["build", "--root", str(mini.root), "--jobs", "1", *args]) == 0
+    return capsys.readouterr().out
+
+
+def _on_disk(folder: Path) -> dict[str, bytes]:
+    return {path[len(str(folder)) + 1:]: Path(path).read_bytes() for path in signatures(folder)}
+
+
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files written just before a build count as settled (test_a_file_changed_just_before_... has
+    the rule), so that tests need not wait a second."""
+    monkeypatch.setattr(lastbuild, "RACY_NS", 0)
+
+
+@pytest.mark.usefixtures("settled")
+def test_nothing_changed_nothing_written(mini: MiniSite, capsys: pytest.CaptureFixture[str]) -> None:
+    site = _site(mini)
+    out = site.root / "_site"
+    first = _build(site, capsys)
+    assert first.startswith(f"built {out}: ")
+    written = signatures(out), out.stat().st_ino
+    again = _build(site, capsys)
+    assert again.startswith(f"{out} is up to date: ")
+    assert again.split(": ", 1)[1].split(";")[0] == first.split(": ", 1)[1].split(";")[0]  # the pages per variant
+    assert (signatures(out), out.stat().st_ino) == written  # not a file touched, not the folder replaced
+
+
+def _edit(path: str, old: str, new: str) -> Callable[[MiniSite], None]:
+    def edit(mini: MiniSite) -> None:
+        file = mini.root / path
+        file.write_text(file.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    return edit
+
+
+CHANGES: dict[str, Callable[[MiniSite], object]] = {
+    "a page's text, at the same size": _edit("content/people/b.md", "乙。", "丙。"),
+    "a new page": lambda mini: mini.write("people/c.md", "---\ntitle: 丙\n---\n丙。\n"),
+    "a page removed": lambda mini: (mini.root / "content/people/a.md").unlink(),
+    "a template": _edit("templates/base.html", "</body>", "<p>页脚</p></body>"),
+    "a static file": _edit("static/style.css", "body {", "body { color: black;"),
+    "site.yaml": _edit("site.yaml", "tagline: ", "tagline: 新的副标题："),
+    "a page of the output edited": lambda mini: (mini.root / "_site/zh-hant/people/b/index.html").write_text("x"),
+    "a page of the output removed": lambda mini: (mini.root / "_site/zh-hans/index.html").unlink(),
+    "a file added to the output": lambda mini: (mini.root / "_site/zh-hans/extra.txt").write_text("x"),
+    "the program": lambda mini: setattr(cache, "program", lambda: b"another version"),
+}
+OPTIONS = {"another base URL": ["--base-url", "https://example.org/treaty/"], "drafts": ["--drafts"]}
+
+
+@pytest.mark.usefixtures("settled")
+@pytest.mark.parametrize("change", [*CHANGES, *OPTIONS])
+def test_any_change_builds_again(mini: MiniSite, capsys: pytest.CaptureFixture[str],
+                                 monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    site = _site(mini)
+    out = site.root / "_site"
+    _build(site, capsys)
+    monkeypatch.setattr(cache, "program", cache.program)  # undone after the test, if the change replaces it
+    CHANGES.get(change, lambda mini: None)(site)
+    args = OPTIONS.get(change, [])
+    assert _build(site, capsys, *args).startswith(f"built {out}: ")
+    fresh = build(site.root, base_url=args[1] if "--base-url" in args else None, drafts="--drafts" in args)
+    assert _on_disk(out) == dict(fresh.files)
+
+
+@pytest.mark.usefixtures("settled")
+def test_another_output_folder_builds_there(mini: MiniSite, capsys: pytest.CaptureFixture[str]) -> None:
+    site = _site(mini)
+    _build(site, capsys)
+    other = site.root / "other"
+    assert _build(site, capsys, "--out", str(other)).startswith(f"built {other}: ")
+    assert _on_disk(other) == _on_disk(site.root / "_site")
+
+
+def test_a_file_changed_just_before_the_last_build_is_looked_at_again(mini: MiniSite,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Its next change may fall within the same tick of the file system's clock, and keep its
+    signature: so the record is not trusted until its files are older than that."""
+    site = _site(mini)
+    _build(site, capsys)  # at once: the files were written less than a second before
+    assert _build(site, capsys).startswith("built ")
+
+
+@pytest.mark.usefixtures("settled")
+@pytest.mark.parametrize("record", [b"{not json", b"\xff\xfe", json.dumps({"version": 0}).encode(), b"[]"])
+def test_a_damaged_record_builds(mini: MiniSite, capsys: pytest.CaptureFixture[str], record: bytes) -> None:
+    site = _site(mini)
+    _build(site, capsys)
+    (site.root / ".cache" / lastbuild.NAME).write_bytes(record)
+    assert _build(site, capsys).startswith("built ")
+    assert _build(site, capsys).startswith(f"{site.root / '_site'} is up to date: ")  # a good record again
