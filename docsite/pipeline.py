@@ -245,8 +245,8 @@ def _render_parts(stage: _Stage, parts: list[tuple[Unit, ...]],
 
 def _render_part(stage: _Stage, part: tuple[Unit, ...]) -> list[tuple[outputs.Output, outputs.Reads]] | TemplateProblem:
     """Minified files and search entries of each unit of ``part``, and what each page read of the
-    site (for its key in the cache). Its pages' tokens are then forgotten, unless the preview
-    server keeps them for its next build."""
+    site (for its key in the cache). Its pages' tokens and long conversions are then forgotten,
+    unless the preview server keeps them for its next build."""
     made = []
     for variant, pid in part:
         loc = stage.localizers[variant]
@@ -264,6 +264,8 @@ def _render_part(stage: _Stage, part: tuple[Unit, ...]) -> list[tuple[outputs.Ou
         for _, pid in part:
             if pid is not None:
                 stage.localizers[0].site.pages[pid].release()
+        for loc in stage.localizers:
+            loc.convert.forget_long()
     return made
 
 

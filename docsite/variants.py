@@ -257,6 +257,10 @@ class Stats:
     characters: int = 0  # given to OpenCC
 
 
+#: Texts of at least this many characters are long (see ``Converter.forget_long``).
+LONG = 100
+
+
 @dataclass
 class Converter:
     """Converts text into one variant; each distinct text is converted once per build."""
@@ -271,6 +275,7 @@ class Converter:
     # more than the conversion itself.
     _matchers: dict[int, tuple[tuple[Rule, ...], Matcher | None]] = field(
         default_factory=dict, repr=False)
+    _long: list[tuple] = field(default_factory=list, repr=False)  # keys of long texts (see ``forget_long``)
 
     def __call__(self, text: Text | str, *layers: tuple[Rule, ...]) -> str:
         """Convert ``text``; ``layers`` are rule sets tried before the site glossary, first first."""
@@ -314,6 +319,15 @@ class Converter:
                 continue
             self.stats.texts += len(texts)
             self._cache.update(zip(texts, results))
+            self._long += [key for key in texts if len(key[0]) >= LONG]
+
+    def forget_long(self) -> None:
+        """Forget the long texts converted so far: paragraphs of bodies, which a build asks for
+        once, with their page (20,000 pages' worth held a tenth of a build's memory); the short
+        ones (titles, names, labels) are asked for again and again."""
+        for key in self._long:
+            self._cache.pop(key, None)
+        self._long.clear()
 
     def plain(self, text: str) -> str:
         """OpenCC alone: the last resort for markup that names no form for this variant."""
