@@ -13,6 +13,7 @@ from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import jinja2
 from tqdm import tqdm
@@ -28,6 +29,8 @@ from .processes import forked_map
 from .render import RenderMemo, environment, render_404, render_neutral, render_sitemap, render_variant
 from .resolve import Site, resolve
 from .variants import Converter
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -150,7 +153,11 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
         if recall.has(outputs.NEUTRAL):
             neutral = recall.get(outputs.NEUTRAL)
         else:
-            neutral = (publish.minify(render_neutral(env, localizers, ids, assets)), [])
+            made = _neutral(stage, ids, jobs)
+            if isinstance(made, TemplateProblem):
+                made.report(result.diagnostics)
+                return result
+            neutral = (made, [])
             recall.put(outputs.NEUTRAL, neutral)
         files.update(neutral[0])
         files.update(publish.minify(render_404(env, localizers, assets)))
@@ -225,8 +232,8 @@ Unit = tuple[int, "str | None"]
 PART_SIZE = 50
 
 
-def _parts(units: list[Unit]) -> list[tuple[Unit, ...]]:
-    return [tuple(units[i:i + PART_SIZE]) for i in range(0, len(units), PART_SIZE)]
+def _parts(items: list[T]) -> list[tuple[T, ...]]:
+    return [tuple(items[i:i + PART_SIZE]) for i in range(0, len(items), PART_SIZE)]
 
 
 def _load_shared(stage: _Stage) -> None:
@@ -267,6 +274,23 @@ def _render_part(stage: _Stage, part: tuple[Unit, ...]) -> list[tuple[outputs.Ou
         for loc in stage.localizers:
             loc.convert.forget_long()
     return made
+
+
+def _neutral(stage: _Stage, ids: list[str], jobs: int) -> dict[str, bytes] | TemplateProblem:
+    """The script-neutral address of every page in ``ids``, made by ``jobs`` processes."""
+    files: dict[str, bytes] = {}
+    for made in forked_map(partial(_neutral_part, stage), _parts(ids), jobs):
+        if isinstance(made, TemplateProblem):
+            return made
+        files.update(made)
+    return files
+
+
+def _neutral_part(stage: _Stage, ids: tuple[str, ...]) -> dict[str, bytes] | TemplateProblem:
+    try:
+        return publish.minify(render_neutral(stage.env, stage.localizers, list(ids), stage.assets))
+    except Exception as exc:  # as in _render_part
+        return TemplateProblem.of(exc, stage.localizers[0].site.config)
 
 
 def _page(stage: _Stage, loc: Localizer, page: Page) -> tuple[dict[str, bytes], list[PageView]]:

@@ -39,12 +39,16 @@ def test_processes_build_the_site_byte_for_byte_as_one_does(monkeypatch: pytest.
     assert shared.pages_per_variant == alone.pages_per_variant
 
 
-def test_a_template_mistake_met_in_another_process_names_its_line(mini: MiniSite) -> None:
+@pytest.mark.parametrize(("template", "text", "line"), [
+    ("page.html", "{% extends 'base.html' %}\n{% block main %}\n{{ page.nope }}\n{% endblock %}\n", 3),
+    ("chooser.html", "<!DOCTYPE html>\n<title>{{ choices.nope }}</title>\n", 2),  # the neutral addresses
+])
+def test_a_template_mistake_met_in_another_process_names_its_line(mini: MiniSite, template: str, text: str,
+                                                                   line: int) -> None:
     for i in range(3 * pipeline.PART_SIZE):  # enough pages to share among processes
         mini.write(f"people/p{i}.md", f"---\ntitle: 人物{i}\n---\n正文。\n")
-    (mini.root / "templates" / "page.html").write_text("{% extends 'base.html' %}\n{% block main %}\n"
-                                                      "{{ page.nope }}\n{% endblock %}\n", encoding="utf-8")
-    assert_fails(mini, r"templates/page\.html:3: error: template error: .*nope", "--jobs", "2")
+    (mini.root / "templates" / template).write_text(text, encoding="utf-8")
+    assert_fails(mini, rf"templates/{template}:{line}: error: template error: .*nope", "--jobs", "2")
     assert not [p.name for p in mini.root.iterdir() if p.name.startswith("._site")]  # no half-written site beside
 
 
