@@ -292,10 +292,13 @@ class Recall:
     preview server's memory first, then in the store; and output just made, kept in both.
     ``key(name, reads)`` is the key of a part that read ``reads`` (see ``Keys.of``); ``still(name,
     reads)`` tells when a part in the memory, which the last good build found current, is current
-    still without its key (see ``Keys.still``)."""
+    still without its key (see ``Keys.still``); ``adopt`` is given what is read from the store
+    (new objects), and returns it as the build keeps it."""
 
     def __init__(self, names: Collection[str], key: Callable[[str, Reads], str], still: Callable[[str, Reads], bool],
-                 store: Store | None, memory: dict[str, tuple[str, Reads, Output]] | None):
+                 store: Store | None, memory: dict[str, tuple[str, Reads, Output]] | None,
+                 adopt: Callable[[Output], Output]):
+        self.adopt = adopt
         self.names = set(names)
         self.key = key
         self.still = still
@@ -320,7 +323,7 @@ class Recall:
             return self.memory[name][2]  # type: ignore[index]
         stored = self.stored[name]
         assert self.store is not None and stored is not None, "get() follows has()"
-        output = self.store.load(name)
+        output = self.adopt(self.store.load(name))
         if self.memory is not None:
             self.memory[name] = (*stored, output)
         return output

@@ -15,6 +15,7 @@ output is looked at only after the whole site is written, so that takes a progra
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -72,7 +73,9 @@ def save(root: Path, out: Path, before: dict[str, Any], result: BuildResult) -> 
     """Keep the record of a good build (``before``: its ``state``) just written to ``out``."""
     record = {**before, "output": _output(out), "pages": result.pages_per_variant, "notes": result.notes}
     folder = root / cache.FOLDER
-    folder.mkdir(exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False) as file:
-        json.dump(record, file, ensure_ascii=False)
-    os.replace(file.name, folder / NAME)
+    # Without a new record (a full disk), the old one does not match the new output: the next build builds.
+    with contextlib.suppress(OSError):
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, prefix=NAME, suffix=".tmp",
+                                         delete=False) as file:
+            json.dump(record, file, ensure_ascii=False)
+        os.replace(file.name, folder / NAME)

@@ -132,7 +132,8 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     keys = outputs.Keys(site, previous)
     recall = outputs.Recall(list(pids), lambda name, reads: keys.of(name, pids[name], reads),
                             lambda name, reads: keys.still(pids[name], reads),
-                            outputs.Store(root) if reuse else None, cache.parts if cache is not None else None)
+                            outputs.Store(root) if reuse else None, cache.parts if cache is not None else None,
+                            _shared)
     try:
         files = output if output is not None else {}
         files.update(assets.files)
@@ -206,6 +207,7 @@ def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict
         if isinstance(rendered, TemplateProblem):
             return rendered
         for unit, (made, reads) in zip(part, rendered):
+            made = _shared(made)
             files.update(_take(made, unit, entries))
             recall.put(names[unit], made, reads)
             bars[unit[0]].update()
@@ -299,9 +301,15 @@ def _page(stage: _Stage, loc: Localizer, page: Page) -> tuple[dict[str, bytes], 
     return _rendered(stage, loc, views), views
 
 
+def _shared(made: outputs.Output) -> outputs.Output:
+    """``made`` (in another process, or read from .cache/) with its search entries' class numbers
+    shared (``search.kept``): the build keeps every entry until the index is made."""
+    return made[0], [search.kept(entry) for entry in made[1]]
+
+
 def _take(made: outputs.Output, unit: Unit, entries: dict[Unit, list[search.Entry]]) -> dict[str, bytes]:
-    """A unit's files, its search entries put aside (kept until every page has been made)."""
-    entries[unit] = [search.kept(entry) for entry in made[1]]
+    """A unit's files, its search entries put aside."""
+    entries[unit] = made[1]
     return made[0]
 
 

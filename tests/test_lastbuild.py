@@ -4,9 +4,11 @@ the output folder builds again, and gives what a build from nothing gives."""
 
 from __future__ import annotations
 
+import errno
 import json
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import MiniSite
@@ -115,3 +117,20 @@ def test_a_damaged_record_builds(mini: MiniSite, capsys: pytest.CaptureFixture[s
     (site.root / ".cache" / lastbuild.NAME).write_bytes(record)
     assert _build(site, capsys).startswith("built ")
     assert _build(site, capsys).startswith(f"{site.root / '_site'} is up to date: ")  # a good record again
+
+
+@pytest.mark.usefixtures("settled")
+def test_a_record_that_cannot_be_kept_costs_only_time(mini: MiniSite, capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    site = _site(mini)
+    _build(site, capsys)
+    CHANGES["a page's text, at the same size"](site)
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(lastbuild, "json", SimpleNamespace(loads=json.loads, dump=disk_full))
+        assert _build(site, capsys).startswith("built ")  # the site is written all the same
+    assert _build(site, capsys).startswith("built ")  # the last record is not this output's
+    assert _build(site, capsys).startswith(f"{site.root / '_site'} is up to date: ")

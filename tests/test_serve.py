@@ -22,6 +22,7 @@ import pytest
 from conftest import ROOT, MiniSite
 from tornado.websocket import websocket_connect
 
+from docsite import search
 from docsite.pipeline import BuildCache, build
 from docsite.serve import CHECK_S, Preview, Watch
 
@@ -187,6 +188,23 @@ def test_a_rebuild_renders_only_what_the_change_affects(mini: MiniSite) -> None:
     changed = _rendered(mini, cache)
     assert {"zh-hant/people/c/", "zh-hant/events/meeting/", "zh-hant/timeline/"} <= changed
     assert "zh-hant/people/a/" not in changed
+
+
+def test_a_body_edit_makes_one_piece_of_the_index_again(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index's pieces and the search page's list are kept while what they were made from is the same."""
+    monkeypatch.setattr(search, "PIECE_BYTES", 6 * 1024)
+    for i in range(40):
+        mini.write(f"topics/t{i:02}.md", f"---\ntitle: 专题{i}\n---\n" + f"第{i}篇：中苏两国签订条约。" * 12 + "\n")
+    preview = Preview(mini.root, mini.root / "_site", drafts=False, log=lambda message: None)
+    preview.rebuild()
+    made: list[tuple] = []
+    get = search.Memo.get
+    monkeypatch.setattr(search.Memo, "get", lambda memo, key, make: get(memo, key, lambda: made.append(key) or make()))
+    preview.rebuild()
+    assert made == []
+    mini.write("topics/t12.md", "---\ntitle: 专题12\n---\n改写过的正文。\n")
+    preview.rebuild()
+    assert len(made) == 2  # a piece in each script
 
 
 def _on_disk(folder: Path) -> dict[str, tuple[bytes, int]]:
