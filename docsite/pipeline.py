@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 import traceback
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -256,26 +256,25 @@ def _render_part(stage: _Stage, part: tuple[Unit, ...]) -> list[tuple[outputs.Ou
     """Minified files and search entries of each unit of ``part``, and what each page read of the
     site (for its key in the cache). Its pages' tokens and long conversions are then forgotten,
     unless the preview server keeps them for its next build."""
-    made = []
-    for variant, pid in part:
-        loc = stage.localizers[variant]
-        try:
-            if pid is None:
-                views = loc.generated()
-                files = _rendered(stage, loc, views) | exports.timeline_files(loc)
-                reads: outputs.Reads = None
-            else:
-                (files, views), reads = outputs.watched(loc.site, _page, stage, loc, loc.site.pages[pid])
-            made.append(((files, [search.entry(view) for view in views]), reads))
-        except Exception as exc:  # a mistake in a template: sent back as data, for it may cross processes
-            return TemplateProblem.of(exc, loc.site.config)
-    if stage.cache is None:
+    made = _guarded(stage, lambda: [_unit(stage, variant, pid) for variant, pid in part])
+    if stage.cache is None and not isinstance(made, TemplateProblem):
         for _, pid in part:
             if pid is not None:
                 stage.localizers[0].site.pages[pid].release()
         for loc in stage.localizers:
             loc.convert.forget_long()
     return made
+
+
+def _unit(stage: _Stage, variant: int, pid: str | None) -> tuple[outputs.Output, outputs.Reads]:
+    loc = stage.localizers[variant]
+    if pid is None:
+        views = loc.generated()
+        files = _rendered(stage, loc, views) | exports.timeline_files(loc)
+        reads: outputs.Reads = None
+    else:
+        (files, views), reads = outputs.watched(loc.site, _page, stage, loc, loc.site.pages[pid])
+    return (files, [search.entry(view) for view in views]), reads
 
 
 def _neutral(stage: _Stage, ids: list[str], jobs: int) -> dict[str, bytes] | TemplateProblem:
@@ -289,9 +288,14 @@ def _neutral(stage: _Stage, ids: list[str], jobs: int) -> dict[str, bytes] | Tem
 
 
 def _neutral_part(stage: _Stage, ids: tuple[str, ...]) -> dict[str, bytes] | TemplateProblem:
+    return _guarded(stage, lambda: publish.minify(render_neutral(stage.env, stage.localizers, list(ids), stage.assets)))
+
+
+def _guarded(stage: _Stage, make: Callable[[], T]) -> T | TemplateProblem:
+    """``make()``, or the mistake in a template that it met, as data: it may cross between processes."""
     try:
-        return publish.minify(render_neutral(stage.env, stage.localizers, list(ids), stage.assets))
-    except Exception as exc:  # as in _render_part
+        return make()
+    except Exception as exc:
         return TemplateProblem.of(exc, stage.localizers[0].site.config)
 
 
