@@ -288,7 +288,10 @@ def _neutral(stage: _Stage, ids: list[str], jobs: int) -> dict[str, bytes] | Tem
 
 
 def _neutral_part(stage: _Stage, ids: tuple[str, ...]) -> dict[str, bytes] | TemplateProblem:
-    return _guarded(stage, lambda: publish.minify(render_neutral(stage.env, stage.localizers, list(ids), stage.assets)))
+    cache = stage.cache
+    return _guarded(stage, lambda: publish.minify(
+        render_neutral(stage.env, stage.localizers, list(ids), stage.assets, cache.rendered if cache else None),
+        cache.minified if cache else None))
 
 
 def _guarded(stage: _Stage, make: Callable[[], T]) -> T | TemplateProblem:

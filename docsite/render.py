@@ -11,9 +11,9 @@ works out the site's base path from the address it was served under.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 
 import jinja2
 
@@ -84,17 +84,26 @@ def render_variant(env: jinja2.Environment, loc: Localizer, views: Iterable[Page
     for view in views:
         path = view.dir + "index.html"
         meta = publish.head(loc, view)
-        if memo is not None and path in memo.made and memo.made[path][0] == (view, meta):
-            files[path] = memo.made[path][1]
-            continue
         template = env.select_template([view.template, "page.html"])
-        html = template.render(page=view, site=_site_context(loc, view, site_title, assets),
-                               meta=meta, convert=loc.text)
-        files[path] = html.encode("utf-8")
-        if memo is not None:
-            memo.made[path] = ((view, meta), files[path])
-            memo.rendered.append(path)
+        files[path] = _made(memo, path, (view, meta), partial(_page_html, template, loc, view, meta, site_title, assets))
     return files
+
+
+def _page_html(template: jinja2.Template, loc: Localizer, view: PageView, meta: publish.Head, site_title: str,
+               assets: Assets) -> str:
+    return template.render(page=view, site=_site_context(loc, view, site_title, assets), meta=meta, convert=loc.text)
+
+
+def _made(memo: RenderMemo | None, path: str, inputs: object, render: Callable[[], str]) -> bytes:
+    """``render()`` as bytes, or what it gave before from equal ``inputs`` (in ``memo``, the preview
+    server's, which keeps what each page was made from)."""
+    if memo is not None and path in memo.made and memo.made[path][0] == inputs:
+        return memo.made[path][1]
+    data = render().encode("utf-8")
+    if memo is not None:
+        memo.made[path] = (inputs, data)
+        memo.rendered.append(path)
+    return data
 
 
 def _site_context(loc: Localizer, view: PageView, site_title: str, assets: Assets) -> dict:
@@ -120,17 +129,17 @@ def _site_context(loc: Localizer, view: PageView, site_title: str, assets: Asset
 
 
 def render_neutral(env: jinja2.Environment, localizers: list[Localizer], ids: list[str],
-                   assets: Assets) -> dict[str, bytes]:
+                   assets: Assets, memo: RenderMemo | None = None) -> dict[str, bytes]:
     """The script-neutral address of every page: links to it in each script, and a script that picks one."""
     config = localizers[0].site.config
     template = env.get_template("chooser.html")
     files = {}
     for pid in ids:
         here = urls.neutral_dir(pid)
-        choices = [_choice(loc, pid, here) for loc in localizers]
-        html = template.render(choices=choices, assets=assets.urls(here), canonical=urls.public(config.base_url, here, here),
-                               alternates=publish.alternates(config, pid, here))
-        files[here + "index.html"] = html.encode("utf-8")
+        context = {"choices": [_choice(loc, pid, here) for loc in localizers], "assets": assets.urls(here),
+                   "canonical": urls.public(config.base_url, here, here),
+                   "alternates": publish.alternates(config, pid, here)}
+        files[here + "index.html"] = _made(memo, here + "index.html", context, partial(template.render, context))
     return files
 
 

@@ -184,6 +184,7 @@ def test_a_rebuild_renders_only_what_the_change_affects(mini: MiniSite) -> None:
     changed = _rendered(mini, cache)
     assert {"zh-hant/people/a/", "zh-hant/people/b/", "zh-hant/people/"} <= changed
     assert "zh-hant/people/c/" not in changed
+    assert "people/a/" in changed and "people/c/" not in changed  # the script-neutral addresses
     mini.write("events/meeting.md", "---\ntitle: 会面\ndate: 1950-02\nrelated: [people/c]\n---\n")
     changed = _rendered(mini, cache)
     assert {"zh-hant/people/c/", "zh-hant/events/meeting/", "zh-hant/timeline/"} <= changed
