@@ -288,10 +288,8 @@ def _neutral(stage: _Stage, ids: list[str], jobs: int) -> dict[str, bytes] | Tem
 
 
 def _neutral_part(stage: _Stage, ids: tuple[str, ...]) -> dict[str, bytes] | TemplateProblem:
-    cache = stage.cache
-    return _guarded(stage, lambda: publish.minify(
-        render_neutral(stage.env, stage.localizers, list(ids), stage.assets, cache.rendered if cache else None),
-        cache.minified if cache else None))
+    return _guarded(stage, lambda: _minified(stage, render_neutral(stage.env, stage.localizers, list(ids),
+                                                                   stage.assets, _memo(stage))))
 
 
 def _guarded(stage: _Stage, make: Callable[[], T]) -> T | TemplateProblem:
@@ -321,9 +319,16 @@ def _take(made: outputs.Output, unit: Unit, entries: dict[Unit, list[search.Entr
 
 
 def _rendered(stage: _Stage, loc: Localizer, views: list[PageView]) -> dict[str, bytes]:
-    cache = stage.cache
-    files = render_variant(stage.env, loc, views, stage.assets, cache.rendered if cache else None)
-    return publish.minify(files, cache.minified if cache else None)
+    return _minified(stage, render_variant(stage.env, loc, views, stage.assets, _memo(stage)))
+
+
+def _memo(stage: _Stage) -> RenderMemo | None:
+    """The preview server's memory of what each page was rendered from, if it keeps one."""
+    return stage.cache.rendered if stage.cache else None
+
+
+def _minified(stage: _Stage, files: dict[str, bytes]) -> dict[str, bytes]:
+    return publish.minify(files, stage.cache.minified if stage.cache else None)
 
 
 def _progress(total: int, label: str, shown: bool) -> tqdm:
