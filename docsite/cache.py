@@ -97,8 +97,6 @@ def name(code: str, pid: str | None) -> str:
     return f"{code}:{pid or '~generated'}"
 
 
-#: The cache's name for the script-neutral addresses of all pages.
-NEUTRAL = ":~neutral"
 #: What making a page looked at besides its own file (see ``watched``): the ids of the pages it
 #: asked for (present or not) and the folded titles it resolved links by; None when it went
 #: through every page.

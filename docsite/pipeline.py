@@ -128,7 +128,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     stage = _Stage(env, localizers, assets, cache)
     units = [(v, pid) for pid in [*site.pages, None] for v in range(len(localizers))]
     names = {unit: outputs.name(localizers[unit[0]].variant.code, unit[1]) for unit in units}
-    pids = {name: unit[1] for unit, name in names.items()} | {outputs.NEUTRAL: None}
+    pids = {name: unit[1] for unit, name in names.items()}
     keys = outputs.Keys(site, previous)
     recall = outputs.Recall(list(pids), lambda name, reads: keys.of(name, pids[name], reads),
                             lambda name, reads: keys.still(pids[name], reads),
@@ -151,16 +151,6 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
             immutable += pieces
             result.pages_per_variant[loc.variant.code] = len(listed) + 1
         ids = [entry[0] for entry in entries[0]] + [urls.SEARCH]
-        if recall.has(outputs.NEUTRAL):
-            neutral = recall.get(outputs.NEUTRAL)
-        else:
-            made = _neutral(stage, ids, jobs)
-            if isinstance(made, TemplateProblem):
-                made.report(result.diagnostics)
-                return result
-            neutral = (made, [])
-            recall.put(outputs.NEUTRAL, neutral)
-        files.update(neutral[0])
         files.update(publish.minify(render_404(env, localizers, assets)))
         files.update(render_sitemap(env, config, ids))
         files["robots.txt"] = publish.robots(config)
@@ -269,27 +259,10 @@ def _render_part(stage: _Stage, part: tuple[Unit, ...]) -> list[tuple[outputs.Ou
 def _unit(stage: _Stage, variant: int, pid: str | None) -> tuple[outputs.Output, outputs.Reads]:
     loc = stage.localizers[variant]
     if pid is None:
-        views = loc.generated()
-        files = _rendered(stage, loc, views) | exports.timeline_files(loc)
-        reads: outputs.Reads = None
+        (files, views), reads = _generated(stage, loc), None
     else:
         (files, views), reads = outputs.watched(loc.site, _page, stage, loc, loc.site.pages[pid])
     return (files, [search.entry(view) for view in views]), reads
-
-
-def _neutral(stage: _Stage, ids: list[str], jobs: int) -> dict[str, bytes] | TemplateProblem:
-    """The script-neutral address of every page in ``ids``, made by ``jobs`` processes."""
-    files: dict[str, bytes] = {}
-    for made in forked_map(partial(_neutral_part, stage), _parts(ids), jobs):
-        if isinstance(made, TemplateProblem):
-            return made
-        files.update(made)
-    return files
-
-
-def _neutral_part(stage: _Stage, ids: tuple[str, ...]) -> dict[str, bytes] | TemplateProblem:
-    return _guarded(stage, lambda: _minified(stage, render_neutral(stage.env, stage.localizers, list(ids),
-                                                                   stage.assets, _memo(stage))))
 
 
 def _guarded(stage: _Stage, make: Callable[[], T]) -> T | TemplateProblem:
@@ -306,6 +279,12 @@ def _page(stage: _Stage, loc: Localizer, page: Page) -> tuple[dict[str, bytes], 
     return _rendered(stage, loc, views), views
 
 
+def _generated(stage: _Stage, loc: Localizer) -> tuple[dict[str, bytes], list[PageView]]:
+    """A variant's generated pages (lists, tags, timelines) with the timeline data, and their views."""
+    views = loc.generated()
+    return _rendered(stage, loc, views) | exports.timeline_files(loc), views
+
+
 def _shared(made: outputs.Output) -> outputs.Output:
     """``made`` (in another process, or read from .cache/) with its search entries' class numbers
     shared (``search.kept``): the build keeps every entry until the index is made."""
@@ -319,7 +298,13 @@ def _take(made: outputs.Output, unit: Unit, entries: dict[Unit, list[search.Entr
 
 
 def _rendered(stage: _Stage, loc: Localizer, views: list[PageView]) -> dict[str, bytes]:
-    return _minified(stage, render_variant(stage.env, loc, views, stage.assets, _memo(stage)))
+    """The views' pages, and with the first variant's, their script-neutral addresses: these show
+    the page's title in every script, so they are made (and kept) with the page itself, and a
+    title edit makes one again, not all."""
+    files = render_variant(stage.env, loc, views, stage.assets, _memo(stage))
+    if loc is stage.localizers[0]:
+        files |= render_neutral(stage.env, stage.localizers, [view.id for view in views], stage.assets, _memo(stage))
+    return _minified(stage, files)
 
 
 def _memo(stage: _Stage) -> RenderMemo | None:

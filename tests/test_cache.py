@@ -15,6 +15,7 @@ import pytest
 from conftest import ROOT, MiniSite
 
 from docsite.convert import Localizer
+from docsite import pipeline
 from docsite.pipeline import BuildCache, build
 
 
@@ -84,6 +85,10 @@ def test_an_edit_makes_again_only_the_pages_that_show_it(mini: MiniSite, monkeyp
     made: list[str] = []
     page = Localizer.page
     monkeypatch.setattr(Localizer, "page", lambda self, p: made.append(p.id) or page(self, p))
+    neutral: list[str] = []  # script-neutral addresses made
+    chooser = pipeline.render_neutral
+    monkeypatch.setattr(pipeline, "render_neutral", lambda env, locs, ids, *rest: neutral.extend(ids) or
+                        chooser(env, locs, ids, *rest))
     assert build(site.root, reuse=True).ok
     assert made == []
     CHANGES["a body"](site)
@@ -91,9 +96,12 @@ def test_an_edit_makes_again_only_the_pages_that_show_it(mini: MiniSite, monkeyp
     assert made == ["people/c", "people/c"]
     CHANGES["a title shown on other pages"](site)
     made.clear()
+    neutral.clear()
     assert build(site.root, reuse=True).ok
     # the page itself, the page that links to it and the home page, which lists people
     assert sorted(made) == sorted(2 * ["index", "people/a", "people/b"])
+    # the neutral address of each (it shows the page's title), not of every page
+    assert {"index", "people/a", "people/b"} <= set(neutral) and not {"people/c", "people/e"} & set(neutral)
     CHANGES["an event's date (the timelines)"](site)
     made.clear()
     assert build(site.root, reuse=True).ok
