@@ -117,7 +117,9 @@ def _rebuilds(site: Path) -> None:
         if change:
             change(site)
         start, cpu = time.perf_counter(), time.process_time()
-        preview.rebuild()  # build, then write what changed, as the preview server does on a save
+        # As the server does on a save: look again at the file the file system names (at every
+        # file when nothing was saved), build, then write what changed.
+        preview.rebuild(preview.changes([str(edited_page(site))]) if change else None)
         times[f"preview {name}"], times[f"preview {name} cpu"] = time.perf_counter() - start, time.process_time() - cpu
         assert not preview.errors, preview.errors
     print(json.dumps(times))

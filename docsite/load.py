@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import cached_property, partial
@@ -236,7 +236,29 @@ def signatures(path: Path) -> dict[str, tuple[int, ...]]:
     return {}
 
 
-def _marked(entry: os.DirEntry[str]) -> tuple[int, int, int, int] | None:
+def relooked(root: Path, state: dict[str, tuple[int, ...]], paths: Iterable[str]) -> dict[str, tuple[int, ...]]:
+    """``state`` (``inputs`` taken before) with ``paths`` looked at again: files or folders, new,
+    changed or gone, as the file system reports them. Equal to ``inputs(root)`` when ``paths``
+    holds every path changed since."""
+    watched = [str(root / name) for name in INPUTS]
+    state = dict(state)
+    for path in paths:
+        if not any(path == top or path.startswith(top + os.sep) for top in watched):
+            continue  # the output, the cache, an editor's files beside the site
+        if path not in state:  # a folder, or a file new or gone: what was below it goes
+            below = path + os.sep
+            for gone in [key for key in state if key.startswith(below)]:
+                del state[gone]
+        state.pop(path, None)
+        looked = Path(path)
+        if path in watched or (looked.is_dir() and not looked.is_symlink()):
+            state.update(signatures(looked))  # as ``inputs`` takes it
+        elif (mark := _marked(looked)) is not None:  # a file, or a link (``files_under`` lists links)
+            state[path] = mark
+    return state
+
+
+def _marked(entry: os.DirEntry[str] | Path) -> tuple[int, int, int, int] | None:
     """The signature of what ``entry`` names; of the link itself when it leads nowhere (the build
     reports it); None when the file is gone meanwhile."""
     for follow in (True, False):
