@@ -41,7 +41,8 @@ def throughput(site: Path, sample: int = 150_000) -> dict[str, float]:
         loc = Localizer(loaded, variant, recording)
         for page in loaded.pages.values():
             loc.page(page)
-        loc.generated()
+        for pid in loc.generated_ids():
+            loc.generated(pid)
         keys = list(loc.convert._cache)
         fresh = Converter(variant.code, variant.opencc, loaded.content.glossary)
         start = time.process_time()

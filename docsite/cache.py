@@ -8,9 +8,9 @@ URL, this program and its libraries: the ``stamp``). While a page is made, the p
 looks at are noted (``watched``); its key hashes its file, the stamp, the structure and what those
 pages say of themselves now (their front matter and conversion markup, or their absence). So an
 edit to a body changes one key, an edit to a title the keys of the pages that show it, a new link
-or date the structure and so every key. The generated pages (lists, tags, timelines), which list
-everything, and a page that went through every page, are keyed by the whole site's outline
-(``Keys.whole``). A key that matches gives exactly what building would, so the cache is never
+or date the structure and so every key. The generated pages (lists, tags, timelines) are noted
+and keyed alike, by the pages they list; a page that went through every page is keyed by the
+whole site's outline (``Keys.whole``). A key that matches gives exactly what building would, so the cache is never
 stale, and deleting .cache/ only costs the time to build again.
 
 The cache is an SQLite database: one file, safe when a preview server and a build share it.
@@ -91,10 +91,9 @@ def _front_matter(page: Page) -> str:
     return "\n".join(page.raw_lines[:page.body_line - 1])
 
 
-def name(code: str, pid: str | None) -> str:
-    """The cache's name for a variant's page, or for its generated pages (lists, tags, timelines)
-    when ``pid`` is None."""
-    return f"{code}:{pid or '~generated'}"
+def name(code: str, pid: str) -> str:
+    """The cache's name for a variant's page (content or generated)."""
+    return f"{code}:{pid}"
 
 
 #: What making a page looked at besides its own file (see ``watched``): the ids of the pages it
@@ -133,27 +132,27 @@ class Keys:
             titles = site.titles.keys() | previous.site.titles.keys()
             self._retitled = {t for t in titles if site.titles.get(t) != previous.site.titles.get(t)}
 
-    def still(self, pid: str | None, reads: Reads) -> bool:
-        """Whether a part that the build before found current, a page (``pid``) that read ``reads``
-        or generated pages (no ``pid``), is current still."""
+    def still(self, pid: str, reads: Reads) -> bool:
+        """Whether a part that the build before found current, a page (``pid``) that read
+        ``reads``, is current still."""
         if not self._follows or pid in self._renewed:
             return False
-        if pid is None or reads is None:
+        if reads is None:
             return not self._retold
         pages, titles = reads
         return (not self._retold or self._retold.isdisjoint(pages)) and \
             (not self._retitled or self._retitled.isdisjoint(titles))
 
-    def of(self, name: str, pid: str | None, reads: Reads) -> str:
-        """The key of ``name``: a page (``pid``) that read ``reads``, or generated pages (no ``pid``)."""
+    def of(self, name: str, pid: str, reads: Reads) -> str:
+        """The key of ``name``: a page (``pid``, content or generated) that read ``reads``."""
         made = self._made.get((name, reads))
         if made is None:
             made = self._made[name, reads] = self._make(name, pid, reads)
         return made
 
-    def _make(self, name: str, pid: str | None, reads: Reads) -> str:
+    def _make(self, name: str, pid: str, reads: Reads) -> str:
         own = "\n".join(self.site.pages[pid].raw_lines) if pid in self.site.pages else "generated"
-        if pid is None or reads is None or pid not in self.site.pages:
+        if reads is None:
             return _hash(self.whole(), name, own)
         pages, titles = reads
         if pages not in self._saying:  # the same for a page's every variant, mostly
@@ -225,7 +224,7 @@ def _hash(common: bytes, *parts: str) -> str:
 
 
 class Store:
-    """The cache's database: one row per part of the output (a page, or a variant's generated pages)."""
+    """The cache's database: one row per part of the output (a variant's page, content or generated)."""
 
     def __init__(self, root: Path):
         folder = root / FOLDER

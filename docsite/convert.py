@@ -255,13 +255,25 @@ class Localizer:
         return PageView(id=pid, template="list.html", dir=here, title=self.title_of(pid), type_label=kind,
                         children=self.links(here, ids), breadcrumbs=self.breadcrumbs(here, pid))
 
-    def generated(self) -> list[PageView]:
-        """List pages of types, and a page per tag with an index of tags."""
-        views = [self.list_page(pid, self.site.by_type[lp.type.name]) for pid, lp in self.site.lists.items()]
+    def generated_ids(self) -> list[str]:
+        """The generated pages: a list page per type, the tag index and a page per tag, the site
+        timeline and a page per related type that filters it."""
+        ids = list(self.site.lists)
         if self.site.tagged:
-            views.append(self.list_page("tags", [f"tags/{t}" for t in self.site.tagged]))
-            views += [self.list_page(f"tags/{tag}", ids, self.text("标签")) for tag, ids in self.site.tagged.items()]
-        return views + self.timeline_pages()
+            ids += ["tags", *(f"tags/{tag}" for tag in self.site.tagged)]
+        if self.chronology.events:
+            ids += [timelines.SITE_TIMELINE, *(f"{timelines.SITE_TIMELINE}/{kind}" for kind in self.chronology.filters)]
+        return ids
+
+    def generated(self, pid: str) -> PageView:
+        """One of the ``generated_ids``."""
+        if pid in self.site.lists:
+            return self.list_page(pid, self.site.by_type[self.site.lists[pid].type.name])
+        if pid == "tags":
+            return self.list_page(pid, [f"tags/{tag}" for tag in self.site.tagged])
+        if pid.startswith("tags/"):
+            return self.list_page(pid, self.site.tagged[pid.removeprefix("tags/")], self.text("标签"))
+        return self.timeline_page(pid.partition("/")[2])
 
     # -- timelines ----------------------------------------------------------------------------
 
@@ -284,32 +296,29 @@ class Localizer:
                            self.link(here, before) if before else None, self.link(here, after) if after else None)
                 for tid, before, after in self.chronology.timelines_of(pid)]
 
-    def timeline_pages(self) -> list[PageView]:
-        """The site timeline, and one page per related type that filters it (no JavaScript needed)."""
-        if not self.chronology.events:
-            return []
-        views = []
-        for kind, ids in [("", self.chronology.events), *self.chronology.filters.items()]:
-            pid = f"{timelines.SITE_TIMELINE}/{kind}" if kind else timelines.SITE_TIMELINE
-            here = self.dir_of(pid)
-            entries = self.entries(here, ids)
-            years: dict[int, list[Entry]] = {}
-            for event, entry in zip(ids, entries):
-                years.setdefault(timelines.date_of(self.site.pages[event]).earliest.year, []).append(entry)
-            filters = [(self.link(here, f"{timelines.SITE_TIMELINE}/{k}" if k else timelines.SITE_TIMELINE,
-                                  title=self.text(next(t.plural for t in self.site.config.types if t.name == k))
-                                  if k else self.text("全部")), k == kind)
-                       for k in ["", *self.chronology.filters]]
-            views.append(PageView(
-                id=pid, template="site-timeline.html", dir=here, title=self.title_of(pid),
-                breadcrumbs=self.breadcrumbs(here, pid),
-                extra={"years": sorted(years.items()), "filters": filters,
-                       "overview": self.overview(here) if not kind else None,
-                       "downloads": [(name, urls.relative(here, self.dir_of(timelines.SITE_TIMELINE) + file))
-                                     for name, file in (("JSON", "events.json"), ("CSV", "events.csv"),
-                                                        ("TimelineJS", "timelinejs.json"))]},
-            ))
-        return views
+    def timeline_page(self, kind: str = "") -> PageView:
+        """The site timeline, or the page that filters it to the events related to pages of ``kind``
+        (no JavaScript needed)."""
+        pid = f"{timelines.SITE_TIMELINE}/{kind}" if kind else timelines.SITE_TIMELINE
+        ids = self.chronology.filters[kind] if kind else self.chronology.events
+        here = self.dir_of(pid)
+        entries = self.entries(here, ids)
+        years: dict[int, list[Entry]] = {}
+        for event, entry in zip(ids, entries):
+            years.setdefault(timelines.date_of(self.site.pages[event]).earliest.year, []).append(entry)
+        filters = [(self.link(here, f"{timelines.SITE_TIMELINE}/{k}" if k else timelines.SITE_TIMELINE,
+                              title=self.text(next(t.plural for t in self.site.config.types if t.name == k))
+                              if k else self.text("全部")), k == kind)
+                   for k in ["", *self.chronology.filters]]
+        return PageView(
+            id=pid, template="site-timeline.html", dir=here, title=self.title_of(pid),
+            breadcrumbs=self.breadcrumbs(here, pid),
+            extra={"years": sorted(years.items()), "filters": filters,
+                   "overview": self.overview(here) if not kind else None,
+                   "downloads": [(name, urls.relative(here, self.dir_of(timelines.SITE_TIMELINE) + file))
+                                 for name, file in (("JSON", "events.json"), ("CSV", "events.csv"),
+                                                    ("TimelineJS", "timelinejs.json"))]},
+        )
 
     def overview(self, here: str) -> dict[str, Any] | None:
         """The proportional overview, with converted labels and links relative to ``here``."""

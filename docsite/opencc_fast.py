@@ -11,13 +11,14 @@ The same result, found faster: an Aho-Corasick automaton (ahocorasick-rs) lists 
 of every key in one pass, and the occurrences are taken longest first, then leftmost, skipping any
 that overlaps one already taken. That is the reference's choice: an occurrence it takes is the
 first in that order within the free text around it, and one it skips overlaps a taken one that
-comes before it. A dictionary of single characters at the end of a step is ``str.translate``.
+comes before it. A dictionary of single characters at the end of a step is a ``Translation``.
 tests/test_opencc_exact.py compares the two on a large generated corpus.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import re
+from dataclasses import dataclass
 from functools import cache
 
 import ahocorasick_rs
@@ -37,10 +38,10 @@ class Step:
     """One step of a configuration's chain (the reference's 'group'), or several folded into one."""
 
     dictionaries: tuple[Dictionary, ...]
-    characters: dict[int, str | int]  # a last dictionary of single characters (each to one): ``translation``
+    characters: Translation  # a last dictionary of single characters (each to one)
 
     def convert(self, text: str) -> str:
-        translated = text.translate(self.characters)  # one character for one: positions stay
+        translated = self.characters(text)  # one character for one: positions stay
         if not self.dictionaries:
             return translated
         taken = bytearray(len(text))
@@ -105,7 +106,7 @@ def converter(config: str) -> FastOpenCC:
     separators = reference.split_chars_re
     if not separators.fullmatch(SEPARATOR):
         raise ValueError(f"OpenCC {config}: {SEPARATOR!r} no longer separates text")
-    steps = []
+    steps: list[tuple[tuple[Dictionary, ...], dict[int, str]]] = []  # dictionaries, then characters
     for group in reference._dict_chain_data:  # lists of (max key length, min key length, {key: values})
         tables = [{key: values.split(" ")[0] for key, values in table.items()
                    # The reference never sees a separator inside the text it matches.
@@ -123,29 +124,48 @@ def converter(config: str) -> FastOpenCC:
         dictionaries = tuple(Dictionary(ahocorasick_rs.AhoCorasick(list(table)), tuple(table.values()))
                              for table in tables if table)
         if steps and not dictionaries:
-            steps.append(_then(steps.pop(), characters))
+            steps.append(_then(*steps.pop(), characters))
         else:
-            steps.append(Step(dictionaries, characters))
-    return FastOpenCC(config, tuple(replace(step, characters=translation(step.characters)) for step in steps))
+            steps.append((dictionaries, characters))
+    return FastOpenCC(config, tuple(Step(dictionaries, translation(table)) for dictionaries, table in steps))
 
 
-def translation(table: dict[int, str]) -> dict[int, str | int]:
-    """``table`` for ``str.translate``, with every other character of the Basic Multilingual Plane
-    mapped to itself: a character the table lacks costs ``str.translate`` a KeyError raised and
-    caught, and made it half as fast on Chinese text."""
-    return {**IDENTITY, **table}
+@dataclass(frozen=True)
+class Translation:
+    """A table of characters, each to one string, applied as ``str.translate`` applies it, in half
+    the time: ``str.translate`` looks each character up, and indexing a list (``plane``, by code
+    point over the Basic Multilingual Plane, every character the table lacks mapped to itself) is
+    twice as fast as searching a dict; a missing dict key even costs a KeyError raised and caught.
+    The few characters beyond the plane (``beyond``) are looked up in a dict, in the few texts that
+    hold any."""
+
+    plane: list[str]
+    beyond: dict[str, str]
+
+    def __call__(self, text: str) -> str:
+        if not self.beyond or not _BEYOND.search(text):
+            return text.translate(self.plane)  # a character beyond the plane: IndexError, no change
+        runs = _BEYOND_RUN.split(text)  # runs within the plane, and characters beyond it, by turns
+        return "".join(self.beyond.get(run, run) if i % 2 else run.translate(self.plane) for i, run in enumerate(runs))
 
 
-#: Each character of the Basic Multilingual Plane to itself (see ``translation``).
-IDENTITY: dict[int, str | int] = {code: code for code in range(0x10000)}
+_BEYOND = re.compile("[\U00010000-\U0010ffff]")
+_BEYOND_RUN = re.compile("([\U00010000-\U0010ffff])")
 
 
-def _then(step: Step, characters: dict[int, str]) -> Step:
-    """``step`` followed by a step of single characters, as one step: a character table applies to
+def translation(table: dict[int, str]) -> Translation:
+    """``table`` (by code point) as a ``Translation``."""
+    return Translation([table.get(code, chr(code)) for code in range(0x10000)],
+                       {chr(code): value for code, value in table.items() if code >= 0x10000})
+
+
+def _then(dictionaries: tuple[Dictionary, ...], table: dict[int, str],
+          characters: dict[int, str]) -> tuple[tuple[Dictionary, ...], dict[int, str]]:
+    """A step followed by a step of single characters, as one step: a character table applies to
     each character alone, so it can be applied to the earlier step's values and table instead of
     to its output, which saves a pass over the text."""
     dictionaries = tuple(Dictionary(d.automaton, tuple(v.translate(characters) for v in d.values))
-                         for d in step.dictionaries)
-    table = dict(characters)
-    table.update((key, value.translate(characters)) for key, value in step.characters.items())
-    return Step(dictionaries, table)
+                         for d in dictionaries)
+    joined = dict(characters)
+    joined.update((key, value.translate(characters)) for key, value in table.items())
+    return dictionaries, joined

@@ -19,12 +19,12 @@ import jinja2
 from tqdm import tqdm
 
 from . import cache as outputs
-from . import exports, publish, search, urls
+from . import exports, publish, search, timelines, urls
 from .config import SiteConfig, Variant, load_config
 from .convert import Localizer, PageView
 from .diagnostics import Diagnostics
 from .lint import lint_site
-from .load import LoadCache, Page, load_content
+from .load import LoadCache, load_content
 from .processes import forked_map
 from .render import RenderMemo, environment, render_404, render_neutral, render_sitemap, render_variant
 from .resolve import Site, resolve
@@ -126,7 +126,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
         lint_site(site, localizers, result.diagnostics)
     assets = publish.assets(root)
     stage = _Stage(env, localizers, assets, cache)
-    units = [(v, pid) for pid in [*site.pages, None] for v in range(len(localizers))]
+    units = [(v, pid) for pid in [*site.pages, *localizers[0].generated_ids()] for v in range(len(localizers))]
     names = {unit: outputs.name(localizers[unit[0]].variant.code, unit[1]) for unit in units}
     pids = {name: unit[1] for unit, name in names.items()}
     keys = outputs.Keys(site, previous)
@@ -180,7 +180,8 @@ def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict
     key is the same, else made (and kept). Returns each variant's search entries, in page order."""
     site = stage.localizers[0].site
     entries: dict[Unit, list[search.Entry]] = {}
-    bars = [_progress(len(site.pages) + 1, f"{loc.variant.code} 转换、渲染", progress) for loc in stage.localizers]
+    bars = [_progress(len(units) // len(stage.localizers), f"{loc.variant.code} 转换、渲染", progress)
+            for loc in stage.localizers]
     todo = []
     for unit in units:
         if recall.has(names[unit]):
@@ -190,7 +191,7 @@ def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict
             todo.append(unit)
     # The generated pages first: they are the largest units, and a process making them holds the
     # most memory, best while this one holds few results; and the last parts even out the work.
-    todo.sort(key=lambda unit: unit[1] is not None)
+    todo.sort(key=lambda unit: unit[1] in site.pages)
     if todo:
         _load_shared(stage)
     for part, rendered in zip(parts := _parts(todo), _render_parts(stage, parts, jobs)):
@@ -216,10 +217,10 @@ class _Stage:
     cache: BuildCache | None
 
 
-#: What a build makes: a variant's page (variant index, page id), or its generated pages (lists,
-#: tags, timelines, and the timeline data) when the id is None. A page's variants come one after
+#: What a build makes: a variant's page (variant index, page id), content or generated (lists,
+#: tags, timelines; the site timeline with the timeline data). A page's variants come one after
 #: the other, so a part made in another process parses the page once for all of them.
-Unit = tuple[int, "str | None"]
+Unit = tuple[int, str]
 #: Units per part sent to a process: enough to outweigh sending it, few enough to share the work evenly.
 PART_SIZE = 50
 
@@ -249,19 +250,17 @@ def _render_part(stage: _Stage, part: tuple[Unit, ...]) -> list[tuple[outputs.Ou
     made = _guarded(stage, lambda: [_unit(stage, variant, pid) for variant, pid in part])
     if stage.cache is None and not isinstance(made, TemplateProblem):
         for _, pid in part:
-            if pid is not None:
+            if pid in stage.localizers[0].site.pages:
                 stage.localizers[0].site.pages[pid].release()
         for loc in stage.localizers:
             loc.convert.forget_long()
     return made
 
 
-def _unit(stage: _Stage, variant: int, pid: str | None) -> tuple[outputs.Output, outputs.Reads]:
+def _unit(stage: _Stage, variant: int, pid: str) -> tuple[outputs.Output, outputs.Reads]:
     loc = stage.localizers[variant]
-    if pid is None:
-        (files, views), reads = _generated(stage, loc), None
-    else:
-        (files, views), reads = outputs.watched(loc.site, _page, stage, loc, loc.site.pages[pid])
+    make = _page if pid in loc.site.pages else _generated
+    (files, views), reads = outputs.watched(loc.site, make, stage, loc, pid)
     return (files, [search.entry(view) for view in views]), reads
 
 
@@ -273,16 +272,17 @@ def _guarded(stage: _Stage, make: Callable[[], T]) -> T | TemplateProblem:
         return TemplateProblem.of(exc, stage.localizers[0].site.config)
 
 
-def _page(stage: _Stage, loc: Localizer, page: Page) -> tuple[dict[str, bytes], list[PageView]]:
+def _page(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes], list[PageView]]:
     """A page's files, and its view."""
-    views = [loc.page(page)]
+    views = [loc.page(loc.site.pages[pid])]
     return _rendered(stage, loc, views), views
 
 
-def _generated(stage: _Stage, loc: Localizer) -> tuple[dict[str, bytes], list[PageView]]:
-    """A variant's generated pages (lists, tags, timelines) with the timeline data, and their views."""
-    views = loc.generated()
-    return _rendered(stage, loc, views) | exports.timeline_files(loc), views
+def _generated(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes], list[PageView]]:
+    """A generated page's files (the site timeline's with the timeline data), and its view."""
+    views = [loc.generated(pid)]
+    data = exports.timeline_files(loc) if pid == timelines.SITE_TIMELINE else {}
+    return _rendered(stage, loc, views) | data, views
 
 
 def _shared(made: outputs.Output) -> outputs.Output:

@@ -11,6 +11,7 @@ works out the site's base path from the address it was served under.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, partial
@@ -84,9 +85,23 @@ def render_variant(env: jinja2.Environment, loc: Localizer, views: Iterable[Page
     for view in views:
         path = view.dir + "index.html"
         meta = publish.head(loc, view)
-        template = env.select_template([view.template, "page.html"])
+        template = _template(env, view.template)
         files[path] = _made(memo, path, (view, meta), partial(_page_html, template, loc, view, meta, site_title, assets))
     return files
+
+
+def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    """The template a view names, else page.html. The choice is kept with the environment: Jinja
+    keeps the templates it loaded, not those it did not find, and looked for a type's missing
+    template on disk again for every page (2 % of a build)."""
+    chosen = _CHOSEN.setdefault(env, {})
+    if name not in chosen:
+        chosen[name] = env.select_template([name, "page.html"])
+    return chosen[name]
+
+
+#: Each environment's choice of template by name (see ``_template``).
+_CHOSEN: weakref.WeakKeyDictionary[jinja2.Environment, dict[str, jinja2.Template]] = weakref.WeakKeyDictionary()
 
 
 def _page_html(template: jinja2.Template, loc: Localizer, view: PageView, meta: publish.Head, site_title: str,

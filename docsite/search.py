@@ -41,6 +41,7 @@ from . import urls
 from .config import PageType
 from .convert import Link, Localizer, PageView
 from .diagnostics import Diagnostics
+from .opencc_fast import Translation, translation
 
 T = TypeVar("T")
 PAGE = urls.SEARCH
@@ -248,13 +249,13 @@ def classes() -> tuple[str, ...]:
 
 
 @cache
-def _fold_table() -> dict[int, str]:
-    return {ord(c): group[0] for group in classes() for c in group[1:]}
+def _fold_table() -> Translation:
+    return translation({ord(c): group[0] for group in classes() for c in group[1:]})
 
 
 def fold(text: str) -> str:
     """``text`` with each character as its class's first: what search.js matches on (less letter case and width)."""
-    return text.translate(_fold_table())
+    return _fold_table()(text)
 
 
 def _json(data: object) -> str:

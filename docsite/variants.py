@@ -216,7 +216,7 @@ def opencc_configs() -> frozenset[str]:
 
 
 @cache
-def _fold_table() -> dict[int, str | int]:
+def _fold_table() -> opencc_fast.Translation:
     """Traditional -> simplified, character for character (OpenCC's TSCharacters, first choice).
 
     Glossary forms and text are compared folded, so a form matches however the text mixes the
@@ -233,7 +233,7 @@ def _fold_table() -> dict[int, str | int]:
 
 
 def fold(text: str) -> str:
-    return text.translate(_fold_table())
+    return _fold_table()(text)
 
 
 class _ForOpenCC(str):

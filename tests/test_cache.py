@@ -85,27 +85,35 @@ def test_an_edit_makes_again_only_the_pages_that_show_it(mini: MiniSite, monkeyp
     made: list[str] = []
     page = Localizer.page
     monkeypatch.setattr(Localizer, "page", lambda self, p: made.append(p.id) or page(self, p))
+    listed: list[str] = []  # generated pages made
+    generated = Localizer.generated
+    monkeypatch.setattr(Localizer, "generated", lambda self, pid: listed.append(pid) or generated(self, pid))
     neutral: list[str] = []  # script-neutral addresses made
     chooser = pipeline.render_neutral
     monkeypatch.setattr(pipeline, "render_neutral", lambda env, locs, ids, *rest: neutral.extend(ids) or
                         chooser(env, locs, ids, *rest))
     assert build(site.root, reuse=True).ok
-    assert made == []
+    assert made == listed == []
     CHANGES["a body"](site)
     assert build(site.root, reuse=True).ok
-    assert made == ["people/c", "people/c"]
+    assert made == ["people/c", "people/c"] and listed == []
     CHANGES["a title shown on other pages"](site)
     made.clear()
+    listed.clear()
     neutral.clear()
     assert build(site.root, reuse=True).ok
     # the page itself, the page that links to it and the home page, which lists people
     assert sorted(made) == sorted(2 * ["index", "people/a", "people/b"])
     # the neutral address of each (it shows the page's title), not of every page
     assert {"index", "people/a", "people/b"} <= set(neutral) and not {"people/c", "people/e"} & set(neutral)
+    # of the generated pages, the list of people, which shows it, and not the timeline
+    assert sorted(listed) == 2 * ["people"]
     CHANGES["an event's date (the timelines)"](site)
     made.clear()
+    listed.clear()
     assert build(site.root, reuse=True).ok
     assert sorted(made) == sorted(2 * ["events/meeting", "people/c"])  # c's timeline shows the meeting
+    assert "timeline" in listed
     site.write("people/c.md", "---\ntitle: 丙\n---\n丙见过[[people/a]]。\n")  # a new backlink: the structure
     made.clear()
     assert build(site.root, reuse=True).ok

@@ -14,7 +14,7 @@ from pathlib import Path
 import opencc
 import pytest
 
-from docsite.opencc_fast import converter
+from docsite.opencc_fast import converter, translation
 
 ROOT = Path(__file__).resolve().parent.parent
 SEPARATORS = [" ", "\n", "-", "，", "。", "、", "“", "”", "《", "》", "（", "）", "．", "—", "　"]
@@ -88,3 +88,12 @@ def test_texts_converted_together_come_out_as_each_alone(config: str) -> None:
     for batch in ([p for p in pieces if "\n" not in p], pieces):  # with and without texts that hold the separator
         assert converter(config).convert_many(batch) == [reference.convert(p) for p in batch]
     assert converter(config).convert_many([]) == []
+
+
+def test_a_translation_maps_every_character_as_str_translate_does() -> None:
+    """Characters beyond the Basic Multilingual Plane (OpenCC's tables hold about 1,100, and
+    conversion markup leaves private-use ones in the text) are mapped, or kept, as by a dict."""
+    table = {ord("发"): "發", ord("𠀾"): "𠁀", ord("丟"): "𢇁", ord("𪚥"): "龘"}
+    translate = translation(table)
+    for text in ["出发", "𠀾发𪚥", "丟\U000f0000发", "\U000f0001", "", "abc 𠀀", "𠀾" * 3 + "发" * 3]:
+        assert translate(text) == text.translate(table)
