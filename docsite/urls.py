@@ -7,6 +7,7 @@ to the page otherwise: a relative URL is still right wherever the folder is serv
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 HOME = "index"
@@ -30,21 +31,28 @@ def output_path(code: str, pid: str) -> str:
 def relative(from_dir: str, to: str, anchor: str = "") -> str:
     """Relative link from an output folder to a folder (ending in '/') or a file; '' is the site root.
 
-    Both are paths inside the output, so this is string work (os.path.relpath asks the disk).
+    Both are paths inside the output, so this is string work (os.path.relpath asks the disk). A
+    page asks for dozens, all from its own folder: its segments are split once.
     """
-    here, there = from_dir.strip("/"), to.strip("/")
-    here, there = (here.split("/") if here else []), (there.split("/") if there else [])
+    here, there = _segments(from_dir), _segments(to)
     common = 0
     for mine, theirs in zip(here, there):
         if mine != theirs:
             break
         common += 1
-    rel = "/".join([".."] * (len(here) - common) + there[common:])
+    up, rest = len(here) - common, "/".join(there[common:])
+    rel = "../" * up + rest if rest else "/".join([".."] * up)
     if not to or to.endswith("/"):
         rel = rel + "/" if rel else "./"
     elif not rel:
         rel = there[-1]
     return rel + (f"#{anchor}" if anchor else "")
+
+
+@lru_cache(maxsize=4096)
+def _segments(path: str) -> tuple[str, ...]:
+    path = path.strip("/")
+    return tuple(path.split("/")) if path else ()
 
 
 def is_absolute(base_url: str) -> bool:

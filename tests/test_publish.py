@@ -31,6 +31,7 @@ from test_site import _deliberate_text, _foreign_characters
 
 from docsite import publish
 from docsite.pipeline import build
+from docsite.urls import relative
 from docsite.write import write_site
 
 VARIANTS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
@@ -543,3 +544,22 @@ def test_the_folder_browses_from_disk(browser: Browser, published: Published) ->
     page.locator(".switcher a[data-variant=zh-hans]").click()
     page.wait_for_load_state("load")
     assert page.url.startswith((published.folder / "zh-hans").as_uri()) and page.url.endswith("/index.html")
+
+
+def _paths() -> list[str]:
+    folders = ["", "zh-hans/", "zh-hans/people/", "zh-hans/people/zhou-enlai/", "zh-hant/people/zhou-enlai/",
+               "zh-hans/tags/", "zh-hans/tags/dalian/", "people/zhou-enlai/", "static/"]
+    return folders + ["static/style.css", "zh-hans/timeline/events.json", "404.html"]
+
+
+@pytest.mark.parametrize("here", [p for p in _paths() if not p or p.endswith("/")])
+def test_a_relative_link_leads_where_it_should_from_any_folder(here: str) -> None:
+    """Read as a browser reads it (urljoin), every link leads to its target, fragment kept."""
+    for to in _paths():
+        for anchor in ("", "ref-1"):
+            link = relative(here, to, anchor)
+            assert urljoin("https://h/" + here, link) == "https://h/" + to + (f"#{anchor}" if anchor else ""), link
+    # and by the shortest way
+    assert relative("zh-hans/people/a/", "zh-hans/people/b/") == "../b/"
+    assert relative("zh-hans/people/a/", "zh-hans/people/a/", "x") == "./#x"
+    assert relative("zh-hans/", "static/style.css") == "../static/style.css"
