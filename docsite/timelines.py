@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .dates import EDTF
 from .load import Page
@@ -60,11 +61,19 @@ class Chronology:
     def timelines_of(self, event: str) -> list[tuple[str, str | None, str | None]]:
         """(timeline id, previous event, next event) for every timeline holding ``event``."""
         found = []
-        for tid, ids in [(SITE_TIMELINE, self.events), *self.named.items()]:
-            if event in ids:
-                i = ids.index(event)
+        for tid, ids, places in self._places:
+            i = places.get(event)
+            if i is not None:
                 found.append((tid, ids[i - 1] if i else None, ids[i + 1] if i + 1 < len(ids) else None))
         return found
+
+    @cached_property
+    def _places(self) -> list[tuple[str, list[str], dict[str, int]]]:
+        """Every timeline with the place of each of its events (the first, should one come twice):
+        asked for by every event page, and searching the site timeline's list each time cost a
+        build time that grew with the square of the events."""
+        return [(tid, ids, {event: i for i, event in reversed(list(enumerate(ids)))})
+                for tid, ids in [(SITE_TIMELINE, self.events), *self.named.items()]]
 
 
 def date_of(page: Page) -> EDTF | None:

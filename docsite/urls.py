@@ -32,7 +32,8 @@ def relative(from_dir: str, to: str, anchor: str = "") -> str:
     """Relative link from an output folder to a folder (ending in '/') or a file; '' is the site root.
 
     Both are paths inside the output, so this is string work (os.path.relpath asks the disk). A
-    page asks for dozens, all from its own folder: its segments are split once.
+    page asks for dozens, all from its own folder: its segments are split once, and so are those of
+    the pages it links to.
     """
     here, there = _segments(from_dir), _segments(to)
     common = 0
@@ -49,7 +50,7 @@ def relative(from_dir: str, to: str, anchor: str = "") -> str:
     return rel + (f"#{anchor}" if anchor else "")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)  # more than the folders of a 10,000-page site in two scripts
 def _segments(path: str) -> tuple[str, ...]:
     path = path.strip("/")
     return tuple(path.split("/")) if path else ()
