@@ -145,12 +145,12 @@ class Translation:
     def __call__(self, text: str) -> str:
         if not self.beyond or not _BEYOND.search(text):
             return text.translate(self.plane)  # a character beyond the plane: IndexError, no change
-        runs = _BEYOND_RUN.split(text)  # runs within the plane, and characters beyond it, by turns
+        runs = _BEYOND.split(text)  # runs within the plane, and characters beyond it, by turns
         return "".join(self.beyond.get(run, run) if i % 2 else run.translate(self.plane) for i, run in enumerate(runs))
 
 
-_BEYOND = re.compile("[\U00010000-\U0010ffff]")
-_BEYOND_RUN = re.compile("([\U00010000-\U0010ffff])")
+#: A character beyond the Basic Multilingual Plane (captured, so that ``split`` keeps it).
+_BEYOND = re.compile("([\U00010000-\U0010ffff])")
 
 
 def translation(table: dict[int, str]) -> Translation:

@@ -4,9 +4,9 @@ The livereload package serves the pages and talks to the browser (its script, it
 Its own file watcher is not used: it ignores any change within three seconds of a reload and
 polls slowly, so quick successive saves were lost (the failure that made MkDocs drop it,
 mkdocs#2385). Here a poll every 100 ms looks at the sources when the file system has reported a
-change (``Watch``: the files it names) and starts a rebuild whenever they differ from what was last built, and every
-finished rebuild sends one reload: a burst of saves gives at most a reload per rebuild, and the
-last save is always shown.
+change (``Watch``: at the files it names) and starts a rebuild whenever they differ from what was
+last built, and every finished rebuild sends one reload: a burst of saves gives at most a reload
+per rebuild, and the last save is always shown.
 """
 
 from __future__ import annotations
