@@ -144,7 +144,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
         immutable = list(assets.fingerprinted)
         for loc, listed in zip(localizers, entries):
             memo = cache.search_memo if cache else None
-            view, pieces, (path, listing) = search.page(loc, listed, result.diagnostics, memo)
+            view, pieces, (path, listing) = search.page(loc, listed, memo)
             files.update(_rendered(stage, loc, [view]))
             files.update(pieces)
             files[path] = listing

@@ -19,7 +19,7 @@ import minify_html
 import rcssmin
 from markupsafe import Markup
 
-from . import jsonld, urls
+from . import jsonld, timelines, urls
 from .config import SiteConfig
 from .convert import Localizer, PageView
 from .diagnostics import Diagnostics
@@ -126,6 +126,13 @@ def check(site: Site, diags: Diagnostics) -> None:
         if top in taken:
             diags.error(page.path, 0, f"the page id '{page.id}' would be written inside the site's '{top}/' folder",
                         "move or rename the file")
+        elif top in GENERATED:
+            where = "is the address of" if page.id == top else "would be written inside the folder of"
+            diags.error(page.path, 1, f"the page id '{page.id}' {where} {GENERATED[top]}", "rename the file")
+
+
+#: The pages the engine makes in each variant's tree, by address: no content page may take one.
+GENERATED = {urls.SEARCH: "the search page", "tags": "the list of tags", timelines.SITE_TIMELINE: "the site's timeline"}
 
 
 def robots(config: SiteConfig) -> bytes:

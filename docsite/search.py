@@ -40,7 +40,6 @@ from markupsafe import Markup
 from . import urls
 from .config import PageType
 from .convert import Link, Localizer, PageView
-from .diagnostics import Diagnostics
 from .opencc_fast import Translation, translation
 
 T = TypeVar("T")
@@ -104,15 +103,11 @@ class Memo:
         self.earlier, self.now = self.now, {}
 
 
-def page(loc: Localizer, entries: list[Entry], diags: Diagnostics,
-         made: Memo | None = None) -> tuple[PageView, dict[str, bytes], tuple[str, bytes]]:
+def page(loc: Localizer, entries: list[Entry], made: Memo | None = None) -> tuple[PageView, dict[str, bytes], tuple[str, bytes]]:
     """The search page of one variant, the pieces of its index (scripts by output path) and the
     script that lists them (``LISTING``, path and content): the index holds each of ``entries``; the
     page also lists them plainly, for readers without JavaScript."""
     site = loc.site
-    if PAGE in site.pages:
-        diags.error(site.pages[PAGE].path, 1, f"the page id '{PAGE}' is the address of the search page",
-                    "rename the file")
     made = made or Memo()
     here = loc.dir_of(PAGE)
     kinds = [t for t in site.config.types if site.by_type.get(t.name)]

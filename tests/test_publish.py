@@ -237,6 +237,27 @@ def test_a_page_cannot_overwrite_a_variant_tree(mini: MiniSite) -> None:
            "folder" in result.stderr
 
 
+@pytest.mark.parametrize(("file", "message"), [
+    ("timeline.md", "content/timeline.md:1: error: the page id 'timeline' is the address of the site's timeline"),
+    ("tags/index.md", "content/tags/index.md:1: error: the page id 'tags' is the address of the list of tags"),
+    ("tags/treaty.md", "content/tags/treaty.md:1: error: the page id 'tags/treaty' would be written inside the "
+                       "folder of the list of tags"),
+    ("timeline/people.md", "content/timeline/people.md:1: error: the page id 'timeline/people' would be written "
+                           "inside the folder of the site's timeline"),
+])
+def test_a_page_cannot_take_the_address_of_a_page_the_site_makes(mini: MiniSite, file: str, message: str) -> None:
+    """The tag pages and the timelines are written where such a page would be, and would hide it."""
+    mini.write("events/signing.md", "---\ntitle: 签字\ndate: 1950-02-14\ntags: [treaty]\n---\n")
+    mini.write("tags.yaml", "treaty: 条约\n")
+    mini.add_type("misplaced", pattern=file.removesuffix(".md").removesuffix("/index"), label="页")
+    mini.write(file, "---\ntitle: 页\n---\n")
+    result = mini.build()
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert result.stderr.count(": error: ") == 1
+    assert not (mini.root / "_site").exists()
+
+
 # -- metadata for readers and machines, in the page's script ----------------------------------------
 
 
