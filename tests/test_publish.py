@@ -240,10 +240,10 @@ def test_a_page_cannot_overwrite_a_variant_tree(mini: MiniSite) -> None:
 @pytest.mark.parametrize(("file", "message"), [
     ("timeline.md", "content/timeline.md:1: error: the page id 'timeline' is the address of the site's timeline"),
     ("tags/index.md", "content/tags/index.md:1: error: the page id 'tags' is the address of the list of tags"),
-    ("tags/treaty.md", "content/tags/treaty.md:1: error: the page id 'tags/treaty' would be written inside the "
-                       "folder of the list of tags"),
-    ("timeline/people.md", "content/timeline/people.md:1: error: the page id 'timeline/people' would be written "
-                           "inside the folder of the site's timeline"),
+    ("tags/treaty.md", ("content/tags/treaty.md:1: error: the page id 'tags/treaty' would be written inside the "
+                        "folder of the list of tags")),
+    ("timeline/people.md", ("content/timeline/people.md:1: error: the page id 'timeline/people' would be written "
+                            "inside the folder of the site's timeline")),
 ])
 def test_a_page_cannot_take_the_address_of_a_page_the_site_makes(mini: MiniSite, file: str, message: str) -> None:
     """The tag pages and the timelines are written where such a page would be, and would hide it."""
