@@ -200,8 +200,15 @@ _BEYOND = re.compile("([\U00010000-\U0010ffff])")
 
 def translation(table: dict[int, str]) -> Translation:
     """``table`` (by code point) as a ``Translation``."""
-    return Translation([table.get(code, chr(code)) for code in range(0x10000)],
+    return Translation([table.get(code, same) for code, same in enumerate(_plane())],
                        {chr(code): value for code, value in table.items() if code >= 0x10000})
+
+
+@cache
+def _plane() -> tuple[str, ...]:
+    """Every character of the Basic Multilingual Plane, made once, so that the characters a table
+    leaves as they are are the same objects in every table (65,536 strings, 4.5 MB a table)."""
+    return tuple(map(chr, range(0x10000)))
 
 
 def _then(tables: list[dict[str, str]], table: dict[int, str],
