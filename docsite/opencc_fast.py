@@ -50,7 +50,7 @@ class Step:
         """The text with the step's dictionaries and characters applied.
 
         Only the pieces of text between two ``bounds`` that hold a changing key need the choice
-        among occurrences (one in ten pieces in prose): elsewhere whatever is taken leaves the
+        among occurrences (a tenth of the text in prose): elsewhere whatever is taken leaves the
         characters as ``characters`` convert them. Pieces are independent, since no occurrence
         crosses a bound."""
         translated = self.characters(text)  # one character for one: positions stay
