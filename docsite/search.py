@@ -103,7 +103,8 @@ class Memo:
         self.earlier, self.now = self.now, {}
 
 
-def page(loc: Localizer, entries: list[Entry], made: Memo | None = None) -> tuple[PageView, dict[str, bytes], tuple[str, bytes]]:
+def page(loc: Localizer, entries: list[Entry],
+         made: Memo | None = None) -> tuple[PageView, dict[str, bytes], tuple[str, bytes]]:
     """The search page of one variant, the pieces of its index (scripts by output path) and the
     script that lists them (``LISTING``, path and content): the index holds each of ``entries``; the
     page also lists them plainly, for readers without JavaScript."""
