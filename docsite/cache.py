@@ -88,7 +88,7 @@ def structure(site: Site) -> bytes:
 
 
 def _front_matter(page: Page) -> str:
-    return "\n".join(page.raw_lines[:page.body_line - 1])
+    return "\n".join(page.lines()[:page.body_line - 1])
 
 
 def name(code: str, pid: str) -> str:
@@ -118,7 +118,7 @@ class Keys:
         self._structure = structure(site)
         self._said: dict[str, bytes] = {}
         self._made: dict[tuple[str, Reads], str] = {}
-        self._saying: dict[tuple[str, ...], bytes] = {}
+        self._saying: dict[tuple[str, ...], bytes] = {}  # a digest of what these pages say
         self._follows = False  # whether ``still`` can tell (a build before, with the same stamp and structure)
         self._renewed: set[str] = set()  # pages read from their file again, new or gone
         self._retold: set[str] = set()  # ... of which what they say of themselves changed
@@ -151,12 +151,12 @@ class Keys:
         return made
 
     def _make(self, name: str, pid: str, reads: Reads) -> str:
-        own = "\n".join(self.site.pages[pid].raw_lines) if pid in self.site.pages else "generated"
+        own = self.site.pages[pid].raw if pid in self.site.pages else "generated"
         if reads is None:
             return _hash(self.whole(), name, own)
         pages, titles = reads
         if pages not in self._saying:  # the same for a page's every variant, mostly
-            self._saying[pages] = b"".join(self._says(read) for read in pages)
+            self._saying[pages] = hashlib.sha256(b"".join(self._says(read) for read in pages)).digest()
         found = repr([self.site.titles.get(title) for title in titles]).encode()
         return _hash(self.common + self._structure + self._saying[pages] + found, name, own)
 

@@ -62,11 +62,12 @@ def _texts(page: Page) -> list[tuple[str, int, int]]:
     A front-matter value is taken from its first line, as written; a body line by line.
     """
     texts = []
+    lines = page.lines()
     for name, value in page.fields.items():
         if isinstance(value, Text) and (name,) in page.locs:
             line, col = page.locs[(name,)]
-            texts.append((_blank(page.raw_lines[line - 1][col - 1:]), line, col))
-    body = "\n".join(page.raw_lines[page.body_line - 1:])
+            texts.append((_blank(lines[line - 1][col - 1:]), line, col))
+    body = "\n".join(lines[page.body_line - 1:])
     for number, text in enumerate(_blank(body).split("\n")):
         texts.append((text, page.body_line + number, 1))
     return texts

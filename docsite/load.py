@@ -47,7 +47,7 @@ class Page:
     anchors: frozenset[str]  # ids of the body's headings
     blocks: tuple[Block, ...]  # the body's conversion markup
     body_line: int  # file line of the body's first line
-    raw_lines: list[str]
+    raw: str  # the file as written (one string: as a list of lines, each line was an object of its own)
     layers: tuple[tuple[Rule, ...], ...]  # rules of -{H|...}- in front matter, then the page's glossary
     parsed: list[Token] | None = field(default=None, repr=False, compare=False)  # see ``tokens``
 
@@ -81,6 +81,10 @@ class Page:
     def draft(self) -> bool:
         return bool(self.fields.get("draft"))
 
+    def lines(self) -> list[str]:
+        """The file's lines as written: for messages and the lint, which look at a few pages."""
+        return self.raw.split("\n")
+
     def loc(self, *key: Any) -> tuple[int, int]:
         """Line and column of a front-matter value."""
         return self.locs.get(key, (1, 0))
@@ -88,7 +92,8 @@ class Page:
     def locate(self, body_line: int, raw: str) -> tuple[int, int]:
         """File line and column of ``raw`` written on (0-based) body line ``body_line``."""
         line = self.body_line + body_line
-        text = self.raw_lines[line - 1] if 0 < line <= len(self.raw_lines) else ""
+        lines = self.lines()
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
         return line, text.find(raw) + 1 if raw in text else 0
 
 
@@ -367,7 +372,7 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
     layers = (markup_rules, tuple(fields.get("glossary", ())))
     references = markdown.references(tokens, body.blocks, config.allow_html)
     return Page(pid, ptype, path, fields, locs, body.source, references, frozenset(markdown.heading_ids(tokens)),
-                body.blocks, body_line, lines, layers, tokens)
+                body.blocks, body_line, text, layers, tokens)
 
 
 def _validate_fields(meta: dict, locs: LocMap, ptype: PageType, path: Path, diags: Diagnostics) -> dict[str, Any]:
