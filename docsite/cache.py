@@ -10,8 +10,8 @@ pages say of themselves now (their front matter and conversion markup, or their 
 edit to a body changes one key, an edit to a title the keys of the pages that show it, a new link
 or date the structure and so every key. The generated pages (lists, tags, timelines) are noted
 and keyed alike, by the pages they list; a page that went through every page is keyed by the
-whole site's outline (``Keys.whole``). A key that matches gives exactly what building would, so the cache is never
-stale, and deleting .cache/ only costs the time to build again.
+whole site's outline (``Keys.whole``). A key that matches gives exactly what building would, so
+the cache is never stale, and deleting .cache/ only costs the time to build again.
 
 The cache is an SQLite database: one file, safe when a preview server and a build share it.
 """

@@ -107,7 +107,7 @@ class Localizer:
             return self.text(page.title, page.layers)
         if pid in self.site.lists:
             return self.text(self.site.lists[pid].type.plural)
-        if pid == "tags":
+        if pid == urls.TAGS:
             return self.text("标签")
         if pid == urls.SEARCH:
             return self.text(protect("-{zh-hans:搜索;zh-hant:搜尋;}-"))
@@ -116,7 +116,7 @@ class Localizer:
         if pid.startswith(timelines.SITE_TIMELINE + "/"):
             kind = next(t for t in self.site.config.types if t.name == pid.partition("/")[2])
             return self.text(f"时间线：{kind.plural}")
-        return self.text(self.site.tags[pid.removeprefix("tags/")])
+        return self.text(self.site.tags[pid.removeprefix(urls.TAGS + "/")])
 
     def dir_of(self, pid: str) -> str:
         return urls.page_dir(self.variant.code, pid)
@@ -193,7 +193,7 @@ class Localizer:
             summary=text(page.fields["summary"]) if "summary" in page.fields else "",
             body=body,
             facts=self.facts(page, here),
-            tags=[Link(urls.relative(here, self.dir_of(f"tags/{t}")), self.text(self.site.tags[t]))
+            tags=[Link(urls.relative(here, self.dir_of(f"{urls.TAGS}/{t}")), self.text(self.site.tags[t]))
                   for t in page.fields.get("tags", [])],
             related=self.links(here, page.fields.get("related", [])),
             backlinks=self.links(here, self.site.backlinks.get(page.id, [])),
@@ -260,7 +260,7 @@ class Localizer:
         timeline and a page per related type that filters it."""
         ids = list(self.site.lists)
         if self.site.tagged:
-            ids += ["tags", *(f"tags/{tag}" for tag in self.site.tagged)]
+            ids += [urls.TAGS, *(f"{urls.TAGS}/{tag}" for tag in self.site.tagged)]
         if self.chronology.events:
             ids += [timelines.SITE_TIMELINE, *(f"{timelines.SITE_TIMELINE}/{kind}" for kind in self.chronology.filters)]
         return ids
@@ -269,10 +269,10 @@ class Localizer:
         """One of the ``generated_ids``."""
         if pid in self.site.lists:
             return self.list_page(pid, self.site.by_type[self.site.lists[pid].type.name])
-        if pid == "tags":
-            return self.list_page(pid, [f"tags/{tag}" for tag in self.site.tagged])
-        if pid.startswith("tags/"):
-            return self.list_page(pid, self.site.tagged[pid.removeprefix("tags/")], self.text("标签"))
+        if pid == urls.TAGS:
+            return self.list_page(pid, [f"{urls.TAGS}/{tag}" for tag in self.site.tagged])
+        if pid.startswith(urls.TAGS + "/"):
+            return self.list_page(pid, self.site.tagged[pid.removeprefix(urls.TAGS + "/")], self.text("标签"))
         return self.timeline_page(pid.partition("/")[2])
 
     # -- timelines ----------------------------------------------------------------------------

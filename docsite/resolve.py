@@ -61,7 +61,7 @@ class Site:
 
     def has(self, pid: str) -> bool:
         """Whether ``pid`` is a page of the site: content, a list of a type, the tag index, the search page."""
-        return (pid in self.pages or pid in self.lists or (pid == "tags" and bool(self.tagged)) or pid == urls.SEARCH
+        return (pid in self.pages or pid in self.lists or (pid == urls.TAGS and bool(self.tagged)) or pid == urls.SEARCH
                 or (pid == timelines.SITE_TIMELINE and bool(self.chronology and self.chronology.events)))
 
     def neighbours(self, pid: str) -> tuple[str | None, str | None]:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 HOME = "index"
 SEARCH = "search"  # the search page of each variant (docsite/search.py)
+TAGS = "tags"  # the list of tags of each variant, and a page per tag under it
 
 
 def page_dir(code: str, pid: str) -> str:
