@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/conversion.py [SITE]
 
 For each variant: opencc-python-reimplemented (the reference) and docsite's OpenCC
-(docsite/opencc_fast.py) on the same distinct texts (a sample of them: the reference is slow);
+(docsite/text/opencc_fast.py) on the same distinct texts (a sample of them: the reference is slow);
 docsite's whole Converter (markup, glossary layers, OpenCC) on every distinct text a build asks
 for, one by one; and the effective rate of a build: every character it asks for (repeats served
 from the cache included) over the time a fresh converter takes to answer the same requests in
@@ -21,11 +21,11 @@ from typing import Any
 
 import opencc
 
-from docsite.convert import Localizer
 from docsite.diagnostics import Diagnostics
-from docsite.opencc_fast import converter
 from docsite.pipeline import load_site
-from docsite.variants import Converter, Text
+from docsite.stages.views import Localizer
+from docsite.text.opencc_fast import converter
+from docsite.text.variants import Converter, Text
 
 ROOT = Path(__file__).resolve().parent.parent
 

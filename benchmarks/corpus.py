@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from docsite.opencc_fast import converter
+from docsite.text.opencc_fast import converter
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 1950

@@ -29,7 +29,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from docsite.pipeline import build
-from docsite.write import write_site
+from docsite.stages.write import write_site
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "benchmarks/lighthouse/node_modules/lighthouse/cli/index.js"

@@ -109,7 +109,7 @@ def rebuilds(site: Path) -> dict[str, float]:
 
 
 def _rebuilds(site: Path) -> None:
-    from docsite.serve import Preview
+    from docsite.commands.serve import Preview
     errors: list[str] = []
     preview = Preview(site, site / "out", drafts=False, log=errors.append)
     times = {}

@@ -6,7 +6,7 @@ recall against Pagefind's.
 
 For each variant: the index, its pieces and the part in the search page (raw, and gzip -9 as static
 hosts serve each file); a first search's transfer, the search page, its pieces and search.js (the
-stylesheet and site.js are cached from the page whose search box was used); and the time docsite.search.page takes in a build, against the
+stylesheet and site.js are cached from the page whose search box was used); and the time docsite.stages.search.page takes in a build, against the
 whole build (medians of five builds).
 
 --recall builds the site, indexes its trees with Pagefind too (``pagefind[extended]``, pinned in
@@ -33,8 +33,9 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from docsite import pipeline, search
-from docsite.write import write_site
+from docsite import pipeline
+from docsite.stages import search
+from docsite.stages.write import write_site
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

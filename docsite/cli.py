@@ -12,12 +12,12 @@ import sys
 import time
 from pathlib import Path
 
-from . import lastbuild
-from .config import load_config
-from .diagnostics import Diagnostics
-from .pipeline import BuildResult, build
-from .scaffold import ScaffoldError, new_page
-from .write import Staging
+from docsite.commands.new import ScaffoldError, new_page
+from docsite.config.settings import load_config
+from docsite.diagnostics import Diagnostics
+from docsite.incremental import lastbuild
+from docsite.pipeline import BuildResult, build
+from docsite.stages.write import Staging
 
 COMMANDS = ("build", "check", "new", "serve")
 JOBS_HELP = "processes that convert and render pages (default: one per core)"
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "new":
         return _new(root, args)
     if args.command == "serve":
-        from .serve import serve  # the server's packages load only when serving
+        from docsite.commands.serve import serve  # the server's packages load only when serving
 
         return serve(root, args.host, args.port, args.drafts)
     if args.command == "check":

@@ -18,17 +18,18 @@ from typing import TypeVar
 import jinja2
 from tqdm import tqdm
 
-from . import cache as outputs
-from . import exports, publish, search, timelines, urls
-from .config import SiteConfig, Variant, load_config
-from .convert import Localizer, PageView
-from .diagnostics import Diagnostics
-from .lint import lint_site
-from .load import LoadCache, load_content
-from .processes import forked_map
-from .render import RenderMemo, environment, render_404, render_neutral, render_sitemap, render_variant
-from .resolve import Site, resolve
-from .variants import Converter
+from docsite.config.settings import SiteConfig, Variant, load_config
+from docsite.diagnostics import Diagnostics
+from docsite.incremental import cache as outputs
+from docsite.model import urls
+from docsite.processes import forked_map
+from docsite.stages import exports, publish, search, timelines
+from docsite.stages.load import LoadCache, load_content
+from docsite.stages.render import RenderMemo, environment, render_404, render_neutral, render_sitemap, render_variant
+from docsite.stages.resolve import Site, resolve
+from docsite.stages.views import Localizer, PageView
+from docsite.text.lint import lint_site
+from docsite.text.variants import Converter
 
 T = TypeVar("T")
 

@@ -23,9 +23,9 @@ from bs4 import BeautifulSoup
 from hypothesis import settings
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from docsite import search
 from docsite.pipeline import build
-from docsite.write import write_site
+from docsite.stages import search
+from docsite.stages.write import write_site
 
 ROOT = Path(__file__).resolve().parent.parent
 

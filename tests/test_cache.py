@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, MiniSite
 
-from docsite.convert import Localizer
 from docsite import pipeline
 from docsite.pipeline import BuildCache, build
+from docsite.stages.views import Localizer
 
 
 def _site(mini: MiniSite) -> MiniSite:

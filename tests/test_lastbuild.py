@@ -13,9 +13,10 @@ from types import SimpleNamespace
 import pytest
 from conftest import MiniSite
 
-from docsite import cache, cli, lastbuild
-from docsite.load import signatures
+from docsite import cli
+from docsite.incremental import cache, lastbuild
 from docsite.pipeline import build
+from docsite.stages.load import signatures
 
 
 def _site(mini: MiniSite) -> MiniSite:

@@ -14,7 +14,7 @@ from pathlib import Path
 import opencc
 import pytest
 
-from docsite.opencc_fast import converter, translation
+from docsite.text.opencc_fast import converter, translation
 
 ROOT = Path(__file__).resolve().parent.parent
 SEPARATORS = [" ", "\n", "-", "，", "。", "、", "“", "”", "《", "》", "（", "）", "．", "—", "　"]

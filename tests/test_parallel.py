@@ -11,8 +11,9 @@ import pytest
 from conftest import ROOT, MiniSite
 from test_errors import assert_fails
 
-from docsite import load, pipeline, render
+from docsite import pipeline
 from docsite.pipeline import build
+from docsite.stages import load, render
 
 T = TypeVar("T")
 

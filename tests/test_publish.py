@@ -29,10 +29,10 @@ from conftest import PREFIX, ROOT, MiniSite, Published, listed_pieces, open_page
 from playwright.sync_api import Browser
 from test_site import _deliberate_text, _foreign_characters
 
-from docsite import publish
+from docsite.model.urls import relative
 from docsite.pipeline import build
-from docsite.urls import relative
-from docsite.write import write_site
+from docsite.stages import publish
+from docsite.stages.write import write_site
 
 VARIANTS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
 SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}

@@ -15,9 +15,9 @@ from conftest import MiniSite, Published, Visit, listed_pieces, open_page, soup
 from playwright.sync_api import Browser, Page
 from test_accessibility import violations
 
-from docsite import search
 from docsite.pipeline import build
-from docsite.search import fold
+from docsite.stages import search
+from docsite.stages.search import fold
 
 TREES = ("zh-hans", "zh-hant")
 #: Queries and the page (its folder under a tree) that must come first, on both trees.

@@ -22,10 +22,10 @@ import pytest
 from conftest import ROOT, MiniSite
 from tornado.websocket import websocket_connect
 
-from docsite import search
-from docsite.load import inputs, relooked
+from docsite.commands.serve import CHECK_S, Look, Preview, Watch
 from docsite.pipeline import BuildCache, build
-from docsite.serve import CHECK_S, Look, Preview, Watch
+from docsite.stages import search
+from docsite.stages.load import inputs, relooked
 
 PAGE = "---\ntitle: 周恩来\n---\n{body}\n"
 
@@ -245,10 +245,10 @@ def test_the_preview_writes_only_what_changed(mini: MiniSite) -> None:
 def test_the_preview_parses_again_only_files_that_changed(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
     """Unchanged files are not read again; a change is seen even when it keeps the file's size and
     modification time (a tool that restores the time), since the change time moves."""
-    import docsite.load
+    import docsite.stages.load
     parsed: list[str] = []
-    real = docsite.load._load_page
-    monkeypatch.setattr(docsite.load, "_load_page", lambda pid, *args: parsed.append(pid) or real(pid, *args))
+    real = docsite.stages.load._load_page
+    monkeypatch.setattr(docsite.stages.load, "_load_page", lambda pid, *args: parsed.append(pid) or real(pid, *args))
     mini.write("people/a.md", "---\ntitle: 甲\n---\n甲的生平。\n")
     mini.write("people/b.md", "---\ntitle: 乙\n---\n乙的生平。\n")
     out = mini.root / "_site"

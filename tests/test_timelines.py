@@ -12,10 +12,10 @@ import edtf
 import pytest
 from conftest import ROOT, run_cli, soup
 
-from docsite import dates
 from docsite.diagnostics import Diagnostics
 from docsite.pipeline import load_site
-from docsite.variants import Converter
+from docsite.text import dates
+from docsite.text.variants import Converter
 
 
 @pytest.mark.parametrize(("text", "hans", "hant", "iso"), [

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from docsite import opencc_fast
-from docsite.variants import Converter, MarkupError, Rule, Text, protect, restore
+from docsite.text import opencc_fast
+from docsite.text.variants import Converter, MarkupError, Rule, Text, protect, restore
 
 GLOSSARY = (
     Rule((("zh-hans", "维辛斯基"), ("zh-hant", "維辛斯基"))),

@@ -15,7 +15,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from docsite.pipeline import build
-from docsite.write import write_site
+from docsite.stages.write import write_site
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent

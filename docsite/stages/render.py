@@ -18,11 +18,12 @@ from functools import cache, partial
 
 import jinja2
 
-from . import publish, urls
-from .config import SiteConfig
-from .convert import Localizer, PageView
-from .publish import Assets
-from .variants import Text, protect
+from docsite.config.settings import SiteConfig
+from docsite.model import urls
+from docsite.stages import publish
+from docsite.stages.publish import Assets
+from docsite.stages.views import Localizer, PageView
+from docsite.text.variants import Text, protect
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,10 @@ import io
 import json
 from typing import Any
 
-from . import timelines, urls
-from .convert import Localizer
-from .dates import EDTF, Point
+from docsite.model import urls
+from docsite.stages import timelines
+from docsite.stages.views import Localizer
+from docsite.text.dates import EDTF, Point
 
 FIELDS = ("id", "anchor", "title", "date", "date_display", "earliest", "latest", "summary", "url",
           "related", "related_titles", "timelines", "sources")

@@ -18,12 +18,12 @@ from typing import Any
 
 from markdown_it.token import Token
 
-from . import dates, markdown
-from .config import COMMON_FIELDS, PageType, SiteConfig
-from .diagnostics import Diagnostics
-from .processes import forked_map
-from .sourcetext import LocMap, parse_yaml, read_text
-from .variants import KNOWN_CODES, PLACEHOLDER_BASE, Block, MarkupError, Rule, Text, protect
+from docsite.config.settings import COMMON_FIELDS, PageType, SiteConfig
+from docsite.diagnostics import Diagnostics
+from docsite.processes import forked_map
+from docsite.text import dates, markdown
+from docsite.text.sourcetext import LocMap, parse_yaml, read_text
+from docsite.text.variants import KNOWN_CODES, PLACEHOLDER_BASE, Block, MarkupError, Rule, Text, protect
 
 ID_SEGMENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATA_FILES = {"sources.yaml", "glossary.yaml", "tags.yaml"}

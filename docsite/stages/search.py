@@ -37,10 +37,10 @@ from typing import Any, TypeVar
 import opencc
 from markupsafe import Markup
 
-from . import urls
-from .config import PageType
-from .convert import Link, Localizer, PageView
-from .opencc_fast import Translation, translation
+from docsite.config.settings import PageType
+from docsite.model import urls
+from docsite.stages.views import Link, Localizer, PageView
+from docsite.text.opencc_fast import Translation, translation
 
 T = TypeVar("T")
 PAGE = urls.SEARCH

@@ -2,7 +2,7 @@
 
 Two kinds of warnings, each with file:line:col, the candidates, the surrounding words and a fix:
 
-- a one-to-many character (docsite/risky.yaml, extended by lint.characters in site.yaml) in a word
+- a one-to-many character (docsite/text/risky.yaml, extended by lint.characters in site.yaml) in a word
   listed for another form than OpenCC gives, or in no listed word where OpenCC's phrase tables
   chose another form than the character's own (they are wrong in such places: 并为此目的 -> 併為);
 - a person's name (the titles of pages of the types in lint.names_from) in which OpenCC would
@@ -21,11 +21,11 @@ from pathlib import Path
 import opencc
 import yaml
 
-from .convert import Localizer
-from .diagnostics import Diagnostics
-from .load import Page
-from .resolve import Site
-from .variants import Text, plain
+from docsite.diagnostics import Diagnostics
+from docsite.stages.load import Page
+from docsite.stages.resolve import Site
+from docsite.stages.views import Localizer
+from docsite.text.variants import Text, plain
 
 _CONTEXT = 4
 # Parts of a Markdown body that are not text: fenced and inline code, link destinations, link

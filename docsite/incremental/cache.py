@@ -27,8 +27,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .load import Page
-from .resolve import Site
+from docsite.stages.load import Page
+from docsite.stages.resolve import Site
 
 FOLDER = ".cache"
 #: Libraries whose output ends up in pages.
@@ -44,8 +44,9 @@ Output = tuple[dict[str, bytes], list[tuple]]
 def program() -> bytes:
     """This program and the versions of the libraries it uses."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")) + sorted(Path(__file__).parent.glob("*.yaml")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    package = Path(__file__).parents[1]
+    for path in sorted(package.rglob("*.py")) + sorted(package.rglob("*.yaml")):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
     for name in LIBRARIES:
         digest.update(f"{name}={metadata.version(name)}\0".encode())
     return digest.digest()

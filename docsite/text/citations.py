@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .load import Source
+from docsite.stages.load import Source
 
 _LATIN = re.compile(r"^[\x00-\u024f\s]+$")
 

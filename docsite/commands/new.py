@@ -12,9 +12,9 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from . import dates
-from .config import SiteConfig
-from .load import ID_SEGMENT
+from docsite.config.settings import SiteConfig
+from docsite.stages.load import ID_SEGMENT
+from docsite.text import dates
 
 
 class ScaffoldError(ValueError):

@@ -20,7 +20,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .variants import PLACEHOLDER, Block, Converter, Rule, Text, block_at, restore
+from docsite.text.variants import PLACEHOLDER, Block, Converter, Rule, Text, block_at, restore
 
 _CITE_ITEM = re.compile(r"\s*@([A-Za-z0-9_][A-Za-z0-9_:.-]*)\s*(?:,\s*(.*?))?\s*$", re.S)
 _ANCHOR_SUFFIX = re.compile(r"\s*\{#([A-Za-z0-9_-]+)\}\s*$")

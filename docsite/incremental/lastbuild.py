@@ -23,10 +23,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import cache
-from .diagnostics import Diagnostics
-from .load import inputs, signatures
-from .pipeline import BuildResult
+from docsite.diagnostics import Diagnostics
+from docsite.incremental import cache
+from docsite.pipeline import BuildResult
+from docsite.stages.load import inputs, signatures
 
 NAME = "last-build.json"
 VERSION = 1

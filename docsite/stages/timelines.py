@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .dates import EDTF
-from .load import Page
+from docsite.stages.load import Page
+from docsite.text.dates import EDTF
 
 SITE_TIMELINE = "timeline"
 WIDTH = 1000  # the overview's coordinate width; the SVG scales to its box

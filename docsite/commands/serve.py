@@ -31,9 +31,9 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
-from .load import INPUTS, inputs, relooked
-from .pipeline import BuildCache, build
-from .write import write_changes
+from docsite.pipeline import BuildCache, build
+from docsite.stages.load import INPUTS, inputs, relooked
+from docsite.stages.write import write_changes
 
 POLL_MS = 100
 #: Seconds between looks at every watched file when the file system has reported nothing.

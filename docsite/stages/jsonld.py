@@ -17,11 +17,11 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from . import urls
-from .config import FieldSpec
-from .convert import Localizer, PageView
-from .dates import EDTF
-from .load import Page
+from docsite.config.settings import FieldSpec
+from docsite.model import urls
+from docsite.stages.load import Page
+from docsite.stages.views import Localizer, PageView
+from docsite.text.dates import EDTF
 
 #: The properties an Event's own date or period fills; other types state dates through their fields.
 _OWN_DATES = {"Event": ("startDate", "endDate")}

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostics
+from docsite.diagnostics import Diagnostics
 
 #: Where a value was written: (line, column), both counted from 1.
 Loc = tuple[int, int]

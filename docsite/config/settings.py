@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import dates
-from .dates import EDTF
-from .diagnostics import Diagnostics
-from .sourcetext import parse_yaml, read_text
-from .variants import MarkupError, Text, opencc_configs, protect
+from docsite.diagnostics import Diagnostics
+from docsite.text import dates
+from docsite.text.dates import EDTF
+from docsite.text.sourcetext import parse_yaml, read_text
+from docsite.text.variants import MarkupError, Text, opencc_configs, protect
 
 #: Fields every page may have, with their kinds; types add their own in site.yaml.
 COMMON_FIELDS: dict[str, str] = {
@@ -74,16 +74,16 @@ class NavItem:
 
 @dataclass(frozen=True)
 class LintConfig:
-    """Settings of the conversion lint (see docsite/lint.py)."""
+    """Settings of the conversion lint (see docsite/text/lint.py)."""
 
-    characters: dict[str, dict[str, list[str]]]  # added to docsite/risky.yaml: character -> form -> words
+    characters: dict[str, dict[str, list[str]]]  # added to docsite/text/risky.yaml: character -> form -> words
     accept: tuple[str, ...] = ()  # words reviewed and found right as OpenCC converts them
     names_from: tuple[str, ...] = ()  # types whose page titles are names of people
 
 
 @dataclass(frozen=True)
 class TimelineConfig:
-    """Which pages make the chronology (see docsite/timelines.py)."""
+    """Which pages make the chronology (see docsite/stages/timelines.py)."""
 
     entries: tuple[str, ...] = ()  # types whose dated pages are timeline entries (events)
     named: str = ""  # the type of named timelines (pages that select entries)

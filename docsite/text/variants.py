@@ -22,7 +22,7 @@ from pathlib import Path
 import ahocorasick_rs
 import opencc
 
-from . import opencc_fast
+from docsite.text import opencc_fast
 
 #: MediaWiki's fallback chains (LanguageConverter for zh): which forms a variant accepts when a
 #: rule or markup does not name it.

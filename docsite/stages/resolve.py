@@ -9,12 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 
-from . import timelines, urls
-from .config import PageType, SiteConfig
-from .diagnostics import Diagnostics
-from .load import Content, Page, Source
-from .markdown import Reference
-from .variants import Text, fold, plain, restore
+from docsite.config.settings import PageType, SiteConfig
+from docsite.diagnostics import Diagnostics
+from docsite.model import urls
+from docsite.stages import timelines
+from docsite.stages.load import Content, Page, Source
+from docsite.text.markdown import Reference
+from docsite.text.variants import Text, fold, plain, restore
 
 
 @dataclass

@@ -14,12 +14,14 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from . import citations, markdown, timelines, urls
-from .config import FieldSpec, Variant
-from .dates import EDTF
-from .load import Page
-from .resolve import Site
-from .variants import Converter, Rule, Text, protect
+from docsite.config.settings import FieldSpec, Variant
+from docsite.model import urls
+from docsite.stages import timelines
+from docsite.stages.load import Page
+from docsite.stages.resolve import Site
+from docsite.text import citations, markdown
+from docsite.text.dates import EDTF
+from docsite.text.variants import Converter, Rule, Text, protect
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,12 @@ import minify_html
 import rcssmin
 from markupsafe import Markup
 
-from . import jsonld, timelines, urls
-from .config import SiteConfig
-from .convert import Localizer, PageView
-from .diagnostics import Diagnostics
-from .resolve import Site
+from docsite.config.settings import SiteConfig
+from docsite.diagnostics import Diagnostics
+from docsite.model import urls
+from docsite.stages import jsonld, timelines
+from docsite.stages.resolve import Site
+from docsite.stages.views import Localizer, PageView
 
 #: Open Graph wants language_TERRITORY; a tag without a region takes the one its script is read in most.
 _SCRIPT_REGIONS = {"hans": "CN", "hant": "TW"}

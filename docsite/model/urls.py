@@ -11,7 +11,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 HOME = "index"
-SEARCH = "search"  # the search page of each variant (docsite/search.py)
+SEARCH = "search"  # the search page of each variant (docsite/stages/search.py)
 TAGS = "tags"  # the list of tags of each variant, and a page per tag under it
 
 
