@@ -101,7 +101,7 @@ def parse_block(inner: str, offset: int) -> Block:
     """Parse the inside of ``-{...}-``; ``offset`` is where the inside starts, for errors."""
     flag = ""
     head, bar, rest = inner.partition("|")
-    if bar and re.fullmatch(r"\s*[A-Za-z]\s*", head):
+    if bar and re.fullmatch(r"\s*[A-Za-z-]\s*", head):  # MediaWiki's flags: letters, and - (remove a rule)
         flag = head.strip()
         if flag not in _FLAGS:
             raise MarkupError(f"unsupported conversion flag '{flag}|'", offset, _HINT)
