@@ -7,7 +7,6 @@ Exit status: 0 success, 1 content errors, 2 usage errors. Problems are printed a
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ from docsite.config.settings import load_config
 from docsite.diagnostics import Diagnostics
 from docsite.incremental import lastbuild
 from docsite.pipeline import BuildResult, build
+from docsite.processes import cores, start_method
 from docsite.stages.write import Staging
 
 COMMANDS = ("build", "check", "new", "serve")
@@ -32,11 +32,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=None, help="output folder (default: _site in the site's folder)")
     b.add_argument("--base-url", default=None, help="URL the site is served from, e.g. https://example.org/treaty/")
     b.add_argument("--drafts", action="store_true", help="include pages marked draft: true")
-    b.add_argument("--jobs", type=_jobs, default=_cores(), help=JOBS_HELP)
+    b.add_argument("--jobs", type=_jobs, default=cores(), help=JOBS_HELP)
     c = sub.add_parser("check", parents=[common], help="validate everything, write nothing")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
     c.add_argument("--drafts", action="store_true", help="check draft pages too")
-    c.add_argument("--jobs", type=_jobs, default=_cores(), help=JOBS_HELP)
+    c.add_argument("--jobs", type=_jobs, default=cores(), help=JOBS_HELP)
     s = sub.add_parser("serve", parents=[common], help="build, serve with live reload, rebuild on change")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)")
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
@@ -47,11 +47,6 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--title", help="the page's title (default: the slug)")
     n.add_argument("--date", help="EDTF date, required for events: 1950-02-14, 1950-02, 1950~")
     return parser
-
-
-def _cores() -> int:
-    """The cores this process may run on (a container or taskset may allow fewer than the machine has)."""
-    return len(os.sched_getaffinity(0))
 
 
 def _jobs(value: str) -> int:
@@ -93,6 +88,11 @@ def main(argv: list[str] | None = None) -> int:
         argv.insert(0, "build")
     args = _parser().parse_args(argv)
     root: Path = args.root
+    try:
+        start_method()
+    except ValueError as exc:
+        print(f"build.py: error: {exc}", file=sys.stderr)
+        return 2
     if args.command == "new":
         return _new(root, args)
     if args.command == "serve":

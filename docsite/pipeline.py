@@ -22,7 +22,7 @@ from docsite.config.settings import SiteConfig, Variant, load_config
 from docsite.diagnostics import Diagnostics
 from docsite.incremental import cache as outputs
 from docsite.model import urls
-from docsite.processes import forked_map
+from docsite.processes import process_map
 from docsite.stages import exports, publish, search, timelines
 from docsite.stages.load import LoadCache, load_content
 from docsite.stages.render import RenderMemo, environment, render_404, render_neutral, render_sitemap, render_variant
@@ -217,6 +217,18 @@ class _Stage:
     assets: publish.Assets
     cache: BuildCache | None
 
+    def __reduce__(self) -> tuple[Callable[[Site, publish.Assets], _Stage], tuple[Site, publish.Assets]]:
+        """What a spawned process receives (see processes): the site and the assets. Compiled
+        templates and converters do not pickle, so the process makes its own; the preview's cache
+        stays here (it only saves work)."""
+        return _spawned_stage, (self.localizers[0].site, self.assets)
+
+
+def _spawned_stage(site: Site, assets: publish.Assets) -> _Stage:
+    """A ``_Stage`` made again in a spawned process from what ``_Stage.__reduce__`` sent."""
+    localizers = [Localizer(site, variant, _converter(None, variant, site)) for variant in site.config.variants]
+    return _Stage(environment(site.config), localizers, assets, None)
+
 
 #: What a build makes: a variant's page (variant index, page id), content or generated (lists,
 #: tags, timelines; the site timeline with the timeline data). A page's variants come one after
@@ -241,7 +253,7 @@ def _load_shared(stage: _Stage) -> None:
 def _render_parts(stage: _Stage, parts: list[tuple[Unit, ...]],
                   jobs: int) -> Iterator[list[tuple[outputs.Output, outputs.Reads]] | TemplateProblem]:
     """Each part's output, unit by unit, in order, made by ``jobs`` processes."""
-    return forked_map(partial(_render_part, stage), parts, jobs)
+    return process_map(partial(_render_part, stage), parts, jobs)
 
 
 def _render_part(stage: _Stage, part: tuple[Unit, ...]) -> list[tuple[outputs.Output, outputs.Reads]] | TemplateProblem:

@@ -20,7 +20,7 @@ from markdown_it.token import Token
 
 from docsite.config.settings import COMMON_FIELDS, PageType, SiteConfig
 from docsite.diagnostics import Diagnostic, Diagnostics
-from docsite.processes import forked_map
+from docsite.processes import process_map
 from docsite.text import dates, markdown
 from docsite.text.sourcetext import LocMap, parse_yaml, read_text
 from docsite.text.variants import KNOWN_CODES, PLACEHOLDER_BASE, Block, MarkupError, Rule, Text, protect
@@ -281,7 +281,7 @@ def signature(stat: os.stat_result) -> tuple[int, int, int, int]:
     return stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino
 
 
-#: Pages per part of the loading sent to a process, at most (see processes.forked_map).
+#: Pages per part of the loading sent to a process, at most (see processes.process_map).
 PART_SIZE = 100
 
 
@@ -292,7 +292,7 @@ def _load_pages(todo: list[tuple[str, Path]], config: SiteConfig, diags: Diagnos
     parts = [todo[i:i + size] for i in range(0, len(todo), size)]
     types = {t.name: t for t in config.types}
     pages: list[Page | None] = []
-    for loaded, problems in forked_map(partial(_load_part, config, diags.root), parts, jobs):
+    for loaded, problems in process_map(partial(_load_part, config, diags.root), parts, jobs):
         diags.items += problems
         for page in loaded:
             if page is not None:
