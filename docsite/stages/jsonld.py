@@ -116,4 +116,6 @@ def _property(loc: Localizer, page: Page, spec: FieldSpec, url: Url) -> dict[str
         return {spec.schema: f"https://zh.wikipedia.org/wiki/{quote(value)}"}
     if spec.kind == "text":
         return {spec.schema: loc.text(value, page.layers)}
+    if spec.kind == "geo":
+        return {spec.schema: {"@type": "GeoCoordinates", "latitude": value.lat, "longitude": value.lon}}
     return {spec.schema: value}

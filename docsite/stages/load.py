@@ -20,6 +20,7 @@ from markdown_it.token import Token
 
 from docsite.config.settings import COMMON_FIELDS, PageType, SiteConfig
 from docsite.diagnostics import Diagnostic, Diagnostics
+from docsite.model import geo
 from docsite.processes import process_map
 from docsite.text import dates, markdown
 from docsite.text.sourcetext import LocMap, parse_yaml, read_text
@@ -438,6 +439,12 @@ def _check_value(name: str, kind: str, value: Any, locs: LocMap, path: Path, dia
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             return fail("expected language: name lines, e.g. ru: Андрей Вышинский")
         return value
+    if kind == "geo":
+        try:
+            return geo.parse(value)
+        except geo.GeoError as exc:
+            line, col = locs.get((name, exc.key, "__key__"), (line, col))  # at the part at fault, if one is
+            return fail(str(exc), geo.HINT)
     if kind == "glossary":
         if not isinstance(value, list):
             return fail(GLOSSARY_ENTRY, GLOSSARY_HINT)

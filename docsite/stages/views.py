@@ -15,7 +15,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from docsite.config.settings import FieldSpec, Variant
-from docsite.model import urls
+from docsite.model import geo, urls
 from docsite.stages import timelines
 from docsite.stages.load import Page
 from docsite.stages.resolve import Site
@@ -240,6 +240,8 @@ class Localizer:
         if spec.kind == "names":
             return Markup("<br>").join(Markup('<span lang="{}">{}</span>').format(lang, name)
                                        for lang, name in value.items())
+        if spec.kind == "geo":
+            return Markup.escape(self.text(geo.display(value)))
         if isinstance(value, Text):
             return Markup.escape(self.text(value, page.layers))
         return Markup.escape(str(value))
