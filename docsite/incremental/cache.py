@@ -37,8 +37,8 @@ LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "openc
              "minify-html", "rcssmin", "edtf", "pyyaml", "ahocorasick-rs")
 T = TypeVar("T")
 V = TypeVar("V")
-#: A part's output: files by output path, and search entries (see search.Entry).
-Output = tuple[dict[str, bytes], list[search.Entry]]
+#: A part's output: files by output path, and its pages as the search index keeps them.
+Output = tuple[dict[str, bytes], list[search.IndexedPage]]
 
 
 @cache
@@ -258,7 +258,7 @@ class Store:
         for path, size in sizes:
             files[path] = data[at:at + size]
             at += size
-        return files, [(*e[:-1], tuple(e[-1])) for e in entries]  # search.Entry: its classes a tuple too
+        return files, [search.IndexedPage._make([*e[:-1], tuple(e[-1])]) for e in entries]  # classes: a tuple too
 
     def save(self, name: str, key: str, reads: Reads, output: Output) -> None:
         """Store a part's new output; it is kept only once ``commit`` is called. Stored as a JSON head

@@ -283,13 +283,13 @@ def signature(stat: os.stat_result) -> tuple[int, int, int, int]:
 
 
 #: Pages per part of the loading sent to a process, at most (see processes.process_map).
-PART_SIZE = 100
+PAGES_PER_PART = 100
 
 
 def _load_pages(todo: list[tuple[str, Path]], config: SiteConfig, diags: Diagnostics,
                 jobs: int) -> list[Page | None]:
     """The pages of ``todo`` (id, file), in order, parsed by ``jobs`` processes; their problems in ``diags``."""
-    size = max(1, min(PART_SIZE, -(-len(todo) // jobs)))  # a part for every process, at least
+    size = max(1, min(PAGES_PER_PART, -(-len(todo) // jobs)))  # a part for every process, at least
     parts = [todo[i:i + size] for i in range(0, len(todo), size)]
     types = {t.name: t for t in config.types}
     pages: list[Page | None] = []

@@ -16,7 +16,7 @@ from docsite.model import urls
 from docsite.stages import timelines
 from docsite.stages.load import Content, Page, Source
 from docsite.text.markdown import Reference
-from docsite.text.variants import Text, fold, plain, restore
+from docsite.text.variants import Text, fold_to_simplified, plain, restore
 
 
 @dataclass
@@ -58,7 +58,7 @@ class Site:
         """The page a link names: an id, or a title in either script (as MediaWiki resolves links)."""
         if name in self.pages or name in self.lists:
             return name
-        ids = self.titles.get(fold(name), [])
+        ids = self.titles.get(fold_to_simplified(name), [])
         return ids[0] if len(ids) == 1 else None
 
     def has(self, pid: str) -> bool:
@@ -107,7 +107,7 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
 
     known = pages.keys() | site.lists.keys()
     for page in pages.values():
-        site.titles.setdefault(fold(plain(page.title)), []).append(page.id)
+        site.titles.setdefault(fold_to_simplified(plain(page.title)), []).append(page.id)
 
     def check_target(page: Page, name: str, where: Callable[[], tuple[int, int]]) -> str | None:
         """The page ``name`` links to, or None and an error at ``where()`` (worked out only then)."""
@@ -115,10 +115,10 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
         if target is not None:
             return target
         line, col = where()
-        if len(site.titles.get(fold(name), [])) > 1:
-            ids = ", ".join(site.titles[fold(name)])
-            diags.error(page.path, line, f"the title '{name}' is shared by {ids}",
-                        f"link by id instead, e.g. [[{site.titles[fold(name)][0]}|{name}]]", col=col)
+        sharing = site.titles.get(fold_to_simplified(name), [])
+        if len(sharing) > 1:
+            diags.error(page.path, line, f"the title '{name}' is shared by {', '.join(sharing)}",
+                        f"link by id instead, e.g. [[{sharing[0]}|{name}]]", col=col)
         elif name in drafted:
             diags.error(page.path, line, f"'{name}' is a draft and will not be published",
                         "publish it (remove 'draft: true') or remove the link", col=col)

@@ -40,7 +40,9 @@ class Fact:
 
 
 @dataclass(frozen=True)
-class Reference:
+class CitedSource:
+    """An entry of the page's list of references: a source its text cites, numbered."""
+
     number: int
     text: str
     url: str | None
@@ -48,7 +50,7 @@ class Reference:
 
 
 @dataclass(frozen=True)
-class Entry:
+class TimelineEntry:
     """One event on a timeline: its date, its page, the pages it concerns, its place on /timeline/."""
 
     anchor: str  # the same in every variant and on every timeline
@@ -82,11 +84,11 @@ class PageView:
     related: list[Link] = field(default_factory=list)
     backlinks: list[Link] = field(default_factory=list)
     children: list[Link] = field(default_factory=list)
-    references: list[Reference] = field(default_factory=list)
+    references: list[CitedSource] = field(default_factory=list)
     breadcrumbs: list[Link] = field(default_factory=list)
     previous: Link | None = None
     next: Link | None = None
-    timeline: list[Entry] = field(default_factory=list)  # the events that concern this page
+    timeline: list[TimelineEntry] = field(default_factory=list)  # the events that concern this page
     in_timelines: list[Membership] = field(default_factory=list)  # an event's place on each timeline
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -185,8 +187,8 @@ class Localizer:
         body = Markup(markdown.render_body(tokens, hooks, self.site.config.allow_html))
         references = []
         for key, n in numbers.items():
-            entry, url = citations.format_source(self.site.sources[key])
-            references.append(Reference(n, text(protect(entry)), url, tuple(backrefs[n])))
+            source = citations.format_source(self.site.sources[key])
+            references.append(CitedSource(n, text(protect(source.text)), source.url, tuple(backrefs[n])))
         previous, following = self.site.neighbours(page.id)
         return PageView(
             id=page.id,
@@ -289,19 +291,20 @@ class Localizer:
         assert self.site.chronology is not None
         return self.site.chronology
 
-    def entries(self, here: str, ids: list[str]) -> list[Entry]:
+    def entries(self, here: str, ids: list[str]) -> list[TimelineEntry]:
         site_timeline = self.dir_of(timelines.SITE_TIMELINE)
         return [
-            Entry(self.chronology.anchors[pid], self.date(timelines.event_date(self.site.pages[pid])),
+            TimelineEntry(self.chronology.anchors[pid], self.date(timelines.event_date(self.site.pages[pid])),
                   self.link(here, pid), self.links(here, self.site.pages[pid].fields.get("related", [])),
                   urls.relative(here, site_timeline, self.chronology.anchors[pid]))
             for pid in ids
         ]
 
     def memberships(self, here: str, pid: str) -> list[Membership]:
-        return [Membership(self.link(here, tid, self.chronology.anchors[pid]),
-                           self.link(here, before) if before else None, self.link(here, after) if after else None)
-                for tid, before, after in self.chronology.timelines_of(pid)]
+        return [Membership(self.link(here, place.timeline, self.chronology.anchors[pid]),
+                           self.link(here, place.previous) if place.previous else None,
+                           self.link(here, place.next) if place.next else None)
+                for place in self.chronology.timelines_of(pid)]
 
     def timeline_page(self, kind: str = "") -> PageView:
         """The site timeline, or the page that filters it to the events related to pages of ``kind``
@@ -310,7 +313,7 @@ class Localizer:
         ids = self.chronology.filters[kind] if kind else self.chronology.events
         here = self.dir_of(pid)
         entries = self.entries(here, ids)
-        years: dict[int, list[Entry]] = {}
+        years: dict[int, list[TimelineEntry]] = {}
         for event, entry in zip(ids, entries, strict=True):
             years.setdefault(timelines.event_date(self.site.pages[event]).earliest.year, []).append(entry)
         filters = [(self.link(here, f"{timelines.SITE_TIMELINE}/{k}" if k else timelines.SITE_TIMELINE,

@@ -6,7 +6,7 @@ Returns the entry's text (to be converted into the reader's script) and its URL 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from docsite.stages.load import Source
 
@@ -21,8 +21,16 @@ def _names(value: Any) -> str:
     return ", ".join(names)
 
 
-def format_source(source: Source) -> tuple[str, str | None]:
-    """(text, url) of one entry, e.g. '沈志华. 中苏同盟与朝鲜战争研究[M]. 桂林: 广西师范大学出版社, 1999.'"""
+class FormattedSource(NamedTuple):
+    """An entry of a list of references: its text, e.g. '沈志华. 中苏同盟与朝鲜战争研究[M]. 桂林:
+    广西师范大学出版社, 1999.', and the source's address, if it has one."""
+
+    text: str
+    url: str | None
+
+
+def format_source(source: Source) -> FormattedSource:
+    """One entry of a list of references, as GB/T 7714 writes it."""
     d = source.data
     code = source.type_code
     parts = []
@@ -59,4 +67,4 @@ def format_source(source: Source) -> tuple[str, str | None]:
         if d.get("pages"):
             parts.append(f": {d['pages']}")
         parts.append(".")
-    return "".join(parts), d.get("url")
+    return FormattedSource("".join(parts), d.get("url"))
