@@ -182,6 +182,7 @@ def watched(site: Site, make: Callable[..., T], *args: Any) -> tuple[T, Reads]:
     """``make(*args)``, and what it read of ``site``: the pages and the titles it asked for."""
     pages, titles = site.pages, site.titles
     seen_pages, seen_titles = _Reading(pages), _Reading(titles)
+    # The recording stand-ins are read-only mappings, not dicts: nothing ``make`` calls writes to them.
     site.pages, site.titles = seen_pages, seen_titles  # type: ignore[assignment]
     try:
         made = make(*args)
@@ -319,7 +320,7 @@ class Recall:
     def get(self, name: str) -> Output:
         """The output of ``name``, which ``has`` found current."""
         if name in self._remembered:
-            return self.memory[name][2]  # type: ignore[index]
+            return self.memory[name][2]  # type: ignore[index]  # names are remembered only with a memory
         stored = self.stored[name]
         assert self.store is not None and stored is not None, "get() follows has()"
         output = self.adopt(self.store.load(name))
