@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, MiniSite
 
-from docsite.processes import START_METHOD_VARIABLE
+from docsite.processes import START_METHOD_VARIABLE, process_map
 
 #: Runs the command line (arguments after --) in a Python that has neither fork nor sched_getaffinity.
 WITHOUT_FORK = """
@@ -111,3 +111,20 @@ def test_mistakes_met_by_spawned_processes_are_reported_as_by_one(many: MiniSite
     spawned = run(many, "build", "--jobs", "2", without_fork=True)
     assert spawned.returncode == 1
     assert re.search(r"^templates/page\.html:3: error: template error: .*nope", spawned.stderr, re.MULTILINE)
+
+
+
+#: Set by the test in this process: a forked process inherits it, a spawned one imports this module afresh.
+_marks: list[str] = []
+
+
+def _inherited(_: int) -> bool:
+    return bool(_marks)
+
+
+@pytest.mark.parametrize(("method", "spawned"), [("spawn", True), ("fork", False), ("", False)])
+def test_the_start_method_can_be_chosen(monkeypatch: pytest.MonkeyPatch, method: str, spawned: bool) -> None:
+    monkeypatch.setenv(START_METHOD_VARIABLE, method)
+    monkeypatch.setattr(sys.modules[__name__], "_marks", ["set here"])
+    seen = list(process_map(_inherited, [1, 2, 3, 4], 2))
+    assert seen == [not spawned] * 4
