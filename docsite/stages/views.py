@@ -1,7 +1,7 @@
 """Convert stage: one variant's view of every page, with every string a reader sees converted.
 
 The views are plain data for the templates: converted titles and summaries, body HTML, facts,
-links (already relative to the page that shows them), references and backlinks.
+links (already relative to the page that shows them), references and connections.
 """
 
 from __future__ import annotations
@@ -31,6 +31,16 @@ class Link:
     summary: str = ""
     kind: str = ""  # the type's label, e.g. 人物
     id: str = ""  # the target page's id, for the URLs machines read (JSON-LD breadcrumbs)
+
+
+@dataclass(frozen=True)
+class Connection:
+    """A page connected to the one shown, listed once however it is connected: named in the
+    page's ``related``, linking to (or naming) the page, or both."""
+
+    link: Link
+    related: bool
+    links_here: bool
 
 
 @dataclass(frozen=True)
@@ -79,8 +89,7 @@ class PageView:
     body: Markup = Markup("")
     facts: list[Fact] = field(default_factory=list)
     tags: list[Link] = field(default_factory=list)
-    related: list[Link] = field(default_factory=list)
-    backlinks: list[Link] = field(default_factory=list)
+    connections: list[Connection] = field(default_factory=list)
     children: list[Link] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     breadcrumbs: list[Link] = field(default_factory=list)
@@ -197,8 +206,7 @@ class Localizer:
             facts=self.facts(page, here),
             tags=[Link(urls.relative(here, self.dir_of(f"{urls.TAGS}/{t}")), self.text(self.site.tags[t]))
                   for t in page.fields.get("tags", [])],
-            related=self.links(here, page.fields.get("related", [])),
-            backlinks=self.links(here, self.site.backlinks.get(page.id, [])),
+            connections=self.connections(here, page),
             children=self.links(here, self.site.children.get(page.id, [])),
             references=references,
             breadcrumbs=self.breadcrumbs(here, page.id),
@@ -216,6 +224,14 @@ class Localizer:
         if page.id in self.chronology.named:
             return {"entries": self.entries(here, self.chronology.named[page.id])}
         return {}
+
+    def connections(self, here: str, page: Page) -> list[Connection]:
+        """The related pages in the order written, then the other pages that link here."""
+        related = self.links(here, page.fields.get("related", []))
+        backlinks = self.site.backlinks.get(page.id, [])
+        named = {link.id for link in related}
+        return [Connection(link, True, link.id in backlinks) for link in related] + \
+            [Connection(link, False, True) for link in self.links(here, [pid for pid in backlinks if pid not in named])]
 
     def facts(self, page: Page, here: str) -> list[Fact]:
         specs = [FieldSpec("date", "date", "日期"), FieldSpec("period", "date", "时期")] + list(page.type.fields)
