@@ -107,7 +107,8 @@ _CHOSEN: weakref.WeakKeyDictionary[jinja2.Environment, dict[str, jinja2.Template
 
 def _page_html(template: jinja2.Template, loc: Localizer, view: PageView, meta: publish.Head, site_title: str,
                assets: Assets) -> str:
-    return template.render(page=view, site=_site_context(loc, view, site_title, assets), meta=meta, convert=loc.text)
+    return template.render(page=view, site=_site_context(loc, view, site_title, assets), meta=meta, convert=loc.text,
+                           cite=loc.citation(view))
 
 
 def _made(memo: RenderMemo | None, path: str, inputs: object, render: Callable[[], str]) -> bytes:

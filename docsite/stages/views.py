@@ -44,6 +44,15 @@ class Connection:
 
 
 @dataclass(frozen=True)
+class Citation:
+    """How to cite the page, in GB/T 7714 and BibTeX: its address and the day the reader cites it
+    are marked for the script to fill in (static/cite.js), the entries being whole without it."""
+
+    gbt: Markup
+    bibtex: Markup
+
+
+@dataclass(frozen=True)
 class Fact:
     label: str
     value: Markup
@@ -97,7 +106,12 @@ class PageView:
     next: Link | None = None
     timeline: list[Entry] = field(default_factory=list)  # the events that concern this page
     in_timelines: list[Membership] = field(default_factory=list)  # an event's place on each timeline
+    changed: str | None = None  # the day its source last changed (content pages)
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+#: Where a citation's address and access day go (see ``Localizer.citation``).
+_URL, _ACCESSED = "\x01", "\x02"
 
 
 class Localizer:
@@ -215,7 +229,28 @@ class Localizer:
             timeline=self.entries(here, self.chronology.by_page.get(page.id, [])),
             in_timelines=self.memberships(here, page.id),
             extra=self.extra(page, here),
+            changed=page.changed,
         )
+
+    def citation(self, view: PageView) -> Citation:
+        """The entries that cite ``view``'s page: its title in this script, the site's, its address
+        (absolute when base_url names a host, else from the site's root, for the script to complete)
+        and the day its source last changed."""
+        config = self.site.config
+        url = urls.public(config.base_url, view.dir, view.dir) if urls.is_absolute(config.base_url) \
+            else urls.base_path(config.base_url) + view.dir
+        site, key = self.text(config.title), view.id.replace("/", ":")
+        marks = {_URL: Markup('<span class="cite-url">{}</span>').format(url),
+                 _ACCESSED: Markup('<span class="cite-accessed">{}</span>').format(self.text("引用日期"))}
+
+        def marked(text: str) -> Markup:
+            out = Markup.escape(text)
+            for mark, markup in marks.items():
+                out = out.replace(mark, markup)
+            return out
+
+        return Citation(marked(citations.web_page(view.title, site, view.changed, _URL, _ACCESSED)),
+                        marked(citations.bibtex(key, view.title, site, view.changed, _URL, _ACCESSED)))
 
     def extra(self, page: Page, here: str) -> dict[str, Any]:
         """What some pages show besides the common parts: the home page's sections, a named timeline's events."""
