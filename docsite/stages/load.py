@@ -387,7 +387,7 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
     layers = (markup_rules, tuple(fields.get("glossary", ())))
     references = markdown.references(tokens, body.blocks, config.allow_html)
     return Page(pid, ptype, path, fields, locs, body.source, references, frozenset(markdown.heading_ids(tokens)),
-                body.blocks, body_line, text, layers, tokens)
+                body.blocks, body_line, text, layers, parsed=tokens)
 
 
 def _validate_fields(meta: dict, locs: LocMap, ptype: PageType, path: Path, diags: Diagnostics) -> dict[str, Any]:
