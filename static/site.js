@@ -4,7 +4,43 @@ document.addEventListener("click", function (event) {
   if (!link) return;
   try { localStorage.setItem("variant", link.dataset.variant); } catch (e) {}
   if (location.hash && !link.hash) link.hash = location.hash;
+  else if (!link.hash) keepPlace(link.pathname);
 });
+
+// Without a fragment, the place is the first heading or paragraph in view: its number among the
+// page's blocks (the same in every script) and how far it stands from the top of the window, kept
+// for the page in the other script to scroll to. The switcher is in the header, so the place is the
+// one the reader last stopped at with the header out of view, before going up to it.
+var BLOCKS = "main :is(h1, h2, h3, h4, p, li, dt, dd, blockquote, pre, tr, figure)", readingPlace = null, settling;
+function placeInView() {
+  var blocks = document.querySelectorAll(BLOCKS);
+  for (var i = 0; i < blocks.length; i++) {
+    var box = blocks[i].getBoundingClientRect();
+    if (box.bottom > 0 && box.height) return {block: i, top: box.top};
+  }
+  return null;
+}
+function headerInView() {
+  var header = document.querySelector(".site-header");
+  return !header || header.getBoundingClientRect().bottom > 0;
+}
+window.addEventListener("scroll", function () {
+  clearTimeout(settling);
+  settling = setTimeout(function () { if (!headerInView()) readingPlace = placeInView(); }, 100);
+}, {passive: true});
+function keepPlace(path) {
+  var place = (headerInView() && readingPlace) || placeInView();
+  if (!place) return;
+  place.path = path;
+  try { sessionStorage.setItem("place", JSON.stringify(place)); } catch (e) {}
+}
+(function () {
+  var place;
+  try { place = JSON.parse(sessionStorage.getItem("place")); sessionStorage.removeItem("place"); } catch (e) { return; }
+  if (!place || place.path !== location.pathname || location.hash) return;
+  var block = document.querySelectorAll(BLOCKS)[place.block];
+  if (block) window.scrollTo({top: block.getBoundingClientRect().top + window.scrollY - place.top, behavior: "instant"});
+})();
 
 // Opened from disk (file://), a link or a form (the search box) to a folder would show a file listing:
 // point it at the folder's index.html.
