@@ -171,7 +171,7 @@ def _choice(loc: Localizer, pid: str, here: str) -> Choice:
 def render_404(env: jinja2.Environment, localizers: list[Localizer], assets: Assets,
                ids: list[str]) -> dict[str, bytes]:
     """404.html: its links are relative to a <base> that its script corrects to the path it was served under.
-    It lists the addresses of every page (``ids``) with their titles in each script, for static/notfound.js
+    It lists the addresses of every page (``ids``) with their titles in each script, for static/site.js
     to offer the pages whose addresses are closest to the one asked for."""
     config = localizers[0].site.config
     sections = [(_choice(loc, urls.HOME, ""), partial(_interface, loc)) for loc in localizers]

@@ -46,7 +46,7 @@ class Connection:
 @dataclass(frozen=True)
 class Citation:
     """How to cite the page, in GB/T 7714 and BibTeX: its address and the day the reader cites it
-    are marked for the script to fill in (static/cite.js), the entries being whole without it."""
+    are marked for the script to fill in (static/site.js), the entries being whole without it."""
 
     gbt: Markup
     bibtex: Markup
