@@ -103,4 +103,4 @@ def test_every_kind_of_page_holds_its_layout_at_every_width(tabs: dict[int, Page
         f"the title ends at y = {found['h1Bottom']}, below the first screen ({height} px)"
     assert found["scrollWidth"] <= found["clientWidth"], \
         f"the page scrolls sideways ({found['scrollWidth']} > {found['clientWidth']} px): {found['sticking']}"
-    assert found["empty"] == [], f"a column is empty for a screen beside content at (scrollY, columns): {found['empty']}"
+    assert found["empty"] == [], f"a column is empty for a screen beside content (scrollY, columns): {found['empty']}"

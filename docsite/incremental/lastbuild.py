@@ -49,7 +49,12 @@ def state(root: Path, options: dict[str, Any]) -> dict[str, Any]:
     signatures, which no other folder has.)"""
     return {"taken": time.time_ns(), "version": VERSION, "program": cache.program().hex(), "options": options,
             "inputs": {path: list(mark) for path, mark in inputs(root).items()},
-            "history": hashlib.sha256(repr(sorted(history.last_changes(root / "content").items())).encode()).hexdigest()}
+            "history": _digest(history.last_changes(root / "content"))}
+
+
+def _digest(days: dict[str, str]) -> str:
+    """The days of the last commits, as short as the record needs them."""
+    return hashlib.sha256(repr(sorted(days.items())).encode()).hexdigest()
 
 
 def _output(out: Path) -> dict[str, list[int]]:
