@@ -152,7 +152,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
             immutable += made.pieces
             result.pages_per_variant[loc.variant.code] = len(listed) + 1
         ids = [entry.id for entry in entries[0]] + [urls.SEARCH]
-        files.update(publish.minify(render_404(env, localizers, assets)))
+        files.update(publish.minify(render_404(env, localizers, assets, ids)))
         files.update(render_sitemap(env, config, ids))
         files["robots.txt"] = publish.robots(config)
         files["_headers"] = publish.headers(config, immutable)

@@ -28,6 +28,7 @@ COMMON_FIELDS: dict[str, str] = {
     "sources": "sources",
     "draft": "bool",
     "glossary": "glossary",
+    "changed": "day",  # the day of the last change worth citing, when git's is not the one
 }
 FIELD_KINDS = {"text", "int", "date", "ref", "refs", "names", "bool", "wikipedia", "geo"}
 VARIANT_CODE = re.compile(r"^zh(-[a-z]{2,4})?$")

@@ -153,7 +153,8 @@ class Keys:
         return made
 
     def _make(self, name: str, pid: str, reads: Reads) -> str:
-        own = self.site.pages[pid].raw if pid in self.site.pages else "generated"
+        page = self.site.pages.get(pid)
+        own = f"{page.raw}\0{page.changed}" if page is not None else "generated"  # the day it cites as changed
         if reads is None:
             return _hash(self.whole(), name, own)
         pages, titles = reads

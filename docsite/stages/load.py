@@ -6,11 +6,12 @@ question. Every problem becomes a diagnostic naming the file and line.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from functools import cached_property, partial
 from pathlib import Path
@@ -22,11 +23,14 @@ from docsite.config.settings import COMMON_FIELDS, PageType, SiteConfig
 from docsite.diagnostics import Diagnostic, Diagnostics
 from docsite.model import geo
 from docsite.processes import process_map
+from docsite.stages import history
 from docsite.text import dates, markdown
 from docsite.text.sourcetext import LocMap, parse_yaml, read_text
 from docsite.text.variants import KNOWN_CODES, PLACEHOLDER_BASE, Block, MarkupError, Rule, Text, protect
 
 ID_SEGMENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DAY = re.compile(r"^\d{4}-\d\d-\d\d$")
+DAY_HINT = "expected a day such as 2026-11-30"
 DATA_FILES = {"sources.yaml", "glossary.yaml", "tags.yaml"}
 SOURCE_TYPES = {"book": "M", "journal": "J", "newspaper": "N", "web": "EB/OL", "collection": "G",
                 "chapter": "M", "archive": "A", "thesis": "D", "report": "R", "other": "Z"}
@@ -50,6 +54,7 @@ class Page:
     body_line: int  # file line of the body's first line
     raw: str  # the file as written (one string: as a list of lines, each line was an object of its own)
     layers: tuple[tuple[Rule, ...], ...]  # rules of -{H|...}- in front matter, then the page's glossary
+    changed: str | None = None  # the day its source last changed: `changed:`, else git's (see ``_dated``)
     parsed: list[Token] | None = field(default=None, repr=False, compare=False)  # see ``tokens``
 
     def __getstate__(self) -> dict[str, Any]:
@@ -168,9 +173,11 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None
     todo = [(pid, path) for pid, path, _, page in found if page is None]
     loaded = dict(zip(todo, _load_pages(todo, config, diags, jobs), strict=True))
     kept: dict[str, tuple[tuple[int, ...], Page]] = {}
+    days = history.last_changes(root)
     for pid, path, mark, page in found:
         page = page or loaded[pid, path]
         if page is not None:
+            page = _dated(page, days.get(path.relative_to(root).as_posix()))
             content.pages.append(page)
             kept[str(path)] = (mark, page)
     if cache is not None:
@@ -181,6 +188,14 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None
             setattr(content, attribute, _load_data(content.data_paths[name], loader,
                                                    cache.data if cache is not None else {}, diags))
     return content
+
+
+def _dated(page: Page, committed: str | None) -> Page:
+    """``page`` with the day its source last changed: the `changed:` field when given, else the day
+    of its last commit. A page whose day is new is a new record (a commit changes no file), so that
+    the preview server and the build cache, which keep a page while its record is the same, see it."""
+    changed = page.fields.get("changed") or committed
+    return page if changed == page.changed else replace(page, changed=changed)
 
 
 def _page_file(entry: os.DirEntry[str], root: Path, content: Content, diags: Diagnostics) -> tuple[str, Path] | None:
@@ -376,7 +391,7 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
     layers = (markup_rules, tuple(fields.get("glossary", ())))
     references = markdown.references(tokens, body.blocks, config.allow_html)
     return Page(pid, ptype, path, fields, locs, body.source, references, frozenset(markdown.heading_ids(tokens)),
-                body.blocks, body_line, text, layers, tokens)
+                body.blocks, body_line, text, layers, parsed=tokens)
 
 
 def _validate_fields(meta: dict[Any, Any], locs: LocMap, ptype: PageType, path: Path,
@@ -418,6 +433,11 @@ def _check_value(name: str, kind: str, value: Any, locs: LocMap, path: Path, dia
             if "\n" not in str(value) and (line, col) == locs.get((name,)):
                 col += exc.offset  # a one-line plain value: point at the mistake itself
             return fail(str(exc), exc.hint)
+    if kind == "day":
+        try:
+            return dt.date.fromisoformat(str(value)).isoformat() if DAY.match(str(value)) else fail(DAY_HINT)
+        except ValueError:
+            return fail(DAY_HINT)
     if kind == "int":
         return value if isinstance(value, int) and not isinstance(value, bool) else fail("expected a whole number")
     if kind == "bool":

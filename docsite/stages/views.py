@@ -1,7 +1,7 @@
 """Convert stage: one variant's view of every page, with every string a reader sees converted.
 
 The views are plain data for the templates: converted titles and summaries, body HTML, facts,
-links (already relative to the page that shows them), references and backlinks.
+links (already relative to the page that shows them), references and connections.
 """
 
 from __future__ import annotations
@@ -31,6 +31,25 @@ class Link:
     summary: str = ""
     kind: str = ""  # the type's label, e.g. 人物
     id: str = ""  # the target page's id, for the URLs machines read (JSON-LD breadcrumbs)
+
+
+@dataclass(frozen=True)
+class Connection:
+    """A page connected to the one shown, listed once however it is connected: named in the
+    page's ``related``, linking to (or naming) the page, or both."""
+
+    link: Link
+    related: bool
+    links_here: bool
+
+
+@dataclass(frozen=True)
+class Citation:
+    """How to cite the page, in GB/T 7714 and BibTeX: its address and the day the reader cites it
+    are marked for the script to fill in (static/site.js), the entries being whole without it."""
+
+    gbt: Markup
+    bibtex: Markup
 
 
 @dataclass(frozen=True)
@@ -81,8 +100,7 @@ class PageView:
     body: Markup = Markup("")
     facts: list[Fact] = field(default_factory=list)
     tags: list[Link] = field(default_factory=list)
-    related: list[Link] = field(default_factory=list)
-    backlinks: list[Link] = field(default_factory=list)
+    connections: list[Connection] = field(default_factory=list)
     children: list[Link] = field(default_factory=list)
     references: list[CitedSource] = field(default_factory=list)
     breadcrumbs: list[Link] = field(default_factory=list)
@@ -90,7 +108,12 @@ class PageView:
     next: Link | None = None
     timeline: list[TimelineEntry] = field(default_factory=list)  # the events that concern this page
     in_timelines: list[Membership] = field(default_factory=list)  # an event's place on each timeline
+    changed: str | None = None  # the day its source last changed (content pages)
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+#: Where a citation's address and access day go (see ``Localizer.citation``).
+_URL, _ACCESSED = "\x01", "\x02"
 
 
 class Localizer:
@@ -202,8 +225,7 @@ class Localizer:
             facts=self.facts(page, here),
             tags=[Link(urls.relative(here, self.dir_of(f"{urls.TAGS}/{t}")), self.text(self.site.tags[t]))
                   for t in page.fields.get("tags", [])],
-            related=self.links(here, page.fields.get("related", [])),
-            backlinks=self.links(here, self.site.backlinks.get(page.id, [])),
+            connections=self.connections(here, page),
             children=self.links(here, self.site.children.get(page.id, [])),
             references=references,
             breadcrumbs=self.breadcrumbs(here, page.id),
@@ -212,7 +234,28 @@ class Localizer:
             timeline=self.entries(here, self.chronology.by_page.get(page.id, [])),
             in_timelines=self.memberships(here, page.id),
             extra=self.extra(page, here),
+            changed=page.changed,
         )
+
+    def citation(self, view: PageView) -> Citation:
+        """The entries that cite ``view``'s page: its title in this script, the site's, its address
+        (absolute when base_url names a host, else from the site's root, for the script to complete)
+        and the day its source last changed."""
+        config = self.site.config
+        url = urls.public(config.base_url, view.dir, view.dir) if urls.is_absolute(config.base_url) \
+            else urls.base_path(config.base_url) + view.dir
+        site, key = self.text(config.title), view.id.replace("/", ":")
+        marks = {_URL: Markup('<span class="cite-url">{}</span>').format(url),
+                 _ACCESSED: Markup('<span class="cite-accessed">{}</span>').format(self.text("引用日期"))}
+
+        def marked(text: str) -> Markup:
+            out = Markup.escape(text)
+            for mark, markup in marks.items():
+                out = out.replace(mark, markup)
+            return out
+
+        return Citation(marked(citations.web_page(view.title, site, view.changed, _URL, _ACCESSED)),
+                        marked(citations.bibtex(key, view.title, site, view.changed, _URL, _ACCESSED)))
 
     def extra(self, page: Page, here: str) -> dict[str, Any]:
         """What some pages show besides the common parts: the home page's sections, a named timeline's events."""
@@ -221,6 +264,14 @@ class Localizer:
         if page.id in self.chronology.named:
             return {"entries": self.entries(here, self.chronology.named[page.id])}
         return {}
+
+    def connections(self, here: str, page: Page) -> list[Connection]:
+        """The related pages in the order written, then the other pages that link here."""
+        related = self.links(here, page.fields.get("related", []))
+        backlinks = self.site.backlinks.get(page.id, [])
+        named = {link.id for link in related}
+        return [Connection(link, True, link.id in backlinks) for link in related] + \
+            [Connection(link, False, True) for link in self.links(here, [pid for pid in backlinks if pid not in named])]
 
     def facts(self, page: Page, here: str) -> list[Fact]:
         specs = [FieldSpec("date", "date", "日期"), FieldSpec("period", "date", "时期"), *list(page.type.fields)]

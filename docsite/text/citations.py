@@ -1,4 +1,5 @@
-"""Reference list entries in the style of GB/T 7714-2015 (the Chinese national standard).
+"""Reference list entries in the style of GB/T 7714-2015 (the Chinese national standard), and the
+entries that cite a page of the site itself, in GB/T 7714 and BibTeX.
 
 Returns the entry's text (to be converted into the reader's script) and its URL (never converted).
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from docsite.stages.load import Source
+from docsite.stages.load import SOURCE_TYPES, Source
 
 _LATIN = re.compile(r"^[\x00-\u024f\s]+$")
 
@@ -68,3 +69,25 @@ def format_source(source: Source) -> FormattedSource:
             parts.append(f": {d['pages']}")
         parts.append(".")
     return FormattedSource("".join(parts), d.get("url"))
+
+
+
+def web_page(title: str, site: str, changed: str | None, url: str, accessed: str) -> str:
+    """A page of a website as GB/T 7714 cites it: '题名[EB/OL]. 网站名, (更新日期)[引用日期]. URL.'"""
+    data = {"title": title, "publisher": site, "date": changed, "accessed": accessed}
+    text = format_source(Source("", SOURCE_TYPES["web"], {k: v for k, v in data.items() if v}, 0)).text
+    return f"{text} {url}."
+
+
+#: What BibTeX reads as markup in a field's text, written so that it reads as itself.
+_TEX = str.maketrans({**{c: "\\" + c for c in "&%$#_{}"}, "\\": r"\textbackslash{}", "~": r"\textasciitilde{}",
+                      "^": r"\textasciicircum{}"})
+
+
+def bibtex(key: str, title: str, site: str, changed: str | None, url: str, accessed: str) -> str:
+    """The same page as a biblatex @online entry (which biblatex-gb7714-2015 prints as [EB/OL]);
+    ``url`` and ``accessed`` are written as given, BibTeX reads them verbatim."""
+    fields = [("title", title.translate(_TEX)), ("organization", site.translate(_TEX)), ("date", changed or ""),
+              ("url", url), ("urldate", accessed)]
+    lines = [f"  {name} = {{{value}}}," for name, value in fields if value]
+    return "@online{" + key + ",\n" + "\n".join(lines) + "\n}"
