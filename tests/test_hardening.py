@@ -1,0 +1,58 @@
+"""Hostile input: whatever a contributor puts in a file gives a file:line message and exit 1, in
+bounded time, never a traceback, a hang or a half-written site."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, MiniSite
+
+#: An alias bomb: ten levels of nine aliases stand for 9**10 values in under a kilobyte.
+BOMB = 'a0: &a0 [x, x, x, x, x, x, x, x, x]\n' + "".join(
+    f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 10))
+#: Each case: (file under the site, its text, the error expected on standard error, as a regex)
+YAML_CASES = {
+    "alias bomb in front matter": ("content/people/a.md", "---\ntitle: 甲\nsummary:\n" +
+                                   "".join("  " + line + "\n" for line in BOMB.splitlines()) + "---\n",
+                                   r"content/people/a\.md:\d+:\d+: error: invalid YAML: its aliases \(\*name\) stand "
+                                   r"for more than 100,000 values"),
+    "alias bomb in a data file": ("content/sources.yaml", BOMB,
+                                  r"content/sources\.yaml:\d+:\d+: error: invalid YAML: its aliases"),
+    "alias bomb in site.yaml": ("site.yaml", None, r"site\.yaml:\d+:\d+: error: invalid YAML: its aliases"),
+    "deep nesting": ("content/people/a.md", "---\ntitle: 甲\nrelated: " + "[" * 3000 + "]" * 3000 + "\n---\n",
+                     r"content/people/a\.md:3:\d+: error: invalid YAML: .*nesting depth"),
+    "nesting beyond the limit": ("content/tags.yaml", "a: " + "[" * 60 + "]" * 60 + "\n",
+                                 r"content/tags\.yaml:1:\d+: error: invalid YAML: nested more than 50 levels deep"),
+    "control character in front matter": ("content/people/a.md", "---\ntitle: 甲\x01乙\n---\n",
+                                          r"content/people/a\.md:2:9: error: invalid YAML: the character U\+0001 is "
+                                          r"not allowed"),
+    "control character in a site.yaml comment": ("site.yaml", "# \x07\n",
+                                                  r"site\.yaml:1:3: error: invalid YAML: the character U\+0007"),
+    "explicit float tag": ("content/people/a.md", "---\ntitle: !!float x\n---\n",
+                           r"content/people/a\.md:2:8: error: invalid YAML: the tag '!!float' is not allowed"),
+    "python object tag": ("content/sources.yaml", "a: !!python/object/apply:os.system [echo hi]\n",
+                          r"content/sources\.yaml:1:4: error: invalid YAML: the tag '!!python/object/apply:os\.system' "
+                          r"is not allowed"),
+    "complex key": ("content/people/a.md", "---\ntitle: 甲\n? [a, b]\n: 1\n---\n",
+                    r"content/people/a\.md:3:3: error: invalid YAML: a key must be a name"),
+}
+
+
+@pytest.mark.parametrize("case", YAML_CASES)
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_hostile_yaml_is_an_error_at_its_line(mini: MiniSite, case: str, command: str) -> None:
+    relative, text, expected = YAML_CASES[case]
+    path = mini.root / relative
+    if text is None:  # added to the real file
+        text = path.read_text(encoding="utf-8") + "\n" + BOMB
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), command], cwd=mini.root, capture_output=True,
+                            text=True, timeout=30)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert re.search(expected, result.stderr), result.stderr
+    assert not (mini.root / "_site").exists()
