@@ -80,18 +80,12 @@ def parse_yaml(text: str, path: Path, diags: Diagnostics, first_line: int = 1) -
                     "(a control character, invisible in most editors)", "delete it", col=col)
         return None
     except yaml.MarkedYAMLError as fast_exc:
-        try:  # the parser alone (its composer recurses), and not on nesting that libyaml found too deep
-            if "nesting depth" not in str(fast_exc.problem):  # (its scanner takes quadratic time on it)
-                for _ in yaml.parse(text, Loader=_ExplainingLoader):
-                    pass
-            exc = fast_exc
-        except yaml.MarkedYAMLError as explained:
-            exc = explained
+        error = _explained(text, fast_exc)
         # An unclosed bracket or quote is found at the end of the text: point at where it opens.
-        mark = exc.context_mark or exc.problem_mark
-        problem = (exc.problem or "cannot be read").replace("<stream end>", "the end of the text")
-        if exc.context and exc.context_mark:
-            problem += f" ({exc.context} that starts on line {exc.context_mark.line + 1 + offset})"
+        mark = error.context_mark or error.problem_mark
+        problem = (error.problem or "cannot be read").replace("<stream end>", "the end of the text")
+        if error.context and error.context_mark:
+            problem += f" ({error.context} that starts on line {error.context_mark.line + 1 + offset})"
         diags.error(
             path, (mark.line + 1 + offset) if mark else first_line, f"invalid YAML: {problem}",
             "each line is `field: value`; put a value that contains ':', '#', '[' or '{' in quotes",
@@ -113,6 +107,20 @@ def parse_yaml(text: str, path: Path, diags: Diagnostics, first_line: int = 1) -
     return value, locs
 
 
+def _explained(text: str, fast: yaml.MarkedYAMLError) -> yaml.MarkedYAMLError:
+    """The error PyYAML's own parser finds, which says where an unclosed bracket or quote opens, else
+    libyaml's. The parser alone (its composer recurses), and not on nesting that libyaml found too
+    deep, on which its scanner takes quadratic time."""
+    if "nesting depth" in str(fast.problem):
+        return fast
+    try:
+        for _ in yaml.parse(text, Loader=_ExplainingLoader):
+            pass
+    except yaml.MarkedYAMLError as explained:
+        return explained
+    return fast
+
+
 def _within_limits(text: str, path: Path, diags: Diagnostics, offset: int) -> bool:
     """Whether the document stays within ``MAX_DEPTH`` and ``MAX_VALUES`` and uses no explicit tags
     (``!!float x`` and the like, which content never needs and which fail late, without a line),
@@ -122,9 +130,9 @@ def _within_limits(text: str, path: Path, diags: Diagnostics, offset: int) -> bo
     total = 0
     for event in yaml.parse(text, Loader=_Loader):
         mark = event.start_mark
-        where = (mark.line + 1 + offset, mark.column + 1)
-        if _explicit_tag(event):
-            tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")
+        where = (mark.line + 1 + offset, mark.column + 1) if mark else (offset + 1, 0)
+        tag = _explicit_tag(event)
+        if tag is not None:
             diags.error(path, where[0], f"invalid YAML: the tag '{tag}' is not allowed",
                         "write the value without it; put text in quotes", col=where[1])
             return False
@@ -138,7 +146,7 @@ def _within_limits(text: str, path: Path, diags: Diagnostics, offset: int) -> bo
         if isinstance(event, yaml.CollectionEndEvent):
             anchor, size = open_.pop()
         elif isinstance(event, yaml.AliasEvent):
-            anchor, size = None, sizes.get(event.anchor, 1)
+            anchor, size = None, sizes.get(str(event.anchor), 1)
         elif isinstance(event, yaml.ScalarEvent):
             anchor, size = event.anchor, 1
         else:
@@ -156,13 +164,15 @@ def _within_limits(text: str, path: Path, diags: Diagnostics, offset: int) -> bo
     return True
 
 
-def _explicit_tag(event: yaml.Event) -> bool:
-    """Whether a value carries a tag written by hand (``!!float``, ``!x``)."""
+def _explicit_tag(event: yaml.Event) -> str | None:
+    """The tag written by hand on a value (``!!float``, ``!x``), if any."""
     if isinstance(event, yaml.ScalarEvent):
-        return event.tag is not None and not any(event.implicit)
-    if isinstance(event, yaml.CollectionStartEvent):
-        return event.tag is not None and not event.implicit
-    return False
+        written = event.tag is not None and not any(event.implicit)
+    elif isinstance(event, yaml.CollectionStartEvent):
+        written = event.tag is not None and not event.implicit
+    else:
+        return None
+    return str(event.tag).replace("tag:yaml.org,2002:", "!!") if written else None
 
 
 def _walk(node: yaml.Node, key: tuple[Any, ...], locs: LocMap, path: Path, diags: Diagnostics, offset: int) -> bool:
