@@ -3,6 +3,8 @@ bounded time, never a traceback, a hang or a half-written site."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import subprocess
 import sys
@@ -56,3 +58,17 @@ def test_hostile_yaml_is_an_error_at_its_line(mini: MiniSite, case: str, command
     assert "Traceback" not in result.stderr
     assert re.search(expected, result.stderr), result.stderr
     assert not (mini.root / "_site").exists()
+
+
+def test_spreadsheet_formulas_in_the_events_table_are_shown_as_text(mini: MiniSite) -> None:
+    """A title or summary starting with =, +, -, @ would run as a formula in a spreadsheet (CSV injection)."""
+    mini.write("events/a.md", "---\ntitle: =HYPERLINK(\"http://example.org\")\nsummary: \"@SUM(1+1)\"\n"
+                              "date: 1950-02-14\n---\n正文\n")
+    mini.write("events/b.md", "---\ntitle: \"+1 项\"\nsummary: \"-2\"\ndate: 1950-02-15\n---\n正文\n")
+    assert mini.build().returncode == 0
+    table = (mini.root / "_site" / "zh-hans" / "timeline" / "events.csv").read_text(encoding="utf-8")
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(table))}
+    assert (rows["events/a"]["title"], rows["events/a"]["summary"]) == ("'=HYPERLINK(\"http://example.org\")",
+                                                                        "'@SUM(1+1)")
+    assert (rows["events/b"]["title"], rows["events/b"]["summary"]) == ("'+1 项", "'-2")
+    assert rows["events/a"]["date"] == "1950-02-14"
