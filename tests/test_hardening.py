@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, MiniSite
@@ -29,10 +31,12 @@ YAML_CASES = {
     "nesting beyond the limit": ("content/tags.yaml", "a: " + "[" * 60 + "]" * 60 + "\n",
                                  r"content/tags\.yaml:1:\d+: error: invalid YAML: nested more than 50 levels deep"),
     "control character in front matter": ("content/people/a.md", "---\ntitle: 甲\x01乙\n---\n",
-                                          r"content/people/a\.md:2:9: error: invalid YAML: the character U\+0001 is "
-                                          r"not allowed"),
+                                          r"content/people/a\.md:2:9: error: the file holds the control character "
+                                          r"U\+0001"),
     "control character in a site.yaml comment": ("site.yaml", "# \x07\n",
-                                                  r"site\.yaml:1:3: error: invalid YAML: the character U\+0007"),
+                                                  r"site\.yaml:1:3: error: the file holds the control character U\+0007"),
+    "control character in a body": ("content/people/a.md", "---\ntitle: 甲\n---\n\n正文\x1b[31m\n",
+                                    r"content/people/a\.md:5:3: error: the file holds the control character U\+001B"),
     "explicit float tag": ("content/people/a.md", "---\ntitle: !!float x\n---\n",
                            r"content/people/a\.md:2:8: error: invalid YAML: the tag '!!float' is not allowed"),
     "python object tag": ("content/sources.yaml", "a: !!python/object/apply:os.system [echo hi]\n",
@@ -72,3 +76,49 @@ def test_spreadsheet_formulas_in_the_events_table_are_shown_as_text(mini: MiniSi
                                                                         "'@SUM(1+1)")
     assert (rows["events/b"]["title"], rows["events/b"]["summary"]) == ("'+1 项", "'-2")
     assert rows["events/a"]["date"] == "1950-02-14"
+
+
+def _files_case(mini: MiniSite, case: str, outside: Path) -> tuple[Path, str]:
+    """Make the hostile file of ``case``; returns its path and the message expected for it."""
+    secret = outside / "secret.txt"
+    secret.write_text("TOKEN=hunter2\n", encoding="utf-8")
+    if case == "static link outside":
+        path = mini.root / "static" / "environ.txt"
+        path.symlink_to(secret)
+        return path, r"static/environ\.txt: error: this link points outside the site's folder"
+    if case == "template link outside":
+        path = mini.root / "templates" / "partials" / "leak.html"
+        path.symlink_to(secret)
+        return path, r"templates/partials/leak\.html: error: this link points outside the site's folder"
+    if case == "dangling link in content":
+        path = mini.write("people/a.md", "")
+        path.unlink()
+        path.symlink_to(outside / "missing.md")
+        return path, r"content/people/a\.md: error: this link leads nowhere"
+    if case == "loop of links in content":
+        path = mini.root / "content" / "people" / "a.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        (mini.root / "content" / "people" / "b.md").symlink_to(path)
+        path.symlink_to(mini.root / "content" / "people" / "b.md")
+        return path, r"content/people/a\.md: error: this link cannot be followed \(a loop of links\)"
+    assert case == "pipe named like a page"
+    path = mini.root / "content" / "people" / "x.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+    return path, r"content/people/x\.md: error: this is not a file but a pipe"
+
+
+@pytest.mark.parametrize("case", ["static link outside", "template link outside", "dangling link in content",
+                                  "loop of links in content", "pipe named like a page"])
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_files_the_build_may_not_read_are_errors(mini: MiniSite, tmp_path_factory: pytest.TempPathFactory,
+                                                 case: str, command: str) -> None:
+    """Nothing outside the site is published (a link to /proc/self/environ would publish the build's
+    secrets), and nothing hangs the build (a pipe)."""
+    _, expected = _files_case(mini, case, tmp_path_factory.mktemp("outside"))
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), command], cwd=mini.root, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert re.search(expected, result.stderr), result.stderr
+    assert not (mini.root / "_site").exists()

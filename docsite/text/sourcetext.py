@@ -6,6 +6,7 @@ one file never hides the problems of the others.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,6 +18,11 @@ from docsite.diagnostics import Diagnostics
 Loc = tuple[int, int]
 #: Locations of the values of a YAML document, keyed by their path (keys and list indexes).
 LocMap = dict[tuple[Any, ...], Loc]
+
+
+#: Characters no page, data file or template needs, which would reach readers raw: C0 controls
+#: but tab and newline, DEL, and C1 controls.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def read_text(path: Path, diags: Diagnostics) -> str | None:
@@ -32,7 +38,15 @@ def read_text(path: Path, diags: Diagnostics) -> str | None:
             "save the file as UTF-8 (in most editors: Save As, encoding UTF-8)", col=col,
         )
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = CONTROL.search(text)
+    if control is not None:
+        at = control.start()
+        diags.error(path, text.count("\n", 0, at) + 1,
+                    f"the file holds the control character U+{ord(control.group()):04X} (invisible in most editors)",
+                    "delete it", col=at - (text.rfind("\n", 0, at) + 1) + 1)
+        return None
+    return text
 
 
 _Resolving = TypeVar("_Resolving", bound=type[yaml.resolver.BaseResolver])
