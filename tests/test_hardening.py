@@ -34,7 +34,8 @@ YAML_CASES = {
                                           r"content/people/a\.md:2:9: error: the file holds the control character "
                                           r"U\+0001"),
     "control character in a site.yaml comment": ("site.yaml", "# \x07\n",
-                                                  r"site\.yaml:1:3: error: the file holds the control character U\+0007"),
+                                                  r"site\.yaml:1:3: error: the file holds the control "
+                                                  r"character U\+0007"),
     "control character in a body": ("content/people/a.md", "---\ntitle: 甲\n---\n\n正文\x1b[31m\n",
                                     r"content/people/a\.md:5:3: error: the file holds the control character U\+001B"),
     "explicit float tag": ("content/people/a.md", "---\ntitle: !!float x\n---\n",
