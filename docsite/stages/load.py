@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
@@ -147,6 +148,7 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None
     """Every page and data file, pages parsed by ``jobs`` processes; ``cache`` (kept by the preview
     server) skips pages whose file's ``signature`` holds, and data files whose bytes are the same."""
     content = Content()
+    _check_folders(config, diags)
     root = config.content_dir
     if not root.is_dir():
         diags.error(root, 0, "the content folder is missing")
@@ -203,11 +205,7 @@ def _page_file(entry: os.DirEntry[str], root: Path, content: Content, diags: Dia
     cannot be a page (reported)."""
     path = Path(entry.path)
     relative = path.relative_to(root)
-    if entry.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-        diags.error(path, 0, "this link points outside the content folder", "copy the file in instead")
-        return None
-    if entry.is_dir():
-        diags.error(path, 0, "this link to a folder is not followed", "move the pages into this folder instead")
+    if not readable(path, root, "the content folder", diags):
         return None
     if len(relative.parts) == 1 and relative.name in DATA_FILES:
         content.data_paths[relative.name] = path
@@ -222,6 +220,40 @@ def _page_file(entry: os.DirEntry[str], root: Path, content: Content, diags: Dia
                     f"digits and single hyphens", f"rename the file, e.g. to '{_suggest_segment(bad)}'")
         return None
     return page_id(relative), path
+
+
+def _check_folders(config: SiteConfig, diags: Diagnostics) -> None:
+    """Report what in templates/ and static/ the build may not read (see ``readable``)."""
+    for name in ("templates", "static"):
+        folder = config.root / name
+        for entry in files_under(folder, hidden=True) if folder.is_dir() else ():
+            readable(Path(entry.path), config.root, "the site's folder", diags)
+
+
+def readable(path: Path, inside: Path, named: str, diags: Diagnostics) -> bool:
+    """Whether the build may read ``path``, a file or link that ``files_under`` listed: a link must
+    lead to a regular file inside ``inside`` (``named`` for the editor), so that nothing outside the
+    site (/etc/passwd, /proc/self/environ) is published; a pipe would hang the build. Else reported."""
+    try:
+        target = path.resolve(strict=True)
+        regular = stat.S_ISREG(target.stat().st_mode)
+    except FileNotFoundError:
+        return _refused(path, diags, "this link leads nowhere: what it points to is missing",
+                        "remove the link or put back what it points to")
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
+        return _refused(path, diags, "this link cannot be followed (a loop of links)", "remove the link")
+    if path.is_symlink() and not target.is_relative_to(inside.resolve()):
+        return _refused(path, diags, f"this link points outside {named}", "copy the file in instead")
+    if target.is_dir():
+        return _refused(path, diags, "this link to a folder is not followed", "move the files into this folder instead")
+    if not regular:
+        return _refused(path, diags, "this is not a file but a pipe, socket or device", "remove it")
+    return True
+
+
+def _refused(path: Path, diags: Diagnostics, message: str, hint: str) -> bool:
+    diags.error(path, 0, message, hint)
+    return False
 
 
 def files_under(folder: Path, hidden: bool = False) -> Iterator[os.DirEntry[str]]:
