@@ -9,7 +9,6 @@
   if (!figure) return;
   var canvas = figure.querySelector(".atlas-canvas"), list = figure.querySelector(".atlas-marks");
   var marks = Array.prototype.slice.call(list.children), TARGET = 24, GAP = 2, laidFor = -1;
-  figure.classList.add("atlas-live");
 
   // An item is a mark or a group: its element, the marks it holds, and where its dot's centre is (px).
   function item(element, members) {
@@ -153,6 +152,7 @@
     var shown = close();
     if (shown) shown.querySelector("button").focus();
   });
-  new ResizeObserver(layout).observe(canvas);
   layout();
+  figure.classList.add("atlas-live");  // shows the marks, laid out (style.css)
+  new ResizeObserver(layout).observe(canvas);
 })();
