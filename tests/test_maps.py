@@ -170,14 +170,6 @@ def test_places_of_names_a_type(mini: MiniSite) -> None:
     assert re.search(r"site\.yaml:\d+: error: maps\.places_of: no page type is called 'events'", result.stderr)
 
 
-def test_no_page_may_take_the_map_address(mini: MiniSite) -> None:
-    mini.add_type("misplaced", pattern="map", label="页")
-    mini.write("map.md", "---\ntitle: 地图\n---\n")
-    result = mini.build()
-    assert result.returncode == 1
-    assert "content/map.md:1: error: the page id 'map' is the address of the map of places" in result.stderr
-
-
 # -- in a browser -----------------------------------------------------------------------------------
 
 

@@ -244,6 +244,7 @@ def test_a_page_cannot_overwrite_a_variant_tree(mini: MiniSite) -> None:
                         "folder of the list of tags")),
     ("timeline/people.md", ("content/timeline/people.md:1: error: the page id 'timeline/people' would be written "
                             "inside the folder of the site's timeline")),
+    ("map.md", "content/map.md:1: error: the page id 'map' is the address of the map of places"),
 ])
 def test_a_page_cannot_take_the_address_of_a_page_the_site_makes(mini: MiniSite, file: str, message: str) -> None:
     """The tag pages and the timelines are written where such a page would be, and would hide it."""
