@@ -61,10 +61,6 @@ def test_coordinates_shown_and_stated_as_geocoordinates(mini: MiniSite, variant:
 PLACES = sorted(p.stem for p in (ROOT / "content" / "places").glob("*.md"))
 
 
-def test_the_shipped_site_has_places() -> None:
-    assert len(PLACES) >= 12
-
-
 @pytest.mark.parametrize("variant", ["zh-hans", "zh-hant"])
 @pytest.mark.parametrize("place", PLACES)
 def test_every_shipped_place_has_sourced_coordinates(site_dir: Path, variant: str, place: str) -> None:
