@@ -25,7 +25,7 @@ DATA = Path(__file__).with_name("naturalearth.json")
 WIDTH = 480  # a map's width in its own units: its SVG scales to its box, at most 1:1 (see style.css)
 MARGIN = 0.2  # room around the points, as a share of the span they cover
 SPAN = 16.0  # degrees of latitude a map shows at least: a locator's region around a single point
-DETAIL = 0.4  # the simplification's tolerance, in map units: finer than that does not show
+DETAIL = 0.7  # the simplification's tolerance, in map units: finer than that does not show
 
 
 @dataclass(frozen=True)
