@@ -41,7 +41,7 @@ def view_box(svg: Tag) -> tuple[float, float]:
 
 
 def land(svg: Tag) -> shapely.Geometry:
-    """The land a map fills, from its SVG path (each M...Z a ring; rings within rings are lakes, and count as land here)."""
+    """The land a map fills, from its SVG path (each M...Z a ring; a ring within a ring is a lake, land here)."""
     rings = [[tuple(map(float, pair)) for pair in re.findall(r"(-?[\d.]+) (-?[\d.]+)", ring)]
              for ring in svg.select_one("path.land")["d"].split("M")[1:]]
     return shapely.union_all([shapely.Polygon(r).buffer(0) for r in rings if len(r) >= 3])
