@@ -92,6 +92,13 @@ class TimelineConfig:
 
 
 @dataclass(frozen=True)
+class MapsConfig:
+    """Maps (see docsite/stages/maps.py): pages with a geo field have one each, and a map page shows them all."""
+
+    places_of: tuple[str, ...] = ()  # types whose pages show the located pages they name on a map of their own
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     root: Path
     title: str
@@ -103,6 +110,7 @@ class SiteConfig:
     allow_html: bool
     lint: LintConfig
     timeline: TimelineConfig
+    maps: MapsConfig = MapsConfig()
 
     @property
     def content_dir(self) -> Path:
@@ -118,7 +126,7 @@ def bcp47(code: str) -> str:
     return "-".join([parts[0]] + [p.title() if len(p) == 4 else p.upper() for p in parts[1:]])
 
 
-_TOP_KEYS = {"title", "tagline", "base_url", "variants", "types", "nav", "allow_html", "lint", "timeline"}
+_TOP_KEYS = {"title", "tagline", "base_url", "variants", "types", "nav", "allow_html", "lint", "timeline", "maps"}
 _LINT_KEYS = {"characters", "accept", "names_from"}
 _TYPE_KEYS = {"pattern", "label", "plural", "list", "template", "order", "fields", "schema"}
 
@@ -228,6 +236,11 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
             diags.error(path, line("timeline", "eras", i), str(exc), dates.HINT)
     timeline = TimelineConfig(tuple(raw_timeline.get("entries") or ()), str(raw_timeline.get("named", "")),
                               tuple(eras))
+    places_of = tuple(str(t) for t in (data.get("maps") or {}).get("places_of") or ())
+    for i, name in enumerate(places_of):
+        if name not in {t.name for t in types}:
+            diags.error(path, line("maps", "places_of", i), f"maps.places_of: no page type is called '{name}'",
+                        f"types: {', '.join(t.name for t in types)}")
     if diags.errors:
         return None
     url = base_url if base_url is not None else str(data.get("base_url", "/"))
@@ -242,4 +255,5 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
         allow_html=bool(data.get("allow_html", False)),
         lint=lint,
         timeline=timeline,
+        maps=MapsConfig(places_of),
     )

@@ -34,7 +34,7 @@ from docsite.stages.resolve import Site
 FOLDER = ".cache"
 #: Libraries whose output ends up in pages.
 LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "opencc-python-reimplemented",
-             "minify-html", "rcssmin", "edtf", "pyyaml", "ahocorasick-rs")
+             "minify-html", "rcssmin", "edtf", "pyyaml", "ahocorasick-rs", "shapely")
 T = TypeVar("T")
 V = TypeVar("V")
 #: A part's output: files by output path, and its pages as the search index keeps them.
@@ -43,10 +43,11 @@ Output = tuple[dict[str, bytes], list[search.IndexedPage]]
 
 @cache
 def program() -> bytes:
-    """This program and the versions of the libraries it uses."""
+    """This program, its data (the conversion lint's list, the maps' outlines) and the versions of the
+    libraries it uses."""
     digest = hashlib.sha256()
     package = Path(__file__).parents[1]
-    for path in sorted(package.rglob("*.py")) + sorted(package.rglob("*.yaml")):
+    for path in sorted(package.rglob("*.py")) + sorted(package.rglob("*.yaml")) + sorted(package.rglob("*.json")):
         digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
     for name in LIBRARIES:
         digest.update(f"{name}={metadata.version(name)}\0".encode())

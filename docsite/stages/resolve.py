@@ -153,7 +153,7 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
             elif key not in cited:
                 cited.append(key)
         site.cited[page.id] = cited
-        for name, kind in _ref_fields(page):
+        for name, kind in ref_fields(page):
             values = page.fields[name] if kind == "refs" else [page.fields[name]]
             for i, value in enumerate(values):
                 where = partial(page.loc, name, i) if kind == "refs" else partial(page.loc, name)
@@ -221,7 +221,8 @@ def _located(page: Page, ref: Reference) -> tuple[int, int]:
     return page.locate(ref.line, restore(ref.raw, page.blocks))
 
 
-def _ref_fields(page: Page) -> list[tuple[str, str]]:
+def ref_fields(page: Page) -> list[tuple[str, str]]:
+    """The page's fields that name other pages (related, and its type's ref and refs fields), with their kinds."""
     kinds = {"related": "refs"} | {f.name: f.kind for f in page.type.fields}
     return [(name, kind) for name, kind in kinds.items() if kind in ("ref", "refs") and name in page.fields]
 

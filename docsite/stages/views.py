@@ -16,9 +16,9 @@ from markupsafe import Markup
 
 from docsite.config.settings import FieldSpec, Variant
 from docsite.model import geo, urls
-from docsite.stages import timelines
+from docsite.stages import maps, timelines
 from docsite.stages.load import Page
-from docsite.stages.resolve import Site
+from docsite.stages.resolve import Site, ref_fields
 from docsite.text import citations, markdown
 from docsite.text.dates import EDTF
 from docsite.text.variants import Converter, Rule, Text, protect
@@ -88,6 +88,29 @@ class Membership:
     next: Link | None
 
 
+@dataclass(frozen=True)
+class Mark:
+    """A page's place on a map: a link to it, where it falls (in map units), its coordinates in words."""
+
+    link: Link
+    x: float
+    y: float
+    coordinates: str
+
+
+@dataclass(frozen=True)
+class MapView:
+    """A map drawn at build time (see maps.py): its size in map units, its outlines, its marks, and the
+    map of every place (None on that map itself)."""
+
+    width: float
+    height: float
+    land: str
+    borders: str
+    marks: list[Mark]
+    atlas: Link | None
+
+
 @dataclass
 class PageView:
     id: str
@@ -109,6 +132,7 @@ class PageView:
     timeline: list[TimelineEntry] = field(default_factory=list)  # the events that concern this page
     in_timelines: list[Membership] = field(default_factory=list)  # an event's place on each timeline
     changed: str | None = None  # the day its source last changed (content pages)
+    locator: MapView | None = None  # where the page's place is, or the places it names
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -140,6 +164,8 @@ class Localizer:
             return self.text(protect("-{zh-hans:搜索;zh-hant:搜尋;}-"))
         if pid == timelines.SITE_TIMELINE:
             return self.text("时间线")
+        if pid == urls.MAP:
+            return self.text("地图")
         if pid.startswith(timelines.SITE_TIMELINE + "/"):
             kind = next(t for t in self.site.config.types if t.name == pid.partition("/")[2])
             return self.text(f"时间线：{kind.plural}")
@@ -233,6 +259,7 @@ class Localizer:
             next=self.link(here, following) if following else None,
             timeline=self.entries(here, self.chronology.by_page.get(page.id, [])),
             in_timelines=self.memberships(here, page.id),
+            locator=self.locator(page, here),
             extra=self.extra(page, here),
             changed=page.changed,
         )
@@ -311,9 +338,12 @@ class Localizer:
     # -- generated pages -----------------------------------------------------------------------
 
     def list_page(self, pid: str, ids: list[str], kind: str = "") -> PageView:
+        """A list of pages; one that lists pages with coordinates links to the map of them all."""
         here = self.dir_of(pid)
+        located = any(listed in self.site.pages and maps.point_of(self.site.pages[listed]) for listed in ids)
         return PageView(id=pid, template="list.html", dir=here, title=self.title_of(pid), type_label=kind,
-                        children=self.links(here, ids), breadcrumbs=self.breadcrumbs(here, pid))
+                        children=self.links(here, ids), breadcrumbs=self.breadcrumbs(here, pid),
+                        extra={"map": self.link(here, urls.MAP)} if located else {})
 
     def generated_ids(self) -> list[str]:
         """The generated pages: a list page per type, the tag index and a page per tag, the site
@@ -323,6 +353,8 @@ class Localizer:
             ids += [urls.TAGS, *(f"{urls.TAGS}/{tag}" for tag in self.site.tagged)]
         if self.chronology.events:
             ids += [timelines.SITE_TIMELINE, *(f"{timelines.SITE_TIMELINE}/{kind}" for kind in self.chronology.filters)]
+        if self.located():
+            ids.append(urls.MAP)
         return ids
 
     def generated(self, pid: str) -> PageView:
@@ -333,6 +365,8 @@ class Localizer:
             return self.list_page(pid, [f"{urls.TAGS}/{tag}" for tag in self.site.tagged])
         if pid.startswith(urls.TAGS + "/"):
             return self.list_page(pid, self.site.tagged[pid.removeprefix(urls.TAGS + "/")], self.text("标签"))
+        if pid == urls.MAP:
+            return self.map_page()
         return self.timeline_page(pid.partition("/")[2])
 
     # -- timelines ----------------------------------------------------------------------------
@@ -402,6 +436,43 @@ class Localizer:
                       for t in overview.ticks],
             "years": overview.years, "width": timelines.WIDTH,
         }
+
+    # -- maps -------------------------------------------------------------------------------------
+
+    #: The width of a page's own map to its height, and of the map of every place.
+    LOCATOR_ASPECT = 1.5
+    ATLAS_ASPECT = 2.4
+
+    def located(self) -> dict[str, geo.Point]:
+        """Every page with coordinates, from west to east (the order a keyboard walks the map in)."""
+        points = {pid: point for pid, page in self.site.pages.items() if (point := maps.point_of(page))}
+        return dict(sorted(points.items(), key=lambda item: (item[1].lon, item[0])))
+
+    def locator(self, page: Page, here: str) -> MapView | None:
+        """A page's map: where it is, or else, for the types that show them, the located pages it names."""
+        own = maps.point_of(page)
+        if own is not None:
+            return self.map_view(here, {page.id: own}, self.LOCATOR_ASPECT)
+        if page.type.name not in self.site.config.maps.places_of:
+            return None
+        named = [self.site.target(value) for name, kind in ref_fields(page)
+                 for value in (page.fields[name] if kind == "refs" else [page.fields[name]])]
+        points = {pid: point for pid in named if pid and pid in self.site.pages
+                  and (point := maps.point_of(self.site.pages[pid]))}
+        return self.map_view(here, points, self.LOCATOR_ASPECT) if points else None
+
+    def map_view(self, here: str, points: dict[str, geo.Point], aspect: float) -> MapView:
+        drawing = maps.draw(points, aspect)
+        marks = [Mark(self.link(here, pid), x, y, self.text(geo.display(points[pid]))) for pid, x, y in drawing.marks]
+        atlas = None if here == self.dir_of(urls.MAP) else self.link(here, urls.MAP)
+        return MapView(maps.WIDTH, drawing.frame.height, drawing.land, drawing.borders, marks, atlas)
+
+    def map_page(self) -> PageView:
+        """Every page with coordinates on one map, each mark a link to its page."""
+        here = self.dir_of(urls.MAP)
+        return PageView(id=urls.MAP, template="map.html", dir=here, title=self.title_of(urls.MAP),
+                        breadcrumbs=self.breadcrumbs(here, urls.MAP),
+                        extra={"map": self.map_view(here, self.located(), self.ATLAS_ASPECT)})
 
     def sections(self, here: str) -> list[dict[str, Any]]:
         """The home page's overview: each navigation entry with the pages under it."""
