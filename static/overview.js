@@ -132,7 +132,9 @@
   });
 
   window.addEventListener("hashchange", current);
-  window.addEventListener("popstate", function () { zoom(zoomed(), false); });
+  window.addEventListener("popstate", function () {  // also fired by each jump to an entry: only a change of zoom counts
+    if (zoomed() !== visible()) zoom(zoomed(), false);
+  });
   zoom(zoomed(), false);
   current();
 })();

@@ -15,7 +15,8 @@ from conftest import Visit
 from playwright.sync_api import Page
 
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["", "treaty/", "treaty/article-1/", "events/treaty-signed/", "timeline/", "people/zhou-enlai/"]
+PAGES = ["", "treaty/", "treaty/article-1/", "events/treaty-signed/", "timeline/", "timeline/?zoom=1950-1960",
+         "timelines/treaty-life/", "people/zhou-enlai/"]
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 

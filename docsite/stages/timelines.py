@@ -91,7 +91,8 @@ def build(pages: dict[str, Page], entry_types: tuple[str, ...], named_type: str,
 
 def _item(page: Page, entry: bool) -> overview.Item:
     """What the overview draws of ``page``: an entry of the timeline or a page's period."""
-    date = page.fields["period"] if not entry else date_of(page)
+    date = date_of(page) if entry else page.fields["period"]
+    assert date is not None  # entries are the dated pages
     open_end = date.is_interval and date.end is None
     return overview.Item(page.id, date.earliest, None if open_end or not date.is_interval else date.latest,
                          date.is_interval, entry, overview.label_em(page.title.source))

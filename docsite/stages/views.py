@@ -335,6 +335,7 @@ class Localizer:
         def drawn(pid: str, entry: bool = True) -> dict[str, Any]:
             page = self.site.pages[pid]
             date = timelines.date_of(page) if entry else page.fields["period"]
+            assert date is not None  # entries are the dated pages
             url = "#" + self.chronology.anchors[pid] if entry else self.link(here, pid).url
             return {"url": url, "title": self.title_of(pid), "date": self.text(date.display())}
 
