@@ -137,6 +137,16 @@ def test_marks_closer_than_a_hit_area_merge_until_none_are() -> None:
     assert [m.ids for m in overview.grouped([(10.0, "a"), (10 + gap, "b")])] == [("a",), ("b",)]
 
 
+def test_bars_take_rows_where_neither_they_nor_their_labels_meet() -> None:
+    def item(pid: str, em: float) -> overview.Item:
+        return overview.Item(pid, dt.date(1950, 1, 1), dt.date(1951, 1, 1), True, True, em)
+    long, short, late, edge = item("long", 4), item("short", 6), item("late", 6), item("edge", 6)
+    bars = overview.stacked([(long, 10.0, 60.0), (short, 20.0, 20.5), (late, 62.0, 70.0), (edge, 97.0, 98.0)])
+    assert [(b.id, b.row, b.place) for b in bars] == [
+        ("long", 0, "inside"), ("short", 1, "after"), ("late", 0, "after"), ("edge", 1, "before")]
+    # "edge" would meet the label of "late" on the first row
+
+
 def test_each_era_of_site_yaml_gets_a_zoomed_view_of_its_entries(site_dir: Path) -> None:
     page = soup(site_dir / "zh-hant" / SITE / "index.html")
     buttons = page.select(".overview-zoom button")

@@ -93,7 +93,7 @@ class Bar:
     start: float
     end: float
     row: int
-    label: str  # where its label goes: "inside", "after" or "before" the bar
+    place: str  # where its label goes: "inside", "after" or "before" the bar
 
 
 @dataclass(frozen=True)
@@ -232,7 +232,8 @@ def view(items: list[Item], eras: list[tuple[dt.date, dt.date]], start: dt.date,
     shown = [i for i in items if start <= i.earliest < end or i.span and i.earliest < end and (i.latest or end) >= start]
     held = [d for i in shown for d in (i.earliest, i.latest) if d and start <= d <= end]
     ax = axis(held, start, end)
-    spans = [(i, ax.x(i.earliest), ax.x(min(i.latest or end, end))) for i in shown if i.span]
+    spans = sorted(((i, ax.x(i.earliest), ax.x(min(i.latest or end, end))) for i in shown if i.span),
+                   key=lambda span: (span[1], span[0].id))
     bands = tuple(Band(n, ax.x(max(a, start)), ax.x(min(b, end))) for n, (a, b) in enumerate(eras)
                   if a < end and b > start)
     return View(key, era, start.year, (end - dt.timedelta(days=1)).year, bands,
@@ -240,13 +241,15 @@ def view(items: list[Item], eras: list[tuple[dt.date, dt.date]], start: dt.date,
                 stacked(spans), grouped([(ax.x(i.earliest), i.id) for i in shown if not i.span]))
 
 
-def views(items: list[Item], eras: list[tuple[dt.date, dt.date]]) -> list[View]:
-    """The whole overview, then one zoomed into each era holding two entries or more."""
+def views(items: list[Item], open_eras: list[tuple[dt.date, dt.date | None]]) -> list[View]:
+    """The whole overview, then one zoomed into each era holding two entries or more (an era
+    without an end lasts to the end of the axis)."""
     if not items:
         return []
     first = min(i.earliest for i in items)
     last = max(max(i.earliest, i.latest or i.earliest) for i in items)
     start, end = dt.date(first.year, 1, 1), dt.date(last.year + 1, 1, 1)
+    eras = [(a, b or end) for a, b in open_eras]
     out = [view(items, eras, start, end)]
     keys = {""}
     for n, (a, b) in enumerate(eras):

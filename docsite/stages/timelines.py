@@ -83,7 +83,7 @@ def build(pages: dict[str, Page], entry_types: tuple[str, ...], named_type: str,
     drawn = {SITE_TIMELINE: events + periods}
     for tid, ids in named.items():
         drawn[tid] = ids + [t for t in refs(pages[tid], "concerning") if t in periods]
-    spans = [(d.earliest, d.latest) for _, d in eras]
+    spans = [(d.earliest, None if d.is_interval and d.end is None else d.latest) for _, d in eras]
     overviews = {tid: overview.views([_item(pages[pid], pid in order) for pid in ids], spans)
                  for tid, ids in drawn.items()}
     return Chronology(events, {pid: anchor(pid) for pid in events}, by_page, named, overviews, drawn, filters)

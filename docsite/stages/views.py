@@ -342,7 +342,7 @@ class Localizer:
         def bar(b: overview.Bar) -> dict[str, Any]:
             return {"kind": "bar", "x": b.start, "width": round(b.end - b.start, 2), "middle": round((b.start + b.end) / 2, 2),
                     "row": b.row,
-                    "place": b.label, "short": b.end - b.start < overview.HIT, **drawn(b.id, b.entry)}
+                    "place": b.place, "short": b.end - b.start < overview.HIT, **drawn(b.id, b.entry)}
 
         def mark(m: overview.Mark) -> dict[str, Any]:
             if len(m.ids) == 1:
@@ -351,7 +351,10 @@ class Localizer:
                     "members": [drawn(pid) for pid in m.ids]}
 
         def marks(v: overview.View) -> list[dict[str, Any]]:
-            return sorted([bar(b) for b in v.bars] + [mark(m) for m in v.marks], key=lambda d: d["x"])
+            """In the order of time; a group names the list of its events, unique on the page."""
+            drawn = sorted([bar(b) for b in v.bars] + [mark(m) for m in v.marks], key=lambda d: d["x"])
+            return [{**d, "list": f"overview-{v.key or 'all'}-{n}"} if d["kind"] == "group" else d
+                    for n, d in enumerate(drawn, 1)]
 
         return {"rows": max(v.rows for v in views), "lanes": overview.LANES, "views": [{
             "key": v.key or "all", "label": self.text(eras[v.era][0]) if v.era is not None else self.text("全部"),
