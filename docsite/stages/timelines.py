@@ -46,7 +46,16 @@ class Chronology:
 
 
 def date_of(page: Page) -> EDTF | None:
-    return page.fields.get("date") or page.fields.get("period")
+    date: EDTF | None = page.fields.get("date") or page.fields.get("period")
+    return date
+
+
+def event_date(page: Page) -> EDTF:
+    """The date of a page on a timeline or the overview, which only dated pages are."""
+    date = date_of(page)
+    if date is None:
+        raise ValueError(f"'{page.id}' has no date, so no timeline holds it")
+    return date
 
 
 def anchor(pid: str) -> str:
@@ -61,7 +70,7 @@ def build(pages: dict[str, Page], entry_types: tuple[str, ...], named_type: str,
         return [t for t in map(target, page.fields.get(name, [])) if t]
 
     dated = [p for p in pages.values() if p.type.name in entry_types and date_of(p)]
-    events = [p.id for p in sorted(dated, key=lambda p: (date_of(p).sort_key, p.id))]
+    events = [p.id for p in sorted(dated, key=lambda p: (event_date(p).sort_key, p.id))]
     order = {pid: i for i, pid in enumerate(events)}
     by_page: dict[str, list[str]] = {}
     for pid in events:
@@ -91,8 +100,7 @@ def build(pages: dict[str, Page], entry_types: tuple[str, ...], named_type: str,
 
 def _item(page: Page, entry: bool) -> overview.Item:
     """What the overview draws of ``page``: an entry of the timeline or a page's period."""
-    date = date_of(page) if entry else page.fields["period"]
-    assert date is not None  # entries are the dated pages
+    date: EDTF = event_date(page) if entry else page.fields["period"]
     open_end = date.is_interval and date.end is None
     return overview.Item(page.id, date.earliest, None if open_end or not date.is_interval else date.latest,
                          date.is_interval, entry, overview.label_em(page.title.source))

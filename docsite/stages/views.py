@@ -15,7 +15,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from docsite.config.settings import FieldSpec, Variant
-from docsite.model import urls
+from docsite.model import geo, urls
 from docsite.stages import overview, timelines
 from docsite.stages.load import Page
 from docsite.stages.resolve import Site
@@ -144,19 +144,22 @@ class Localizer:
         return [self.link(from_dir, pid) for pid in ids]
 
     def breadcrumbs(self, from_dir: str, pid: str) -> list[Link]:
-        trail = []
+        trail: list[Link] = []
         parent = self.site.parent(pid)
         while parent:
             trail.insert(0, self.link(from_dir, parent))
             parent = self.site.parent(parent)
         home = self.link(from_dir, urls.HOME, title=self.text("首页"))
-        return [home] + trail if pid != urls.HOME else []
+        return [home, *trail] if pid != urls.HOME else []
 
     # -- pages ---------------------------------------------------------------------------------
 
     def page(self, page: Page) -> PageView:
         here = self.dir_of(page.id)
-        text = lambda value: self.text(value, page.layers)  # noqa: E731
+
+        def text(value: Text | str) -> str:
+            return self.text(value, page.layers)
+
         numbers = {key: i + 1 for i, key in enumerate(self.site.cited[page.id])}
         backrefs: dict[int, list[str]] = {n: [] for n in numbers.values()}
 
@@ -219,7 +222,7 @@ class Localizer:
         return {}
 
     def facts(self, page: Page, here: str) -> list[Fact]:
-        specs = [FieldSpec("date", "date", "日期"), FieldSpec("period", "date", "时期")] + list(page.type.fields)
+        specs = [FieldSpec("date", "date", "日期"), FieldSpec("period", "date", "时期"), *list(page.type.fields)]
         return [Fact(self.text(spec.label), self.value(spec, page.fields[spec.name], page, here))
                 for spec in specs if spec.name in page.fields]
 
@@ -238,6 +241,8 @@ class Localizer:
         if spec.kind == "names":
             return Markup("<br>").join(Markup('<span lang="{}">{}</span>').format(lang, name)
                                        for lang, name in value.items())
+        if spec.kind == "geo":
+            return Markup.escape(self.text(geo.display(value)))
         if isinstance(value, Text):
             return Markup.escape(self.text(value, page.layers))
         return Markup.escape(str(value))
@@ -288,7 +293,7 @@ class Localizer:
     def entries(self, here: str, ids: list[str]) -> list[Entry]:
         site_timeline = self.dir_of(timelines.SITE_TIMELINE)
         return [
-            Entry(self.chronology.anchors[pid], self.date(timelines.date_of(self.site.pages[pid])),
+            Entry(self.chronology.anchors[pid], self.date(timelines.event_date(self.site.pages[pid])),
                   self.link(here, pid), self.links(here, self.site.pages[pid].fields.get("related", [])),
                   urls.relative(here, site_timeline, self.chronology.anchors[pid]))
             for pid in ids
@@ -307,8 +312,8 @@ class Localizer:
         here = self.dir_of(pid)
         entries = self.entries(here, ids)
         years: dict[int, list[Entry]] = {}
-        for event, entry in zip(ids, entries):
-            years.setdefault(timelines.date_of(self.site.pages[event]).earliest.year, []).append(entry)
+        for event, entry in zip(ids, entries, strict=True):
+            years.setdefault(timelines.event_date(self.site.pages[event]).earliest.year, []).append(entry)
         filters = [(self.link(here, f"{timelines.SITE_TIMELINE}/{k}" if k else timelines.SITE_TIMELINE,
                               title=self.text(next(t.plural for t in self.site.config.types if t.name == k))
                               if k else self.text("全部")), k == kind)
@@ -334,15 +339,14 @@ class Localizer:
 
         def drawn(pid: str, entry: bool = True) -> dict[str, Any]:
             page = self.site.pages[pid]
-            date = timelines.date_of(page) if entry else page.fields["period"]
-            assert date is not None  # entries are the dated pages
+            date: EDTF = timelines.event_date(page) if entry else page.fields["period"]
             url = "#" + self.chronology.anchors[pid] if entry else self.link(here, pid).url
             return {"url": url, "title": self.title_of(pid), "date": self.text(date.display())}
 
         def bar(b: overview.Bar) -> dict[str, Any]:
-            return {"kind": "bar", "x": b.start, "width": round(b.end - b.start, 2), "middle": round((b.start + b.end) / 2, 2),
-                    "row": b.row,
-                    "place": b.place, "short": b.end - b.start < overview.HIT, **drawn(b.id, b.entry)}
+            return {"kind": "bar", "x": b.start, "width": round(b.end - b.start, 2),
+                    "middle": round((b.start + b.end) / 2, 2), "row": b.row, "place": b.place,
+                    "short": b.end - b.start < overview.HIT, **drawn(b.id, b.entry)}
 
         def mark(m: overview.Mark) -> dict[str, Any]:
             if len(m.ids) == 1:
@@ -361,11 +365,12 @@ class Localizer:
             "years": f"{v.first}—{v.last}" if v.first != v.last else str(v.first),
             "bands": [{"label": self.text(eras[b.index][0]), "x": b.start, "width": round(b.end - b.start, 2),
                        "index": b.index} for b in v.bands],
-            "cuts": [{"x": c.x0, "width": round(c.x1 - c.x0, 2), "middle": round((c.x0 + c.x1) / 2, 2)} for c in v.cuts],
+            "cuts": [{"x": c.x0, "width": round(c.x1 - c.x0, 2), "middle": round((c.x0 + c.x1) / 2, 2)}
+                     for c in v.cuts],
             "scaled": [{"x": p.x0, "width": round(p.x1 - p.x0, 2)} for p in v.scaled],
             "years_at": v.years, "marks": marks(v)} for v in views]}
 
-    def sections(self, here: str) -> list[dict]:
+    def sections(self, here: str) -> list[dict[str, Any]]:
         """The home page's overview: each navigation entry with the pages under it."""
         out = []
         for pid in (item.id for item in self.site.config.nav):
