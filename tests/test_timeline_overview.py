@@ -81,7 +81,8 @@ def test_marks_stand_a_hit_area_apart(site_dir: Path, path: str) -> None:
         for lane in {y for _, y in marks}:
             xs = [x for x, y in marks if y == lane]
             assert all(b - a >= overview.HIT - 0.01 for a, b in itertools.pairwise(xs)), (view["id"], xs)
-        assert all(b[0] - a[0] >= overview.HIT / overview.LANES - 0.01 and a[1] != b[1] for a, b in itertools.pairwise(marks))
+        neighbours = list(itertools.pairwise(marks))
+        assert all(b[0] - a[0] >= overview.HIT / overview.LANES - 0.01 and a[1] != b[1] for a, b in neighbours)
         assert all(overview.PAD - 0.01 <= x <= 100 - overview.PAD + 0.01 for x, _ in marks)
         for short in view.select("a.bar > svg"):  # a bar shorter than a hit area gets one
             assert short.select_one(".hit")["width"] == "24"
@@ -100,7 +101,8 @@ def test_groups_show_their_count_and_list_their_events_in_the_readers_script(sit
         for link in links:
             entry = page.find(id=link["href"][1:])
             assert link.select_one(".when").get_text() == entry.select_one(".when").get_text()
-            assert link.get_text().removeprefix(link.select_one(".when").get_text()) == entry.select_one(".what a").get_text()
+            when = link.select_one(".when").get_text()
+            assert link.get_text().removeprefix(when) == entry.select_one(".what a").get_text()
     drawn = page.select_one(".overview").get_text()
     assert "中苏" not in drawn and "中蘇同盟" in drawn
 
@@ -283,7 +285,8 @@ def covered(page: Page) -> list[str]:
 
 @pytest.mark.parametrize("device", [PHONE, DESKTOP], ids=["phone", "desktop"])
 @pytest.mark.parametrize("path", TIMELINES)
-def test_no_mark_is_covered_or_smaller_than_a_hit_area(visit: Visit, errors: list[str], path: str, device: dict) -> None:
+def test_no_mark_is_covered_or_smaller_than_a_hit_area(visit: Visit, errors: list[str], path: str,
+                                                       device: dict[str, object]) -> None:
     page = watch(visit(f"zh-hant/{path}", **device), errors)
     zooms = page.locator(".overview-zoom button")
     for i in range(max(zooms.count(), 1)):
@@ -306,7 +309,7 @@ def test_a_label_shows_on_hover_and_on_keyboard_focus(visit: Visit, errors: list
     focused = page.evaluate("document.activeElement.getAttribute('href')")
     assert focused == shown(page).first.get_attribute("href")
     expect(label(page)).to_have_text(title(shown(page).first))
-    ring = page.evaluate("[getComputedStyle(document.activeElement).outlineStyle, getComputedStyle(document.activeElement).outlineWidth]")
+    ring = page.evaluate("(s => [s.outlineStyle, s.outlineWidth])(getComputedStyle(document.activeElement))")
     assert ring[0] != "none" and float(ring[1].removesuffix("px")) >= 2  # the focused mark is outlined
 
 
@@ -314,7 +317,8 @@ def test_the_keyboard_walks_the_marks_from_one_tab_stop(visit: Visit, errors: li
     page = watch(visit(f"zh-hant/{SITE}", **DESKTOP), errors)
     marks = shown(page)
     count = marks.count()
-    stops = page.eval_on_selector_all(".overview-view:not([hidden]) a.mark", "ms => ms.filter(m => m.tabIndex === 0).length")
+    stops = page.eval_on_selector_all(".overview-view:not([hidden]) a.mark",
+                                      "ms => ms.filter(m => m.tabIndex === 0).length")
     assert stops == 1
     page.locator(".overview-zoom button").last.focus()
     page.keyboard.press("Tab")
@@ -437,7 +441,8 @@ def test_without_javascript_the_whole_chart_links_every_mark_to_its_entry(visit:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_violation_with_a_group_open_and_a_label_shown(visit: Visit, errors: list[str], scheme: str) -> None:
+def test_axe_finds_no_violation_with_a_group_open_and_a_label_shown(visit: Visit, errors: list[str],
+                                                                   scheme: str) -> None:
     page = watch(visit(f"zh-hant/{SITE}?zoom=1950-1960", color_scheme=scheme, **PHONE), errors)
     hit(page.locator("#overview-1950-1960 a.group").first).tap()
     hit(page.locator("#overview-1950-1960 a.point").first).tap()

@@ -119,7 +119,8 @@ def test_overview_marks_are_links(tl: Path) -> None:
     bars = {a.title.get_text(): a["href"] for a in svg.select("a.bar")}
     assert bars["中蘇友好同盟互助條約（1950年4月11日—1980年4月11日）"] == "../treaty/"
     # an event's mark leads to its entry below (a group's, to each of its events)
-    ticks = [a["href"] for a in svg.select("a.point")] + [a["href"] for a in svg.find_parent("figure").select(".overview-group a")]
+    lists = svg.find_parent("figure").select(".overview-group a")
+    ticks = [a["href"] for a in svg.select("a.point")] + [a["href"] for a in lists]
     assert "#treaty-signed" in ticks
     assert [t.get_text() for t in svg.select(".era text")] == ["中蘇同盟", "關係惡化至條約期滿"]
 

@@ -146,7 +146,7 @@ def axis(held: Iterable[dt.date], start: dt.date, end: dt.date) -> Axis:
     widths = [CUT_YEARS if cut else (b - a).days / 365.25 for a, b, cut in stretches]
     scale = (100 - 2 * PAD) / sum(widths)
     pieces, x = [], PAD
-    for (a, b, cut), width in zip(stretches, widths):
+    for (a, b, cut), width in zip(stretches, widths, strict=True):
         pieces.append(Piece(a, b, round(x, 2), round(x + width * scale, 2), cut))
         x += width * scale
     return Axis(tuple(_merged(pieces)))
@@ -229,7 +229,8 @@ def view(items: list[Item], eras: list[tuple[dt.date, dt.date]], start: dt.date,
          key: str = "", era: int | None = None) -> View:
     """The overview from ``start`` to ``end`` (exclusive): the entries that start then, the bars that
     overlap it (cut at its ends)."""
-    shown = [i for i in items if start <= i.earliest < end or i.span and i.earliest < end and (i.latest or end) >= start]
+    shown = [i for i in items
+             if start <= i.earliest < end or (i.span and i.earliest < end and (i.latest or end) >= start)]
     held = [d for i in shown for d in (i.earliest, i.latest) if d and start <= d <= end]
     ax = axis(held, start, end)
     spans = sorted(((i, ax.x(i.earliest), ax.x(min(i.latest or end, end))) for i in shown if i.span),
