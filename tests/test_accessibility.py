@@ -15,8 +15,8 @@ from conftest import Visit
 from playwright.sync_api import Page
 
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["", "treaty/", "treaty/article-1/", "events/treaty-signed/", "timeline/", "people/zhou-enlai/", "map/",
-         "places/beijing/"]
+PAGES = ["", "treaty/", "treaty/article-1/", "events/treaty-signed/", "timeline/", "timeline/?zoom=1950-1960",
+         "timelines/treaty-life/", "people/zhou-enlai/", "map/", "places/beijing/"]
 #: States of a page that only a reader's action shows: (path, viewport width, what to click first).
 STATES = {
     "cite box open": ("treaty/", 1366, ".cite summary"),

@@ -83,7 +83,7 @@ def structure(site: Site) -> bytes:
         chronology = site.chronology
         mappings: list[Mapping[str, object]] = [site.by_type, site.backlinks, site.children, site.cited, site.tagged]
         if chronology is not None:
-            mappings += [chronology.anchors, chronology.by_page, chronology.named, chronology.filters]
+            mappings += [chronology.anchors, chronology.by_page, chronology.named, chronology.filters, chronology.drawn]
         # Sorted: the order of a mapping's keys may follow set iteration, which differs between processes.
         parts = [sorted(site.lists), chronology.events if chronology else [], *(sorted(m.items()) for m in mappings)]
         site.structure_digest = hashlib.sha256(repr(parts).encode()).digest()

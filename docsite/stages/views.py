@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from docsite.config.settings import FieldSpec, Variant
 from docsite.model import geo, urls
-from docsite.stages import maps, timelines
+from docsite.stages import maps, overview, timelines
 from docsite.stages.load import Page
 from docsite.stages.resolve import Site, ref_fields
 from docsite.text import citations, markdown
@@ -289,7 +289,8 @@ class Localizer:
         if page.id == urls.HOME:
             return {"sections": self.sections(here)}
         if page.id in self.chronology.named:
-            return {"entries": self.entries(here, self.chronology.named[page.id])}
+            return {"entries": self.entries(here, self.chronology.named[page.id]),
+                    "overview": self.chart(here, page.id)}
         return {}
 
     def connections(self, here: str, page: Page) -> list[Connection]:
@@ -409,33 +410,53 @@ class Localizer:
             id=pid, template="site-timeline.html", dir=here, title=self.title_of(pid),
             breadcrumbs=self.breadcrumbs(here, pid),
             extra={"years": sorted(years.items()), "filters": filters,
-                   "overview": self.overview(here) if not kind else None,
+                   "overview": self.chart(here, timelines.SITE_TIMELINE) if not kind else None,
                    "downloads": [(name, urls.relative(here, self.dir_of(timelines.SITE_TIMELINE) + file))
                                  for name, file in (("JSON", "events.json"), ("CSV", "events.csv"),
                                                     ("TimelineJS", "timelinejs.json"))]},
         )
 
-    def overview(self, here: str) -> dict[str, Any] | None:
-        """The proportional overview, with converted labels and links relative to ``here``."""
-        overview = self.chronology.overview
-        if overview is None:
+    def chart(self, here: str, tid: str) -> dict[str, Any] | None:
+        """The overview of timeline ``tid`` as the template draws it: each view (the whole, then each
+        era) with its marks in the order a keyboard walks them, labels and dates converted; entries
+        link to their place in the page's list, periods to their pages."""
+        views = self.chronology.overviews.get(tid)
+        if not views:
             return None
+        eras = self.site.config.timeline.eras
 
-        def mark(bar: timelines.Bar) -> dict[str, Any]:
-            label = self.text(bar.label) if isinstance(bar.label, Text) else str(bar.label)
-            url = self.link(here, bar.id).url if bar.id else ""
-            return {"label": label, "url": url, "x": bar.start, "width": round(bar.end - bar.start, 1),
-                    "row": bar.row, "date": self.text(timelines.event_date(self.site.pages[bar.id]).display())
-                    if bar.id else ""}
+        def drawn(pid: str, entry: bool = True) -> dict[str, Any]:
+            page = self.site.pages[pid]
+            date: EDTF = timelines.event_date(page) if entry else page.fields["period"]
+            url = "#" + self.chronology.anchors[pid] if entry else self.link(here, pid).url
+            return {"url": url, "title": self.title_of(pid), "date": self.text(date.display())}
 
-        return {
-            "first": overview.first_year, "last": overview.last_year, "rows": overview.rows,
-            "eras": [mark(e) for e in overview.eras], "bars": [mark(b) for b in overview.bars],
-            "ticks": [{"x": t.x, "url": self.link(here, t.id).url, "label": self.title_of(t.id),
-                       "date": self.text(timelines.event_date(self.site.pages[t.id]).display())}
-                      for t in overview.ticks],
-            "years": overview.years, "width": timelines.WIDTH,
-        }
+        def bar(b: overview.Bar) -> dict[str, Any]:
+            return {"kind": "bar", "x": b.start, "width": round(b.end - b.start, 2),
+                    "middle": round((b.start + b.end) / 2, 2), "row": b.row, "place": b.place,
+                    "short": b.end - b.start < overview.HIT, **drawn(b.id, b.entry)}
+
+        def mark(m: overview.Mark) -> dict[str, Any]:
+            if len(m.ids) == 1:
+                return {"kind": "point", "x": m.x, "lane": m.lane, **drawn(m.ids[0])}
+            return {"kind": "group", "x": m.x, "lane": m.lane, "url": "#" + self.chronology.anchors[m.ids[0]],
+                    "members": [drawn(pid) for pid in m.ids]}
+
+        def marks(v: overview.View) -> list[dict[str, Any]]:
+            """In the order of time; a group names the list of its events, unique on the page."""
+            drawn = sorted([bar(b) for b in v.bars] + [mark(m) for m in v.marks], key=lambda d: d["x"])
+            return [{**d, "list": f"overview-{v.key or 'all'}-{n}"} if d["kind"] == "group" else d
+                    for n, d in enumerate(drawn, 1)]
+
+        return {"rows": max(v.rows for v in views), "lanes": overview.LANES, "views": [{
+            "key": v.key or "all", "label": self.text(eras[v.era][0]) if v.era is not None else self.text("全部"),
+            "years": f"{v.first}—{v.last}" if v.first != v.last else str(v.first),
+            "bands": [{"label": self.text(eras[b.index][0]), "x": b.start, "width": round(b.end - b.start, 2),
+                       "index": b.index} for b in v.bands],
+            "cuts": [{"x": c.x0, "width": round(c.x1 - c.x0, 2), "middle": round((c.x0 + c.x1) / 2, 2)}
+                     for c in v.cuts],
+            "scaled": [{"x": p.x0, "width": round(p.x1 - p.x0, 2)} for p in v.scaled],
+            "years_at": v.years, "marks": marks(v)} for v in views]}
 
     # -- maps -------------------------------------------------------------------------------------
 
