@@ -123,3 +123,12 @@ def test_files_the_build_may_not_read_are_errors(mini: MiniSite, tmp_path_factor
     assert "Traceback" not in result.stderr
     assert re.search(expected, result.stderr), result.stderr
     assert not (mini.root / "_site").exists()
+
+
+@pytest.mark.parametrize("date", ["9999", "9999-12-31", "999X", "1950/9999"])
+def test_a_date_past_the_calendar_is_an_error_at_its_line(mini: MiniSite, date: str) -> None:
+    mini.write("events/a.md", f"---\ntitle: 甲\ndate: {date}\n---\n正文\n")
+    result = mini.build("check")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"content/events/a.md:3:7: error: 'date': '{date}': years after 9997 are not supported" in result.stderr
