@@ -16,6 +16,7 @@ from docsite.commands.new import ScaffoldError, new_page
 from docsite.config.settings import load_config
 from docsite.diagnostics import Diagnostics
 from docsite.incremental import lastbuild
+from docsite.incremental.buildcache import BuildCache
 from docsite.pipeline import BuildResult, build
 from docsite.stages.write import Staging
 
@@ -100,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return serve(root, args.host, args.port, args.drafts)
     if args.command == "check":
-        result = build(root, drafts=args.drafts, lint=True, progress=True, jobs=args.jobs, reuse=True)
+        result = build(root, drafts=args.drafts, lint=True, progress=True, jobs=args.jobs,
+                       cache=BuildCache(stored=True))
         _report(result.diagnostics)
         failed = not result.ok or (args.strict and result.diagnostics.warnings)
         print(("check failed: " if failed else "check passed: ") + _count(result.diagnostics), file=sys.stderr)
@@ -120,8 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     staging = Staging(out)  # pages go to disk as they are made, and replace the old site only when all are
     try:
-        result = build(root, base_url=args.base_url, drafts=args.drafts, progress=True, jobs=args.jobs, reuse=True,
-                       output=staging)
+        result = build(root, base_url=args.base_url, drafts=args.drafts, progress=True, jobs=args.jobs,
+                       cache=BuildCache(stored=True), output=staging)
         if result.ok:
             staging.commit()
             lastbuild.save(root, out, before, result)

@@ -12,7 +12,7 @@ works out the site's base path from the address it was served under.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
 from functools import cache, partial
 
@@ -73,7 +73,7 @@ class RenderMemo:
     """Kept by the preview server: each page's HTML with what it was made from (its view and head),
     so that a page whose inputs did not change is not rendered again; ``rendered`` lists the rest."""
 
-    made: dict[str, tuple[object, bytes]] = field(default_factory=dict)
+    made: MutableMapping[str, tuple[object, bytes]] = field(default_factory=dict)
     rendered: list[str] = field(default_factory=list)
 
 

@@ -276,6 +276,10 @@ class Converter:
     _matchers: dict[int, tuple[tuple[Rule, ...], Matcher | None]] = field(
         default_factory=dict, repr=False)
     _long: list[tuple] = field(default_factory=list, repr=False)  # keys of long texts (see ``forget_long``)
+    # What the build before converted and matched (see ``turn``), taken over when asked for again.
+    _earlier: dict[tuple[str, tuple[Block, ...], tuple[tuple[Rule, ...], ...]], str] = field(
+        default_factory=dict, repr=False)
+    _earlier_matchers: dict[int, tuple[tuple[Rule, ...], Matcher | None]] = field(default_factory=dict, repr=False)
 
     def __call__(self, text: Text | str, *layers: tuple[Rule, ...]) -> str:
         """Convert ``text``; ``layers`` are rule sets tried before the site glossary, first first."""
@@ -283,7 +287,7 @@ class Converter:
         self.stats.requests += 1
         self.stats.requested_characters += len(source)
         key = (source, blocks, layers)
-        converted = self._cache.get(key)
+        converted = self._cache.get(key) or self._taken_over(key)
         if converted is None:
             self.prefetch([(Text(source, blocks), layers)])
             converted = self._cache[key]
@@ -297,7 +301,7 @@ class Converter:
         groups: dict[tuple[tuple[Rule, ...], ...], dict[tuple, Text]] = {}
         for text, layers in items:
             key = (text.source, text.blocks, layers)
-            if key not in self._cache:
+            if key not in self._cache and self._taken_over(key) is None:
                 groups.setdefault(layers, {})[key] = text
         plans = []
         for layers, texts in groups.items():
@@ -320,6 +324,19 @@ class Converter:
             self.stats.texts += len(texts)
             self._cache.update(zip(texts, results))
             self._long += [key for key in texts if len(key[0]) >= LONG]
+
+    def _taken_over(self, key: tuple[str, tuple[Block, ...], tuple[tuple[Rule, ...], ...]]) -> str | None:
+        converted = self._earlier.get(key)
+        if converted is not None:
+            self._cache[key] = converted
+        return converted
+
+    def turn(self) -> None:
+        """A build is done: the next one takes over what this one converted and matched, and no more
+        (the preview server keeps a converter while the glossary holds, for ever)."""
+        self._earlier, self._cache = self._cache, {}
+        self._earlier_matchers, self._matchers = self._matchers, {}
+        self._long.clear()
 
     def forget_long(self) -> None:
         """Forget the long texts converted so far: paragraphs of bodies, which a build asks for
@@ -396,8 +413,10 @@ class Converter:
     def _matcher(self, rules: tuple[Rule, ...]) -> Matcher | None:
         """An automaton over every (folded) key of the rules that finds the longest key at the
         leftmost place (as MediaWiki's converter does); later rules win. None when there are no keys."""
-        kept = self._matchers.get(id(rules))
-        if kept is None or kept[0] is not rules:
+        kept = self._matchers.get(id(rules)) or self._earlier_matchers.get(id(rules))
+        if kept is not None and kept[0] is rules:
+            self._matchers[id(rules)] = kept
+        else:
             table: dict[str, str] = {}
             for rule in rules:
                 target = rule.form_for(self.code)
