@@ -266,7 +266,7 @@ def _unit(stage: _Stage, variant: int, pid: str) -> tuple[outputs.Output, output
     finally:
         for loc in stage.localizers:
             loc.site = site
-    return (files, [search.entry(view) for view in views]), outputs.paths(reads)
+    return (files, [search.entry(view) for view in views]), reads.sorted()
 
 
 def _page(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes], list[PageView]]:

@@ -12,10 +12,9 @@ two builds used of conversions and fingerprints; a change to site.yaml, a templa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, MutableMapping
+from collections.abc import Callable, Collection, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
 
 import jinja2
 
@@ -27,28 +26,6 @@ from docsite.stages.load import LoadCache
 from docsite.stages.render import RenderMemo, environment
 from docsite.stages.resolve import Site
 from docsite.text.variants import Converter, Rule
-
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class Forgetful(MutableMapping[K, V], Generic[K, V]):
-    """The memory of a build that keeps none: it holds nothing."""
-
-    def __getitem__(self, key: K) -> V:
-        raise KeyError(key)
-
-    def __setitem__(self, key: K, value: V) -> None:
-        pass
-
-    def __delitem__(self, key: K) -> None:
-        raise KeyError(key)
-
-    def __iter__(self) -> Iterator[K]:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
 
 
 @dataclass
@@ -105,7 +82,7 @@ class BuildCache:
         """The parts ``names`` of ``site``'s output, as made before or to be made now (see cache.Recall)."""
         keys = cache.Keys(site, cache.stamp(site), self.fingerprints, previous)
         store = cache.Store(site.config.root) if self.stored else cache.NoStore()
-        memory: MutableMapping[str, cache.Kept] = self.parts if self.memory else Forgetful()
+        memory: MutableMapping[str, cache.Kept] = self.parts if self.memory else cache.Forgetful()
         return cache.Recall(names, keys, store, memory, adopt)
 
     def memos(self) -> tuple[RenderMemo | None, MutableMapping[str, tuple[bytes, bytes]] | None, search.Memo | None]:

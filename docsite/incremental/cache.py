@@ -19,14 +19,18 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, MutableMapping
+import sys
+from collections.abc import Callable, Collection, Iterable, Iterator, MutableMapping
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import Generic, TypeVar
 
-from docsite.incremental.reads import Fingerprints, Reads, changes, value_at
+from docsite.incremental.reads import SEP, Fingerprints, Read, changes, prefixes, value_at
 from docsite.stages.resolve import Site
 
+K = TypeVar("K")
+V = TypeVar("V")
 FOLDER = ".cache"
 #: Libraries whose output ends up in pages.
 LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "opencc-python-reimplemented",
@@ -75,11 +79,7 @@ def name(code: str, pid: str) -> str:
 
 
 #: What making a part read of the site: its paths (see reads.Read), sorted.
-Paths = tuple[tuple[str, ...], ...]
-
-
-def paths(reads: Reads) -> Paths:
-    return tuple(sorted(reads.paths))
+Paths = tuple[Read, ...]
 
 
 class Keys:
@@ -94,14 +94,14 @@ class Keys:
     def __init__(self, site: Site, common: bytes, fingerprint: Fingerprints, previous: Keys | None = None):
         self.site, self.common, self.fingerprint = site, common, fingerprint
         self.roots: set[str] = set(previous.roots) if previous else set()  # the site's attributes read
-        self._digests: dict[tuple[str, ...], bytes] = {}
-        self._changed: set[tuple[str, ...]] | None = None  # None: ``still`` cannot tell
-        self._cut: set[tuple[str, ...]] = set()  # changed paths below which parts may have read
+        self._digests: dict[Read, bytes] = {}
+        self._changed: set[Read] | None = None  # None: ``still`` cannot tell
+        self._cut: set[Read] = set()  # changed paths below which parts may have read
         if previous is not None and previous.common == common:
             self._changed = set()
             for root in previous.roots:
-                for path, below in changes(getattr(previous.site, root), getattr(site, root), fingerprint, (root,)):
-                    self._changed.update(path[:i] for i in range(1, len(path) + 1))
+                for path, below in changes(getattr(previous.site, root), getattr(site, root), fingerprint, SEP + root):
+                    self._changed.update(prefixes(path))
                     if below:
                         self._cut.add(path)
 
@@ -109,21 +109,15 @@ class Keys:
         """Whether a part that the build before found current, which read ``read``, is current still."""
         if self._changed is None or not self._changed.isdisjoint(read):
             return False
-        return not self._cut or not any(path[:i] in self._cut for path in read for i in range(1, len(path)))
+        return not self._cut or self._cut.isdisjoint(above for path in read for above in prefixes(path))
 
     def of(self, name: str, read: Paths) -> str:
         """The key of ``name``, a part that read ``read``."""
-        self.roots.update(path[0] for path in read)
-        digest = hashlib.sha256(self.common + name.encode() + b"\0")
-        for path in read:
-            digest.update(self._digest(path))
-        return digest.hexdigest()
-
-    def _digest(self, path: tuple[str, ...]) -> bytes:
-        if path not in self._digests:
-            value = self.fingerprint(value_at(self.site, path))
-            self._digests[path] = hashlib.sha256(json.dumps(path, ensure_ascii=False).encode() + value).digest()
-        return self._digests[path]
+        digests = self._digests
+        for path in [path for path in read if path not in digests]:
+            digests[path] = hashlib.sha256(path.encode() + b"\0" + self.fingerprint(value_at(self.site, path))).digest()
+            self.roots.add(path.split(SEP, 2)[1])
+        return hashlib.sha256(self.common + name.encode() + b"\0" + b"".join(map(digests.__getitem__, read))).hexdigest()
 
 
 class Store:
@@ -144,13 +138,13 @@ class Store:
         db = sqlite3.connect(path, timeout=30)
         for earlier in ("parts", "units"):  # of earlier versions
             db.execute(f"DROP TABLE IF EXISTS {earlier}")
-        db.execute("CREATE TABLE IF NOT EXISTS outputs (name TEXT PRIMARY KEY, key TEXT, reads TEXT, output BLOB)")
+        db.execute("CREATE TABLE IF NOT EXISTS outputs (name TEXT PRIMARY KEY, key TEXT, reads BLOB, output BLOB)")
         return db
 
     def entry(self, name: str) -> tuple[str, Paths] | None:
         """The key of a stored part, and what it read; None when it is not stored."""
         row = self.db.execute("SELECT key, reads FROM outputs WHERE name = ?", (name,)).fetchone()
-        return None if row is None else (row[0], tuple(map(tuple, json.loads(row[1]))))
+        return None if row is None else (row[0], _paths(row[1]))
 
     def load(self, name: str) -> Output:
         (output,) = self.db.execute("SELECT output FROM outputs WHERE name = ?", (name,)).fetchone()
@@ -169,7 +163,7 @@ class Store:
         files, entries = output
         head = json.dumps([[[path, len(data)] for path, data in files.items()], entries], ensure_ascii=False)
         self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
-                        (name, key, json.dumps(read, ensure_ascii=False),
+                        (name, key, "\x1e".join(read).encode(),
                          head.encode("utf-8") + b"\0" + b"".join(files.values())))
 
     def commit(self, names: Collection[str]) -> None:
@@ -182,6 +176,35 @@ class Store:
         """Close, throwing away what was saved since the last commit (a failed build)."""
         self.db.rollback()
         self.db.close()
+
+
+def _paths(stored: bytes) -> Paths:
+    """What a part read, as ``Store.save`` wrote it: apart by RS, which no path holds."""
+    return tuple(stored.decode().split("\x1e")) if stored else ()
+
+
+def _interned(read: Paths) -> Paths:
+    """``read`` with its paths shared by every part that read them, as the memory keeps them."""
+    return tuple(map(sys.intern, read))
+
+
+class Forgetful(MutableMapping[K, V], Generic[K, V]):
+    """The memory of a build that keeps none: it holds nothing."""
+
+    def __getitem__(self, key: K) -> V:
+        raise KeyError(key)
+
+    def __setitem__(self, key: K, value: V) -> None:
+        pass
+
+    def __delitem__(self, key: K) -> None:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
 
 
 class NoStore(Store):
@@ -217,6 +240,7 @@ class Recall:
     def __init__(self, names: Collection[str], keys: Keys, store: Store, memory: MutableMapping[str, Kept],
                  adopt: Callable[[Output], Output]):
         self.names, self.keys, self.store, self.memory, self.adopt = set(names), keys, store, memory, adopt
+        self.keeps = not (isinstance(store, NoStore) and isinstance(memory, Forgetful))  # else no key is needed
         self.made: list[str] = []
         self.recalled: list[str] = []
 
@@ -230,15 +254,16 @@ class Recall:
         if entry is None or entry[0] != self.keys.of(name, entry[1]):
             return None
         output = self.adopt(self.store.load(name))
-        self.memory[name] = (*entry, output)
+        self.memory[name] = (entry[0], _interned(entry[1]), output)
         self.recalled.append(name)
         return output
 
     def put(self, name: str, output: Output, read: Paths) -> None:
-        key = self.keys.of(name, read)
-        self.store.save(name, key, read, output)
-        self.memory[name] = (key, read, output)
         self.made.append(name)
+        if self.keeps:
+            key = self.keys.of(name, read)
+            self.store.save(name, key, read, output)
+            self.memory[name] = (key, _interned(read), output)
 
     def commit(self) -> None:
         """Keep what was put, and forget what the site no longer has."""

@@ -2,13 +2,13 @@
 
 A part (a variant's page, content or generated, with the data files made with it) is made from
 the site through a ``Reading`` of it, never from the site itself. A path is what was read, from
-the site down: attributes of records (``("chronology", "overview")``), keys of mappings
-(``("titles", "周恩来")``), both (``("pages", "people/a", "fields", "title")``), whether a key is
-there (``("pages", "people/a", PRESENT)``), or a whole mapping when the part went through it all
-(``("pages",)``). Records and mappings are entered as they are read, so a part that shows another
-page's title notes that title, not the page's body. A record is read whole (its path noted) when
-a reader takes what it keeps apart from its fields (a page's parsed body, ``compare=False``): that
-is made from the whole record. So a part's key is made of what it read by construction: a new
+the site down: attributes of records (``chronology/overview``, SEP written /), keys of mappings
+(``titles/周恩来``), both (``pages/people/a/fields``), whether a key is there
+(``pages/people/a/PRESENT``), or a whole mapping when the part went through it all (``pages``). Records and mappings are entered as they are read, to the fields of the records
+that mappings hold (a page's fields, its type, its body, each read whole), so a part that shows
+another page's title notes that page's front matter, not its body. A record is read whole (its
+path noted) when a reader takes what it keeps apart from its fields (a page's parsed body,
+``compare=False``): that is made from the whole record. So a part's key is made of what it read by construction: a new
 field, a new record of the resolved site or a new generated page is noted as soon as something
 reads it, and there is no list of them to keep.
 
@@ -30,10 +30,23 @@ from types import FunctionType, MethodType
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-#: What was read: attribute names and mapping keys from the site down (see the module's docstring).
-Read = tuple[str, ...]
+#: What was read: attribute names and mapping keys from the site down (see the module's docstring),
+#: each after a SEP: one string, whose hash Python keeps (parts are checked by the thousand).
+Read = str
+SEP = "\x1f"
 #: The last step of a path that asks whether a mapping has a key, not what it holds there.
-PRESENT = "\0present"
+PRESENT = "\x1dpresent"
+
+
+def steps(path: Read) -> list[str]:
+    return path.split(SEP)[1:]
+
+
+def prefixes(path: Read) -> Iterator[Read]:
+    """``path`` and the paths above it, up to the site's attribute."""
+    while path:
+        yield path
+        path = path.rpartition(SEP)[0]
 #: What a path leads to when nothing is there.
 ABSENT = object()
 
@@ -46,6 +59,9 @@ class Reads:
 
     def note(self, path: Read) -> None:
         self.paths.add(path)
+
+    def sorted(self) -> tuple[Read, ...]:
+        return tuple(sorted(self.paths))
 
     @contextmanager
     def apart(self) -> Iterator[set[Read]]:
@@ -63,26 +79,32 @@ class Reading:
     ``reads``. Methods and properties of the target run on the reading, so that what they read is
     noted too; it passes for the target's class (``isinstance``)."""
 
-    __slots__ = ("_path", "_reads", "_target")
-
-    def __init__(self, target: Any, reads: Reads, path: Read = ()):
+    def __init__(self, target: Any, reads: Reads, path: Read = "", deep: bool = True):
         object.__setattr__(self, "_target", target)
         object.__setattr__(self, "_path", path)
         object.__setattr__(self, "_reads", reads)
+        object.__setattr__(self, "_deep", deep)  # False: its fields are read whole
 
     @property  # type: ignore[misc]
     def __class__(self) -> type:
         return type(self._target)
 
     def __getattr__(self, name: str) -> Any:
+        """What is read of ``name`` (only called the first time, for a method, a mapping or a
+        record: those are kept as attributes of the reading, and note their own reads)."""
         kind, member = _member(type(self._target), name)
-        if kind == "method":
-            return MethodType(member, self)
         if kind == "property":
             return member.fget(self)
+        if kind == "method":
+            value = MethodType(member, self)
+            object.__setattr__(self, name, value)
+            return value
         value = getattr(self._target, name)
         if kind == "read":
-            return _read(value, self._path + (name,), self._reads)
+            read = _read(value, self._path + SEP + name, self._reads, DEEP if self._deep else WHOLE)
+            if read is not value:
+                object.__setattr__(self, name, read)
+            return read
         if kind == "kept":  # made from the whole record
             self._reads.note(self._path)
         return value
@@ -120,27 +142,32 @@ class _MappingReading(Mapping[str, Any]):
         self._data, self._path, self._reads = data, path, reads
 
     def _at(self, key: object) -> Read | None:
-        """The path of ``key``, its presence noted; None for a key that is no string (the mapping is read whole)."""
-        if not isinstance(key, str):
+        """The path of ``key``; None for a key that is no string, or holds SEP (the mapping is read
+        whole). Reading what a key holds notes that, and so whether it is there; asking whether it
+        is there notes only that."""
+        if not isinstance(key, str) or SEP in key:
             self._reads.note(self._path)
             return None
-        self._reads.note(self._path + (key, PRESENT))
-        return self._path + (key,)
+        return self._path + SEP + key
 
     def __getitem__(self, key: str) -> Any:
         path = self._at(key)
         value = self._data[key]
-        return value if path is None else _read(value, path, self._reads)
+        return value if path is None else _read(value, path, self._reads, HELD)
 
     def __contains__(self, key: object) -> bool:
-        self._at(key)
+        path = self._at(key)
+        if path is not None:
+            self._reads.note(path + SEP + PRESENT)
         return key in self._data
 
     def get(self, key: str, default: Any = None) -> Any:
         path = self._at(key)
-        if key not in self._data:
-            return default
-        return self._data[key] if path is None else _read(self._data[key], path, self._reads)
+        if key in self._data:
+            return self._data[key] if path is None else _read(self._data[key], path, self._reads, HELD)
+        if path is not None:
+            self._reads.note(path + SEP + PRESENT)
+        return default
 
     def __iter__(self) -> Iterator[str]:
         self._reads.note(self._path)
@@ -151,13 +178,22 @@ class _MappingReading(Mapping[str, Any]):
         return len(self._data)
 
 
-def _read(value: Any, path: Read, reads: Reads) -> Any:
+#: How a value is read (see ``_read``).
+DEEP, HELD, WHOLE = "deep", "held", "whole"
+
+
+def _read(value: Any, path: Read, reads: Reads, how: str) -> Any:
+    """``value``, read at ``path``: a mapping is entered key by key, a record field by field (one
+    ``HELD`` by a mapping down to its fields only, which are read ``WHOLE``); anything else, and
+    anything read whole, is noted."""
+    if how == WHOLE or not (isinstance(value, Mapping) or _is_record(value)):
+        reads.note(path)
+        return value
+    if how == HELD:  # what of it is read is noted as it is read; that it is there, now
+        reads.note(path + SEP + PRESENT)
     if isinstance(value, Mapping):
         return _MappingReading(value, path, reads)
-    if _is_record(value):
-        return Reading(value, reads, path)
-    reads.note(path)
-    return value
+    return Reading(value, reads, path, deep=how == DEEP)
 
 
 def remembered(site: Any, memo: dict[Any, tuple[T, frozenset[Read]]], key: Any, make: Callable[[], T]) -> T:
@@ -178,11 +214,12 @@ def remembered(site: Any, memo: dict[Any, tuple[T, frozenset[Read]]], key: Any, 
 
 def value_at(root: Any, path: Read) -> Any:
     """What ``path`` leads to from ``root``, or ABSENT; for a path ending in PRESENT, whether the key is there."""
-    if path and path[-1] == PRESENT:
-        container = value_at(root, path[:-2])
-        return isinstance(container, Mapping) and path[-2] in container
+    if path.endswith(SEP + PRESENT):
+        above, _, key = path[:-len(SEP + PRESENT)].rpartition(SEP)
+        container = value_at(root, above)
+        return isinstance(container, Mapping) and key in container
     value = root
-    for step in path:
+    for step in steps(path):
         if isinstance(value, Mapping):
             value = value.get(step, ABSENT)
         elif _is_record(value):
@@ -257,7 +294,7 @@ def _is_record(value: Any) -> bool:
     return dataclasses.is_dataclass(value) and not isinstance(value, type)
 
 
-def changes(before: Any, now: Any, fingerprint: Callable[[Any], bytes], path: Read = ()) -> Iterator[tuple[Read, bool]]:
+def changes(before: Any, now: Any, fingerprint: Callable[[Any], bytes], path: Read) -> Iterator[tuple[Read, bool]]:
     """The paths, from ``path`` down, whose values differ from ``before`` to ``now``, each with
     whether what was below it may have been read (a mapping or a record there was replaced by
     something else). The same object has not changed; records are compared field by field and
@@ -273,17 +310,17 @@ def changes(before: Any, now: Any, fingerprint: Callable[[Any], bytes], path: Re
         for key in keys:
             there = (key in before, key in now)
             if there != (True, True):
-                yield path + (key, PRESENT), False
-                yield path + (key,), True
+                yield path + SEP + key + SEP + PRESENT, False
+                yield path + SEP + key, True
             else:
-                yield from changes(before[key], now[key], fingerprint, path + (key,))
+                yield from changes(before[key], now[key], fingerprint, path + SEP + key)
     elif _is_record(before) and type(before) is type(now):
         for spec in dataclasses.fields(before):
             if spec.compare:
                 yield from changes(getattr(before, spec.name), getattr(now, spec.name), fingerprint,
-                                   path + (spec.name,))
+                                   path + SEP + spec.name)
         for name in _computed(type(before)):  # values computed once from the record (functools.cached_property)
-            yield from changes(getattr(before, name), getattr(now, name), fingerprint, path + (name,))
+            yield from changes(getattr(before, name), getattr(now, name), fingerprint, path + SEP + name)
     elif fingerprint(before) != fingerprint(now):
         yield path, any(isinstance(value, Mapping) or _is_record(value) for value in (before, now))
 

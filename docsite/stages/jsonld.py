@@ -70,7 +70,7 @@ def _thing(loc: Localizer, pid: str, url: Url) -> dict[str, str]:
 
 
 def _described(loc: Localizer, pid: str | None) -> bool:
-    return pid in loc.site.pages and bool(loc.site.pages[pid].type.schema)
+    return pid is not None and pid in loc.site.pages and bool(loc.site.pages[pid].type.schema)
 
 
 def _entity(loc: Localizer, page: Page, page_url: str, url: Url) -> dict[str, Any]:

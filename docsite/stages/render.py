@@ -14,7 +14,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import lru_cache, partial
 
 import jinja2
 
@@ -62,7 +62,7 @@ def environment(config: SiteConfig) -> jinja2.Environment:
     return env
 
 
-@cache
+@lru_cache(maxsize=1 << 12)  # the templates' strings; bounded, for templates edited while the preview runs
 def _interface_text(source: str) -> Text:
     """Template strings may use conversion markup too, for words the scripts say differently."""
     return protect(source)
