@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import jinja2
 from tqdm import tqdm
@@ -123,7 +123,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     if not result.ok:
         return result
     result.files = files
-    result.pages_per_variant = {loc.variant.code: len(listed) + 1 for loc, listed in zip(stage.localizers, entries)}
+    result.pages_per_variant = {loc.variant.code: len(listed) + 1 for loc, listed in zip(stage.localizers, entries, strict=True)}
     if not urls.is_absolute(site.config.base_url):
         result.notes.append(f"base_url '{site.config.base_url}' names no host, so canonical and hreflang links are "
                             "relative and sitemap.xml is left out; to publish, build with "
@@ -137,7 +137,7 @@ def _whole_site(stage: _Stage, entries: list[list[search.Entry]]) -> dict[str, b
     the 404 page, the sitemap, robots.txt and the hosts' _headers."""
     files: dict[str, bytes] = {}
     immutable = list(stage.assets.fingerprinted)
-    for loc, listed in zip(stage.localizers, entries):
+    for loc, listed in zip(stage.localizers, entries, strict=True):
         view, pieces, (path, listing) = search.page(loc, listed, stage.search_memo)
         files |= _rendered(stage, loc, [view]) | pieces | {path: listing}
         immutable += pieces
@@ -171,9 +171,9 @@ def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict
     todo.sort(key=lambda unit: unit[1] in site.pages)
     if todo:
         _load_shared(stage)
-    for part, (rendered, process) in zip(parts := _parts(todo), _render_parts(stage, parts, jobs)):
+    for part, (rendered, process) in zip(parts := _parts(todo), _render_parts(stage, parts, jobs), strict=True):
         work.makers.add(process)
-        for unit, (made, read) in zip(part, rendered):
+        for unit, (made, read) in zip(part, rendered, strict=True):
             made = _shared(made)
             files.update(_take(made, unit, entries))
             recall.put(names[unit], made, read)
@@ -305,7 +305,7 @@ def _rendered(stage: _Stage, loc: Localizer, views: list[PageView]) -> dict[str,
     return publish.minify(files, stage.minify_memo)
 
 
-def _progress(total: int, label: str, shown: bool) -> tqdm:
+def _progress(total: int, label: str, shown: bool) -> tqdm[NoReturn]:
     """A progress bar on standard error while a long build runs; tqdm stays quiet when standard
     error is not a terminal (disable=None), so logs and CI output stay clean."""
     return tqdm(total=total, desc=label, unit="页", leave=False, file=sys.stderr, disable=None if shown else True)

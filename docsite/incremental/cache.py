@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from docsite.incremental.reads import SEP, Fingerprints, Read, changes, prefixes, value_at
+from docsite.stages import search
 from docsite.stages.resolve import Site
 
 K = TypeVar("K")
@@ -36,7 +37,7 @@ FOLDER = ".cache"
 LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "opencc-python-reimplemented",
              "minify-html", "rcssmin", "edtf", "pyyaml", "ahocorasick-rs")
 #: A part's output: files by output path, and search entries (see search.Entry).
-Output = tuple[dict[str, bytes], list[tuple]]
+Output = tuple[dict[str, bytes], list[search.Entry]]
 
 
 @cache
