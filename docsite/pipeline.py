@@ -89,7 +89,8 @@ def load_site(root: Path, diags: Diagnostics, base_url: str | None = None, draft
 
 
 def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: bool = False, progress: bool = False,
-          jobs: int = 1, cache: BuildCache | None = None, output: MutableMapping[str, bytes] | None = None) -> BuildResult:
+          jobs: int = 1, cache: BuildCache | None = None,
+          output: MutableMapping[str, bytes] | None = None) -> BuildResult:
     """Everything but writing: load, resolve, then each variant's pages, content and generated, made
     (in ``jobs`` processes) or recalled from ``cache`` (BuildCache: by default it keeps nothing),
     then the search pages and what the whole site has once. ``lint`` adds the conversion warnings of
@@ -105,7 +106,8 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     stage = _Stage.of(site, cache)
     if lint:
         lint_site(site, stage.localizers, result.diagnostics)
-    units = [(v, pid) for pid in [*site.pages, *stage.localizers[0].generated_ids()] for v in range(len(stage.localizers))]
+    ids = [*site.pages, *stage.localizers[0].generated_ids()]
+    units = [(v, pid) for pid in ids for v in range(len(stage.localizers))]
     names = {unit: outputs.name(stage.localizers[unit[0]].variant.code, unit[1]) for unit in units}
     recall = cache.recall(site, list(names.values()), previous, _shared)
     files = output if output is not None else {}
@@ -123,7 +125,8 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     if not result.ok:
         return result
     result.files = files
-    result.pages_per_variant = {loc.variant.code: len(listed) + 1 for loc, listed in zip(stage.localizers, entries, strict=True)}
+    result.pages_per_variant = {loc.variant.code: len(listed) + 1
+                                for loc, listed in zip(stage.localizers, entries, strict=True)}
     if not urls.is_absolute(site.config.base_url):
         result.notes.append(f"base_url '{site.config.base_url}' names no host, so canonical and hreflang links are "
                             "relative and sitemap.xml is left out; to publish, build with "
@@ -193,7 +196,7 @@ class _Stage:
     assets: publish.Assets
     keeps_pages: bool  # whether made pages keep their tokens and long conversions (the preview server's)
     render_memo: RenderMemo | None
-    minify_memo: MutableMapping[str, tuple[bytes, bytes]] | None
+    minify_memo: dict[str, tuple[bytes, bytes]] | None
     search_memo: search.Memo | None
 
     @classmethod

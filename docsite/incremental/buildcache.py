@@ -43,7 +43,7 @@ class BuildCache:
     minified: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
     env: jinja2.Environment | None = None
     keys: cache.Keys | None = None  # the last good build's
-    search: search.Memo = field(default_factory=search.Memo)
+    search_memo: search.Memo = field(default_factory=search.Memo)
     fingerprints: Fingerprints = field(default_factory=Fingerprints)
 
     def begin(self, root: Path) -> cache.Keys | None:
@@ -85,9 +85,9 @@ class BuildCache:
         memory: MutableMapping[str, cache.Kept] = self.parts if self.memory else cache.Forgetful()
         return cache.Recall(names, keys, store, memory, adopt)
 
-    def memos(self) -> tuple[RenderMemo | None, MutableMapping[str, tuple[bytes, bytes]] | None, search.Memo | None]:
+    def memos(self) -> tuple[RenderMemo | None, dict[str, tuple[bytes, bytes]] | None, search.Memo | None]:
         """What rendering, minifying and the search page remember, if this cache keeps a memory."""
-        return (self.rendered, self.minified, self.search) if self.memory else (None, None, None)
+        return (self.rendered, self.minified, self.search_memo) if self.memory else (None, None, None)
 
     def keeps_pages(self) -> bool:
         """Whether pages keep their parsed body and their long conversions after being made."""
@@ -104,7 +104,9 @@ class BuildCache:
                 for memo in (self.rendered.made, self.minified):
                     for gone in memo.keys() - set(files):
                         del memo[gone]
-                for memory in (self.search, self.fingerprints, *self.converters.values()):
-                    memory.turn()
+                self.search_memo.turn()
+                self.fingerprints.turn()
+                for converter in self.converters.values():
+                    converter.turn()
         recall.store.close()
 

@@ -116,9 +116,11 @@ class Keys:
         """The key of ``name``, a part that read ``read``."""
         digests = self._digests
         for path in [path for path in read if path not in digests]:
-            digests[path] = hashlib.sha256(path.encode() + b"\0" + self.fingerprint(value_at(self.site, path))).digest()
+            value = self.fingerprint(value_at(self.site, path))
+            digests[path] = hashlib.sha256(path.encode() + b"\0" + value).digest()
             self.roots.add(path.split(SEP, 2)[1])
-        return hashlib.sha256(self.common + name.encode() + b"\0" + b"".join(map(digests.__getitem__, read))).hexdigest()
+        read_now = b"".join(map(digests.__getitem__, read))
+        return hashlib.sha256(self.common + name.encode() + b"\0" + read_now).hexdigest()
 
 
 class Store:

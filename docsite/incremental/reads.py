@@ -2,15 +2,16 @@
 
 A part (a variant's page, content or generated, with the data files made with it) is made from
 the site through a ``Reading`` of it, never from the site itself. A path is what was read, from
-the site down: attributes of records (``chronology/overview``, SEP written /), keys of mappings
-(``titles/周恩来``), both (``pages/people/a/fields``), whether a key is there
-(``pages/people/a/PRESENT``), or a whole mapping when the part went through it all (``pages``). Records and mappings are entered as they are read, to the fields of the records
-that mappings hold (a page's fields, its type, its body, each read whole), so a part that shows
-another page's title notes that page's front matter, not its body. A record is read whole (its
-path noted) when a reader takes what it keeps apart from its fields (a page's parsed body,
-``compare=False``): that is made from the whole record. So a part's key is made of what it read by construction: a new
-field, a new record of the resolved site or a new generated page is noted as soon as something
-reads it, and there is no list of them to keep.
+the site down (steps apart by SEP, written / here): attributes of records (``chronology/overview``),
+keys of mappings (``titles/周恩来``), both (``pages/people/a/fields``), whether a key is there
+(``pages/people/a/PRESENT``), or a whole mapping when the part went through it all (``pages``).
+Records and mappings are entered as they are read, down to the fields of the records that
+mappings hold (a page's fields, its type, its body, each read whole), so a part that shows another
+page's title notes that page's front matter, not its body. A record is read whole (its path
+noted) when a reader takes what it keeps apart from its fields (a page's parsed body,
+``compare=False``): that is made from the whole record. So a part's key is made of what it read
+by construction: a new field, a new record of the resolved site or a new generated page is noted
+as soon as something reads it, and there is no list of them to keep.
 
 ``Fingerprints`` hashes a value canonically (the same in every process, whatever its hash seed);
 ``changes`` finds the paths whose values differ between two sites.
@@ -24,7 +25,7 @@ import hashlib
 import inspect
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import PurePath
 from types import FunctionType, MethodType
 from typing import Any, TypeVar
@@ -114,18 +115,27 @@ class Reading:
         setattr(self._target, name, value)
 
 
-@cache  # by class and name: a few hundred at most
 def _member(kind: type, name: str) -> tuple[str, Any]:
     """How a reader reads ``name`` of a record of class ``kind``: by a method or a property run on
     the reading; a field (compared) or a value computed once from the record (read, as a path of
     its own); what the record keeps apart (read as the whole record); or the class's own constant."""
+    if (kind, name) not in _MEMBERS:
+        _MEMBERS[kind, name] = _classified(kind, name)
+    return _MEMBERS[kind, name]
+
+
+#: ``_member`` by class and name: the records' classes and their attributes, a few hundred at most.
+_MEMBERS: dict[tuple[type, str], tuple[str, Any]] = {}
+
+
+def _classified(kind: type, name: str) -> tuple[str, Any]:
     member = inspect.getattr_static(kind, name, None)
     fields = {spec.name: spec for spec in dataclasses.fields(kind)} if dataclasses.is_dataclass(kind) else {}
     if isinstance(member, FunctionType):
         return "method", member
     if isinstance(member, property) and member.fget is not None:
         return "property", member
-    if name in fields and fields[name].compare or isinstance(member, cached_property):
+    if (name in fields and fields[name].compare) or isinstance(member, cached_property):
         return "read", None
     if name in fields or member is None:
         return "kept", None
@@ -198,17 +208,16 @@ def _read(value: Any, path: Read, reads: Reads, how: str) -> Any:
 
 def remembered(site: Any, memo: dict[Any, tuple[T, frozenset[Read]]], key: Any, make: Callable[[], T]) -> T:
     """``make()``, kept in ``memo`` by ``key`` across parts: the paths it read are kept with it and
-    noted again for each part that takes it from ``memo``, so that a memo hides no read."""
+    noted again for each part that takes it from ``memo``, so that a memo hides no read. Made from
+    the site itself (not a reading: outside the making of parts), it is not kept."""
+    if not isinstance(site, Reading):
+        return memo[key][0] if key in memo else make()
     if key not in memo:
-        if isinstance(site, Reading):
-            with site._reads.apart() as paths:
-                value = make()
-            memo[key] = (value, frozenset(paths))
-        else:
-            memo[key] = (make(), frozenset())
+        with site._reads.apart() as paths:
+            value = make()
+        memo[key] = (value, frozenset(paths))
     value, paths = memo[key]
-    if isinstance(site, Reading):
-        site._reads.paths |= paths
+    site._reads.paths |= paths
     return value
 
 
@@ -325,6 +334,13 @@ def changes(before: Any, now: Any, fingerprint: Callable[[Any], bytes], path: Re
         yield path, any(isinstance(value, Mapping) or _is_record(value) for value in (before, now))
 
 
-@cache  # by class: a few
 def _computed(kind: type) -> list[str]:
-    return [name for name, member in inspect.getmembers_static(kind) if isinstance(member, cached_property)]
+    """The names of ``kind``'s values computed once from a record (functools.cached_property)."""
+    if kind not in _COMPUTED:
+        members = inspect.getmembers_static(kind)
+        _COMPUTED[kind] = [name for name, member in members if isinstance(member, cached_property)]
+    return _COMPUTED[kind]
+
+
+#: ``_computed`` by class: a few.
+_COMPUTED: dict[type, list[str]] = {}

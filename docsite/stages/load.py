@@ -295,9 +295,10 @@ def _load_pages(todo: list[tuple[str, Path]], config: SiteConfig, diags: Diagnos
     parts = [todo[i:i + size] for i in range(0, len(todo), size)]
     types = {t.name: t for t in config.types}
     pages: list[Page | None] = []
-    for part, (loaded, problems, process) in zip(parts, forked_map(partial(_load_part, config, diags.root), parts, jobs)):
+    made = forked_map(partial(_load_part, config, diags.root), parts, jobs)
+    for part, (loaded, problems, process) in zip(parts, made, strict=True):
         diags.items += problems
-        for (pid, _), page in zip(part, loaded):
+        for (pid, _), page in zip(part, loaded, strict=True):
             parsed(pid, process)
             if page is not None:
                 page.type = types[page.type.name]  # the configuration's own, not a copy from another process
