@@ -144,9 +144,11 @@ class LoadCache:
         self.data.clear()
 
 
-def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None = None, jobs: int = 1) -> Content:
+def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None = None, jobs: int = 1,
+                 parsed: Callable[[str, int], None] | None = None) -> Content:
     """Every page and data file, pages parsed by ``jobs`` processes; ``cache`` (kept by the preview
-    server) skips pages whose file's ``signature`` holds, and data files whose bytes are the same."""
+    server) skips pages whose file's ``signature`` holds, and data files whose bytes are the same.
+    ``parsed`` is told of each page parsed, and of the process that parsed it."""
     content = Content()
     _check_folders(config, diags)
     root = config.content_dir
@@ -173,7 +175,7 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None
         seen[pid] = path
         found.append((pid, path, mark, page))
     todo = [(pid, path) for pid, path, _, page in found if page is None]
-    loaded = dict(zip(todo, _load_pages(todo, config, diags, jobs), strict=True))
+    loaded = dict(zip(todo, _load_pages(todo, config, diags, jobs, parsed or (lambda pid, process: None)), strict=True))
     kept: dict[str, tuple[tuple[int, ...], Page]] = {}
     days = history.last_changes(root)
     for pid, path, mark, page in found:
@@ -334,15 +336,17 @@ PAGES_PER_PART = 100
 
 
 def _load_pages(todo: list[tuple[str, Path]], config: SiteConfig, diags: Diagnostics,
-                jobs: int) -> list[Page | None]:
+                jobs: int, parsed: Callable[[str, int], None]) -> list[Page | None]:
     """The pages of ``todo`` (id, file), in order, parsed by ``jobs`` processes; their problems in ``diags``."""
     size = max(1, min(PAGES_PER_PART, -(-len(todo) // jobs)))  # a part for every process, at least
     parts = [todo[i:i + size] for i in range(0, len(todo), size)]
     types = {t.name: t for t in config.types}
     pages: list[Page | None] = []
-    for loaded, problems in process_map(partial(_load_part, config, diags.root), parts, jobs):
+    made = process_map(partial(_load_part, config, diags.root), parts, jobs)
+    for part, (loaded, problems, process) in zip(parts, made, strict=True):
         diags.items += problems
-        for page in loaded:
+        for (pid, _), page in zip(part, loaded, strict=True):
+            parsed(pid, process)
             if page is not None:
                 page.type = types[page.type.name]  # the configuration's own, not a copy from another process
             pages.append(page)
@@ -350,10 +354,10 @@ def _load_pages(todo: list[tuple[str, Path]], config: SiteConfig, diags: Diagnos
 
 
 def _load_part(config: SiteConfig, root: Path, part: list[tuple[str, Path]]
-               ) -> tuple[list[Page | None], list[Diagnostic]]:
-    """Pages of one part, and the problems found in them."""
+               ) -> tuple[list[Page | None], list[Diagnostic], int]:
+    """Pages of one part, the problems found in them, and the process that loaded them."""
     diags = Diagnostics(root)
-    return [_load_page(pid, path, config, diags) for pid, path in part], diags.items
+    return [_load_page(pid, path, config, diags) for pid, path in part], diags.items, os.getpid()
 
 
 def _load_data(path: Path, loader: Callable[[Path, Diagnostics], Any], cache: dict[Path, tuple[bytes, Any]],

@@ -12,9 +12,9 @@ works out the site's base path from the address it was served under.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import lru_cache, partial
 from typing import Any
 
 import jinja2
@@ -63,7 +63,7 @@ def environment(config: SiteConfig) -> jinja2.Environment:
     return env
 
 
-@cache
+@lru_cache(maxsize=1 << 12)  # the templates' strings; bounded, for templates edited while the preview runs
 def _interface_text(source: str) -> Text:
     """Template strings may use conversion markup too, for words the scripts say differently."""
     return protect(source)
@@ -74,7 +74,7 @@ class RenderMemo:
     """Kept by the preview server: each page's HTML with what it was made from (its view and head),
     so that a page whose inputs did not change is not rendered again; ``rendered`` lists the rest."""
 
-    made: dict[str, tuple[object, bytes]] = field(default_factory=dict)
+    made: MutableMapping[str, tuple[object, bytes]] = field(default_factory=dict)
     rendered: list[str] = field(default_factory=list)
 
 

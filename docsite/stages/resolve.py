@@ -42,8 +42,6 @@ class Site:
     titles: dict[str, list[str]] = field(default_factory=dict)  # folded title -> ids, for [[标题]] links
     chronology: timelines.Chronology | None = None
     tagged: dict[str, list[str]] = field(default_factory=dict)
-    # A hash of the above (cache.structure), made once: a site taken over by the next build keeps it.
-    structure_digest: bytes | None = field(default=None, repr=False, compare=False)
 
     def parent(self, pid: str) -> str | None:
         """The page or list one level up, for breadcrumbs."""
@@ -179,7 +177,7 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
                         f"anchors of that page: {listed}", col=col)
 
     order = {pid: i for ids in site.by_type.values() for i, pid in enumerate(ids)}
-    site.backlinks = {pid: sorted(ids) for pid, ids in backlinks.items()}
+    site.backlinks = {pid: sorted(ids) for pid, ids in sorted(backlinks.items())}
     site.children = {pid: sorted(ids, key=lambda c: (pages[c].type.name, order[c]))
                      for pid, ids in site.children.items()}
     site.tagged = {tag: sorted(ids) for tag, ids in sorted(site.tagged.items())}

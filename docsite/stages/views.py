@@ -15,6 +15,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from docsite.config.settings import FieldSpec, Variant
+from docsite.incremental.reads import Read, remembered
 from docsite.model import geo, urls
 from docsite.stages import maps, overview, timelines
 from docsite.stages.load import Page
@@ -147,7 +148,7 @@ class Localizer:
         self.site = site
         self.variant = variant
         self.convert = converter or Converter(variant.code, variant.opencc, site.content.glossary)
-        self._descriptions: dict[str, tuple[str, str, str]] = {}
+        self._descriptions: dict[str, tuple[tuple[str, str, str], frozenset[Read]]] = {}
 
     def text(self, text: Text | str, layers: tuple[tuple[Rule, ...], ...] = ()) -> str:
         return self.convert(text, *layers)
@@ -182,14 +183,15 @@ class Localizer:
 
     def _described(self, pid: str) -> tuple[str, str, str]:
         """A page's title, summary and kind in this variant: asked for by every link to it, made once."""
-        if pid not in self._descriptions:
-            page = self.site.pages.get(pid)
-            summary = kind = ""
-            if page is not None:
-                summary = self.text(page.fields["summary"], page.layers) if "summary" in page.fields else ""
-                kind = self.text(page.type.label)
-            self._descriptions[pid] = (self.title_of(pid), summary, kind)
-        return self._descriptions[pid]
+        return remembered(self.site, self._descriptions, pid, lambda: self._description(pid))
+
+    def _description(self, pid: str) -> tuple[str, str, str]:
+        page = self.site.pages.get(pid)
+        summary = kind = ""
+        if page is not None:
+            summary = self.text(page.fields["summary"], page.layers) if "summary" in page.fields else ""
+            kind = self.text(page.type.label)
+        return self.title_of(pid), summary, kind
 
     def links(self, from_dir: str, ids: list[str]) -> list[Link]:
         return [self.link(from_dir, pid) for pid in ids]

@@ -14,7 +14,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 import edtf
 from edtf.parser.edtf_exceptions import EDTFParseException
@@ -116,7 +116,7 @@ class EDTF:
         return "".join(p if isinstance(p, str) else p.display() for p in self.parts())
 
 
-@cache
+@lru_cache(maxsize=1 << 14)  # more than the dates of a 10,000-page site; bounded for a preview left running
 def parse(text: str) -> EDTF:
     """Parse an EDTF date; raises DateError saying what is wrong. (Cached: the grammar is slow.)"""
     text = str(text).strip()
