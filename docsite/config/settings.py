@@ -7,6 +7,7 @@ script variant needs no code.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,14 @@ class TimelineConfig:
 
 
 @dataclass(frozen=True)
+class ContentsConfig:
+    """Which pages get a table of contents: those long enough to need one."""
+
+    min_length: int = 2000  # characters of the body's text, spaces not counted
+    min_headings: int = 3  # the body's headings of levels 2 and 3 (## and ###)
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     root: Path
     title: str
@@ -102,6 +111,7 @@ class SiteConfig:
     allow_html: bool
     lint: LintConfig
     timeline: TimelineConfig
+    contents: ContentsConfig
 
     @property
     def content_dir(self) -> Path:
@@ -117,7 +127,7 @@ def bcp47(code: str) -> str:
     return "-".join([parts[0]] + [p.title() if len(p) == 4 else p.upper() for p in parts[1:]])
 
 
-_TOP_KEYS = {"title", "tagline", "base_url", "variants", "types", "nav", "allow_html", "lint", "timeline"}
+_TOP_KEYS = {"title", "tagline", "base_url", "variants", "types", "nav", "allow_html", "lint", "timeline", "contents"}
 _LINT_KEYS = {"characters", "accept", "names_from"}
 _TYPE_KEYS = {"pattern", "label", "plural", "list", "template", "order", "fields", "schema"}
 
@@ -227,6 +237,7 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
             diags.error(path, line("timeline", "eras", i), str(exc), dates.HINT)
     timeline = TimelineConfig(tuple(raw_timeline.get("entries") or ()), str(raw_timeline.get("named", "")),
                               tuple(eras))
+    contents = _contents(data.get("contents"), path, line, diags)
     if diags.errors:
         return None
     url = base_url if base_url is not None else str(data.get("base_url", "/"))
@@ -241,4 +252,25 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
         allow_html=bool(data.get("allow_html", False)),
         lint=lint,
         timeline=timeline,
+        contents=contents,
     )
+
+
+def _contents(raw: Any, path: Path, line: Callable[..., int], diags: Diagnostics) -> ContentsConfig:
+    """The ``contents`` setting: whole numbers for the lengths a page needs to get a table of contents."""
+    hint = "for example contents: {min_length: 2000, min_headings: 3}"
+    if raw is None:
+        return ContentsConfig()
+    if not isinstance(raw, dict):
+        diags.error(path, line("contents"), "contents is a mapping of min_length and min_headings", hint)
+        return ContentsConfig()
+    values = {}
+    for key, value in raw.items():
+        if key not in ("min_length", "min_headings"):
+            diags.error(path, line("contents", key, "__key__"), f"unknown contents setting '{key}'",
+                        "known settings: min_headings, min_length")
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            diags.error(path, line("contents", key), f"contents.{key} must be a whole number, 0 or more", hint)
+        else:
+            values[key] = value
+    return ContentsConfig(**values)

@@ -33,7 +33,7 @@ from docsite.stages.resolve import Site
 FOLDER = ".cache"
 #: Libraries whose output ends up in pages.
 LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "opencc-python-reimplemented",
-             "minify-html", "rcssmin", "edtf", "pyyaml", "ahocorasick-rs")
+             "minify-html", "rcssmin", "edtf", "pyyaml", "ahocorasick-rs", "pypinyin")
 T = TypeVar("T")
 V = TypeVar("V")
 #: A part's output: files by output path, and search entries (see search.Entry).

@@ -1,5 +1,6 @@
 """Markdown: CommonMark with tables and footnotes (markdown-it-py, mdit-py-plugins), plus
-``[[id|text]]`` links, ``[@key, locator]`` citations and heading anchors.
+``[[id|text]]`` links, ``[@key, locator]`` citations and heading anchors (see fragments.py), each
+heading followed by a link to itself.
 
 A page's body is parsed once; ``render_body`` turns the tokens into HTML once per variant, calling
 back into the variant's converter for every piece of text a reader sees. Code is never converted.
@@ -8,23 +9,27 @@ back into the variant's converter for every piece of text a reader sees. Code is
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
+from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
+from docsite.text import fragments
 from docsite.text.variants import PLACEHOLDER, Block, Converter, Rule, Text, block_at, restore
 
 _CITE_ITEM = re.compile(r"\s*@([A-Za-z0-9_][A-Za-z0-9_:.-]*)\s*(?:,\s*(.*?))?\s*$", re.S)
-_ANCHOR_SUFFIX = re.compile(r"\s*\{#([A-Za-z0-9_-]+)\}\s*$")
-_SLUG_DROP = re.compile(r"[^\w\- ]+")
+_ANCHOR_SUFFIX = re.compile(r"\s*\{#(" + fragments.EXPLICIT.pattern + r")\}\s*$")
+_NOTE_MARK = re.compile(r"<sup\b.*?</sup>", re.DOTALL)
 _MARKDOWN_SYNTAX = re.compile(r"[*_`\[\]<>!\\~]")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
@@ -38,6 +43,15 @@ class Reference:
     line: int
     raw: str
     anchor: str = ""
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading of a rendered body: its level, its fragment and its text as the variant shows it."""
+
+    level: int
+    anchor: str
+    text: str
 
 
 @dataclass
@@ -54,6 +68,7 @@ class InlineHooks:
     link: Callable[[Token], str]  # HTML of a [[...]] link
     cite: Callable[[Token], str]  # HTML of a [@...] citation
     blocks: tuple[Block, ...]
+    self_link: Callable[[Heading], str] = lambda heading: ""  # HTML of the link after a heading to itself
     active: list[Rule] = field(default_factory=list)  # rules added by markup so far
 
     def convert(self, source: str) -> str:
@@ -156,18 +171,14 @@ def _plain_text(children: Sequence[Token], blocks: tuple[Block, ...]) -> str:
     return restore("".join(parts), blocks)
 
 
-def slugify(text: str) -> str:
-    """A heading anchor from the source text, so it is the same in every variant."""
-    text = re.sub(r"-\{(?:[^|}]*\|)?(?:zh(?:-[a-z]+)?:)?([^;}]*)[^}]*\}-", r"\1", text)
-    slug = _SLUG_DROP.sub("", text.strip().lower()).replace(" ", "-")
-    return slug or "section"
-
-
 def _positions_and_anchors(state: StateCore) -> None:
-    """Give every heading an id and every link or citation its line; runs before footnotes move."""
+    """Give every heading an id (and its fragment of old as an alias), and every link or citation
+    its line; runs before footnotes move."""
     blocks = state.env.get("blocks", ())
     seen: dict[str, int] = {}
+    seen_before: dict[str, int] = {}
     line = 0
+    headings = []
     for i, token in enumerate(state.tokens):
         if token.map:
             line = token.map[0]
@@ -183,15 +194,23 @@ def _positions_and_anchors(state: StateCore) -> None:
         inline = state.tokens[i + 1]
         last = inline.children[-1] if inline.children else None
         explicit = _ANCHOR_SUFFIX.search(last.content) if last is not None and last.type == "text" else None
-        if explicit:
+        if explicit and last is not None:
             last.content = last.content[:explicit.start()]
-            slug = explicit.group(1)
-        else:
-            slug = slugify(_plain_text(inline.children or [], blocks))
-        seen[slug] = seen.get(slug, 0) + 1
-        if seen[slug] > 1:
-            slug = f"{slug}-{seen[slug]}"
-        token.attrSet("id", slug)
+        text = _plain_text(inline.children or [], blocks)
+        slug, before = (explicit.group(1),) * 2 if explicit else (fragments.slug(text), fragments.legacy(text))
+        token.attrSet("id", _unique(slug, seen))
+        token.meta = {"text": fragments.plain(text), "alias": _unique(before, seen_before)}
+        headings.append(token)
+    ids = {token.attrGet("id") for token in headings}
+    for token in headings:
+        if token.meta["alias"] in ids:
+            token.meta["alias"] = ""
+
+
+def _unique(slug: str, seen: dict[str, int]) -> str:
+    """``slug``, or ``slug-2``, ``slug-3`` ... when a heading before took it."""
+    seen[slug] = seen.get(slug, 0) + 1
+    return f"{slug}-{seen[slug]}" if seen[slug] > 1 else slug
 
 
 def _render_text(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
@@ -232,9 +251,35 @@ def _render_footnote_caption(self: Any, tokens: Sequence[Token], idx: int, optio
     return _CIRCLED[n] if n < len(_CIRCLED) else f"({n + 1})"
 
 
+def _render_heading_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    """A heading and its link to itself share a box, which holds the heading's old fragment."""
+    token = tokens[idx]
+    env["heading"] = token
+    alias = f' id="{escapeHtml(token.meta["alias"])}"' if token.meta.get("alias") else ""
+    return f'<div class="heading"{alias}>' + str(self.renderToken(tokens, idx, options, env))
+
+
+def _render_heading_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    opened = env.pop("heading")
+    text = Markup(_NOTE_MARK.sub("", env.pop("heading_html", ""))).striptags()
+    heading = Heading(int(opened.tag[1:]), str(opened.attrGet("id")), text)
+    env["headings"].append(heading)
+    return f"</{opened.tag}>" + str(env["hooks"].self_link(heading)) + "</div>\n"
+
+
+class _Renderer(RendererHTML):
+    """Keeps the HTML of the heading being rendered (``env["heading"]``), for its entry in the contents."""
+
+    def renderInline(self, tokens: Sequence[Token], options: OptionsDict, env: MutableMapping[str, Any]) -> str:
+        html = super().renderInline(tokens, options, env)
+        if "heading" in env:
+            env["heading_html"] = html
+        return html
+
+
 @cache
 def parser(allow_html: bool) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": allow_html}).enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"html": allow_html}, renderer_cls=_Renderer).enable(["table", "strikethrough"])
     md.use(footnote_plugin, inline=False)
     md.inline.ruler.before("link", "wikilink", _wikilink)
     md.inline.ruler.before("link", "citation", _citation)
@@ -246,6 +291,8 @@ def parser(allow_html: bool) -> MarkdownIt:
     md.add_render_rule("image", _render_image)
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("footnote_caption", _render_footnote_caption)
+    md.add_render_rule("heading_open", _render_heading_open)
+    md.add_render_rule("heading_close", _render_heading_close)
     md.add_render_rule("wikilink", lambda self, tokens, idx, options, env: env["hooks"].link(tokens[idx]))
     md.add_render_rule("citation", lambda self, tokens, idx, options, env: env["hooks"].cite(tokens[idx]))
     return md
@@ -282,10 +329,13 @@ def _line_of(child: Token, tokens: Sequence[Token]) -> int:
     return holder.map[0] if holder.map else 0
 
 
-def heading_ids(tokens: Sequence[Token]) -> set[str]:
-    return {str(t.attrGet("id")) for t in tokens if t.type == "heading_open"}
+def anchors(tokens: Sequence[Token]) -> dict[str, str]:
+    """The fragment of each heading, with its text as written (for the hint when a link misses)."""
+    return {str(t.attrGet("id")): t.meta["text"] for t in tokens if t.type == "heading_open"}
 
 
-def render_body(tokens: Sequence[Token], hooks: InlineHooks, allow_html: bool) -> str:
+def render_body(tokens: Sequence[Token], hooks: InlineHooks, allow_html: bool) -> tuple[str, list[Heading]]:
+    """The body's HTML, and its headings in order."""
     md = parser(allow_html)
-    return md.renderer.render(tokens, md.options, {"hooks": hooks, "allow_html": allow_html})
+    env: dict[str, Any] = {"hooks": hooks, "allow_html": allow_html, "headings": []}
+    return md.renderer.render(tokens, md.options, env), env["headings"]

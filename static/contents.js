@@ -1,0 +1,28 @@
+// The page's contents follow the reading: the entry of the section at the top of the window is marked
+// (aria-current), as the reader scrolls or jumps. Without JavaScript the contents are plain links.
+(function () {
+  var links = Array.prototype.slice.call(document.querySelectorAll(".toc a[href^='#']"));
+  var targets = links.map(function (a) { return document.getElementById(decodeURIComponent(a.hash.slice(1))); });
+  var current = null, pending = false;
+  if (!links.length) return;
+
+  // The section being read: the last whose heading is above the upper fifth of the window.
+  function mark() {
+    pending = false;
+    var line = window.innerHeight / 5, found = null;
+    targets.forEach(function (target, i) {
+      if (target && target.getBoundingClientRect().top <= line) found = links[i];
+    });
+    if (found === current) return;
+    if (current) current.removeAttribute("aria-current");
+    if (found) found.setAttribute("aria-current", "location");
+    current = found;
+  }
+
+  window.addEventListener("scroll", function () {
+    if (!pending) window.requestAnimationFrame(mark);
+    pending = true;
+  }, { passive: true });
+  window.addEventListener("resize", mark);
+  mark();
+})();
