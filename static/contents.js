@@ -6,10 +6,12 @@
   var current = null, pending = false;
   if (!links.length) return;
 
-  // The section being read: the last whose heading is above the upper fifth of the window.
+  // The section being read: the last whose heading is above the upper fifth of the window, or, at the
+  // end of the page (where the last headings may never get so high), the last in the window.
   function mark() {
     pending = false;
-    var line = window.innerHeight / 5, found = null;
+    var end = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
+    var line = end ? window.innerHeight : window.innerHeight / 5, found = null;
     targets.forEach(function (target, i) {
       if (target && target.getBoundingClientRect().top <= line) found = links[i];
     });
