@@ -30,7 +30,7 @@ COMMON_FIELDS: dict[str, str] = {
     "draft": "bool",
     "glossary": "glossary",
 }
-FIELD_KINDS = {"text", "int", "date", "ref", "refs", "names", "bool", "wikipedia"}
+FIELD_KINDS = {"text", "int", "date", "ref", "refs", "names", "bool", "wikipedia", "geo"}
 VARIANT_CODE = re.compile(r"^zh(-[a-z]{2,4})?$")
 
 

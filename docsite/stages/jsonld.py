@@ -69,7 +69,8 @@ def _thing(loc: Localizer, pid: str, url: Url) -> dict[str, str]:
     return {"@type": page.type.schema, **_ref(pid, url), "name": loc.text(page.title, page.layers)}
 
 
-def _described(loc: Localizer, pid: str | None) -> bool:
+def _described(loc: Localizer, pid: str) -> bool:
+    """Whether ``pid`` names a page that describes a thing (its type has a schema.org type)."""
     return pid in loc.site.pages and bool(loc.site.pages[pid].type.schema)
 
 
@@ -86,7 +87,7 @@ def _entity(loc: Localizer, page: Page, page_url: str, url: Url) -> dict[str, An
         if spec.schema and spec.name in page.fields:
             node.update(_property(loc, page, spec, url))
     parent = site.parent(page.id)
-    if _described(loc, parent):
+    if parent is not None and _described(loc, parent):
         node["isPartOf"] = _thing(loc, parent, url)
     parts = [_thing(loc, c, url) for c in site.children.get(page.id, []) if _described(loc, c)]
     if parts:
@@ -97,7 +98,7 @@ def _entity(loc: Localizer, page: Page, page_url: str, url: Url) -> dict[str, An
 def _dates(date: EDTF, properties: tuple[str, ...]) -> dict[str, str]:
     """ISO dates for the exact ends of an EDTF date: {'startDate': '1950-02'} for 1950-02/1951~."""
     points = (date.start, date.end) if date.is_interval else (date.start,)
-    exact = ((prop, point.exact_iso if point else None) for prop, point in zip(properties, points))
+    exact = ((prop, point.exact_iso if point else None) for prop, point in zip(properties, points, strict=False))
     return {prop: iso for prop, iso in exact if iso}
 
 
@@ -107,7 +108,7 @@ def _property(loc: Localizer, page: Page, spec: FieldSpec, url: Url) -> dict[str
         return _dates(value, (spec.schema,))
     if spec.kind in ("ref", "refs"):
         targets = [loc.site.target(name) for name in ([value] if spec.kind == "ref" else value)]
-        refs = [_thing(loc, t, url) for t in targets if _described(loc, t)]
+        refs = [_thing(loc, t, url) for t in targets if t is not None and _described(loc, t)]
         return {spec.schema: refs[0] if len(refs) == 1 else refs} if refs else {}
     if spec.kind == "names":
         return {spec.schema: [{"@value": name, "@language": lang} for lang, name in value.items()]}
@@ -115,4 +116,6 @@ def _property(loc: Localizer, page: Page, spec: FieldSpec, url: Url) -> dict[str
         return {spec.schema: f"https://zh.wikipedia.org/wiki/{quote(value)}"}
     if spec.kind == "text":
         return {spec.schema: loc.text(value, page.layers)}
+    if spec.kind == "geo":
+        return {spec.schema: {"@type": "GeoCoordinates", "latitude": value.lat, "longitude": value.lon}}
     return {spec.schema: value}

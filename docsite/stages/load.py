@@ -19,7 +19,8 @@ from typing import Any
 from markdown_it.token import Token
 
 from docsite.config.settings import COMMON_FIELDS, PageType, SiteConfig
-from docsite.diagnostics import Diagnostics
+from docsite.diagnostics import Diagnostic, Diagnostics
+from docsite.model import geo
 from docsite.processes import forked_map
 from docsite.text import dates, markdown
 from docsite.text.sourcetext import LocMap, parse_yaml, read_text
@@ -75,7 +76,8 @@ class Page:
 
     @property
     def title(self) -> Text:
-        return self.fields["title"]
+        title: Text = self.fields["title"]  # required, so always there
+        return title
 
     @property
     def draft(self) -> bool:
@@ -164,7 +166,7 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None
         seen[pid] = path
         found.append((pid, path, mark, page))
     todo = [(pid, path) for pid, path, _, page in found if page is None]
-    loaded = dict(zip(todo, _load_pages(todo, config, diags, jobs)))
+    loaded = dict(zip(todo, _load_pages(todo, config, diags, jobs), strict=True))
     kept: dict[str, tuple[tuple[int, ...], Page]] = {}
     for pid, path, mark, page in found:
         page = page or loaded[pid, path]
@@ -300,13 +302,15 @@ def _load_pages(todo: list[tuple[str, Path]], config: SiteConfig, diags: Diagnos
     return pages
 
 
-def _load_part(config: SiteConfig, root: Path, part: list[tuple[str, Path]]) -> tuple[list[Page | None], list]:
+def _load_part(config: SiteConfig, root: Path, part: list[tuple[str, Path]]
+               ) -> tuple[list[Page | None], list[Diagnostic]]:
     """Pages of one part, and the problems found in them."""
     diags = Diagnostics(root)
     return [_load_page(pid, path, config, diags) for pid, path in part], diags.items
 
 
-def _load_data(path: Path, loader: Callable[[Path, Diagnostics], Any], cache: dict, diags: Diagnostics) -> Any:
+def _load_data(path: Path, loader: Callable[[Path, Diagnostics], Any], cache: dict[Path, tuple[bytes, Any]],
+               diags: Diagnostics) -> Any:
     """A data file, parsed again only when its bytes changed (and kept only when it had no errors)."""
     data = path.read_bytes()
     if path in cache and cache[path][0] == data:
@@ -375,7 +379,8 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
                 body.blocks, body_line, text, layers, tokens)
 
 
-def _validate_fields(meta: dict, locs: LocMap, ptype: PageType, path: Path, diags: Diagnostics) -> dict[str, Any]:
+def _validate_fields(meta: dict[Any, Any], locs: LocMap, ptype: PageType, path: Path,
+                     diags: Diagnostics) -> dict[str, Any]:
     kinds = dict(COMMON_FIELDS) | {f.name: f.kind for f in ptype.fields}
     required = {"title"} | {f.name for f in ptype.fields if f.required}
     fields: dict[str, Any] = {}
@@ -434,6 +439,12 @@ def _check_value(name: str, kind: str, value: Any, locs: LocMap, path: Path, dia
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             return fail("expected language: name lines, e.g. ru: Андрей Вышинский")
         return value
+    if kind == "geo":
+        try:
+            return geo.parse(value)
+        except geo.GeoError as exc:
+            line, col = locs.get((name, exc.key, "__key__"), (line, col))  # at the part at fault, if one is
+            return fail(str(exc), geo.HINT)
     if kind == "glossary":
         if not isinstance(value, list):
             return fail(GLOSSARY_ENTRY, GLOSSARY_HINT)

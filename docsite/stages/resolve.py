@@ -5,9 +5,10 @@ and works out what each page needs from the others: backlinks, children, order, 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import partial
+from typing import Any
 
 from docsite.config.settings import PageType, SiteConfig
 from docsite.diagnostics import Diagnostics
@@ -76,7 +77,7 @@ class Site:
         return (ids[i - 1] if i > 0 else None), (ids[i + 1] if i + 1 < len(ids) else None)
 
 
-def _order_key(page: Page) -> tuple:
+def _order_key(page: Page) -> tuple[Any, ...]:  # compared only with keys of pages of the same type
     if page.type.order == "number":
         return (page.fields.get("number", 0), page.id)
     if page.type.order == "date":
@@ -132,7 +133,7 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
     for page in pages.values():
         cited: list[str] = []
         for ref in page.references:
-            where = partial(_located, page, ref)
+            where: Callable[[], tuple[int, int]] = partial(_located, page, ref)
             if ref.kind == "link":
                 target = check_target(page, plain(Text(ref.target, page.blocks)), where)
                 if target and target != page.id:
@@ -174,9 +175,9 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
     for page, target, anchor, where in anchors:
         if target in pages and fragments.of_anchor(anchor) not in pages[target].anchors:
             line, col = where()
-            known = ", ".join(f"{text} (#{fragment})" for fragment, text in pages[target].anchors.items()) or "none"
+            listed = ", ".join(f"{text} (#{fragment})" for fragment, text in pages[target].anchors.items()) or "none"
             diags.error(page.path, line, f"'{target}' has no heading with the anchor '{anchor}'",
-                        f"anchors of that page: {known}", col=col)
+                        f"anchors of that page: {listed}", col=col)
 
     order = {pid: i for ids in site.by_type.values() for i, pid in enumerate(ids)}
     site.backlinks = {pid: sorted(ids) for pid, ids in backlinks.items()}
@@ -193,10 +194,10 @@ def _resolves_alike(before: Content, now: Content) -> bool:
     edit that changes no link)."""
     return ((before.sources, before.tags, before.glossary) == (now.sources, now.tags, now.glossary)
             and len(before.pages) == len(now.pages)
-            and all(a is b or _outline(a) == _outline(b) for a, b in zip(before.pages, now.pages)))
+            and all(a is b or _outline(a) == _outline(b) for a, b in zip(before.pages, now.pages, strict=True)))
 
 
-def _outline(page: Page) -> tuple:
+def _outline(page: Page) -> tuple[object, ...]:
     """All that resolving reads of a page (where in the body a link is written serves only errors)."""
     return (page.id, page.type, page.fields, [(r.kind, r.target, r.anchor) for r in page.references],
             page.anchors, page.blocks)
@@ -226,6 +227,6 @@ def _ref_fields(page: Page) -> list[tuple[str, str]]:
     return [(name, kind) for name, kind in kinds.items() if kind in ("ref", "refs") and name in page.fields]
 
 
-def _closest(word: str, candidates, fallback: str = "") -> str:
+def _closest(word: str, candidates: Iterable[str], fallback: str = "") -> str:
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else fallback
