@@ -20,8 +20,9 @@
   main.appendChild(box);
   var owner = null, openedBy = "", showing = 0, hiding = 0, pointer = "";
 
+  // A page's address, less its fragment, and less index.html (which site.js adds to links opened from disk).
   function address(href) {
-    return new URL(href, location.href).href.split("#")[0];
+    return new URL(href, location.href).href.split("#")[0].replace(/index\.html$/, "");
   }
 
   // What a link's preview shows, or null: a mark's note less its way back, or the card of the page it leads to.
