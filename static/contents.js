@@ -26,5 +26,7 @@
     pending = true;
   }, { passive: true });
   window.addEventListener("resize", mark);
-  mark();
+  // First once the page has loaded (at a #fragment, a section is being read already): measuring the
+  // headings before would lay out the whole page in the middle of loading it.
+  window.addEventListener("load", function () { window.requestAnimationFrame(mark); });
 })();
