@@ -9,6 +9,7 @@ The build runs in one direction (see ``docsite.pipeline``), and the folders foll
   Markdown, dates, citations, reading editor-written files, the conversion lint;
 - ``incremental/``: what lets a build redo only what changed (``.cache/``, the last build's record);
 - ``model/``: addresses of pages;
-- ``commands/``: the commands besides build and check (``serve``, ``new``); ``cli`` parses the
-  command line.
+- ``commands/``: one module a command (``build``, ``check``, ``serve``, ``new``); ``cli`` parses the
+  command line and calls the command's ``run`` (``serve.serve``);
+- ``processes``: sharing the work among processes, forked or spawned.
 """

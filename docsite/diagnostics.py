@@ -6,6 +6,7 @@ editor sees all mistakes of a build at once; the command line turns them into an
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,7 +43,8 @@ class Diagnostics:
         shown = str(path)
         if isinstance(path, Path):
             try:
-                shown = path.resolve().relative_to(self.root.resolve()).as_posix()
+                # The folder resolved, not the file: a link is named where it is, not where it leads.
+                shown = (path.absolute().parent.resolve() / path.name).relative_to(self.root.resolve()).as_posix()
             except ValueError:
                 shown = path.as_posix()
         self.items.append(Diagnostic(shown, line, col, severity, message, hint))
@@ -64,10 +66,13 @@ class Diagnostics:
     def sorted(self) -> list[Diagnostic]:
         return sorted(set(self.items))
 
+    def report(self) -> None:
+        """Every problem, in order of file and line, on standard error: what the commands show."""
+        for item in self.sorted():
+            print(item.format(), file=sys.stderr)
 
-class ContentError(Exception):
-    """Raised between stages when the collected diagnostics contain errors."""
+    def counts(self) -> str:
+        """How many errors and warnings, in words: '1 error, 2 warnings'."""
+        e, w = len(self.errors), len(self.warnings)
+        return f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}"
 
-    def __init__(self, diagnostics: Diagnostics):
-        super().__init__(f"{len(diagnostics.errors)} error(s)")
-        self.diagnostics = diagnostics

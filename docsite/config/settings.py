@@ -29,6 +29,7 @@ COMMON_FIELDS: dict[str, str] = {
     "sources": "sources",
     "draft": "bool",
     "glossary": "glossary",
+    "changed": "day",  # the day of the last change worth citing, when git's is not the one
 }
 FIELD_KINDS = {"text", "int", "date", "ref", "refs", "names", "bool", "wikipedia", "geo"}
 VARIANT_CODE = re.compile(r"^zh(-[a-z]{2,4})?$")
@@ -100,6 +101,13 @@ class ContentsConfig:
 
 
 @dataclass(frozen=True)
+class MapsConfig:
+    """Maps (see docsite/stages/maps.py): pages with a geo field have one each, and a map page shows them all."""
+
+    places_of: tuple[str, ...] = ()  # types whose pages show the located pages they name on a map of their own
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     root: Path
     title: str
@@ -112,6 +120,7 @@ class SiteConfig:
     lint: LintConfig
     timeline: TimelineConfig
     contents: ContentsConfig
+    maps: MapsConfig = MapsConfig()
 
     @property
     def content_dir(self) -> Path:
@@ -127,7 +136,8 @@ def bcp47(code: str) -> str:
     return "-".join([parts[0]] + [p.title() if len(p) == 4 else p.upper() for p in parts[1:]])
 
 
-_TOP_KEYS = {"title", "tagline", "base_url", "variants", "types", "nav", "allow_html", "lint", "timeline", "contents"}
+_TOP_KEYS = {"title", "tagline", "base_url", "variants", "types", "nav", "allow_html", "lint", "timeline", "contents",
+             "maps"}
 _LINT_KEYS = {"characters", "accept", "names_from"}
 _TYPE_KEYS = {"pattern", "label", "plural", "list", "template", "order", "fields", "schema"}
 
@@ -238,6 +248,11 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
     timeline = TimelineConfig(tuple(raw_timeline.get("entries") or ()), str(raw_timeline.get("named", "")),
                               tuple(eras))
     contents = _contents(data.get("contents"), path, line, diags)
+    places_of = tuple(str(t) for t in (data.get("maps") or {}).get("places_of") or ())
+    for i, name in enumerate(places_of):
+        if name not in {t.name for t in types}:
+            diags.error(path, line("maps", "places_of", i), f"maps.places_of: no page type is called '{name}'",
+                        f"types: {', '.join(t.name for t in types)}")
     if diags.errors:
         return None
     url = base_url if base_url is not None else str(data.get("base_url", "/"))
@@ -253,6 +268,7 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
         lint=lint,
         timeline=timeline,
         contents=contents,
+        maps=MapsConfig(places_of),
     )
 
 

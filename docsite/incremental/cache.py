@@ -34,19 +34,20 @@ from docsite.stages.resolve import Site
 FOLDER = ".cache"
 #: Libraries whose output ends up in pages.
 LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "opencc-python-reimplemented",
-             "minify-html", "rcssmin", "edtf", "pyyaml", "ahocorasick-rs", "pypinyin")
+             "minify-html", "rcssmin", "edtf", "pyyaml", "ahocorasick-rs", "pypinyin", "shapely")
 T = TypeVar("T")
 V = TypeVar("V")
-#: A part's output: files by output path, and search entries (see search.Entry).
-Output = tuple[dict[str, bytes], list[search.Entry]]
+#: A part's output: files by output path, and its pages as the search index keeps them.
+Output = tuple[dict[str, bytes], list[search.IndexedPage]]
 
 
 @cache
 def program() -> bytes:
-    """This program and the versions of the libraries it uses."""
+    """This program, its data (the conversion lint's list, the maps' outlines) and the versions of the
+    libraries it uses."""
     digest = hashlib.sha256()
     package = Path(__file__).parents[1]
-    for path in sorted(package.rglob("*.py")) + sorted(package.rglob("*.yaml")):
+    for path in sorted(package.rglob("*.py")) + sorted(package.rglob("*.yaml")) + sorted(package.rglob("*.json")):
         digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
     for name in LIBRARIES:
         digest.update(f"{name}={metadata.version(name)}\0".encode())
@@ -82,7 +83,7 @@ def structure(site: Site) -> bytes:
         chronology = site.chronology
         mappings: list[Mapping[str, object]] = [site.by_type, site.backlinks, site.children, site.cited, site.tagged]
         if chronology is not None:
-            mappings += [chronology.anchors, chronology.by_page, chronology.named, chronology.filters]
+            mappings += [chronology.anchors, chronology.by_page, chronology.named, chronology.filters, chronology.drawn]
         # Sorted: the order of a mapping's keys may follow set iteration, which differs between processes.
         parts = [sorted(site.lists), chronology.events if chronology else [], *(sorted(m.items()) for m in mappings)]
         site.structure_digest = hashlib.sha256(repr(parts).encode()).digest()
@@ -153,7 +154,8 @@ class Keys:
         return made
 
     def _make(self, name: str, pid: str, reads: Reads) -> str:
-        own = self.site.pages[pid].raw if pid in self.site.pages else "generated"
+        page = self.site.pages.get(pid)
+        own = f"{page.raw}\0{page.changed}" if page is not None else "generated"  # the day it cites as changed
         if reads is None:
             return _hash(self.whole(), name, own)
         pages, titles = reads
@@ -182,6 +184,7 @@ def watched(site: Site, make: Callable[..., T], *args: Any) -> tuple[T, Reads]:
     """``make(*args)``, and what it read of ``site``: the pages and the titles it asked for."""
     pages, titles = site.pages, site.titles
     seen_pages, seen_titles = _Reading(pages), _Reading(titles)
+    # The recording stand-ins are read-only mappings, not dicts: nothing ``make`` calls writes to them.
     site.pages, site.titles = seen_pages, seen_titles  # type: ignore[assignment]
     try:
         made = make(*args)
@@ -258,7 +261,7 @@ class Store:
         for path, size in sizes:
             files[path] = data[at:at + size]
             at += size
-        return files, [(*e[:-1], tuple(e[-1])) for e in entries]  # search.Entry: its classes a tuple too
+        return files, [search.IndexedPage._make([*e[:-1], tuple(e[-1])]) for e in entries]  # classes: a tuple too
 
     def save(self, name: str, key: str, reads: Reads, output: Output) -> None:
         """Store a part's new output; it is kept only once ``commit`` is called. Stored as a JSON head
@@ -319,7 +322,7 @@ class Recall:
     def get(self, name: str) -> Output:
         """The output of ``name``, which ``has`` found current."""
         if name in self._remembered:
-            return self.memory[name][2]  # type: ignore[index]
+            return self.memory[name][2]  # type: ignore[index]  # names are remembered only with a memory
         stored = self.stored[name]
         assert self.store is not None and stored is not None, "get() follows has()"
         output = self.adopt(self.store.load(name))

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 HOME = "index"
 SEARCH = "search"  # the search page of each variant (docsite/stages/search.py)
 TAGS = "tags"  # the list of tags of each variant, and a page per tag under it
+MAP = "map"  # the map of every page with coordinates, in each variant (docsite/stages/maps.py)
 
 
 def page_dir(code: str, pid: str) -> str:
@@ -23,10 +24,6 @@ def page_dir(code: str, pid: str) -> str:
 def neutral_dir(pid: str) -> str:
     """Folder of a page's script-neutral address, e.g. 'people/zhou-enlai/': it sends readers to their script."""
     return "" if pid == HOME else f"{pid}/"
-
-
-def output_path(code: str, pid: str) -> str:
-    return page_dir(code, pid) + "index.html"
 
 
 def relative(from_dir: str, to: str, anchor: str = "") -> str:

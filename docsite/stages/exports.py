@@ -30,12 +30,21 @@ def timeline_files(loc: Localizer) -> dict[str, bytes]:
     table = io.StringIO()
     writer = csv.DictWriter(table, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows({k: "; ".join(v) if isinstance(v, list) else v for k, v in r.items()} for r in records)
+    writer.writerows({k: _cell("; ".join(v) if isinstance(v, list) else v) for k, v in r.items()} for r in records)
     return {
         folder + "events.json": _json({"events": records}),
         folder + "events.csv": table.getvalue().encode("utf-8"),
         folder + "timelinejs.json": _json(_timelinejs(loc, records)),
     }
+
+
+#: What makes a spreadsheet read a cell as a formula (OWASP's CSV injection guidance).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: one that would start a formula gets a leading apostrophe."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
 def _record(loc: Localizer, pid: str, folder: str) -> dict[str, Any]:
@@ -54,7 +63,7 @@ def _record(loc: Localizer, pid: str, folder: str) -> dict[str, Any]:
         "url": urls.public(loc.site.config.base_url, folder, loc.dir_of(pid)),
         "related": related,
         "related_titles": [loc.title_of(t) for t in related],
-        "timelines": [tid for tid, _, _ in loc.chronology.timelines_of(pid)],
+        "timelines": [place.timeline for place in loc.chronology.timelines_of(pid)],
         "sources": list(loc.site.cited.get(pid, [])),
     }
 

@@ -6,11 +6,13 @@ question. Every problem becomes a diagnostic naming the file and line.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from functools import cached_property, partial
 from pathlib import Path
@@ -21,12 +23,15 @@ from markdown_it.token import Token
 from docsite.config.settings import COMMON_FIELDS, PageType, SiteConfig
 from docsite.diagnostics import Diagnostic, Diagnostics
 from docsite.model import geo
-from docsite.processes import forked_map
+from docsite.processes import process_map
+from docsite.stages import history
 from docsite.text import dates, markdown
 from docsite.text.sourcetext import LocMap, parse_yaml, read_text
 from docsite.text.variants import KNOWN_CODES, PLACEHOLDER_BASE, Block, MarkupError, Rule, Text, protect
 
 ID_SEGMENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DAY = re.compile(r"^\d{4}-\d\d-\d\d$")
+DAY_HINT = "expected a day such as 2026-11-30"
 DATA_FILES = {"sources.yaml", "glossary.yaml", "tags.yaml"}
 SOURCE_TYPES = {"book": "M", "journal": "J", "newspaper": "N", "web": "EB/OL", "collection": "G",
                 "chapter": "M", "archive": "A", "thesis": "D", "report": "R", "other": "Z"}
@@ -50,6 +55,7 @@ class Page:
     body_line: int  # file line of the body's first line
     raw: str  # the file as written (one string: as a list of lines, each line was an object of its own)
     layers: tuple[tuple[Rule, ...], ...]  # rules of -{H|...}- in front matter, then the page's glossary
+    changed: str | None = None  # the day its source last changed: `changed:`, else git's (see ``_dated``)
     parsed: list[Token] | None = field(default=None, repr=False, compare=False)  # see ``tokens``
 
     def __getstate__(self) -> dict[str, Any]:
@@ -142,6 +148,7 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None
     """Every page and data file, pages parsed by ``jobs`` processes; ``cache`` (kept by the preview
     server) skips pages whose file's ``signature`` holds, and data files whose bytes are the same."""
     content = Content()
+    _check_folders(config, diags)
     root = config.content_dir
     if not root.is_dir():
         diags.error(root, 0, "the content folder is missing")
@@ -168,9 +175,11 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None
     todo = [(pid, path) for pid, path, _, page in found if page is None]
     loaded = dict(zip(todo, _load_pages(todo, config, diags, jobs), strict=True))
     kept: dict[str, tuple[tuple[int, ...], Page]] = {}
+    days = history.last_changes(root)
     for pid, path, mark, page in found:
         page = page or loaded[pid, path]
         if page is not None:
+            page = _dated(page, days.get(path.relative_to(root).as_posix()))
             content.pages.append(page)
             kept[str(path)] = (mark, page)
     if cache is not None:
@@ -183,16 +192,20 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None
     return content
 
 
+def _dated(page: Page, committed: str | None) -> Page:
+    """``page`` with the day its source last changed: the `changed:` field when given, else the day
+    of its last commit. A page whose day is new is a new record (a commit changes no file), so that
+    the preview server and the build cache, which keep a page while its record is the same, see it."""
+    changed = page.fields.get("changed") or committed
+    return page if changed == page.changed else replace(page, changed=changed)
+
+
 def _page_file(entry: os.DirEntry[str], root: Path, content: Content, diags: Diagnostics) -> tuple[str, Path] | None:
     """The id and path of a page file; None for a data file (noted in ``content``) or a file that
     cannot be a page (reported)."""
     path = Path(entry.path)
     relative = path.relative_to(root)
-    if entry.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-        diags.error(path, 0, "this link points outside the content folder", "copy the file in instead")
-        return None
-    if entry.is_dir():
-        diags.error(path, 0, "this link to a folder is not followed", "move the pages into this folder instead")
+    if not readable(path, root, "the content folder", diags):
         return None
     if len(relative.parts) == 1 and relative.name in DATA_FILES:
         content.data_paths[relative.name] = path
@@ -207,6 +220,40 @@ def _page_file(entry: os.DirEntry[str], root: Path, content: Content, diags: Dia
                     f"digits and single hyphens", f"rename the file, e.g. to '{_suggest_segment(bad)}'")
         return None
     return page_id(relative), path
+
+
+def _check_folders(config: SiteConfig, diags: Diagnostics) -> None:
+    """Report what in templates/ and static/ the build may not read (see ``readable``)."""
+    for name in ("templates", "static"):
+        folder = config.root / name
+        for entry in files_under(folder, hidden=True) if folder.is_dir() else ():
+            readable(Path(entry.path), config.root, "the site's folder", diags)
+
+
+def readable(path: Path, inside: Path, named: str, diags: Diagnostics) -> bool:
+    """Whether the build may read ``path``, a file or link that ``files_under`` listed: a link must
+    lead to a regular file inside ``inside`` (``named`` for the editor), so that nothing outside the
+    site (/etc/passwd, /proc/self/environ) is published; a pipe would hang the build. Else reported."""
+    try:
+        target = path.resolve(strict=True)
+        regular = stat.S_ISREG(target.stat().st_mode)
+    except FileNotFoundError:
+        return _refused(path, diags, "this link leads nowhere: what it points to is missing",
+                        "remove the link or put back what it points to")
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
+        return _refused(path, diags, "this link cannot be followed (a loop of links)", "remove the link")
+    if path.is_symlink() and not target.is_relative_to(inside.resolve()):
+        return _refused(path, diags, f"this link points outside {named}", "copy the file in instead")
+    if target.is_dir():
+        return _refused(path, diags, "this link to a folder is not followed", "move the files into this folder instead")
+    if not regular:
+        return _refused(path, diags, "this is not a file but a pipe, socket or device", "remove it")
+    return True
+
+
+def _refused(path: Path, diags: Diagnostics, message: str, hint: str) -> bool:
+    diags.error(path, 0, message, hint)
+    return False
 
 
 def files_under(folder: Path, hidden: bool = False) -> Iterator[os.DirEntry[str]]:
@@ -282,18 +329,18 @@ def signature(stat: os.stat_result) -> tuple[int, int, int, int]:
     return stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino
 
 
-#: Pages per part of the loading sent to a process, at most (see processes.forked_map).
-PART_SIZE = 100
+#: Pages per part of the loading sent to a process, at most (see processes.process_map).
+PAGES_PER_PART = 100
 
 
 def _load_pages(todo: list[tuple[str, Path]], config: SiteConfig, diags: Diagnostics,
                 jobs: int) -> list[Page | None]:
     """The pages of ``todo`` (id, file), in order, parsed by ``jobs`` processes; their problems in ``diags``."""
-    size = max(1, min(PART_SIZE, -(-len(todo) // jobs)))  # a part for every process, at least
+    size = max(1, min(PAGES_PER_PART, -(-len(todo) // jobs)))  # a part for every process, at least
     parts = [todo[i:i + size] for i in range(0, len(todo), size)]
     types = {t.name: t for t in config.types}
     pages: list[Page | None] = []
-    for loaded, problems in forked_map(partial(_load_part, config, diags.root), parts, jobs):
+    for loaded, problems in process_map(partial(_load_part, config, diags.root), parts, jobs):
         diags.items += problems
         for page in loaded:
             if page is not None:
@@ -376,7 +423,7 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
     layers = (markup_rules, tuple(fields.get("glossary", ())))
     references = markdown.references(tokens, body.blocks, config.allow_html)
     return Page(pid, ptype, path, fields, locs, body.source, references, markdown.anchors(tokens),
-                body.blocks, body_line, text, layers, tokens)
+                body.blocks, body_line, text, layers, parsed=tokens)
 
 
 def _validate_fields(meta: dict[Any, Any], locs: LocMap, ptype: PageType, path: Path,
@@ -418,6 +465,11 @@ def _check_value(name: str, kind: str, value: Any, locs: LocMap, path: Path, dia
             if "\n" not in str(value) and (line, col) == locs.get((name,)):
                 col += exc.offset  # a one-line plain value: point at the mistake itself
             return fail(str(exc), exc.hint)
+    if kind == "day":
+        try:
+            return dt.date.fromisoformat(str(value)).isoformat() if DAY.match(str(value)) else fail(DAY_HINT)
+        except ValueError:
+            return fail(DAY_HINT)
     if kind == "int":
         return value if isinstance(value, int) and not isinstance(value, bool) else fail("expected a whole number")
     if kind == "bool":

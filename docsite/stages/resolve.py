@@ -17,7 +17,7 @@ from docsite.stages import timelines
 from docsite.stages.load import Content, Page, Source
 from docsite.text import fragments
 from docsite.text.markdown import Reference
-from docsite.text.variants import Text, fold, plain, restore
+from docsite.text.variants import Text, fold_to_simplified, plain, restore
 
 
 @dataclass
@@ -59,7 +59,7 @@ class Site:
         """The page a link names: an id, or a title in either script (as MediaWiki resolves links)."""
         if name in self.pages or name in self.lists:
             return name
-        ids = self.titles.get(fold(name), [])
+        ids = self.titles.get(fold_to_simplified(name), [])
         return ids[0] if len(ids) == 1 else None
 
     def has(self, pid: str) -> bool:
@@ -108,7 +108,7 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
 
     known = pages.keys() | site.lists.keys()
     for page in pages.values():
-        site.titles.setdefault(fold(plain(page.title)), []).append(page.id)
+        site.titles.setdefault(fold_to_simplified(plain(page.title)), []).append(page.id)
 
     def check_target(page: Page, name: str, where: Callable[[], tuple[int, int]]) -> str | None:
         """The page ``name`` links to, or None and an error at ``where()`` (worked out only then)."""
@@ -116,10 +116,10 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
         if target is not None:
             return target
         line, col = where()
-        if len(site.titles.get(fold(name), [])) > 1:
-            ids = ", ".join(site.titles[fold(name)])
-            diags.error(page.path, line, f"the title '{name}' is shared by {ids}",
-                        f"link by id instead, e.g. [[{site.titles[fold(name)][0]}|{name}]]", col=col)
+        sharing = site.titles.get(fold_to_simplified(name), [])
+        if len(sharing) > 1:
+            diags.error(page.path, line, f"the title '{name}' is shared by {', '.join(sharing)}",
+                        f"link by id instead, e.g. [[{sharing[0]}|{name}]]", col=col)
         elif name in drafted:
             diags.error(page.path, line, f"'{name}' is a draft and will not be published",
                         "publish it (remove 'draft: true') or remove the link", col=col)
@@ -154,7 +154,7 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
             elif key not in cited:
                 cited.append(key)
         site.cited[page.id] = cited
-        for name, kind in _ref_fields(page):
+        for name, kind in ref_fields(page):
             values = page.fields[name] if kind == "refs" else [page.fields[name]]
             for i, value in enumerate(values):
                 where = partial(page.loc, name, i) if kind == "refs" else partial(page.loc, name)
@@ -222,7 +222,8 @@ def _located(page: Page, ref: Reference) -> tuple[int, int]:
     return page.locate(ref.line, restore(ref.raw, page.blocks))
 
 
-def _ref_fields(page: Page) -> list[tuple[str, str]]:
+def ref_fields(page: Page) -> list[tuple[str, str]]:
+    """The page's fields that name other pages (related, and its type's ref and refs fields), with their kinds."""
     kinds = {"related": "refs"} | {f.name: f.kind for f in page.type.fields}
     return [(name, kind) for name, kind in kinds.items() if kind in ("ref", "refs") and name in page.fields]
 

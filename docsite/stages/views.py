@@ -1,7 +1,7 @@
 """Convert stage: one variant's view of every page, with every string a reader sees converted.
 
 The views are plain data for the templates: converted titles and summaries, body HTML, facts,
-links (already relative to the page that shows them), references and backlinks.
+links (already relative to the page that shows them), references and connections.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from markupsafe import Markup
 
 from docsite.config.settings import FieldSpec, Variant
 from docsite.model import geo, urls
-from docsite.stages import timelines
+from docsite.stages import maps, overview, timelines
 from docsite.stages.load import Page
-from docsite.stages.resolve import Site
+from docsite.stages.resolve import Site, ref_fields
 from docsite.text import citations, fragments, markdown
 from docsite.text.dates import EDTF
 from docsite.text.variants import Converter, Rule, Text, protect
@@ -37,13 +37,34 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Connection:
+    """A page connected to the one shown, listed once however it is connected: named in the
+    page's ``related``, linking to (or naming) the page, or both."""
+
+    link: Link
+    related: bool
+    links_here: bool
+
+
+@dataclass(frozen=True)
+class Citation:
+    """How to cite the page, in GB/T 7714 and BibTeX: its address and the day the reader cites it
+    are marked for the script to fill in (static/site.js), the entries being whole without it."""
+
+    gbt: Markup
+    bibtex: Markup
+
+
+@dataclass(frozen=True)
 class Fact:
     label: str
     value: Markup
 
 
 @dataclass(frozen=True)
-class Reference:
+class CitedSource:
+    """An entry of the page's list of references: a source its text cites, numbered."""
+
     number: int
     text: str
     url: str | None
@@ -51,7 +72,7 @@ class Reference:
 
 
 @dataclass(frozen=True)
-class Entry:
+class TimelineEntry:
     """One event on a timeline: its date, its page, the pages it concerns, its place on /timeline/."""
 
     anchor: str  # the same in every variant and on every timeline
@@ -68,6 +89,29 @@ class Membership:
     timeline: Link
     previous: Link | None
     next: Link | None
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A page's place on a map: a link to it, where it falls (in map units), its coordinates in words."""
+
+    link: Link
+    x: float
+    y: float
+    coordinates: str
+
+
+@dataclass(frozen=True)
+class MapView:
+    """A map drawn at build time (see maps.py): its size in map units, its outlines, its marks, and the
+    map of every place (None on that map itself)."""
+
+    width: float
+    height: float
+    land: str
+    borders: str
+    marks: list[Mark]
+    atlas: Link | None
 
 
 @dataclass
@@ -102,18 +146,23 @@ class PageView:
     body: Markup = Markup("")
     facts: list[Fact] = field(default_factory=list)
     tags: list[Link] = field(default_factory=list)
-    related: list[Link] = field(default_factory=list)
-    backlinks: list[Link] = field(default_factory=list)
+    connections: list[Connection] = field(default_factory=list)
     children: list[Link] = field(default_factory=list)
-    references: list[Reference] = field(default_factory=list)
+    references: list[CitedSource] = field(default_factory=list)
     breadcrumbs: list[Link] = field(default_factory=list)
     previous: Link | None = None
     next: Link | None = None
-    timeline: list[Entry] = field(default_factory=list)  # the events that concern this page
+    timeline: list[TimelineEntry] = field(default_factory=list)  # the events that concern this page
     in_timelines: list[Membership] = field(default_factory=list)  # an event's place on each timeline
     contents: list[Section] = field(default_factory=list)  # on a page long enough to need them
     previews: list[Preview] = field(default_factory=list)  # of the pages its text and facts link to
+    changed: str | None = None  # the day its source last changed (content pages)
+    locator: MapView | None = None  # where the page's place is, or the places it names
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+#: Where a citation's address and access day go (see ``Localizer.citation``).
+_URL, _ACCESSED = "\x01", "\x02"
 
 
 class Localizer:
@@ -140,6 +189,8 @@ class Localizer:
             return self.text(protect("-{zh-hans:搜索;zh-hant:搜尋;}-"))
         if pid == timelines.SITE_TIMELINE:
             return self.text("时间线")
+        if pid == urls.MAP:
+            return self.text("地图")
         if pid.startswith(timelines.SITE_TIMELINE + "/"):
             kind = next(t for t in self.site.config.types if t.name == pid.partition("/")[2])
             return self.text(f"时间线：{kind.plural}")
@@ -216,8 +267,8 @@ class Localizer:
         body = Markup(html)
         references = []
         for key, n in numbers.items():
-            entry, url = citations.format_source(self.site.sources[key])
-            references.append(Reference(n, text(protect(entry)), url, tuple(backrefs[n])))
+            source = citations.format_source(self.site.sources[key])
+            references.append(CitedSource(n, text(protect(source.text)), source.url, tuple(backrefs[n])))
         previous, following = self.site.neighbours(page.id)
         return PageView(
             id=page.id,
@@ -231,8 +282,7 @@ class Localizer:
             facts=self.facts(page, here),
             tags=[Link(urls.relative(here, self.dir_of(f"{urls.TAGS}/{t}")), self.text(self.site.tags[t]))
                   for t in page.fields.get("tags", [])],
-            related=self.links(here, page.fields.get("related", [])),
-            backlinks=self.links(here, self.site.backlinks.get(page.id, [])),
+            connections=self.connections(here, page),
             children=self.links(here, self.site.children.get(page.id, [])),
             references=references,
             breadcrumbs=self.breadcrumbs(here, page.id),
@@ -242,7 +292,9 @@ class Localizer:
             in_timelines=self.memberships(here, page.id),
             contents=self.contents(headings, body),
             previews=self.previews(here, page.id, linked),
+            locator=self.locator(page, here),
             extra=self.extra(page, here),
+            changed=page.changed,
         )
 
     def self_link(self, heading: markdown.Heading) -> str:
@@ -283,14 +335,42 @@ class Localizer:
             return self.date(date)
         return Markup("；").join(Markup("{}：{}").format(self.text(spec.label), self.date(page.fields[spec.name]))
                                 for spec in page.type.fields if spec.kind == "date" and spec.name in page.fields)
+    def citation(self, view: PageView) -> Citation:
+        """The entries that cite ``view``'s page: its title in this script, the site's, its address
+        (absolute when base_url names a host, else from the site's root, for the script to complete)
+        and the day its source last changed."""
+        config = self.site.config
+        url = urls.public(config.base_url, view.dir, view.dir) if urls.is_absolute(config.base_url) \
+            else urls.base_path(config.base_url) + view.dir
+        site, key = self.text(config.title), view.id.replace("/", ":")
+        marks = {_URL: Markup('<span class="cite-url">{}</span>').format(url),
+                 _ACCESSED: Markup('<span class="cite-accessed">{}</span>').format(self.text("引用日期"))}
+
+        def marked(text: str) -> Markup:
+            out = Markup.escape(text)
+            for mark, markup in marks.items():
+                out = out.replace(mark, markup)
+            return out
+
+        return Citation(marked(citations.web_page(view.title, site, view.changed, _URL, _ACCESSED)),
+                        marked(citations.bibtex(key, view.title, site, view.changed, _URL, _ACCESSED)))
 
     def extra(self, page: Page, here: str) -> dict[str, Any]:
         """What some pages show besides the common parts: the home page's sections, a named timeline's events."""
         if page.id == urls.HOME:
             return {"sections": self.sections(here)}
         if page.id in self.chronology.named:
-            return {"entries": self.entries(here, self.chronology.named[page.id])}
+            return {"entries": self.entries(here, self.chronology.named[page.id]),
+                    "overview": self.chart(here, page.id)}
         return {}
+
+    def connections(self, here: str, page: Page) -> list[Connection]:
+        """The related pages in the order written, then the other pages that link here."""
+        related = self.links(here, page.fields.get("related", []))
+        backlinks = self.site.backlinks.get(page.id, [])
+        named = {link.id for link in related}
+        return [Connection(link, True, link.id in backlinks) for link in related] + \
+            [Connection(link, False, True) for link in self.links(here, [pid for pid in backlinks if pid not in named])]
 
     def facts(self, page: Page, here: str) -> list[Fact]:
         specs = [FieldSpec("date", "date", "日期"), FieldSpec("period", "date", "时期"), *list(page.type.fields)]
@@ -330,9 +410,12 @@ class Localizer:
     # -- generated pages -----------------------------------------------------------------------
 
     def list_page(self, pid: str, ids: list[str], kind: str = "") -> PageView:
+        """A list of pages; one that lists pages with coordinates links to the map of them all."""
         here = self.dir_of(pid)
+        located = any(listed in self.site.pages and maps.point_of(self.site.pages[listed]) for listed in ids)
         return PageView(id=pid, template="list.html", dir=here, title=self.title_of(pid), type_label=kind,
-                        children=self.links(here, ids), breadcrumbs=self.breadcrumbs(here, pid))
+                        children=self.links(here, ids), breadcrumbs=self.breadcrumbs(here, pid),
+                        extra={"map": self.link(here, urls.MAP)} if located else {})
 
     def generated_ids(self) -> list[str]:
         """The generated pages: a list page per type, the tag index and a page per tag, the site
@@ -342,6 +425,8 @@ class Localizer:
             ids += [urls.TAGS, *(f"{urls.TAGS}/{tag}" for tag in self.site.tagged)]
         if self.chronology.events:
             ids += [timelines.SITE_TIMELINE, *(f"{timelines.SITE_TIMELINE}/{kind}" for kind in self.chronology.filters)]
+        if self.located():
+            ids.append(urls.MAP)
         return ids
 
     def generated(self, pid: str) -> PageView:
@@ -352,6 +437,8 @@ class Localizer:
             return self.list_page(pid, [f"{urls.TAGS}/{tag}" for tag in self.site.tagged])
         if pid.startswith(urls.TAGS + "/"):
             return self.list_page(pid, self.site.tagged[pid.removeprefix(urls.TAGS + "/")], self.text("标签"))
+        if pid == urls.MAP:
+            return self.map_page()
         return self.timeline_page(pid.partition("/")[2])
 
     # -- timelines ----------------------------------------------------------------------------
@@ -361,19 +448,20 @@ class Localizer:
         assert self.site.chronology is not None
         return self.site.chronology
 
-    def entries(self, here: str, ids: list[str]) -> list[Entry]:
+    def entries(self, here: str, ids: list[str]) -> list[TimelineEntry]:
         site_timeline = self.dir_of(timelines.SITE_TIMELINE)
         return [
-            Entry(self.chronology.anchors[pid], self.date(timelines.event_date(self.site.pages[pid])),
+            TimelineEntry(self.chronology.anchors[pid], self.date(timelines.event_date(self.site.pages[pid])),
                   self.link(here, pid), self.links(here, self.site.pages[pid].fields.get("related", [])),
                   urls.relative(here, site_timeline, self.chronology.anchors[pid]))
             for pid in ids
         ]
 
     def memberships(self, here: str, pid: str) -> list[Membership]:
-        return [Membership(self.link(here, tid, self.chronology.anchors[pid]),
-                           self.link(here, before) if before else None, self.link(here, after) if after else None)
-                for tid, before, after in self.chronology.timelines_of(pid)]
+        return [Membership(self.link(here, place.timeline, self.chronology.anchors[pid]),
+                           self.link(here, place.previous) if place.previous else None,
+                           self.link(here, place.next) if place.next else None)
+                for place in self.chronology.timelines_of(pid)]
 
     def timeline_page(self, kind: str = "") -> PageView:
         """The site timeline, or the page that filters it to the events related to pages of ``kind``
@@ -382,7 +470,7 @@ class Localizer:
         ids = self.chronology.filters[kind] if kind else self.chronology.events
         here = self.dir_of(pid)
         entries = self.entries(here, ids)
-        years: dict[int, list[Entry]] = {}
+        years: dict[int, list[TimelineEntry]] = {}
         for event, entry in zip(ids, entries, strict=True):
             years.setdefault(timelines.event_date(self.site.pages[event]).earliest.year, []).append(entry)
         filters = [(self.link(here, f"{timelines.SITE_TIMELINE}/{k}" if k else timelines.SITE_TIMELINE,
@@ -393,33 +481,90 @@ class Localizer:
             id=pid, template="site-timeline.html", dir=here, title=self.title_of(pid),
             breadcrumbs=self.breadcrumbs(here, pid),
             extra={"years": sorted(years.items()), "filters": filters,
-                   "overview": self.overview(here) if not kind else None,
+                   "overview": self.chart(here, timelines.SITE_TIMELINE) if not kind else None,
                    "downloads": [(name, urls.relative(here, self.dir_of(timelines.SITE_TIMELINE) + file))
                                  for name, file in (("JSON", "events.json"), ("CSV", "events.csv"),
                                                     ("TimelineJS", "timelinejs.json"))]},
         )
 
-    def overview(self, here: str) -> dict[str, Any] | None:
-        """The proportional overview, with converted labels and links relative to ``here``."""
-        overview = self.chronology.overview
-        if overview is None:
+    def chart(self, here: str, tid: str) -> dict[str, Any] | None:
+        """The overview of timeline ``tid`` as the template draws it: each view (the whole, then each
+        era) with its marks in the order a keyboard walks them, labels and dates converted; entries
+        link to their place in the page's list, periods to their pages."""
+        views = self.chronology.overviews.get(tid)
+        if not views:
             return None
+        eras = self.site.config.timeline.eras
 
-        def mark(bar: timelines.Bar) -> dict[str, Any]:
-            label = self.text(bar.label) if isinstance(bar.label, Text) else str(bar.label)
-            url = self.link(here, bar.id).url if bar.id else ""
-            return {"label": label, "url": url, "x": bar.start, "width": round(bar.end - bar.start, 1),
-                    "row": bar.row, "date": self.text(timelines.event_date(self.site.pages[bar.id]).display())
-                    if bar.id else ""}
+        def drawn(pid: str, entry: bool = True) -> dict[str, Any]:
+            page = self.site.pages[pid]
+            date: EDTF = timelines.event_date(page) if entry else page.fields["period"]
+            url = "#" + self.chronology.anchors[pid] if entry else self.link(here, pid).url
+            return {"url": url, "title": self.title_of(pid), "date": self.text(date.display())}
 
-        return {
-            "first": overview.first_year, "last": overview.last_year, "rows": overview.rows,
-            "eras": [mark(e) for e in overview.eras], "bars": [mark(b) for b in overview.bars],
-            "ticks": [{"x": t.x, "url": self.link(here, t.id).url, "label": self.title_of(t.id),
-                       "date": self.text(timelines.event_date(self.site.pages[t.id]).display())}
-                      for t in overview.ticks],
-            "years": overview.years, "width": timelines.WIDTH,
-        }
+        def bar(b: overview.Bar) -> dict[str, Any]:
+            return {"kind": "bar", "x": b.start, "width": round(b.end - b.start, 2),
+                    "middle": round((b.start + b.end) / 2, 2), "row": b.row, "place": b.place,
+                    "short": b.end - b.start < overview.HIT, **drawn(b.id, b.entry)}
+
+        def mark(m: overview.Mark) -> dict[str, Any]:
+            if len(m.ids) == 1:
+                return {"kind": "point", "x": m.x, "lane": m.lane, **drawn(m.ids[0])}
+            return {"kind": "group", "x": m.x, "lane": m.lane, "url": "#" + self.chronology.anchors[m.ids[0]],
+                    "members": [drawn(pid) for pid in m.ids]}
+
+        def marks(v: overview.View) -> list[dict[str, Any]]:
+            """In the order of time; a group names the list of its events, unique on the page."""
+            drawn = sorted([bar(b) for b in v.bars] + [mark(m) for m in v.marks], key=lambda d: d["x"])
+            return [{**d, "list": f"overview-{v.key or 'all'}-{n}"} if d["kind"] == "group" else d
+                    for n, d in enumerate(drawn, 1)]
+
+        return {"rows": max(v.rows for v in views), "lanes": overview.LANES, "views": [{
+            "key": v.key or "all", "label": self.text(eras[v.era][0]) if v.era is not None else self.text("全部"),
+            "years": f"{v.first}—{v.last}" if v.first != v.last else str(v.first),
+            "bands": [{"label": self.text(eras[b.index][0]), "x": b.start, "width": round(b.end - b.start, 2),
+                       "index": b.index} for b in v.bands],
+            "cuts": [{"x": c.x0, "width": round(c.x1 - c.x0, 2), "middle": round((c.x0 + c.x1) / 2, 2)}
+                     for c in v.cuts],
+            "scaled": [{"x": p.x0, "width": round(p.x1 - p.x0, 2)} for p in v.scaled],
+            "years_at": v.years, "marks": marks(v)} for v in views]}
+
+    # -- maps -------------------------------------------------------------------------------------
+
+    #: The width of a page's own map to its height, and of the map of every place.
+    LOCATOR_ASPECT = 1.5
+    ATLAS_ASPECT = 2.4
+
+    def located(self) -> dict[str, geo.Point]:
+        """Every page with coordinates, from west to east (the order a keyboard walks the map in)."""
+        points = {pid: point for pid, page in self.site.pages.items() if (point := maps.point_of(page))}
+        return dict(sorted(points.items(), key=lambda item: (item[1].lon, item[0])))
+
+    def locator(self, page: Page, here: str) -> MapView | None:
+        """A page's map: where it is, or else, for the types that show them, the located pages it names."""
+        own = maps.point_of(page)
+        if own is not None:
+            return self.map_view(here, {page.id: own}, self.LOCATOR_ASPECT)
+        if page.type.name not in self.site.config.maps.places_of:
+            return None
+        named = [self.site.target(value) for name, kind in ref_fields(page)
+                 for value in (page.fields[name] if kind == "refs" else [page.fields[name]])]
+        points = {pid: point for pid in named if pid and pid in self.site.pages
+                  and (point := maps.point_of(self.site.pages[pid]))}
+        return self.map_view(here, points, self.LOCATOR_ASPECT) if points else None
+
+    def map_view(self, here: str, points: dict[str, geo.Point], aspect: float) -> MapView:
+        drawing = maps.draw(points, aspect)
+        marks = [Mark(self.link(here, pid), x, y, self.text(geo.display(points[pid]))) for pid, x, y in drawing.marks]
+        atlas = None if here == self.dir_of(urls.MAP) else self.link(here, urls.MAP)
+        return MapView(maps.WIDTH, drawing.frame.height, drawing.land, drawing.borders, marks, atlas)
+
+    def map_page(self) -> PageView:
+        """Every page with coordinates on one map, each mark a link to its page."""
+        here = self.dir_of(urls.MAP)
+        return PageView(id=urls.MAP, template="map.html", dir=here, title=self.title_of(urls.MAP),
+                        breadcrumbs=self.breadcrumbs(here, urls.MAP),
+                        extra={"map": self.map_view(here, self.located(), self.ATLAS_ASPECT)})
 
     def sections(self, here: str) -> list[dict[str, Any]]:
         """The home page's overview: each navigation entry with the pages under it."""

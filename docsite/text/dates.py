@@ -103,13 +103,14 @@ class EDTF:
         if self.members:
             joiner = "或" if self.one_of else "、"
             return [part for i, p in enumerate(self.members) for part in ([joiner] if i else []) + [p]]
-        if not self.is_interval:
-            return [self.start]  # type: ignore[list-item]
-        if self.start is None:
-            return ["至", self.end]  # type: ignore[list-item]
-        if self.end is None:
-            return [self.start, "起"]
-        return [self.start, "—", self.end]
+        start, end = self.start, self.end
+        if not self.is_interval and start is not None:
+            return [start]
+        if self.is_interval and start is None and end is not None:
+            return ["至", end]
+        if self.is_interval and start is not None:
+            return [start, "起"] if end is None else [start, "—", end]
+        raise ValueError(f"'{self.text}' holds no date")  # ``parse`` makes none such
 
     def display(self) -> str:
         return "".join(p if isinstance(p, str) else p.display() for p in self.parts())
@@ -184,10 +185,17 @@ def _point(obj: object, text: str) -> Point:
     return point
 
 
+#: The last year a date may reach: a timeline's axis runs to the end of the year after its last
+#: date, and Python's calendar ends with 9999.
+LAST_YEAR = dt.MAXYEAR - 2
+
+
 def _check(point: Point, text: str) -> None:
     """Reject what the calendar does not have: month 13, 30 February, the year 0."""
     if point.year < 1:
         raise DateError(f"'{text}': years before 1 CE are not supported")
+    if point.year + point.span > LAST_YEAR + 1:
+        raise DateError(f"'{text}': years after {LAST_YEAR} are not supported")
     if point.month is not None and not 1 <= point.month <= 12:
         raise DateError(f"'{text}': there is no month {point.month}")
     if point.day is not None and not 1 <= point.day <= calendar.monthrange(point.year, point.month or 1)[1]:
