@@ -391,8 +391,8 @@ def test_every_page_loads_fingerprinted_assets_cached_for_a_year(published: Publ
         for href in [page.select_one('link[rel="stylesheet"]')["href"], *scripts]:
             assets.add((path.parent / href).resolve())
     listings = {a for a in assets if a.name == "pieces.js"}  # the search index's: see test_search.py
-    assert {a.name.split(".")[0] for a in assets - listings} == {"style", "site", "chooser", "search", "map",
-                                                                      "overview"}
+    assert {a.name.split(".")[0] for a in assets - listings} == {"style", "site", "chooser", "search", "contents",
+                                                                 "previews", "map", "overview"}
     headers = (published.folder / "_headers").read_text()
     for asset in assets - listings:
         assert hashlib.sha256(asset.read_bytes()).hexdigest()[:10] == asset.name.split(".")[1]

@@ -7,6 +7,7 @@ script variant needs no code.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,14 @@ class TimelineConfig:
 
 
 @dataclass(frozen=True)
+class ContentsConfig:
+    """Which pages get a table of contents: those long enough to need one."""
+
+    min_length: int = 2000  # characters of the body's text, spaces not counted
+    min_headings: int = 3  # the body's headings of levels 2 and 3 (## and ###)
+
+
+@dataclass(frozen=True)
 class MapsConfig:
     """Maps (see docsite/stages/maps.py): pages with a geo field have one each, and a map page shows them all."""
 
@@ -110,6 +119,7 @@ class SiteConfig:
     allow_html: bool
     lint: LintConfig
     timeline: TimelineConfig
+    contents: ContentsConfig
     maps: MapsConfig = MapsConfig()
 
     @property
@@ -126,7 +136,8 @@ def bcp47(code: str) -> str:
     return "-".join([parts[0]] + [p.title() if len(p) == 4 else p.upper() for p in parts[1:]])
 
 
-_TOP_KEYS = {"title", "tagline", "base_url", "variants", "types", "nav", "allow_html", "lint", "timeline", "maps"}
+_TOP_KEYS = {"title", "tagline", "base_url", "variants", "types", "nav", "allow_html", "lint", "timeline", "contents",
+             "maps"}
 _LINT_KEYS = {"characters", "accept", "names_from"}
 _TYPE_KEYS = {"pattern", "label", "plural", "list", "template", "order", "fields", "schema"}
 
@@ -236,6 +247,7 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
             diags.error(path, line("timeline", "eras", i), str(exc), dates.HINT)
     timeline = TimelineConfig(tuple(raw_timeline.get("entries") or ()), str(raw_timeline.get("named", "")),
                               tuple(eras))
+    contents = _contents(data.get("contents"), path, line, diags)
     places_of = tuple(str(t) for t in (data.get("maps") or {}).get("places_of") or ())
     for i, name in enumerate(places_of):
         if name not in {t.name for t in types}:
@@ -255,5 +267,26 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
         allow_html=bool(data.get("allow_html", False)),
         lint=lint,
         timeline=timeline,
+        contents=contents,
         maps=MapsConfig(places_of),
     )
+
+
+def _contents(raw: Any, path: Path, line: Callable[..., int], diags: Diagnostics) -> ContentsConfig:
+    """The ``contents`` setting: whole numbers for the lengths a page needs to get a table of contents."""
+    hint = "for example contents: {min_length: 2000, min_headings: 3}"
+    if raw is None:
+        return ContentsConfig()
+    if not isinstance(raw, dict):
+        diags.error(path, line("contents"), "contents is a mapping of min_length and min_headings", hint)
+        return ContentsConfig()
+    values = {}
+    for key, value in raw.items():
+        if key not in ("min_length", "min_headings"):
+            diags.error(path, line("contents", key, "__key__"), f"unknown contents setting '{key}'",
+                        "known settings: min_headings, min_length")
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            diags.error(path, line("contents", key), f"contents.{key} must be a whole number, 0 or more", hint)
+        else:
+            values[key] = value
+    return ContentsConfig(**values)

@@ -50,7 +50,7 @@ class Page:
     locs: LocMap  # where each front-matter value was written
     source: str  # the body as Markdown, its conversion markup set aside (see variants.protect)
     references: list[markdown.Reference]  # the body's [[links]] and [@citations], in reading order
-    anchors: frozenset[str]  # ids of the body's headings
+    anchors: dict[str, str]  # the fragment of each of the body's headings, and the heading's text
     blocks: tuple[Block, ...]  # the body's conversion markup
     body_line: int  # file line of the body's first line
     raw: str  # the file as written (one string: as a list of lines, each line was an object of its own)
@@ -426,7 +426,7 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
     tokens = markdown.parse(body.source, body.blocks, config.allow_html)
     layers = (markup_rules, tuple(fields.get("glossary", ())))
     references = markdown.references(tokens, body.blocks, config.allow_html)
-    return Page(pid, ptype, path, fields, locs, body.source, references, frozenset(markdown.heading_ids(tokens)),
+    return Page(pid, ptype, path, fields, locs, body.source, references, markdown.anchors(tokens),
                 body.blocks, body_line, text, layers, parsed=tokens)
 
 

@@ -15,6 +15,7 @@ from docsite.diagnostics import Diagnostics
 from docsite.model import urls
 from docsite.stages import timelines
 from docsite.stages.load import Content, Page, Source
+from docsite.text import fragments
 from docsite.text.markdown import Reference
 from docsite.text.variants import Text, fold_to_simplified, plain, restore
 
@@ -170,9 +171,9 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
             site.children.setdefault(parent, []).append(page.id)
 
     for page, target, anchor, where in anchors:
-        if target in pages and anchor not in pages[target].anchors:
+        if target in pages and fragments.of_anchor(anchor) not in pages[target].anchors:
             line, col = where()
-            listed = ", ".join(sorted(pages[target].anchors)) or "none"
+            listed = ", ".join(f"{text} (#{fragment})" for fragment, text in pages[target].anchors.items()) or "none"
             diags.error(page.path, line, f"'{target}' has no heading with the anchor '{anchor}'",
                         f"anchors of that page: {listed}", col=col)
 

@@ -6,6 +6,7 @@ links (already relative to the page that shows them), references and connections
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -20,9 +21,11 @@ from docsite.model import geo, urls
 from docsite.stages import maps, overview, timelines
 from docsite.stages.load import Page
 from docsite.stages.resolve import Site, ref_fields
-from docsite.text import citations, markdown
+from docsite.text import citations, fragments, markdown
 from docsite.text.dates import EDTF
 from docsite.text.variants import Converter, Rule, Text, protect
+
+_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,26 @@ class MapView:
 
 
 @dataclass
+class Section:
+    """An entry of a page's table of contents: a heading of its body, with the headings under it."""
+
+    anchor: str
+    title: str
+    subsections: list[Section] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a reader is shown of a page on pointing at a link to it (static/previews.js)."""
+
+    url: str
+    title: str
+    kind: str
+    date: Markup
+    summary: str
+
+
+@dataclass
 class PageView:
     id: str
     template: str
@@ -132,6 +155,8 @@ class PageView:
     next: Link | None = None
     timeline: list[TimelineEntry] = field(default_factory=list)  # the events that concern this page
     in_timelines: list[Membership] = field(default_factory=list)  # an event's place on each timeline
+    contents: list[Section] = field(default_factory=list)  # on a page long enough to need them
+    previews: list[Preview] = field(default_factory=list)  # of the pages its text and facts link to
     changed: str | None = None  # the day its source last changed (content pages)
     locator: MapView | None = None  # where the page's place is, or the places it names
     extra: dict[str, Any] = field(default_factory=dict)
@@ -216,10 +241,15 @@ class Localizer:
         numbers = {key: i + 1 for i, key in enumerate(self.site.cited[page.id])}
         backrefs: dict[int, list[str]] = {n: [] for n in numbers.values()}
 
+        linked = [value for spec in page.type.fields if spec.kind in ("ref", "refs") and spec.name in page.fields
+                  for value in (page.fields[spec.name] if spec.kind == "refs" else [page.fields[spec.name]])]
+
         def wikilink(token: Token) -> str:
             meta = token.meta
             label = text(Text(meta["label"], page.blocks)) if meta["label"] else None
-            target = self.link(here, meta["target"], meta["anchor"], label)
+            anchor = fragments.of_anchor(meta["anchor"]) if meta["anchor"] else ""
+            target = self.link(here, meta["target"], anchor, label)
+            linked.append(target.id)
             return f'<a href="{escapeHtml(target.url)}">{escapeHtml(target.title)}</a>'
 
         def cite(token: Token) -> str:
@@ -232,10 +262,11 @@ class Localizer:
                 out.append(f'<a href="#ref-{n}" id="{ref_id}" role="doc-noteref">[{n}]</a>{loc}')
             return '<sup class="citation">' + "".join(out) + "</sup>"
 
-        hooks = markdown.InlineHooks(self.convert, page.layers, wikilink, cite, page.blocks)
+        hooks = markdown.InlineHooks(self.convert, page.layers, wikilink, cite, page.blocks, self.self_link)
         tokens = page.tokens(self.site.config.allow_html)
         self.convert.prefetch(hooks.texts(tokens))
-        body = Markup(markdown.render_body(tokens, hooks, self.site.config.allow_html))
+        html, headings = markdown.render_body(tokens, hooks, self.site.config.allow_html)
+        body = Markup(html)
         references = []
         for key, n in numbers.items():
             source = citations.format_source(self.site.sources[key])
@@ -261,11 +292,51 @@ class Localizer:
             next=self.link(here, following) if following else None,
             timeline=self.entries(here, self.chronology.by_page.get(page.id, [])),
             in_timelines=self.memberships(here, page.id),
+            contents=self.contents(headings, body),
+            previews=self.previews(here, page.id, linked),
             locator=self.locator(page, here),
             extra=self.extra(page, here),
             changed=page.changed,
         )
 
+    def self_link(self, heading: markdown.Heading) -> str:
+        """The link a heading has to itself, named for screen readers by the heading (its mark is CSS's)."""
+        label = self.text(protect("-{zh-hans:本节链接;zh-hant:本節連結;}-：")) + heading.text
+        return f'<a class="self-link" href="#{escapeHtml(heading.anchor)}" aria-label="{escapeHtml(label)}"></a>'
+
+    def contents(self, headings: list[markdown.Heading], body: Markup) -> list[Section]:
+        """The table of contents of a body long enough to need one (``contents`` in site.yaml): its
+        sections (##), each with those under it (###)."""
+        settings = self.site.config.contents
+        listed = [h for h in headings if h.level in (2, 3)]
+        if not listed or len(listed) < settings.min_headings \
+                or len(_SPACE.sub("", body.striptags())) < settings.min_length:
+            return []
+        sections: list[Section] = []
+        for heading in listed:
+            section = Section(heading.anchor, heading.text)
+            if heading.level == 3 and sections:
+                sections[-1].subsections.append(section)
+            else:
+                sections.append(section)
+        return sections
+
+    def previews(self, here: str, own: str, names: list[str]) -> list[Preview]:
+        """The previews of the pages that ``names`` (ids or titles, in reading order) lead to, each once."""
+        found = []
+        for pid in dict.fromkeys(self.site.target(name) or name for name in names):
+            if pid != own and pid in self.site.pages:
+                link = self.link(here, pid)
+                found.append(Preview(link.url, link.title, link.kind, self.when(self.site.pages[pid]), link.summary))
+        return found
+
+    def when(self, page: Page) -> Markup:
+        """A page's date for its preview: its date or period, else its type's dates, each with its label."""
+        date = timelines.date_of(page)
+        if date is not None:
+            return self.date(date)
+        return Markup("；").join(Markup("{}：{}").format(self.text(spec.label), self.date(page.fields[spec.name]))
+                                for spec in page.type.fields if spec.kind == "date" and spec.name in page.fields)
     def citation(self, view: PageView) -> Citation:
         """The entries that cite ``view``'s page: its title in this script, the site's, its address
         (absolute when base_url names a host, else from the site's root, for the script to complete)
