@@ -8,7 +8,9 @@ The build runs in one direction (see ``docsite.pipeline``), and the folders foll
 - ``text/``: what the stages use on text: script conversion (``variants``, ``opencc_fast``),
   Markdown, dates, citations, reading editor-written files, the conversion lint;
 - ``incremental/``: what lets a build redo only what changed (``.cache/``, the last build's record);
-- ``model/``: addresses of pages;
+- ``model/``: the plain data that passes between the stages: the configuration (``config``), a
+  loaded page and the content (``page``), the resolved site (``site``), its chronology
+  (``chronology``), a variant's view of a page (``view``), and addresses of pages (``urls``);
 - ``commands/``: the commands besides build and check (``serve``, ``new``); ``cli`` parses the
   command line.
 """

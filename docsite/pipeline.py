@@ -18,16 +18,19 @@ from typing import TypeVar
 import jinja2
 from tqdm import tqdm
 
-from docsite.config.settings import SiteConfig, Variant, load_config
+from docsite.config.settings import load_config
 from docsite.diagnostics import Diagnostics
 from docsite.incremental import cache as outputs
 from docsite.model import urls
+from docsite.model.config import SiteConfig, Variant
+from docsite.model.site import Site
+from docsite.model.view import PageView
 from docsite.processes import forked_map
-from docsite.stages import exports, publish, search, timelines
+from docsite.stages import exports, publish, search
 from docsite.stages.load import LoadCache, load_content
 from docsite.stages.render import RenderMemo, environment, render_404, render_neutral, render_sitemap, render_variant
-from docsite.stages.resolve import Site, resolve
-from docsite.stages.views import Localizer, PageView
+from docsite.stages.resolve import resolve
+from docsite.stages.views import Localizer
 from docsite.text.lint import lint_site
 from docsite.text.variants import Converter
 
@@ -282,7 +285,7 @@ def _page(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes], li
 def _generated(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes], list[PageView]]:
     """A generated page's files (the site timeline's with the timeline data), and its view."""
     views = [loc.generated(pid)]
-    data = exports.timeline_files(loc) if pid == timelines.SITE_TIMELINE else {}
+    data = exports.timeline_files(loc) if pid == urls.TIMELINE else {}
     return _rendered(stage, loc, views) | data, views
 
 

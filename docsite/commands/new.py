@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from docsite.config.settings import SiteConfig
+from docsite.model.config import SiteConfig
 from docsite.stages.load import ID_SEGMENT
 from docsite.text import dates
 

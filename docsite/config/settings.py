@@ -7,15 +7,14 @@ script variant needs no code.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from docsite.diagnostics import Diagnostics
+from docsite.model.config import FieldSpec, LintConfig, NavItem, PageType, SiteConfig, TimelineConfig, Variant
 from docsite.text import dates
-from docsite.text.dates import EDTF
 from docsite.text.sourcetext import parse_yaml, read_text
-from docsite.text.variants import MarkupError, Text, opencc_configs, protect
+from docsite.text.variants import MarkupError, opencc_configs, protect
 
 #: Fields every page may have, with their kinds; types add their own in site.yaml.
 COMMON_FIELDS: dict[str, str] = {
@@ -31,84 +30,6 @@ COMMON_FIELDS: dict[str, str] = {
 }
 FIELD_KINDS = {"text", "int", "date", "ref", "refs", "names", "bool", "wikipedia"}
 VARIANT_CODE = re.compile(r"^zh(-[a-z]{2,4})?$")
-
-
-@dataclass(frozen=True)
-class Variant:
-    code: str  # path segment and markup code, e.g. zh-hant
-    label: str  # shown in the switcher exactly as written
-    lang: str  # BCP 47 tag for <html lang>, e.g. zh-Hant
-    opencc: str  # OpenCC configuration, e.g. s2tw
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str
-    kind: str
-    label: str
-    required: bool = False
-    schema: str = ""  # the schema.org property it fills in the page's JSON-LD, e.g. birthDate
-
-
-@dataclass(frozen=True)
-class PageType:
-    name: str
-    pattern: str  # glob over page ids, e.g. "people/*"
-    label: str
-    plural: str
-    list_id: str | None  # id of the generated list page, if any
-    template: str
-    order: str  # "number", "date" or "id"
-    fields: tuple[FieldSpec, ...]
-    schema: str = ""  # the schema.org type of what its pages describe, e.g. Person; none: a plain WebPage
-
-    def field(self, name: str) -> FieldSpec | None:
-        return next((f for f in self.fields if f.name == name), None)
-
-
-@dataclass(frozen=True)
-class NavItem:
-    id: str  # a page, a type's list page, or "tags"
-    label: str | None  # shown instead of the target's title, for long titles
-
-
-@dataclass(frozen=True)
-class LintConfig:
-    """Settings of the conversion lint (see docsite/text/lint.py)."""
-
-    characters: dict[str, dict[str, list[str]]]  # added to docsite/text/risky.yaml: character -> form -> words
-    accept: tuple[str, ...] = ()  # words reviewed and found right as OpenCC converts them
-    names_from: tuple[str, ...] = ()  # types whose page titles are names of people
-
-
-@dataclass(frozen=True)
-class TimelineConfig:
-    """Which pages make the chronology (see docsite/stages/timelines.py)."""
-
-    entries: tuple[str, ...] = ()  # types whose dated pages are timeline entries (events)
-    named: str = ""  # the type of named timelines (pages that select entries)
-    eras: tuple[tuple[Text, EDTF], ...] = ()  # bands on the overview
-
-
-@dataclass(frozen=True)
-class SiteConfig:
-    root: Path
-    title: str
-    tagline: str
-    base_url: str
-    variants: tuple[Variant, ...]
-    types: tuple[PageType, ...]
-    nav: tuple[NavItem, ...]
-    allow_html: bool
-    lint: LintConfig
-    timeline: TimelineConfig
-
-    @property
-    def content_dir(self) -> Path:
-        return self.root / "content"
-
-    def variant(self, code: str) -> Variant | None:
-        return next((v for v in self.variants if v.code == code), None)
 
 
 def bcp47(code: str) -> str:

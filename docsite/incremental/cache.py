@@ -27,8 +27,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
-from docsite.stages.load import Page
-from docsite.stages.resolve import Site
+from docsite.model.page import Page
+from docsite.model.site import Site
 
 FOLDER = ".cache"
 #: Libraries whose output ends up in pages.

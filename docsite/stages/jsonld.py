@@ -17,10 +17,11 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from docsite.config.settings import FieldSpec
 from docsite.model import urls
-from docsite.stages.load import Page
-from docsite.stages.views import Localizer, PageView
+from docsite.model.config import FieldSpec
+from docsite.model.page import Page
+from docsite.model.view import PageView
+from docsite.stages.views import Localizer
 from docsite.text.dates import EDTF
 
 #: The properties an Event's own date or period fills; other types state dates through their fields.

@@ -12,14 +12,14 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from functools import cached_property, partial
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from markdown_it.token import Token
-
-from docsite.config.settings import COMMON_FIELDS, PageType, SiteConfig
+from docsite.config.settings import COMMON_FIELDS
 from docsite.diagnostics import Diagnostics
+from docsite.model.config import PageType, SiteConfig
+from docsite.model.page import Content, Page, Source
 from docsite.processes import forked_map
 from docsite.text import dates, markdown
 from docsite.text.sourcetext import LocMap, parse_yaml, read_text
@@ -33,85 +33,6 @@ SOURCE_FIELDS = {"type", "author", "title", "container", "editor", "place", "pub
                  "volume", "issue", "pages", "url", "accessed", "note"}
 GLOSSARY_ENTRY = "a glossary entry maps variant codes to forms"
 GLOSSARY_HINT = f"for example {{zh-hans: 维辛斯基, zh-hant: 維辛斯基}}; codes: {', '.join(sorted(KNOWN_CODES))}"
-
-
-@dataclass
-class Page:
-    id: str
-    type: PageType
-    path: Path
-    fields: dict[str, Any]  # validated front matter: Text for text, EDTF for dates, ...
-    locs: LocMap  # where each front-matter value was written
-    source: str  # the body as Markdown, its conversion markup set aside (see variants.protect)
-    references: list[markdown.Reference]  # the body's [[links]] and [@citations], in reading order
-    anchors: frozenset[str]  # ids of the body's headings
-    blocks: tuple[Block, ...]  # the body's conversion markup
-    body_line: int  # file line of the body's first line
-    raw: str  # the file as written (one string: as a list of lines, each line was an object of its own)
-    layers: tuple[tuple[Rule, ...], ...]  # rules of -{H|...}- in front matter, then the page's glossary
-    parsed: list[Token] | None = field(default=None, repr=False, compare=False)  # see ``tokens``
-
-    def __getstate__(self) -> dict[str, Any]:
-        """A page crosses between processes without its tokens: parsing them again costs no more
-        than unpickling them would."""
-        return {**self.__dict__, "parsed": None}
-
-    def tokens(self, allow_html: bool) -> list[Token]:
-        """The body's Markdown tokens, parsed when first asked for and kept until ``release``."""
-        if self.parsed is None:
-            self.parsed = markdown.parse(self.source, self.blocks, allow_html)
-        return self.parsed
-
-    def release(self) -> None:
-        """Forget the tokens (most of a loaded page's memory) once the page is made."""
-        self.parsed = None
-
-    @cached_property
-    def rules(self) -> tuple[Rule, ...]:
-        """Every conversion rule the page holds: its glossary, and its markup's (body and front matter)."""
-        texts = [self.blocks, *(value.blocks for value in self.fields.values() if isinstance(value, Text))]
-        return (*(rule for layer in self.layers for rule in layer),
-                *(block.rule for blocks in texts for block in blocks if block.rule))
-
-    @property
-    def title(self) -> Text:
-        return self.fields["title"]
-
-    @property
-    def draft(self) -> bool:
-        return bool(self.fields.get("draft"))
-
-    def lines(self) -> list[str]:
-        """The file's lines as written: for messages and the lint, which look at a few pages."""
-        return self.raw.split("\n")
-
-    def loc(self, *key: Any) -> tuple[int, int]:
-        """Line and column of a front-matter value."""
-        return self.locs.get(key, (1, 0))
-
-    def locate(self, body_line: int, raw: str) -> tuple[int, int]:
-        """File line and column of ``raw`` written on (0-based) body line ``body_line``."""
-        line = self.body_line + body_line
-        lines = self.lines()
-        text = lines[line - 1] if 0 < line <= len(lines) else ""
-        return line, text.find(raw) + 1 if raw in text else 0
-
-
-@dataclass
-class Source:
-    key: str
-    type_code: str  # GB/T 7714 document type code: M, J, EB/OL, ...
-    data: dict[str, Any]
-    line: int
-
-
-@dataclass
-class Content:
-    pages: list[Page] = field(default_factory=list)
-    sources: dict[str, Source] = field(default_factory=dict)
-    tags: dict[str, Text] = field(default_factory=dict)
-    glossary: tuple[Rule, ...] = ()
-    data_paths: dict[str, Path] = field(default_factory=dict)
 
 
 def page_id(relative: Path) -> str:

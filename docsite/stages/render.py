@@ -18,11 +18,12 @@ from functools import cache, partial
 
 import jinja2
 
-from docsite.config.settings import SiteConfig
 from docsite.model import urls
+from docsite.model.config import SiteConfig
+from docsite.model.view import PageView
 from docsite.stages import publish
 from docsite.stages.publish import Assets
-from docsite.stages.views import Localizer, PageView
+from docsite.stages.views import Localizer
 from docsite.text.variants import Text, protect
 
 

@@ -37,9 +37,10 @@ from typing import Any, TypeVar
 import opencc
 from markupsafe import Markup
 
-from docsite.config.settings import PageType
 from docsite.model import urls
-from docsite.stages.views import Link, Localizer, PageView
+from docsite.model.config import PageType
+from docsite.model.view import Link, PageView
+from docsite.stages.views import Localizer
 from docsite.text.opencc_fast import Translation, translation
 
 T = TypeVar("T")

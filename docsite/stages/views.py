@@ -6,7 +6,6 @@ links (already relative to the page that shows them), references and backlinks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -14,81 +13,16 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from docsite.config.settings import FieldSpec, Variant
 from docsite.model import urls
+from docsite.model.chronology import Bar, Chronology
+from docsite.model.config import FieldSpec, Variant
+from docsite.model.page import Page
+from docsite.model.site import Site
+from docsite.model.view import Entry, Fact, Link, Membership, PageView, Reference
 from docsite.stages import timelines
-from docsite.stages.load import Page
-from docsite.stages.resolve import Site
 from docsite.text import citations, markdown
 from docsite.text.dates import EDTF
 from docsite.text.variants import Converter, Rule, Text, protect
-
-
-@dataclass(frozen=True)
-class Link:
-    url: str
-    title: str
-    summary: str = ""
-    kind: str = ""  # the type's label, e.g. 人物
-    id: str = ""  # the target page's id, for the URLs machines read (JSON-LD breadcrumbs)
-
-
-@dataclass(frozen=True)
-class Fact:
-    label: str
-    value: Markup
-
-
-@dataclass(frozen=True)
-class Reference:
-    number: int
-    text: str
-    url: str | None
-    backrefs: tuple[str, ...]  # ids of the citations in the text, for "go back" links
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One event on a timeline: its date, its page, the pages it concerns, its place on /timeline/."""
-
-    anchor: str  # the same in every variant and on every timeline
-    date: Markup
-    event: Link
-    concerns: list[Link]
-    on_site_timeline: str  # URL of the entry on the site timeline
-
-
-@dataclass(frozen=True)
-class Membership:
-    """An event's place on one timeline: the timeline, and the events before and after it."""
-
-    timeline: Link
-    previous: Link | None
-    next: Link | None
-
-
-@dataclass
-class PageView:
-    id: str
-    template: str
-    dir: str  # output folder, e.g. zh-hans/people/zhou-enlai/
-    title: str
-    type_name: str = ""
-    type_label: str = ""
-    summary: str = ""
-    body: Markup = Markup("")
-    facts: list[Fact] = field(default_factory=list)
-    tags: list[Link] = field(default_factory=list)
-    related: list[Link] = field(default_factory=list)
-    backlinks: list[Link] = field(default_factory=list)
-    children: list[Link] = field(default_factory=list)
-    references: list[Reference] = field(default_factory=list)
-    breadcrumbs: list[Link] = field(default_factory=list)
-    previous: Link | None = None
-    next: Link | None = None
-    timeline: list[Entry] = field(default_factory=list)  # the events that concern this page
-    in_timelines: list[Membership] = field(default_factory=list)  # an event's place on each timeline
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class Localizer:
@@ -113,9 +47,9 @@ class Localizer:
             return self.text("标签")
         if pid == urls.SEARCH:
             return self.text(protect("-{zh-hans:搜索;zh-hant:搜尋;}-"))
-        if pid == timelines.SITE_TIMELINE:
+        if pid == urls.TIMELINE:
             return self.text("时间线")
-        if pid.startswith(timelines.SITE_TIMELINE + "/"):
+        if pid.startswith(urls.TIMELINE + "/"):
             kind = next(t for t in self.site.config.types if t.name == pid.partition("/")[2])
             return self.text(f"时间线：{kind.plural}")
         return self.text(self.site.tags[pid.removeprefix(urls.TAGS + "/")])
@@ -264,7 +198,7 @@ class Localizer:
         if self.site.tagged:
             ids += [urls.TAGS, *(f"{urls.TAGS}/{tag}" for tag in self.site.tagged)]
         if self.chronology.events:
-            ids += [timelines.SITE_TIMELINE, *(f"{timelines.SITE_TIMELINE}/{kind}" for kind in self.chronology.filters)]
+            ids += [urls.TIMELINE, *(f"{urls.TIMELINE}/{kind}" for kind in self.chronology.filters)]
         return ids
 
     def generated(self, pid: str) -> PageView:
@@ -280,12 +214,12 @@ class Localizer:
     # -- timelines ----------------------------------------------------------------------------
 
     @property
-    def chronology(self) -> timelines.Chronology:
+    def chronology(self) -> Chronology:
         assert self.site.chronology is not None
         return self.site.chronology
 
     def entries(self, here: str, ids: list[str]) -> list[Entry]:
-        site_timeline = self.dir_of(timelines.SITE_TIMELINE)
+        site_timeline = self.dir_of(urls.TIMELINE)
         return [
             Entry(self.chronology.anchors[pid], self.date(timelines.date_of(self.site.pages[pid])),
                   self.link(here, pid), self.links(here, self.site.pages[pid].fields.get("related", [])),
@@ -301,14 +235,14 @@ class Localizer:
     def timeline_page(self, kind: str = "") -> PageView:
         """The site timeline, or the page that filters it to the events related to pages of ``kind``
         (no JavaScript needed)."""
-        pid = f"{timelines.SITE_TIMELINE}/{kind}" if kind else timelines.SITE_TIMELINE
+        pid = f"{urls.TIMELINE}/{kind}" if kind else urls.TIMELINE
         ids = self.chronology.filters[kind] if kind else self.chronology.events
         here = self.dir_of(pid)
         entries = self.entries(here, ids)
         years: dict[int, list[Entry]] = {}
         for event, entry in zip(ids, entries):
             years.setdefault(timelines.date_of(self.site.pages[event]).earliest.year, []).append(entry)
-        filters = [(self.link(here, f"{timelines.SITE_TIMELINE}/{k}" if k else timelines.SITE_TIMELINE,
+        filters = [(self.link(here, f"{urls.TIMELINE}/{k}" if k else urls.TIMELINE,
                               title=self.text(next(t.plural for t in self.site.config.types if t.name == k))
                               if k else self.text("全部")), k == kind)
                    for k in ["", *self.chronology.filters]]
@@ -317,7 +251,7 @@ class Localizer:
             breadcrumbs=self.breadcrumbs(here, pid),
             extra={"years": sorted(years.items()), "filters": filters,
                    "overview": self.overview(here) if not kind else None,
-                   "downloads": [(name, urls.relative(here, self.dir_of(timelines.SITE_TIMELINE) + file))
+                   "downloads": [(name, urls.relative(here, self.dir_of(urls.TIMELINE) + file))
                                  for name, file in (("JSON", "events.json"), ("CSV", "events.csv"),
                                                     ("TimelineJS", "timelinejs.json"))]},
         )
@@ -328,7 +262,7 @@ class Localizer:
         if overview is None:
             return None
 
-        def mark(bar: timelines.Bar) -> dict[str, Any]:
+        def mark(bar: Bar) -> dict[str, Any]:
             label = self.text(bar.label) if isinstance(bar.label, Text) else str(bar.label)
             url = self.link(here, bar.id).url if bar.id else ""
             return {"label": label, "url": url, "x": bar.start, "width": round(bar.end - bar.start, 1),

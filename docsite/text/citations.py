@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from docsite.stages.load import Source
+from docsite.model.page import Source
 
 _LATIN = re.compile(r"^[\x00-\u024f\s]+$")
 

@@ -1,0 +1,89 @@
+"""The site's configuration as the stages receive it: variants, page types and their fields,
+navigation, lint and chronology settings (read from site.yaml by ``docsite.config.settings``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from docsite.text.dates import EDTF
+from docsite.text.variants import Text
+
+
+@dataclass(frozen=True)
+class Variant:
+    code: str  # path segment and markup code, e.g. zh-hant
+    label: str  # shown in the switcher exactly as written
+    lang: str  # BCP 47 tag for <html lang>, e.g. zh-Hant
+    opencc: str  # OpenCC configuration, e.g. s2tw
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    kind: str
+    label: str
+    required: bool = False
+    schema: str = ""  # the schema.org property it fills in the page's JSON-LD, e.g. birthDate
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    pattern: str  # glob over page ids, e.g. "people/*"
+    label: str
+    plural: str
+    list_id: str | None  # id of the generated list page, if any
+    template: str
+    order: str  # "number", "date" or "id"
+    fields: tuple[FieldSpec, ...]
+    schema: str = ""  # the schema.org type of what its pages describe, e.g. Person; none: a plain WebPage
+
+    def field(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    id: str  # a page, a type's list page, or "tags"
+    label: str | None  # shown instead of the target's title, for long titles
+
+
+@dataclass(frozen=True)
+class LintConfig:
+    """Settings of the conversion lint (see docsite/text/lint.py)."""
+
+    characters: dict[str, dict[str, list[str]]]  # added to docsite/text/risky.yaml: character -> form -> words
+    accept: tuple[str, ...] = ()  # words reviewed and found right as OpenCC converts them
+    names_from: tuple[str, ...] = ()  # types whose page titles are names of people
+
+
+@dataclass(frozen=True)
+class TimelineConfig:
+    """Which pages make the chronology (see docsite/stages/timelines.py)."""
+
+    entries: tuple[str, ...] = ()  # types whose dated pages are timeline entries (events)
+    named: str = ""  # the type of named timelines (pages that select entries)
+    eras: tuple[tuple[Text, EDTF], ...] = ()  # bands on the overview
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    title: str
+    tagline: str
+    base_url: str
+    variants: tuple[Variant, ...]
+    types: tuple[PageType, ...]
+    nav: tuple[NavItem, ...]
+    allow_html: bool
+    lint: LintConfig
+    timeline: TimelineConfig
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    def variant(self, code: str) -> Variant | None:
+        return next((v for v in self.variants if v.code == code), None)

@@ -1,0 +1,77 @@
+"""A page as one variant shows it: plain data for the templates, every string already converted
+into the variant's script and every link relative to the page (made by the views stage).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    title: str
+    summary: str = ""
+    kind: str = ""  # the type's label, e.g. 人物
+    id: str = ""  # the target page's id, for the URLs machines read (JSON-LD breadcrumbs)
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: Markup
+
+
+@dataclass(frozen=True)
+class Reference:
+    number: int
+    text: str
+    url: str | None
+    backrefs: tuple[str, ...]  # ids of the citations in the text, for "go back" links
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event on a timeline: its date, its page, the pages it concerns, its place on /timeline/."""
+
+    anchor: str  # the same in every variant and on every timeline
+    date: Markup
+    event: Link
+    concerns: list[Link]
+    on_site_timeline: str  # URL of the entry on the site timeline
+
+
+@dataclass(frozen=True)
+class Membership:
+    """An event's place on one timeline: the timeline, and the events before and after it."""
+
+    timeline: Link
+    previous: Link | None
+    next: Link | None
+
+
+@dataclass
+class PageView:
+    id: str
+    template: str
+    dir: str  # output folder, e.g. zh-hans/people/zhou-enlai/
+    title: str
+    type_name: str = ""
+    type_label: str = ""
+    summary: str = ""
+    body: Markup = Markup("")
+    facts: list[Fact] = field(default_factory=list)
+    tags: list[Link] = field(default_factory=list)
+    related: list[Link] = field(default_factory=list)
+    backlinks: list[Link] = field(default_factory=list)
+    children: list[Link] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    breadcrumbs: list[Link] = field(default_factory=list)
+    previous: Link | None = None
+    next: Link | None = None
+    timeline: list[Entry] = field(default_factory=list)  # the events that concern this page
+    in_timelines: list[Membership] = field(default_factory=list)  # an event's place on each timeline
+    extra: dict[str, Any] = field(default_factory=dict)
