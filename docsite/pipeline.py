@@ -28,7 +28,15 @@ from docsite.model.view import PageView
 from docsite.processes import forked_map
 from docsite.stages import exports, publish, search
 from docsite.stages.load import LoadCache, load_content
-from docsite.stages.render import RenderMemo, environment, render_404, render_neutral, render_sitemap, render_variant
+from docsite.stages.render import (
+    RenderMemo,
+    environment,
+    interface,
+    render_404,
+    render_neutral,
+    render_sitemap,
+    render_variant,
+)
 from docsite.stages.resolve import resolve
 from docsite.stages.views import Localizer
 from docsite.text.lint import lint_site
@@ -125,7 +133,12 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     env = cache.env if cache and cache.env else environment(config)
     if cache is not None:
         cache.env = env
-    localizers = [Localizer(site, variant, _converter(cache, variant, site)) for variant in config.variants]
+    try:
+        localizers = [Localizer(site, variant, converter, interface(env, converter))
+                      for variant in config.variants for converter in [_converter(cache, variant, site)]]
+    except Exception as exc:  # a mistake in templates/interface.html
+        TemplateProblem.of(exc, config).report(result.diagnostics)
+        return result
     if lint:
         lint_site(site, localizers, result.diagnostics)
     assets = publish.assets(root)

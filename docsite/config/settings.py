@@ -12,23 +12,11 @@ from typing import Any
 
 from docsite.diagnostics import Diagnostics
 from docsite.model.config import FieldSpec, LintConfig, NavItem, PageType, SiteConfig, TimelineConfig, Variant
+from docsite.model.fields import DECLARABLE, KINDS
 from docsite.text import dates
 from docsite.text.sourcetext import parse_yaml, read_text
 from docsite.text.variants import MarkupError, opencc_configs, protect
 
-#: Fields every page may have, with their kinds; types add their own in site.yaml.
-COMMON_FIELDS: dict[str, str] = {
-    "title": "text",
-    "summary": "text",
-    "date": "date",
-    "period": "date",
-    "related": "refs",
-    "tags": "tags",
-    "sources": "sources",
-    "draft": "bool",
-    "glossary": "glossary",
-}
-FIELD_KINDS = {"text", "int", "date", "ref", "refs", "names", "bool", "wikipedia"}
 VARIANT_CODE = re.compile(r"^zh(-[a-z]{2,4})?$")
 
 
@@ -96,10 +84,11 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
         for fname, spec in (raw.get("fields") or {}).items():
             spec = spec or {}
             kind = spec.get("kind", "text")
-            if kind not in FIELD_KINDS:
+            if kind not in DECLARABLE:
                 diags.error(path, line("types", name, "fields", fname), f"unknown field kind '{kind}'",
-                            f"known kinds: {', '.join(sorted(FIELD_KINDS))}")
-            fields.append(FieldSpec(fname, kind, str(spec.get("label", fname)), bool(spec.get("required")),
+                            f"known kinds: {', '.join(DECLARABLE)}")
+                continue
+            fields.append(FieldSpec(fname, KINDS[kind], str(spec.get("label", fname)), bool(spec.get("required")),
                                     str(spec.get("schema", ""))))
         label = str(raw.get("label", name))
         types.append(PageType(

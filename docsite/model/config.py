@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from docsite.model.fields import KINDS, FieldKind
 from docsite.text.dates import EDTF
 from docsite.text.variants import Text
 
@@ -22,10 +23,18 @@ class Variant:
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    kind: str
-    label: str
+    kind: FieldKind
+    label: str  # none for the fields every page has: their labels are interface strings (templates/interface.html)
     required: bool = False
     schema: str = ""  # the schema.org property it fills in the page's JSON-LD, e.g. birthDate
+
+
+#: Fields every page may have; types add their own in site.yaml.
+COMMON_FIELDS = tuple(FieldSpec(name, KINDS[kind], "") for name, kind in (
+    ("title", "text"), ("summary", "text"), ("date", "date"), ("period", "date"), ("related", "refs"),
+    ("tags", "tags"), ("sources", "sources"), ("draft", "bool"), ("glossary", "glossary"),
+))
+COMMON = {spec.name: spec for spec in COMMON_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -40,8 +49,10 @@ class PageType:
     fields: tuple[FieldSpec, ...]
     schema: str = ""  # the schema.org type of what its pages describe, e.g. Person; none: a plain WebPage
 
-    def field(self, name: str) -> FieldSpec | None:
-        return next((f for f in self.fields if f.name == name), None)
+    @property
+    def every_field(self) -> dict[str, FieldSpec]:
+        """The fields its pages may have, by name: those of every page, then its own."""
+        return COMMON | {spec.name: spec for spec in self.fields}
 
 
 @dataclass(frozen=True)

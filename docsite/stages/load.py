@@ -16,14 +16,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from docsite.config.settings import COMMON_FIELDS
 from docsite.diagnostics import Diagnostics
 from docsite.model.config import PageType, SiteConfig
+from docsite.model.fields import GLOSSARY_ENTRY, GLOSSARY_HINT, Written, rule
 from docsite.model.page import Content, Page, Source
 from docsite.processes import forked_map
-from docsite.text import dates, markdown
+from docsite.text import markdown
 from docsite.text.sourcetext import LocMap, parse_yaml, read_text
-from docsite.text.variants import KNOWN_CODES, PLACEHOLDER_BASE, Block, MarkupError, Rule, Text, protect
+from docsite.text.variants import PLACEHOLDER_BASE, Block, MarkupError, Rule, Text, protect
 
 ID_SEGMENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATA_FILES = {"sources.yaml", "glossary.yaml", "tags.yaml"}
@@ -31,8 +31,6 @@ SOURCE_TYPES = {"book": "M", "journal": "J", "newspaper": "N", "web": "EB/OL", "
                 "chapter": "M", "archive": "A", "thesis": "D", "report": "R", "other": "Z"}
 SOURCE_FIELDS = {"type", "author", "title", "container", "editor", "place", "publisher", "year", "date",
                  "volume", "issue", "pages", "url", "accessed", "note"}
-GLOSSARY_ENTRY = "a glossary entry maps variant codes to forms"
-GLOSSARY_HINT = f"for example {{zh-hans: 维辛斯基, zh-hant: 維辛斯基}}; codes: {', '.join(sorted(KNOWN_CODES))}"
 
 
 def page_id(relative: Path) -> str:
@@ -296,86 +294,24 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
                 body.blocks, body_line, text, layers, tokens)
 
 
-def _validate_fields(meta: dict, locs: LocMap, ptype: PageType, path: Path, diags: Diagnostics) -> dict[str, Any]:
-    kinds = dict(COMMON_FIELDS) | {f.name: f.kind for f in ptype.fields}
+def _validate_fields(meta: dict[Any, Any], locs: LocMap, ptype: PageType, path: Path,
+                     diags: Diagnostics) -> dict[str, Any]:
+    specs = ptype.every_field
     required = {"title"} | {f.name for f in ptype.fields if f.required}
     fields: dict[str, Any] = {}
     for name in sorted(required - meta.keys()):
         diags.error(path, 1, f"the field '{name}' is missing", f"add a line '{name}: ...' to the front matter")
     for name, value in meta.items():
         line, col = locs.get((name, "__key__"), (1, 0))
-        if name not in kinds:
-            close = difflib.get_close_matches(str(name), kinds, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"fields of a {ptype.name}: {', '.join(sorted(kinds))}"
+        if name not in specs:
+            close = difflib.get_close_matches(str(name), specs, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"fields of a {ptype.name}: {', '.join(sorted(specs))}"
             diags.error(path, line, f"unknown field '{name}'", hint, col=col)
             continue
-        checked = _check_value(name, kinds[name], value, locs, path, diags)
+        checked = specs[name].kind.parse(value, Written(name, path, locs, diags))
         if checked is not None:
             fields[name] = checked
     return fields
-
-
-def _check_value(name: str, kind: str, value: Any, locs: LocMap, path: Path, diags: Diagnostics) -> Any:
-    line, col = locs.get((name,), (1, 0))
-
-    def fail(message: str, hint: str = "") -> None:
-        diags.error(path, line, f"'{name}': {message}", hint, col=col)
-
-    if kind == "wikipedia":
-        if not isinstance(value, str) or not value.strip():
-            return fail("expected the title of a Chinese Wikipedia article, e.g. 外蒙古独立")
-        return value.strip()
-    if kind == "text":
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or value == "":
-            return fail("expected text")
-        try:
-            return protect(str(value))
-        except MarkupError as exc:
-            if "\n" not in str(value) and (line, col) == locs.get((name,)):
-                col += exc.offset  # a one-line plain value: point at the mistake itself
-            return fail(str(exc), exc.hint)
-    if kind == "int":
-        return value if isinstance(value, int) and not isinstance(value, bool) else fail("expected a whole number")
-    if kind == "bool":
-        return value if isinstance(value, bool) else fail("expected true or false")
-    if kind == "date":
-        try:
-            return dates.parse(str(value))
-        except dates.DateError as exc:
-            return fail(str(exc), dates.HINT)
-    if kind == "ref":
-        return value if isinstance(value, str) else fail("expected a page id such as people/zhou-enlai")
-    if kind in ("refs", "tags", "sources"):
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return fail("expected a list, e.g. [people/zhou-enlai, places/moscow]")
-        return value
-    if kind == "names":
-        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            return fail("expected language: name lines, e.g. ru: Андрей Вышинский")
-        return value
-    if kind == "glossary":
-        if not isinstance(value, list):
-            return fail(GLOSSARY_ENTRY, GLOSSARY_HINT)
-        rules = []
-        for i, entry in enumerate(value):
-            rule = _rule(entry)
-            if rule is None:
-                diags.error(path, locs.get((name, i), (line, 0))[0], GLOSSARY_ENTRY, GLOSSARY_HINT)
-            else:
-                rules.append(rule)
-        return rules
-    raise AssertionError(kind)
-
-
-def _rule(entry: Any) -> Rule | None:
-    if not isinstance(entry, dict):
-        return None
-    forms = {k: v for k, v in entry.items() if k != "note"}
-    if not forms or not all(k in KNOWN_CODES and isinstance(v, str) and v for k, v in forms.items()):
-        return None
-    return Rule(tuple(forms.items()))
 
 
 def _load_mapping(path: Path, diags: Diagnostics) -> tuple[Any, LocMap] | None:
@@ -445,9 +381,9 @@ def _load_glossary(path: Path, diags: Diagnostics) -> tuple[Rule, ...]:
         return ()
     rules = []
     for i, entry in enumerate(data):
-        rule = _rule(entry)
-        if rule is None:
+        found = rule(entry)
+        if found is None:
             diags.error(path, locs.get((i,), (1, 0))[0], GLOSSARY_ENTRY, GLOSSARY_HINT)
         else:
-            rules.append(rule)
+            rules.append(found)
     return tuple(rules)

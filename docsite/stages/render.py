@@ -63,6 +63,22 @@ def environment(config: SiteConfig) -> jinja2.Environment:
     return env
 
 
+#: The template that names what the build itself shows, and the names it must set.
+INTERFACE = "interface.html"
+INTERFACE_NAMES = ("home", "tags", "search", "timeline", "timeline_of", "all_events", "other_pages", "date", "period")
+
+
+def interface(env: jinja2.Environment, convert: Callable[[Text], str]) -> dict[str, str]:
+    """The words of ``INTERFACE`` in the script ``convert`` converts into. A name it does not set
+    is reported at the template, as a mistake in it is."""
+    template = env.get_template(INTERFACE)
+    module = template.make_module({"convert": convert})
+    for name in INTERFACE_NAMES:
+        if not hasattr(module, name):
+            raise jinja2.TemplateAssertionError(f"{INTERFACE} sets no '{name}'", 1, INTERFACE, template.filename)
+    return {name: str(getattr(module, name)) for name in INTERFACE_NAMES}
+
+
 @cache
 def _interface_text(source: str) -> Text:
     """Template strings may use conversion markup too, for words the scripts say differently."""

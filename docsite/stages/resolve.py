@@ -96,11 +96,9 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
             elif key not in cited:
                 cited.append(key)
         site.cited[page.id] = cited
-        for name, kind in _ref_fields(page):
-            values = page.fields[name] if kind == "refs" else [page.fields[name]]
-            for i, value in enumerate(values):
-                where = partial(page.loc, name, i) if kind == "refs" else partial(page.loc, name)
-                target = check_target(page, value, where)
+        for spec in page.type.every_field.values():
+            for name, key in spec.kind.references(page.fields[spec.name]) if spec.name in page.fields else ():
+                target = check_target(page, name, partial(page.loc, spec.name, *key))
                 if target and target != page.id:
                     backlinks[target].add(page.id)
         for i, tag in enumerate(page.fields.get("tags", [])):
@@ -162,11 +160,6 @@ def _chronology(site: Site, diags: Diagnostics) -> Chronology:
 def _located(page: Page, ref: Reference) -> tuple[int, int]:
     """File line and column of a link or citation in the body: for its error, if it has one."""
     return page.locate(ref.line, restore(ref.raw, page.blocks))
-
-
-def _ref_fields(page: Page) -> list[tuple[str, str]]:
-    kinds = {"related": "refs"} | {f.name: f.kind for f in page.type.fields}
-    return [(name, kind) for name, kind in kinds.items() if kind in ("ref", "refs") and name in page.fields]
 
 
 def _closest(word: str, candidates, fallback: str = "") -> str:

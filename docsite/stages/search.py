@@ -137,7 +137,7 @@ def _listed(loc: Localizer, here: str, kinds: list[PageType],
     links = [(type_name, Link(url, title)) for (_, title, type_name), url in zip(listed, urls_of)]
     groups = [(loc.text(t.plural), [link for name, link in links if name == t.name]) for t in kinds]
     names = {t.name for t in kinds}
-    groups.append((loc.text("其他页面"), [link for name, link in links if name not in names]))
+    groups.append((loc.names["other_pages"], [link for name, link in links if name not in names]))
     return urls_of, [(heading, group) for heading, group in groups if group]
 
 

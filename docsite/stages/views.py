@@ -6,8 +6,8 @@ links (already relative to the page that shows them), references and backlinks.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
 
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from docsite.model import urls
 from docsite.model.chronology import Bar, Chronology
-from docsite.model.config import FieldSpec, Variant
+from docsite.model.config import COMMON, Variant
 from docsite.model.page import Page
 from docsite.model.site import Site
 from docsite.model.view import Entry, Fact, Link, Membership, PageView, Reference
@@ -28,10 +28,11 @@ from docsite.text.variants import Converter, Rule, Text, protect
 class Localizer:
     """Builds the views of one variant. Conversion goes through one cached ``Converter``."""
 
-    def __init__(self, site: Site, variant: Variant, converter: Converter | None = None):
+    def __init__(self, site: Site, variant: Variant, converter: Converter, names: Mapping[str, str]):
         self.site = site
         self.variant = variant
-        self.convert = converter or Converter(variant.code, variant.opencc, site.content.glossary)
+        self.convert = converter
+        self.names = names  # the interface's words in this variant's script (templates/interface.html)
         self._descriptions: dict[str, tuple[str, str, str]] = {}
 
     def text(self, text: Text | str, layers: tuple[tuple[Rule, ...], ...] = ()) -> str:
@@ -44,14 +45,14 @@ class Localizer:
         if pid in self.site.lists:
             return self.text(self.site.lists[pid].type.plural)
         if pid == urls.TAGS:
-            return self.text("标签")
+            return self.names["tags"]
         if pid == urls.SEARCH:
-            return self.text(protect("-{zh-hans:搜索;zh-hant:搜尋;}-"))
+            return self.names["search"]
         if pid == urls.TIMELINE:
-            return self.text("时间线")
+            return self.names["timeline"]
         if pid.startswith(urls.TIMELINE + "/"):
             kind = next(t for t in self.site.config.types if t.name == pid.partition("/")[2])
-            return self.text(f"时间线：{kind.plural}")
+            return self.names["timeline_of"].replace("{kind}", self.text(kind.plural))
         return self.text(self.site.tags[pid.removeprefix(urls.TAGS + "/")])
 
     def dir_of(self, pid: str) -> str:
@@ -83,7 +84,7 @@ class Localizer:
         while parent:
             trail.insert(0, self.link(from_dir, parent))
             parent = self.site.parent(parent)
-        home = self.link(from_dir, urls.HOME, title=self.text("首页"))
+        home = self.link(from_dir, urls.HOME, title=self.names["home"])
         return [home] + trail if pid != urls.HOME else []
 
     # -- pages ---------------------------------------------------------------------------------
@@ -152,28 +153,11 @@ class Localizer:
         return {}
 
     def facts(self, page: Page, here: str) -> list[Fact]:
-        specs = [FieldSpec("date", "date", "日期"), FieldSpec("period", "date", "时期")] + list(page.type.fields)
-        return [Fact(self.text(spec.label), self.value(spec, page.fields[spec.name], page, here))
+        """The page's date, its period and its type's fields, as the page's fact box shows them."""
+        specs = [COMMON["date"], COMMON["period"], *page.type.fields]
+        return [Fact(self.text(spec.label) if spec.label else self.names[spec.name],
+                     spec.kind.show(page.fields[spec.name], self, page.layers, here))
                 for spec in specs if spec.name in page.fields]
-
-    def value(self, spec: FieldSpec, value: Any, page: Page, here: str) -> Markup:
-        if spec.kind == "date":
-            return self.date(value)
-        if spec.kind in ("ref", "refs"):
-            items = [value] if spec.kind == "ref" else value
-            links = [self.link(here, pid) for pid in items]
-            # one per line: titles such as 关于中国长春铁路、旅顺口及大连的协定 contain the list comma
-            return Markup("<br>").join(Markup('<a href="{}">{}</a>').format(ln.url, ln.title) for ln in links)
-        if spec.kind == "wikipedia":
-            # zh.wikipedia.org serves every script variant under its own path: send readers to theirs.
-            url = f"https://zh.wikipedia.org/{self.variant.code}/{quote(value)}"
-            return Markup('<a href="{}" rel="external">{}</a>').format(url, self.text(value))
-        if spec.kind == "names":
-            return Markup("<br>").join(Markup('<span lang="{}">{}</span>').format(lang, name)
-                                       for lang, name in value.items())
-        if isinstance(value, Text):
-            return Markup.escape(self.text(value, page.layers))
-        return Markup.escape(str(value))
 
     def date(self, date: EDTF) -> Markup:
         """A date as <time datetime> where it is exact; an approximate or uncertain one is plain text,
@@ -208,7 +192,7 @@ class Localizer:
         if pid == urls.TAGS:
             return self.list_page(pid, [f"{urls.TAGS}/{tag}" for tag in self.site.tagged])
         if pid.startswith(urls.TAGS + "/"):
-            return self.list_page(pid, self.site.tagged[pid.removeprefix(urls.TAGS + "/")], self.text("标签"))
+            return self.list_page(pid, self.site.tagged[pid.removeprefix(urls.TAGS + "/")], self.names["tags"])
         return self.timeline_page(pid.partition("/")[2])
 
     # -- timelines ----------------------------------------------------------------------------
@@ -244,7 +228,7 @@ class Localizer:
             years.setdefault(timelines.date_of(self.site.pages[event]).earliest.year, []).append(entry)
         filters = [(self.link(here, f"{urls.TIMELINE}/{k}" if k else urls.TIMELINE,
                               title=self.text(next(t.plural for t in self.site.config.types if t.name == k))
-                              if k else self.text("全部")), k == kind)
+                              if k else self.names["all_events"]), k == kind)
                    for k in ["", *self.chronology.filters]]
         return PageView(
             id=pid, template="site-timeline.html", dir=here, title=self.title_of(pid),

@@ -1,0 +1,292 @@
+"""The kinds of front-matter field, one class each: how a value is written (and its mistakes
+reported), which pages it names, how a variant shows it, and what it states in JSON-LD.
+
+Every stage asks the field's kind instead of switching on its name, so a new kind is one class here,
+listed in ``KINDS``; site.yaml names kinds by their ``name``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from docsite.diagnostics import Diagnostics
+from docsite.model.view import Link
+from docsite.text import dates
+from docsite.text.dates import EDTF
+from docsite.text.sourcetext import LocMap
+from docsite.text.variants import KNOWN_CODES, MarkupError, Rule, Text, protect
+
+if TYPE_CHECKING:
+    from docsite.model.config import Variant
+
+#: Conversion rules as a page holds them: layers of rules, the first layer first (see Page.layers).
+Layers = tuple[tuple[Rule, ...], ...]
+
+GLOSSARY_ENTRY = "a glossary entry maps variant codes to forms"
+GLOSSARY_HINT = f"for example {{zh-hans: 维辛斯基, zh-hant: 維辛斯基}}; codes: {', '.join(sorted(KNOWN_CODES))}"
+
+
+@dataclass(frozen=True)
+class Written:
+    """A front-matter value where the editor wrote it: its problems are reported at its line."""
+
+    name: str
+    path: Path
+    locs: LocMap
+    diags: Diagnostics
+
+    def fail(self, message: str, hint: str = "", offset: int = 0) -> None:
+        """Report ``message`` about the value; ``offset`` points into a one-line value."""
+        line, col = self.locs.get((self.name,), (1, 0))
+        self.diags.error(self.path, line, f"'{self.name}': {message}", hint, col=col + offset if col else col)
+
+    def fail_item(self, index: int, message: str, hint: str = "") -> None:
+        """Report ``message`` about one item of a list value, at the item's line."""
+        line = self.locs.get((self.name, index), self.locs.get((self.name,), (1, 0)))[0]
+        self.diags.error(self.path, line, message, hint)
+
+
+class Shows(Protocol):
+    """What showing a value needs of a variant's views (docsite/stages/views.py's Localizer)."""
+
+    @property
+    def variant(self) -> Variant: ...
+
+    def text(self, text: Text | str, layers: Layers = ()) -> str: ...
+
+    def date(self, date: EDTF) -> Markup: ...
+
+    def link(self, from_dir: str, name: str) -> Link: ...
+
+
+class States(Protocol):
+    """What stating a value in JSON-LD needs (docsite/stages/jsonld.py)."""
+
+    def text(self, text: Text | str, layers: Layers = ()) -> str: ...
+
+    def thing(self, name: str) -> dict[str, str] | None: ...
+
+
+class FieldKind:
+    """A kind of field. Subclasses say what differs from this: a value kept as written."""
+
+    name: ClassVar[str]
+    #: Whether site.yaml may give a type's field this kind; the others serve fields every page has.
+    declarable: ClassVar[bool] = True
+
+    def parse(self, value: Any, written: Written) -> Any:
+        """The value as the stages use it, or None after reporting why it is wrong."""
+        return value
+
+    def references(self, value: Any) -> list[tuple[str, tuple[int, ...]]]:
+        """The pages the value names (an id or a title), each with where in the value it is written."""
+        return []
+
+    def show(self, value: Any, shows: Shows, layers: Layers, here: str) -> Markup:
+        """The value as readers of a variant see it, on the page in folder ``here``."""
+        return Markup.escape(str(value))
+
+    def state(self, value: Any, states: States, layers: Layers) -> Any:
+        """The value of the schema.org property the field fills, or None to state nothing."""
+        return value
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class TextKind(FieldKind):
+    """Text in either script, with conversion markup; converted for each variant."""
+
+    name = "text"
+
+    def parse(self, value: Any, written: Written) -> Text | None:
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or value == "":
+            return written.fail("expected text")
+        try:
+            return protect(str(value))
+        except MarkupError as exc:
+            return written.fail(str(exc), exc.hint, 0 if "\n" in str(value) else exc.offset)
+
+    def show(self, value: Any, shows: Shows, layers: Layers, here: str) -> Markup:
+        return Markup.escape(shows.text(value, layers))
+
+    def state(self, value: Any, states: States, layers: Layers) -> Any:
+        return states.text(value, layers)
+
+
+class IntKind(FieldKind):
+    name = "int"
+
+    def parse(self, value: Any, written: Written) -> int | None:
+        return value if isinstance(value, int) and not isinstance(value, bool) else written.fail(
+            "expected a whole number")
+
+
+class BoolKind(FieldKind):
+    name = "bool"
+
+    def parse(self, value: Any, written: Written) -> bool | None:
+        return value if isinstance(value, bool) else written.fail("expected true or false")
+
+
+class DateKind(FieldKind):
+    """An EDTF date or interval; shown as <time> where exact, stated only at the precision written."""
+
+    name = "date"
+
+    def parse(self, value: Any, written: Written) -> EDTF | None:
+        try:
+            return dates.parse(str(value))
+        except dates.DateError as exc:
+            return written.fail(str(exc), dates.HINT)
+
+    def show(self, value: Any, shows: Shows, layers: Layers, here: str) -> Markup:
+        return shows.date(value)
+
+    def state(self, value: Any, states: States, layers: Layers) -> Any:
+        return value.start.exact_iso if value.start else None
+
+
+class RefKind(FieldKind):
+    """A page, by id or title."""
+
+    name = "ref"
+
+    def parse(self, value: Any, written: Written) -> str | None:
+        return value if isinstance(value, str) else written.fail("expected a page id such as people/zhou-enlai")
+
+    def references(self, value: Any) -> list[tuple[str, tuple[int, ...]]]:
+        return [(value, ())]
+
+    def show(self, value: Any, shows: Shows, layers: Layers, here: str) -> Markup:
+        # one per line: titles such as 关于中国长春铁路、旅顺口及大连的协定 contain the list comma
+        links = [shows.link(here, name) for name, _ in self.references(value)]
+        return Markup("<br>").join(Markup('<a href="{}">{}</a>').format(link.url, link.title) for link in links)
+
+    def state(self, value: Any, states: States, layers: Layers) -> Any:
+        things = [thing for name, _ in self.references(value) if (thing := states.thing(name))]
+        return (things[0] if len(things) == 1 else things) or None
+
+
+def _names(value: Any, written: Written) -> list[str] | None:
+    """A list of names (a single one may be written without brackets)."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return written.fail("expected a list, e.g. [people/zhou-enlai, places/moscow]")
+    return value
+
+
+class RefsKind(RefKind):
+    """Pages, by id or title."""
+
+    name = "refs"
+
+    def parse(self, value: Any, written: Written) -> list[str] | None:
+        return _names(value, written)
+
+    def references(self, value: Any) -> list[tuple[str, tuple[int, ...]]]:
+        return [(name, (i,)) for i, name in enumerate(value)]
+
+
+class NamesKind(FieldKind):
+    """Names in other languages, by language tag: shown as written, never converted."""
+
+    name = "names"
+
+    def parse(self, value: Any, written: Written) -> dict[str, str] | None:
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            return written.fail("expected language: name lines, e.g. ru: Андрей Вышинский")
+        return value
+
+    def show(self, value: Any, shows: Shows, layers: Layers, here: str) -> Markup:
+        return Markup("<br>").join(Markup('<span lang="{}">{}</span>').format(lang, name)
+                                   for lang, name in value.items())
+
+    def state(self, value: Any, states: States, layers: Layers) -> Any:
+        return [{"@value": name, "@language": lang} for lang, name in value.items()]
+
+
+class WikipediaKind(FieldKind):
+    """The title of a Chinese Wikipedia article."""
+
+    name = "wikipedia"
+
+    def parse(self, value: Any, written: Written) -> str | None:
+        if not isinstance(value, str) or not value.strip():
+            return written.fail("expected the title of a Chinese Wikipedia article, e.g. 外蒙古独立")
+        return value.strip()
+
+    def show(self, value: Any, shows: Shows, layers: Layers, here: str) -> Markup:
+        # zh.wikipedia.org serves every script variant under its own path: send readers to theirs.
+        url = f"https://zh.wikipedia.org/{shows.variant.code}/{quote(value)}"
+        return Markup('<a href="{}" rel="external">{}</a>').format(url, shows.text(value))
+
+    def state(self, value: Any, states: States, layers: Layers) -> Any:
+        return f"https://zh.wikipedia.org/wiki/{quote(value)}"
+
+
+class TagsKind(FieldKind):
+    """Tags of content/tags.yaml, by slug."""
+
+    name = "tags"
+    declarable = False
+
+    def parse(self, value: Any, written: Written) -> list[str] | None:
+        return _names(value, written)
+
+
+class SourcesKind(TagsKind):
+    """Sources of content/sources.yaml, by key."""
+
+    name = "sources"
+
+
+class GlossaryKind(FieldKind):
+    """The page's own glossary: conversion rules for its words, as glossary.yaml's entries."""
+
+    name = "glossary"
+    declarable = False
+
+    def parse(self, value: Any, written: Written) -> list[Rule] | None:
+        if not isinstance(value, list):
+            return written.fail(GLOSSARY_ENTRY, GLOSSARY_HINT)
+        rules = []
+        for i, entry in enumerate(value):
+            found = rule(entry)
+            if found is None:
+                written.fail_item(i, GLOSSARY_ENTRY, GLOSSARY_HINT)
+            else:
+                rules.append(found)
+        return rules
+
+
+def rule(entry: Any) -> Rule | None:
+    """The conversion rule of a glossary entry ({zh-hans: ..., zh-hant: ..., note: ...}), if it is one."""
+    if not isinstance(entry, dict):
+        return None
+    forms = {k: v for k, v in entry.items() if k != "note"}
+    if not forms or not all(k in KNOWN_CODES and isinstance(v, str) and v for k, v in forms.items()):
+        return None
+    return Rule(tuple(forms.items()))
+
+
+#: Every kind, by the name site.yaml gives it.
+KINDS: Mapping[str, FieldKind] = {kind.name: kind for kind in (
+    TextKind(), IntKind(), BoolKind(), DateKind(), RefKind(), RefsKind(), NamesKind(), WikipediaKind(),
+    TagsKind(), SourcesKind(), GlossaryKind(),
+)}
+#: The kinds a type's fields may have in site.yaml.
+DECLARABLE = sorted(name for name, kind in KINDS.items() if kind.declarable)
