@@ -1,37 +1,26 @@
 """site.yaml: the variants, the page types and their fields, the navigation.
 
 Everything an editor may want to change about the site's shape lives there, so adding a type or a
-script variant needs no code.
+script variant needs no code. Its settings are declared in ``docsite.config.schema``; here they are
+read, and checked against each other.
 """
 
 from __future__ import annotations
 
-import re
+from functools import partial
 from pathlib import Path
-from typing import Any
 
+from docsite.config.options import At, Invalid, Reported, Section
+from docsite.config.schema import SITE
 from docsite.diagnostics import Diagnostics
-from docsite.model.config import FieldSpec, LintConfig, NavItem, PageType, SiteConfig, TimelineConfig, Variant
-from docsite.model.fields import DECLARABLE, KINDS
-from docsite.text import dates
+from docsite.model.config import LintConfig, NavItem, PageType, SiteConfig, TimelineConfig, Variant
+from docsite.model.fields import RefKind
 from docsite.text.sourcetext import parse_yaml, read_text
-from docsite.text.variants import MarkupError, opencc_configs, protect
-
-VARIANT_CODE = re.compile(r"^zh(-[a-z]{2,4})?$")
-
-
-def bcp47(code: str) -> str:
-    """zh-hans -> zh-Hans, zh-tw -> zh-TW: the tag browsers use to pick glyphs."""
-    parts = code.split("-")
-    return "-".join([parts[0]] + [p.title() if len(p) == 4 else p.upper() for p in parts[1:]])
-
-
-_TOP_KEYS = {"title", "tagline", "base_url", "variants", "types", "nav", "allow_html", "lint", "timeline"}
-_LINT_KEYS = {"characters", "accept", "names_from"}
-_TYPE_KEYS = {"pattern", "label", "plural", "list", "template", "order", "fields", "schema"}
 
 
 def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> SiteConfig | None:
+    """The site's configuration, or None when site.yaml has mistakes (each reported at its line);
+    ``base_url`` replaces the one written there."""
     path = root / "site.yaml"
     if not path.is_file():
         diags.error(path, 0, "site.yaml is missing", "run the command from the site's folder")
@@ -45,110 +34,49 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
         diags.error(path, 1, "site.yaml must be a mapping of settings")
         return None
 
-    def line(*key: Any) -> int:
-        return locs.get(key, (1, 0))[0]
+    at = At(path, locs, diags)
+    try:
+        return Section(SITE, partial(_site, at, root, base_url)).read(data, at)
+    except Invalid as problem:
+        at.report(problem)
+    except Reported:
+        pass
+    return None
 
-    for key in data:
-        if key not in _TOP_KEYS:
-            diags.error(path, line(key, "__key__"), f"unknown setting '{key}'",
-                        f"known settings: {', '.join(sorted(_TOP_KEYS))}")
 
-    variants = []
-    available = opencc_configs()
-    for i, raw in enumerate(data.get("variants") or []):
-        if not isinstance(raw, dict) or not {"code", "label", "opencc"} <= raw.keys():
-            diags.error(path, line("variants", i), "a variant needs code, label and opencc",
-                        "for example {code: zh-hant, label: 繁體中文, opencc: s2tw}")
-            continue
-        code = str(raw["code"])
-        if not VARIANT_CODE.match(code):
-            diags.error(path, line("variants", i, "code"), f"'{code}' is not a Chinese variant code",
-                        "use a code such as zh-hans, zh-hant, zh-tw or zh-hk")
-        if raw["opencc"] not in available:
-            diags.error(path, line("variants", i, "opencc"), f"unknown OpenCC configuration '{raw['opencc']}'",
-                        f"available: {', '.join(sorted(available))}")
-        variants.append(Variant(code, str(raw["label"]), str(raw.get("lang") or bcp47(code)), str(raw["opencc"])))
+def _site(at: At, root: Path, base_override: str | None, title: str, tagline: str, base_url: str,
+          variants: tuple[Variant, ...], types: dict[str, PageType], nav: tuple[NavItem, ...], allow_html: bool,
+          lint: LintConfig, timeline: TimelineConfig) -> SiteConfig:
+    problems = _problems(variants, types, lint, timeline)
+    for problem in problems:
+        at.report(problem)
+    if problems:
+        raise Reported
+    url = base_url if base_override is None else base_override
+    return SiteConfig(root, title, tagline, url if url.endswith("/") else url + "/", variants, tuple(types.values()),
+                      nav, allow_html, lint, timeline)
+
+
+def _problems(variants: tuple[Variant, ...], types: dict[str, PageType], lint: LintConfig,
+              timeline: TimelineConfig) -> list[Invalid]:
+    """What settings say of each other: the types they name exist, and the named timeline's fields name pages."""
+    problems = []
     if not variants:
-        diags.error(path, line("variants"), "site.yaml lists no variants")
-    if len({v.code for v in variants}) != len(variants):
-        diags.error(path, line("variants"), "a variant code is listed twice")
+        problems.append(Invalid("site.yaml lists no variants",
+                                "for example: variants: [{code: zh-hans, label: 简体中文, opencc: t2s}]", "variants"))
+    named = [("lint", "names_from", i, name) for i, name in enumerate(lint.names_from)]
+    named += [("timeline", "entries", i, name) for i, name in enumerate(timeline.entries)]
+    problems += [Invalid(f"unknown type '{name}'", f"types: {', '.join(types)}", (section, key, i))
+                 for section, key, i, name in named if name not in types]
+    if timeline.named and timeline.named not in types:
+        problems.append(Invalid(f"unknown type '{timeline.named}'", f"types: {', '.join(types)}", ("timeline", "named")))
+    fields = {key: getattr(timeline, key) for key in ("events_field", "concerning_field") if getattr(timeline, key)}
+    choices = _references(types.get(timeline.named))
+    problems += [Invalid(f"'{name}' is not a ref or refs field of the type '{timeline.named}'",
+                         f"its fields that name pages: {', '.join(choices) or 'none'}", ("timeline", key))
+                 for key, name in fields.items() if name not in choices]
+    return problems
 
-    types = []
-    for name, raw in (data.get("types") or {}).items():
-        raw = raw or {}
-        for key in raw:
-            if key not in _TYPE_KEYS:
-                diags.error(path, line("types", name, key, "__key__"), f"unknown setting '{key}' in type '{name}'",
-                            f"known settings: {', '.join(sorted(_TYPE_KEYS))}")
-        fields = []
-        for fname, spec in (raw.get("fields") or {}).items():
-            spec = spec or {}
-            kind = spec.get("kind", "text")
-            if kind not in DECLARABLE:
-                diags.error(path, line("types", name, "fields", fname), f"unknown field kind '{kind}'",
-                            f"known kinds: {', '.join(DECLARABLE)}")
-                continue
-            fields.append(FieldSpec(fname, KINDS[kind], str(spec.get("label", fname)), bool(spec.get("required")),
-                                    str(spec.get("schema", ""))))
-        label = str(raw.get("label", name))
-        types.append(PageType(
-            name=name,
-            pattern=str(raw.get("pattern", f"{name}/*")),
-            label=label,
-            plural=str(raw.get("plural", label)),
-            list_id=raw.get("list"),
-            template=str(raw.get("template", f"{name}.html")),
-            order=str(raw.get("order", "date")),
-            fields=tuple(fields),
-            schema=str(raw.get("schema", "")),
-        ))
-    nav = []
-    for i, item in enumerate(data.get("nav") or []):
-        if isinstance(item, str):
-            nav.append(NavItem(item, None))
-        elif isinstance(item, dict) and isinstance(item.get("id"), str):
-            nav.append(NavItem(item["id"], str(item["label"]) if "label" in item else None))
-        else:
-            diags.error(path, line("nav", i), "a navigation entry is a page id or {id: ..., label: ...}",
-                        "for example: nav: [{id: treaty, label: 条约}, people, places]")
-    raw_lint = data.get("lint") or {}
-    for key in raw_lint:
-        if key not in _LINT_KEYS:
-            diags.error(path, line("lint", key, "__key__"), f"unknown lint setting '{key}'",
-                        f"known settings: {', '.join(sorted(_LINT_KEYS))}")
-    characters = raw_lint.get("characters") or {}
-    if not isinstance(characters, dict) or not all(isinstance(f, dict) for f in characters.values()):
-        diags.error(path, line("lint", "characters"), "lint.characters maps a character to its forms and their words",
-                    "for example: 并: {並: [并且], 併: [合并]}")
-        characters = {}
-    lint = LintConfig({str(k): {str(f): [str(w) for w in (ws or [])] for f, ws in v.items()}
-                       for k, v in characters.items()},
-                      tuple(str(w) for w in raw_lint.get("accept") or ()),
-                      tuple(str(t) for t in raw_lint.get("names_from") or ()))
-    raw_timeline = data.get("timeline") or {}
-    eras = []
-    for i, era in enumerate(raw_timeline.get("eras") or []):
-        try:
-            eras.append((protect(str(era["label"])), dates.parse(str(era["period"]))))
-        except (KeyError, TypeError):
-            diags.error(path, line("timeline", "eras", i), "an era needs a label and a period",
-                        "for example {label: 中苏同盟, period: 1950-02-14/1960-07-16}")
-        except (dates.DateError, MarkupError) as exc:
-            diags.error(path, line("timeline", "eras", i), str(exc), dates.HINT)
-    timeline = TimelineConfig(tuple(raw_timeline.get("entries") or ()), str(raw_timeline.get("named", "")),
-                              tuple(eras))
-    if diags.errors:
-        return None
-    url = base_url if base_url is not None else str(data.get("base_url", "/"))
-    return SiteConfig(
-        root=root,
-        title=str(data.get("title", "")),
-        tagline=str(data.get("tagline", "")),
-        base_url=url if url.endswith("/") else url + "/",
-        variants=tuple(variants),
-        types=tuple(types),
-        nav=tuple(nav),
-        allow_html=bool(data.get("allow_html", False)),
-        lint=lint,
-        timeline=timeline,
-    )
+
+def _references(ptype: PageType | None) -> list[str]:
+    return [name for name, spec in ptype.every_field.items() if isinstance(spec.kind, RefKind)] if ptype else []

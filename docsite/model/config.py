@@ -45,7 +45,7 @@ class PageType:
     plural: str
     list_id: str | None  # id of the generated list page, if any
     template: str
-    order: str  # "number", "date" or "id"
+    order: str  # "id", "date" (the page's date or period) or one of its fields (an int or a date)
     fields: tuple[FieldSpec, ...]
     schema: str = ""  # the schema.org type of what its pages describe, e.g. Person; none: a plain WebPage
 
@@ -53,6 +53,12 @@ class PageType:
     def every_field(self) -> dict[str, FieldSpec]:
         """The fields its pages may have, by name: those of every page, then its own."""
         return COMMON | {spec.name: spec for spec in self.fields}
+
+    @property
+    def sequence(self) -> bool:
+        """Whether its pages are read one after the other (articles, by their number)."""
+        spec = self.every_field.get(self.order)
+        return spec is not None and spec.kind.sequence
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,8 @@ class TimelineConfig:
 
     entries: tuple[str, ...] = ()  # types whose dated pages are timeline entries (events)
     named: str = ""  # the type of named timelines (pages that select entries)
+    events_field: str = ""  # the field of a named timeline that lists its entries
+    concerning_field: str = ""  # the field of a named timeline that names pages whose entries it shows
     eras: tuple[tuple[Text, EDTF], ...] = ()  # bands on the overview
 
 

@@ -79,6 +79,10 @@ class FieldKind:
     name: ClassVar[str]
     #: Whether site.yaml may give a type's field this kind; the others serve fields every page has.
     declarable: ClassVar[bool] = True
+    #: Whether a type may be ordered by a field of this kind (see ``sort_key``).
+    orderable: ClassVar[bool] = False
+    #: Whether the pages of a type ordered by a field of this kind are read in sequence (previous, next).
+    sequence: ClassVar[bool] = False
 
     def parse(self, value: Any, written: Written) -> Any:
         """The value as the stages use it, or None after reporting why it is wrong."""
@@ -94,6 +98,10 @@ class FieldKind:
 
     def state(self, value: Any, states: States, layers: Layers) -> Any:
         """The value of the schema.org property the field fills, or None to state nothing."""
+        return value
+
+    def sort_key(self, value: Any) -> Any:
+        """What pages of a type ordered by the field are sorted by (for ``orderable`` kinds)."""
         return value
 
     def __eq__(self, other: object) -> bool:
@@ -127,7 +135,10 @@ class TextKind(FieldKind):
 
 
 class IntKind(FieldKind):
+    """A whole number; a type ordered by one (articles by their number) is read in sequence."""
+
     name = "int"
+    orderable = sequence = True
 
     def parse(self, value: Any, written: Written) -> int | None:
         return value if isinstance(value, int) and not isinstance(value, bool) else written.fail(
@@ -145,6 +156,7 @@ class DateKind(FieldKind):
     """An EDTF date or interval; shown as <time> where exact, stated only at the precision written."""
 
     name = "date"
+    orderable = True
 
     def parse(self, value: Any, written: Written) -> EDTF | None:
         try:
@@ -157,6 +169,9 @@ class DateKind(FieldKind):
 
     def state(self, value: Any, states: States, layers: Layers) -> Any:
         return value.start.exact_iso if value.start else None
+
+    def sort_key(self, value: Any) -> Any:
+        return value.sort_key
 
 
 class RefKind(FieldKind):

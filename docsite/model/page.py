@@ -63,6 +63,14 @@ class Page:
     def draft(self) -> bool:
         return bool(self.fields.get("draft"))
 
+    def named(self, name: str) -> list[tuple[str, tuple[Any, ...]]]:
+        """The pages the field ``name`` names (ids or titles, as written), each with the key of
+        its place (for ``loc``); none when the page has no such field."""
+        spec = self.type.every_field.get(name)
+        if spec is None or name not in self.fields:
+            return []
+        return [(target, (name, *key)) for target, key in spec.kind.references(self.fields[name])]
+
     def lines(self) -> list[str]:
         """The file's lines as written: for messages and the lint, which look at a few pages."""
         return self.raw.split("\n")

@@ -63,7 +63,7 @@ class Site:
     def neighbours(self, pid: str) -> tuple[str | None, str | None]:
         """Previous and next page of the same type, for types read in sequence (articles)."""
         page = self.pages[pid]
-        if page.type.order != "number":
+        if not page.type.sequence:
             return None, None
         ids = self.by_type[page.type.name]
         i = ids.index(pid)

@@ -8,6 +8,7 @@ import difflib
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
+from typing import Any
 
 from docsite.diagnostics import Diagnostics
 from docsite.model.chronology import Chronology
@@ -19,13 +20,16 @@ from docsite.text.markdown import Reference
 from docsite.text.variants import Text, fold, plain, restore
 
 
-def _order_key(page: Page) -> tuple:
-    if page.type.order == "number":
-        return (page.fields.get("number", 0), page.id)
-    if page.type.order == "date":
-        date = page.fields.get("date") or page.fields.get("period") or page.fields.get("signed")
-        return (0 if date else 1, date.sort_key if date else ("", 0, ""), page.id)
-    return (page.id,)
+def _order_key(page: Page) -> tuple[Any, ...]:
+    """Where a page comes among its type's: by id, by its date or period, or by the field its type
+    is ordered by (site.yaml), pages without it last."""
+    order = page.type.order
+    if order == "id":
+        return (page.id,)
+    value = timelines.date_of(page) if order == "date" else page.fields.get(order)
+    if value is None:
+        return (1, (), page.id)
+    return (0, page.type.every_field[order].kind.sort_key(value), page.id)
 
 
 def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bool = False,
@@ -96,9 +100,9 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
             elif key not in cited:
                 cited.append(key)
         site.cited[page.id] = cited
-        for spec in page.type.every_field.values():
-            for name, key in spec.kind.references(page.fields[spec.name]) if spec.name in page.fields else ():
-                target = check_target(page, name, partial(page.loc, spec.name, *key))
+        for field in page.fields:
+            for name, key in page.named(field):
+                target = check_target(page, name, partial(page.loc, *key))
                 if target and target != page.id:
                     backlinks[target].add(page.id)
         for i, tag in enumerate(page.fields.get("tags", [])):
@@ -146,15 +150,17 @@ def _outline(page: Page) -> tuple:
 def _chronology(site: Site, diags: Diagnostics) -> Chronology:
     """The site's timelines; a named timeline may only select entries (events with a date)."""
     settings = site.config.timeline
+    hint = "list events here" + (f"; select the events about a page with '{settings.concerning_field}'"
+                                 if settings.concerning_field else "")
     for page in site.pages.values():
-        for i, pid in enumerate(page.fields.get("events", []) if page.type.name == settings.named else []):
+        for pid, key in page.named(settings.events_field) if page.type.name == settings.named else ():
             target = site.target(pid)
             if target in site.pages and (site.pages[target].type.name not in settings.entries
                                          or timelines.date_of(site.pages[target]) is None):
-                line, col = page.loc("events", i)
-                diags.error(page.path, line, f"'{pid}' is not a dated event, so no timeline can show it",
-                            "list events here; select the events about a page with 'concerning'", col=col)
-    return timelines.build(site.pages, settings.entries, settings.named, list(settings.eras), site.target)
+                line, col = page.loc(*key)
+                diags.error(page.path, line, f"'{pid}' is not a dated event, so no timeline can show it", hint,
+                            col=col)
+    return timelines.build(site.pages, settings, site.target)
 
 
 def _located(page: Page, ref: Reference) -> tuple[int, int]:

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from docsite.model.chronology import Bar, Chronology, Overview, Tick
+from docsite.model.config import TimelineConfig
 from docsite.model.page import Page
 from docsite.text.dates import EDTF
 
@@ -25,13 +26,12 @@ def anchor(pid: str) -> str:
     return pid.partition("/")[2].replace("/", "-") or pid
 
 
-def build(pages: dict[str, Page], entry_types: tuple[str, ...], named_type: str,
-          eras: list[tuple[object, EDTF]], target: Callable[[str], str | None]) -> Chronology:
+def build(pages: dict[str, Page], settings: TimelineConfig, target: Callable[[str], str | None]) -> Chronology:
     """``target`` turns a reference as written (an id or a title) into a page id."""
     def refs(page: Page, name: str) -> list[str]:
-        return [t for t in map(target, page.fields.get(name, [])) if t]
+        return [t for t in (target(written) for written, _ in page.named(name)) if t]
 
-    dated = [p for p in pages.values() if p.type.name in entry_types and date_of(p)]
+    dated = [p for p in pages.values() if p.type.name in settings.entries and date_of(p)]
     events = [p.id for p in sorted(dated, key=lambda p: (date_of(p).sort_key, p.id))]
     order = {pid: i for i, pid in enumerate(events)}
     by_page: dict[str, list[str]] = {}
@@ -40,10 +40,10 @@ def build(pages: dict[str, Page], entry_types: tuple[str, ...], named_type: str,
             by_page.setdefault(concerned, []).append(pid)
     named = {}
     for page in pages.values():
-        if page.type.name != named_type:
+        if page.type.name != settings.named:
             continue
-        chosen = {e for e in refs(page, "events") if e in order}
-        for concerned in refs(page, "concerning"):
+        chosen = {e for e in refs(page, settings.events_field) if e in order}
+        for concerned in refs(page, settings.concerning_field):
             chosen |= set(by_page.get(concerned, []))
         named[page.id] = sorted(chosen, key=order.__getitem__)
     filters: dict[str, list[str]] = {}
@@ -51,7 +51,7 @@ def build(pages: dict[str, Page], entry_types: tuple[str, ...], named_type: str,
         for kind in sorted({pages[t].type.name for t in refs(pages[pid], "related") if t in pages}):
             filters.setdefault(kind, []).append(pid)
     return Chronology(events, {pid: anchor(pid) for pid in events}, by_page, named,
-                      _overview(pages, events, eras), filters)
+                      _overview(pages, events, list(settings.eras)), filters)
 
 
 def _overview(pages: dict[str, Page], events: list[str], eras: list[tuple[object, EDTF]]) -> Overview | None:
