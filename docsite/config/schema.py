@@ -9,7 +9,7 @@ from typing import Any
 
 from docsite.config.options import At, Bool, Choice, Date, Invalid, ListOf, MapOf, Option, Section, Str, TextOption
 from docsite.model.config import FieldSpec, LintConfig, NavItem, PageType, TimelineConfig, Variant
-from docsite.model.fields import DECLARABLE, KINDS, FieldKind
+from docsite.model.fields import KINDS, FieldKind
 from docsite.text.variants import opencc_configs
 
 
@@ -31,7 +31,8 @@ VARIANT = Section(
 
 
 def _kinds() -> dict[str, FieldKind]:
-    return {name: KINDS[name] for name in DECLARABLE}
+    """The kinds a type's fields may have."""
+    return {name: kind for name, kind in KINDS.items() if kind.declarable}
 
 
 FIELD = Section(

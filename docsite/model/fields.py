@@ -2,7 +2,7 @@
 reported), which pages it names, how a variant shows it, and what it states in JSON-LD.
 
 Every stage asks the field's kind instead of switching on its name, so a new kind is one class here,
-listed in ``KINDS``; site.yaml names kinds by their ``name``.
+listed in ``KINDS``; site.yaml names the ``declarable`` kinds by their ``name``.
 """
 
 from __future__ import annotations
@@ -303,5 +303,3 @@ KINDS: Mapping[str, FieldKind] = {kind.name: kind for kind in (
     TextKind(), IntKind(), BoolKind(), DateKind(), RefKind(), RefsKind(), NamesKind(), WikipediaKind(),
     TagsKind(), SourcesKind(), GlossaryKind(),
 )}
-#: The kinds a type's fields may have in site.yaml.
-DECLARABLE = sorted(name for name, kind in KINDS.items() if kind.declarable)
