@@ -15,7 +15,7 @@ from test_errors import assert_fails
 
 from docsite import pipeline
 from docsite.model import fields
-from docsite.model.fields import FieldKind, Layers, Shows, States, Written
+from docsite.model.fields import FieldError, FieldKind, Layers, Shows, States, Written
 
 
 class IsbnKind(FieldKind):
@@ -23,9 +23,11 @@ class IsbnKind(FieldKind):
 
     name = "isbn"
 
-    def parse(self, value: Any, written: Written) -> str | None:
+    def parse(self, value: Any, written: Written) -> str:
         digits = str(value).replace("-", "")
-        return digits if re.fullmatch(r"97[89]\d{10}", digits) else written.fail("expected 13 digits of an ISBN")
+        if not re.fullmatch(r"97[89]\d{10}", digits):
+            raise FieldError("expected 13 digits of an ISBN")
+        return digits
 
     def show(self, value: Any, shows: Shows, layers: Layers, here: str) -> Markup:
         return Markup('<a class="isbn" href="https://openlibrary.org/isbn/{0}">{1}{0}</a>').format(

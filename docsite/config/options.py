@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -84,7 +85,7 @@ class Option(Generic[T]):
     def read(self, value: Any, at: At) -> T:
         """The setting as the stages use it (its default when not written); raises ``Invalid`` or
         ``Reported``. A section sees to it that a setting without a default is written."""
-        return self.default if value is MISSING else self.check(value, at)  # type: ignore[no-any-return]
+        return self.default if value is MISSING else self.check(value, at)
 
     def check(self, value: Any, at: At) -> T:
         raise NotImplementedError
@@ -177,7 +178,7 @@ class ListOf(Option[tuple[T, ...]]):
             return self.read(MISSING, at)
         if not isinstance(value, list):
             raise Invalid("expected a list, e.g. [a, b]")
-        items = _reading(((i, lambda where, v=v: self.item.read(v, where)) for i, v in enumerate(value)), at)
+        items = _reading(((i, partial(self.item.read, v)) for i, v in enumerate(value)), at)
         if self.key is not None and len({self.key(item) for item in items}) != len(items):
             raise Invalid(self.twice)
         return tuple(items)
@@ -195,7 +196,7 @@ class MapOf(Option[dict[str, T]]):
             return {}
         if not isinstance(value, dict):
             raise Invalid("expected 'name: ...' lines")
-        items = _reading(((k, lambda where, v=v: self.item.read(v, where)) for k, v in value.items()), at)
+        items = _reading(((k, partial(self.item.read, v)) for k, v in value.items()), at)
         return dict(zip(map(str, value), items))
 
 
@@ -231,7 +232,7 @@ class Section(Option[T]):
             if key not in value:
                 at.report(Invalid(f"the setting '{key}' is missing"))
                 failed = True
-        settings = _reading(((key, lambda where, o=option, k=key: o.read(value.get(k, MISSING), where))
+        settings = _reading(((key, partial(option.read, value.get(key, MISSING)))
                              for key, option in self.options.items() if key in value or key not in needed), at)
         if failed:
             raise Reported

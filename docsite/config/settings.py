@@ -14,7 +14,7 @@ from docsite.config.options import At, Invalid, Reported, Section
 from docsite.config.schema import SITE
 from docsite.diagnostics import Diagnostics
 from docsite.model.config import LintConfig, NavItem, PageType, SiteConfig, TimelineConfig, Variant
-from docsite.model.fields import RefKind
+from docsite.model.fields import PagesKind
 from docsite.text.sourcetext import parse_yaml, read_text
 
 
@@ -79,4 +79,4 @@ def _problems(variants: tuple[Variant, ...], types: dict[str, PageType], lint: L
 
 
 def _references(ptype: PageType | None) -> list[str]:
-    return [name for name, spec in ptype.every_field.items() if isinstance(spec.kind, RefKind)] if ptype else []
+    return [name for name, spec in ptype.every_field.items() if isinstance(spec.kind, PagesKind)] if ptype else []

@@ -32,6 +32,15 @@ GLOSSARY_ENTRY = "a glossary entry maps variant codes to forms"
 GLOSSARY_HINT = f"for example {{zh-hans: 维辛斯基, zh-hant: 維辛斯基}}; codes: {', '.join(sorted(KNOWN_CODES))}"
 
 
+class FieldError(ValueError):
+    """A value a kind cannot take: ``offset`` points into a one-line value, ``part`` names the
+    part at fault (a key of a mapping value)."""
+
+    def __init__(self, message: str, hint: str = "", offset: int = 0, part: str | None = None):
+        super().__init__(message)
+        self.message, self.hint, self.offset, self.part = message, hint, offset, part
+
+
 @dataclass(frozen=True)
 class Written:
     """A front-matter value where the editor wrote it: its problems are reported at its line."""
@@ -41,10 +50,14 @@ class Written:
     locs: LocMap
     diags: Diagnostics
 
-    def fail(self, message: str, hint: str = "", offset: int = 0) -> None:
-        """Report ``message`` about the value; ``offset`` points into a one-line value."""
+    def fail(self, problem: FieldError) -> None:
+        """Report ``problem`` at the value, or at the key of the part at fault."""
         line, col = self.locs.get((self.name,), (1, 0))
-        self.diags.error(self.path, line, f"'{self.name}': {message}", hint, col=col + offset if col else col)
+        if problem.part is not None:
+            line, col = self.locs.get((self.name, problem.part, "__key__"), (line, col))
+        elif col:
+            col += problem.offset
+        self.diags.error(self.path, line, f"'{self.name}': {problem.message}", problem.hint, col=col)
 
     def fail_item(self, index: int, message: str, hint: str = "") -> None:
         """Report ``message`` about one item of a list value, at the item's line."""
@@ -85,7 +98,7 @@ class FieldKind:
     sequence: ClassVar[bool] = False
 
     def parse(self, value: Any, written: Written) -> Any:
-        """The value as the stages use it, or None after reporting why it is wrong."""
+        """The value as the stages use it; raises ``FieldError`` about a value it cannot be."""
         return value
 
     def references(self, value: Any) -> list[tuple[str, tuple[int, ...]]]:
@@ -119,13 +132,13 @@ class TextKind(FieldKind):
 
     name = "text"
 
-    def parse(self, value: Any, written: Written) -> Text | None:
+    def parse(self, value: Any, written: Written) -> Text:
         if not isinstance(value, (str, int, float)) or isinstance(value, bool) or value == "":
-            return written.fail("expected text")
+            raise FieldError("expected text")
         try:
             return protect(str(value))
         except MarkupError as exc:
-            return written.fail(str(exc), exc.hint, 0 if "\n" in str(value) else exc.offset)
+            raise FieldError(str(exc), exc.hint, 0 if "\n" in str(value) else exc.offset)
 
     def show(self, value: Any, shows: Shows, layers: Layers, here: str) -> Markup:
         return Markup.escape(shows.text(value, layers))
@@ -140,16 +153,19 @@ class IntKind(FieldKind):
     name = "int"
     orderable = sequence = True
 
-    def parse(self, value: Any, written: Written) -> int | None:
-        return value if isinstance(value, int) and not isinstance(value, bool) else written.fail(
-            "expected a whole number")
+    def parse(self, value: Any, written: Written) -> int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise FieldError("expected a whole number")
+        return value
 
 
 class BoolKind(FieldKind):
     name = "bool"
 
-    def parse(self, value: Any, written: Written) -> bool | None:
-        return value if isinstance(value, bool) else written.fail("expected true or false")
+    def parse(self, value: Any, written: Written) -> bool:
+        if not isinstance(value, bool):
+            raise FieldError("expected true or false")
+        return value
 
 
 class DateKind(FieldKind):
@@ -158,11 +174,11 @@ class DateKind(FieldKind):
     name = "date"
     orderable = True
 
-    def parse(self, value: Any, written: Written) -> EDTF | None:
+    def parse(self, value: Any, written: Written) -> EDTF:
         try:
             return dates.parse(str(value))
         except dates.DateError as exc:
-            return written.fail(str(exc), dates.HINT)
+            raise FieldError(str(exc), dates.HINT)
 
     def show(self, value: Any, shows: Shows, layers: Layers, here: str) -> Markup:
         return shows.date(value)
@@ -174,16 +190,8 @@ class DateKind(FieldKind):
         return value.sort_key
 
 
-class RefKind(FieldKind):
-    """A page, by id or title."""
-
-    name = "ref"
-
-    def parse(self, value: Any, written: Written) -> str | None:
-        return value if isinstance(value, str) else written.fail("expected a page id such as people/zhou-enlai")
-
-    def references(self, value: Any) -> list[tuple[str, tuple[int, ...]]]:
-        return [(value, ())]
+class PagesKind(FieldKind):
+    """A kind whose value names pages (by id or title): shown as links, stated as the things they describe."""
 
     def show(self, value: Any, shows: Shows, layers: Layers, here: str) -> Markup:
         # one per line: titles such as 关于中国长春铁路、旅顺口及大连的协定 contain the list comma
@@ -195,22 +203,36 @@ class RefKind(FieldKind):
         return (things[0] if len(things) == 1 else things) or None
 
 
-def _names(value: Any, written: Written) -> list[str] | None:
+class RefKind(PagesKind):
+    """A page."""
+
+    name = "ref"
+
+    def parse(self, value: Any, written: Written) -> str:
+        if not isinstance(value, str):
+            raise FieldError("expected a page id such as people/zhou-enlai")
+        return value
+
+    def references(self, value: Any) -> list[tuple[str, tuple[int, ...]]]:
+        return [(value, ())]
+
+
+def _names(value: Any) -> list[str]:
     """A list of names (a single one may be written without brackets)."""
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        return written.fail("expected a list, e.g. [people/zhou-enlai, places/moscow]")
+        raise FieldError("expected a list, e.g. [people/zhou-enlai, places/moscow]")
     return value
 
 
-class RefsKind(RefKind):
-    """Pages, by id or title."""
+class RefsKind(PagesKind):
+    """Pages."""
 
     name = "refs"
 
-    def parse(self, value: Any, written: Written) -> list[str] | None:
-        return _names(value, written)
+    def parse(self, value: Any, written: Written) -> list[str]:
+        return _names(value)
 
     def references(self, value: Any) -> list[tuple[str, tuple[int, ...]]]:
         return [(name, (i,)) for i, name in enumerate(value)]
@@ -221,9 +243,9 @@ class NamesKind(FieldKind):
 
     name = "names"
 
-    def parse(self, value: Any, written: Written) -> dict[str, str] | None:
+    def parse(self, value: Any, written: Written) -> dict[str, str]:
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            return written.fail("expected language: name lines, e.g. ru: Андрей Вышинский")
+            raise FieldError("expected language: name lines, e.g. ru: Андрей Вышинский")
         return value
 
     def show(self, value: Any, shows: Shows, layers: Layers, here: str) -> Markup:
@@ -239,9 +261,9 @@ class WikipediaKind(FieldKind):
 
     name = "wikipedia"
 
-    def parse(self, value: Any, written: Written) -> str | None:
+    def parse(self, value: Any, written: Written) -> str:
         if not isinstance(value, str) or not value.strip():
-            return written.fail("expected the title of a Chinese Wikipedia article, e.g. 外蒙古独立")
+            raise FieldError("expected the title of a Chinese Wikipedia article, e.g. 外蒙古独立")
         return value.strip()
 
     def show(self, value: Any, shows: Shows, layers: Layers, here: str) -> Markup:
@@ -259,8 +281,8 @@ class TagsKind(FieldKind):
     name = "tags"
     declarable = False
 
-    def parse(self, value: Any, written: Written) -> list[str] | None:
-        return _names(value, written)
+    def parse(self, value: Any, written: Written) -> list[str]:
+        return _names(value)
 
 
 class SourcesKind(TagsKind):
@@ -275,9 +297,9 @@ class GlossaryKind(FieldKind):
     name = "glossary"
     declarable = False
 
-    def parse(self, value: Any, written: Written) -> list[Rule] | None:
+    def parse(self, value: Any, written: Written) -> list[Rule]:
         if not isinstance(value, list):
-            return written.fail(GLOSSARY_ENTRY, GLOSSARY_HINT)
+            raise FieldError(GLOSSARY_ENTRY, GLOSSARY_HINT)
         rules = []
         for i, entry in enumerate(value):
             found = rule(entry)

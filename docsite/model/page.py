@@ -57,7 +57,8 @@ class Page:
 
     @property
     def title(self) -> Text:
-        return self.fields["title"]
+        title: Text = self.fields["title"]
+        return title
 
     @property
     def draft(self) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 
 from docsite.diagnostics import Diagnostics
 from docsite.model.config import PageType, SiteConfig
-from docsite.model.fields import GLOSSARY_ENTRY, GLOSSARY_HINT, Written, rule
+from docsite.model.fields import GLOSSARY_ENTRY, GLOSSARY_HINT, FieldError, Written, rule
 from docsite.model.page import Content, Page, Source
 from docsite.processes import forked_map
 from docsite.text import markdown
@@ -308,9 +308,11 @@ def _validate_fields(meta: dict[Any, Any], locs: LocMap, ptype: PageType, path: 
             hint = f"did you mean '{close[0]}'?" if close else f"fields of a {ptype.name}: {', '.join(sorted(specs))}"
             diags.error(path, line, f"unknown field '{name}'", hint, col=col)
             continue
-        checked = specs[name].kind.parse(value, Written(name, path, locs, diags))
-        if checked is not None:
-            fields[name] = checked
+        written = Written(name, path, locs, diags)
+        try:
+            fields[name] = specs[name].kind.parse(value, written)
+        except FieldError as problem:
+            written.fail(problem)
     return fields
 
 
