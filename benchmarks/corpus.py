@@ -32,7 +32,8 @@ BODY_CHARACTERS = 1500
 KINDS = [("events", 0.3), ("people", 0.2), ("places", 0.15), ("projects", 0.15), ("topics", 0.2)]
 SINGULAR = {"events": "event", "people": "person", "places": "place", "projects": "project", "topics": "topic"}
 
-SUBJECTS = ("中苏两国政府 苏联专家组 中国代表团 政务院 外交部 铁道部 第一机械工业部 东北人民政府 国家计划委员会 苏联部长会议 "
+SUBJECTS = ("中苏两国政府 苏联专家组 中国代表团 政务院 外交部 铁道部 第一机械工业部 东北人民政府 国家计划委员会 "
+            "苏联部长会议 "
             "长春铁路管理局 武汉大桥工程局 沈阳飞机制造厂 大连港务局 旅顺口海军基地 中国科学院 驻华大使馆 新华社记者 "
             "当地工人 年轻的技术员 翻译人员 档案馆 研究者 历史学家").split()
 VERBS = ("签订了 讨论了 批准了 援建了 移交了 修改了 公布了 派出了 接收了 审查了 规划了 建设了 参观了 记录了 整理了 "
@@ -227,7 +228,7 @@ def _pelican_slug(pid: str) -> str:
 def _day(edtf: str) -> str:
     """An ISO day the other generators accept, from an EDTF date (its earliest day)."""
     first = edtf.split("/")[0].rstrip("~?").replace("X", "0")
-    year, month, day = (first.split("-") + ["01", "01"])[:3]
+    year, month, day = ([*first.split("-"), "01", "01"])[:3]
     return f"{year}-{month}-{day}"
 
 

@@ -71,7 +71,8 @@ def audit(url: str, desktop: bool) -> dict:
     chromium = shutil.which("chromium")
     assert chromium, "chromium is not installed (apt-get install chromium)"
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False,
-                            env={"PATH": "/usr/bin:/bin:/usr/local/bin", "CHROME_PATH": chromium, "HOME": tempfile.gettempdir()})
+                            env={"PATH": "/usr/bin:/bin:/usr/local/bin", "CHROME_PATH": chromium,
+                                 "HOME": tempfile.gettempdir()})
     if result.returncode:
         sys.exit(f"lighthouse failed on {url}:\n{result.stderr[-2000:]}")
     return json.loads(result.stdout)
@@ -88,7 +89,8 @@ def summary(report: dict) -> dict:
         "transferred": sum(r.get("transferSize", 0) for r in requests),
         "uncompressed": sum(r.get("resourceSize", 0) for r in requests),
         "fonts": sum(r.get("resourceType") == "Font" for r in requests),
-        "render_blocking": [i["url"].rsplit("/", 1)[-1] for i in audits["render-blocking-resources"].get("details", {}).get("items", [])],
+        "render_blocking": [i["url"].rsplit("/", 1)[-1]
+                            for i in audits["render-blocking-resources"].get("details", {}).get("items", [])],
         "lcp_ms": round(audits["largest-contentful-paint"]["numericValue"]),
         "cls": round(audits["cumulative-layout-shift"]["numericValue"], 3),
         "not_passed": failed,

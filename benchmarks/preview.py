@@ -63,7 +63,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
-    print("save -> reload signal: " + ", ".join(f"{t:.2f}" for t in times) + f" s; median {statistics.median(times):.2f} s")
+    print("save -> reload signal: " + ", ".join(f"{t:.2f}" for t in times)
+          + f" s; median {statistics.median(times):.2f} s")
 
 
 if __name__ == "__main__":

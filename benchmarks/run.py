@@ -171,8 +171,9 @@ def measure(pages: int, work: Path, runs: int, commands: dict[str, list[str]]) -
 
 
 def table(rows: list[dict]) -> str:
-    header = ("| pages | generator | variants | cold build, s (CPU s) | vs docsite, CPU | rebuild, no change, s (CPU s) | "
-              "rebuild, one edit, s (CPU s) | preview rebuild, no change / one edit / title edit, s | peak memory, MiB |")
+    header = ("| pages | generator | variants | cold build, s (CPU s) | vs docsite, CPU "
+              "| rebuild, no change, s (CPU s) | rebuild, one edit, s (CPU s) "
+              "| preview rebuild, no change / one edit / title edit, s | peak memory, MiB |")
     lines = [header, "|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         ours = row["docsite"]

@@ -6,8 +6,8 @@ recall against Pagefind's.
 
 For each variant: the index, its pieces and the part in the search page (raw, and gzip -9 as static
 hosts serve each file); a first search's transfer, the search page, its pieces and search.js (the
-stylesheet and site.js are cached from the page whose search box was used); and the time docsite.stages.search.page takes in a build, against the
-whole build (medians of five builds).
+stylesheet and site.js are cached from the page whose search box was used); and the time
+docsite.stages.search.page takes in a build, against the whole build (medians of five builds).
 
 --recall builds the site, indexes its trees with Pagefind too (``pagefind[extended]``, pinned in
 requirements-others.txt, in benchmarks/.venv; the text of <main> without breadcrumbs, as
@@ -168,7 +168,8 @@ class _served:
     """``folder`` served on 127.0.0.1 while in the block; its root URL."""
 
     def __init__(self, folder: Path):
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+        handler = functools.partial(_Quiet, directory=str(folder))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
 
     def __enter__(self) -> str:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

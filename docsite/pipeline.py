@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import jinja2
 from tqdm import tqdm
@@ -40,7 +40,7 @@ from docsite.stages.render import (
 from docsite.stages.resolve import resolve
 from docsite.stages.views import Localizer
 from docsite.text.lint import lint_site
-from docsite.text.variants import Converter
+from docsite.text.variants import Converter, Rule
 
 T = TypeVar("T")
 
@@ -71,7 +71,7 @@ class BuildCache:
 
     stamp: bytes = b""
     files: LoadCache = field(default_factory=LoadCache)  # loaded pages and data files
-    converters: dict[tuple, Converter] = field(default_factory=dict)
+    converters: dict[tuple[Variant, tuple[Rule, ...]], Converter] = field(default_factory=dict)
     rendered: RenderMemo = field(default_factory=RenderMemo)
     parts: dict[str, tuple[str, outputs.Reads, outputs.Output]] = field(default_factory=dict)  # see cache.Recall
     minified: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
@@ -159,7 +159,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
             entries.report(result.diagnostics)
             return result
         immutable = list(assets.fingerprinted)
-        for loc, listed in zip(localizers, entries):
+        for loc, listed in zip(localizers, entries, strict=True):
             memo = cache.search_memo if cache else None
             view, pieces, (path, listing) = search.page(loc, listed, memo)
             files.update(_rendered(stage, loc, [view]))
@@ -211,10 +211,10 @@ def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict
     todo.sort(key=lambda unit: unit[1] in site.pages)
     if todo:
         _load_shared(stage)
-    for part, rendered in zip(parts := _parts(todo), _render_parts(stage, parts, jobs)):
+    for part, rendered in zip(parts := _parts(todo), _render_parts(stage, parts, jobs), strict=True):
         if isinstance(rendered, TemplateProblem):
             return rendered
-        for unit, (made, reads) in zip(part, rendered):
+        for unit, (made, reads) in zip(part, rendered, strict=True):
             made = _shared(made)
             files.update(_take(made, unit, entries))
             recall.put(names[unit], made, reads)
@@ -333,7 +333,7 @@ def _minified(stage: _Stage, files: dict[str, bytes]) -> dict[str, bytes]:
     return publish.minify(files, stage.cache.minified if stage.cache else None)
 
 
-def _progress(total: int, label: str, shown: bool) -> tqdm:
+def _progress(total: int, label: str, shown: bool) -> tqdm[NoReturn]:
     """A progress bar on standard error while a long build runs; tqdm stays quiet when standard
     error is not a terminal (disable=None), so logs and CI output stay clean."""
     return tqdm(total=total, desc=label, unit="页", leave=False, file=sys.stderr, disable=None if shown else True)

@@ -24,7 +24,8 @@ def violations(page: Page) -> list[str]:
     assert AXE.is_file(), "axe-core is not installed: npm ci --prefix tests/axe"
     page.add_script_tag(path=str(AXE))
     return page.evaluate("rules => axe.run(document, {runOnly: {type: 'tag', values: rules}})"
-                          ".then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))",
+                          ".then(r => r.violations.map("
+                          "v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))",
                           RULES)
 
 

@@ -7,6 +7,7 @@ The chooser, the switcher's memory, 404.html and the folder opened from disk are
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 from urllib.parse import unquote, urljoin
@@ -40,7 +41,8 @@ def is_dark(page: Page) -> bool:
 # -- links that go and come back ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("path", "link"), [("zh-hans/treaty/", "sup.citation a"), ("zh-hant/treaty/", "sup.footnote-ref a"),
+@pytest.mark.parametrize(("path", "link"), [("zh-hans/treaty/", "sup.citation a"),
+                                           ("zh-hant/treaty/", "sup.footnote-ref a"),
                                             ("zh-hant/people/zhou-enlai/", "sup.citation a")])
 def test_a_note_mark_leads_to_its_note_and_the_note_back_to_the_mark(visit: Visit, published: Published, path: str,
                                                                    link: str) -> None:
@@ -106,11 +108,10 @@ def focused(page: Page) -> dict:
     """What has the focus, once scrolled to (smoothly, unless reduced motion is asked for): where it
     is, whether it is on screen, and its focus ring."""
     on_screen = """() => { const r = document.activeElement.getBoundingClientRect();
-        return r.width > 0 && r.height > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth; }"""
-    try:
-        page.wait_for_function(on_screen, timeout=5000)  # a smooth scroll takes longer on a busy machine
-    except PlaywrightTimeoutError:
-        pass
+        return r.width > 0 && r.height > 0 && r.top >= 0 && r.left >= 0
+            && r.bottom <= innerHeight && r.right <= innerWidth; }"""
+    with contextlib.suppress(PlaywrightTimeoutError):  # a smooth scroll takes longer on a busy machine
+        page.wait_for_function(on_screen, timeout=5000)
     return page.evaluate(f"""() => {{
         const e = document.activeElement, s = getComputedStyle(e);
         return {{text: e.textContent.trim() || e.title, in_main: !!e.closest("main"), className: String(e.className),
@@ -122,7 +123,8 @@ def test_the_keyboard_alone_reaches_everything_with_a_visible_focus(visit: Visit
     page = visit("zh-hans/treaty/article-2/")
     page.keyboard.press("Tab")
     first = focused(page)
-    assert (first["className"], first["text"], first["on_screen"], first["ring"]) == ("skip-link", "跳到正文", True, True)
+    assert (first["className"], first["text"], first["on_screen"], first["ring"]) == (
+        "skip-link", "跳到正文", True, True)
     page.keyboard.press("Enter")
     expect(page).to_have_url(fragment(published.url("zh-hans/treaty/article-2/#main")))
     page.keyboard.press("Tab")
@@ -176,7 +178,8 @@ def test_content_stays_put_when_the_page_grows_taller_than_the_window(browser: B
     try:
         edges = []
         for height in (600, 40000):
-            page = open_page(with_scrollbars, published.url("zh-hans/treaty/"), viewport={"width": 1280, "height": height})
+            page = open_page(with_scrollbars, published.url("zh-hans/treaty/"),
+                             viewport={"width": 1280, "height": height})
             edges.append([page.locator(s).bounding_box()["x"] for s in ("main", ".site-title", ".theme-toggle")])
         overflowing, fitting = edges
         assert overflowing == fitting

@@ -30,7 +30,8 @@ def test_a_quoted_false_is_an_error_not_true(mini: MiniSite) -> None:
 
 
 def test_a_fields_required_flag_quoted_is_an_error(mini: MiniSite) -> None:
-    _edit(mini, ("number: {kind: int, label: 条次, required: true,", "number: {kind: int, label: 条次, required: 'no',"))
+    _edit(mini, ("number: {kind: int, label: 条次, required: true,",
+                 "number: {kind: int, label: 条次, required: 'no',"))
     assert_fails(mini, rf"site\.yaml:{_line(mini, 'required:')}: error: expected true or false, not 'no'")
 
 
@@ -57,7 +58,8 @@ def test_every_mistake_of_site_yaml_is_reported_at_its_line(mini: MiniSite) -> N
 
 
 def test_settings_that_name_types_and_fields_are_checked_against_them(mini: MiniSite) -> None:
-    _edit(mini, ("  names_from: [person]", "  names_from: [persn]"), ("  events_field: events", "  events_field: evnts"))
+    _edit(mini, ("  names_from: [person]", "  names_from: [persn]"),
+          ("  events_field: events", "  events_field: evnts"))
     err = assert_fails(mini, rf"site\.yaml:{_line(mini, 'persn')}: error: unknown type 'persn'")
     assert re.search(rf"site\.yaml:{_line(mini, 'evnts')}: error: 'evnts' is not a ref or refs field of the type "
                      r"'timeline'\n  hint: its fields that name pages: related, events, concerning", err)
@@ -67,7 +69,8 @@ def test_the_named_timelines_fields_are_named_in_site_yaml(mini: MiniSite) -> No
     """A site whose timelines call their fields otherwise: the engine reads the names site.yaml gives."""
     _edit(mini, ("      events: {kind: refs, label: 事件}", "      picks: {kind: refs, label: 事件}"),
           ("      concerning: {kind: refs, label: 涉及}", "      about: {kind: refs, label: 涉及}"),
-          ("  events_field: events", "  events_field: picks"), ("  concerning_field: concerning", "  concerning_field: about"))
+          ("  events_field: events", "  events_field: picks"),
+          ("  concerning_field: concerning", "  concerning_field: about"))
     mini.write("people/a.md", "---\ntitle: 甲\n---\n")
     mini.write("events/one.md", "---\ntitle: 第一件\ndate: 1950-01-01\n---\n")
     mini.write("events/two.md", "---\ntitle: 第二件\ndate: 1951-01-01\nrelated: [people/a]\n---\n")

@@ -46,9 +46,9 @@ def isbn(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> MiniSite:
     monkeypatch.setitem(fields.KINDS, "isbn", IsbnKind())  # type: ignore[index]
     path = mini.root / "site.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("      term: {kind: text, label: 有效期}\n",
-                                 "      term: {kind: text, label: 有效期}\n      isbn: {kind: isbn, label: 书号, schema: isbn}\n"),
-                    encoding="utf-8")
+    term = "      term: {kind: text, label: 有效期}\n"
+    line = "      isbn: {kind: isbn, label: 书号, schema: isbn}\n"
+    path.write_text(text.replace(term, term + line), encoding="utf-8")
     return mini
 
 

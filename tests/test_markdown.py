@@ -185,7 +185,8 @@ def test_unknown_link_inside_markup_is_an_error(mini: MiniSite) -> None:
 
 
 def test_rule_applies_to_the_rest_of_the_page(mini: MiniSite) -> None:
-    mini.write("topics/b.md", "---\ntitle: 旅顺口\n---\n旅顺口在前。-{H|zh-hans:旅顺口;zh-hant:旅順港;}-\n\n旅顺口在后。\n")
+    mini.write("topics/b.md",
+               "---\ntitle: 旅顺口\n---\n旅顺口在前。-{H|zh-hans:旅顺口;zh-hant:旅順港;}-\n\n旅顺口在后。\n")
     assert mini.build().returncode == 0
     page = mini.page("zh-hant", "topics/b")
     assert [p.get_text() for p in page.select(".body p")] == ["旅順口在前。", "旅順港在後。"]
@@ -200,7 +201,8 @@ def test_title_markup_sets_the_displayed_title(mini: MiniSite) -> None:
     assert mini.page("zh-hant", "topics/b").select_one(".body p").get_text() == "正文"
 
 
-@pytest.mark.parametrize("markup", ["**-{王世杰}-**", "*王世-{杰}-*", "[王世-{杰}-](https://example.org/)", "# 王世-{杰}-"])
+@pytest.mark.parametrize("markup", ["**-{王世杰}-**", "*王世-{杰}-*", "[王世-{杰}-](https://example.org/)",
+                                    "# 王世-{杰}-"])
 def test_markup_at_the_edges_of_markdown_syntax(mini: MiniSite, markup: str) -> None:
     mini.write("topics/b.md", f"---\ntitle: 乙\n---\n{markup}\n")
     assert mini.build().returncode == 0
@@ -225,7 +227,8 @@ def _add_variants(mini: MiniSite, extra: str) -> None:
 
 
 def test_a_variant_added_in_site_yaml_gets_a_complete_tree(mini: MiniSite) -> None:
-    _add_variants(mini, "  - {code: zh-tw, label: 臺灣正體, opencc: s2twp}\n  - {code: zh-hk, label: 香港繁體, opencc: s2hk}\n")
+    _add_variants(mini, "  - {code: zh-tw, label: 臺灣正體, opencc: s2twp}\n"
+                        "  - {code: zh-hk, label: 香港繁體, opencc: s2hk}\n")
     mini.write("topics/a.md", "---\ntitle: 网络与软件\n---\n这里的鼠标-{zh-hans:软件;zh-hant:軟體;}-。\n")
     assert mini.build().returncode == 0, mini.build().stderr
     trees = {v: {p.relative_to(mini.root / "_site" / v) for p in (mini.root / "_site" / v).rglob("*.html")}

@@ -59,7 +59,8 @@ def test_same_output_as_the_reference(config: str, characters: int) -> None:
     for seed, text in enumerate((_content_text(), _hard_text(config, characters, seed=1950))):
         expected, got = reference.convert(text), converter(config).convert(text)
         if got != expected:
-            at = next(i for i, (a, b) in enumerate(zip(got, expected)) if a != b) if len(got) == len(expected) else 0
+            same_length = len(got) == len(expected)
+            at = next(i for i, (a, b) in enumerate(zip(got, expected, strict=True)) if a != b) if same_length else 0
             pytest.fail(f"{config}, corpus {seed}: differs from the reference near {at}: "
                         f"{got[max(0, at - 20):at + 20]!r} != {expected[max(0, at - 20):at + 20]!r}")
 
@@ -84,7 +85,7 @@ def test_texts_converted_together_come_out_as_each_alone(config: str) -> None:
     text = _hard_text(config, 30_000, seed=14)
     rng = random.Random(2)
     cuts = sorted(rng.sample(range(1, len(text)), 3000))
-    pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
+    pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
     for batch in ([p for p in pieces if "\n" not in p], pieces):  # with and without texts that hold the separator
         assert converter(config).convert_many(batch) == [reference.convert(p) for p in batch]
     assert converter(config).convert_many([]) == []

@@ -186,7 +186,7 @@ def test_sitemap_lists_every_page_with_all_its_alternates(published: Published) 
     urls = ET.parse(published.folder / "sitemap.xml").getroot().findall("sm:url", SITEMAP)
     locs = [u.findtext("sm:loc", namespaces=SITEMAP) for u in urls]
     assert sorted(locs) == sorted(page_urls(published))
-    for entry, loc in zip(urls, locs):
+    for entry, loc in zip(urls, locs, strict=True):
         alternates = {a.get("hreflang"): a.get("href") for a in entry.findall("xhtml:link", SITEMAP)}
         assert set(alternates) == {*VARIANTS.values(), "x-default"}
         assert loc in alternates.values()
@@ -318,7 +318,8 @@ def test_breadcrumbs_in_json_ld_are_the_visible_breadcrumbs(published: Published
     crumbs = node(structured_data(page), "BreadcrumbList")["itemListElement"]
     assert [c["position"] for c in crumbs] == list(range(1, len(visible) + 1))
     assert [c["name"] for c in crumbs] == [name for name, _ in visible] == ["首頁", "中蘇友好同盟互助條約", "第三條"]
-    assert [c["item"] for c in crumbs] == [url for _, url in visible[:-1]] + [published.url("zh-hant/treaty/article-3/")]
+    here = published.url("zh-hant/treaty/article-3/")
+    assert [c["item"] for c in crumbs] == [*(url for _, url in visible[:-1]), here]
 
 
 def test_the_treaty_is_legislation_with_its_articles_as_parts(published: Published) -> None:
@@ -385,7 +386,8 @@ def test_every_page_loads_fingerprinted_assets_cached_for_a_year(published: Publ
         if path.name == "404.html":
             continue
         page = soup(path)
-        for href in [page.select_one('link[rel="stylesheet"]')["href"]] + [s["src"] for s in page.select("script[src]")]:
+        scripts = [s["src"] for s in page.select("script[src]")]
+        for href in [page.select_one('link[rel="stylesheet"]')["href"], *scripts]:
             assets.add((path.parent / href).resolve())
     listings = {a for a in assets if a.name == "pieces.js"}  # the search index's: see test_search.py
     assert {a.name.split(".")[0] for a in assets - listings} == {"style", "site", "chooser", "search"}
@@ -489,7 +491,7 @@ def test_a_failed_swap_puts_the_previous_site_back(tmp_path: Path, monkeypatch: 
 def test_two_builds_write_byte_identical_trees(tmp_path: Path) -> None:
     """Built by separate processes with different hash seeds, so no set or dict order can leak in."""
     outs = [tmp_path / "one", tmp_path / "two"]
-    for out, seed in zip(outs, ("1", "2")):
+    for out, seed in zip(outs, ("1", "2"), strict=True):
         result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out),
                                  "--base-url", "https://example.org/treaty-1950/"],
                                 cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True,
@@ -570,7 +572,7 @@ def test_the_folder_browses_from_disk(browser: Browser, published: Published) ->
 def _paths() -> list[str]:
     folders = ["", "zh-hans/", "zh-hans/people/", "zh-hans/people/zhou-enlai/", "zh-hant/people/zhou-enlai/",
                "zh-hans/tags/", "zh-hans/tags/dalian/", "people/zhou-enlai/", "static/"]
-    return folders + ["static/style.css", "zh-hans/timeline/events.json", "404.html"]
+    return [*folders, "static/style.css", "zh-hans/timeline/events.json", "404.html"]
 
 
 @pytest.mark.parametrize("here", [p for p in _paths() if not p or p.endswith("/")])

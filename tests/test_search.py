@@ -68,7 +68,7 @@ def test_a_query_in_either_script_gives_the_same_results(visit: Visit, tree: str
     found = []
     for query in pair:
         page.locator("#search-query").fill(query)
-        found.append(result_urls(page) + [page.locator(".search-status").inner_text()])
+        found.append([*result_urls(page), page.locator(".search-status").inner_text()])
     assert found[0] == found[1] and len(found[0]) > 2
 
 
@@ -254,7 +254,8 @@ def test_an_edit_changes_one_piece_of_the_index(mini: MiniSite, monkeypatch: pyt
     (pieces end after pages chosen by their id, not by position)."""
     monkeypatch.setattr(search, "PIECE_BYTES", 6 * 1024)
     for i in range(80):
-        mini.write(f"topics/t{i:02}.md", f"---\ntitle: 专题{i}\n---\n" + f"第{i}篇：中苏两国签订条约，互相援助。" * 12 + "\n")
+        body = f"第{i}篇：中苏两国签订条约，互相援助。" * 12
+        mini.write(f"topics/t{i:02}.md", f"---\ntitle: 专题{i}\n---\n{body}\n")
     before = pieces(mini.root)
     listed = [url for urls in before.values() for url in urls]
     assert len(before) > 4 and len(listed) == len(set(listed)) and "../topics/t42/" in listed

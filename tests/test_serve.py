@@ -113,7 +113,8 @@ def test_serves_the_site_with_the_reload_script(server: Running) -> None:
     assert status == 404
 
 
-@pytest.mark.parametrize("path", ["/zh-hant/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc/passwd"])
+@pytest.mark.parametrize("path", ["/zh-hant/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
+                                  "/..%2f..%2fetc/passwd"])
 def test_refuses_paths_outside_the_output(server: Running, path: str) -> None:
     request = urllib.request.Request(server.base + path)
     conn = socket.create_connection(("127.0.0.1", server.port))
@@ -177,7 +178,8 @@ def test_a_rebuild_renders_only_what_the_change_affects(mini: MiniSite) -> None:
     mini.write("people/c.md", "---\ntitle: 丙\n---\n丙。\n")
     cache = BuildCache()
     cold = _rendered(mini, cache)
-    assert {f"{v}/{p}" for v in ("zh-hans", "zh-hant") for p in ("", "people/", "people/a/", "people/b/", "people/c/")} <= cold
+    folders = ("", "people/", "people/a/", "people/b/", "people/c/")
+    assert {f"{v}/{p}" for v in ("zh-hans", "zh-hant") for p in folders} <= cold
     assert _rendered(mini, cache) == set()
     mini.write("people/a.md", "---\ntitle: 甲\n---\n甲的生平，修改过。\n")
     assert _rendered(mini, cache) == {"zh-hans/people/a/", "zh-hant/people/a/"}  # and a piece of the index

@@ -57,7 +57,8 @@ def test_no_broken_internal_links(site_dir: Path) -> None:
         for tag in page.find_all(href=True) + page.find_all(src=True):
             url = tag.get("href") or tag.get("src")
             parts = urlsplit(url)
-            if parts.scheme or parts.netloc or tag.name == "link" and tag.get("rel") in (["canonical"], ["alternate"]):
+            alternative = tag.name == "link" and tag.get("rel") in (["canonical"], ["alternate"])
+            if parts.scheme or parts.netloc or alternative:
                 continue
             target = (html.parent / unquote(parts.path)).resolve() if parts.path else html.resolve()
             if target.is_dir():
@@ -139,7 +140,8 @@ def test_builds_are_deterministic() -> None:
 
 
 ARTICLES_HANS = {
-    1: "缔约国双方保证共同尽力采取一切必要的措施，以期制止日本或其他直接间接在侵略行为上与日本相勾结的任何国家之重新侵略与破坏和平。"
+    1: "缔约国双方保证共同尽力采取一切必要的措施，以期制止日本或其他直接间接在侵略行为上"
+       "与日本相勾结的任何国家之重新侵略与破坏和平。"
        "一旦缔约国任何一方受到日本或与日本同盟的国家之侵袭因而处于战争状态时，缔约国另一方即尽其全力给予军事及其他援助。"
        "双方并宣布以忠诚的合作精神，参加所有以确保世界和平与安全为目的之国际活动，并为此目的之迅速实现充分贡献其力量。",
     2: "缔约国双方保证经过彼此同意与第二次世界战争时期其他同盟国于尽可能的短期内共同取得对日和约的缔结。",
@@ -150,7 +152,8 @@ ARTICLES_HANS = {
     6: "本条约经双方批准后立即生效，批准书在北京互换。",
 }
 ARTICLES_HANT = {  # proofread as a reader in Taipei reads them
-    1: "締約國雙方保證共同盡力採取一切必要的措施，以期制止日本或其他直接間接在侵略行為上與日本相勾結的任何國家之重新侵略與破壞和平。"
+    1: "締約國雙方保證共同盡力採取一切必要的措施，以期制止日本或其他直接間接在侵略行為上"
+       "與日本相勾結的任何國家之重新侵略與破壞和平。"
        "一旦締約國任何一方受到日本或與日本同盟的國家之侵襲因而處於戰爭狀態時，締約國另一方即盡其全力給予軍事及其他援助。"
        "雙方並宣布以忠誠的合作精神，參加所有以確保世界和平與安全為目的之國際活動，並為此目的之迅速實現充分貢獻其力量。",
     2: "締約國雙方保證經過彼此同意與第二次世界戰爭時期其他同盟國於儘可能的短期內共同取得對日和約的締結。",

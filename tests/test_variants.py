@@ -141,6 +141,12 @@ def test_restore_gives_back_the_source() -> None:
     assert restore(text.source, text.blocks) == source
 
 
+def test_restore_keeps_every_one_way_form_of_a_source() -> None:
+    source = "`-{H|鼠标=>zh-hant:滑鼠;鼠标=>zh-tw:滑鼠;}-`"
+    text = protect(source)
+    assert restore(text.source, text.blocks) == source
+
+
 @pytest.mark.parametrize(("source", "message", "offset"), [
     ("abc-{def", "is not closed", 3),
     ("abc}-def", "never opened", 3),

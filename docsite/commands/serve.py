@@ -22,6 +22,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote
+from wsgiref.types import StartResponse, WSGIEnvironment
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler
@@ -140,9 +141,9 @@ class Preview:
 
     # -- a WSGI app that serves the output exactly as a static host would ------------------------
 
-    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = unquote(environ.get("PATH_INFO", "/"))
-        if self.errors and (path.endswith("/") or path.endswith(".html")):
+        if self.errors and path.endswith(("/", ".html")):
             return self._respond(start_response, "500 Content Error", "text/html; charset=utf-8",
                                  self._error_page())
         target = self._resolve(path)
@@ -184,7 +185,7 @@ class Preview:
         ).encode()
 
     @staticmethod
-    def _respond(start_response: Callable, status: str, kind: str, body: bytes) -> list[bytes]:
+    def _respond(start_response: StartResponse, status: str, kind: str, body: bytes) -> list[bytes]:
         start_response(status, [("Content-Type", kind), ("Content-Length", str(len(body))),
                                 ("Cache-Control", "no-store")])
         return [body]
@@ -193,10 +194,10 @@ class Preview:
 class _NoWatcher(Watcher):
     """livereload's watcher, switched off: Preview's poll decides when to rebuild and reload."""
 
-    def examine(self) -> tuple[None, None]:
+    def examine(self) -> tuple[str | None, float | str | None]:
         return None, None
 
-    def start(self, callback: Callable) -> bool:
+    def start(self, callback: Callable[[], object]) -> bool:
         return True
 
 

@@ -197,7 +197,7 @@ class MapOf(Option[dict[str, T]]):
         if not isinstance(value, dict):
             raise Invalid("expected 'name: ...' lines")
         items = _reading(((k, partial(self.item.read, v)) for k, v in value.items()), at)
-        return dict(zip(map(str, value), items))
+        return dict(zip(map(str, value), items, strict=True))
 
 
 class Section(Option[T]):
@@ -237,4 +237,4 @@ class Section(Option[T]):
         if failed:
             raise Reported
         extra = {"name": str(name)} if self.named else {}
-        return self.build(**extra, **dict(zip(self.options, settings)))
+        return self.build(**extra, **dict(zip(self.options, settings, strict=True)))

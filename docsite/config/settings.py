@@ -69,7 +69,8 @@ def _problems(variants: tuple[Variant, ...], types: dict[str, PageType], lint: L
     problems += [Invalid(f"unknown type '{name}'", f"types: {', '.join(types)}", (section, key, i))
                  for section, key, i, name in named if name not in types]
     if timeline.named and timeline.named not in types:
-        problems.append(Invalid(f"unknown type '{timeline.named}'", f"types: {', '.join(types)}", ("timeline", "named")))
+        problems.append(Invalid(f"unknown type '{timeline.named}'", f"types: {', '.join(types)}",
+                                ("timeline", "named")))
     fields = {key: getattr(timeline, key) for key in ("events_field", "concerning_field") if getattr(timeline, key)}
     choices = _references(types.get(timeline.named))
     problems += [Invalid(f"'{name}' is not a ref or refs field of the type '{timeline.named}'",

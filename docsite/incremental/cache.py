@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 from docsite.model.page import Page
 from docsite.model.site import Site
+from docsite.stages import search
 
 FOLDER = ".cache"
 #: Libraries whose output ends up in pages.
@@ -37,7 +38,7 @@ LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "openc
 T = TypeVar("T")
 V = TypeVar("V")
 #: A part's output: files by output path, and search entries (see search.Entry).
-Output = tuple[dict[str, bytes], list[tuple]]
+Output = tuple[dict[str, bytes], list[search.Entry]]
 
 
 @cache
@@ -79,7 +80,7 @@ def structure(site: Site) -> bytes:
     pages together, besides the titles (``Site.titles``, noted page by page)."""
     if site.structure_digest is None:
         chronology = site.chronology
-        mappings = [site.by_type, site.backlinks, site.children, site.cited, site.tagged]
+        mappings: list[Mapping[str, object]] = [site.by_type, site.backlinks, site.children, site.cited, site.tagged]
         if chronology is not None:
             mappings += [chronology.anchors, chronology.by_page, chronology.named, chronology.filters]
         # Sorted: the order of a mapping's keys may follow set iteration, which differs between processes.

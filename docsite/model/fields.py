@@ -16,6 +16,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from docsite.diagnostics import Diagnostics
+from docsite.model import geo
 from docsite.model.view import Link
 from docsite.text import dates
 from docsite.text.dates import EDTF
@@ -138,7 +139,7 @@ class TextKind(FieldKind):
         try:
             return protect(str(value))
         except MarkupError as exc:
-            raise FieldError(str(exc), exc.hint, 0 if "\n" in str(value) else exc.offset)
+            raise FieldError(str(exc), exc.hint, 0 if "\n" in str(value) else exc.offset) from exc
 
     def show(self, value: Any, shows: Shows, layers: Layers, here: str) -> Markup:
         return Markup.escape(shows.text(value, layers))
@@ -178,7 +179,7 @@ class DateKind(FieldKind):
         try:
             return dates.parse(str(value))
         except dates.DateError as exc:
-            raise FieldError(str(exc), dates.HINT)
+            raise FieldError(str(exc), dates.HINT) from exc
 
     def show(self, value: Any, shows: Shows, layers: Layers, here: str) -> Markup:
         return shows.date(value)
@@ -275,6 +276,24 @@ class WikipediaKind(FieldKind):
         return f"https://zh.wikipedia.org/wiki/{quote(value)}"
 
 
+class GeoKind(FieldKind):
+    """A point on the earth, {lat: ..., lon: ...} in decimal degrees (see docsite/model/geo.py)."""
+
+    name = "geo"
+
+    def parse(self, value: Any, written: Written) -> geo.Point:
+        try:
+            return geo.parse(value)
+        except geo.GeoError as exc:
+            raise FieldError(str(exc), geo.HINT, part=exc.key) from exc
+
+    def show(self, value: Any, shows: Shows, layers: Layers, here: str) -> Markup:
+        return Markup.escape(shows.text(geo.display(value)))
+
+    def state(self, value: Any, states: States, layers: Layers) -> Any:
+        return {"@type": "GeoCoordinates", "latitude": value.lat, "longitude": value.lon}
+
+
 class TagsKind(FieldKind):
     """Tags of content/tags.yaml, by slug."""
 
@@ -322,6 +341,6 @@ def rule(entry: Any) -> Rule | None:
 
 #: Every kind, by the name site.yaml gives it.
 KINDS: Mapping[str, FieldKind] = {kind.name: kind for kind in (
-    TextKind(), IntKind(), BoolKind(), DateKind(), RefKind(), RefsKind(), NamesKind(), WikipediaKind(),
+    TextKind(), IntKind(), BoolKind(), DateKind(), RefKind(), RefsKind(), NamesKind(), WikipediaKind(), GeoKind(),
     TagsKind(), SourcesKind(), GlossaryKind(),
 )}

@@ -39,7 +39,7 @@ def relative(from_dir: str, to: str, anchor: str = "") -> str:
     """
     here, there = _segments(from_dir), _segments(to)
     common = 0
-    for mine, theirs in zip(here, there):
+    for mine, theirs in zip(here, there, strict=False):
         if mine != theirs:
             break
         common += 1

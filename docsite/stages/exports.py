@@ -14,7 +14,7 @@ from typing import Any
 from docsite.model import urls
 from docsite.stages import timelines
 from docsite.stages.views import Localizer
-from docsite.text.dates import EDTF, Point
+from docsite.text.dates import Point
 
 FIELDS = ("id", "anchor", "title", "date", "date_display", "earliest", "latest", "summary", "url",
           "related", "related_titles", "timelines", "sources")
@@ -40,7 +40,7 @@ def timeline_files(loc: Localizer) -> dict[str, bytes]:
 
 def _record(loc: Localizer, pid: str, folder: str) -> dict[str, Any]:
     page = loc.site.pages[pid]
-    date: EDTF = timelines.date_of(page)
+    date = timelines.event_date(page)
     related = [t for t in map(loc.site.target, page.fields.get("related", [])) if t]
     return {
         "id": pid,
@@ -63,7 +63,7 @@ def _timelinejs(loc: Localizer, records: list[dict[str, Any]]) -> dict[str, Any]
     """TimelineJS 3's JSON: readers load it into the TimelineJS viewer for an interactive timeline."""
     events = []
     for record in records:
-        date = timelines.date_of(loc.site.pages[record["id"]])
+        date = timelines.event_date(loc.site.pages[record["id"]])
         first, last = date.points[0], date.points[-1]
         event: dict[str, Any] = {
             "unique_id": record["anchor"],

@@ -72,7 +72,8 @@ def _thing(loc: Localizer, pid: str, url: Url) -> dict[str, str]:
     return {"@type": page.type.schema, **_ref(pid, url), "name": loc.text(page.title, page.layers)}
 
 
-def _described(loc: Localizer, pid: str | None) -> bool:
+def _described(loc: Localizer, pid: str) -> bool:
+    """Whether ``pid`` names a page that describes a thing (its type has a schema.org type)."""
     return pid in loc.site.pages and bool(loc.site.pages[pid].type.schema)
 
 
@@ -89,7 +90,7 @@ def _entity(loc: Localizer, page: Page, page_url: str, url: Url) -> dict[str, An
         if spec.schema and spec.name in page.fields:
             node.update(_property(loc, page, spec, url))
     parent = site.parent(page.id)
-    if _described(loc, parent):
+    if parent is not None and _described(loc, parent):
         node["isPartOf"] = _thing(loc, parent, url)
     parts = [_thing(loc, c, url) for c in site.children.get(page.id, []) if _described(loc, c)]
     if parts:
@@ -100,7 +101,7 @@ def _entity(loc: Localizer, page: Page, page_url: str, url: Url) -> dict[str, An
 def _dates(date: EDTF, properties: tuple[str, ...]) -> dict[str, str]:
     """ISO dates for the exact ends of an EDTF date: {'startDate': '1950-02'} for 1950-02/1951~."""
     points = (date.start, date.end) if date.is_interval else (date.start,)
-    exact = ((prop, point.exact_iso if point else None) for prop, point in zip(properties, points))
+    exact = ((prop, point.exact_iso if point else None) for prop, point in zip(properties, points, strict=False))
     return {prop: iso for prop, iso in exact if iso}
 
 

@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from docsite.diagnostics import Diagnostics
+from docsite.diagnostics import Diagnostic, Diagnostics
 from docsite.model.config import PageType, SiteConfig
 from docsite.model.fields import GLOSSARY_ENTRY, GLOSSARY_HINT, FieldError, Written, rule
 from docsite.model.page import Content, Page, Source
@@ -83,7 +83,7 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None
         seen[pid] = path
         found.append((pid, path, mark, page))
     todo = [(pid, path) for pid, path, _, page in found if page is None]
-    loaded = dict(zip(todo, _load_pages(todo, config, diags, jobs)))
+    loaded = dict(zip(todo, _load_pages(todo, config, diags, jobs), strict=True))
     kept: dict[str, tuple[tuple[int, ...], Page]] = {}
     for pid, path, mark, page in found:
         page = page or loaded[pid, path]
@@ -219,13 +219,15 @@ def _load_pages(todo: list[tuple[str, Path]], config: SiteConfig, diags: Diagnos
     return pages
 
 
-def _load_part(config: SiteConfig, root: Path, part: list[tuple[str, Path]]) -> tuple[list[Page | None], list]:
+def _load_part(config: SiteConfig, root: Path, part: list[tuple[str, Path]]
+               ) -> tuple[list[Page | None], list[Diagnostic]]:
     """Pages of one part, and the problems found in them."""
     diags = Diagnostics(root)
     return [_load_page(pid, path, config, diags) for pid, path in part], diags.items
 
 
-def _load_data(path: Path, loader: Callable[[Path, Diagnostics], Any], cache: dict, diags: Diagnostics) -> Any:
+def _load_data(path: Path, loader: Callable[[Path, Diagnostics], Any], cache: dict[Path, tuple[bytes, Any]],
+               diags: Diagnostics) -> Any:
     """A data file, parsed again only when its bytes changed (and kept only when it had no errors)."""
     data = path.read_bytes()
     if path in cache and cache[path][0] == data:

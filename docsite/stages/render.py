@@ -15,6 +15,7 @@ import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, partial
+from typing import Any
 
 import jinja2
 
@@ -104,7 +105,8 @@ def render_variant(env: jinja2.Environment, loc: Localizer, views: Iterable[Page
         path = view.dir + "index.html"
         meta = publish.head(loc, view)
         template = _template(env, view.template)
-        files[path] = _made(memo, path, (view, meta), partial(_page_html, template, loc, view, meta, site_title, assets))
+        make = partial(_page_html, template, loc, view, meta, site_title, assets)
+        files[path] = _made(memo, path, (view, meta), make)
     return files
 
 
@@ -139,7 +141,7 @@ def _made(memo: RenderMemo | None, path: str, inputs: object, render: Callable[[
     return data
 
 
-def _site_context(loc: Localizer, view: PageView, site_title: str, assets: Assets) -> dict:
+def _site_context(loc: Localizer, view: PageView, site_title: str, assets: Assets) -> dict[str, Any]:
     config = loc.site.config
     here = view.dir
     switches = [

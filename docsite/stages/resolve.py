@@ -5,7 +5,7 @@ and works out what each page needs from the others: backlinks, children, order, 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -79,7 +79,7 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
     for page in pages.values():
         cited: list[str] = []
         for ref in page.references:
-            where = partial(_located, page, ref)
+            where: Callable[[], tuple[int, int]] = partial(_located, page, ref)
             if ref.kind == "link":
                 target = check_target(page, plain(Text(ref.target, page.blocks)), where)
                 if target and target != page.id:
@@ -119,9 +119,9 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
     for page, target, anchor, where in anchors:
         if target in pages and anchor not in pages[target].anchors:
             line, col = where()
-            known = ", ".join(sorted(pages[target].anchors)) or "none"
+            listed = ", ".join(sorted(pages[target].anchors)) or "none"
             diags.error(page.path, line, f"'{target}' has no heading with the anchor '{anchor}'",
-                        f"anchors of that page: {known}", col=col)
+                        f"anchors of that page: {listed}", col=col)
 
     order = {pid: i for ids in site.by_type.values() for i, pid in enumerate(ids)}
     site.backlinks = {pid: sorted(ids) for pid, ids in backlinks.items()}
@@ -138,10 +138,10 @@ def _resolves_alike(before: Content, now: Content) -> bool:
     edit that changes no link)."""
     return ((before.sources, before.tags, before.glossary) == (now.sources, now.tags, now.glossary)
             and len(before.pages) == len(now.pages)
-            and all(a is b or _outline(a) == _outline(b) for a, b in zip(before.pages, now.pages)))
+            and all(a is b or _outline(a) == _outline(b) for a, b in zip(before.pages, now.pages, strict=True)))
 
 
-def _outline(page: Page) -> tuple:
+def _outline(page: Page) -> tuple[object, ...]:
     """All that resolving reads of a page (where in the body a link is written serves only errors)."""
     return (page.id, page.type, page.fields, [(r.kind, r.target, r.anchor) for r in page.references],
             page.anchors, page.blocks)
@@ -168,6 +168,6 @@ def _located(page: Page, ref: Reference) -> tuple[int, int]:
     return page.locate(ref.line, restore(ref.raw, page.blocks))
 
 
-def _closest(word: str, candidates, fallback: str = "") -> str:
+def _closest(word: str, candidates: Iterable[str], fallback: str = "") -> str:
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else fallback

@@ -77,7 +77,7 @@ def kept(entry: Entry) -> Entry:
     process or read from the cache has numbers of its own, and a number above 256 is an object of 28
     bytes (a page has about a hundred; 20,000 entries held 60 MB of them until the index was made)."""
     numbers = _numbers()
-    return (*entry[:-1], tuple(map(numbers.__getitem__, entry[-1])))  # type: ignore[return-value]
+    return (*entry[:-1], tuple(map(numbers.__getitem__, entry[-1])))
 
 
 @cache
@@ -91,13 +91,16 @@ class Memo:
     pages, each piece of the index): the preview server keeps the last build's, so that an edit
     makes one piece again, and not the whole index or the list."""
 
-    earlier: dict[tuple, Any] = field(default_factory=dict)
-    now: dict[tuple, Any] = field(default_factory=dict)
+    # What a key is made of tells what it keeps: the plain list by its folder, the index's pieces
+    # by their page types; each caller asks with keys of its own shape and gets its own values back.
+    earlier: dict[tuple[object, ...], Any] = field(default_factory=dict)
+    now: dict[tuple[object, ...], Any] = field(default_factory=dict)
 
-    def get(self, key: tuple, make: Callable[[], T]) -> T:
+    def get(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
         if key not in self.now:
             self.now[key] = self.earlier[key] if key in self.earlier else make()
-        return self.now[key]
+        value: T = self.now[key]
+        return value
 
     def turn(self) -> None:
         """The build is done: what it used is what the next one finds."""
@@ -134,7 +137,7 @@ def _listed(loc: Localizer, here: str, kinds: list[PageType],
     """Each listed page's address from the search page, and the plain list of pages by type (with
     a group for pages of no type), from each page's folder, title and type name."""
     urls_of = [urls.relative(here, folder) for folder, _, _ in listed]
-    links = [(type_name, Link(url, title)) for (_, title, type_name), url in zip(listed, urls_of)]
+    links = [(type_name, Link(url, title)) for (_, title, type_name), url in zip(listed, urls_of, strict=True)]
     groups = [(loc.text(t.plural), [link for name, link in links if name == t.name]) for t in kinds]
     names = {t.name for t in kinds}
     groups.append((loc.names["other_pages"], [link for name, link in links if name not in names]))
@@ -154,7 +157,7 @@ def _pieces(entries: list[Entry], urls_of: list[str], kind_of: dict[str, int],
 
     def piece(listed: list[str], pages: list[Entry]) -> tuple[str, bytes, list[Entry]]:
         items = [_json([url, title, kind_of.get(type_name, -1), summary, text])
-                 for url, (_, _, title, type_name, summary, text, _) in zip(listed, pages)]
+                 for url, (_, _, title, type_name, summary, text, _) in zip(listed, pages, strict=True)]
         found = set().union(*(entry[6] for entry in pages))
         data = '{"pages":[' + ",".join(items) + '],"fold":' + _json(_fold_groups(found)) + "}"
         script = f"(self.searchIndex=self.searchIndex||[]).push({data});\n".encode()
@@ -213,7 +216,7 @@ def rewrites(loc: Localizer) -> list[list[str]]:
         if target is None and not rule.sources:
             target = loc.convert.plain(rule.forms[0][1])
         if target:
-            pairs |= {(key, target) for key in rule.keys() if key and fold(key) != fold(target)}
+            pairs |= {(key, target) for key in rule.match_keys() if key and fold(key) != fold(target)}
     return [list(pair) for pair in sorted(pairs)]
 
 

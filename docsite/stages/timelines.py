@@ -18,7 +18,16 @@ WIDTH = 1000  # the overview's coordinate width; the SVG scales to its box
 
 
 def date_of(page: Page) -> EDTF | None:
-    return page.fields.get("date") or page.fields.get("period")
+    date: EDTF | None = page.fields.get("date") or page.fields.get("period")
+    return date
+
+
+def event_date(page: Page) -> EDTF:
+    """The date of a page on a timeline or the overview, which only dated pages are."""
+    date = date_of(page)
+    if date is None:
+        raise ValueError(f"'{page.id}' has no date, so no timeline holds it")
+    return date
 
 
 def anchor(pid: str) -> str:
@@ -32,7 +41,7 @@ def build(pages: dict[str, Page], settings: TimelineConfig, target: Callable[[st
         return [t for t in (target(written) for written, _ in page.named(name)) if t]
 
     dated = [p for p in pages.values() if p.type.name in settings.entries and date_of(p)]
-    events = [p.id for p in sorted(dated, key=lambda p: (date_of(p).sort_key, p.id))]
+    events = [p.id for p in sorted(dated, key=lambda p: (event_date(p).sort_key, p.id))]
     order = {pid: i for i, pid in enumerate(events)}
     by_page: dict[str, list[str]] = {}
     for pid in events:
@@ -59,7 +68,7 @@ def _overview(pages: dict[str, Page], events: list[str], eras: list[tuple[object
     spans = [(p.id, p.fields["period"]) for p in pages.values() if p.fields.get("period") is not None]
     spans += [(pid, pages[pid].fields["date"]) for pid in events
               if pages[pid].fields.get("date") is not None and pages[pid].fields["date"].is_interval]
-    points = [d for _, d in spans] + [date_of(pages[pid]) for pid in events] + [d for _, d in eras]
+    points = [d for _, d in spans] + [event_date(pages[pid]) for pid in events] + [d for _, d in eras]
     if not points:
         return None
     first = min(d.earliest for d in points).year
@@ -80,8 +89,8 @@ def _overview(pages: dict[str, Page], events: list[str], eras: list[tuple[object
         row = next((i for i, edge in enumerate(rows) if edge < start), len(rows))
         rows[row:row + 1] = [end + 60]  # room for its label
         overview.bars.append(Bar(pid, pages[pid].title, start, max(end, start + 2), row))
-    overview.ticks = [Tick(pid, x(date_of(pages[pid]).earliest)) for pid in events
-                      if not date_of(pages[pid]).is_interval]
+    overview.ticks = [Tick(pid, x(event_date(pages[pid]).earliest)) for pid in events
+                      if not event_date(pages[pid]).is_interval]
     step = 5 if last - first > 15 else 1
     overview.years = [(year, x(dt.date(year, 1, 1))) for year in range(first - first % step + step, last, step)]
     return overview

@@ -79,19 +79,22 @@ class Localizer:
         return [self.link(from_dir, pid) for pid in ids]
 
     def breadcrumbs(self, from_dir: str, pid: str) -> list[Link]:
-        trail = []
+        trail: list[Link] = []
         parent = self.site.parent(pid)
         while parent:
             trail.insert(0, self.link(from_dir, parent))
             parent = self.site.parent(parent)
         home = self.link(from_dir, urls.HOME, title=self.names["home"])
-        return [home] + trail if pid != urls.HOME else []
+        return [home, *trail] if pid != urls.HOME else []
 
     # -- pages ---------------------------------------------------------------------------------
 
     def page(self, page: Page) -> PageView:
         here = self.dir_of(page.id)
-        text = lambda value: self.text(value, page.layers)  # noqa: E731
+
+        def text(value: Text | str) -> str:
+            return self.text(value, page.layers)
+
         numbers = {key: i + 1 for i, key in enumerate(self.site.cited[page.id])}
         backrefs: dict[int, list[str]] = {n: [] for n in numbers.values()}
 
@@ -205,7 +208,7 @@ class Localizer:
     def entries(self, here: str, ids: list[str]) -> list[Entry]:
         site_timeline = self.dir_of(urls.TIMELINE)
         return [
-            Entry(self.chronology.anchors[pid], self.date(timelines.date_of(self.site.pages[pid])),
+            Entry(self.chronology.anchors[pid], self.date(timelines.event_date(self.site.pages[pid])),
                   self.link(here, pid), self.links(here, self.site.pages[pid].fields.get("related", [])),
                   urls.relative(here, site_timeline, self.chronology.anchors[pid]))
             for pid in ids
@@ -224,8 +227,8 @@ class Localizer:
         here = self.dir_of(pid)
         entries = self.entries(here, ids)
         years: dict[int, list[Entry]] = {}
-        for event, entry in zip(ids, entries):
-            years.setdefault(timelines.date_of(self.site.pages[event]).earliest.year, []).append(entry)
+        for event, entry in zip(ids, entries, strict=True):
+            years.setdefault(timelines.event_date(self.site.pages[event]).earliest.year, []).append(entry)
         filters = [(self.link(here, f"{urls.TIMELINE}/{k}" if k else urls.TIMELINE,
                               title=self.text(next(t.plural for t in self.site.config.types if t.name == k))
                               if k else self.names["all_events"]), k == kind)
@@ -250,19 +253,19 @@ class Localizer:
             label = self.text(bar.label) if isinstance(bar.label, Text) else str(bar.label)
             url = self.link(here, bar.id).url if bar.id else ""
             return {"label": label, "url": url, "x": bar.start, "width": round(bar.end - bar.start, 1),
-                    "row": bar.row, "date": self.text(timelines.date_of(self.site.pages[bar.id]).display())
+                    "row": bar.row, "date": self.text(timelines.event_date(self.site.pages[bar.id]).display())
                     if bar.id else ""}
 
         return {
             "first": overview.first_year, "last": overview.last_year, "rows": overview.rows,
             "eras": [mark(e) for e in overview.eras], "bars": [mark(b) for b in overview.bars],
             "ticks": [{"x": t.x, "url": self.link(here, t.id).url, "label": self.title_of(t.id),
-                       "date": self.text(timelines.date_of(self.site.pages[t.id]).display())}
+                       "date": self.text(timelines.event_date(self.site.pages[t.id]).display())}
                       for t in overview.ticks],
             "years": overview.years, "width": timelines.WIDTH,
         }
 
-    def sections(self, here: str) -> list[dict]:
+    def sections(self, here: str) -> list[dict[str, Any]]:
         """The home page's overview: each navigation entry with the pages under it."""
         out = []
         for pid in (item.id for item in self.site.config.nav):

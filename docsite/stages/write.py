@@ -133,7 +133,8 @@ def write_changes(out: Path, files: Mapping[str, bytes], written: Mapping[str, b
             target.write_bytes(data)
             changed.append(relative)
     if written is None:
-        gone = [path for path in sorted(out.rglob("*")) if path.is_file() and path.relative_to(out).as_posix() not in files]
+        gone = [path for path in sorted(out.rglob("*"))
+                if path.is_file() and path.relative_to(out).as_posix() not in files]
     else:
         gone = [safe_target(out, relative) for relative in sorted(written.keys() - files.keys())]
     for path in gone:

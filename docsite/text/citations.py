@@ -17,7 +17,7 @@ def _names(value: Any) -> str:
     names = [str(v) for v in value] if isinstance(value, list) else ([str(value)] if value else [])
     if len(names) > 3:
         etal = "et al" if all(_LATIN.match(n) for n in names) else "等"
-        names = names[:3] + [etal]
+        names = [*names[:3], etal]
     return ", ".join(names)
 
 

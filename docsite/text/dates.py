@@ -176,8 +176,8 @@ def _point(obj: object, text: str) -> Point:
     span = 10 ** year.count("X")
     if span > 1 and month:
         raise DateError(f"'{text}': a decade or century cannot have a month")
-    approximate = bool(ua) and (ua._is_approximate or ua._uncertain_and_approximate)
-    uncertain = bool(ua) and (ua._is_uncertain or ua._uncertain_and_approximate)
+    approximate = bool(ua and (ua._is_approximate or ua._uncertain_and_approximate))
+    uncertain = bool(ua and (ua._is_uncertain or ua._uncertain_and_approximate))
     point = Point(int(year.replace("X", "0")), span, int(month) if month else None, int(day) if day else None,
                   approximate, uncertain)
     _check(point, text)
@@ -198,9 +198,9 @@ def _why(text: str) -> str:
     """A reason an editor understands, for the commonest mistakes; else EDTF's own verdict."""
     match = _SHAPE.match(text)
     if match:
-        year, month, day = (int(g) if g else None for g in match.groups())
+        month, day = (int(g) if g else None for g in match.groups()[1:])
         try:
-            _check(Point(year, 1, month, day), text)  # type: ignore[arg-type]
+            _check(Point(int(match.group(1)), 1, month, day), text)  # the year is always there
         except DateError as exc:
             return str(exc)
     return f"'{text}' is not an EDTF date"

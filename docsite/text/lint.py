@@ -30,12 +30,14 @@ from docsite.text.variants import Text, plain
 _CONTEXT = 4
 # Parts of a Markdown body that are not text: fenced and inline code, link destinations, link
 # targets and citation keys, and conversion markup (settled by the editor).
-_SKIP = re.compile(r"```.*?```|`[^`\n]*`|\]\([^)\n]*\)|\[\[[^\]|#\n]*|\[@[^\]\n]*\]|-\{.*?\}-", re.S)
+_SKIP = re.compile(r"```.*?```|`[^`\n]*`|\]\([^)\n]*\)|\[\[[^\]|#\n]*|\[@[^\]\n]*\]|-\{.*?\}-", re.DOTALL)
 
 
 @cache
 def shipped_characters() -> dict[str, dict[str, list[str]]]:
-    return yaml.safe_load((Path(__file__).parent / "risky.yaml").read_text(encoding="utf-8"))
+    characters: dict[str, dict[str, list[str]]] = yaml.safe_load(
+        (Path(__file__).parent / "risky.yaml").read_text(encoding="utf-8"))
+    return characters
 
 
 def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics) -> None:
@@ -81,7 +83,8 @@ def _blank(text: str) -> str:
 def _lint_text(text: str, line: int, col: int, page: Page, loc: Localizer, characters: dict[str, dict[str, list[str]]],
                accept: tuple[str, ...], names: list[str], diags: Diagnostics) -> None:
     conv = loc.convert
-    settled = conv.covered(text, page.layers + tuple(b.rule for b in page.blocks if b.adds_rule and b.rule))
+    body_rules = tuple(b.rule for b in page.blocks if b.adds_rule and b.rule)
+    settled = conv.covered(text, (*page.layers, body_rules))
     accepted = [m.span() for word in accept for m in re.finditer(re.escape(word), text)]
 
     def free(start: int, end: int) -> bool:
@@ -90,7 +93,7 @@ def _lint_text(text: str, line: int, col: int, page: Page, loc: Localizer, chara
     where = f"{loc.variant.code} ({loc.variant.opencc})"
     for name in names:
         converted_name = conv.plain(name)
-        if not any(a != b and a in characters for a, b in zip(name, converted_name)):
+        if not any(a != b and a in characters for a, b in zip(name, converted_name, strict=False)):
             continue  # 黄华 -> 黃華 is how the name is written; only one-to-many characters are at risk
         for match in re.finditer(re.escape(name), text):
             if free(*match.span()):

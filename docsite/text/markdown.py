@@ -11,18 +11,19 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 
 from docsite.text.variants import PLACEHOLDER, Block, Converter, Rule, Text, block_at, restore
 
-_CITE_ITEM = re.compile(r"\s*@([A-Za-z0-9_][A-Za-z0-9_:.-]*)\s*(?:,\s*(.*?))?\s*$", re.S)
+_CITE_ITEM = re.compile(r"\s*@([A-Za-z0-9_][A-Za-z0-9_:.-]*)\s*(?:,\s*(.*?))?\s*$", re.DOTALL)
 _ANCHOR_SUFFIX = re.compile(r"\s*\{#([A-Za-z0-9_-]+)\}\s*$")
 _SLUG_DROP = re.compile(r"[^\w\- ]+")
 _MARKDOWN_SYNTAX = re.compile(r"[*_`\[\]<>!\\~]")
@@ -62,7 +63,7 @@ class InlineHooks:
             return restore(source, self.blocks)
         return self.converter(Text(source, self.blocks), tuple(self.active), *self.layers)
 
-    def html(self, source: str, env: dict) -> str:
+    def html(self, source: str, env: EnvType) -> str:
         """HTML of a text token: converted runs, and blocks shown as this variant wants them."""
         if self.converter is None:
             return escapeHtml(source)
@@ -183,7 +184,7 @@ def _positions_and_anchors(state: StateCore) -> None:
         inline = state.tokens[i + 1]
         last = inline.children[-1] if inline.children else None
         explicit = _ANCHOR_SUFFIX.search(last.content) if last is not None and last.type == "text" else None
-        if explicit:
+        if last is not None and explicit:
             last.content = last.content[:explicit.start()]
             slug = explicit.group(1)
         else:
@@ -194,40 +195,52 @@ def _positions_and_anchors(state: StateCore) -> None:
         token.attrSet("id", slug)
 
 
-def _render_text(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
-    return env["hooks"].html(tokens[idx].content, env)
+def _hooks(env: EnvType) -> InlineHooks:
+    """The variant's hooks, which ``render_body`` puts in the renderer's environment."""
+    hooks: InlineHooks = env["hooks"]
+    return hooks
 
 
-def _render_code_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
-    return "<code>" + escapeHtml(restore(tokens[idx].content, env["hooks"].blocks)) + "</code>"
+def _render_text(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                 env: EnvType) -> str:
+    return _hooks(env).html(tokens[idx].content, env)
 
 
-def _render_code_block(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _render_code_inline(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                        env: EnvType) -> str:
+    return "<code>" + escapeHtml(restore(tokens[idx].content, _hooks(env).blocks)) + "</code>"
+
+
+def _render_code_block(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                       env: EnvType) -> str:
     token = tokens[idx]
     info = escapeHtml(token.info.strip().split(" ")[0]) if token.info else ""
     cls = f' class="language-{info}"' if info else ""
-    return f"<pre><code{cls}>" + escapeHtml(restore(token.content, env["hooks"].blocks)) + "</code></pre>\n"
+    return f"<pre><code{cls}>" + escapeHtml(restore(token.content, _hooks(env).blocks)) + "</code></pre>\n"
 
 
-def _render_image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _render_image(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                  env: EnvType) -> str:
     token = tokens[idx]
-    hooks = env["hooks"]
+    hooks = _hooks(env)
     alt = hooks.convert(self.renderInlineAsText(token.children or [], options, env))
     title = token.attrGet("title")
     title_attr = f' title="{escapeHtml(hooks.convert(str(title)))}"' if title else ""
     return f'<img src="{escapeHtml(str(token.attrGet("src")))}" alt="{escapeHtml(alt)}"{title_attr} loading="lazy">'
 
 
-def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _render_link_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                      env: EnvType) -> str:
     token = tokens[idx]
     href = escapeHtml(str(token.attrGet("href")))
     title = token.attrGet("title")
-    title_attr = f' title="{escapeHtml(env["hooks"].convert(str(title)))}"' if title else ""
+    title_attr = f' title="{escapeHtml(_hooks(env).convert(str(title)))}"' if title else ""
     external = ' rel="external"' if href.startswith(("http://", "https://")) else ""
     return f'<a href="{href}"{title_attr}{external}>'
 
 
-def _render_footnote_caption(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _render_footnote_caption(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                             env: EnvType) -> str:
     n = tokens[idx].meta["id"]
     return _CIRCLED[n] if n < len(_CIRCLED) else f"({n + 1})"
 
@@ -288,4 +301,5 @@ def heading_ids(tokens: Sequence[Token]) -> set[str]:
 
 def render_body(tokens: Sequence[Token], hooks: InlineHooks, allow_html: bool) -> str:
     md = parser(allow_html)
-    return md.renderer.render(tokens, md.options, {"hooks": hooks, "allow_html": allow_html})
+    html: str = md.renderer.render(tokens, md.options, {"hooks": hooks, "allow_html": allow_html})
+    return html

@@ -160,8 +160,8 @@ def _step(tables: list[dict[str, str]], characters: dict[int, str], separators: 
     dictionaries = tuple(Dictionary(ahocorasick_rs.AhoCorasick(list(table)),
                                     tuple(None if value == converted(key) else value for key, value in table.items()))
                          for table in tables)
-    changing = list(dict.fromkeys(key for table, dictionary in zip(tables, dictionaries)
-                                  for key, value in zip(table, dictionary.values) if value is not None))
+    changing = list(dict.fromkeys(key for table, dictionary in zip(tables, dictionaries, strict=True)
+                                  for key, value in zip(table, dictionary.values, strict=True) if value is not None))
     return Step(dictionaries, converted, ahocorasick_rs.AhoCorasick(changing) if changing else None,
                 _bounds(separators.pattern))
 

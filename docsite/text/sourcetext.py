@@ -7,7 +7,7 @@ one file never hides the problems of the others.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -35,7 +35,10 @@ def read_text(path: Path, diags: Diagnostics) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _without_timestamps(loader: type) -> type:
+_Resolving = TypeVar("_Resolving", bound=type[yaml.resolver.BaseResolver])
+
+
+def _without_timestamps(loader: _Resolving) -> _Resolving:
     """Keep dates as the text the editor wrote (EDTF is parsed by docsite)."""
     loader.yaml_implicit_resolvers = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -45,6 +48,7 @@ def _without_timestamps(loader: type) -> type:
 
 
 @_without_timestamps
+# The base is chosen when the module loads (libyaml may be missing), which a type checker cannot follow.
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """The safe loader, libyaml's when installed (ten times faster)."""
 
@@ -106,9 +110,9 @@ def _walk(node: yaml.Node, key: tuple[Any, ...], locs: LocMap, path: Path, diags
                 ok = False
                 continue
             seen[name] = line
-            locs[key + (name, "__key__")] = (line, key_node.start_mark.column + 1)
-            ok &= _walk(value_node, key + (name,), locs, path, diags, offset)
+            locs[(*key, name, "__key__")] = (line, key_node.start_mark.column + 1)
+            ok &= _walk(value_node, (*key, name), locs, path, diags, offset)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            ok &= _walk(item, key + (index,), locs, path, diags, offset)
+            ok &= _walk(item, (*key, index), locs, path, diags, offset)
     return ok

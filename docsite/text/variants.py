@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate
 from pathlib import Path
+from typing import NamedTuple
 
 import ahocorasick_rs
 import opencc
@@ -65,14 +66,15 @@ class Rule:
     """
 
     forms: tuple[tuple[str, str], ...]  # (variant code, form)
-    sources: tuple[str, ...] = ()  # one-way rules only
+    sources: tuple[str, ...] = ()  # one-way rules only: each form's source
 
     def form_for(self, code: str) -> str | None:
         forms = dict(self.forms)
         return forms.get(code) if self.sources else pick(forms, code)
 
-    def keys(self) -> tuple[str, ...]:
-        return self.sources or tuple(form for _, form in self.forms)
+    def match_keys(self) -> tuple[str, ...]:
+        """What the rule matches in a text: its sources, or any of its forms."""
+        return tuple(dict.fromkeys(self.sources)) or tuple(form for _, form in self.forms)
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def parse_block(inner: str, offset: int) -> Block:
     """Parse the inside of ``-{...}-``; ``offset`` is where the inside starts, for errors."""
     flag = ""
     head, bar, rest = inner.partition("|")
-    if bar and re.fullmatch(r"\s*[A-Za-z]\s*", head):
+    if bar and re.fullmatch(r"\s*[A-Za-z-]\s*", head):  # MediaWiki's flags: letters, and - (remove a rule)
         flag = head.strip()
         if flag not in _FLAGS:
             raise MarkupError(f"unsupported conversion flag '{flag}|'", offset, _HINT)
@@ -123,7 +125,7 @@ def parse_block(inner: str, offset: int) -> Block:
             raise MarkupError(f"unknown variant code '{code}' in conversion markup",
                               position + match.start("code"), f"use one of {', '.join(sorted(KNOWN_CODES))}")
         text = part[match.end():]
-        forms.append((code, text[:-1] if text.endswith(";") else text))
+        forms.append((code, text.removesuffix(";")))
         if match.group("source"):
             sources.append(match.group("source").strip())
         position += len(part) + 1
@@ -131,7 +133,7 @@ def parse_block(inner: str, offset: int) -> Block:
         raise MarkupError("one-way rules (甲=>zh-hant:乙) go in -{H|...}- or -{A|...}-, every form with its source",
                           offset, "e.g. -{H|鼠标=>zh-hant:滑鼠;}-")
     if sources:
-        return Block(flag, rule=Rule(tuple(forms), tuple(dict.fromkeys(sources))))
+        return Block(flag, rule=Rule(tuple(forms), tuple(sources)))
     return Block(flag or "choice", rule=Rule(tuple(forms)))
 
 
@@ -204,7 +206,7 @@ def _source_of(block: Block) -> str:
     if block.rule is None:
         return "-{" + block.verbatim + "}-"
     sources = block.rule.sources or ("",) * len(block.rule.forms)
-    inner = "".join(f"{s}=>{c}:{f};" if s else f"{c}:{f};" for s, (c, f) in zip(sources, block.rule.forms))
+    inner = "".join(f"{s}=>{c}:{f};" if s else f"{c}:{f};" for s, (c, f) in zip(sources, block.rule.forms, strict=True))
     return "-{" + ("" if block.kind == "choice" else f"{block.kind}|") + inner + "}-"
 
 
@@ -240,9 +242,14 @@ class _ForOpenCC(str):
     """A run of text that no rule settles, left to OpenCC."""
 
 
-#: A layer's rules, ready to match: an automaton over the folded keys, each key's form by index,
-#: and whether a key holds ``SEPARATOR`` (then texts are not matched joined).
-Matcher = tuple[ahocorasick_rs.AhoCorasick, tuple[str, ...], bool]
+class Matcher(NamedTuple):
+    """A layer's rules, ready to match."""
+
+    automaton: ahocorasick_rs.AhoCorasick  # over the folded keys
+    forms: tuple[str, ...]  # each key's form, by index
+    separator: bool  # whether a key holds ``SEPARATOR`` (then texts are not matched joined)
+
+
 #: Joins texts planned and converted together; one of OpenCC's own separators.
 SEPARATOR = opencc_fast.SEPARATOR
 
@@ -261,6 +268,10 @@ class Stats:
 LONG = 100
 
 
+#: What a converted text is kept by: its source, its markup, and the rule layers it was converted with.
+CacheKey = tuple[str, tuple[Block, ...], tuple[tuple[Rule, ...], ...]]
+
+
 @dataclass
 class Converter:
     """Converts text into one variant; each distinct text is converted once per build."""
@@ -269,20 +280,20 @@ class Converter:
     opencc_config: str
     glossary: tuple[Rule, ...] = ()
     stats: Stats = field(default_factory=Stats)
-    _cache: dict[tuple[str, tuple[Block, ...], tuple[tuple[Rule, ...], ...]], str] = field(
+    _cache: dict[CacheKey, str] = field(
         default_factory=dict, repr=False)
     # By the identity of a rule set, which it keeps alive: hashing every rule at every call cost
     # more than the conversion itself.
     _matchers: dict[int, tuple[tuple[Rule, ...], Matcher | None]] = field(
         default_factory=dict, repr=False)
-    _long: list[tuple] = field(default_factory=list, repr=False)  # keys of long texts (see ``forget_long``)
+    _long: list[CacheKey] = field(default_factory=list, repr=False)  # keys of long texts (see ``forget_long``)
 
     def __call__(self, text: Text | str, *layers: tuple[Rule, ...]) -> str:
         """Convert ``text``; ``layers`` are rule sets tried before the site glossary, first first."""
         source, blocks = (text, ()) if isinstance(text, str) else (text.source, text.blocks)
         self.stats.requests += 1
         self.stats.requested_characters += len(source)
-        key = (source, blocks, layers)
+        key: CacheKey = (source, blocks, layers)
         converted = self._cache.get(key)
         if converted is None:
             self.prefetch([(Text(source, blocks), layers)])
@@ -294,20 +305,19 @@ class Converter:
         converted yet. Texts with the same layers are planned joined, as one text, and OpenCC gets
         all that the rules leave to it in one call (``convert_many``): for many short texts, a
         call's fixed cost outweighs the work."""
-        groups: dict[tuple[tuple[Rule, ...], ...], dict[tuple, Text]] = {}
+        groups: dict[tuple[tuple[Rule, ...], ...], dict[CacheKey, Text]] = {}
         for text, layers in items:
-            key = (text.source, text.blocks, layers)
+            key: CacheKey = (text.source, text.blocks, layers)
             if key not in self._cache:
                 groups.setdefault(layers, {})[key] = text
-        plans = []
+        plans: list[tuple[tuple[tuple[Rule, ...], ...], dict[CacheKey, Text], list[str]]] = []
         for layers, texts in groups.items():
-            plan = self._plan(list(texts.values()), layers + (self.glossary,))
-            if plan is not None:
-                plans.append((layers, texts, plan))
-            else:  # texts that cannot be joined: each alone
-                plans += [(layers, {key: text}, self._plan([text], layers + (self.glossary,)))
-                          for key, text in texts.items()]
-        pieces = [part for _, _, plan in plans for part in plan if isinstance(part, _ForOpenCC)]
+            matchers = tuple(m for m in map(self._matcher, (*layers, self.glossary)) if m is not None)
+            if len(texts) == 1 or not any(m.separator for m in matchers):
+                plans.append((layers, texts, self._plan(list(texts.values()), matchers)))
+            else:  # a key holds the separator, so a match could cross from one text into the next
+                plans += [(layers, {key: text}, self._plan([text], matchers)) for key, text in texts.items()]
+        pieces: list[str] = [part for _, _, plan in plans for part in plan if isinstance(part, _ForOpenCC)]
         self.stats.characters += sum(map(len, pieces))
         converted = iter(opencc_fast.converter(self.opencc_config).convert_many(pieces))
         for layers, texts, plan in plans:
@@ -318,7 +328,7 @@ class Converter:
                     self.prefetch([(text, layers)])
                 continue
             self.stats.texts += len(texts)
-            self._cache.update(zip(texts, results))
+            self._cache.update(zip(texts, results, strict=True))
             self._long += [key for key in texts if len(key[0]) >= LONG]
 
     def forget_long(self) -> None:
@@ -334,14 +344,12 @@ class Converter:
         self.stats.characters += len(text)
         return opencc_fast.converter(self.opencc_config).convert(text)
 
-    def _plan(self, texts: list[Text], layers: tuple[tuple[Rule, ...], ...]) -> list[str] | None:
+    def _plan(self, texts: list[Text], matchers: tuple[Matcher, ...]) -> list[str]:
         """The texts converted and joined by ``SEPARATOR``, in parts: final ones, and runs left to
         OpenCC (``_ForOpenCC``). Every layer matches on the joined text folded. Joining is exact
-        when no key holds the separator, so that no match crosses from one text into the next;
-        None when one does. (A text that holds it shows in ``prefetch``'s count.)"""
-        matchers = tuple(m for m in map(self._matcher, layers) if m is not None)
-        if len(texts) > 1 and any(m[2] for m in matchers):
-            return None
+        when no key holds the separator (``prefetch`` plans the texts one by one when one does), so
+        that no match crosses from one text into the next. (A text that holds it shows in
+        ``prefetch``'s count.)"""
         source = SEPARATOR.join(text.source for text in texts)
         folded = fold(source)
         parts: list[str] = []
@@ -375,11 +383,11 @@ class Converter:
         if not matchers:
             parts.append(_ForOpenCC(source[start:end]))
             return
-        (automaton, values, _), rest = matchers[0], matchers[1:]
+        (automaton, forms, _), rest = matchers[0], matchers[1:]
         pos = start
         for index, match_start, match_end in automaton.find_matches_as_indexes(folded[start:end]):
             self._run(source, folded, pos, start + match_start, rest, parts)
-            parts.append(values[index])
+            parts.append(forms[index])
             pos = start + match_end
         self._run(source, folded, pos, end, rest, parts)
 
@@ -387,10 +395,10 @@ class Converter:
         """Spans of ``run`` that a rule of any layer (or the glossary) settles, for the lint."""
         spans: list[tuple[int, int]] = []
         folded = fold(run)
-        for rules in layers + (self.glossary,):
+        for rules in (*layers, self.glossary):
             matcher = self._matcher(rules)
             if matcher is not None:
-                spans += [(start, end) for _, start, end in matcher[0].find_matches_as_indexes(folded)]
+                spans += [(start, end) for _, start, end in matcher.automaton.find_matches_as_indexes(folded)]
         return spans
 
     def _matcher(self, rules: tuple[Rule, ...]) -> Matcher | None:
@@ -405,10 +413,11 @@ class Converter:
                     if rule.sources:
                         continue  # a one-way rule for other variants
                     target = self.plain(rule.forms[0][1])
-                for key in rule.keys():
+                for key in rule.match_keys():
                     if key:
                         table[fold(key)] = target
-            matcher = (ahocorasick_rs.AhoCorasick(list(table), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
-                       tuple(table.values()), any(SEPARATOR in key for key in table)) if table else None
+            longest = ahocorasick_rs.MatchKind.LeftmostLongest
+            matcher = Matcher(ahocorasick_rs.AhoCorasick(list(table), matchkind=longest), tuple(table.values()),
+                              any(SEPARATOR in key for key in table)) if table else None
             kept = self._matchers[id(rules)] = (rules, matcher)
         return kept[1]
