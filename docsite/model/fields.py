@@ -1,13 +1,13 @@
 """The kinds of front-matter field, one class each: how a value is written (and its mistakes
 reported), which pages it names, how a variant shows it, and what it states in JSON-LD.
 
-Every stage asks the field's kind instead of switching on its name, so a new kind is one class here,
-listed in ``KINDS``; site.yaml names the ``declarable`` kinds by their ``name``.
+Every stage asks the field's kind instead of switching on its name, so a new kind is one class: a
+subclass of ``FieldKind`` with a ``name`` is in ``KINDS`` by being defined, and site.yaml names the
+``declarable`` kinds by that name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -87,6 +87,10 @@ class States(Protocol):
     def thing(self, name: str) -> dict[str, str] | None: ...
 
 
+#: Every kind, by its name: each subclass of ``FieldKind`` that names itself.
+KINDS: dict[str, FieldKind] = {}
+
+
 class FieldKind:
     """A kind of field. Subclasses say what differs from this: a value kept as written."""
 
@@ -117,6 +121,11 @@ class FieldKind:
     def sort_key(self, value: Any) -> Any:
         """What pages of a type ordered by the field are sorted by (for ``orderable`` kinds)."""
         return value
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        if "name" in cls.__dict__:  # a kind, not a base of kinds (PagesKind)
+            KINDS[cls.name] = cls()
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self)
@@ -337,10 +346,3 @@ def rule(entry: Any) -> Rule | None:
     if not forms or not all(k in KNOWN_CODES and isinstance(v, str) and v for k, v in forms.items()):
         return None
     return Rule(tuple(forms.items()))
-
-
-#: Every kind, by the name site.yaml gives it.
-KINDS: Mapping[str, FieldKind] = {kind.name: kind for kind in (
-    TextKind(), IntKind(), BoolKind(), DateKind(), RefKind(), RefsKind(), NamesKind(), WikipediaKind(), GeoKind(),
-    TagsKind(), SourcesKind(), GlossaryKind(),
-)}
