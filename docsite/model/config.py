@@ -5,6 +5,7 @@ navigation, lint and chronology settings (read from site.yaml by ``docsite.confi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from docsite.model.fields import KINDS, FieldKind
@@ -30,11 +31,10 @@ class FieldSpec:
 
 
 #: Fields every page may have; types add their own in site.yaml.
-COMMON_FIELDS = tuple(FieldSpec(name, KINDS[kind], "") for name, kind in (
+COMMON = {name: FieldSpec(name, KINDS[kind], "") for name, kind in (
     ("title", "text"), ("summary", "text"), ("date", "date"), ("period", "date"), ("related", "refs"),
     ("tags", "tags"), ("sources", "sources"), ("draft", "bool"), ("glossary", "glossary"),
-))
-COMMON = {spec.name: spec for spec in COMMON_FIELDS}
+)}
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,10 @@ class PageType:
     fields: tuple[FieldSpec, ...]
     schema: str = ""  # the schema.org type of what its pages describe, e.g. Person; none: a plain WebPage
 
-    @property
+    @cached_property
     def every_field(self) -> dict[str, FieldSpec]:
-        """The fields its pages may have, by name: those of every page, then its own."""
+        """The fields its pages may have, by name: those of every page, then its own (asked for by
+        every field of every page)."""
         return COMMON | {spec.name: spec for spec in self.fields}
 
     @property
