@@ -29,7 +29,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from docsite.pipeline import build
-from docsite.stages.write import write_site
+from docsite.stages.write import Staging
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "benchmarks/lighthouse/node_modules/lighthouse/cli/index.js"
@@ -110,9 +110,9 @@ def main() -> None:
         site = Path(folder) / "site"
         server = ThreadingHTTPServer(("127.0.0.1", 0), partial(GzipHandler, directory=str(site)))
         root = f"http://127.0.0.1:{server.server_port}/"
-        result = build(ROOT, base_url=root)
-        assert result.ok, "the content has errors: run build.py check"
-        write_site(site, result.files)
+        with Staging(site) as staging:
+            assert build(ROOT, base_url=root, output=staging).ok, "the content has errors: run build.py check"
+            staging.commit()
         threading.Thread(target=server.serve_forever, daemon=True).start()
         rows = []
         print(f"{'page':32} {'form':7} perf a11y best  seo  transferred uncompressed fonts blocking  LCP ms   CLS")

@@ -35,7 +35,7 @@ from playwright.sync_api import Page
 
 from docsite import pipeline
 from docsite.stages import search
-from docsite.stages.write import write_site
+from docsite.stages.write import Staging
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -110,9 +110,9 @@ def recall(site: Path) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "docsite"
-        result = pipeline.build(site)
-        assert result.ok
-        write_site(folder, result.files)
+        with Staging(folder) as staging:
+            assert pipeline.build(site, output=staging).ok
+            staging.commit()
         chosen = {("" if pid == "." else pid + "/"): written for pid, (written, _) in phrases(folder).items()}
         engines = (("docsite", folder, "search/", "", DOCSITE_JS),
                    ("Pagefind", _pagefind(folder, Path(tmp) / "pagefind", TREES), "", PAGEFIND_SETUP, PAGEFIND_JS))

@@ -13,6 +13,7 @@ The build runs in one direction (see ``docsite.pipeline``), and the folders foll
   loaded page and the content (``page``), the resolved site (``site``), its chronology
   (``chronology``), a variant's view of a page (``view``), addresses of pages (``urls``); and the
   kinds of front-matter field, one class each (``fields``);
-- ``commands/``: the commands besides build and check (``serve``, ``new``); ``cli`` parses the
-  command line.
+- ``commands/``: one module a command (``build``, ``check``, ``serve``, ``new``); ``cli`` parses the
+  command line and calls the command's ``run`` (``serve.serve``);
+- ``processes``: sharing the work among processes, forked or spawned.
 """

@@ -6,6 +6,7 @@ editor sees all mistakes of a build at once; the command line turns them into an
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,10 +65,13 @@ class Diagnostics:
     def sorted(self) -> list[Diagnostic]:
         return sorted(set(self.items))
 
+    def report(self) -> None:
+        """Every problem, in order of file and line, on standard error: what the commands show."""
+        for item in self.sorted():
+            print(item.format(), file=sys.stderr)
 
-class ContentError(Exception):
-    """Raised between stages when the collected diagnostics contain errors."""
+    def counts(self) -> str:
+        """How many errors and warnings, in words: '1 error, 2 warnings'."""
+        e, w = len(self.errors), len(self.warnings)
+        return f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}"
 
-    def __init__(self, diagnostics: Diagnostics):
-        super().__init__(f"{len(diagnostics.errors)} error(s)")
-        self.diagnostics = diagnostics

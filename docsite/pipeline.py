@@ -25,7 +25,7 @@ from docsite.model import urls
 from docsite.model.config import SiteConfig, Variant
 from docsite.model.site import Site
 from docsite.model.view import PageView
-from docsite.processes import forked_map
+from docsite.processes import process_map
 from docsite.stages import exports, publish, search
 from docsite.stages.load import LoadCache, load_content
 from docsite.stages.render import (
@@ -134,8 +134,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     if cache is not None:
         cache.env = env
     try:
-        localizers = [Localizer(site, variant, converter, interface(env, converter))
-                      for variant in config.variants for converter in [_converter(cache, variant, site)]]
+        localizers = _localizers(site, env, cache)
     except Exception as exc:  # a mistake in templates/interface.html
         TemplateProblem.of(exc, config).report(result.diagnostics)
         return result
@@ -161,14 +160,14 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
         immutable = list(assets.fingerprinted)
         for loc, listed in zip(localizers, entries, strict=True):
             memo = cache.search_memo if cache else None
-            view, pieces, (path, listing) = search.page(loc, listed, memo)
-            files.update(_rendered(stage, loc, [view]))
-            files.update(pieces)
-            files[path] = listing
-            immutable += pieces
+            made = search.page(loc, listed, memo)
+            files.update(_rendered(stage, loc, [made.view]))
+            files.update(made.pieces)
+            files[made.listing_path] = made.listing
+            immutable += made.pieces
             result.pages_per_variant[loc.variant.code] = len(listed) + 1
-        ids = [entry[0] for entry in entries[0]] + [urls.SEARCH]
-        files.update(publish.minify(render_404(env, localizers, assets)))
+        ids = [entry.id for entry in entries[0]] + [urls.SEARCH]
+        files.update(publish.minify(render_404(env, localizers, assets, ids)))
         files.update(render_sitemap(env, config, ids))
         files["robots.txt"] = publish.robots(config)
         files["_headers"] = publish.headers(config, immutable)
@@ -192,11 +191,12 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
 
 
 def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict[Unit, str],
-           files: MutableMapping[str, bytes], jobs: int, progress: bool) -> list[list[search.Entry]] | TemplateProblem:
+           files: MutableMapping[str, bytes], jobs: int,
+           progress: bool) -> list[list[search.IndexedPage]] | TemplateProblem:
     """Every variant's pages and generated pages (``units``) into ``files``: recalled where their
     key is the same, else made (and kept). Returns each variant's search entries, in page order."""
     site = stage.localizers[0].site
-    entries: dict[Unit, list[search.Entry]] = {}
+    entries: dict[Unit, list[search.IndexedPage]] = {}
     bars = [_progress(len(units) // len(stage.localizers), f"{loc.variant.code} 转换、渲染", progress)
             for loc in stage.localizers]
     todo = []
@@ -233,17 +233,36 @@ class _Stage:
     assets: publish.Assets
     cache: BuildCache | None
 
+    def __reduce__(self) -> tuple[Callable[[Site, publish.Assets], _Stage], tuple[Site, publish.Assets]]:
+        """What a spawned process receives (see processes): the site and the assets. Compiled
+        templates and converters do not pickle, so the process makes its own; the preview's cache
+        stays here (it only saves work)."""
+        return _spawned_stage, (self.localizers[0].site, self.assets)
+
+
+def _spawned_stage(site: Site, assets: publish.Assets) -> _Stage:
+    """A ``_Stage`` made again in a spawned process from what ``_Stage.__reduce__`` sent."""
+    env = environment(site.config)
+    return _Stage(env, _localizers(site, env, None), assets, None)
+
+
+def _localizers(site: Site, env: jinja2.Environment, cache: BuildCache | None) -> list[Localizer]:
+    """A localizer per variant, with its converter and the interface's words in its script."""
+    converters = [_converter(cache, variant, site) for variant in site.config.variants]
+    return [Localizer(site, variant, converter, interface(env, converter))
+            for variant, converter in zip(site.config.variants, converters, strict=True)]
+
 
 #: What a build makes: a variant's page (variant index, page id), content or generated (lists,
 #: tags, timelines; the site timeline with the timeline data). A page's variants come one after
 #: the other, so a part made in another process parses the page once for all of them.
 Unit = tuple[int, str]
 #: Units per part sent to a process: enough to outweigh sending it, few enough to share the work evenly.
-PART_SIZE = 50
+UNITS_PER_PART = 50
 
 
 def _parts(items: list[T]) -> list[tuple[T, ...]]:
-    return [tuple(items[i:i + PART_SIZE]) for i in range(0, len(items), PART_SIZE)]
+    return [tuple(items[i:i + UNITS_PER_PART]) for i in range(0, len(items), UNITS_PER_PART)]
 
 
 def _load_shared(stage: _Stage) -> None:
@@ -257,7 +276,7 @@ def _load_shared(stage: _Stage) -> None:
 def _render_parts(stage: _Stage, parts: list[tuple[Unit, ...]],
                   jobs: int) -> Iterator[list[tuple[outputs.Output, outputs.Reads]] | TemplateProblem]:
     """Each part's output, unit by unit, in order, made by ``jobs`` processes."""
-    return forked_map(partial(_render_part, stage), parts, jobs)
+    return process_map(partial(_render_part, stage), parts, jobs)
 
 
 def _render_part(stage: _Stage, part: tuple[Unit, ...]) -> list[tuple[outputs.Output, outputs.Reads]] | TemplateProblem:
@@ -278,7 +297,7 @@ def _unit(stage: _Stage, variant: int, pid: str) -> tuple[outputs.Output, output
     loc = stage.localizers[variant]
     make = _page if pid in loc.site.pages else _generated
     (files, views), reads = outputs.watched(loc.site, make, stage, loc, pid)
-    return (files, [search.entry(view) for view in views]), reads
+    return (files, [search.indexed(view) for view in views]), reads
 
 
 def _guarded(stage: _Stage, make: Callable[[], T]) -> T | TemplateProblem:
@@ -308,7 +327,7 @@ def _shared(made: outputs.Output) -> outputs.Output:
     return made[0], [search.kept(entry) for entry in made[1]]
 
 
-def _take(made: outputs.Output, unit: Unit, entries: dict[Unit, list[search.Entry]]) -> dict[str, bytes]:
+def _take(made: outputs.Output, unit: Unit, entries: dict[Unit, list[search.IndexedPage]]) -> dict[str, bytes]:
     """A unit's files, its search entries put aside."""
     entries[unit] = made[1]
     return made[0]

@@ -26,7 +26,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from docsite.pipeline import build
 from docsite.stages import search
-from docsite.stages.write import write_site
+from docsite.stages.write import Staging
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,10 +52,16 @@ def soup(path: Path) -> BeautifulSoup:
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped site, built once into a temporary folder."""
     out = tmp_path_factory.mktemp("site") / "_site"
-    result = build(ROOT)
-    assert result.ok, "\n".join(d.format() for d in result.diagnostics.items)
-    write_site(out, result.files)
+    built_into(out, ROOT)
     return out
+
+
+def built_into(out: Path, root: Path, base_url: str | None = None) -> None:
+    """The site of ``root`` built into ``out`` as the command line builds it."""
+    with Staging(out) as staging:
+        result = build(root, base_url=base_url, output=staging)
+        assert result.ok, "\n".join(d.format() for d in result.diagnostics.items)
+        staging.commit()
 
 
 class MiniSite:
@@ -158,9 +164,7 @@ def publish_site(tmp_path_factory: pytest.TempPathFactory, with_host: bool) -> I
     # shipped site's index is otherwise one piece a tree).
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search, "PIECE_BYTES", SEARCH_PIECE_BYTES)
-        result = build(ROOT, base_url=root if with_host else "/")
-    assert result.ok, "\n".join(d.format() for d in result.diagnostics.items)
-    write_site(folder, result.files)
+        built_into(folder, ROOT, base_url=root if with_host else "/")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield Published(folder, root)

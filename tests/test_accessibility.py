@@ -16,6 +16,13 @@ from playwright.sync_api import Page
 
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["", "treaty/", "treaty/article-1/", "events/treaty-signed/", "timeline/", "people/zhou-enlai/"]
+#: States of a page that only a reader's action shows: (path, viewport width, what to click first).
+STATES = {
+    "cite box open": ("treaty/", 1366, ".cite summary"),
+    "connections on a phone, open": ("people/zhou-enlai/", 390, ".connections summary"),
+    "connections beside the text": ("treaty/", 1366, None),
+    "404 with the closest pages": ("people/zhou-enlia/", 1366, None),
+}
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
@@ -34,6 +41,17 @@ def violations(page: Page) -> list[str]:
 @pytest.mark.parametrize("path", PAGES)
 def test_axe_finds_no_violation(visit: Visit, path: str, variant: str, scheme: str) -> None:
     assert violations(visit(f"{variant}/{path}", color_scheme=scheme)) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("variant", ["zh-hans", "zh-hant"])
+@pytest.mark.parametrize("state", STATES)
+def test_axe_finds_no_violation_in_what_a_reader_opens(visit: Visit, state: str, variant: str, scheme: str) -> None:
+    path, width, opener = STATES[state]
+    page = visit(f"{variant}/{path}", color_scheme=scheme, viewport={"width": width, "height": 800})
+    if opener:
+        page.locator(opener).click()
+    assert violations(page) == []
 
 
 def test_axe_finds_what_a_reader_would_miss(visit: Visit) -> None:

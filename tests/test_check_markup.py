@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 from conftest import MiniSite
@@ -56,14 +57,19 @@ def check(mini: MiniSite) -> subprocess.CompletedProcess[str]:
     return result
 
 
+def check_pages(folder: Path, markups: dict[str, str], before: str, after: str) -> subprocess.CompletedProcess[str]:
+    """One check of a site with two pages for each markup: its body (line 5, and ``after`` on line
+    6) or its summary (line 3) holds the markup between ``before`` and ``after``."""
+    mini = MiniSite(folder)
+    for name, markup in markups.items():
+        mini.write(f"topics/body-{slug(name)}.md", f"---\ntitle: 甲\n---\n\n{before}{markup}\n{after}\n")
+        mini.write(f"topics/summary-{slug(name)}.md", f"---\ntitle: 甲\nsummary: {before}{markup}{after}\n---\n")
+    return check(mini)
+
+
 @pytest.fixture(scope="module")
 def valid(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
-    """One check of a site with a page for each valid markup, in the body and in the summary."""
-    mini = MiniSite(tmp_path_factory.mktemp("valid"))
-    for name, markup in VALID.items():
-        mini.write(f"topics/body-{slug(name)}.md", f"---\ntitle: 甲\n---\n\n{markup}\n{RISKY}\n")
-        mini.write(f"topics/summary-{slug(name)}.md", f"---\ntitle: 甲\nsummary: {markup}{RISKY}\n---\n")
-    return check(mini)
+    return check_pages(tmp_path_factory.mktemp("valid"), VALID, "", RISKY)
 
 
 @pytest.mark.parametrize("name", VALID)
@@ -93,12 +99,8 @@ def test_a_page_rule_settles_what_the_lint_would_report(mini: MiniSite) -> None:
 
 @pytest.fixture(scope="module")
 def malformed(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
-    """One check of a site with a page for each malformed markup, in the body and in the summary."""
-    mini = MiniSite(tmp_path_factory.mktemp("malformed"))
-    for name, (markup, _) in MALFORMED.items():
-        mini.write(f"topics/body-{slug(name)}.md", f"---\ntitle: 甲\n---\n\n前文{markup}\n")
-        mini.write(f"topics/summary-{slug(name)}.md", f"---\ntitle: 甲\nsummary: 前文{markup}\n---\n")
-    return check(mini)
+    return check_pages(tmp_path_factory.mktemp("malformed"), {name: markup for name, (markup, _) in MALFORMED.items()},
+                       "前文", "")
 
 
 @pytest.mark.parametrize("name", MALFORMED)

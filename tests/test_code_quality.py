@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 #: What ruff looks at: all the Python of the project, the package's stubs for untyped libraries too.
-LINTED = ["docsite", "tests", "benchmarks", "build.py", "typings"]
+LINTED = ["docsite", "tests", "benchmarks", "docs", "build.py", "typings"]
 
 
 def run(*command: str) -> subprocess.CompletedProcess[str]:

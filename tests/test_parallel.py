@@ -46,7 +46,7 @@ def test_processes_build_the_site_byte_for_byte_as_one_does(monkeypatch: pytest.
 ])
 def test_a_template_mistake_met_in_another_process_names_its_line(mini: MiniSite, template: str, text: str,
                                                                    line: int) -> None:
-    for i in range(3 * pipeline.PART_SIZE):  # enough pages to share among processes
+    for i in range(3 * pipeline.UNITS_PER_PART):  # enough pages to share among processes
         mini.write(f"people/p{i}.md", f"---\ntitle: 人物{i}\n---\n正文。\n")
     (mini.root / "templates" / template).write_text(text, encoding="utf-8")
     assert_fails(mini, rf"templates/{template}:{line}: error: template error: .*nope", "--jobs", "2")
@@ -60,7 +60,7 @@ def test_jobs_must_be_a_whole_number(mini: MiniSite) -> None:
 
 
 def test_content_errors_met_by_other_processes_are_all_reported_as_by_one(mini: MiniSite) -> None:
-    for i in range(3 * pipeline.PART_SIZE):  # enough pages for several processes
+    for i in range(3 * pipeline.UNITS_PER_PART):  # enough pages for several processes
         mini.write(f"people/p{i:03}.md", f"---\ntitle: 人物{i}\n---\n正文。\n")
     mini.write("people/p010.md", "---\ntitle: [未闭合\n---\n")
     mini.write("events/e.md", "---\ntitle: 事件\ndate: 1950-02-30\n---\n")

@@ -32,7 +32,7 @@ from test_site import _deliberate_text, _foreign_characters
 from docsite.model.urls import relative
 from docsite.pipeline import build
 from docsite.stages import publish
-from docsite.stages.write import write_site
+from docsite.stages.write import Staging
 
 VARIANTS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
 SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
@@ -439,6 +439,13 @@ def _elements(page: BeautifulSoup) -> list[tuple[str, dict]]:
     return [(t.name, t.attrs) for t in page.find_all(True) if t.get("name") != "viewport"]
 
 
+def write(out: Path, files: dict[str, bytes]) -> None:
+    """``files`` into ``out`` as the command line writes a build."""
+    with Staging(out) as staging:
+        staging.update(sorted(files.items()))
+        staging.commit()
+
+
 @pytest.fixture(scope="module")
 def shipped_files() -> dict[str, bytes]:
     result = build(ROOT)
@@ -449,7 +456,7 @@ def shipped_files() -> dict[str, bytes]:
 def test_a_write_error_midway_leaves_the_previous_site_byte_for_byte(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shipped_files: dict[str, bytes]) -> None:
     out = tmp_path / "_site"
-    write_site(out, shipped_files)
+    write(out, shipped_files)
     before = tree(out)
     real_write, written = Path.write_bytes, []
 
@@ -461,7 +468,7 @@ def test_a_write_error_midway_leaves_the_previous_site_byte_for_byte(
 
     monkeypatch.setattr(Path, "write_bytes", disk_full)
     with pytest.raises(OSError, match="No space left"):
-        write_site(out, {**shipped_files, "zh-hans/index.html": b"changed"})
+        write(out, {**shipped_files, "zh-hans/index.html": b"changed"})
     monkeypatch.undo()
     assert written  # it did fail midway
     assert tree(out) == before
@@ -471,7 +478,7 @@ def test_a_write_error_midway_leaves_the_previous_site_byte_for_byte(
 def test_a_failed_swap_puts_the_previous_site_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                    shipped_files: dict[str, bytes]) -> None:
     out = tmp_path / "_site"
-    write_site(out, shipped_files)
+    write(out, shipped_files)
     before = tree(out)
     real_rename = os.rename
 
@@ -482,7 +489,7 @@ def test_a_failed_swap_puts_the_previous_site_back(tmp_path: Path, monkeypatch: 
 
     monkeypatch.setattr(os, "rename", rename)
     with pytest.raises(OSError):
-        write_site(out, {"index.html": b"new"})
+        write(out, {"index.html": b"new"})
     monkeypatch.undo()
     assert tree(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["_site"]

@@ -17,7 +17,7 @@ from test_accessibility import violations
 
 from docsite.pipeline import build
 from docsite.stages import search
-from docsite.stages.search import fold
+from docsite.stages.search import search_form
 
 TREES = ("zh-hans", "zh-hant")
 #: Queries and the page (its folder under a tree) that must come first, on both trees.
@@ -172,15 +172,16 @@ def phrases(folder: Path) -> dict[str, tuple[dict[str, str], bool]]:
     tree writes it, and True; or its title where it has no body of its own (lists, tags), and False."""
     texts = {tree: {p.parent.relative_to(folder / tree).as_posix(): soup(p) for p in (folder / tree).rglob("index.html")
                     if p.parent.name != "search"} for tree in TREES}
-    mains = {pid: fold(page.main.get_text(" ")) for pid, page in texts["zh-hans"].items()}
+    mains = {pid: search_form(page.main.get_text(" ")) for pid, page in texts["zh-hans"].items()}
     found = {}
     for pid, page in texts["zh-hans"].items():
         body, other = page.select_one(".body"), texts["zh-hant"][pid].select_one(".body")
         hans, hant = (body.get_text(" "), other.get_text(" ")) if body and other else ("", "")
         found[pid] = next((({"zh-hans": window, "zh-hant": hant[at:at + len(window)]}, True)
                              for window in _windows(hans)
-                             if not any(fold(window) in text for other_id, text in mains.items() if other_id != pid)
-                             for at in [fold(hant).find(fold(window))] if at >= 0),
+                             if not any(search_form(window) in text
+                                        for other_id, text in mains.items() if other_id != pid)
+                             for at in [search_form(hant).find(search_form(window))] if at >= 0),
                             ({tree: texts[tree][pid].h1.get_text() for tree in TREES}, False))
     return found
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from docsite.pipeline import build
-from docsite.stages.write import write_site
+from docsite.stages.write import Staging
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -33,12 +33,12 @@ SHOTS = {
 
 
 def main() -> None:
-    result = build(ROOT)
-    assert result.ok, "the content has errors: run build.py check"
     chromium = shutil.which("chromium")
     assert chromium, "chromium is not installed (apt-get install chromium)"
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
-        write_site(Path(folder), result.files)
+        with Staging(Path(folder)) as staging:
+            assert build(ROOT, output=staging).ok, "the content has errors: run build.py check"
+            staging.commit()
         browser = playwright.chromium.launch(executable_path=chromium)
         for name, (path, screen, scheme) in SHOTS.items():
             context = browser.new_context(color_scheme=scheme, **screen)

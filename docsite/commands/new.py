@@ -6,12 +6,15 @@ editors can change; the new file never overwrites one that exists.
 
 from __future__ import annotations
 
+import sys
 from fnmatch import fnmatchcase
 from pathlib import Path
 
 import jinja2
 import yaml
 
+from docsite.config.settings import load_config
+from docsite.diagnostics import Diagnostics
 from docsite.model.config import SiteConfig
 from docsite.stages.load import ID_SEGMENT
 from docsite.text import dates
@@ -19,6 +22,22 @@ from docsite.text import dates
 
 class ScaffoldError(ValueError):
     pass
+
+
+def run(root: Path, type_name: str, slug: str, title: str | None, date: str | None) -> int:
+    """The command: the new file's path on standard output, or what to do instead on standard error."""
+    diags = Diagnostics(root)
+    config = load_config(root, diags)
+    if config is None:
+        diags.report()
+        return 1
+    try:
+        path = new_page(config, type_name, slug, title, date)
+    except ScaffoldError as exc:
+        print(f"build.py new: error: {exc}", file=sys.stderr)
+        return 2
+    print(path.relative_to(root.resolve()) if path.is_relative_to(root.resolve()) else path)
+    return 0
 
 
 def new_page(config: SiteConfig, type_name: str, slug: str, title: str | None, date: str | None) -> Path:

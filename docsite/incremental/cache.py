@@ -37,8 +37,8 @@ LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "openc
              "minify-html", "rcssmin", "edtf", "pyyaml", "ahocorasick-rs")
 T = TypeVar("T")
 V = TypeVar("V")
-#: A part's output: files by output path, and search entries (see search.Entry).
-Output = tuple[dict[str, bytes], list[search.Entry]]
+#: A part's output: files by output path, and its pages as the search index keeps them.
+Output = tuple[dict[str, bytes], list[search.IndexedPage]]
 
 
 @cache
@@ -153,7 +153,8 @@ class Keys:
         return made
 
     def _make(self, name: str, pid: str, reads: Reads) -> str:
-        own = self.site.pages[pid].raw if pid in self.site.pages else "generated"
+        page = self.site.pages.get(pid)
+        own = f"{page.raw}\0{page.changed}" if page is not None else "generated"  # the day it cites as changed
         if reads is None:
             return _hash(self.whole(), name, own)
         pages, titles = reads
@@ -182,6 +183,7 @@ def watched(site: Site, make: Callable[..., T], *args: Any) -> tuple[T, Reads]:
     """``make(*args)``, and what it read of ``site``: the pages and the titles it asked for."""
     pages, titles = site.pages, site.titles
     seen_pages, seen_titles = _Reading(pages), _Reading(titles)
+    # The recording stand-ins are read-only mappings, not dicts: nothing ``make`` calls writes to them.
     site.pages, site.titles = seen_pages, seen_titles  # type: ignore[assignment]
     try:
         made = make(*args)
@@ -258,7 +260,7 @@ class Store:
         for path, size in sizes:
             files[path] = data[at:at + size]
             at += size
-        return files, [(*e[:-1], tuple(e[-1])) for e in entries]  # search.Entry: its classes a tuple too
+        return files, [search.IndexedPage._make([*e[:-1], tuple(e[-1])]) for e in entries]  # classes: a tuple too
 
     def save(self, name: str, key: str, reads: Reads, output: Output) -> None:
         """Store a part's new output; it is kept only once ``commit`` is called. Stored as a JSON head
@@ -319,7 +321,7 @@ class Recall:
     def get(self, name: str) -> Output:
         """The output of ``name``, which ``has`` found current."""
         if name in self._remembered:
-            return self.memory[name][2]  # type: ignore[index]
+            return self.memory[name][2]  # type: ignore[index]  # names are remembered only with a memory
         stored = self.stored[name]
         assert self.store is not None and stored is not None, "get() follows has()"
         output = self.adopt(self.store.load(name))

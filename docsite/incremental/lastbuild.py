@@ -2,8 +2,9 @@
 what it said of its output.
 
 Builds are reproducible: the same inputs, options and program give the same bytes. So when every
-file a build is made from (``load.inputs``) has the signature it had, the options and this program
-are the same, and the output folder still holds exactly the files that build wrote (their
+file a build is made from (``load.inputs``) has the signature it had, the options, this program and
+the days of the content's last commits (which pages cite, see ``history``: a commit changes no
+file) are the same, and the output folder still holds exactly the files that build wrote (their
 signatures too), building again would write what is there: the command line says so and writes
 nothing, as make does. Anything else, or a record that cannot be read, builds. Deleting .cache/
 deletes the record.
@@ -16,6 +17,7 @@ output is looked at only after the whole site is written, so that takes a progra
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
@@ -26,6 +28,7 @@ from typing import Any
 from docsite.diagnostics import Diagnostics
 from docsite.incremental import cache
 from docsite.pipeline import BuildResult
+from docsite.stages import history
 from docsite.stages.load import inputs, signatures
 
 NAME = "last-build.json"
@@ -33,7 +36,7 @@ VERSION = 1
 
 
 #: What a record and a build must agree on (see ``state``).
-COMPARED = ("version", "program", "options", "inputs")
+COMPARED = ("version", "program", "options", "inputs", "history")
 #: Files changed this close before the record's inputs were taken may change again unseen: a file
 #: system stamps times by the clock's tick, which some make a whole second (as git's "racily
 #: clean" files).
@@ -45,7 +48,13 @@ def state(root: Path, options: dict[str, Any]) -> dict[str, Any]:
     the others is seen as changed by the next one. (The output folder is known by its files'
     signatures, which no other folder has.)"""
     return {"taken": time.time_ns(), "version": VERSION, "program": cache.program().hex(), "options": options,
-            "inputs": {path: list(mark) for path, mark in inputs(root).items()}}
+            "inputs": {path: list(mark) for path, mark in inputs(root).items()},
+            "history": _digest(history.last_changes(root / "content"))}
+
+
+def _digest(days: dict[str, str]) -> str:
+    """The days of the last commits, as short as the record needs them."""
+    return hashlib.sha256(repr(sorted(days.items())).encode()).hexdigest()
 
 
 def _output(out: Path) -> dict[str, list[int]]:

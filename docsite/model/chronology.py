@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from docsite.model.urls import TIMELINE
 
@@ -41,6 +42,14 @@ class Overview:
         return max((b.row for b in self.bars), default=-1) + 1
 
 
+class Place(NamedTuple):
+    """An event's place on one timeline: the timeline, and the events before and after it."""
+
+    timeline: str  # the timeline page's id
+    previous: str | None
+    next: str | None
+
+
 @dataclass
 class Chronology:
     events: list[str]  # ids of every dated entry, in order
@@ -50,13 +59,13 @@ class Chronology:
     overview: Overview | None
     filters: dict[str, list[str]]  # type name -> events concerning a page of that type
 
-    def timelines_of(self, event: str) -> list[tuple[str, str | None, str | None]]:
-        """(timeline id, previous event, next event) for every timeline holding ``event``."""
+    def timelines_of(self, event: str) -> list[Place]:
+        """The place of ``event`` on every timeline holding it."""
         found = []
         for tid, ids, places in self._places:
             i = places.get(event)
             if i is not None:
-                found.append((tid, ids[i - 1] if i else None, ids[i + 1] if i + 1 < len(ids) else None))
+                found.append(Place(tid, ids[i - 1] if i else None, ids[i + 1] if i + 1 < len(ids) else None))
         return found
 
     @cached_property

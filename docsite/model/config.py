@@ -34,6 +34,7 @@ class FieldSpec:
 COMMON = {name: FieldSpec(name, KINDS[kind], "") for name, kind in (
     ("title", "text"), ("summary", "text"), ("date", "date"), ("period", "date"), ("related", "refs"),
     ("tags", "tags"), ("sources", "sources"), ("draft", "bool"), ("glossary", "glossary"),
+    ("changed", "day"),  # the day of the last change worth citing, when git's is not the one
 )}
 
 

@@ -8,6 +8,8 @@ subclass of ``FieldKind`` with a ``name`` is in ``KINDS`` by being defined, and 
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 #: Conversion rules as a page holds them: layers of rules, the first layer first (see Page.layers).
 Layers = tuple[tuple[Rule, ...], ...]
 
+DAY = re.compile(r"^\d{4}-\d\d-\d\d$")
 GLOSSARY_ENTRY = "a glossary entry maps variant codes to forms"
 GLOSSARY_HINT = f"for example {{zh-hans: 维辛斯基, zh-hant: 維辛斯基}}; codes: {', '.join(sorted(KNOWN_CODES))}"
 
@@ -301,6 +304,21 @@ class GeoKind(FieldKind):
 
     def state(self, value: Any, states: States, layers: Layers) -> Any:
         return {"@type": "GeoCoordinates", "latitude": value.lat, "longitude": value.lon}
+
+
+class DayKind(FieldKind):
+    """A day of the calendar, written 2026-11-30 (a page's ``changed``: when it was last changed)."""
+
+    name = "day"
+    declarable = False
+
+    def parse(self, value: Any, written: Written) -> str:
+        try:
+            if DAY.match(str(value)):
+                return dt.date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            pass
+        raise FieldError("expected a day such as 2026-11-30")
 
 
 class TagsKind(FieldKind):

@@ -31,6 +31,7 @@ class Page:
     body_line: int  # file line of the body's first line
     raw: str  # the file as written (one string: as a list of lines, each line was an object of its own)
     layers: tuple[tuple[Rule, ...], ...]  # rules of -{H|...}- in front matter, then the page's glossary
+    changed: str | None = None  # the day its source last changed: `changed:`, else git's (see load._dated)
     parsed: list[Token] | None = field(default=None, repr=False, compare=False)  # see ``tokens``
 
     def __getstate__(self) -> dict[str, Any]:

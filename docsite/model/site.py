@@ -10,7 +10,7 @@ from docsite.model import urls
 from docsite.model.chronology import Chronology
 from docsite.model.config import PageType, SiteConfig
 from docsite.model.page import Content, Page, Source
-from docsite.text.variants import Text, fold
+from docsite.text.variants import Text, fold_to_simplified
 
 
 @dataclass
@@ -52,7 +52,7 @@ class Site:
         """The page a link names: an id, or a title in either script (as MediaWiki resolves links)."""
         if name in self.pages or name in self.lists:
             return name
-        ids = self.titles.get(fold(name), [])
+        ids = self.titles.get(fold_to_simplified(name), [])
         return ids[0] if len(ids) == 1 else None
 
     def has(self, pid: str) -> bool:

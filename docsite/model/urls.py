@@ -26,10 +26,6 @@ def neutral_dir(pid: str) -> str:
     return "" if pid == HOME else f"{pid}/"
 
 
-def output_path(code: str, pid: str) -> str:
-    return page_dir(code, pid) + "index.html"
-
-
 def relative(from_dir: str, to: str, anchor: str = "") -> str:
     """Relative link from an output folder to a folder (ending in '/') or a file; '' is the site root.
 

@@ -20,13 +20,34 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Connection:
+    """A page connected to the one shown, listed once however it is connected: named in the
+    page's ``related``, linking to (or naming) the page, or both."""
+
+    link: Link
+    related: bool
+    links_here: bool
+
+
+@dataclass(frozen=True)
+class Citation:
+    """How to cite the page, in GB/T 7714 and BibTeX: its address and the day the reader cites it
+    are marked for the script to fill in (static/site.js), the entries being whole without it."""
+
+    gbt: Markup
+    bibtex: Markup
+
+
+@dataclass(frozen=True)
 class Fact:
     label: str
     value: Markup
 
 
 @dataclass(frozen=True)
-class Reference:
+class CitedSource:
+    """An entry of the page's list of references: a source its text cites, numbered."""
+
     number: int
     text: str
     url: str | None
@@ -34,7 +55,7 @@ class Reference:
 
 
 @dataclass(frozen=True)
-class Entry:
+class TimelineEntry:
     """One event on a timeline: its date, its page, the pages it concerns, its place on /timeline/."""
 
     anchor: str  # the same in every variant and on every timeline
@@ -65,13 +86,13 @@ class PageView:
     body: Markup = Markup("")
     facts: list[Fact] = field(default_factory=list)
     tags: list[Link] = field(default_factory=list)
-    related: list[Link] = field(default_factory=list)
-    backlinks: list[Link] = field(default_factory=list)
+    connections: list[Connection] = field(default_factory=list)
     children: list[Link] = field(default_factory=list)
-    references: list[Reference] = field(default_factory=list)
+    references: list[CitedSource] = field(default_factory=list)
     breadcrumbs: list[Link] = field(default_factory=list)
     previous: Link | None = None
     next: Link | None = None
-    timeline: list[Entry] = field(default_factory=list)  # the events that concern this page
+    timeline: list[TimelineEntry] = field(default_factory=list)  # the events that concern this page
     in_timelines: list[Membership] = field(default_factory=list)  # an event's place on each timeline
+    changed: str | None = None  # the day its source last changed (content pages)
     extra: dict[str, Any] = field(default_factory=dict)

@@ -54,7 +54,7 @@ def _record(loc: Localizer, pid: str, folder: str) -> dict[str, Any]:
         "url": urls.public(loc.site.config.base_url, folder, loc.dir_of(pid)),
         "related": related,
         "related_titles": [loc.title_of(t) for t in related],
-        "timelines": [tid for tid, _, _ in loc.chronology.timelines_of(pid)],
+        "timelines": [place.timeline for place in loc.chronology.timelines_of(pid)],
         "sources": list(loc.site.cited.get(pid, [])),
     }
 

@@ -10,7 +10,7 @@ import difflib
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from functools import partial
 from pathlib import Path
@@ -20,7 +20,8 @@ from docsite.diagnostics import Diagnostic, Diagnostics
 from docsite.model.config import PageType, SiteConfig
 from docsite.model.fields import GLOSSARY_ENTRY, GLOSSARY_HINT, FieldError, Written, rule
 from docsite.model.page import Content, Page, Source
-from docsite.processes import forked_map
+from docsite.processes import process_map
+from docsite.stages import history
 from docsite.text import markdown
 from docsite.text.sourcetext import LocMap, parse_yaml, read_text
 from docsite.text.variants import PLACEHOLDER_BASE, Block, MarkupError, Rule, Text, protect
@@ -85,9 +86,11 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None
     todo = [(pid, path) for pid, path, _, page in found if page is None]
     loaded = dict(zip(todo, _load_pages(todo, config, diags, jobs), strict=True))
     kept: dict[str, tuple[tuple[int, ...], Page]] = {}
+    days = history.last_changes(root)
     for pid, path, mark, page in found:
         page = page or loaded[pid, path]
         if page is not None:
+            page = _dated(page, days.get(path.relative_to(root).as_posix()))
             content.pages.append(page)
             kept[str(path)] = (mark, page)
     if cache is not None:
@@ -98,6 +101,14 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None
             setattr(content, attribute, _load_data(content.data_paths[name], loader,
                                                    cache.data if cache is not None else {}, diags))
     return content
+
+
+def _dated(page: Page, committed: str | None) -> Page:
+    """``page`` with the day its source last changed: the `changed:` field when given, else the day
+    of its last commit. A page whose day is new is a new record (a commit changes no file), so that
+    the preview server and the build cache, which keep a page while its record is the same, see it."""
+    changed = page.fields.get("changed") or committed
+    return page if changed == page.changed else replace(page, changed=changed)
 
 
 def _page_file(entry: os.DirEntry[str], root: Path, content: Content, diags: Diagnostics) -> tuple[str, Path] | None:
@@ -199,18 +210,18 @@ def signature(stat: os.stat_result) -> tuple[int, int, int, int]:
     return stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino
 
 
-#: Pages per part of the loading sent to a process, at most (see processes.forked_map).
-PART_SIZE = 100
+#: Pages per part of the loading sent to a process, at most (see processes.process_map).
+PAGES_PER_PART = 100
 
 
 def _load_pages(todo: list[tuple[str, Path]], config: SiteConfig, diags: Diagnostics,
                 jobs: int) -> list[Page | None]:
     """The pages of ``todo`` (id, file), in order, parsed by ``jobs`` processes; their problems in ``diags``."""
-    size = max(1, min(PART_SIZE, -(-len(todo) // jobs)))  # a part for every process, at least
+    size = max(1, min(PAGES_PER_PART, -(-len(todo) // jobs)))  # a part for every process, at least
     parts = [todo[i:i + size] for i in range(0, len(todo), size)]
     types = {t.name: t for t in config.types}
     pages: list[Page | None] = []
-    for loaded, problems in forked_map(partial(_load_part, config, diags.root), parts, jobs):
+    for loaded, problems in process_map(partial(_load_part, config, diags.root), parts, jobs):
         diags.items += problems
         for page in loaded:
             if page is not None:
@@ -293,7 +304,7 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
     layers = (markup_rules, tuple(fields.get("glossary", ())))
     references = markdown.references(tokens, body.blocks, config.allow_html)
     return Page(pid, ptype, path, fields, locs, body.source, references, frozenset(markdown.heading_ids(tokens)),
-                body.blocks, body_line, text, layers, tokens)
+                body.blocks, body_line, text, layers, parsed=tokens)
 
 
 def _validate_fields(meta: dict[Any, Any], locs: LocMap, ptype: PageType, path: Path,

@@ -126,7 +126,8 @@ _CHOSEN: weakref.WeakKeyDictionary[jinja2.Environment, dict[str, jinja2.Template
 
 def _page_html(template: jinja2.Template, loc: Localizer, view: PageView, meta: publish.Head, site_title: str,
                assets: Assets) -> str:
-    return template.render(page=view, site=_site_context(loc, view, site_title, assets), meta=meta, convert=loc.text)
+    return template.render(page=view, site=_site_context(loc, view, site_title, assets), meta=meta, convert=loc.text,
+                           cite=loc.citation(view))
 
 
 def _made(memo: RenderMemo | None, path: str, inputs: object, render: Callable[[], str]) -> bytes:
@@ -186,14 +187,25 @@ def _choice(loc: Localizer, pid: str, here: str) -> Choice:
                   title, subtitle)
 
 
-def render_404(env: jinja2.Environment, localizers: list[Localizer], assets: Assets) -> dict[str, bytes]:
-    """404.html: its links are relative to a <base> that its script corrects to the path it was served under."""
+def render_404(env: jinja2.Environment, localizers: list[Localizer], assets: Assets,
+               ids: list[str]) -> dict[str, bytes]:
+    """404.html: its links are relative to a <base> that its script corrects to the path it was served under.
+    It lists the addresses of every page (``ids``) with their titles in each script, for static/site.js
+    to offer the pages whose addresses are closest to the one asked for."""
     config = localizers[0].site.config
-    sections = [(_choice(loc, urls.HOME, ""), loc.text) for loc in localizers]
+    sections = [(_choice(loc, urls.HOME, ""), partial(_interface, loc)) for loc in localizers]
+    addresses = {"paths": [urls.neutral_dir(pid) for pid in ids],
+                 "titles": {loc.variant.code: [loc.title_of(pid) for pid in ids] for loc in localizers}}
     html = env.get_template("404.html").render(sections=sections, assets=assets.urls(""),
                                                base=urls.base_path(config.base_url),
-                                               codes=[v.code for v in config.variants])
+                                               codes=[v.code for v in config.variants], addresses=addresses,
+                                               search=urls.neutral_dir(urls.SEARCH))
     return {"404.html": html.encode("utf-8")}
+
+
+def _interface(loc: Localizer, source: str) -> str:
+    """An interface string in ``loc``'s script, as the ``t`` filter converts it."""
+    return loc.text(_interface_text(source))
 
 
 def render_sitemap(env: jinja2.Environment, config: SiteConfig, ids: list[str]) -> dict[str, bytes]:

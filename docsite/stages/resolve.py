@@ -17,7 +17,7 @@ from docsite.model.page import Content, Page
 from docsite.model.site import ListPage, Site
 from docsite.stages import timelines
 from docsite.text.markdown import Reference
-from docsite.text.variants import Text, fold, plain, restore
+from docsite.text.variants import Text, fold_to_simplified, plain, restore
 
 
 def _order_key(page: Page) -> tuple[Any, ...]:
@@ -54,7 +54,7 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
 
     known = pages.keys() | site.lists.keys()
     for page in pages.values():
-        site.titles.setdefault(fold(plain(page.title)), []).append(page.id)
+        site.titles.setdefault(fold_to_simplified(plain(page.title)), []).append(page.id)
 
     def check_target(page: Page, name: str, where: Callable[[], tuple[int, int]]) -> str | None:
         """The page ``name`` links to, or None and an error at ``where()`` (worked out only then)."""
@@ -62,10 +62,10 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
         if target is not None:
             return target
         line, col = where()
-        if len(site.titles.get(fold(name), [])) > 1:
-            ids = ", ".join(site.titles[fold(name)])
-            diags.error(page.path, line, f"the title '{name}' is shared by {ids}",
-                        f"link by id instead, e.g. [[{site.titles[fold(name)][0]}|{name}]]", col=col)
+        sharing = site.titles.get(fold_to_simplified(name), [])
+        if len(sharing) > 1:
+            diags.error(page.path, line, f"the title '{name}' is shared by {', '.join(sharing)}",
+                        f"link by id instead, e.g. [[{sharing[0]}|{name}]]", col=col)
         elif name in drafted:
             diags.error(page.path, line, f"'{name}' is a draft and will not be published",
                         "publish it (remove 'draft: true') or remove the link", col=col)

@@ -30,9 +30,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, partial
-from operator import itemgetter
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import opencc
 from markupsafe import Markup
@@ -58,26 +57,33 @@ _BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|t[dh]|d[td]|blockquote|figcaption)>|<
 _IMAGE = re.compile(r'<img\b[^>]*\balt="([^"]*)"[^>]*>')
 
 
-#: What the index keeps of a page: its id, folder, title, type name, summary and text, and the
-#: folding classes of its characters (their places in ``classes()``; see ``entry``).
-Entry = tuple[str, str, str, str, str, str, tuple[int, ...]]
+class IndexedPage(NamedTuple):
+    """What the index keeps of a page (see ``indexed``)."""
+
+    id: str
+    dir: str  # its folder
+    title: str
+    type_name: str
+    summary: str
+    text: str
+    classes: tuple[int, ...]  # the folding classes of its characters: their places in ``classes()``
 
 
-def entry(view: PageView) -> Entry:
+def indexed(view: PageView) -> IndexedPage:
     """A page as the search page lists it; made where the view is (in parallel, and kept in the
     build cache), so the views need not be kept."""
     text = _text(view)
     class_of = entry_classes()
     found = {class_of[c] for c in set(view.title + view.summary + text) if c in class_of}
-    return (view.id, view.dir, view.title, view.type_name, view.summary, text, tuple(sorted(found)))
+    return IndexedPage(view.id, view.dir, view.title, view.type_name, view.summary, text, tuple(sorted(found)))
 
 
-def kept(entry: Entry) -> Entry:
+def kept(entry: IndexedPage) -> IndexedPage:
     """``entry`` with its class numbers shared with every other entry: one received from another
     process or read from the cache has numbers of its own, and a number above 256 is an object of 28
     bytes (a page has about a hundred; 20,000 entries held 60 MB of them until the index was made)."""
     numbers = _numbers()
-    return (*entry[:-1], tuple(map(numbers.__getitem__, entry[-1])))
+    return entry._replace(classes=tuple(map(numbers.__getitem__, entry.classes)))
 
 
 @cache
@@ -107,17 +113,24 @@ class Memo:
         self.earlier, self.now = self.now, {}
 
 
-def page(loc: Localizer, entries: list[Entry],
-         made: Memo | None = None) -> tuple[PageView, dict[str, bytes], tuple[str, bytes]]:
-    """The search page of one variant, the pieces of its index (scripts by output path) and the
-    script that lists them (``LISTING``, path and content): the index holds each of ``entries``; the
-    page also lists them plainly, for readers without JavaScript."""
+class SearchPage(NamedTuple):
+    """A variant's search page, and its index (see ``page``)."""
+
+    view: PageView
+    pieces: dict[str, bytes]  # the scripts of the index, by output path
+    listing_path: str  # the script that names them (``LISTING``)
+    listing: bytes
+
+
+def page(loc: Localizer, entries: list[IndexedPage], made: Memo | None = None) -> SearchPage:
+    """The search page of one variant, the pieces of its index and the script that lists them: the
+    index holds each of ``entries``; the page also lists them plainly, for readers without JavaScript."""
     site = loc.site
     made = made or Memo()
     here = loc.dir_of(PAGE)
     kinds = [t for t in site.config.types if site.by_type.get(t.name)]
     kind_of = {t.name: i for i, t in enumerate(kinds)}
-    listed = tuple(map(itemgetter(1, 2, 3), entries))  # folder, title, type name
+    listed = tuple((entry.dir, entry.title, entry.type_name) for entry in entries)
     urls_of, groups = made.get((here, tuple(kind_of), listed), partial(_listed, loc, here, kinds, listed))
     words = rewrites(loc)
     pieces = {f"{here}{name}": script for name, script in _pieces(entries, urls_of, kind_of, made)}
@@ -129,7 +142,7 @@ def page(loc: Localizer, entries: list[Entry],
         extra={"index": _script_json(head), "kinds": head["kinds"], "listing": LISTING, "groups": groups},
     )
     names = json.dumps([path[len(here):] for path in pieces])
-    return view, pieces, (f"{here}{LISTING}", f"self.searchPieces={names};\n".encode())
+    return SearchPage(view, pieces, f"{here}{LISTING}", f"self.searchPieces={names};\n".encode())
 
 
 def _listed(loc: Localizer, here: str, kinds: list[PageType],
@@ -144,7 +157,7 @@ def _listed(loc: Localizer, here: str, kinds: list[PageType],
     return urls_of, [(heading, group) for heading, group in groups if group]
 
 
-def _pieces(entries: list[Entry], urls_of: list[str], kind_of: dict[str, int],
+def _pieces(entries: list[IndexedPage], urls_of: list[str], kind_of: dict[str, int],
             made: Memo) -> list[tuple[str, bytes]]:
     """The index of ``entries`` (pages at ``urls_of``) in pieces: each a script adding its pages, and
     the folding classes of the characters they hold, to ``self.searchIndex``; named by its content.
@@ -152,20 +165,20 @@ def _pieces(entries: list[Entry], urls_of: list[str], kind_of: dict[str, int],
     name them), addresses and types is taken as it is."""
     # Bytes of UTF-8, about (most characters are CJK), and pages per piece on average: a power of two,
     # so it moves only when the site's size doubles or halves.
-    size = 3 * sum(sum(map(len, texts)) for texts in (urls_of, *(map(itemgetter(i), entries) for i in (2, 4, 5))))
+    size = 3 * (sum(map(len, urls_of)) + sum(len(e.title) + len(e.summary) + len(e.text) for e in entries))
     every = 2 ** round(math.log2(max(1.0, PIECE_BYTES * len(entries) / size))) if entries else 1
 
-    def piece(listed: list[str], pages: list[Entry]) -> tuple[str, bytes, list[Entry]]:
-        items = [_json([url, title, kind_of.get(type_name, -1), summary, text])
-                 for url, (_, _, title, type_name, summary, text, _) in zip(listed, pages, strict=True)]
-        found = set().union(*(entry[6] for entry in pages))
+    def piece(listed: list[str], pages: list[IndexedPage]) -> tuple[str, bytes, list[IndexedPage]]:
+        items = [_json([url, page.title, kind_of.get(page.type_name, -1), page.summary, page.text])
+                 for url, page in zip(listed, pages, strict=True)]
+        found = set().union(*(page.classes for page in pages))
         data = '{"pages":[' + ",".join(items) + '],"fold":' + _json(_fold_groups(found)) + "}"
         script = f"(self.searchIndex=self.searchIndex||[]).push({data});\n".encode()
         return f"index-{hashlib.blake2b(script, digest_size=5).hexdigest()}.js", script, pages
 
     out, start, kinds = [], 0, tuple(kind_of.items())
-    for i, (pid, *_) in enumerate(entries):
-        if i < len(entries) - 1 and not _ends_piece(pid, every):
+    for i, entry in enumerate(entries):
+        if i < len(entries) - 1 and not _ends_piece(entry.id, every):
             continue
         listed, pages = urls_of[start:i + 1], entries[start:i + 1]
         name, script, _ = made.get((kinds, tuple(listed), tuple(map(id, pages))), partial(piece, listed, pages))
@@ -216,7 +229,7 @@ def rewrites(loc: Localizer) -> list[list[str]]:
         if target is None and not rule.sources:
             target = loc.convert.plain(rule.forms[0][1])
         if target:
-            pairs |= {(key, target) for key in rule.match_keys() if key and fold(key) != fold(target)}
+            pairs |= {(key, target) for key in rule.match_keys() if key and search_form(key) != search_form(target)}
     return [list(pair) for pair in sorted(pairs)]
 
 
@@ -249,13 +262,13 @@ def classes() -> tuple[str, ...]:
 
 
 @cache
-def _fold_table() -> Translation:
+def _class_table() -> Translation:
     return translation({ord(c): group[0] for group in classes() for c in group[1:]})
 
 
-def fold(text: str) -> str:
+def search_form(text: str) -> str:
     """``text`` with each character as its class's first: what search.js matches on (less letter case and width)."""
-    return _fold_table()(text)
+    return _class_table()(text)
 
 
 def _json(data: object) -> str:

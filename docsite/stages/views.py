@@ -1,7 +1,7 @@
 """Convert stage: one variant's view of every page, with every string a reader sees converted.
 
 The views are plain data for the templates: converted titles and summaries, body HTML, facts,
-links (already relative to the page that shows them), references and backlinks.
+links (already relative to the page that shows them), references and connections.
 """
 
 from __future__ import annotations
@@ -18,11 +18,14 @@ from docsite.model.chronology import Bar, Chronology
 from docsite.model.config import COMMON, Variant
 from docsite.model.page import Page
 from docsite.model.site import Site
-from docsite.model.view import Entry, Fact, Link, Membership, PageView, Reference
+from docsite.model.view import Citation, CitedSource, Connection, Fact, Link, Membership, PageView, TimelineEntry
 from docsite.stages import timelines
 from docsite.text import citations, markdown
 from docsite.text.dates import EDTF
 from docsite.text.variants import Converter, Rule, Text, protect
+
+#: Where a citation's address and access day go (see ``Localizer.citation``).
+_URL, _ACCESSED = "\x01", "\x02"
 
 
 class Localizer:
@@ -120,8 +123,8 @@ class Localizer:
         body = Markup(markdown.render_body(tokens, hooks, self.site.config.allow_html))
         references = []
         for key, n in numbers.items():
-            entry, url = citations.format_source(self.site.sources[key])
-            references.append(Reference(n, text(protect(entry)), url, tuple(backrefs[n])))
+            source = citations.format_source(self.site.sources[key])
+            references.append(CitedSource(n, text(protect(source.text)), source.url, tuple(backrefs[n])))
         previous, following = self.site.neighbours(page.id)
         return PageView(
             id=page.id,
@@ -135,8 +138,7 @@ class Localizer:
             facts=self.facts(page, here),
             tags=[Link(urls.relative(here, self.dir_of(f"{urls.TAGS}/{t}")), self.text(self.site.tags[t]))
                   for t in page.fields.get("tags", [])],
-            related=self.links(here, page.fields.get("related", [])),
-            backlinks=self.links(here, self.site.backlinks.get(page.id, [])),
+            connections=self.connections(here, page),
             children=self.links(here, self.site.children.get(page.id, [])),
             references=references,
             breadcrumbs=self.breadcrumbs(here, page.id),
@@ -145,7 +147,28 @@ class Localizer:
             timeline=self.entries(here, self.chronology.by_page.get(page.id, [])),
             in_timelines=self.memberships(here, page.id),
             extra=self.extra(page, here),
+            changed=page.changed,
         )
+
+    def citation(self, view: PageView) -> Citation:
+        """The entries that cite ``view``'s page: its title in this script, the site's, its address
+        (absolute when base_url names a host, else from the site's root, for the script to complete)
+        and the day its source last changed."""
+        config = self.site.config
+        url = urls.public(config.base_url, view.dir, view.dir) if urls.is_absolute(config.base_url) \
+            else urls.base_path(config.base_url) + view.dir
+        site, key = self.text(config.title), view.id.replace("/", ":")
+        marks = {_URL: Markup('<span class="cite-url">{}</span>').format(url),
+                 _ACCESSED: Markup('<span class="cite-accessed">{}</span>').format(self.text("引用日期"))}
+
+        def marked(text: str) -> Markup:
+            out = Markup.escape(text)
+            for mark, markup in marks.items():
+                out = out.replace(mark, markup)
+            return out
+
+        return Citation(marked(citations.web_page(view.title, site, view.changed, _URL, _ACCESSED)),
+                        marked(citations.bibtex(key, view.title, site, view.changed, _URL, _ACCESSED)))
 
     def extra(self, page: Page, here: str) -> dict[str, Any]:
         """What some pages show besides the common parts: the home page's sections, a named timeline's events."""
@@ -154,6 +177,14 @@ class Localizer:
         if page.id in self.chronology.named:
             return {"entries": self.entries(here, self.chronology.named[page.id])}
         return {}
+
+    def connections(self, here: str, page: Page) -> list[Connection]:
+        """The related pages in the order written, then the other pages that link here."""
+        related = self.links(here, page.fields.get("related", []))
+        backlinks = self.site.backlinks.get(page.id, [])
+        named = {link.id for link in related}
+        return [Connection(link, True, link.id in backlinks) for link in related] + \
+            [Connection(link, False, True) for link in self.links(here, [pid for pid in backlinks if pid not in named])]
 
     def facts(self, page: Page, here: str) -> list[Fact]:
         """The page's date, its period and its type's fields, as the page's fact box shows them."""
@@ -205,19 +236,20 @@ class Localizer:
         assert self.site.chronology is not None
         return self.site.chronology
 
-    def entries(self, here: str, ids: list[str]) -> list[Entry]:
+    def entries(self, here: str, ids: list[str]) -> list[TimelineEntry]:
         site_timeline = self.dir_of(urls.TIMELINE)
         return [
-            Entry(self.chronology.anchors[pid], self.date(timelines.event_date(self.site.pages[pid])),
+            TimelineEntry(self.chronology.anchors[pid], self.date(timelines.event_date(self.site.pages[pid])),
                   self.link(here, pid), self.links(here, self.site.pages[pid].fields.get("related", [])),
                   urls.relative(here, site_timeline, self.chronology.anchors[pid]))
             for pid in ids
         ]
 
     def memberships(self, here: str, pid: str) -> list[Membership]:
-        return [Membership(self.link(here, tid, self.chronology.anchors[pid]),
-                           self.link(here, before) if before else None, self.link(here, after) if after else None)
-                for tid, before, after in self.chronology.timelines_of(pid)]
+        return [Membership(self.link(here, place.timeline, self.chronology.anchors[pid]),
+                           self.link(here, place.previous) if place.previous else None,
+                           self.link(here, place.next) if place.next else None)
+                for place in self.chronology.timelines_of(pid)]
 
     def timeline_page(self, kind: str = "") -> PageView:
         """The site timeline, or the page that filters it to the events related to pages of ``kind``
@@ -226,7 +258,7 @@ class Localizer:
         ids = self.chronology.filters[kind] if kind else self.chronology.events
         here = self.dir_of(pid)
         entries = self.entries(here, ids)
-        years: dict[int, list[Entry]] = {}
+        years: dict[int, list[TimelineEntry]] = {}
         for event, entry in zip(ids, entries, strict=True):
             years.setdefault(timelines.event_date(self.site.pages[event]).earliest.year, []).append(entry)
         filters = [(self.link(here, f"{urls.TIMELINE}/{k}" if k else urls.TIMELINE,

@@ -103,15 +103,13 @@ class Staging(MutableMapping[str, bytes]):
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
+    def __enter__(self) -> Staging:
+        return self
 
-def write_site(out: Path, files: Mapping[str, bytes]) -> None:
-    staging = Staging(out)
-    try:
-        staging.update(sorted(files.items()))
-        staging.commit()
-    except BaseException:
-        staging.discard()
-        raise
+    def __exit__(self, *raised: object) -> None:
+        """Leaving the block without ``commit`` (a failed build, an error) throws the new folder away."""
+        if not self.committed:
+            self.discard()
 
 
 def write_changes(out: Path, files: Mapping[str, bytes], written: Mapping[str, bytes] | None = None) -> list[str]:

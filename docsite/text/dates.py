@@ -103,13 +103,14 @@ class EDTF:
         if self.members:
             joiner = "或" if self.one_of else "、"
             return [part for i, p in enumerate(self.members) for part in ([joiner] if i else []) + [p]]
-        if not self.is_interval:
-            return [self.start]  # type: ignore[list-item]
-        if self.start is None:
-            return ["至", self.end]  # type: ignore[list-item]
-        if self.end is None:
-            return [self.start, "起"]
-        return [self.start, "—", self.end]
+        start, end = self.start, self.end
+        if not self.is_interval and start is not None:
+            return [start]
+        if self.is_interval and start is None and end is not None:
+            return ["至", end]
+        if self.is_interval and start is not None:
+            return [start, "起"] if end is None else [start, "—", end]
+        raise ValueError(f"'{self.text}' holds no date")  # ``parse`` makes none such
 
     def display(self) -> str:
         return "".join(p if isinstance(p, str) else p.display() for p in self.parts())

@@ -218,7 +218,7 @@ def opencc_configs() -> frozenset[str]:
 
 
 @cache
-def _fold_table() -> opencc_fast.Translation:
+def _simplified_table() -> opencc_fast.Translation:
     """Traditional -> simplified, character for character (OpenCC's TSCharacters, first choice).
 
     Glossary forms and text are compared folded, so a form matches however the text mixes the
@@ -234,8 +234,9 @@ def _fold_table() -> opencc_fast.Translation:
     return opencc_fast.translation(table)
 
 
-def fold(text: str) -> str:
-    return _fold_table()(text)
+def fold_to_simplified(text: str) -> str:
+    """Each character of ``text`` as its simplified form (see ``_simplified_table``)."""
+    return _simplified_table()(text)
 
 
 class _ForOpenCC(str):
@@ -351,7 +352,7 @@ class Converter:
         that no match crosses from one text into the next. (A text that holds it shows in
         ``prefetch``'s count.)"""
         source = SEPARATOR.join(text.source for text in texts)
-        folded = fold(source)
+        folded = fold_to_simplified(source)
         parts: list[str] = []
         pos = 0
         starts = list(accumulate((len(t.source) + 1 for t in texts[:-1]), initial=0))
@@ -394,7 +395,7 @@ class Converter:
     def covered(self, run: str, layers: tuple[tuple[Rule, ...], ...]) -> list[tuple[int, int]]:
         """Spans of ``run`` that a rule of any layer (or the glossary) settles, for the lint."""
         spans: list[tuple[int, int]] = []
-        folded = fold(run)
+        folded = fold_to_simplified(run)
         for rules in (*layers, self.glossary):
             matcher = self._matcher(rules)
             if matcher is not None:
@@ -415,7 +416,7 @@ class Converter:
                     target = self.plain(rule.forms[0][1])
                 for key in rule.match_keys():
                     if key:
-                        table[fold(key)] = target
+                        table[fold_to_simplified(key)] = target
             longest = ahocorasick_rs.MatchKind.LeftmostLongest
             matcher = Matcher(ahocorasick_rs.AhoCorasick(list(table), matchkind=longest), tuple(table.values()),
                               any(SEPARATOR in key for key in table)) if table else None

@@ -1,0 +1,18 @@
+"""``build.py check``: validate everything and lint the conversion, write nothing."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docsite.pipeline import build
+
+
+def run(root: Path, strict: bool, drafts: bool, jobs: int) -> int:
+    """0 when the site would build (and, with ``strict``, has no warning), else 1; the problems on
+    standard error, each at its file and line."""
+    result = build(root, drafts=drafts, lint=True, progress=True, jobs=jobs, reuse=True)
+    result.diagnostics.report()
+    failed = not result.ok or (strict and bool(result.diagnostics.warnings))
+    print(("check failed: " if failed else "check passed: ") + result.diagnostics.counts(), file=sys.stderr)
+    return 1 if failed else 0
