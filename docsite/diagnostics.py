@@ -43,7 +43,8 @@ class Diagnostics:
         shown = str(path)
         if isinstance(path, Path):
             try:
-                shown = path.resolve().relative_to(self.root.resolve()).as_posix()
+                # The folder resolved, not the file: a link is named where it is, not where it leads.
+                shown = (path.absolute().parent.resolve() / path.name).relative_to(self.root.resolve()).as_posix()
             except ValueError:
                 shown = path.as_posix()
         self.items.append(Diagnostic(shown, line, col, severity, message, hint))

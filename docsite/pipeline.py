@@ -6,6 +6,7 @@ errors, so later stages only ever see valid input, and nothing is written.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import traceback
@@ -21,26 +22,19 @@ from tqdm import tqdm
 from docsite.config.settings import load_config
 from docsite.diagnostics import Diagnostics
 from docsite.incremental import cache as outputs
+from docsite.incremental.buildcache import BuildCache
+from docsite.incremental.reads import Reading, Reads
 from docsite.model import urls
-from docsite.model.config import SiteConfig, Variant
+from docsite.model.config import SiteConfig
 from docsite.model.site import Site
 from docsite.model.view import PageView
 from docsite.processes import process_map
 from docsite.stages import exports, publish, search
 from docsite.stages.load import LoadCache, load_content
-from docsite.stages.render import (
-    RenderMemo,
-    environment,
-    interface,
-    render_404,
-    render_neutral,
-    render_sitemap,
-    render_variant,
-)
+from docsite.stages.render import RenderMemo, interface, render_404, render_neutral, render_sitemap, render_variant
 from docsite.stages.resolve import resolve
 from docsite.stages.views import Localizer
 from docsite.text.lint import lint_site
-from docsite.text.variants import Converter, Rule
 
 T = TypeVar("T")
 
@@ -52,6 +46,7 @@ class BuildResult:
     pages_per_variant: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # about the output as a whole, for the deployer
     seconds: float = 0.0
+    work: Work = field(default_factory=lambda: Work())
 
     @property
     def ok(self) -> bool:
@@ -59,45 +54,33 @@ class BuildResult:
 
 
 @dataclass
-class BuildCache:
-    """What the preview server keeps between builds so that a one-page edit redoes little: parsed
-    pages by file content, each variant's conversions, each page's HTML by what it was made from,
-    and each part of the output by its key (as .cache/ keeps them, without reading them back).
+class Work:
+    """What a build did, as it went: the pages it parsed (by id), the parts of the output it made
+    and those it recalled from its cache (by cache.name), the HTML files it rendered (not taken from
+    the preview server's memory), and the processes that parsed pages and made parts."""
 
-    A view holds everything its page shows (titles of linked pages, backlinks, timelines), so a
-    page whose links, backlinks or timelines change gets a new view and is rendered again. A change
-    to site.yaml, a template or a static file starts everything afresh.
-    """
+    parsed: list[str] = field(default_factory=list)
+    made: list[str] = field(default_factory=list)
+    recalled: list[str] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)
+    parsers: set[int] = field(default_factory=set)
+    makers: set[int] = field(default_factory=set)
 
-    stamp: bytes = b""
-    files: LoadCache = field(default_factory=LoadCache)  # loaded pages and data files
-    converters: dict[tuple[Variant, tuple[Rule, ...]], Converter] = field(default_factory=dict)
-    rendered: RenderMemo = field(default_factory=RenderMemo)
-    parts: dict[str, tuple[str, outputs.Reads, outputs.Output]] = field(default_factory=dict)  # see cache.Recall
-    minified: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
-    env: jinja2.Environment | None = None  # compiled templates
-    keys: outputs.Keys | None = None  # the last good build's, and its site (keys.site)
-    search_memo: search.Memo = field(default_factory=search.Memo)  # the search page, its index
-
-    def check(self, root: Path) -> None:
-        """Forget everything when what every page depends on has changed."""
-        stamp = outputs.files_digest(root, outputs.shared_files(root))
-        if stamp != self.stamp:
-            self.stamp = stamp
-            for kept in (self.files, self.converters, self.rendered.made, self.minified, self.parts):
-                kept.clear()
-            self.env = self.keys = None
-            self.search_memo = search.Memo()
+    def note_parsed(self, pid: str, process: int) -> None:
+        self.parsed.append(pid)
+        self.parsers.add(process)
 
 
 def load_site(root: Path, diags: Diagnostics, base_url: str | None = None, drafts: bool = False,
-              cache: BuildCache | None = None, jobs: int = 1, previous: Site | None = None) -> Site | None:
-    """Load (in ``jobs`` processes) and resolve: the valid site graph, or None when the content has
-    errors. ``previous`` is the last good build's site (see ``resolve``)."""
+              files: LoadCache | None = None, jobs: int = 1, previous: Site | None = None,
+              parsed: Callable[[str, int], None] | None = None) -> Site | None:
+    """Load (in ``jobs`` processes; ``files``: the preview server's pages loaded before) and
+    resolve: the valid site graph, or None when the content has errors. ``previous`` is the last
+    good build's site (see ``resolve``); ``parsed`` is told of each page parsed, and by which process."""
     config = load_config(root, diags, base_url)
     if config is None:
         return None
-    content = load_content(config, diags, cache.files if cache else None, jobs)
+    content = load_content(config, diags, files, jobs, parsed)
     if diags.errors:
         return None
     site = resolve(content, config, diags, drafts, previous)
@@ -108,91 +91,77 @@ def load_site(root: Path, diags: Diagnostics, base_url: str | None = None, draft
     return None if diags.errors else site
 
 
-def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: bool = False,
-          cache: BuildCache | None = None, progress: bool = False, jobs: int = 1, reuse: bool = False,
+def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: bool = False, progress: bool = False,
+          jobs: int = 1, cache: BuildCache | None = None,
           output: MutableMapping[str, bytes] | None = None) -> BuildResult:
-    """Everything but writing; ``lint`` adds the conversion warnings of ``check``; ``cache`` is the
-    preview server's, to redo only what a change affects; ``progress`` shows progress bars on a
-    terminal; ``jobs`` processes parse, convert and render pages (see ``_render_parts``); ``reuse`` takes
-    pages whose sources did not change from .cache/ and keeps the new ones there (see cache.py);
-    ``output`` receives the files as they are made (a ``write.Staging``), else they are kept in
-    ``result.files``."""
-    start = time.perf_counter()
+    """Everything but writing: load, resolve, then each variant's pages, content and generated, made
+    (in ``jobs`` processes) or recalled from ``cache`` (BuildCache: by default it keeps nothing),
+    then the search pages and what the whole site has once. ``lint`` adds the conversion warnings of
+    ``check``; ``progress`` shows progress bars on a terminal; ``output`` receives the files as they
+    are made (a ``write.Staging``), else they are kept in ``result.files``."""
+    start, cache = time.perf_counter(), cache or BuildCache()
     result = BuildResult(Diagnostics(root))
-    previous = None
-    if cache is not None:
-        cache.check(root)
-        cache.rendered.rendered.clear()
-        # The last good build's keys, and its site: until this build is good, no build follows them,
-        # for what a failed build put in the memory may not agree with them.
-        previous, cache.keys = cache.keys, None
-    site = load_site(root, result.diagnostics, base_url, drafts, cache, jobs, previous.site if previous else None)
+    previous = cache.begin(root)
+    site = load_site(root, result.diagnostics, base_url, drafts, cache.loading(), jobs,
+                     previous.site if previous else None, result.work.note_parsed)
     if site is None:
         return result
-    config = site.config
-    env = cache.env if cache and cache.env else environment(config)
-    if cache is not None:
-        cache.env = env
     try:
-        localizers = _localizers(site, env, cache)
+        stage = _Stage.of(site, cache)
     except Exception as exc:  # a mistake in templates/interface.html
-        TemplateProblem.of(exc, config).report(result.diagnostics)
+        TemplateProblem.of(exc, site.config).report(result.diagnostics)
         return result
     if lint:
-        lint_site(site, localizers, result.diagnostics)
-    assets = publish.assets(root)
-    stage = _Stage(env, localizers, assets, cache)
-    units = [(v, pid) for pid in [*site.pages, *localizers[0].generated_ids()] for v in range(len(localizers))]
-    names = {unit: outputs.name(localizers[unit[0]].variant.code, unit[1]) for unit in units}
-    pids = {name: unit[1] for unit, name in names.items()}
-    keys = outputs.Keys(site, previous)
-    recall = outputs.Recall(list(pids), lambda name, reads: keys.of(name, pids[name], reads),
-                            lambda name, reads: keys.still(pids[name], reads),
-                            outputs.Store(root) if reuse else None, cache.parts if cache is not None else None,
-                            _shared)
+        lint_site(site, stage.localizers, result.diagnostics)
+    ids = [*site.pages, *stage.localizers[0].generated_ids()]
+    units = [(v, pid) for pid in ids for v in range(len(stage.localizers))]
+    names = {unit: outputs.name(stage.localizers[unit[0]].variant.code, unit[1]) for unit in units}
+    recall = cache.recall(site, list(names.values()), previous, _shared)
+    files = output if output is not None else {}
     try:
-        files = output if output is not None else {}
-        files.update(assets.files)
-        entries = _pages(stage, recall, units, names, files, jobs, progress)
-        if isinstance(entries, TemplateProblem):
-            entries.report(result.diagnostics)
-            return result
-        immutable = list(assets.fingerprinted)
-        for loc, listed in zip(localizers, entries, strict=True):
-            memo = cache.search_memo if cache else None
-            made = search.page(loc, listed, memo)
-            files.update(_rendered(stage, loc, [made.view]))
-            files.update(made.pieces)
-            files[made.listing_path] = made.listing
-            immutable += made.pieces
-            result.pages_per_variant[loc.variant.code] = len(listed) + 1
-        ids = [entry.id for entry in entries[0]] + [urls.SEARCH]
-        files.update(publish.minify(render_404(env, localizers, assets, ids)))
-        files.update(render_sitemap(env, config, ids))
-        files["robots.txt"] = publish.robots(config)
-        files["_headers"] = publish.headers(config, immutable)
-        if not result.diagnostics.errors:
-            recall.commit()
-            if cache is not None:
-                cache.keys = keys
-                cache.search_memo.turn()
+        files.update(stage.assets.files)
+        entries = _pages(stage, recall, units, names, files, jobs, progress, result.work)
+        files.update(_whole_site(stage, entries))
+    except TemplateProblem as problem:  # met in a process making pages
+        problem.report(result.diagnostics)
     except Exception as exc:  # a mistake in a template, reported at its line
-        TemplateProblem.of(exc, config).report(result.diagnostics)
-        return result
+        TemplateProblem.of(exc, site.config).report(result.diagnostics)
     finally:
-        recall.close()
+        cache.end(recall, result.ok, files)
+    result.work.rendered = list(stage.render_memo.rendered) if stage.render_memo else []
+    if not result.ok:
+        return result
     result.files = files
-    if not urls.is_absolute(config.base_url):
-        result.notes.append(f"base_url '{config.base_url}' names no host, so canonical and hreflang links are "
+    result.pages_per_variant = {loc.variant.code: len(listed) + 1
+                                for loc, listed in zip(stage.localizers, entries, strict=True)}
+    if not urls.is_absolute(site.config.base_url):
+        result.notes.append(f"base_url '{site.config.base_url}' names no host, so canonical and hreflang links are "
                             "relative and sitemap.xml is left out; to publish, build with "
                             "--base-url https://your.host/path/")
     result.seconds = time.perf_counter() - start
     return result
 
 
+def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]]) -> dict[str, bytes]:
+    """What is made once for the whole site, from every page: each variant's search page and index,
+    the 404 page, the sitemap, robots.txt and the hosts' _headers."""
+    files: dict[str, bytes] = {}
+    immutable = list(stage.assets.fingerprinted)
+    for loc, listed in zip(stage.localizers, entries, strict=True):
+        made = search.page(loc, listed, stage.search_memo)
+        files |= _rendered(stage, loc, [made.view]) | made.pieces | {made.listing_path: made.listing}
+        immutable += made.pieces
+    config = stage.localizers[0].site.config
+    ids = [entry.id for entry in entries[0]] + [urls.SEARCH]
+    files |= publish.minify(render_404(stage.env, stage.localizers, stage.assets, ids))
+    files |= render_sitemap(stage.env, config, ids)
+    files["robots.txt"] = publish.robots(config)
+    files["_headers"] = publish.headers(config, immutable)
+    return files
+
+
 def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict[Unit, str],
-           files: MutableMapping[str, bytes], jobs: int,
-           progress: bool) -> list[list[search.IndexedPage]] | TemplateProblem:
+           files: MutableMapping[str, bytes], jobs: int, progress: bool, work: Work) -> list[list[search.IndexedPage]]:
     """Every variant's pages and generated pages (``units``) into ``files``: recalled where their
     key is the same, else made (and kept). Returns each variant's search entries, in page order."""
     site = stage.localizers[0].site
@@ -201,26 +170,27 @@ def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict
             for loc in stage.localizers]
     todo = []
     for unit in units:
-        if recall.has(names[unit]):
-            files.update(_take(recall.get(names[unit]), unit, entries))
-            bars[unit[0]].update()
-        else:
+        recalled = recall.get(names[unit])
+        if recalled is None:
             todo.append(unit)
+            continue
+        files.update(_take(recalled, unit, entries))
+        bars[unit[0]].update()
     # The generated pages first: they are the largest units, and a process making them holds the
     # most memory, best while this one holds few results; and the last parts even out the work.
     todo.sort(key=lambda unit: unit[1] in site.pages)
     if todo:
         _load_shared(stage)
-    for part, rendered in zip(parts := _parts(todo), _render_parts(stage, parts, jobs), strict=True):
-        if isinstance(rendered, TemplateProblem):
-            return rendered
-        for unit, (made, reads) in zip(part, rendered, strict=True):
+    for part, (rendered, process) in zip(parts := _parts(todo), _render_parts(stage, parts, jobs), strict=True):
+        work.makers.add(process)
+        for unit, (made, read) in zip(part, rendered, strict=True):
             made = _shared(made)
             files.update(_take(made, unit, entries))
-            recall.put(names[unit], made, reads)
+            recall.put(names[unit], made, read)
             bars[unit[0]].update()
     for bar in bars:
         bar.close()
+    work.made, work.recalled = recall.made, recall.recalled
     return [[entry for unit in units if unit[0] == v for entry in entries[unit]] for v in range(len(stage.localizers))]
 
 
@@ -231,26 +201,34 @@ class _Stage:
     env: jinja2.Environment
     localizers: list[Localizer]
     assets: publish.Assets
-    cache: BuildCache | None
+    keeps_pages: bool  # whether made pages keep their tokens and long conversions (the preview server's)
+    render_memo: RenderMemo | None
+    minify_memo: dict[str, tuple[bytes, bytes]] | None
+    search_memo: search.Memo | None
 
     def __reduce__(self) -> tuple[Callable[[Site, publish.Assets], _Stage], tuple[Site, publish.Assets]]:
         """What a spawned process receives (see processes): the site and the assets. Compiled
-        templates and converters do not pickle, so the process makes its own; the preview's cache
-        stays here (it only saves work)."""
+        templates and converters do not pickle, so the process makes its own; the preview's memos
+        stay here (they only save work)."""
         return _spawned_stage, (self.localizers[0].site, self.assets)
+
+    @classmethod
+    def of(cls, site: Site, cache: BuildCache) -> _Stage:
+        """The stage of a build: a localizer per variant, with its converter and the interface's
+        words in its script."""
+        env = cache.environment(site.config)
+        converters = [cache.converter(variant, site.content.glossary) for variant in site.config.variants]
+        localizers = [Localizer(site, variant, converter, interface(env, converter))
+                      for variant, converter in zip(site.config.variants, converters, strict=True)]
+        return cls(env, localizers, publish.assets(site.config.root), cache.keeps_pages(),
+                   *cache.memos())
 
 
 def _spawned_stage(site: Site, assets: publish.Assets) -> _Stage:
     """A ``_Stage`` made again in a spawned process from what ``_Stage.__reduce__`` sent."""
-    env = environment(site.config)
-    return _Stage(env, _localizers(site, env, None), assets, None)
-
-
-def _localizers(site: Site, env: jinja2.Environment, cache: BuildCache | None) -> list[Localizer]:
-    """A localizer per variant, with its converter and the interface's words in its script."""
-    converters = [_converter(cache, variant, site) for variant in site.config.variants]
-    return [Localizer(site, variant, converter, interface(env, converter))
-            for variant, converter in zip(site.config.variants, converters, strict=True)]
+    stage = _Stage.of(site, BuildCache())
+    stage.assets = assets
+    return stage
 
 
 #: What a build makes: a variant's page (variant index, page id), content or generated (lists,
@@ -274,38 +252,48 @@ def _load_shared(stage: _Stage) -> None:
 
 
 def _render_parts(stage: _Stage, parts: list[tuple[Unit, ...]],
-                  jobs: int) -> Iterator[list[tuple[outputs.Output, outputs.Reads]] | TemplateProblem]:
-    """Each part's output, unit by unit, in order, made by ``jobs`` processes."""
-    return process_map(partial(_render_part, stage), parts, jobs)
+                  jobs: int) -> Iterator[tuple[list[tuple[outputs.Output, outputs.Paths]], int]]:
+    """Each part's output, unit by unit, in order, made by ``jobs`` processes, and the process that
+    made it; a mistake in a template met in any process is raised here."""
+    for made in process_map(partial(_render_part, stage), parts, jobs):
+        if isinstance(made, TemplateProblem):
+            raise made
+        yield made
 
 
-def _render_part(stage: _Stage, part: tuple[Unit, ...]) -> list[tuple[outputs.Output, outputs.Reads]] | TemplateProblem:
-    """Minified files and search entries of each unit of ``part``, and what each page read of the
-    site (for its key in the cache). Its pages' tokens and long conversions are then forgotten,
-    unless the preview server keeps them for its next build."""
-    made = _guarded(stage, lambda: [_unit(stage, variant, pid) for variant, pid in part])
-    if stage.cache is None and not isinstance(made, TemplateProblem):
+def _render_part(stage: _Stage, part: tuple[Unit, ...]) \
+        -> tuple[list[tuple[outputs.Output, outputs.Paths]], int] | TemplateProblem:
+    """Minified files and search entries of each unit of ``part``, and what each read of the site
+    (for its key in the cache); or the mistake in a template it met, as data, which may cross
+    between processes. Its pages' tokens and long conversions are then forgotten, unless the
+    preview server keeps them for its next build."""
+    try:
+        made = [_unit(stage, variant, pid) for variant, pid in part]
+    except Exception as exc:
+        return TemplateProblem.of(exc, stage.localizers[0].site.config)
+    if not stage.keeps_pages:
         for _, pid in part:
             if pid in stage.localizers[0].site.pages:
                 stage.localizers[0].site.pages[pid].release()
         for loc in stage.localizers:
             loc.convert.forget_long()
-    return made
+    return made, os.getpid()
 
 
-def _unit(stage: _Stage, variant: int, pid: str) -> tuple[outputs.Output, outputs.Reads]:
-    loc = stage.localizers[variant]
-    make = _page if pid in loc.site.pages else _generated
-    (files, views), reads = outputs.watched(loc.site, make, stage, loc, pid)
-    return (files, [search.indexed(view) for view in views]), reads
-
-
-def _guarded(stage: _Stage, make: Callable[[], T]) -> T | TemplateProblem:
-    """``make()``, or the mistake in a template that it met, as data: it may cross between processes."""
+def _unit(stage: _Stage, variant: int, pid: str) -> tuple[outputs.Output, outputs.Paths]:
+    """A part of the output, made from the site as every localizer reads it through one ``Reading``."""
+    site = stage.localizers[0].site
+    reads = Reads()
+    for loc in stage.localizers:
+        loc.site = Reading(site, reads)  # type: ignore[assignment]
     try:
-        return make()
-    except Exception as exc:
-        return TemplateProblem.of(exc, stage.localizers[0].site.config)
+        loc = stage.localizers[variant]
+        make = _page if pid in site.pages else _generated
+        files, views = make(stage, loc, pid)
+    finally:
+        for loc in stage.localizers:
+            loc.site = site
+    return (files, [search.indexed(view) for view in views]), reads.sorted()
 
 
 def _page(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes], list[PageView]]:
@@ -337,19 +325,11 @@ def _rendered(stage: _Stage, loc: Localizer, views: list[PageView]) -> dict[str,
     """The views' pages, and with the first variant's, their script-neutral addresses: these show
     the page's title in every script, so they are made (and kept) with the page itself, and a
     title edit makes one again, not all."""
-    files = render_variant(stage.env, loc, views, stage.assets, _memo(stage))
+    files = render_variant(stage.env, loc, views, stage.assets, stage.render_memo)
     if loc is stage.localizers[0]:
-        files |= render_neutral(stage.env, stage.localizers, [view.id for view in views], stage.assets, _memo(stage))
-    return _minified(stage, files)
-
-
-def _memo(stage: _Stage) -> RenderMemo | None:
-    """The preview server's memory of what each page was rendered from, if it keeps one."""
-    return stage.cache.rendered if stage.cache else None
-
-
-def _minified(stage: _Stage, files: dict[str, bytes]) -> dict[str, bytes]:
-    return publish.minify(files, stage.cache.minified if stage.cache else None)
+        files |= render_neutral(stage.env, stage.localizers, [view.id for view in views], stage.assets,
+                                stage.render_memo)
+    return publish.minify(files, stage.minify_memo)
 
 
 def _progress(total: int, label: str, shown: bool) -> tqdm[NoReturn]:
@@ -358,24 +338,17 @@ def _progress(total: int, label: str, shown: bool) -> tqdm[NoReturn]:
     return tqdm(total=total, desc=label, unit="页", leave=False, file=sys.stderr, disable=None if shown else True)
 
 
-def _converter(cache: BuildCache | None, variant: Variant, site: Site) -> Converter:
-    """A variant's converter; the preview server keeps it (with all it converted) while the glossary holds."""
-    key = (variant, site.content.glossary)
-    if cache is None or key not in cache.converters:
-        converter = Converter(variant.code, variant.opencc, site.content.glossary)
-        if cache is None:
-            return converter
-        cache.converters[key] = converter
-    return cache.converters[key]
-
-
-@dataclass(frozen=True)
-class TemplateProblem:
-    """A template mistake at its template line, not a Python traceback."""
+@dataclass(eq=False)
+class TemplateProblem(Exception):
+    """A template mistake at its template line, not a Python traceback; raised, or returned from
+    another process."""
 
     path: Path
     line: int
     message: str
+
+    def __reduce__(self) -> tuple[type[TemplateProblem], tuple[Path, int, str]]:
+        return type(self), (self.path, self.line, self.message)
 
     @classmethod
     def of(cls, exc: Exception, config: SiteConfig) -> TemplateProblem:

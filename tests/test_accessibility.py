@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 from conftest import Visit
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["", "treaty/", "treaty/article-1/", "events/treaty-signed/", "timeline/", "people/zhou-enlai/"]
+PAGES = ["", "treaty/", "treaty/article-1/", "events/treaty-signed/", "timeline/", "timeline/?zoom=1950-1960",
+         "timelines/treaty-life/", "people/zhou-enlai/", "map/", "places/beijing/"]
 #: States of a page that only a reader's action shows: (path, viewport width, what to click first).
 STATES = {
     "cite box open": ("treaty/", 1366, ".cite summary"),
@@ -62,3 +63,27 @@ def test_axe_finds_what_a_reader_would_miss(visit: Visit) -> None:
         body.insertAdjacentHTML('beforeend', '<p style="color:#333">看不清</p><a href="../"></a><h4>跳级</h4>');
     }""")
     assert {v.split(":")[0] for v in violations(page)} == {"color-contrast", "link-name", "heading-order"}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("variant", ["zh-hans", "zh-hant"])
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_axe_finds_no_violation_with_the_contents_open_and_a_preview_shown(visit: Visit, variant: str, scheme: str,
+                                                                          screen: str) -> None:
+    """The treaty's contents (unfolded on a phone) and a link's preview, then a citation's, as a reader opens them."""
+    phone = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+    page = visit(f"{variant}/treaty/", color_scheme=scheme, **(phone if screen == "phone" else
+                                                                {"viewport": {"width": 1366, "height": 900}}))
+    preview = page.get_by_role("tooltip")
+    for link in ('.body a[href="../people/mao-zedong/"]', ".body sup.citation a"):
+        if screen == "phone":
+            page.locator("nav.toc summary").tap()
+            page.locator(link).first.tap()
+        else:
+            page.locator(link).first.hover()
+        expect(preview).to_be_visible()
+        expect(page.locator("nav.toc a").first).to_be_visible()
+        assert violations(page) == []
+        page.keyboard.press("Escape")
+        if screen == "phone":
+            page.locator("nav.toc summary").tap()

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from conftest import ROOT, MiniSite
 
-from docsite import pipeline
-from docsite.pipeline import BuildCache, build
-from docsite.stages.views import Localizer
+from docsite.incremental.buildcache import BuildCache
+from docsite.pipeline import build
 
 
 def _site(mini: MiniSite) -> MiniSite:
@@ -62,10 +62,10 @@ CHANGES = {
 def test_a_build_from_the_cache_is_the_build_from_nothing(mini: MiniSite, change: str, preview: bool) -> None:
     """From the command line, .cache/ alone; in the preview server, its memory (BuildCache) too."""
     site = _site(mini)
-    memory = BuildCache() if preview else None
-    assert build(site.root, reuse=True, cache=memory).ok  # fills .cache/ (and the memory)
+    kept = BuildCache(stored=True, memory=preview)
+    assert build(site.root, cache=kept).ok  # fills .cache/ (and the memory)
     CHANGES[change](site)
-    cached = build(site.root, reuse=True, cache=memory)
+    cached = build(site.root, cache=kept)
     fresh = build(site.root)
     assert cached.ok and fresh.ok, [d.format() for d in cached.diagnostics.items]
     assert sorted(cached.files) == sorted(fresh.files)
@@ -74,34 +74,33 @@ def test_a_build_from_the_cache_is_the_build_from_nothing(mini: MiniSite, change
 
 def test_the_base_url_is_part_of_the_key(mini: MiniSite) -> None:
     site = _site(mini)
-    assert build(site.root, reuse=True, base_url="https://a.example/").ok
-    cached = build(site.root, reuse=True, base_url="https://b.example/site/")
+    assert build(site.root, base_url="https://a.example/", cache=BuildCache(stored=True)).ok
+    cached = build(site.root, base_url="https://b.example/site/", cache=BuildCache(stored=True))
     assert cached.files == build(site.root, base_url="https://b.example/site/").files
 
 
-def test_an_edit_makes_again_only_the_pages_that_show_it(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
+def _made(site: MiniSite) -> tuple[list[str], list[str], list[str]]:
+    """A build from .cache/: the content pages it made (an id per variant), the generated pages it
+    made, and the pages whose script-neutral address it made (with the page's first variant)."""
+    result = build(site.root, cache=BuildCache(stored=True))
+    assert result.ok, [d.format() for d in result.diagnostics.items]
+    made = [name.split(":", 1) for name in result.work.made]
+    content = {path.relative_to(site.root / "content").with_suffix("").as_posix().removesuffix("/index")
+               for path in (site.root / "content").rglob("*.md")}
+    return ([pid for _, pid in made if pid in content], [pid for _, pid in made if pid not in content],
+            [pid for code, pid in made if code == "zh-hans"])
+
+
+def test_an_edit_makes_again_only_the_pages_that_show_it(mini: MiniSite) -> None:
     site = _site(mini)
-    assert build(site.root, reuse=True).ok
-    made: list[str] = []
-    page = Localizer.page
-    monkeypatch.setattr(Localizer, "page", lambda self, p: made.append(p.id) or page(self, p))
-    listed: list[str] = []  # generated pages made
-    generated = Localizer.generated
-    monkeypatch.setattr(Localizer, "generated", lambda self, pid: listed.append(pid) or generated(self, pid))
-    neutral: list[str] = []  # script-neutral addresses made
-    chooser = pipeline.render_neutral
-    monkeypatch.setattr(pipeline, "render_neutral", lambda env, locs, ids, *rest: neutral.extend(ids) or
-                        chooser(env, locs, ids, *rest))
-    assert build(site.root, reuse=True).ok
+    assert build(site.root, cache=BuildCache(stored=True)).ok
+    made, listed, _ = _made(site)
     assert made == listed == []
     CHANGES["a body"](site)
-    assert build(site.root, reuse=True).ok
+    made, listed, _ = _made(site)
     assert made == ["people/c", "people/c"] and listed == []
     CHANGES["a title shown on other pages"](site)
-    made.clear()
-    listed.clear()
-    neutral.clear()
-    assert build(site.root, reuse=True).ok
+    made, listed, neutral = _made(site)
     # the page itself, the page that links to it and the home page, which lists people
     assert sorted(made) == sorted(2 * ["index", "people/a", "people/b"])
     # the neutral address of each (it shows the page's title), not of every page
@@ -109,30 +108,47 @@ def test_an_edit_makes_again_only_the_pages_that_show_it(mini: MiniSite, monkeyp
     # of the generated pages, the list of people, which shows it, and not the timeline
     assert sorted(listed) == 2 * ["people"]
     CHANGES["an event's date (the timelines)"](site)
-    made.clear()
-    listed.clear()
-    assert build(site.root, reuse=True).ok
+    made, listed, _ = _made(site)
     assert sorted(made) == sorted(2 * ["events/meeting", "people/c"])  # c's timeline shows the meeting
     assert "timeline" in listed
-    site.write("people/c.md", "---\ntitle: 丙\n---\n丙见过[[people/a]]。\n")  # a new backlink: the structure
-    made.clear()
-    assert build(site.root, reuse=True).ok
-    assert sorted(set(made)) == sorted(["index", "people/a", "people/b", "people/c", "people/e", "events/meeting"])
+    site.write("people/c.md", "---\ntitle: 丙\n---\n丙见过[[people/a]]。\n")  # a new backlink
+    made, _, _ = _made(site)
+    assert sorted(set(made)) == sorted(["people/a", "people/c"])
+
+
+def test_a_period_shows_on_the_site_timeline_from_the_cache(mini: MiniSite) -> None:
+    """A period on a page that no event names is drawn on the site timeline's overview: the
+    timeline reads it, so its key changes (it was once keyed without it, and went stale)."""
+    site = _site(mini)
+    kept = BuildCache(stored=True, memory=True)
+    for cache in (BuildCache(stored=True), kept):
+        assert build(site.root, cache=cache).ok
+    site.write("people/e.md", "---\ntitle: 戊\nperiod: 1949/1955\n---\n戊听说过[[丙]]。\n")
+    fresh = build(site.root)
+    for cache in (BuildCache(stored=True), kept):
+        cached = build(site.root, cache=cache)
+        for variant in ("zh-hans", "zh-hant"):
+            path = f"{variant}/timeline/index.html"
+            bars = BeautifulSoup(cached.files[path], "html.parser").select('a[href="../people/e/"]')
+            assert bars and cached.files[path] == fresh.files[path]
 
 
 def test_a_deleted_or_damaged_cache_costs_only_time(mini: MiniSite) -> None:
     site = _site(mini)
-    first = build(site.root, reuse=True).files
+    def cached() -> dict[str, bytes]:
+        return dict(build(site.root, cache=BuildCache(stored=True)).files)
+
+    first = cached()
     shutil.rmtree(site.root / ".cache")
-    assert build(site.root, reuse=True).files == first
+    assert cached() == first
     (site.root / ".cache" / "output.sqlite").write_bytes(b"not a database" * 100)
-    assert build(site.root, reuse=True).files == first
-    assert build(site.root, reuse=True).files == first
+    assert cached() == first
+    assert cached() == first
 
 
 def _stored_keys(root: Path) -> dict[str, str]:
     with sqlite3.connect(root / ".cache" / "output.sqlite") as db:
-        return dict(db.execute("SELECT name, key FROM units"))
+        return dict(db.execute("SELECT name, key FROM outputs"))
 
 
 def test_a_build_in_another_process_finds_the_cache_whole(mini: MiniSite) -> None:

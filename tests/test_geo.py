@@ -4,10 +4,11 @@ stated to machines as schema.org GeoCoordinates."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import MiniSite
+from conftest import ROOT, MiniSite, soup
 from test_errors import assert_fails
 
 PLACE = "---\ntitle: 北京\n{geo}\n---\n正文\n"
@@ -57,3 +58,21 @@ def test_coordinates_shown_and_stated_as_geocoordinates(mini: MiniSite, variant:
     assert entity(page)["geo"] == {"@type": "GeoCoordinates", "latitude": 39.9075, "longitude": 116.3972}
     south_west = mini.page(variant, "places/quito").select_one(".facts dd").get_text()
     assert south_west == ("南緯0.22985° 西經78.52495°" if variant == "zh-hant" else "南纬0.22985° 西经78.52495°")
+
+
+PLACES = sorted(p.stem for p in (ROOT / "content" / "places").glob("*.md"))
+
+
+@pytest.mark.parametrize("variant", ["zh-hans", "zh-hant"])
+@pytest.mark.parametrize("place", PLACES)
+def test_every_shipped_place_has_sourced_coordinates(site_dir: Path, variant: str, place: str) -> None:
+    """Its coordinates in the facts and as GeoCoordinates, and a reference with an address to check them at."""
+    page = soup(site_dir / variant / "places" / place / "index.html")
+    point = entity(page)["geo"]
+    assert point["@type"] == "GeoCoordinates"
+    assert -90 <= point["latitude"] <= 90 and -180 <= point["longitude"] <= 180
+    label, north, east = ("座標", "北緯", "東經") if variant == "zh-hant" else ("坐标", "北纬", "东经")
+    facts = {div.dt.get_text(): div.dd.get_text() for div in page.select(".facts > div")}
+    assert facts[label] == f"{north}{point['latitude']}° {east}{point['longitude']}°"
+    checked = [a["href"] for a in page.select(".references a[rel=external]")]
+    assert any(url.startswith(("https://www.geonames.org/", "https://en.wikipedia.org/wiki/")) for url in checked)

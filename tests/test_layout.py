@@ -22,7 +22,7 @@ KINDS = {
     "project": "zh-hans/projects/156-projects/", "topic": "zh-hans/topics/sino-soviet-split/",
     "site timeline": "zh-hans/timeline/", "named timeline": "zh-hans/timelines/treaty-life/",
     "list": "zh-hans/people/", "tag": "zh-hans/tags/sino-soviet-relations/", "search": "zh-hans/search/",
-    "404": "zh-hans/no-such-page/",
+    "map": "zh-hans/map/", "404": "zh-hans/no-such-page/",
 }
 #: Widths with the window heights usual at each: small and common phones, a tablet upright and on
 #: its side, a common laptop, a desktop.

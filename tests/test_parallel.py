@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from pathlib import Path
-from typing import TypeVar
 
 import pytest
 from conftest import ROOT, MiniSite
@@ -13,28 +10,15 @@ from test_errors import assert_fails
 
 from docsite import pipeline
 from docsite.pipeline import build
-from docsite.stages import load, render
-
-T = TypeVar("T")
 
 
-def test_processes_build_the_site_byte_for_byte_as_one_does(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_processes_build_the_site_byte_for_byte_as_one_does() -> None:
     alone = build(ROOT, base_url="https://example.org/treaty/", jobs=1)
-    logs = {stage: tmp_path / stage for stage in ("parsed", "rendered")}
-
-    def logged(stage: str, task: Callable[..., T]) -> Callable[..., T]:
-        def run(*args: object, **kwargs: object) -> T:
-            with logs[stage].open("a") as f:
-                f.write(f"{os.getpid()}\n")
-            return task(*args, **kwargs)
-        return run
-
-    monkeypatch.setattr(load, "_load_page", logged("parsed", load._load_page))
-    monkeypatch.setattr(pipeline, "render_variant", logged("rendered", render.render_variant))
     shared = build(ROOT, base_url="https://example.org/treaty/", jobs=2)
     assert alone.ok and shared.ok
-    for log in logs.values():  # the pages were parsed, and rendered, in other processes
-        assert set(log.read_text().split()) - {str(os.getpid())}
+    assert alone.work.parsers == alone.work.makers == {os.getpid()}
+    for processes in (shared.work.parsers, shared.work.makers):  # the pages were parsed, and made, in other processes
+        assert processes - {os.getpid()}
     assert sorted(shared.files) == sorted(alone.files)
     assert [path for path in alone.files if shared.files[path] != alone.files[path]] == []
     assert shared.pages_per_variant == alone.pages_per_variant

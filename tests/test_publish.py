@@ -244,6 +244,7 @@ def test_a_page_cannot_overwrite_a_variant_tree(mini: MiniSite) -> None:
                         "folder of the list of tags")),
     ("timeline/people.md", ("content/timeline/people.md:1: error: the page id 'timeline/people' would be written "
                             "inside the folder of the site's timeline")),
+    ("map.md", "content/map.md:1: error: the page id 'map' is the address of the map of places"),
 ])
 def test_a_page_cannot_take_the_address_of_a_page_the_site_makes(mini: MiniSite, file: str, message: str) -> None:
     """The tag pages and the timelines are written where such a page would be, and would hide it."""
@@ -390,7 +391,8 @@ def test_every_page_loads_fingerprinted_assets_cached_for_a_year(published: Publ
         for href in [page.select_one('link[rel="stylesheet"]')["href"], *scripts]:
             assets.add((path.parent / href).resolve())
     listings = {a for a in assets if a.name == "pieces.js"}  # the search index's: see test_search.py
-    assert {a.name.split(".")[0] for a in assets - listings} == {"style", "site", "chooser", "search"}
+    assert {a.name.split(".")[0] for a in assets - listings} == {"style", "site", "chooser", "search", "contents",
+                                                                 "previews", "map", "overview"}
     headers = (published.folder / "_headers").read_text()
     for asset in assets - listings:
         assert hashlib.sha256(asset.read_bytes()).hexdigest()[:10] == asset.name.split(".")[1]

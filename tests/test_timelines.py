@@ -116,10 +116,12 @@ def test_filters_work_without_javascript(tl: Path) -> None:
 
 def test_overview_marks_are_links(tl: Path) -> None:
     svg = soup(tl / "zh-hant" / "timeline" / "index.html").select_one(".overview svg")
-    bars = {a.title.get_text(): a["href"] for a in svg.select("a") if a.select_one(".bar")}
+    bars = {a.title.get_text(): a["href"] for a in svg.select("a.bar")}
     assert bars["中蘇友好同盟互助條約（1950年4月11日—1980年4月11日）"] == "../treaty/"
-    ticks = [a["href"] for a in svg.select("a") if a.select_one(".tick")]
-    assert "../events/treaty-signed/" in ticks
+    # an event's mark leads to its entry below (a group's, to each of its events)
+    lists = svg.find_parent("figure").select(".overview-group a")
+    ticks = [a["href"] for a in svg.select("a.point")] + [a["href"] for a in lists]
+    assert "#treaty-signed" in ticks
     assert [t.get_text() for t in svg.select(".era text")] == ["中蘇同盟", "關係惡化至條約期滿"]
 
 

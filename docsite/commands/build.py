@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from docsite.incremental import lastbuild
+from docsite.incremental.buildcache import BuildCache
 from docsite.pipeline import BuildResult, build
 from docsite.stages.write import Staging
 
@@ -28,7 +29,8 @@ def run(root: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: 
         _notes(recorded)
         return 0
     with Staging(out) as staging:  # pages go to disk as they are made, and replace the old site only when all are
-        result = build(root, base_url=base_url, drafts=drafts, progress=True, jobs=jobs, reuse=True, output=staging)
+        result = build(root, base_url=base_url, drafts=drafts, progress=True, jobs=jobs,
+                       cache=BuildCache(stored=True), output=staging)
         if result.ok:
             staging.commit()
             lastbuild.save(root, out, before, result)

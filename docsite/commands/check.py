@@ -5,13 +5,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from docsite.incremental.buildcache import BuildCache
 from docsite.pipeline import build
 
 
 def run(root: Path, strict: bool, drafts: bool, jobs: int) -> int:
     """0 when the site would build (and, with ``strict``, has no warning), else 1; the problems on
     standard error, each at its file and line."""
-    result = build(root, drafts=drafts, lint=True, progress=True, jobs=jobs, reuse=True)
+    result = build(root, drafts=drafts, lint=True, progress=True, jobs=jobs, cache=BuildCache(stored=True))
     result.diagnostics.report()
     failed = not result.ok or (strict and bool(result.diagnostics.warnings))
     print(("check failed: " if failed else "check passed: ") + result.diagnostics.counts(), file=sys.stderr)

@@ -32,7 +32,8 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
-from docsite.pipeline import BuildCache, build
+from docsite.incremental.buildcache import BuildCache
+from docsite.pipeline import BuildResult, build
 from docsite.stages.load import INPUTS, inputs, relooked
 from docsite.stages.write import write_changes
 
@@ -104,7 +105,8 @@ class Preview:
 
     def __init__(self, root: Path, out: Path, drafts: bool, log: Callable[[str], None]):
         self.root, self.out, self.drafts, self.log = root, out, drafts, log
-        self.cache = BuildCache()
+        self.cache = BuildCache(stored=True, memory=True)
+        self.result: BuildResult | None = None  # the last build's
         self.errors: list[str] = []
         self.built: dict[str, tuple[int, ...]] = {}
         self.written: Mapping[str, bytes] | None = None  # the output on disk, once written
@@ -115,7 +117,7 @@ class Preview:
         when not given); True when the pages on disk changed or errors appeared or went."""
         start = time.perf_counter()
         self.built = self.cache.files.taken = state if state is not None else inputs(self.root)
-        result = build(self.root, drafts=self.drafts, cache=self.cache, reuse=True)
+        result = self.result = build(self.root, drafts=self.drafts, cache=self.cache)
         # What the build keeps (the site, its caches, the pages made) lives on: frozen, it is left
         # out of the cycle collector's passes during the next builds, which scanned it all again
         # (a fifth of a one-page rebuild at 10,000 pages). Kept data is plain records, without

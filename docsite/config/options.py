@@ -131,6 +131,19 @@ class Bool(Option[bool]):
         return value
 
 
+class Count(Option[int]):
+    """A whole number, 0 or more (true and false are not numbers, though YAML counts them so)."""
+
+    def __init__(self, default: Any = MISSING, hint: str = ""):
+        super().__init__(default)
+        self.hint = hint
+
+    def check(self, value: Any, at: At) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise Invalid(f"{'.'.join(map(str, at.keys))} must be a whole number, 0 or more", self.hint)
+        return value
+
+
 class Choice(Option[T]):
     """One of ``choices`` (names -> what the stages use)."""
 

@@ -7,8 +7,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from docsite.config.options import At, Bool, Choice, Date, Invalid, ListOf, MapOf, Option, Section, Str, TextOption
-from docsite.model.config import FieldSpec, LintConfig, NavItem, PageType, TimelineConfig, Variant
+from docsite.config.options import (
+    At,
+    Bool,
+    Choice,
+    Count,
+    Date,
+    Invalid,
+    ListOf,
+    MapOf,
+    Option,
+    Section,
+    Str,
+    TextOption,
+)
+from docsite.model.config import (
+    ContentsConfig,
+    FieldSpec,
+    LintConfig,
+    MapsConfig,
+    NavItem,
+    PageType,
+    TimelineConfig,
+    Variant,
+)
 from docsite.model.fields import KINDS, FieldKind
 from docsite.text.variants import opencc_configs
 
@@ -106,6 +128,15 @@ TIMELINE = Section(
     TimelineConfig, default=TimelineConfig(), unknown="unknown timeline setting '{key}'",
 )
 
+_CONTENTS_HINT = "for example contents: {min_length: 2000, min_headings: 3}"
+CONTENTS = Section(
+    {"min_length": Count(default=ContentsConfig.min_length, hint=_CONTENTS_HINT),
+     "min_headings": Count(default=ContentsConfig.min_headings, hint=_CONTENTS_HINT)},
+    ContentsConfig, default=ContentsConfig(), unknown="unknown contents setting '{key}'",
+)
+
+MAPS = Section({"places_of": ListOf(Str())}, MapsConfig, default=MapsConfig(), unknown="unknown maps setting '{key}'")
+
 #: The settings of site.yaml.
 SITE: dict[str, Option[Any]] = {
     "title": Str(default=""),
@@ -117,4 +148,6 @@ SITE: dict[str, Option[Any]] = {
     "allow_html": Bool(default=False),
     "lint": LINT,
     "timeline": TIMELINE,
+    "contents": CONTENTS,
+    "maps": MAPS,
 }

@@ -13,7 +13,16 @@ from pathlib import Path
 from docsite.config.options import At, Invalid, Reported, Section
 from docsite.config.schema import SITE
 from docsite.diagnostics import Diagnostics
-from docsite.model.config import LintConfig, NavItem, PageType, SiteConfig, TimelineConfig, Variant
+from docsite.model.config import (
+    ContentsConfig,
+    LintConfig,
+    MapsConfig,
+    NavItem,
+    PageType,
+    SiteConfig,
+    TimelineConfig,
+    Variant,
+)
 from docsite.model.fields import PagesKind
 from docsite.text.sourcetext import parse_yaml, read_text
 
@@ -46,19 +55,19 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
 
 def _site(at: At, root: Path, base_override: str | None, title: str, tagline: str, base_url: str,
           variants: tuple[Variant, ...], types: dict[str, PageType], nav: tuple[NavItem, ...], allow_html: bool,
-          lint: LintConfig, timeline: TimelineConfig) -> SiteConfig:
-    problems = _problems(variants, types, lint, timeline)
+          lint: LintConfig, timeline: TimelineConfig, contents: ContentsConfig, maps: MapsConfig) -> SiteConfig:
+    problems = _problems(variants, types, lint, timeline, maps)
     for problem in problems:
         at.report(problem)
     if problems:
         raise Reported
     url = base_url if base_override is None else base_override
     return SiteConfig(root, title, tagline, url if url.endswith("/") else url + "/", variants, tuple(types.values()),
-                      nav, allow_html, lint, timeline)
+                      nav, allow_html, lint, timeline, contents, maps)
 
 
 def _problems(variants: tuple[Variant, ...], types: dict[str, PageType], lint: LintConfig,
-              timeline: TimelineConfig) -> list[Invalid]:
+              timeline: TimelineConfig, maps: MapsConfig) -> list[Invalid]:
     """What settings say of each other: the types they name exist, and the named timeline's fields name pages."""
     problems = []
     if not variants:
@@ -76,6 +85,8 @@ def _problems(variants: tuple[Variant, ...], types: dict[str, PageType], lint: L
     problems += [Invalid(f"'{name}' is not a ref or refs field of the type '{timeline.named}'",
                          f"its fields that name pages: {', '.join(choices) or 'none'}", ("timeline", key))
                  for key, name in fields.items() if name not in choices]
+    problems += [Invalid(f"maps.places_of: no page type is called '{name}'", f"types: {', '.join(types)}",
+                         ("maps", "places_of", i)) for i, name in enumerate(maps.places_of) if name not in types]
     return problems
 
 

@@ -1,45 +1,15 @@
 """The chronology of a site as the timelines stage makes it: events in order, the pages they
-concern, the named timelines, and the overview's geometry.
+concern, the named timelines, and what each timeline's overview draws (docsite/stages/overview.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
 from docsite.model.urls import TIMELINE
-
-
-@dataclass(frozen=True)
-class Bar:
-    """A span on the overview: a page's period, an event over time, or an era (a band)."""
-
-    id: str | None  # the page it links to (None for an era)
-    label: object  # page title Text, or the era's label
-    start: float
-    end: float
-    row: int
-
-
-@dataclass(frozen=True)
-class Tick:
-    id: str
-    x: float
-
-
-@dataclass
-class Overview:
-    first_year: int
-    last_year: int  # exclusive
-    eras: list[Bar] = field(default_factory=list)
-    bars: list[Bar] = field(default_factory=list)
-    ticks: list[Tick] = field(default_factory=list)
-    years: list[tuple[int, float]] = field(default_factory=list)  # axis labels
-
-    @property
-    def rows(self) -> int:
-        return max((b.row for b in self.bars), default=-1) + 1
+from docsite.stages.overview import View
 
 
 class Place(NamedTuple):
@@ -56,7 +26,8 @@ class Chronology:
     anchors: dict[str, str]  # event id -> fragment on any timeline, e.g. treaty-signed
     by_page: dict[str, list[str]]  # page id -> events that concern it, in order
     named: dict[str, list[str]]  # timeline page id -> its events, in order
-    overview: Overview | None
+    overviews: dict[str, list[View]]  # timeline id -> the views of its overview (whole, then eras)
+    drawn: dict[str, list[str]]  # timeline id -> the pages its overview draws (entries and periods)
     filters: dict[str, list[str]]  # type name -> events concerning a page of that type
 
     def timelines_of(self, event: str) -> list[Place]:

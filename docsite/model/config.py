@@ -90,6 +90,21 @@ class TimelineConfig:
 
 
 @dataclass(frozen=True)
+class ContentsConfig:
+    """Which pages get a table of contents: those long enough to need one."""
+
+    min_length: int = 2000  # characters of the body's text, spaces not counted
+    min_headings: int = 3  # the body's headings of levels 2 and 3 (## and ###)
+
+
+@dataclass(frozen=True)
+class MapsConfig:
+    """Maps (see docsite/stages/maps.py): pages with a geo field have one each, and a map page shows them all."""
+
+    places_of: tuple[str, ...] = ()  # types whose pages show the located pages they name on a map of their own
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     root: Path
     title: str
@@ -101,6 +116,8 @@ class SiteConfig:
     allow_html: bool
     lint: LintConfig
     timeline: TimelineConfig
+    contents: ContentsConfig = ContentsConfig()
+    maps: MapsConfig = MapsConfig()
 
     @property
     def content_dir(self) -> Path:

@@ -26,7 +26,7 @@ class Page:
     locs: LocMap  # where each front-matter value was written
     source: str  # the body as Markdown, its conversion markup set aside (see variants.protect)
     references: list[markdown.Reference]  # the body's [[links]] and [@citations], in reading order
-    anchors: frozenset[str]  # ids of the body's headings
+    anchors: dict[str, str]  # the fragment of each of the body's headings, and the heading's text
     blocks: tuple[Block, ...]  # the body's conversion markup
     body_line: int  # file line of the body's first line
     raw: str  # the file as written (one string: as a list of lines, each line was an object of its own)

@@ -74,6 +74,49 @@ class Membership:
     next: Link | None
 
 
+@dataclass(frozen=True)
+class Mark:
+    """A page's place on a map: a link to it, where it falls (in map units), its coordinates in words."""
+
+    link: Link
+    x: float
+    y: float
+    coordinates: str
+
+
+@dataclass(frozen=True)
+class MapView:
+    """A map drawn at build time (see docsite/stages/maps.py): its size in map units, its outlines, its
+    marks, and the map of every place (None on that map itself)."""
+
+    width: float
+    height: float
+    land: str
+    borders: str
+    marks: list[Mark]
+    atlas: Link | None
+
+
+@dataclass
+class Section:
+    """An entry of a page's table of contents: a heading of its body, with the headings under it."""
+
+    anchor: str
+    title: str
+    subsections: list[Section] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a reader is shown of a page on pointing at a link to it (static/previews.js)."""
+
+    url: str
+    title: str
+    kind: str
+    date: Markup
+    summary: str
+
+
 @dataclass
 class PageView:
     id: str
@@ -94,5 +137,8 @@ class PageView:
     next: Link | None = None
     timeline: list[TimelineEntry] = field(default_factory=list)  # the events that concern this page
     in_timelines: list[Membership] = field(default_factory=list)  # an event's place on each timeline
+    contents: list[Section] = field(default_factory=list)  # on a page long enough to need them
+    previews: list[Preview] = field(default_factory=list)  # of the pages its text and facts link to
     changed: str | None = None  # the day its source last changed (content pages)
+    locator: MapView | None = None  # where the page's place is, or the places it names
     extra: dict[str, Any] = field(default_factory=dict)

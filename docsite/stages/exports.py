@@ -30,12 +30,21 @@ def timeline_files(loc: Localizer) -> dict[str, bytes]:
     table = io.StringIO()
     writer = csv.DictWriter(table, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows({k: "; ".join(v) if isinstance(v, list) else v for k, v in r.items()} for r in records)
+    writer.writerows({k: _cell("; ".join(v) if isinstance(v, list) else v) for k, v in r.items()} for r in records)
     return {
         folder + "events.json": _json({"events": records}),
         folder + "events.csv": table.getvalue().encode("utf-8"),
         folder + "timelinejs.json": _json(_timelinejs(loc, records)),
     }
+
+
+#: What makes a spreadsheet read a cell as a formula (OWASP's CSV injection guidance).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: one that would start a formula gets a leading apostrophe."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
 def _record(loc: Localizer, pid: str, folder: str) -> dict[str, Any]:

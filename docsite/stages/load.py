@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
@@ -56,10 +57,13 @@ class LoadCache:
         self.data.clear()
 
 
-def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None = None, jobs: int = 1) -> Content:
+def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None = None, jobs: int = 1,
+                 parsed: Callable[[str, int], None] | None = None) -> Content:
     """Every page and data file, pages parsed by ``jobs`` processes; ``cache`` (kept by the preview
-    server) skips pages whose file's ``signature`` holds, and data files whose bytes are the same."""
+    server) skips pages whose file's ``signature`` holds, and data files whose bytes are the same.
+    ``parsed`` is told of each page parsed, and of the process that parsed it."""
     content = Content()
+    _check_folders(config, diags)
     root = config.content_dir
     if not root.is_dir():
         diags.error(root, 0, "the content folder is missing")
@@ -84,7 +88,7 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None
         seen[pid] = path
         found.append((pid, path, mark, page))
     todo = [(pid, path) for pid, path, _, page in found if page is None]
-    loaded = dict(zip(todo, _load_pages(todo, config, diags, jobs), strict=True))
+    loaded = dict(zip(todo, _load_pages(todo, config, diags, jobs, parsed or (lambda pid, process: None)), strict=True))
     kept: dict[str, tuple[tuple[int, ...], Page]] = {}
     days = history.last_changes(root)
     for pid, path, mark, page in found:
@@ -116,11 +120,7 @@ def _page_file(entry: os.DirEntry[str], root: Path, content: Content, diags: Dia
     cannot be a page (reported)."""
     path = Path(entry.path)
     relative = path.relative_to(root)
-    if entry.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-        diags.error(path, 0, "this link points outside the content folder", "copy the file in instead")
-        return None
-    if entry.is_dir():
-        diags.error(path, 0, "this link to a folder is not followed", "move the pages into this folder instead")
+    if not readable(path, root, "the content folder", diags):
         return None
     if len(relative.parts) == 1 and relative.name in DATA_FILES:
         content.data_paths[relative.name] = path
@@ -135,6 +135,40 @@ def _page_file(entry: os.DirEntry[str], root: Path, content: Content, diags: Dia
                     f"digits and single hyphens", f"rename the file, e.g. to '{_suggest_segment(bad)}'")
         return None
     return page_id(relative), path
+
+
+def _check_folders(config: SiteConfig, diags: Diagnostics) -> None:
+    """Report what in templates/ and static/ the build may not read (see ``readable``)."""
+    for name in ("templates", "static"):
+        folder = config.root / name
+        for entry in files_under(folder, hidden=True) if folder.is_dir() else ():
+            readable(Path(entry.path), config.root, "the site's folder", diags)
+
+
+def readable(path: Path, inside: Path, named: str, diags: Diagnostics) -> bool:
+    """Whether the build may read ``path``, a file or link that ``files_under`` listed: a link must
+    lead to a regular file inside ``inside`` (``named`` for the editor), so that nothing outside the
+    site (/etc/passwd, /proc/self/environ) is published; a pipe would hang the build. Else reported."""
+    try:
+        target = path.resolve(strict=True)
+        regular = stat.S_ISREG(target.stat().st_mode)
+    except FileNotFoundError:
+        return _refused(path, diags, "this link leads nowhere: what it points to is missing",
+                        "remove the link or put back what it points to")
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
+        return _refused(path, diags, "this link cannot be followed (a loop of links)", "remove the link")
+    if path.is_symlink() and not target.is_relative_to(inside.resolve()):
+        return _refused(path, diags, f"this link points outside {named}", "copy the file in instead")
+    if target.is_dir():
+        return _refused(path, diags, "this link to a folder is not followed", "move the files into this folder instead")
+    if not regular:
+        return _refused(path, diags, "this is not a file but a pipe, socket or device", "remove it")
+    return True
+
+
+def _refused(path: Path, diags: Diagnostics, message: str, hint: str) -> bool:
+    diags.error(path, 0, message, hint)
+    return False
 
 
 def files_under(folder: Path, hidden: bool = False) -> Iterator[os.DirEntry[str]]:
@@ -215,15 +249,17 @@ PAGES_PER_PART = 100
 
 
 def _load_pages(todo: list[tuple[str, Path]], config: SiteConfig, diags: Diagnostics,
-                jobs: int) -> list[Page | None]:
+                jobs: int, parsed: Callable[[str, int], None]) -> list[Page | None]:
     """The pages of ``todo`` (id, file), in order, parsed by ``jobs`` processes; their problems in ``diags``."""
     size = max(1, min(PAGES_PER_PART, -(-len(todo) // jobs)))  # a part for every process, at least
     parts = [todo[i:i + size] for i in range(0, len(todo), size)]
     types = {t.name: t for t in config.types}
     pages: list[Page | None] = []
-    for loaded, problems in process_map(partial(_load_part, config, diags.root), parts, jobs):
+    made = process_map(partial(_load_part, config, diags.root), parts, jobs)
+    for part, (loaded, problems, process) in zip(parts, made, strict=True):
         diags.items += problems
-        for page in loaded:
+        for (pid, _), page in zip(part, loaded, strict=True):
+            parsed(pid, process)
             if page is not None:
                 page.type = types[page.type.name]  # the configuration's own, not a copy from another process
             pages.append(page)
@@ -231,10 +267,10 @@ def _load_pages(todo: list[tuple[str, Path]], config: SiteConfig, diags: Diagnos
 
 
 def _load_part(config: SiteConfig, root: Path, part: list[tuple[str, Path]]
-               ) -> tuple[list[Page | None], list[Diagnostic]]:
-    """Pages of one part, and the problems found in them."""
+               ) -> tuple[list[Page | None], list[Diagnostic], int]:
+    """Pages of one part, the problems found in them, and the process that loaded them."""
     diags = Diagnostics(root)
-    return [_load_page(pid, path, config, diags) for pid, path in part], diags.items
+    return [_load_page(pid, path, config, diags) for pid, path in part], diags.items, os.getpid()
 
 
 def _load_data(path: Path, loader: Callable[[Path, Diagnostics], Any], cache: dict[Path, tuple[bytes, Any]],
@@ -303,7 +339,7 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
     tokens = markdown.parse(body.source, body.blocks, config.allow_html)
     layers = (markup_rules, tuple(fields.get("glossary", ())))
     references = markdown.references(tokens, body.blocks, config.allow_html)
-    return Page(pid, ptype, path, fields, locs, body.source, references, frozenset(markdown.heading_ids(tokens)),
+    return Page(pid, ptype, path, fields, locs, body.source, references, markdown.anchors(tokens),
                 body.blocks, body_line, text, layers, parsed=tokens)
 
 

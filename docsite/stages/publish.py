@@ -134,7 +134,8 @@ def check(site: Site, diags: Diagnostics) -> None:
 
 
 #: The pages the engine makes in each variant's tree, by address: no content page may take one.
-GENERATED = {urls.SEARCH: "the search page", urls.TAGS: "the list of tags", urls.TIMELINE: "the site's timeline"}
+GENERATED = {urls.SEARCH: "the search page", urls.TAGS: "the list of tags", urls.TIMELINE: "the site's timeline",
+             urls.MAP: "the map of places"}
 
 
 def robots(config: SiteConfig) -> bytes:

@@ -12,9 +12,9 @@ works out the site's base path from the address it was served under.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import lru_cache, partial
 from typing import Any
 
 import jinja2
@@ -66,7 +66,8 @@ def environment(config: SiteConfig) -> jinja2.Environment:
 
 #: The template that names what the build itself shows, and the names it must set.
 INTERFACE = "interface.html"
-INTERFACE_NAMES = ("home", "tags", "search", "timeline", "timeline_of", "all_events", "other_pages", "date", "period")
+INTERFACE_NAMES = ("home", "tags", "search", "timeline", "timeline_of", "map", "all_events", "other_pages", "date",
+                   "period")
 
 
 def interface(env: jinja2.Environment, convert: Callable[[Text], str]) -> dict[str, str]:
@@ -80,7 +81,7 @@ def interface(env: jinja2.Environment, convert: Callable[[Text], str]) -> dict[s
     return {name: str(getattr(module, name)) for name in INTERFACE_NAMES}
 
 
-@cache
+@lru_cache(maxsize=1 << 12)  # the templates' strings; bounded, for templates edited while the preview runs
 def _interface_text(source: str) -> Text:
     """Template strings may use conversion markup too, for words the scripts say differently."""
     return protect(source)
@@ -91,7 +92,7 @@ class RenderMemo:
     """Kept by the preview server: each page's HTML with what it was made from (its view and head),
     so that a page whose inputs did not change is not rendered again; ``rendered`` lists the rest."""
 
-    made: dict[str, tuple[object, bytes]] = field(default_factory=dict)
+    made: MutableMapping[str, tuple[object, bytes]] = field(default_factory=dict)
     rendered: list[str] = field(default_factory=list)
 
 

@@ -16,6 +16,7 @@ from docsite.model.config import SiteConfig
 from docsite.model.page import Content, Page
 from docsite.model.site import ListPage, Site
 from docsite.stages import timelines
+from docsite.text import fragments
 from docsite.text.markdown import Reference
 from docsite.text.variants import Text, fold_to_simplified, plain, restore
 
@@ -117,14 +118,14 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
             site.children.setdefault(parent, []).append(page.id)
 
     for page, target, anchor, where in anchors:
-        if target in pages and anchor not in pages[target].anchors:
+        if target in pages and fragments.of_anchor(anchor) not in pages[target].anchors:
             line, col = where()
-            listed = ", ".join(sorted(pages[target].anchors)) or "none"
+            listed = ", ".join(f"{text} (#{fragment})" for fragment, text in pages[target].anchors.items()) or "none"
             diags.error(page.path, line, f"'{target}' has no heading with the anchor '{anchor}'",
                         f"anchors of that page: {listed}", col=col)
 
     order = {pid: i for ids in site.by_type.values() for i, pid in enumerate(ids)}
-    site.backlinks = {pid: sorted(ids) for pid, ids in backlinks.items()}
+    site.backlinks = {pid: sorted(ids) for pid, ids in sorted(backlinks.items())}
     site.children = {pid: sorted(ids, key=lambda c: (pages[c].type.name, order[c]))
                      for pid, ids in site.children.items()}
     site.tagged = {tag: sorted(ids) for tag, ids in sorted(site.tagged.items())}

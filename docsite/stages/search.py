@@ -29,7 +29,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -187,7 +187,7 @@ def _pieces(entries: list[IndexedPage], urls_of: list[str], kind_of: dict[str, i
     return out
 
 
-@cache
+@lru_cache(maxsize=1 << 16)  # more than the pages of a 10,000-page site; bounded for a preview left running
 def _ends_piece(pid: str, every: int) -> bool:
     """Whether a piece of the index ends after the page ``pid``: by a hash of its id, not its place."""
     return int.from_bytes(hashlib.blake2b(pid.encode(), digest_size=4).digest()) % every == 0

@@ -1,20 +1,19 @@
 """The chronology of a site: its events in order, which pages they concern, the named timelines
-that select them, and the geometry of the proportional overview.
+that select them, and what each timeline's overview draws (its geometry: docsite/stages/overview.py).
 
 Built once from the resolved site; every variant renders the same chronology in its own script.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
-from docsite.model.chronology import Bar, Chronology, Overview, Tick
+from docsite.model.chronology import Chronology
 from docsite.model.config import TimelineConfig
 from docsite.model.page import Page
+from docsite.model.urls import TIMELINE
+from docsite.stages import overview
 from docsite.text.dates import EDTF
-
-WIDTH = 1000  # the overview's coordinate width; the SVG scales to its box
 
 
 def date_of(page: Page) -> EDTF | None:
@@ -59,38 +58,19 @@ def build(pages: dict[str, Page], settings: TimelineConfig, target: Callable[[st
     for pid in events:
         for kind in sorted({pages[t].type.name for t in refs(pages[pid], "related") if t in pages}):
             filters.setdefault(kind, []).append(pid)
-    return Chronology(events, {pid: anchor(pid) for pid in events}, by_page, named,
-                      _overview(pages, events, list(settings.eras)), filters)
+    periods = [p.id for p in pages.values() if p.id not in order and p.fields.get("period") is not None]
+    drawn = {TIMELINE: events + periods}
+    for tid, ids in named.items():
+        drawn[tid] = ids + [t for t in refs(pages[tid], settings.concerning_field) if t in periods]
+    spans = [(d.earliest, None if d.is_interval and d.end is None else d.latest) for _, d in settings.eras]
+    overviews = {tid: overview.views([_item(pages[pid], pid in order) for pid in ids], spans)
+                 for tid, ids in drawn.items()}
+    return Chronology(events, {pid: anchor(pid) for pid in events}, by_page, named, overviews, drawn, filters)
 
 
-def _overview(pages: dict[str, Page], events: list[str], eras: list[tuple[object, EDTF]]) -> Overview | None:
-    """Bars for every page with a period and every event that spans time; ticks for the others."""
-    spans = [(p.id, p.fields["period"]) for p in pages.values() if p.fields.get("period") is not None]
-    spans += [(pid, pages[pid].fields["date"]) for pid in events
-              if pages[pid].fields.get("date") is not None and pages[pid].fields["date"].is_interval]
-    points = [d for _, d in spans] + [event_date(pages[pid]) for pid in events] + [d for _, d in eras]
-    if not points:
-        return None
-    first = min(d.earliest for d in points).year
-    last = max(d.latest for d in points).year + 1
-    total = (dt.date(last, 1, 1) - dt.date(first, 1, 1)).days
-
-    def x(day: dt.date) -> float:
-        return round((day - dt.date(first, 1, 1)).days / total * WIDTH, 1)
-
-    def end_of(date: EDTF) -> dt.date:
-        return date.latest if not (date.is_interval and date.end is None) else dt.date(last, 1, 1)
-
-    overview = Overview(first, last)
-    overview.eras = [Bar(None, label, x(d.earliest), x(end_of(d)), 0) for label, d in eras]
-    rows: list[float] = []  # right edge of each row: bars that do not overlap share a row
-    for pid, date in sorted(spans, key=lambda item: (item[1].sort_key, item[0])):
-        start, end = x(date.earliest), x(end_of(date))
-        row = next((i for i, edge in enumerate(rows) if edge < start), len(rows))
-        rows[row:row + 1] = [end + 60]  # room for its label
-        overview.bars.append(Bar(pid, pages[pid].title, start, max(end, start + 2), row))
-    overview.ticks = [Tick(pid, x(event_date(pages[pid]).earliest)) for pid in events
-                      if not event_date(pages[pid]).is_interval]
-    step = 5 if last - first > 15 else 1
-    overview.years = [(year, x(dt.date(year, 1, 1))) for year in range(first - first % step + step, last, step)]
-    return overview
+def _item(page: Page, entry: bool) -> overview.Item:
+    """What the overview draws of ``page``: an entry of the timeline or a page's period."""
+    date: EDTF = event_date(page) if entry else page.fields["period"]
+    open_end = date.is_interval and date.end is None
+    return overview.Item(page.id, date.earliest, None if open_end or not date.is_interval else date.latest,
+                         date.is_interval, entry, overview.label_em(page.title.source))

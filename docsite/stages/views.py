@@ -6,6 +6,7 @@ links (already relative to the page that shows them), references and connections
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,16 +14,33 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from docsite.model import urls
-from docsite.model.chronology import Bar, Chronology
+from docsite.incremental.reads import Read, remembered
+from docsite.model import geo, urls
+from docsite.model.chronology import Chronology
 from docsite.model.config import COMMON, Variant
+from docsite.model.fields import DateKind
 from docsite.model.page import Page
 from docsite.model.site import Site
-from docsite.model.view import Citation, CitedSource, Connection, Fact, Link, Membership, PageView, TimelineEntry
-from docsite.stages import timelines
-from docsite.text import citations, markdown
+from docsite.model.view import (
+    Citation,
+    CitedSource,
+    Connection,
+    Fact,
+    Link,
+    MapView,
+    Mark,
+    Membership,
+    PageView,
+    Preview,
+    Section,
+    TimelineEntry,
+)
+from docsite.stages import maps, overview, timelines
+from docsite.text import citations, fragments, markdown
 from docsite.text.dates import EDTF
 from docsite.text.variants import Converter, Rule, Text, protect
+
+_SPACE = re.compile(r"\s+")
 
 #: Where a citation's address and access day go (see ``Localizer.citation``).
 _URL, _ACCESSED = "\x01", "\x02"
@@ -36,7 +54,7 @@ class Localizer:
         self.variant = variant
         self.convert = converter
         self.names = names  # the interface's words in this variant's script (templates/interface.html)
-        self._descriptions: dict[str, tuple[str, str, str]] = {}
+        self._descriptions: dict[str, tuple[tuple[str, str, str], frozenset[Read]]] = {}
 
     def text(self, text: Text | str, layers: tuple[tuple[Rule, ...], ...] = ()) -> str:
         return self.convert(text, *layers)
@@ -53,6 +71,8 @@ class Localizer:
             return self.names["search"]
         if pid == urls.TIMELINE:
             return self.names["timeline"]
+        if pid == urls.MAP:
+            return self.names["map"]
         if pid.startswith(urls.TIMELINE + "/"):
             kind = next(t for t in self.site.config.types if t.name == pid.partition("/")[2])
             return self.names["timeline_of"].replace("{kind}", self.text(kind.plural))
@@ -69,14 +89,15 @@ class Localizer:
 
     def _described(self, pid: str) -> tuple[str, str, str]:
         """A page's title, summary and kind in this variant: asked for by every link to it, made once."""
-        if pid not in self._descriptions:
-            page = self.site.pages.get(pid)
-            summary = kind = ""
-            if page is not None:
-                summary = self.text(page.fields["summary"], page.layers) if "summary" in page.fields else ""
-                kind = self.text(page.type.label)
-            self._descriptions[pid] = (self.title_of(pid), summary, kind)
-        return self._descriptions[pid]
+        return remembered(self.site, self._descriptions, pid, lambda: self._description(pid))
+
+    def _description(self, pid: str) -> tuple[str, str, str]:
+        page = self.site.pages.get(pid)
+        summary = kind = ""
+        if page is not None:
+            summary = self.text(page.fields["summary"], page.layers) if "summary" in page.fields else ""
+            kind = self.text(page.type.label)
+        return self.title_of(pid), summary, kind
 
     def links(self, from_dir: str, ids: list[str]) -> list[Link]:
         return [self.link(from_dir, pid) for pid in ids]
@@ -101,10 +122,14 @@ class Localizer:
         numbers = {key: i + 1 for i, key in enumerate(self.site.cited[page.id])}
         backrefs: dict[int, list[str]] = {n: [] for n in numbers.values()}
 
+        linked = [value for spec in page.type.fields for value, _ in page.named(spec.name)]
+
         def wikilink(token: Token) -> str:
             meta = token.meta
             label = text(Text(meta["label"], page.blocks)) if meta["label"] else None
-            target = self.link(here, meta["target"], meta["anchor"], label)
+            anchor = fragments.of_anchor(meta["anchor"]) if meta["anchor"] else ""
+            target = self.link(here, meta["target"], anchor, label)
+            linked.append(target.id)
             return f'<a href="{escapeHtml(target.url)}">{escapeHtml(target.title)}</a>'
 
         def cite(token: Token) -> str:
@@ -117,10 +142,11 @@ class Localizer:
                 out.append(f'<a href="#ref-{n}" id="{ref_id}" role="doc-noteref">[{n}]</a>{loc}')
             return '<sup class="citation">' + "".join(out) + "</sup>"
 
-        hooks = markdown.InlineHooks(self.convert, page.layers, wikilink, cite, page.blocks)
+        hooks = markdown.InlineHooks(self.convert, page.layers, wikilink, cite, page.blocks, self.self_link)
         tokens = page.tokens(self.site.config.allow_html)
         self.convert.prefetch(hooks.texts(tokens))
-        body = Markup(markdown.render_body(tokens, hooks, self.site.config.allow_html))
+        html, headings = markdown.render_body(tokens, hooks, self.site.config.allow_html)
+        body = Markup(html)
         references = []
         for key, n in numbers.items():
             source = citations.format_source(self.site.sources[key])
@@ -146,10 +172,52 @@ class Localizer:
             next=self.link(here, following) if following else None,
             timeline=self.entries(here, self.chronology.by_page.get(page.id, [])),
             in_timelines=self.memberships(here, page.id),
+            contents=self.contents(headings, body),
+            previews=self.previews(here, page.id, linked),
+            locator=self.locator(page, here),
             extra=self.extra(page, here),
             changed=page.changed,
         )
 
+    def self_link(self, heading: markdown.Heading) -> str:
+        """The link a heading has to itself, named for screen readers by the heading (its mark is CSS's)."""
+        label = self.text(protect("-{zh-hans:本节链接;zh-hant:本節連結;}-：")) + heading.text
+        return f'<a class="self-link" href="#{escapeHtml(heading.anchor)}" aria-label="{escapeHtml(label)}"></a>'
+
+    def contents(self, headings: list[markdown.Heading], body: Markup) -> list[Section]:
+        """The table of contents of a body long enough to need one (``contents`` in site.yaml): its
+        sections (##), each with those under it (###)."""
+        settings = self.site.config.contents
+        listed = [h for h in headings if h.level in (2, 3)]
+        if not listed or len(listed) < settings.min_headings \
+                or len(_SPACE.sub("", body.striptags())) < settings.min_length:
+            return []
+        sections: list[Section] = []
+        for heading in listed:
+            section = Section(heading.anchor, heading.text)
+            if heading.level == 3 and sections:
+                sections[-1].subsections.append(section)
+            else:
+                sections.append(section)
+        return sections
+
+    def previews(self, here: str, own: str, names: list[str]) -> list[Preview]:
+        """The previews of the pages that ``names`` (ids or titles, in reading order) lead to, each once."""
+        found = []
+        for pid in dict.fromkeys(self.site.target(name) or name for name in names):
+            if pid != own and pid in self.site.pages:
+                link = self.link(here, pid)
+                found.append(Preview(link.url, link.title, link.kind, self.when(self.site.pages[pid]), link.summary))
+        return found
+
+    def when(self, page: Page) -> Markup:
+        """A page's date for its preview: its date or period, else its type's dates, each with its label."""
+        date = timelines.date_of(page)
+        if date is not None:
+            return self.date(date)
+        return Markup("；").join(Markup("{}：{}").format(self.text(spec.label), self.date(page.fields[spec.name]))
+                                for spec in page.type.fields
+                                if isinstance(spec.kind, DateKind) and spec.name in page.fields)
     def citation(self, view: PageView) -> Citation:
         """The entries that cite ``view``'s page: its title in this script, the site's, its address
         (absolute when base_url names a host, else from the site's root, for the script to complete)
@@ -175,7 +243,8 @@ class Localizer:
         if page.id == urls.HOME:
             return {"sections": self.sections(here)}
         if page.id in self.chronology.named:
-            return {"entries": self.entries(here, self.chronology.named[page.id])}
+            return {"entries": self.entries(here, self.chronology.named[page.id]),
+                    "overview": self.chart(here, page.id)}
         return {}
 
     def connections(self, here: str, page: Page) -> list[Connection]:
@@ -205,9 +274,12 @@ class Localizer:
     # -- generated pages -----------------------------------------------------------------------
 
     def list_page(self, pid: str, ids: list[str], kind: str = "") -> PageView:
+        """A list of pages; one that lists pages with coordinates links to the map of them all."""
         here = self.dir_of(pid)
+        located = any(listed in self.site.pages and maps.point_of(self.site.pages[listed]) for listed in ids)
         return PageView(id=pid, template="list.html", dir=here, title=self.title_of(pid), type_label=kind,
-                        children=self.links(here, ids), breadcrumbs=self.breadcrumbs(here, pid))
+                        children=self.links(here, ids), breadcrumbs=self.breadcrumbs(here, pid),
+                        extra={"map": self.link(here, urls.MAP)} if located else {})
 
     def generated_ids(self) -> list[str]:
         """The generated pages: a list page per type, the tag index and a page per tag, the site
@@ -217,6 +289,8 @@ class Localizer:
             ids += [urls.TAGS, *(f"{urls.TAGS}/{tag}" for tag in self.site.tagged)]
         if self.chronology.events:
             ids += [urls.TIMELINE, *(f"{urls.TIMELINE}/{kind}" for kind in self.chronology.filters)]
+        if self.located():
+            ids.append(urls.MAP)
         return ids
 
     def generated(self, pid: str) -> PageView:
@@ -227,6 +301,8 @@ class Localizer:
             return self.list_page(pid, [f"{urls.TAGS}/{tag}" for tag in self.site.tagged])
         if pid.startswith(urls.TAGS + "/"):
             return self.list_page(pid, self.site.tagged[pid.removeprefix(urls.TAGS + "/")], self.names["tags"])
+        if pid == urls.MAP:
+            return self.map_page()
         return self.timeline_page(pid.partition("/")[2])
 
     # -- timelines ----------------------------------------------------------------------------
@@ -269,33 +345,90 @@ class Localizer:
             id=pid, template="site-timeline.html", dir=here, title=self.title_of(pid),
             breadcrumbs=self.breadcrumbs(here, pid),
             extra={"years": sorted(years.items()), "filters": filters,
-                   "overview": self.overview(here) if not kind else None,
+                   "overview": self.chart(here, urls.TIMELINE) if not kind else None,
                    "downloads": [(name, urls.relative(here, self.dir_of(urls.TIMELINE) + file))
                                  for name, file in (("JSON", "events.json"), ("CSV", "events.csv"),
                                                     ("TimelineJS", "timelinejs.json"))]},
         )
 
-    def overview(self, here: str) -> dict[str, Any] | None:
-        """The proportional overview, with converted labels and links relative to ``here``."""
-        overview = self.chronology.overview
-        if overview is None:
+    def chart(self, here: str, tid: str) -> dict[str, Any] | None:
+        """The overview of timeline ``tid`` as the template draws it: each view (the whole, then each
+        era) with its marks in the order a keyboard walks them, labels and dates converted; entries
+        link to their place in the page's list, periods to their pages."""
+        views = self.chronology.overviews.get(tid)
+        if not views:
             return None
+        eras = self.site.config.timeline.eras
 
-        def mark(bar: Bar) -> dict[str, Any]:
-            label = self.text(bar.label) if isinstance(bar.label, Text) else str(bar.label)
-            url = self.link(here, bar.id).url if bar.id else ""
-            return {"label": label, "url": url, "x": bar.start, "width": round(bar.end - bar.start, 1),
-                    "row": bar.row, "date": self.text(timelines.event_date(self.site.pages[bar.id]).display())
-                    if bar.id else ""}
+        def drawn(pid: str, entry: bool = True) -> dict[str, Any]:
+            page = self.site.pages[pid]
+            date: EDTF = timelines.event_date(page) if entry else page.fields["period"]
+            url = "#" + self.chronology.anchors[pid] if entry else self.link(here, pid).url
+            return {"url": url, "title": self.title_of(pid), "date": self.text(date.display())}
 
-        return {
-            "first": overview.first_year, "last": overview.last_year, "rows": overview.rows,
-            "eras": [mark(e) for e in overview.eras], "bars": [mark(b) for b in overview.bars],
-            "ticks": [{"x": t.x, "url": self.link(here, t.id).url, "label": self.title_of(t.id),
-                       "date": self.text(timelines.event_date(self.site.pages[t.id]).display())}
-                      for t in overview.ticks],
-            "years": overview.years, "width": timelines.WIDTH,
-        }
+        def bar(b: overview.Bar) -> dict[str, Any]:
+            return {"kind": "bar", "x": b.start, "width": round(b.end - b.start, 2),
+                    "middle": round((b.start + b.end) / 2, 2), "row": b.row, "place": b.place,
+                    "short": b.end - b.start < overview.HIT, **drawn(b.id, b.entry)}
+
+        def mark(m: overview.Mark) -> dict[str, Any]:
+            if len(m.ids) == 1:
+                return {"kind": "point", "x": m.x, "lane": m.lane, **drawn(m.ids[0])}
+            return {"kind": "group", "x": m.x, "lane": m.lane, "url": "#" + self.chronology.anchors[m.ids[0]],
+                    "members": [drawn(pid) for pid in m.ids]}
+
+        def marks(v: overview.View) -> list[dict[str, Any]]:
+            """In the order of time; a group names the list of its events, unique on the page."""
+            drawn = sorted([bar(b) for b in v.bars] + [mark(m) for m in v.marks], key=lambda d: d["x"])
+            return [{**d, "list": f"overview-{v.key or 'all'}-{n}"} if d["kind"] == "group" else d
+                    for n, d in enumerate(drawn, 1)]
+
+        whole = self.names["all_events"]
+        return {"rows": max(v.rows for v in views), "lanes": overview.LANES, "views": [{
+            "key": v.key or "all", "label": self.text(eras[v.era][0]) if v.era is not None else whole,
+            "years": f"{v.first}—{v.last}" if v.first != v.last else str(v.first),
+            "bands": [{"label": self.text(eras[b.index][0]), "x": b.start, "width": round(b.end - b.start, 2),
+                       "index": b.index} for b in v.bands],
+            "cuts": [{"x": c.x0, "width": round(c.x1 - c.x0, 2), "middle": round((c.x0 + c.x1) / 2, 2)}
+                     for c in v.cuts],
+            "scaled": [{"x": p.x0, "width": round(p.x1 - p.x0, 2)} for p in v.scaled],
+            "years_at": v.years, "marks": marks(v)} for v in views]}
+
+    # -- maps -------------------------------------------------------------------------------------
+
+    #: The width of a page's own map to its height, and of the map of every place.
+    LOCATOR_ASPECT = 1.5
+    ATLAS_ASPECT = 2.4
+
+    def located(self) -> dict[str, geo.Point]:
+        """Every page with coordinates, from west to east (the order a keyboard walks the map in)."""
+        points = {pid: point for pid, page in self.site.pages.items() if (point := maps.point_of(page))}
+        return dict(sorted(points.items(), key=lambda item: (item[1].lon, item[0])))
+
+    def locator(self, page: Page, here: str) -> MapView | None:
+        """A page's map: where it is, or else, for the types that show them, the located pages it names."""
+        own = maps.point_of(page)
+        if own is not None:
+            return self.map_view(here, {page.id: own}, self.LOCATOR_ASPECT)
+        if page.type.name not in self.site.config.maps.places_of:
+            return None
+        named = [self.site.target(value) for name in page.fields for value, _ in page.named(name)]
+        points = {pid: point for pid in named if pid and pid in self.site.pages
+                  and (point := maps.point_of(self.site.pages[pid]))}
+        return self.map_view(here, points, self.LOCATOR_ASPECT) if points else None
+
+    def map_view(self, here: str, points: dict[str, geo.Point], aspect: float) -> MapView:
+        drawing = maps.draw(points, aspect)
+        marks = [Mark(self.link(here, pid), x, y, self.text(geo.display(points[pid]))) for pid, x, y in drawing.marks]
+        atlas = None if here == self.dir_of(urls.MAP) else self.link(here, urls.MAP)
+        return MapView(maps.WIDTH, drawing.frame.height, drawing.land, drawing.borders, marks, atlas)
+
+    def map_page(self) -> PageView:
+        """Every page with coordinates on one map, each mark a link to its page."""
+        here = self.dir_of(urls.MAP)
+        return PageView(id=urls.MAP, template="map.html", dir=here, title=self.title_of(urls.MAP),
+                        breadcrumbs=self.breadcrumbs(here, urls.MAP),
+                        extra={"map": self.map_view(here, self.located(), self.ATLAS_ASPECT)})
 
     def sections(self, here: str) -> list[dict[str, Any]]:
         """The home page's overview: each navigation entry with the pages under it."""

@@ -14,7 +14,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 import edtf
 from edtf.parser.edtf_exceptions import EDTFParseException
@@ -116,7 +116,7 @@ class EDTF:
         return "".join(p if isinstance(p, str) else p.display() for p in self.parts())
 
 
-@cache
+@lru_cache(maxsize=1 << 14)  # more than the dates of a 10,000-page site; bounded for a preview left running
 def parse(text: str) -> EDTF:
     """Parse an EDTF date; raises DateError saying what is wrong. (Cached: the grammar is slow.)"""
     text = str(text).strip()
@@ -185,10 +185,17 @@ def _point(obj: object, text: str) -> Point:
     return point
 
 
+#: The last year a date may reach: a timeline's axis runs to the end of the year after its last
+#: date, and Python's calendar ends with 9999.
+LAST_YEAR = dt.MAXYEAR - 2
+
+
 def _check(point: Point, text: str) -> None:
     """Reject what the calendar does not have: month 13, 30 February, the year 0."""
     if point.year < 1:
         raise DateError(f"'{text}': years before 1 CE are not supported")
+    if point.year + point.span > LAST_YEAR + 1:
+        raise DateError(f"'{text}': years after {LAST_YEAR} are not supported")
     if point.month is not None and not 1 <= point.month <= 12:
         raise DateError(f"'{text}': there is no month {point.month}")
     if point.day is not None and not 1 <= point.day <= calendar.monthrange(point.year, point.month or 1)[1]:

@@ -1,5 +1,6 @@
 """Markdown: CommonMark with tables and footnotes (markdown-it-py, mdit-py-plugins), plus
-``[[id|text]]`` links, ``[@key, locator]`` citations and heading anchors.
+``[[id|text]]`` links, ``[@key, locator]`` citations and heading anchors (see fragments.py), each
+heading followed by a link to itself.
 
 A page's body is parsed once; ``render_body`` turns the tokens into HTML once per variant, calling
 back into the variant's converter for every piece of text a reader sees. Code is never converted.
@@ -19,13 +20,15 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
+from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
+from docsite.text import fragments
 from docsite.text.variants import PLACEHOLDER, Block, Converter, Rule, Text, block_at, restore
 
 _CITE_ITEM = re.compile(r"\s*@([A-Za-z0-9_][A-Za-z0-9_:.-]*)\s*(?:,\s*(.*?))?\s*$", re.DOTALL)
-_ANCHOR_SUFFIX = re.compile(r"\s*\{#([A-Za-z0-9_-]+)\}\s*$")
-_SLUG_DROP = re.compile(r"[^\w\- ]+")
+_ANCHOR_SUFFIX = re.compile(r"\s*\{#(" + fragments.EXPLICIT.pattern + r")\}\s*$")
+_NOTE_MARK = re.compile(r"<sup\b.*?</sup>", re.DOTALL)
 _MARKDOWN_SYNTAX = re.compile(r"[*_`\[\]<>!\\~]")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
@@ -39,6 +42,15 @@ class Reference:
     line: int
     raw: str
     anchor: str = ""
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading of a rendered body: its level, its fragment and its text as the variant shows it."""
+
+    level: int
+    anchor: str
+    text: str
 
 
 @dataclass
@@ -55,6 +67,7 @@ class InlineHooks:
     link: Callable[[Token], str]  # HTML of a [[...]] link
     cite: Callable[[Token], str]  # HTML of a [@...] citation
     blocks: tuple[Block, ...]
+    self_link: Callable[[Heading], str] = lambda heading: ""  # HTML of the link after a heading to itself
     active: list[Rule] = field(default_factory=list)  # rules added by markup so far
 
     def convert(self, source: str) -> str:
@@ -157,18 +170,14 @@ def _plain_text(children: Sequence[Token], blocks: tuple[Block, ...]) -> str:
     return restore("".join(parts), blocks)
 
 
-def slugify(text: str) -> str:
-    """A heading anchor from the source text, so it is the same in every variant."""
-    text = re.sub(r"-\{(?:[^|}]*\|)?(?:zh(?:-[a-z]+)?:)?([^;}]*)[^}]*\}-", r"\1", text)
-    slug = _SLUG_DROP.sub("", text.strip().lower()).replace(" ", "-")
-    return slug or "section"
-
-
 def _positions_and_anchors(state: StateCore) -> None:
-    """Give every heading an id and every link or citation its line; runs before footnotes move."""
+    """Give every heading an id (and its fragment of old as an alias), and every link or citation
+    its line; runs before footnotes move."""
     blocks = state.env.get("blocks", ())
     seen: dict[str, int] = {}
+    seen_before: dict[str, int] = {}
     line = 0
+    headings = []
     for i, token in enumerate(state.tokens):
         if token.map:
             line = token.map[0]
@@ -186,13 +195,21 @@ def _positions_and_anchors(state: StateCore) -> None:
         explicit = _ANCHOR_SUFFIX.search(last.content) if last is not None and last.type == "text" else None
         if last is not None and explicit:
             last.content = last.content[:explicit.start()]
-            slug = explicit.group(1)
-        else:
-            slug = slugify(_plain_text(inline.children or [], blocks))
-        seen[slug] = seen.get(slug, 0) + 1
-        if seen[slug] > 1:
-            slug = f"{slug}-{seen[slug]}"
-        token.attrSet("id", slug)
+        text = _plain_text(inline.children or [], blocks)
+        slug, before = (explicit.group(1),) * 2 if explicit else (fragments.slug(text), fragments.legacy(text))
+        token.attrSet("id", _unique(slug, seen))
+        token.meta = {"text": fragments.plain(text), "alias": _unique(before, seen_before)}
+        headings.append(token)
+    ids = {token.attrGet("id") for token in headings}
+    for token in headings:
+        if token.meta["alias"] in ids:
+            token.meta["alias"] = ""
+
+
+def _unique(slug: str, seen: dict[str, int]) -> str:
+    """``slug``, or ``slug-2``, ``slug-3`` ... when a heading before took it."""
+    seen[slug] = seen.get(slug, 0) + 1
+    return f"{slug}-{seen[slug]}" if seen[slug] > 1 else slug
 
 
 def _hooks(env: EnvType) -> InlineHooks:
@@ -245,9 +262,37 @@ def _render_footnote_caption(self: RendererHTML, tokens: Sequence[Token], idx: i
     return _CIRCLED[n] if n < len(_CIRCLED) else f"({n + 1})"
 
 
+def _render_heading_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                         env: EnvType) -> str:
+    """A heading and its link to itself share a box, which holds the heading's old fragment."""
+    token = tokens[idx]
+    env["heading"] = token
+    alias = f' id="{escapeHtml(token.meta["alias"])}"' if token.meta.get("alias") else ""
+    return f'<div class="heading"{alias}>' + self.renderToken(tokens, idx, options, env)
+
+
+def _render_heading_close(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                          env: EnvType) -> str:
+    opened = env.pop("heading")
+    text = Markup(_NOTE_MARK.sub("", env.pop("heading_html", ""))).striptags()
+    heading = Heading(int(opened.tag[1:]), str(opened.attrGet("id")), text)
+    env["headings"].append(heading)
+    return f"</{opened.tag}>" + _hooks(env).self_link(heading) + "</div>\n"
+
+
+class _Renderer(RendererHTML):
+    """Keeps the HTML of the heading being rendered (``env["heading"]``), for its entry in the contents."""
+
+    def renderInline(self, tokens: Sequence[Token], options: OptionsDict, env: EnvType) -> str:
+        html = super().renderInline(tokens, options, env)
+        if "heading" in env:
+            env["heading_html"] = html
+        return html
+
+
 @cache
 def parser(allow_html: bool) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": allow_html}).enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"html": allow_html}, renderer_cls=_Renderer).enable(["table", "strikethrough"])
     md.use(footnote_plugin, inline=False)
     md.inline.ruler.before("link", "wikilink", _wikilink)
     md.inline.ruler.before("link", "citation", _citation)
@@ -259,6 +304,8 @@ def parser(allow_html: bool) -> MarkdownIt:
     md.add_render_rule("image", _render_image)
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("footnote_caption", _render_footnote_caption)
+    md.add_render_rule("heading_open", _render_heading_open)
+    md.add_render_rule("heading_close", _render_heading_close)
     md.add_render_rule("wikilink", lambda self, tokens, idx, options, env: env["hooks"].link(tokens[idx]))
     md.add_render_rule("citation", lambda self, tokens, idx, options, env: env["hooks"].cite(tokens[idx]))
     return md
@@ -295,11 +342,14 @@ def _line_of(child: Token, tokens: Sequence[Token]) -> int:
     return holder.map[0] if holder.map else 0
 
 
-def heading_ids(tokens: Sequence[Token]) -> set[str]:
-    return {str(t.attrGet("id")) for t in tokens if t.type == "heading_open"}
+def anchors(tokens: Sequence[Token]) -> dict[str, str]:
+    """The fragment of each heading, with its text as written (for the hint when a link misses)."""
+    return {str(t.attrGet("id")): t.meta["text"] for t in tokens if t.type == "heading_open"}
 
 
-def render_body(tokens: Sequence[Token], hooks: InlineHooks, allow_html: bool) -> str:
+def render_body(tokens: Sequence[Token], hooks: InlineHooks, allow_html: bool) -> tuple[str, list[Heading]]:
+    """The body's HTML, and its headings in order."""
     md = parser(allow_html)
-    html: str = md.renderer.render(tokens, md.options, {"hooks": hooks, "allow_html": allow_html})
-    return html
+    env: EnvType = {"hooks": hooks, "allow_html": allow_html, "headings": []}
+    html: str = md.renderer.render(tokens, md.options, env)
+    return html, env["headings"]

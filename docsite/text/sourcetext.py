@@ -6,6 +6,7 @@ one file never hides the problems of the others.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,6 +18,11 @@ from docsite.diagnostics import Diagnostics
 Loc = tuple[int, int]
 #: Locations of the values of a YAML document, keyed by their path (keys and list indexes).
 LocMap = dict[tuple[Any, ...], Loc]
+
+
+#: Characters no page, data file or template needs, which would reach readers raw: C0 controls
+#: but tab and newline, DEL, and C1 controls.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def read_text(path: Path, diags: Diagnostics) -> str | None:
@@ -32,7 +38,15 @@ def read_text(path: Path, diags: Diagnostics) -> str | None:
             "save the file as UTF-8 (in most editors: Save As, encoding UTF-8)", col=col,
         )
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = CONTROL.search(text)
+    if control is not None:
+        at = control.start()
+        diags.error(path, text.count("\n", 0, at) + 1,
+                    f"the file holds the control character U+{ord(control.group()):04X} (invisible in most editors)",
+                    "delete it", col=at - (text.rfind("\n", 0, at) + 1) + 1)
+        return None
+    return text
 
 
 _Resolving = TypeVar("_Resolving", bound=type[yaml.resolver.BaseResolver])
@@ -58,22 +72,34 @@ class _ExplainingLoader(yaml.SafeLoader):
     """PyYAML's own loader: slower, but it says where an unclosed bracket or quote opens."""
 
 
+#: The most values one document may stand for, aliases expanded: a kilobyte of nested aliases can
+#: stand for billions (an "alias bomb"), which would hang the build.
+MAX_VALUES = 100_000
+#: The deepest nesting of lists and mappings: deeper would exhaust the parser's recursion.
+MAX_DEPTH = 50
+
+
 def parse_yaml(text: str, path: Path, diags: Diagnostics, first_line: int = 1) -> tuple[Any, LocMap] | None:
     """Parse one YAML document; ``first_line`` is the file line the text starts on."""
     offset = first_line - 1
     try:
+        if not _within_limits(text, path, diags, offset):
+            return None
         node = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as a control character
+        at = text.find(chr(exc.character))  # the first one (libyaml counts its position in bytes)
+        line = text.count("\n", 0, at) + 1
+        col = at - (text.rfind("\n", 0, at) + 1) + 1
+        diags.error(path, line + offset, f"invalid YAML: the character U+{exc.character:04X} is not allowed "
+                    "(a control character, invisible in most editors)", "delete it", col=col)
+        return None
     except yaml.MarkedYAMLError as fast_exc:
-        try:
-            yaml.compose(text, Loader=_ExplainingLoader)
-            exc = fast_exc
-        except yaml.MarkedYAMLError as explained:
-            exc = explained
+        error = _explained(text, fast_exc)
         # An unclosed bracket or quote is found at the end of the text: point at where it opens.
-        mark = exc.context_mark or exc.problem_mark
-        problem = (exc.problem or "cannot be read").replace("<stream end>", "the end of the text")
-        if exc.context and exc.context_mark:
-            problem += f" ({exc.context} that starts on line {exc.context_mark.line + 1 + offset})"
+        mark = error.context_mark or error.problem_mark
+        problem = (error.problem or "cannot be read").replace("<stream end>", "the end of the text")
+        if error.context and error.context_mark:
+            problem += f" ({error.context} that starts on line {error.context_mark.line + 1 + offset})"
         diags.error(
             path, (mark.line + 1 + offset) if mark else first_line, f"invalid YAML: {problem}",
             "each line is `field: value`; put a value that contains ':', '#', '[' or '{' in quotes",
@@ -95,6 +121,74 @@ def parse_yaml(text: str, path: Path, diags: Diagnostics, first_line: int = 1) -
     return value, locs
 
 
+def _explained(text: str, fast: yaml.MarkedYAMLError) -> yaml.MarkedYAMLError:
+    """The error PyYAML's own parser finds, which says where an unclosed bracket or quote opens, else
+    libyaml's. The parser alone (its composer recurses), and not on nesting that libyaml found too
+    deep, on which its scanner takes quadratic time."""
+    if "nesting depth" in str(fast.problem):
+        return fast
+    try:
+        for _ in yaml.parse(text, Loader=_ExplainingLoader):
+            pass
+    except yaml.MarkedYAMLError as explained:
+        return explained
+    return fast
+
+
+def _within_limits(text: str, path: Path, diags: Diagnostics, offset: int) -> bool:
+    """Whether the document stays within ``MAX_DEPTH`` and ``MAX_VALUES`` and uses no explicit tags
+    (``!!float x`` and the like, which content never needs and which fail late, without a line),
+    told from the parser's events, which come one after the other without recursion."""
+    sizes: dict[str, int] = {}  # values an anchored value stands for
+    open_: list[tuple[str | None, int]] = []  # the lists and mappings being read: anchor, values so far
+    total = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        mark = event.start_mark
+        where = (mark.line + 1 + offset, mark.column + 1) if mark else (offset + 1, 0)
+        tag = _explicit_tag(event)
+        if tag is not None:
+            diags.error(path, where[0], f"invalid YAML: the tag '{tag}' is not allowed",
+                        "write the value without it; put text in quotes", col=where[1])
+            return False
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(open_) == MAX_DEPTH:
+                diags.error(path, where[0], f"invalid YAML: nested more than {MAX_DEPTH} levels deep",
+                            "flatten the lists and mappings", col=where[1])
+                return False
+            open_.append((event.anchor, 1))
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            anchor, size = open_.pop()
+        elif isinstance(event, yaml.AliasEvent):
+            anchor, size = None, sizes.get(str(event.anchor), 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            anchor, size = event.anchor, 1
+        else:
+            continue
+        if anchor is not None:
+            sizes[anchor] = size
+        if open_:
+            open_[-1] = (open_[-1][0], open_[-1][1] + size)
+        else:
+            total += size
+        if total + sum(count for _, count in open_) > MAX_VALUES:
+            diags.error(path, where[0], f"invalid YAML: its aliases (*name) stand for more than {MAX_VALUES:,} values",
+                        "write the values out, or use fewer aliases", col=where[1])
+            return False
+    return True
+
+
+def _explicit_tag(event: yaml.Event) -> str | None:
+    """The tag written by hand on a value (``!!float``, ``!x``), if any."""
+    if isinstance(event, yaml.ScalarEvent):
+        written = event.tag is not None and not any(event.implicit)
+    elif isinstance(event, yaml.CollectionStartEvent):
+        written = event.tag is not None and not event.implicit
+    else:
+        return None
+    return str(event.tag).replace("tag:yaml.org,2002:", "!!") if written else None
+
+
 def _walk(node: yaml.Node, key: tuple[Any, ...], locs: LocMap, path: Path, diags: Diagnostics, offset: int) -> bool:
     """Record the location of every value and reject duplicate keys (PyYAML keeps the last silently)."""
     locs[key] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
@@ -104,6 +198,11 @@ def _walk(node: yaml.Node, key: tuple[Any, ...], locs: LocMap, path: Path, diags
         for key_node, value_node in node.value:
             name = key_node.value
             line = key_node.start_mark.line + 1 + offset
+            if not isinstance(key_node, yaml.ScalarNode):
+                diags.error(path, line, "invalid YAML: a key must be a name, not a list or a mapping",
+                            "write `name: value`", col=key_node.start_mark.column + 1)
+                ok = False
+                continue
             if name in seen:
                 diags.error(path, line, f"'{name}' is given twice (first on line {seen[name]})",
                             "keep one of the two", col=key_node.start_mark.column + 1)

@@ -288,6 +288,9 @@ class Converter:
     _matchers: dict[int, tuple[tuple[Rule, ...], Matcher | None]] = field(
         default_factory=dict, repr=False)
     _long: list[CacheKey] = field(default_factory=list, repr=False)  # keys of long texts (see ``forget_long``)
+    # What the build before converted and matched (see ``turn``), taken over when asked for again.
+    _earlier: dict[CacheKey, str] = field(default_factory=dict, repr=False)
+    _earlier_matchers: dict[int, tuple[tuple[Rule, ...], Matcher | None]] = field(default_factory=dict, repr=False)
 
     def __call__(self, text: Text | str, *layers: tuple[Rule, ...]) -> str:
         """Convert ``text``; ``layers`` are rule sets tried before the site glossary, first first."""
@@ -295,7 +298,7 @@ class Converter:
         self.stats.requests += 1
         self.stats.requested_characters += len(source)
         key: CacheKey = (source, blocks, layers)
-        converted = self._cache.get(key)
+        converted = self._cache.get(key) or self._taken_over(key)
         if converted is None:
             self.prefetch([(Text(source, blocks), layers)])
             converted = self._cache[key]
@@ -309,7 +312,7 @@ class Converter:
         groups: dict[tuple[tuple[Rule, ...], ...], dict[CacheKey, Text]] = {}
         for text, layers in items:
             key: CacheKey = (text.source, text.blocks, layers)
-            if key not in self._cache:
+            if key not in self._cache and self._taken_over(key) is None:
                 groups.setdefault(layers, {})[key] = text
         plans: list[tuple[tuple[tuple[Rule, ...], ...], dict[CacheKey, Text], list[str]]] = []
         for layers, texts in groups.items():
@@ -331,6 +334,19 @@ class Converter:
             self.stats.texts += len(texts)
             self._cache.update(zip(texts, results, strict=True))
             self._long += [key for key in texts if len(key[0]) >= LONG]
+
+    def _taken_over(self, key: CacheKey) -> str | None:
+        converted = self._earlier.get(key)
+        if converted is not None:
+            self._cache[key] = converted
+        return converted
+
+    def turn(self) -> None:
+        """A build is done: the next one takes over what this one converted and matched, and no more
+        (the preview server keeps a converter while the glossary holds, for ever)."""
+        self._earlier, self._cache = self._cache, {}
+        self._earlier_matchers, self._matchers = self._matchers, {}
+        self._long.clear()
 
     def forget_long(self) -> None:
         """Forget the long texts converted so far: paragraphs of bodies, which a build asks for
@@ -405,8 +421,10 @@ class Converter:
     def _matcher(self, rules: tuple[Rule, ...]) -> Matcher | None:
         """An automaton over every (folded) key of the rules that finds the longest key at the
         leftmost place (as MediaWiki's converter does); later rules win. None when there are no keys."""
-        kept = self._matchers.get(id(rules))
-        if kept is None or kept[0] is not rules:
+        kept = self._matchers.get(id(rules)) or self._earlier_matchers.get(id(rules))
+        if kept is not None and kept[0] is rules:
+            self._matchers[id(rules)] = kept
+        else:
             table: dict[str, str] = {}
             for rule in rules:
                 target = rule.form_for(self.code)

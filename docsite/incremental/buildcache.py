@@ -1,0 +1,112 @@
+"""The one cache object a build is given: what builds keep for the builds after them.
+
+``BuildCache()`` keeps nothing (a cold build: every part is made); ``BuildCache(stored=True)`` keeps
+each part of the output in .cache/ (the command line, see cache.py); with ``memory=True`` it also
+keeps, between builds in one process (the preview server), what makes an edit cheap to rebuild:
+pages loaded by their file's signature, each variant's conversions, each page's HTML by what it was
+rendered from, minified pages, the compiled templates, the parts of the output with what they read,
+the last good build's keys, the search index's pieces and the values' fingerprints. What it keeps
+in memory is bounded by the site: what each file of the output was made from, and what the last
+two builds used of conversions and fingerprints; a change to site.yaml, a template or a static file starts it afresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, MutableMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from docsite.incremental import cache
+from docsite.incremental.reads import Fingerprints
+from docsite.model.config import SiteConfig, Variant
+from docsite.model.site import Site
+from docsite.stages import search
+from docsite.stages.load import LoadCache
+from docsite.stages.render import RenderMemo, environment
+from docsite.text.variants import Converter, Rule
+
+
+@dataclass
+class BuildCache:
+    """See the module's docstring; the pipeline asks it for each thing a build may take from before."""
+
+    stored: bool = False
+    memory: bool = False
+    stamp: bytes = b""  # of the files every page is made with, when the memory was filled
+    files: LoadCache = field(default_factory=LoadCache)
+    glossary: tuple[Rule, ...] = ()
+    converters: dict[Variant, Converter] = field(default_factory=dict)  # for ``glossary``
+    rendered: RenderMemo = field(default_factory=RenderMemo)
+    parts: dict[str, cache.Kept] = field(default_factory=dict)
+    minified: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
+    env: jinja2.Environment | None = None
+    keys: cache.Keys | None = None  # the last good build's
+    search_memo: search.Memo = field(default_factory=search.Memo)
+    fingerprints: Fingerprints = field(default_factory=Fingerprints)
+
+    def begin(self, root: Path) -> cache.Keys | None:
+        """Start a build: forget everything when what every page is made with has changed. Returns
+        the last good build's keys: until this build is good, no build follows them, for what a
+        failed build put in the memory may not agree with them."""
+        if not self.memory:
+            return None
+        stamp = cache.files_digest(root, cache.shared_files(root))
+        if stamp != self.stamp:
+            self.__dict__.update(BuildCache(self.stored, self.memory, stamp).__dict__)
+        self.rendered.rendered.clear()
+        previous, self.keys = self.keys, None
+        return previous
+
+    def loading(self) -> LoadCache | None:
+        return self.files if self.memory else None
+
+    def environment(self, config: SiteConfig) -> jinja2.Environment:
+        if self.env is None or not self.memory:
+            self.env = environment(config)
+        return self.env
+
+    def converter(self, variant: Variant, glossary: tuple[Rule, ...]) -> Converter:
+        """A variant's converter, kept (with all it converted) while the glossary is the same."""
+        if not self.memory:
+            return Converter(variant.code, variant.opencc, glossary)
+        if glossary != self.glossary:
+            self.glossary, self.converters = glossary, {}
+        if variant not in self.converters:
+            self.converters[variant] = Converter(variant.code, variant.opencc, glossary)
+        return self.converters[variant]
+
+    def recall(self, site: Site, names: list[str], previous: cache.Keys | None,
+               adopt: Callable[[cache.Output], cache.Output]) -> cache.Recall:
+        """The parts ``names`` of ``site``'s output, as made before or to be made now (see cache.Recall)."""
+        keys = cache.Keys(site, cache.stamp(site), self.fingerprints, previous)
+        store = cache.Store(site.config.root) if self.stored else cache.NoStore()
+        memory: MutableMapping[str, cache.Kept] = self.parts if self.memory else cache.Forgetful()
+        return cache.Recall(names, keys, store, memory, adopt)
+
+    def memos(self) -> tuple[RenderMemo | None, dict[str, tuple[bytes, bytes]] | None, search.Memo | None]:
+        """What rendering, minifying and the search page remember, if this cache keeps a memory."""
+        return (self.rendered, self.minified, self.search_memo) if self.memory else (None, None, None)
+
+    def keeps_pages(self) -> bool:
+        """Whether pages keep their parsed body and their long conversions after being made."""
+        return self.memory
+
+    def end(self, recall: cache.Recall, good: bool, files: Collection[str]) -> None:
+        """Finish a build: what a good one made is kept, and its keys followed. The memory keeps
+        what each of the output's ``files`` was made from, and of the rest what the last two builds
+        used (conversions, fingerprints, the search index's pieces)."""
+        if good:
+            recall.commit()
+            if self.memory:
+                self.keys = recall.keys
+                for memo in (self.rendered.made, self.minified):
+                    for gone in memo.keys() - set(files):
+                        del memo[gone]
+                self.search_memo.turn()
+                self.fingerprints.turn()
+                for converter in self.converters.values():
+                    converter.turn()
+        recall.store.close()
+
