@@ -11,7 +11,7 @@ document.addEventListener("click", function (event) {
 // page's blocks (the same in every script) and how far it stands from the top of the window, kept
 // for the page in the other script to scroll to. The switcher is in the header, so the place is the
 // one the reader last stopped at with the header out of view, before going up to it.
-var BLOCKS = "main :is(h1, h2, h3, h4, p, li, dt, dd, blockquote, pre, tr, figure)", readingPlace = null, settling;
+var BLOCKS = "main :is(h1, h2, h3, h4, p, li, dt, dd, blockquote, pre, tr, figure):not(.toc *, .connections *)", readingPlace = null, settling;
 function placeInView() {
   var blocks = document.querySelectorAll(BLOCKS);
   for (var i = 0; i < blocks.length; i++) {

@@ -11,9 +11,10 @@ from playwright.sync_api import expect
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1366, "height": 768}}
 
-#: The first heading or paragraph in view: its number among the text's blocks, and its text's length.
+#: The first heading or paragraph of the text in view (the contents box, which follows the reader, is
+#: not text): its number among the text's blocks, and its text's length.
 IN_VIEW = """() => {
-  const blocks = [...document.querySelectorAll('.page :is(h1, h2, h3, p, li)')];
+  const blocks = [...document.querySelectorAll('.page :is(h1, h2, h3, p, li):not(.toc *)')];
   const i = blocks.findIndex(b => b.getBoundingClientRect().bottom > 0 && b.getBoundingClientRect().height);
   return [i, blocks[i].textContent.length, Math.round(blocks[i].getBoundingClientRect().top)];
 }"""
