@@ -23,6 +23,7 @@ import opencc
 
 from docsite.diagnostics import Diagnostics
 from docsite.pipeline import load_site
+from docsite.stages.render import environment, interface
 from docsite.stages.views import Localizer
 from docsite.text.opencc_fast import converter
 from docsite.text.variants import Converter, Text
@@ -38,7 +39,7 @@ def throughput(site: Path, sample: int = 150_000) -> dict[str, float]:
     for variant in loaded.config.variants:
         converter(variant.opencc).convert("预热")  # dictionaries and automata load outside the timings
         recording = RecordingConverter(variant.code, variant.opencc, loaded.content.glossary)
-        loc = Localizer(loaded, variant, recording)
+        loc = Localizer(loaded, variant, recording, interface(environment(loaded.config), recording))
         for page in loaded.pages.values():
             loc.page(page)
         for pid in loc.generated_ids():

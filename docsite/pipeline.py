@@ -19,18 +19,21 @@ from typing import NoReturn, TypeVar
 import jinja2
 from tqdm import tqdm
 
-from docsite.config.settings import SiteConfig, load_config
+from docsite.config.settings import load_config
 from docsite.diagnostics import Diagnostics
 from docsite.incremental import cache as outputs
 from docsite.incremental.buildcache import BuildCache
 from docsite.incremental.reads import Reading, Reads
 from docsite.model import urls
+from docsite.model.config import SiteConfig
+from docsite.model.site import Site
+from docsite.model.view import PageView
 from docsite.processes import process_map
-from docsite.stages import exports, publish, search, timelines
+from docsite.stages import exports, publish, search
 from docsite.stages.load import LoadCache, load_content
-from docsite.stages.render import RenderMemo, render_404, render_neutral, render_sitemap, render_variant
-from docsite.stages.resolve import Site, resolve
-from docsite.stages.views import Localizer, PageView
+from docsite.stages.render import RenderMemo, interface, render_404, render_neutral, render_sitemap, render_variant
+from docsite.stages.resolve import resolve
+from docsite.stages.views import Localizer
 from docsite.text.lint import lint_site
 
 T = TypeVar("T")
@@ -103,7 +106,11 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
                      previous.site if previous else None, result.work.note_parsed)
     if site is None:
         return result
-    stage = _Stage.of(site, cache)
+    try:
+        stage = _Stage.of(site, cache)
+    except Exception as exc:  # a mistake in templates/interface.html
+        TemplateProblem.of(exc, site.config).report(result.diagnostics)
+        return result
     if lint:
         lint_site(site, stage.localizers, result.diagnostics)
     ids = [*site.pages, *stage.localizers[0].generated_ids()]
@@ -207,9 +214,13 @@ class _Stage:
 
     @classmethod
     def of(cls, site: Site, cache: BuildCache) -> _Stage:
-        localizers = [Localizer(site, variant, cache.converter(variant, site.content.glossary))
-                      for variant in site.config.variants]
-        return cls(cache.environment(site.config), localizers, publish.assets(site.config.root), cache.keeps_pages(),
+        """The stage of a build: a localizer per variant, with its converter and the interface's
+        words in its script."""
+        env = cache.environment(site.config)
+        converters = [cache.converter(variant, site.content.glossary) for variant in site.config.variants]
+        localizers = [Localizer(site, variant, converter, interface(env, converter))
+                      for variant, converter in zip(site.config.variants, converters, strict=True)]
+        return cls(env, localizers, publish.assets(site.config.root), cache.keeps_pages(),
                    *cache.memos())
 
 
@@ -294,7 +305,7 @@ def _page(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes], li
 def _generated(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes], list[PageView]]:
     """A generated page's files (the site timeline's with the timeline data), and its view."""
     views = [loc.generated(pid)]
-    data = exports.timeline_files(loc) if pid == timelines.SITE_TIMELINE else {}
+    data = exports.timeline_files(loc) if pid == urls.TIMELINE else {}
     return _rendered(stage, loc, views) | data, views
 
 

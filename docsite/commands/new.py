@@ -13,8 +13,9 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from docsite.config.settings import SiteConfig, load_config
+from docsite.config.settings import load_config
 from docsite.diagnostics import Diagnostics
+from docsite.model.config import SiteConfig
 from docsite.stages.load import ID_SEGMENT
 from docsite.text import dates
 

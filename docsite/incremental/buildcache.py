@@ -18,13 +18,13 @@ from pathlib import Path
 
 import jinja2
 
-from docsite.config.settings import SiteConfig, Variant
 from docsite.incremental import cache
 from docsite.incremental.reads import Fingerprints
+from docsite.model.config import SiteConfig, Variant
+from docsite.model.site import Site
 from docsite.stages import search
 from docsite.stages.load import LoadCache
 from docsite.stages.render import RenderMemo, environment
-from docsite.stages.resolve import Site
 from docsite.text.variants import Converter, Rule
 
 

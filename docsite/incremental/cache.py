@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from docsite.incremental.reads import SEP, Fingerprints, Read, changes, prefixes, value_at
+from docsite.model.site import Site
 from docsite.stages import search
-from docsite.stages.resolve import Site
 
 K = TypeVar("K")
 V = TypeVar("V")

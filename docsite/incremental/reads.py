@@ -30,6 +30,8 @@ from pathlib import PurePath
 from types import FunctionType, MethodType
 from typing import Any, TypeVar
 
+from docsite.model.fields import FieldKind
+
 T = TypeVar("T")
 #: What was read: attribute names and mapping keys from the site down (see the module's docstring),
 #: each after a SEP: one string, whose hash Python keeps (parts are checked by the thousand).
@@ -288,6 +290,8 @@ class Fingerprints:
             yield b"#" + self(value)
         elif value is ABSENT:
             yield b"-"
+        elif isinstance(value, FieldKind):  # one object per kind, without state: known by its class
+            yield f"&{type(value).__module__}.{type(value).__qualname__}:".encode()
         else:
             raise TypeError(f"no canonical form for a {type(value).__qualname__} in the site")
 

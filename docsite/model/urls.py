@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 HOME = "index"
 SEARCH = "search"  # the search page of each variant (docsite/stages/search.py)
 TAGS = "tags"  # the list of tags of each variant, and a page per tag under it
+TIMELINE = "timeline"  # the site timeline of each variant, and a page per related type that filters it
 MAP = "map"  # the map of every page with coordinates, in each variant (docsite/stages/maps.py)
 
 

@@ -25,7 +25,7 @@ def timeline_files(loc: Localizer) -> dict[str, bytes]:
     chronology = loc.chronology
     if not chronology.events:
         return {}
-    folder = loc.dir_of(timelines.SITE_TIMELINE)
+    folder = loc.dir_of(urls.TIMELINE)
     records = [_record(loc, pid, folder) for pid in chronology.events]
     table = io.StringIO()
     writer = csv.DictWriter(table, fieldnames=FIELDS, lineterminator="\n")
@@ -85,7 +85,7 @@ def _timelinejs(loc: Localizer, records: list[dict[str, Any]]) -> dict[str, Any]
         events.append(event)
     eras = [{"start_date": _tl_date(d.points[0], ""), "end_date": _tl_date(d.points[-1], ""),
              "text": {"headline": loc.text(label)}} for label, d in loc.site.config.timeline.eras]
-    return {"title": {"text": {"headline": loc.title_of(timelines.SITE_TIMELINE),
+    return {"title": {"text": {"headline": loc.title_of(urls.TIMELINE),
                                "text": loc.text(loc.site.config.title)}},
             "events": events, "eras": eras}
 

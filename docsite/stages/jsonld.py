@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from markupsafe import Markup
 
-from docsite.config.settings import FieldSpec
 from docsite.model import urls
-from docsite.stages.load import Page
-from docsite.stages.views import Localizer, PageView
+from docsite.model.config import FieldSpec
+from docsite.model.fields import Layers
+from docsite.model.page import Page
+from docsite.model.view import PageView
+from docsite.stages.views import Localizer
 from docsite.text.dates import EDTF
+from docsite.text.variants import Text
 
 #: The properties an Event's own date or period fills; other types state dates through their fields.
 _OWN_DATES = {"Event": ("startDate", "endDate")}
@@ -103,19 +106,21 @@ def _dates(date: EDTF, properties: tuple[str, ...]) -> dict[str, str]:
 
 
 def _property(loc: Localizer, page: Page, spec: FieldSpec, url: Url) -> dict[str, Any]:
-    value = page.fields[spec.name]
-    if spec.kind == "date":
-        return _dates(value, (spec.schema,))
-    if spec.kind in ("ref", "refs"):
-        targets = [loc.site.target(name) for name in ([value] if spec.kind == "ref" else value)]
-        refs = [_thing(loc, t, url) for t in targets if t is not None and _described(loc, t)]
-        return {spec.schema: refs[0] if len(refs) == 1 else refs} if refs else {}
-    if spec.kind == "names":
-        return {spec.schema: [{"@value": name, "@language": lang} for lang, name in value.items()]}
-    if spec.kind == "wikipedia":
-        return {spec.schema: f"https://zh.wikipedia.org/wiki/{quote(value)}"}
-    if spec.kind == "text":
-        return {spec.schema: loc.text(value, page.layers)}
-    if spec.kind == "geo":
-        return {spec.schema: {"@type": "GeoCoordinates", "latitude": value.lat, "longitude": value.lon}}
-    return {spec.schema: value}
+    value = spec.kind.state(page.fields[spec.name], _Stating(loc, url), page.layers)
+    return {} if value is None else {spec.schema: value}
+
+
+@dataclass(frozen=True)
+class _Stating:
+    """What a field's kind needs to state its value (see fields.States): text in the page's
+    script, and the thing another page describes."""
+
+    loc: Localizer
+    url: Url
+
+    def text(self, text: Text | str, layers: Layers = ()) -> str:
+        return self.loc.text(text, layers)
+
+    def thing(self, name: str) -> dict[str, str] | None:
+        target = self.loc.site.target(name)
+        return _thing(self.loc, target, self.url) if target is not None and _described(self.loc, target) else None

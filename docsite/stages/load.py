@@ -6,7 +6,6 @@ question. Every problem becomes a diagnostic naming the file and line.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import os
 import re
@@ -14,112 +13,26 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
-from functools import cached_property, partial
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from markdown_it.token import Token
-
-from docsite.config.settings import COMMON_FIELDS, PageType, SiteConfig
 from docsite.diagnostics import Diagnostic, Diagnostics
-from docsite.model import geo
+from docsite.model.config import PageType, SiteConfig
+from docsite.model.fields import GLOSSARY_ENTRY, GLOSSARY_HINT, FieldError, Written, rule
+from docsite.model.page import Content, Page, Source
 from docsite.processes import process_map
 from docsite.stages import history
-from docsite.text import dates, markdown
+from docsite.text import markdown
 from docsite.text.sourcetext import LocMap, parse_yaml, read_text
-from docsite.text.variants import KNOWN_CODES, PLACEHOLDER_BASE, Block, MarkupError, Rule, Text, protect
+from docsite.text.variants import PLACEHOLDER_BASE, Block, MarkupError, Rule, Text, protect
 
 ID_SEGMENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-DAY = re.compile(r"^\d{4}-\d\d-\d\d$")
-DAY_HINT = "expected a day such as 2026-11-30"
 DATA_FILES = {"sources.yaml", "glossary.yaml", "tags.yaml"}
 SOURCE_TYPES = {"book": "M", "journal": "J", "newspaper": "N", "web": "EB/OL", "collection": "G",
                 "chapter": "M", "archive": "A", "thesis": "D", "report": "R", "other": "Z"}
 SOURCE_FIELDS = {"type", "author", "title", "container", "editor", "place", "publisher", "year", "date",
                  "volume", "issue", "pages", "url", "accessed", "note"}
-GLOSSARY_ENTRY = "a glossary entry maps variant codes to forms"
-GLOSSARY_HINT = f"for example {{zh-hans: 维辛斯基, zh-hant: 維辛斯基}}; codes: {', '.join(sorted(KNOWN_CODES))}"
-
-
-@dataclass
-class Page:
-    id: str
-    type: PageType
-    path: Path
-    fields: dict[str, Any]  # validated front matter: Text for text, EDTF for dates, ...
-    locs: LocMap  # where each front-matter value was written
-    source: str  # the body as Markdown, its conversion markup set aside (see variants.protect)
-    references: list[markdown.Reference]  # the body's [[links]] and [@citations], in reading order
-    anchors: dict[str, str]  # the fragment of each of the body's headings, and the heading's text
-    blocks: tuple[Block, ...]  # the body's conversion markup
-    body_line: int  # file line of the body's first line
-    raw: str  # the file as written (one string: as a list of lines, each line was an object of its own)
-    layers: tuple[tuple[Rule, ...], ...]  # rules of -{H|...}- in front matter, then the page's glossary
-    changed: str | None = None  # the day its source last changed: `changed:`, else git's (see ``_dated``)
-    parsed: list[Token] | None = field(default=None, repr=False, compare=False)  # see ``tokens``
-
-    def __getstate__(self) -> dict[str, Any]:
-        """A page crosses between processes without its tokens: parsing them again costs no more
-        than unpickling them would."""
-        return {**self.__dict__, "parsed": None}
-
-    def tokens(self, allow_html: bool) -> list[Token]:
-        """The body's Markdown tokens, parsed when first asked for and kept until ``release``."""
-        if self.parsed is None:
-            self.parsed = markdown.parse(self.source, self.blocks, allow_html)
-        return self.parsed
-
-    def release(self) -> None:
-        """Forget the tokens (most of a loaded page's memory) once the page is made."""
-        self.parsed = None
-
-    @cached_property
-    def rules(self) -> tuple[Rule, ...]:
-        """Every conversion rule the page holds: its glossary, and its markup's (body and front matter)."""
-        texts = [self.blocks, *(value.blocks for value in self.fields.values() if isinstance(value, Text))]
-        return (*(rule for layer in self.layers for rule in layer),
-                *(block.rule for blocks in texts for block in blocks if block.rule))
-
-    @property
-    def title(self) -> Text:
-        title: Text = self.fields["title"]  # required, so always there
-        return title
-
-    @property
-    def draft(self) -> bool:
-        return bool(self.fields.get("draft"))
-
-    def lines(self) -> list[str]:
-        """The file's lines as written: for messages and the lint, which look at a few pages."""
-        return self.raw.split("\n")
-
-    def loc(self, *key: Any) -> tuple[int, int]:
-        """Line and column of a front-matter value."""
-        return self.locs.get(key, (1, 0))
-
-    def locate(self, body_line: int, raw: str) -> tuple[int, int]:
-        """File line and column of ``raw`` written on (0-based) body line ``body_line``."""
-        line = self.body_line + body_line
-        lines = self.lines()
-        text = lines[line - 1] if 0 < line <= len(lines) else ""
-        return line, text.find(raw) + 1 if raw in text else 0
-
-
-@dataclass
-class Source:
-    key: str
-    type_code: str  # GB/T 7714 document type code: M, J, EB/OL, ...
-    data: dict[str, Any]
-    line: int
-
-
-@dataclass
-class Content:
-    pages: list[Page] = field(default_factory=list)
-    sources: dict[str, Source] = field(default_factory=dict)
-    tags: dict[str, Text] = field(default_factory=dict)
-    glossary: tuple[Rule, ...] = ()
-    data_paths: dict[str, Path] = field(default_factory=dict)
 
 
 def page_id(relative: Path) -> str:
@@ -432,96 +345,24 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
 
 def _validate_fields(meta: dict[Any, Any], locs: LocMap, ptype: PageType, path: Path,
                      diags: Diagnostics) -> dict[str, Any]:
-    kinds = dict(COMMON_FIELDS) | {f.name: f.kind for f in ptype.fields}
+    specs = ptype.every_field
     required = {"title"} | {f.name for f in ptype.fields if f.required}
     fields: dict[str, Any] = {}
     for name in sorted(required - meta.keys()):
         diags.error(path, 1, f"the field '{name}' is missing", f"add a line '{name}: ...' to the front matter")
     for name, value in meta.items():
         line, col = locs.get((name, "__key__"), (1, 0))
-        if name not in kinds:
-            close = difflib.get_close_matches(str(name), kinds, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"fields of a {ptype.name}: {', '.join(sorted(kinds))}"
+        if name not in specs:
+            close = difflib.get_close_matches(str(name), specs, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"fields of a {ptype.name}: {', '.join(sorted(specs))}"
             diags.error(path, line, f"unknown field '{name}'", hint, col=col)
             continue
-        checked = _check_value(name, kinds[name], value, locs, path, diags)
-        if checked is not None:
-            fields[name] = checked
+        written = Written(name, path, locs, diags)
+        try:
+            fields[name] = specs[name].kind.parse(value, written)
+        except FieldError as problem:
+            written.fail(problem)
     return fields
-
-
-def _check_value(name: str, kind: str, value: Any, locs: LocMap, path: Path, diags: Diagnostics) -> Any:
-    line, col = locs.get((name,), (1, 0))
-
-    def fail(message: str, hint: str = "") -> None:
-        diags.error(path, line, f"'{name}': {message}", hint, col=col)
-
-    if kind == "wikipedia":
-        if not isinstance(value, str) or not value.strip():
-            return fail("expected the title of a Chinese Wikipedia article, e.g. 外蒙古独立")
-        return value.strip()
-    if kind == "text":
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or value == "":
-            return fail("expected text")
-        try:
-            return protect(str(value))
-        except MarkupError as exc:
-            if "\n" not in str(value) and (line, col) == locs.get((name,)):
-                col += exc.offset  # a one-line plain value: point at the mistake itself
-            return fail(str(exc), exc.hint)
-    if kind == "day":
-        try:
-            return dt.date.fromisoformat(str(value)).isoformat() if DAY.match(str(value)) else fail(DAY_HINT)
-        except ValueError:
-            return fail(DAY_HINT)
-    if kind == "int":
-        return value if isinstance(value, int) and not isinstance(value, bool) else fail("expected a whole number")
-    if kind == "bool":
-        return value if isinstance(value, bool) else fail("expected true or false")
-    if kind == "date":
-        try:
-            return dates.parse(str(value))
-        except dates.DateError as exc:
-            return fail(str(exc), dates.HINT)
-    if kind == "ref":
-        return value if isinstance(value, str) else fail("expected a page id such as people/zhou-enlai")
-    if kind in ("refs", "tags", "sources"):
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return fail("expected a list, e.g. [people/zhou-enlai, places/moscow]")
-        return value
-    if kind == "names":
-        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            return fail("expected language: name lines, e.g. ru: Андрей Вышинский")
-        return value
-    if kind == "geo":
-        try:
-            return geo.parse(value)
-        except geo.GeoError as exc:
-            line, col = locs.get((name, exc.key, "__key__"), (line, col))  # at the part at fault, if one is
-            return fail(str(exc), geo.HINT)
-    if kind == "glossary":
-        if not isinstance(value, list):
-            return fail(GLOSSARY_ENTRY, GLOSSARY_HINT)
-        rules = []
-        for i, entry in enumerate(value):
-            rule = _rule(entry)
-            if rule is None:
-                diags.error(path, locs.get((name, i), (line, 0))[0], GLOSSARY_ENTRY, GLOSSARY_HINT)
-            else:
-                rules.append(rule)
-        return rules
-    raise AssertionError(kind)
-
-
-def _rule(entry: Any) -> Rule | None:
-    if not isinstance(entry, dict):
-        return None
-    forms = {k: v for k, v in entry.items() if k != "note"}
-    if not forms or not all(k in KNOWN_CODES and isinstance(v, str) and v for k, v in forms.items()):
-        return None
-    return Rule(tuple(forms.items()))
 
 
 def _load_mapping(path: Path, diags: Diagnostics) -> tuple[Any, LocMap] | None:
@@ -591,9 +432,9 @@ def _load_glossary(path: Path, diags: Diagnostics) -> tuple[Rule, ...]:
         return ()
     rules = []
     for i, entry in enumerate(data):
-        rule = _rule(entry)
-        if rule is None:
+        found = rule(entry)
+        if found is None:
             diags.error(path, locs.get((i,), (1, 0))[0], GLOSSARY_ENTRY, GLOSSARY_HINT)
         else:
-            rules.append(rule)
+            rules.append(found)
     return tuple(rules)

@@ -18,8 +18,9 @@ from typing import Any
 
 import shapely
 
+from docsite.model.fields import GeoKind
 from docsite.model.geo import Point
-from docsite.stages.load import Page
+from docsite.model.page import Page
 
 DATA = Path(__file__).with_name("naturalearth.json")
 WIDTH = 480  # a map's width in its own units: its SVG scales to its box, at most 1:1 (see style.css)
@@ -57,7 +58,8 @@ class Drawing:
 
 def point_of(page: Page) -> Point | None:
     """The page's point: the value of its type's first ``geo`` field, if it has one."""
-    return next((page.fields[f.name] for f in page.type.fields if f.kind == "geo" and f.name in page.fields), None)
+    located = (f.name for f in page.type.fields if isinstance(f.kind, GeoKind) and f.name in page.fields)
+    return next((page.fields[name] for name in located), None)
 
 
 def draw(points: Mapping[str, Point], aspect: float) -> Drawing:

@@ -19,12 +19,13 @@ import minify_html
 import rcssmin
 from markupsafe import Markup
 
-from docsite.config.settings import SiteConfig
 from docsite.diagnostics import Diagnostics
 from docsite.model import urls
-from docsite.stages import jsonld, timelines
-from docsite.stages.resolve import Site
-from docsite.stages.views import Localizer, PageView
+from docsite.model.config import SiteConfig
+from docsite.model.site import Site
+from docsite.model.view import PageView
+from docsite.stages import jsonld
+from docsite.stages.views import Localizer
 
 #: Open Graph wants language_TERRITORY; a tag without a region takes the one its script is read in most.
 _SCRIPT_REGIONS = {"hans": "CN", "hant": "TW"}
@@ -133,8 +134,8 @@ def check(site: Site, diags: Diagnostics) -> None:
 
 
 #: The pages the engine makes in each variant's tree, by address: no content page may take one.
-GENERATED = {urls.SEARCH: "the search page", urls.TAGS: "the list of tags",
-             timelines.SITE_TIMELINE: "the site's timeline", urls.MAP: "the map of places"}
+GENERATED = {urls.SEARCH: "the search page", urls.TAGS: "the list of tags", urls.TIMELINE: "the site's timeline",
+             urls.MAP: "the map of places"}
 
 
 def robots(config: SiteConfig) -> bytes:

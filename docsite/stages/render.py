@@ -19,11 +19,12 @@ from typing import Any
 
 import jinja2
 
-from docsite.config.settings import SiteConfig
 from docsite.model import urls
+from docsite.model.config import SiteConfig
+from docsite.model.view import PageView
 from docsite.stages import publish
 from docsite.stages.publish import Assets
-from docsite.stages.views import Localizer, PageView
+from docsite.stages.views import Localizer
 from docsite.text.variants import Text, protect
 
 
@@ -61,6 +62,23 @@ def environment(config: SiteConfig) -> jinja2.Environment:
     )
     env.filters["t"] = jinja2.pass_context(lambda ctx, s: ctx["convert"](_interface_text(str(s))))
     return env
+
+
+#: The template that names what the build itself shows, and the names it must set.
+INTERFACE = "interface.html"
+INTERFACE_NAMES = ("home", "tags", "search", "timeline", "timeline_of", "map", "all_events", "other_pages", "date",
+                   "period")
+
+
+def interface(env: jinja2.Environment, convert: Callable[[Text], str]) -> dict[str, str]:
+    """The words of ``INTERFACE`` in the script ``convert`` converts into. A name it does not set
+    is reported at the template, as a mistake in it is."""
+    template = env.get_template(INTERFACE)
+    module = template.make_module({"convert": convert})
+    for name in INTERFACE_NAMES:
+        if not hasattr(module, name):
+            raise jinja2.TemplateAssertionError(f"{INTERFACE} sets no '{name}'", 1, INTERFACE, template.filename)
+    return {name: str(getattr(module, name)) for name in INTERFACE_NAMES}
 
 
 @lru_cache(maxsize=1 << 12)  # the templates' strings; bounded, for templates edited while the preview runs

@@ -6,82 +6,31 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from docsite.config.settings import PageType, SiteConfig
 from docsite.diagnostics import Diagnostics
-from docsite.model import urls
+from docsite.model.chronology import Chronology
+from docsite.model.config import SiteConfig
+from docsite.model.page import Content, Page
+from docsite.model.site import ListPage, Site
 from docsite.stages import timelines
-from docsite.stages.load import Content, Page, Source
 from docsite.text import fragments
 from docsite.text.markdown import Reference
 from docsite.text.variants import Text, fold_to_simplified, plain, restore
 
 
-@dataclass
-class ListPage:
-    """A generated index of one page type (people/, places/...)."""
-
-    id: str
-    type: PageType
-
-
-@dataclass
-class Site:
-    config: SiteConfig
-    pages: dict[str, Page]  # by id, sorted
-    sources: dict[str, Source]
-    tags: dict[str, Text]
-    content: Content
-    lists: dict[str, ListPage] = field(default_factory=dict)
-    by_type: dict[str, list[str]] = field(default_factory=dict)  # type name -> ids in display order
-    backlinks: dict[str, list[str]] = field(default_factory=dict)
-    children: dict[str, list[str]] = field(default_factory=dict)
-    cited: dict[str, list[str]] = field(default_factory=dict)  # page id -> source keys, numbered in order
-    titles: dict[str, list[str]] = field(default_factory=dict)  # folded title -> ids, for [[标题]] links
-    chronology: timelines.Chronology | None = None
-    tagged: dict[str, list[str]] = field(default_factory=dict)
-
-    def parent(self, pid: str) -> str | None:
-        """The page or list one level up, for breadcrumbs."""
-        head = pid.rpartition("/")[0]
-        while head:
-            if head in self.pages or head in self.lists:
-                return head
-            head = head.rpartition("/")[0]
-        return None
-
-    def target(self, name: str) -> str | None:
-        """The page a link names: an id, or a title in either script (as MediaWiki resolves links)."""
-        if name in self.pages or name in self.lists:
-            return name
-        ids = self.titles.get(fold_to_simplified(name), [])
-        return ids[0] if len(ids) == 1 else None
-
-    def has(self, pid: str) -> bool:
-        """Whether ``pid`` is a page of the site: content, a list of a type, the tag index, the search page."""
-        return (pid in self.pages or pid in self.lists or (pid == urls.TAGS and bool(self.tagged)) or pid == urls.SEARCH
-                or (pid == timelines.SITE_TIMELINE and bool(self.chronology and self.chronology.events)))
-
-    def neighbours(self, pid: str) -> tuple[str | None, str | None]:
-        """Previous and next page of the same type, for types read in sequence (articles)."""
-        page = self.pages[pid]
-        if page.type.order != "number":
-            return None, None
-        ids = self.by_type[page.type.name]
-        i = ids.index(pid)
-        return (ids[i - 1] if i > 0 else None), (ids[i + 1] if i + 1 < len(ids) else None)
-
-
-def _order_key(page: Page) -> tuple[Any, ...]:  # compared only with keys of pages of the same type
-    if page.type.order == "number":
-        return (page.fields.get("number", 0), page.id)
-    if page.type.order == "date":
-        date = page.fields.get("date") or page.fields.get("period") or page.fields.get("signed")
-        return (0 if date else 1, date.sort_key if date else ("", 0, ""), page.id)
-    return (page.id,)
+def _order_key(page: Page) -> tuple[Any, ...]:
+    """Where a page comes among its type's: by id, by its date or period, or by the field its type
+    is ordered by (site.yaml), pages without it last."""
+    order = page.type.order
+    if order == "id":
+        return (page.id,)
+    value = timelines.date_of(page) if order == "date" else page.fields.get(order)
+    if value is None:
+        return (1, (), page.id)
+    return (0, page.type.every_field[order].kind.sort_key(value), page.id)
 
 
 def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bool = False,
@@ -152,11 +101,9 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
             elif key not in cited:
                 cited.append(key)
         site.cited[page.id] = cited
-        for name, kind in ref_fields(page):
-            values = page.fields[name] if kind == "refs" else [page.fields[name]]
-            for i, value in enumerate(values):
-                where = partial(page.loc, name, i) if kind == "refs" else partial(page.loc, name)
-                target = check_target(page, value, where)
+        for field in page.fields:
+            for name, key in page.named(field):
+                target = check_target(page, name, partial(page.loc, *key))
                 if target and target != page.id:
                     backlinks[target].add(page.id)
         for i, tag in enumerate(page.fields.get("tags", [])):
@@ -201,29 +148,25 @@ def _outline(page: Page) -> tuple[object, ...]:
             page.anchors, page.blocks)
 
 
-def _chronology(site: Site, diags: Diagnostics) -> timelines.Chronology:
+def _chronology(site: Site, diags: Diagnostics) -> Chronology:
     """The site's timelines; a named timeline may only select entries (events with a date)."""
     settings = site.config.timeline
+    hint = "list events here" + (f"; select the events about a page with '{settings.concerning_field}'"
+                                 if settings.concerning_field else "")
     for page in site.pages.values():
-        for i, pid in enumerate(page.fields.get("events", []) if page.type.name == settings.named else []):
+        for pid, key in page.named(settings.events_field) if page.type.name == settings.named else ():
             target = site.target(pid)
             if target in site.pages and (site.pages[target].type.name not in settings.entries
                                          or timelines.date_of(site.pages[target]) is None):
-                line, col = page.loc("events", i)
-                diags.error(page.path, line, f"'{pid}' is not a dated event, so no timeline can show it",
-                            "list events here; select the events about a page with 'concerning'", col=col)
-    return timelines.build(site.pages, settings.entries, settings.named, list(settings.eras), site.target)
+                line, col = page.loc(*key)
+                diags.error(page.path, line, f"'{pid}' is not a dated event, so no timeline can show it", hint,
+                            col=col)
+    return timelines.build(site.pages, settings, site.target)
 
 
 def _located(page: Page, ref: Reference) -> tuple[int, int]:
     """File line and column of a link or citation in the body: for its error, if it has one."""
     return page.locate(ref.line, restore(ref.raw, page.blocks))
-
-
-def ref_fields(page: Page) -> list[tuple[str, str]]:
-    """The page's fields that name other pages (related, and its type's ref and refs fields), with their kinds."""
-    kinds = {"related": "refs"} | {f.name: f.kind for f in page.type.fields}
-    return [(name, kind) for name, kind in kinds.items() if kind in ("ref", "refs") and name in page.fields]
 
 
 def _closest(word: str, candidates: Iterable[str], fallback: str = "") -> str:

@@ -36,9 +36,10 @@ from typing import Any, NamedTuple, TypeVar
 import opencc
 from markupsafe import Markup
 
-from docsite.config.settings import PageType
 from docsite.model import urls
-from docsite.stages.views import Link, Localizer, PageView
+from docsite.model.config import PageType
+from docsite.model.view import Link, PageView
+from docsite.stages.views import Localizer
 from docsite.text.opencc_fast import Translation, translation
 
 T = TypeVar("T")
@@ -152,7 +153,7 @@ def _listed(loc: Localizer, here: str, kinds: list[PageType],
     links = [(type_name, Link(url, title)) for (_, title, type_name), url in zip(listed, urls_of, strict=True)]
     groups = [(loc.text(t.plural), [link for name, link in links if name == t.name]) for t in kinds]
     names = {t.name for t in kinds}
-    groups.append((loc.text("其他页面"), [link for name, link in links if name not in names]))
+    groups.append((loc.names["other_pages"], [link for name, link in links if name not in names]))
     return urls_of, [(heading, group) for heading, group in groups if group]
 
 

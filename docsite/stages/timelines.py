@@ -7,51 +7,13 @@ Built once from the resolved site; every variant renders the same chronology in 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
-from typing import NamedTuple
 
+from docsite.model.chronology import Chronology
+from docsite.model.config import TimelineConfig
+from docsite.model.page import Page
+from docsite.model.urls import TIMELINE
 from docsite.stages import overview
-from docsite.stages.load import Page
 from docsite.text.dates import EDTF
-
-SITE_TIMELINE = "timeline"
-
-
-class Place(NamedTuple):
-    """An event's place on one timeline: the timeline, and the events before and after it."""
-
-    timeline: str  # the timeline page's id
-    previous: str | None
-    next: str | None
-
-
-@dataclass
-class Chronology:
-    events: list[str]  # ids of every dated entry, in order
-    anchors: dict[str, str]  # event id -> fragment on any timeline, e.g. treaty-signed
-    by_page: dict[str, list[str]]  # page id -> events that concern it, in order
-    named: dict[str, list[str]]  # timeline page id -> its events, in order
-    overviews: dict[str, list[overview.View]]  # timeline id -> the views of its overview (whole, then eras)
-    drawn: dict[str, list[str]]  # timeline id -> the pages its overview draws (entries and periods)
-    filters: dict[str, list[str]]  # type name -> events concerning a page of that type
-
-    def timelines_of(self, event: str) -> list[Place]:
-        """The place of ``event`` on every timeline holding it."""
-        found = []
-        for tid, ids, places in self._places:
-            i = places.get(event)
-            if i is not None:
-                found.append(Place(tid, ids[i - 1] if i else None, ids[i + 1] if i + 1 < len(ids) else None))
-        return found
-
-    @cached_property
-    def _places(self) -> list[tuple[str, list[str], dict[str, int]]]:
-        """Every timeline with the place of each of its events (the first, should one come twice):
-        asked for by every event page, and searching the site timeline's list each time cost a
-        build time that grew with the square of the events."""
-        return [(tid, ids, {event: i for i, event in reversed(list(enumerate(ids)))})
-                for tid, ids in [(SITE_TIMELINE, self.events), *self.named.items()]]
 
 
 def date_of(page: Page) -> EDTF | None:
@@ -72,13 +34,12 @@ def anchor(pid: str) -> str:
     return pid.partition("/")[2].replace("/", "-") or pid
 
 
-def build(pages: dict[str, Page], entry_types: tuple[str, ...], named_type: str,
-          eras: list[tuple[object, EDTF]], target: Callable[[str], str | None]) -> Chronology:
+def build(pages: dict[str, Page], settings: TimelineConfig, target: Callable[[str], str | None]) -> Chronology:
     """``target`` turns a reference as written (an id or a title) into a page id."""
     def refs(page: Page, name: str) -> list[str]:
-        return [t for t in map(target, page.fields.get(name, [])) if t]
+        return [t for t in (target(written) for written, _ in page.named(name)) if t]
 
-    dated = [p for p in pages.values() if p.type.name in entry_types and date_of(p)]
+    dated = [p for p in pages.values() if p.type.name in settings.entries and date_of(p)]
     events = [p.id for p in sorted(dated, key=lambda p: (event_date(p).sort_key, p.id))]
     order = {pid: i for i, pid in enumerate(events)}
     by_page: dict[str, list[str]] = {}
@@ -87,10 +48,10 @@ def build(pages: dict[str, Page], entry_types: tuple[str, ...], named_type: str,
             by_page.setdefault(concerned, []).append(pid)
     named = {}
     for page in pages.values():
-        if page.type.name != named_type:
+        if page.type.name != settings.named:
             continue
-        chosen = {e for e in refs(page, "events") if e in order}
-        for concerned in refs(page, "concerning"):
+        chosen = {e for e in refs(page, settings.events_field) if e in order}
+        for concerned in refs(page, settings.concerning_field):
             chosen |= set(by_page.get(concerned, []))
         named[page.id] = sorted(chosen, key=order.__getitem__)
     filters: dict[str, list[str]] = {}
@@ -98,10 +59,10 @@ def build(pages: dict[str, Page], entry_types: tuple[str, ...], named_type: str,
         for kind in sorted({pages[t].type.name for t in refs(pages[pid], "related") if t in pages}):
             filters.setdefault(kind, []).append(pid)
     periods = [p.id for p in pages.values() if p.id not in order and p.fields.get("period") is not None]
-    drawn = {SITE_TIMELINE: events + periods}
+    drawn = {TIMELINE: events + periods}
     for tid, ids in named.items():
-        drawn[tid] = ids + [t for t in refs(pages[tid], "concerning") if t in periods]
-    spans = [(d.earliest, None if d.is_interval and d.end is None else d.latest) for _, d in eras]
+        drawn[tid] = ids + [t for t in refs(pages[tid], settings.concerning_field) if t in periods]
+    spans = [(d.earliest, None if d.is_interval and d.end is None else d.latest) for _, d in settings.eras]
     overviews = {tid: overview.views([_item(pages[pid], pid in order) for pid in ids], spans)
                  for tid, ids in drawn.items()}
     return Chronology(events, {pid: anchor(pid) for pid in events}, by_page, named, overviews, drawn, filters)

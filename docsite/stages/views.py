@@ -7,160 +7,40 @@ links (already relative to the page that shows them), references and connections
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
 
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from docsite.config.settings import FieldSpec, Variant
 from docsite.incremental.reads import Read, remembered
 from docsite.model import geo, urls
+from docsite.model.chronology import Chronology
+from docsite.model.config import COMMON, Variant
+from docsite.model.fields import DateKind
+from docsite.model.page import Page
+from docsite.model.site import Site
+from docsite.model.view import (
+    Citation,
+    CitedSource,
+    Connection,
+    Fact,
+    Link,
+    MapView,
+    Mark,
+    Membership,
+    PageView,
+    Preview,
+    Section,
+    TimelineEntry,
+)
 from docsite.stages import maps, overview, timelines
-from docsite.stages.load import Page
-from docsite.stages.resolve import Site, ref_fields
 from docsite.text import citations, fragments, markdown
 from docsite.text.dates import EDTF
 from docsite.text.variants import Converter, Rule, Text, protect
 
 _SPACE = re.compile(r"\s+")
-
-
-@dataclass(frozen=True)
-class Link:
-    url: str
-    title: str
-    summary: str = ""
-    kind: str = ""  # the type's label, e.g. 人物
-    id: str = ""  # the target page's id, for the URLs machines read (JSON-LD breadcrumbs)
-
-
-@dataclass(frozen=True)
-class Connection:
-    """A page connected to the one shown, listed once however it is connected: named in the
-    page's ``related``, linking to (or naming) the page, or both."""
-
-    link: Link
-    related: bool
-    links_here: bool
-
-
-@dataclass(frozen=True)
-class Citation:
-    """How to cite the page, in GB/T 7714 and BibTeX: its address and the day the reader cites it
-    are marked for the script to fill in (static/site.js), the entries being whole without it."""
-
-    gbt: Markup
-    bibtex: Markup
-
-
-@dataclass(frozen=True)
-class Fact:
-    label: str
-    value: Markup
-
-
-@dataclass(frozen=True)
-class CitedSource:
-    """An entry of the page's list of references: a source its text cites, numbered."""
-
-    number: int
-    text: str
-    url: str | None
-    backrefs: tuple[str, ...]  # ids of the citations in the text, for "go back" links
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One event on a timeline: its date, its page, the pages it concerns, its place on /timeline/."""
-
-    anchor: str  # the same in every variant and on every timeline
-    date: Markup
-    event: Link
-    concerns: list[Link]
-    on_site_timeline: str  # URL of the entry on the site timeline
-
-
-@dataclass(frozen=True)
-class Membership:
-    """An event's place on one timeline: the timeline, and the events before and after it."""
-
-    timeline: Link
-    previous: Link | None
-    next: Link | None
-
-
-@dataclass(frozen=True)
-class Mark:
-    """A page's place on a map: a link to it, where it falls (in map units), its coordinates in words."""
-
-    link: Link
-    x: float
-    y: float
-    coordinates: str
-
-
-@dataclass(frozen=True)
-class MapView:
-    """A map drawn at build time (see maps.py): its size in map units, its outlines, its marks, and the
-    map of every place (None on that map itself)."""
-
-    width: float
-    height: float
-    land: str
-    borders: str
-    marks: list[Mark]
-    atlas: Link | None
-
-
-@dataclass
-class Section:
-    """An entry of a page's table of contents: a heading of its body, with the headings under it."""
-
-    anchor: str
-    title: str
-    subsections: list[Section] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Preview:
-    """What a reader is shown of a page on pointing at a link to it (static/previews.js)."""
-
-    url: str
-    title: str
-    kind: str
-    date: Markup
-    summary: str
-
-
-@dataclass
-class PageView:
-    id: str
-    template: str
-    dir: str  # output folder, e.g. zh-hans/people/zhou-enlai/
-    title: str
-    type_name: str = ""
-    type_label: str = ""
-    summary: str = ""
-    body: Markup = Markup("")
-    facts: list[Fact] = field(default_factory=list)
-    tags: list[Link] = field(default_factory=list)
-    connections: list[Connection] = field(default_factory=list)
-    children: list[Link] = field(default_factory=list)
-    references: list[CitedSource] = field(default_factory=list)
-    breadcrumbs: list[Link] = field(default_factory=list)
-    previous: Link | None = None
-    next: Link | None = None
-    timeline: list[TimelineEntry] = field(default_factory=list)  # the events that concern this page
-    in_timelines: list[Membership] = field(default_factory=list)  # an event's place on each timeline
-    contents: list[Section] = field(default_factory=list)  # on a page long enough to need them
-    previews: list[Preview] = field(default_factory=list)  # of the pages its text and facts link to
-    changed: str | None = None  # the day its source last changed (content pages)
-    locator: MapView | None = None  # where the page's place is, or the places it names
-    extra: dict[str, Any] = field(default_factory=dict)
-
 
 #: Where a citation's address and access day go (see ``Localizer.citation``).
 _URL, _ACCESSED = "\x01", "\x02"
@@ -169,10 +49,11 @@ _URL, _ACCESSED = "\x01", "\x02"
 class Localizer:
     """Builds the views of one variant. Conversion goes through one cached ``Converter``."""
 
-    def __init__(self, site: Site, variant: Variant, converter: Converter | None = None):
+    def __init__(self, site: Site, variant: Variant, converter: Converter, names: Mapping[str, str]):
         self.site = site
         self.variant = variant
-        self.convert = converter or Converter(variant.code, variant.opencc, site.content.glossary)
+        self.convert = converter
+        self.names = names  # the interface's words in this variant's script (templates/interface.html)
         self._descriptions: dict[str, tuple[tuple[str, str, str], frozenset[Read]]] = {}
 
     def text(self, text: Text | str, layers: tuple[tuple[Rule, ...], ...] = ()) -> str:
@@ -185,16 +66,16 @@ class Localizer:
         if pid in self.site.lists:
             return self.text(self.site.lists[pid].type.plural)
         if pid == urls.TAGS:
-            return self.text("标签")
+            return self.names["tags"]
         if pid == urls.SEARCH:
-            return self.text(protect("-{zh-hans:搜索;zh-hant:搜尋;}-"))
-        if pid == timelines.SITE_TIMELINE:
-            return self.text("时间线")
+            return self.names["search"]
+        if pid == urls.TIMELINE:
+            return self.names["timeline"]
         if pid == urls.MAP:
-            return self.text("地图")
-        if pid.startswith(timelines.SITE_TIMELINE + "/"):
+            return self.names["map"]
+        if pid.startswith(urls.TIMELINE + "/"):
             kind = next(t for t in self.site.config.types if t.name == pid.partition("/")[2])
-            return self.text(f"时间线：{kind.plural}")
+            return self.names["timeline_of"].replace("{kind}", self.text(kind.plural))
         return self.text(self.site.tags[pid.removeprefix(urls.TAGS + "/")])
 
     def dir_of(self, pid: str) -> str:
@@ -227,7 +108,7 @@ class Localizer:
         while parent:
             trail.insert(0, self.link(from_dir, parent))
             parent = self.site.parent(parent)
-        home = self.link(from_dir, urls.HOME, title=self.text("首页"))
+        home = self.link(from_dir, urls.HOME, title=self.names["home"])
         return [home, *trail] if pid != urls.HOME else []
 
     # -- pages ---------------------------------------------------------------------------------
@@ -241,8 +122,7 @@ class Localizer:
         numbers = {key: i + 1 for i, key in enumerate(self.site.cited[page.id])}
         backrefs: dict[int, list[str]] = {n: [] for n in numbers.values()}
 
-        linked = [value for spec in page.type.fields if spec.kind in ("ref", "refs") and spec.name in page.fields
-                  for value in (page.fields[spec.name] if spec.kind == "refs" else [page.fields[spec.name]])]
+        linked = [value for spec in page.type.fields for value, _ in page.named(spec.name)]
 
         def wikilink(token: Token) -> str:
             meta = token.meta
@@ -336,7 +216,8 @@ class Localizer:
         if date is not None:
             return self.date(date)
         return Markup("；").join(Markup("{}：{}").format(self.text(spec.label), self.date(page.fields[spec.name]))
-                                for spec in page.type.fields if spec.kind == "date" and spec.name in page.fields)
+                                for spec in page.type.fields
+                                if isinstance(spec.kind, DateKind) and spec.name in page.fields)
     def citation(self, view: PageView) -> Citation:
         """The entries that cite ``view``'s page: its title in this script, the site's, its address
         (absolute when base_url names a host, else from the site's root, for the script to complete)
@@ -375,30 +256,11 @@ class Localizer:
             [Connection(link, False, True) for link in self.links(here, [pid for pid in backlinks if pid not in named])]
 
     def facts(self, page: Page, here: str) -> list[Fact]:
-        specs = [FieldSpec("date", "date", "日期"), FieldSpec("period", "date", "时期"), *list(page.type.fields)]
-        return [Fact(self.text(spec.label), self.value(spec, page.fields[spec.name], page, here))
+        """The page's date, its period and its type's fields, as the page's fact box shows them."""
+        specs = [COMMON["date"], COMMON["period"], *page.type.fields]
+        return [Fact(self.text(spec.label) if spec.label else self.names[spec.name],
+                     spec.kind.show(page.fields[spec.name], self, page.layers, here))
                 for spec in specs if spec.name in page.fields]
-
-    def value(self, spec: FieldSpec, value: Any, page: Page, here: str) -> Markup:
-        if spec.kind == "date":
-            return self.date(value)
-        if spec.kind in ("ref", "refs"):
-            items = [value] if spec.kind == "ref" else value
-            links = [self.link(here, pid) for pid in items]
-            # one per line: titles such as 关于中国长春铁路、旅顺口及大连的协定 contain the list comma
-            return Markup("<br>").join(Markup('<a href="{}">{}</a>').format(ln.url, ln.title) for ln in links)
-        if spec.kind == "wikipedia":
-            # zh.wikipedia.org serves every script variant under its own path: send readers to theirs.
-            url = f"https://zh.wikipedia.org/{self.variant.code}/{quote(value)}"
-            return Markup('<a href="{}" rel="external">{}</a>').format(url, self.text(value))
-        if spec.kind == "names":
-            return Markup("<br>").join(Markup('<span lang="{}">{}</span>').format(lang, name)
-                                       for lang, name in value.items())
-        if spec.kind == "geo":
-            return Markup.escape(self.text(geo.display(value)))
-        if isinstance(value, Text):
-            return Markup.escape(self.text(value, page.layers))
-        return Markup.escape(str(value))
 
     def date(self, date: EDTF) -> Markup:
         """A date as <time datetime> where it is exact; an approximate or uncertain one is plain text,
@@ -426,7 +288,7 @@ class Localizer:
         if self.site.tagged:
             ids += [urls.TAGS, *(f"{urls.TAGS}/{tag}" for tag in self.site.tagged)]
         if self.chronology.events:
-            ids += [timelines.SITE_TIMELINE, *(f"{timelines.SITE_TIMELINE}/{kind}" for kind in self.chronology.filters)]
+            ids += [urls.TIMELINE, *(f"{urls.TIMELINE}/{kind}" for kind in self.chronology.filters)]
         if self.located():
             ids.append(urls.MAP)
         return ids
@@ -438,7 +300,7 @@ class Localizer:
         if pid == urls.TAGS:
             return self.list_page(pid, [f"{urls.TAGS}/{tag}" for tag in self.site.tagged])
         if pid.startswith(urls.TAGS + "/"):
-            return self.list_page(pid, self.site.tagged[pid.removeprefix(urls.TAGS + "/")], self.text("标签"))
+            return self.list_page(pid, self.site.tagged[pid.removeprefix(urls.TAGS + "/")], self.names["tags"])
         if pid == urls.MAP:
             return self.map_page()
         return self.timeline_page(pid.partition("/")[2])
@@ -446,12 +308,12 @@ class Localizer:
     # -- timelines ----------------------------------------------------------------------------
 
     @property
-    def chronology(self) -> timelines.Chronology:
+    def chronology(self) -> Chronology:
         assert self.site.chronology is not None
         return self.site.chronology
 
     def entries(self, here: str, ids: list[str]) -> list[TimelineEntry]:
-        site_timeline = self.dir_of(timelines.SITE_TIMELINE)
+        site_timeline = self.dir_of(urls.TIMELINE)
         return [
             TimelineEntry(self.chronology.anchors[pid], self.date(timelines.event_date(self.site.pages[pid])),
                   self.link(here, pid), self.links(here, self.site.pages[pid].fields.get("related", [])),
@@ -468,23 +330,23 @@ class Localizer:
     def timeline_page(self, kind: str = "") -> PageView:
         """The site timeline, or the page that filters it to the events related to pages of ``kind``
         (no JavaScript needed)."""
-        pid = f"{timelines.SITE_TIMELINE}/{kind}" if kind else timelines.SITE_TIMELINE
+        pid = f"{urls.TIMELINE}/{kind}" if kind else urls.TIMELINE
         ids = self.chronology.filters[kind] if kind else self.chronology.events
         here = self.dir_of(pid)
         entries = self.entries(here, ids)
         years: dict[int, list[TimelineEntry]] = {}
         for event, entry in zip(ids, entries, strict=True):
             years.setdefault(timelines.event_date(self.site.pages[event]).earliest.year, []).append(entry)
-        filters = [(self.link(here, f"{timelines.SITE_TIMELINE}/{k}" if k else timelines.SITE_TIMELINE,
+        filters = [(self.link(here, f"{urls.TIMELINE}/{k}" if k else urls.TIMELINE,
                               title=self.text(next(t.plural for t in self.site.config.types if t.name == k))
-                              if k else self.text("全部")), k == kind)
+                              if k else self.names["all_events"]), k == kind)
                    for k in ["", *self.chronology.filters]]
         return PageView(
             id=pid, template="site-timeline.html", dir=here, title=self.title_of(pid),
             breadcrumbs=self.breadcrumbs(here, pid),
             extra={"years": sorted(years.items()), "filters": filters,
-                   "overview": self.chart(here, timelines.SITE_TIMELINE) if not kind else None,
-                   "downloads": [(name, urls.relative(here, self.dir_of(timelines.SITE_TIMELINE) + file))
+                   "overview": self.chart(here, urls.TIMELINE) if not kind else None,
+                   "downloads": [(name, urls.relative(here, self.dir_of(urls.TIMELINE) + file))
                                  for name, file in (("JSON", "events.json"), ("CSV", "events.csv"),
                                                     ("TimelineJS", "timelinejs.json"))]},
         )
@@ -521,8 +383,9 @@ class Localizer:
             return [{**d, "list": f"overview-{v.key or 'all'}-{n}"} if d["kind"] == "group" else d
                     for n, d in enumerate(drawn, 1)]
 
+        whole = self.names["all_events"]
         return {"rows": max(v.rows for v in views), "lanes": overview.LANES, "views": [{
-            "key": v.key or "all", "label": self.text(eras[v.era][0]) if v.era is not None else self.text("全部"),
+            "key": v.key or "all", "label": self.text(eras[v.era][0]) if v.era is not None else whole,
             "years": f"{v.first}—{v.last}" if v.first != v.last else str(v.first),
             "bands": [{"label": self.text(eras[b.index][0]), "x": b.start, "width": round(b.end - b.start, 2),
                        "index": b.index} for b in v.bands],
@@ -549,8 +412,7 @@ class Localizer:
             return self.map_view(here, {page.id: own}, self.LOCATOR_ASPECT)
         if page.type.name not in self.site.config.maps.places_of:
             return None
-        named = [self.site.target(value) for name, kind in ref_fields(page)
-                 for value in (page.fields[name] if kind == "refs" else [page.fields[name]])]
+        named = [self.site.target(value) for name in page.fields for value, _ in page.named(name)]
         points = {pid: point for pid in named if pid and pid in self.site.pages
                   and (point := maps.point_of(self.site.pages[pid]))}
         return self.map_view(here, points, self.LOCATOR_ASPECT) if points else None

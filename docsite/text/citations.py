@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from docsite.stages.load import SOURCE_TYPES, Source
+from docsite.model.page import Source
+from docsite.stages.load import SOURCE_TYPES
 
 _LATIN = re.compile(r"^[\x00-\u024f\s]+$")
 

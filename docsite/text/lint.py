@@ -22,8 +22,8 @@ import opencc
 import yaml
 
 from docsite.diagnostics import Diagnostics
-from docsite.stages.load import Page
-from docsite.stages.resolve import Site
+from docsite.model.page import Page
+from docsite.model.site import Site
 from docsite.stages.views import Localizer
 from docsite.text.variants import Text, plain
 

@@ -1,0 +1,106 @@
+"""A page as loaded from its file, the data files' sources, and the content as a whole: what the
+load stage hands to the resolve stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from markdown_it.token import Token
+
+from docsite.model.config import PageType
+from docsite.text import markdown
+from docsite.text.sourcetext import LocMap
+from docsite.text.variants import Block, Rule, Text
+
+
+@dataclass
+class Page:
+    id: str
+    type: PageType
+    path: Path
+    fields: dict[str, Any]  # validated front matter: Text for text, EDTF for dates, ...
+    locs: LocMap  # where each front-matter value was written
+    source: str  # the body as Markdown, its conversion markup set aside (see variants.protect)
+    references: list[markdown.Reference]  # the body's [[links]] and [@citations], in reading order
+    anchors: dict[str, str]  # the fragment of each of the body's headings, and the heading's text
+    blocks: tuple[Block, ...]  # the body's conversion markup
+    body_line: int  # file line of the body's first line
+    raw: str  # the file as written (one string: as a list of lines, each line was an object of its own)
+    layers: tuple[tuple[Rule, ...], ...]  # rules of -{H|...}- in front matter, then the page's glossary
+    changed: str | None = None  # the day its source last changed: `changed:`, else git's (see load._dated)
+    parsed: list[Token] | None = field(default=None, repr=False, compare=False)  # see ``tokens``
+
+    def __getstate__(self) -> dict[str, Any]:
+        """A page crosses between processes without its tokens: parsing them again costs no more
+        than unpickling them would."""
+        return {**self.__dict__, "parsed": None}
+
+    def tokens(self, allow_html: bool) -> list[Token]:
+        """The body's Markdown tokens, parsed when first asked for and kept until ``release``."""
+        if self.parsed is None:
+            self.parsed = markdown.parse(self.source, self.blocks, allow_html)
+        return self.parsed
+
+    def release(self) -> None:
+        """Forget the tokens (most of a loaded page's memory) once the page is made."""
+        self.parsed = None
+
+    @cached_property
+    def rules(self) -> tuple[Rule, ...]:
+        """Every conversion rule the page holds: its glossary, and its markup's (body and front matter)."""
+        texts = [self.blocks, *(value.blocks for value in self.fields.values() if isinstance(value, Text))]
+        return (*(rule for layer in self.layers for rule in layer),
+                *(block.rule for blocks in texts for block in blocks if block.rule))
+
+    @property
+    def title(self) -> Text:
+        title: Text = self.fields["title"]
+        return title
+
+    @property
+    def draft(self) -> bool:
+        return bool(self.fields.get("draft"))
+
+    def named(self, name: str) -> list[tuple[str, tuple[Any, ...]]]:
+        """The pages the field ``name`` names (ids or titles, as written), each with the key of
+        its place (for ``loc``); none when the page has no such field."""
+        spec = self.type.every_field.get(name)
+        if spec is None or name not in self.fields:
+            return []
+        return [(target, (name, *key)) for target, key in spec.kind.references(self.fields[name])]
+
+    def lines(self) -> list[str]:
+        """The file's lines as written: for messages and the lint, which look at a few pages."""
+        return self.raw.split("\n")
+
+    def loc(self, *key: Any) -> tuple[int, int]:
+        """Line and column of a front-matter value."""
+        return self.locs.get(key, (1, 0))
+
+    def locate(self, body_line: int, raw: str) -> tuple[int, int]:
+        """File line and column of ``raw`` written on (0-based) body line ``body_line``."""
+        line = self.body_line + body_line
+        lines = self.lines()
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        return line, text.find(raw) + 1 if raw in text else 0
+
+
+@dataclass
+class Source:
+    key: str
+    type_code: str  # GB/T 7714 document type code: M, J, EB/OL, ...
+    data: dict[str, Any]
+    line: int
+
+
+@dataclass
+class Content:
+    pages: list[Page] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+    tags: dict[str, Text] = field(default_factory=dict)
+    glossary: tuple[Rule, ...] = ()
+    data_paths: dict[str, Path] = field(default_factory=dict)
