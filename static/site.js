@@ -39,7 +39,9 @@ function keepPlace(path) {
   try { place = JSON.parse(sessionStorage.getItem("place")); sessionStorage.removeItem("place"); } catch (e) { return; }
   if (!place || place.path !== location.pathname || location.hash) return;
   var block = document.querySelectorAll(BLOCKS)[place.block];
-  if (block) window.scrollTo({top: block.getBoundingClientRect().top + window.scrollY - place.top, behavior: "instant"});
+  if (!block) return;
+  window.scrollTo({top: block.getBoundingClientRect().top + window.scrollY - place.top, behavior: "instant"});
+  readingPlace = {block: place.block, top: place.top};  // the reader may go straight back up to the switcher
 })();
 
 // Opened from disk (file://), a link or a form (the search box) to a folder would show a file listing:
