@@ -116,7 +116,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     ids = [*site.pages, *stage.localizers[0].generated_ids()]
     units = [(v, pid) for pid in ids for v in range(len(stage.localizers))]
     names = {unit: outputs.name(stage.localizers[unit[0]].variant.code, unit[1]) for unit in units}
-    recall = cache.recall(site, list(names.values()), previous, _shared)
+    recall = cache.recall(site, list(names.values()), previous)
     files = output if output is not None else {}
     try:
         files.update(stage.assets.files)
@@ -184,7 +184,6 @@ def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict
     for part, (rendered, process) in zip(parts := _parts(todo), _render_parts(stage, parts, jobs), strict=True):
         work.makers.add(process)
         for unit, (made, read) in zip(part, rendered, strict=True):
-            made = _shared(made)
             files.update(_take(made, unit, entries))
             recall.put(names[unit], made, read)
             bars[unit[0]].update()
@@ -248,7 +247,7 @@ def _load_shared(stage: _Stage) -> None:
     classes) before the processes fork, so that they share it instead of each loading its own."""
     for loc in stage.localizers:
         loc.text(loc.site.config.title)
-    search.entry_classes()
+    search.search_form("")
 
 
 def _render_parts(stage: _Stage, parts: list[tuple[Unit, ...]],
@@ -307,12 +306,6 @@ def _generated(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes
     views = [loc.generated(pid)]
     data = exports.timeline_files(loc) if pid == urls.TIMELINE else {}
     return _rendered(stage, loc, views) | data, views
-
-
-def _shared(made: outputs.Output) -> outputs.Output:
-    """``made`` (in another process, or read from .cache/) with its search entries' class numbers
-    shared (``search.kept``): the build keeps every entry until the index is made."""
-    return made[0], [search.kept(entry) for entry in made[1]]
 
 
 def _take(made: outputs.Output, unit: Unit, entries: dict[Unit, list[search.IndexedPage]]) -> dict[str, bytes]:

@@ -12,7 +12,7 @@ two builds used of conversions and fingerprints; a change to site.yaml, a templa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, MutableMapping
+from collections.abc import Collection, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,13 +77,12 @@ class BuildCache:
             self.converters[variant] = Converter(variant.code, variant.opencc, glossary)
         return self.converters[variant]
 
-    def recall(self, site: Site, names: list[str], previous: cache.Keys | None,
-               adopt: Callable[[cache.Output], cache.Output]) -> cache.Recall:
+    def recall(self, site: Site, names: list[str], previous: cache.Keys | None) -> cache.Recall:
         """The parts ``names`` of ``site``'s output, as made before or to be made now (see cache.Recall)."""
         keys = cache.Keys(site, cache.stamp(site), self.fingerprints, previous)
         store = cache.Store(site.config.root) if self.stored else cache.NoStore()
         memory: MutableMapping[str, cache.Kept] = self.parts if self.memory else cache.Forgetful()
-        return cache.Recall(names, keys, store, memory, adopt)
+        return cache.Recall(names, keys, store, memory)
 
     def memos(self) -> tuple[RenderMemo | None, dict[str, tuple[bytes, bytes]] | None, search.Memo | None]:
         """What rendering, minifying and the search page remember, if this cache keeps a memory."""

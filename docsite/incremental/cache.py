@@ -20,7 +20,7 @@ import hashlib
 import json
 import sqlite3
 import sys
-from collections.abc import Callable, Collection, Iterable, Iterator, MutableMapping
+from collections.abc import Collection, Iterable, Iterator, MutableMapping
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -158,7 +158,7 @@ class Store:
         for path, size in sizes:
             files[path] = data[at:at + size]
             at += size
-        return files, [search.IndexedPage._make([*e[:-1], tuple(e[-1])]) for e in entries]  # classes: a tuple too
+        return files, [search.IndexedPage._make([*e[:-1], tuple(e[-1])]) for e in entries]  # names: a tuple too
 
     def save(self, name: str, key: str, read: Paths, output: Output) -> None:
         """Store a part's new output; it is kept only once ``commit`` is called. Stored as a JSON head
@@ -237,13 +237,10 @@ Kept = tuple[str, Paths, Output]
 class Recall:
     """Output made before, asked for by name and found when its key is still the same: in the
     memory first (the preview server's; a build without one is given an empty mapping), then in the
-    store; and output just made, kept in both. ``adopt`` is given what is read from the store (new
-    objects), and returns it as the build keeps it. ``made`` and ``recalled`` name the parts as
-    they went."""
+    store; and output just made, kept in both. ``made`` and ``recalled`` name the parts as they went."""
 
-    def __init__(self, names: Collection[str], keys: Keys, store: Store, memory: MutableMapping[str, Kept],
-                 adopt: Callable[[Output], Output]):
-        self.names, self.keys, self.store, self.memory, self.adopt = set(names), keys, store, memory, adopt
+    def __init__(self, names: Collection[str], keys: Keys, store: Store, memory: MutableMapping[str, Kept]):
+        self.names, self.keys, self.store, self.memory = set(names), keys, store, memory
         self.keeps = not (isinstance(store, NoStore) and isinstance(memory, Forgetful))  # else no key is needed
         self.made: list[str] = []
         self.recalled: list[str] = []
@@ -257,7 +254,7 @@ class Recall:
         entry = self.store.entry(name)
         if entry is None or entry[0] != self.keys.of(name, entry[1]):
             return None
-        output = self.adopt(self.store.load(name))
+        output = self.store.load(name)
         self.memory[name] = (entry[0], _interned(entry[1]), output)
         self.recalled.append(name)
         return output

@@ -1,24 +1,19 @@
-"""Search: each variant's index of its pages, on a search page that needs no server.
+"""Search: each variant's index of its pages, in pieces a query loads as it needs them, and the
+search page that lists every page for readers without JavaScript.
 
-Readers search in the script they type, which is not always the script they read, so matching is
-done on a folded form. Characters that OpenCC's character tables treat as forms of one another (复 復 複
-覆, 杰 傑, 着 著) fold to one, and the words the glossary and conversion markup write differently per
-variant (斯大林 / 史達林) are rewritten into the page's own form. The index holds each page's text in
-its variant's script, as readers see it; static/search.js folds the text and the query alike, so a
-query in either script finds the same pages, and the excerpt is the page's own text with the match
-marked (folding maps a character to a character, so positions agree).
+What search matches on (folding across scripts, tokens, keys) is docsite/text/searchtext.py's. The
+index is cut by key, as Pagefind cuts its index by word: a key (a pair of neighbouring tokens, a
+word, a number) belongs to one piece, chosen by a hash of the key (of a word's first two letters),
+so a query loads the few pieces its keys name, whatever the size of the site. A page's title and
+other names are a document of their own, ranked above its summary and text (static/search.js; the
+rules are in docs/editing.md). What a result shows of a page is a small script of its own, loaded
+for the results shown.
 
-Chinese is not cut into words: a query term matches where its folded form occurs, so no word list
-decides what can be found (word segmenters index and query differently, and then miss). A term that
-does not occur whole may still match, lower, as pieces of two or more characters that do.
-
-The index is cut into pieces of about ``PIECE_BYTES``, each a small script that the search page loads
-(as Pagefind splits its index): scripts load from a folder opened from disk, where browsers refuse
-to fetch files, and a piece is named by a hash of its content, so hosts and browsers keep it until
-it changes. Pieces end after pages chosen by a hash of their id, not by position, so a one-page
-edit changes one piece, and a new or removed page only its own. The page names one script,
-``LISTING``, which names the pieces: an edit changes that small script, not the search page (which
-lists every page for readers without JavaScript, and is large on a large site).
+Every piece is a script (``searchPiece(document.currentScript, data)``): scripts load from a folder
+opened from disk, where browsers refuse to fetch files. Each is named by a hash of its content, so
+hosts and browsers keep it until it changes. The one script not so named, ``LISTING``, names the
+others: the search page and every page's search box load it, so that an edit changes it and the
+pieces, not the pages.
 """
 
 from __future__ import annotations
@@ -27,30 +22,31 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
-from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-import opencc
 from markupsafe import Markup
 
 from docsite.model import urls
 from docsite.model.config import PageType
 from docsite.model.view import Link, PageView
 from docsite.stages.views import Localizer
-from docsite.text.opencc_fast import Translation, translation
+from docsite.text import searchtext
 
 T = TypeVar("T")
 PAGE = urls.SEARCH
 #: The script beside the search page that names the pieces of the index; search.js loads them.
 LISTING = "pieces.js"
-#: About this many bytes of index per piece: gzip works well on each, and a large site's first search
-#: loads a few hundred at most, in parallel; the index of a site of a few hundred pages is one piece.
-PIECE_BYTES = 256 * 1024
-#: OpenCC's tables of single characters: their pairs make the classes a query is folded by.
-CHARACTER_TABLES = ("TSCharacters", "STCharacters", "TWVariants", "TWVariantsRev", "HKVariants", "HKVariantsRev")
+#: About this many bytes of index (raw) per piece: a query loads the pieces of its keys, a few.
+PIECE_BYTES = 48 * 1024
+#: Pages per group of records on average (a power of two): the listing names each group.
+GROUP = 16
+#: Scripts of the characters' pinyin.
+PINYIN_PIECES = 32
+BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
 #: Body elements readers do not read as part of the text: citation and footnote marks.
 _MARKS = re.compile(r'<(sup|a)\b[^>]*\bclass="(?:citation|footnote-ref|footnote-backref)"[^>]*>.*?</\1>', re.DOTALL)
 _BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|t[dh]|d[td]|blockquote|figcaption)>|<br\b[^>]*>")
@@ -66,39 +62,23 @@ class IndexedPage(NamedTuple):
     type_name: str
     summary: str
     text: str
-    classes: tuple[int, ...]  # the folding classes of its characters: their places in ``classes()``
+    names: tuple[str, ...]  # its other names: aliases, names in other languages
 
 
 def indexed(view: PageView) -> IndexedPage:
     """A page as the search page lists it; made where the view is (in parallel, and kept in the
     build cache), so the views need not be kept."""
-    text = _text(view)
-    class_of = entry_classes()
-    found = {class_of[c] for c in set(view.title + view.summary + text) if c in class_of}
-    return IndexedPage(view.id, view.dir, view.title, view.type_name, view.summary, text, tuple(sorted(found)))
-
-
-def kept(entry: IndexedPage) -> IndexedPage:
-    """``entry`` with its class numbers shared with every other entry: one received from another
-    process or read from the cache has numbers of its own, and a number above 256 is an object of 28
-    bytes (a page has about a hundred; 20,000 entries held 60 MB of them until the index was made)."""
-    numbers = _numbers()
-    return entry._replace(classes=tuple(map(numbers.__getitem__, entry.classes)))
-
-
-@cache
-def _numbers() -> tuple[int, ...]:
-    return tuple(range(len(classes())))
+    return IndexedPage(view.id, view.dir, view.title, view.type_name, view.summary, _text(view), tuple(view.names))
 
 
 @dataclass
 class Memo:
     """What the search page and its index were made from, and what they became (the plain list of
-    pages, each piece of the index): the preview server keeps the last build's, so that an edit
-    makes one piece again, and not the whole index or the list."""
+    pages, the index, each group of page records): the preview server keeps the last build's, so that
+    an edit makes again only what it changed."""
 
-    # What a key is made of tells what it keeps: the plain list by its folder, the index's pieces
-    # by their page types; each caller asks with keys of its own shape and gets its own values back.
+    # What a key is made of tells what it keeps: the plain list by its folder, the index by its
+    # entries, a group of records by its pages; each caller asks with keys of its own shape.
     earlier: dict[tuple[object, ...], Any] = field(default_factory=dict)
     now: dict[tuple[object, ...], Any] = field(default_factory=dict)
 
@@ -132,17 +112,18 @@ def page(loc: Localizer, entries: list[IndexedPage], made: Memo | None = None) -
     kind_of = {t.name: i for i, t in enumerate(kinds)}
     listed = tuple((entry.dir, entry.title, entry.type_name) for entry in entries)
     urls_of, groups = made.get((here, tuple(kind_of), listed), partial(_listed, loc, here, kinds, listed))
-    words = rewrites(loc)
-    pieces = {f"{here}{name}": script for name, script in _pieces(entries, urls_of, kind_of, made)}
-    class_of = entry_classes()
-    head = {"kinds": [[t.name, loc.text(t.label)] for t in kinds], "words": words,
-            "fold": _fold_groups({class_of[c] for pair in words for form in pair for c in form if c in class_of})}
+    terms = made.get((here, tuple(map(id, entries))), partial(_terms, entries))
+    records, group_names, sizes = _records(entries, urls_of, kind_of, made)
+    pieces = {f"{here}{name}": script for name, script in [*terms.items(), *records, *_constant_pieces().items()]}
+    listing = {"t": "".join(name[1:-3] for name in terms if name.startswith("t")), "g": "".join(group_names),
+               "n": sizes, "fold": _fold_name(), "py": "".join(_pinyin_names()),
+               "kinds": [[t.name, loc.text(t.label)] for t in kinds],
+               "words": [[searchtext.fold(a), searchtext.fold(b)] for a, b in rewrites(loc)]}
     view = PageView(
         id=PAGE, template="search.html", dir=here, title=loc.title_of(PAGE), breadcrumbs=loc.breadcrumbs(here, PAGE),
-        extra={"index": _script_json(head), "kinds": head["kinds"], "listing": LISTING, "groups": groups},
+        extra={"kinds": listing["kinds"], "listing": LISTING, "groups": groups},
     )
-    names = json.dumps([path[len(here):] for path in pieces])
-    return SearchPage(view, pieces, f"{here}{LISTING}", f"self.searchPieces={names};\n".encode())
+    return SearchPage(view, pieces, f"{here}{LISTING}", f"self.searchPieces={_json(listing)};\n".encode())
 
 
 def _listed(loc: Localizer, here: str, kinds: list[PageType],
@@ -157,52 +138,155 @@ def _listed(loc: Localizer, here: str, kinds: list[PageType],
     return urls_of, [(heading, group) for heading, group in groups if group]
 
 
-def _pieces(entries: list[IndexedPage], urls_of: list[str], kind_of: dict[str, int],
-            made: Memo) -> list[tuple[str, bytes]]:
-    """The index of ``entries`` (pages at ``urls_of``) in pieces: each a script adding its pages, and
-    the folding classes of the characters they hold, to ``self.searchIndex``; named by its content.
-    A piece in ``made`` from the same entries (the same records: it keeps them, so that their ids
-    name them), addresses and types is taken as it is."""
-    # Bytes of UTF-8, about (most characters are CJK), and pages per piece on average: a power of two,
-    # so it moves only when the site's size doubles or halves.
-    size = 3 * (sum(map(len, urls_of)) + sum(len(e.title) + len(e.summary) + len(e.text) for e in entries))
-    every = 2 ** round(math.log2(max(1.0, PIECE_BYTES * len(entries) / size))) if entries else 1
+class _Postings:
+    """Where one key occurs: in names (page, line, place, the line's length), in summaries (page,
+    places), in texts (page, count; the places apart, as only a query of several tokens needs them).
+    Pages are written as the difference from the last, places within a page too."""
 
-    def piece(listed: list[str], pages: list[IndexedPage]) -> tuple[str, bytes, list[IndexedPage]]:
-        items = [_json([url, page.title, kind_of.get(page.type_name, -1), page.summary, page.text])
-                 for url, page in zip(listed, pages, strict=True)]
-        found = set().union(*(page.classes for page in pages))
-        data = '{"pages":[' + ",".join(items) + '],"fold":' + _json(_fold_groups(found)) + "}"
-        script = f"(self.searchIndex=self.searchIndex||[]).push({data});\n".encode()
-        return f"index-{hashlib.blake2b(script, digest_size=5).hexdigest()}.js", script, pages
+    __slots__ = ("last", "names", "places", "summary", "text")
 
-    out, start, kinds = [], 0, tuple(kind_of.items())
+    def __init__(self) -> None:
+        self.names: list[int] = []
+        self.summary: list[int] = []
+        self.text: array[int] = array("I")
+        self.places: array[int] = array("I")
+        self.last = [-1, -1, -1]
+
+    def step(self, family: int, page: int) -> int:
+        delta, self.last[family] = page - self.last[family], page
+        return delta
+
+
+def _documents(entry: IndexedPage) -> tuple[list[list[str]], list[str], list[str]]:
+    """A page's three documents as tokens: its names (its title and other names, each once, then the
+    pinyin of each, four lines a name: search.js counts them so), its summary and its text."""
+    names = list(dict.fromkeys([entry.title, *entry.names]))
+    lines = [*names, *(line for name in names for line in searchtext.pinyin_lines(name))]
+    tokens, fold = searchtext.tokens, searchtext.fold
+    return [tokens(fold(line)) for line in lines], tokens(fold(entry.summary)), tokens(fold(entry.text))
+
+
+def _terms(entries: list[IndexedPage]) -> dict[str, bytes]:
+    """The index, cut by key into pieces (``t<hash>.js``, each with ``p<hash>.js``, the places of
+    its keys in texts): a query loads the pieces of its keys only. How many pieces: about one per
+    ``PIECE_BYTES`` of index, a power of two, so that the listing is the same until the site's size
+    doubles or halves."""
+    found: dict[str, _Postings] = {}
+    keys = searchtext.keys
+    for number, entry in enumerate(entries):
+        lines, summary, text = _documents(entry)
+        names: dict[str, list[int]] = {}
+        for line_number, line in enumerate(lines):
+            for key, place in keys(line, single=True):
+                names.setdefault(key, []).extend((line_number, place, len(line)))
+        for key, triples in names.items():
+            postings = found.get(key) or found.setdefault(key, _Postings())
+            postings.names += (postings.step(0, number), len(triples) // 3, *triples)
+        _add_places(found, keys(summary), number, 1)
+        _add_places(found, keys(text), number, 2)
+    encoded = {key: (f"[{_ints(p.names)},{_ints(p.summary)},{_ints(p.text)}]", _ints(p.places))
+               for key, p in found.items()}
+    size = sum(len(key) + len(main) + len(places) for key, (main, places) in encoded.items())
+    count = 2 ** max(0, round(math.log2(max(1.0, 3 * size / PIECE_BYTES))))
+    buckets: list[list[str]] = [[] for _ in range(count)]
+    for key in sorted(encoded):
+        buckets[searchtext.bucket(key, count)].append(key)
+    pieces = {}
+    for keys_here in buckets:
+        main = "{" + ",".join(f"{_json(key)}:{encoded[key][0]}" for key in keys_here) + "}"
+        places = "{" + ",".join(f"{_json(key)}:{encoded[key][1]}" for key in keys_here) + "}"
+        name = _hash(main + places)
+        pieces[f"t{name}.js"] = _script(main)
+        pieces[f"p{name}.js"] = _script(places)
+    return pieces
+
+
+def _add_places(found: dict[str, _Postings], keys: list[tuple[str, int]], number: int, family: int) -> None:
+    """The places of ``keys`` in a summary (family 1: kept with the pages) or a text (2: apart)."""
+    places: dict[str, list[int]] = {}
+    for key, place in keys:
+        places.setdefault(key, []).append(place)
+    for key, at in places.items():
+        postings = found.get(key) or found.setdefault(key, _Postings())
+        deltas = [b - a for a, b in zip([0, *at], at, strict=False)]
+        if family == 1:
+            postings.summary += (postings.step(1, number), len(at), *deltas)
+        else:
+            postings.text.extend((postings.step(2, number), len(at)))
+            postings.places.extend(deltas)
+
+
+def _ints(numbers: Iterable[int]) -> str:
+    return "[" + ",".join(map(str, numbers)) + "]"
+
+
+def _hash(text: str) -> str:
+    """A name for content: 35 bits in base 32, lower case (hosts' file systems may ignore case)."""
+    digest = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=5).digest()) >> 5
+    return "".join(BASE32[digest >> (5 * i) & 31] for i in range(7))
+
+
+def _script(data: str) -> bytes:
+    """A piece of the index: a script that hands its data to search.js."""
+    return f"searchPiece(document.currentScript,{data});\n".encode()
+
+
+def _records(entries: list[IndexedPage], urls_of: list[str], kind_of: dict[str, int],
+             made: Memo) -> tuple[list[tuple[str, bytes]], list[str], list[int]]:
+    """What a result shows of each page (its address, title, type, summary, text and other names),
+    a script a page (``d<hash>-<i>.js``), so that a query loads the pages it shows and no other.
+    Pages are in groups that end after pages chosen by a hash of their id, not by position, and
+    named by a hash of the group: an edit renames one group's scripts, and the listing names the
+    groups (``GROUP`` pages on average), not every page. Returns the scripts, the groups' names and sizes."""
+    out: list[tuple[str, bytes]] = []
+    names, sizes, start, kinds = [], [], 0, tuple(kind_of.items())
+
+    def group(listed: list[str], pages: list[IndexedPage]) -> tuple[str, list[bytes]]:
+        items = [_json([url, p.title, kind_of.get(p.type_name, -1), p.summary, p.text, list(p.names)])
+                 for url, p in zip(listed, pages, strict=True)]
+        return _hash("\n".join(items)), [_script(item) for item in items]
+
     for i, entry in enumerate(entries):
-        if i < len(entries) - 1 and not _ends_piece(entry.id, every):
+        if i < len(entries) - 1 and not _ends_piece(entry.id, GROUP):
             continue
         listed, pages = urls_of[start:i + 1], entries[start:i + 1]
-        name, script, _ = made.get((kinds, tuple(listed), tuple(map(id, pages))), partial(piece, listed, pages))
-        out.append((name, script))
+        name, scripts = made.get((kinds, tuple(listed), tuple(map(id, pages))), partial(group, listed, pages))
+        out += [(f"d{name}-{n}.js", script) for n, script in enumerate(scripts)]
+        names.append(name)
+        sizes.append(len(pages))
         start = i + 1
-    return out
+    return out, names, sizes
 
 
 @lru_cache(maxsize=1 << 16)  # more than the pages of a 10,000-page site; bounded for a preview left running
 def _ends_piece(pid: str, every: int) -> bool:
-    """Whether a piece of the index ends after the page ``pid``: by a hash of its id, not its place."""
+    """Whether a group of records ends after the page ``pid``: by a hash of its id, not its place."""
     return int.from_bytes(hashlib.blake2b(pid.encode(), digest_size=4).digest()) % every == 0
 
 
-def _fold_groups(found: set[int]) -> str:
-    """The folding classes of ``classes()`` at the places ``found``, for search.js."""
-    groups = classes()
-    return " ".join(groups[i] for i in sorted(found))
-
-
 @cache
-def entry_classes() -> dict[str, int]:
-    """The place in ``classes()`` of each character that folds."""
-    return {c: i for i, group in enumerate(classes()) for c in group}
+def _constant_pieces() -> dict[str, bytes]:
+    """What every index shares, whatever the site: the folding table, and the characters' pinyin
+    (``PINYIN_PIECES`` scripts by character code) with which search.js reads a query that found
+    nothing as it sounds. Named by their content, they are cached once for every build."""
+    fold = _json({"classes": " ".join(searchtext.classes()), "letters": searchtext.letters_table()})
+    pieces = {f"f{_hash(fold)}.js": _script(fold)}
+    readings: list[dict[str, str]] = [{} for _ in range(PINYIN_PIECES)]
+    for code in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)):
+        if reading := searchtext.reading(chr(code)):
+            readings[code % PINYIN_PIECES][chr(code)] = reading
+    for table in readings:
+        data = _json(table)
+        pieces[f"y{_hash(data)}.js"] = _script(data)
+    return pieces
+
+
+def _fold_name() -> str:
+    return next(name[1:-3] for name in _constant_pieces() if name.startswith("f"))
+
+
+def _pinyin_names() -> list[str]:
+    return [name[1:-3] for name in _constant_pieces() if name.startswith("y")]
 
 
 def _text(view: PageView) -> str:
@@ -233,42 +317,9 @@ def rewrites(loc: Localizer) -> list[list[str]]:
     return [list(pair) for pair in sorted(pairs)]
 
 
-@cache
-def classes() -> tuple[str, ...]:
-    """Characters that OpenCC converts into one another, a class a string, the one they fold to first.
-
-    Only characters of the Basic Multilingual Plane: a browser's string counts the others as two,
-    and folding must keep lengths for excerpts to be marked where they matched.
-    """
-    folder = Path(opencc.__file__).parent / "dictionary"
-    parent: dict[str, str] = {}
-
-    def root(c: str) -> str:
-        while parent.setdefault(c, c) != c:
-            c = parent[c]
-        return c
-
-    for name in CHARACTER_TABLES:
-        for line in (folder / f"{name}.txt").read_text(encoding="utf-8").splitlines():
-            key, _, values = line.partition("\t")
-            for value in values.split(" "):
-                if len(key) == len(value) == 1 and ord(key) < 0x10000 and ord(value) < 0x10000:
-                    a, b = sorted((root(key), root(value)))
-                    parent[b] = a
-    members: dict[str, list[str]] = {}
-    for c in sorted(parent):
-        members.setdefault(root(c), []).append(c)
-    return tuple("".join(group) for group in members.values() if len(group) > 1)
-
-
-@cache
-def _class_table() -> Translation:
-    return translation({ord(c): group[0] for group in classes() for c in group[1:]})
-
-
 def search_form(text: str) -> str:
-    """``text`` with each character as its class's first: what search.js matches on (less letter case and width)."""
-    return _class_table()(text)
+    """``text`` folded as search matches it (see docsite/text/searchtext.py)."""
+    return searchtext.fold(text)
 
 
 def _json(data: object) -> str:
@@ -276,8 +327,3 @@ def _json(data: object) -> str:
     refuses in a string."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-def _script_json(data: object) -> Markup:
-    """JSON for a <script type="application/json">: no '<' to end it early."""
-    return Markup(_json(data).replace("<", "\\u003c"))
