@@ -22,10 +22,10 @@ import hashlib
 import json
 import math
 import re
-from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
+from operator import sub
 from typing import Any, NamedTuple, TypeVar
 
 from markupsafe import Markup
@@ -62,13 +62,16 @@ class IndexedPage(NamedTuple):
     type_name: str
     summary: str
     text: str
+    terms: str  # what the index holds of it (see ``_page_terms``)
     names: tuple[str, ...]  # its other names: aliases, names in other languages
 
 
 def indexed(view: PageView) -> IndexedPage:
     """A page as the search page lists it; made where the view is (in parallel, and kept in the
     build cache), so the views need not be kept."""
-    return IndexedPage(view.id, view.dir, view.title, view.type_name, view.summary, _text(view), tuple(view.names))
+    text = _text(view)
+    terms = _page_terms(view.title, view.names, view.summary, text)
+    return IndexedPage(view.id, view.dir, view.title, view.type_name, view.summary, text, terms, tuple(view.names))
 
 
 @dataclass
@@ -138,86 +141,69 @@ def _listed(loc: Localizer, here: str, kinds: list[PageType],
     return urls_of, [(heading, group) for heading, group in groups if group]
 
 
-class _Postings:
-    """Where one key occurs: in names (page, line, place, the line's length), in summaries (page,
-    places), in texts (page, count; the places apart, as only a query of several tokens needs them).
-    Pages are written as the difference from the last, places within a page too."""
+def _page_terms(title: str, names: tuple[str, ...], summary: str, text: str) -> str:
+    """What the index holds of a page, a line a key and field: ``n`` names (each place as line,
+    place, the line's length), ``s`` summary (places), ``t`` text (count|places); places as the
+    difference from the one before. Made with the page (in parallel, and kept in the build cache):
+    this is most of the work of indexing."""
+    fold, tokens, keys = searchtext.fold, searchtext.tokens, searchtext.keys
+    unique = list(dict.fromkeys([title, *names]))
+    lines = [tokens(fold(line)) for line in [*unique, *(p for name in unique for p in searchtext.pinyin_lines(name))]]
+    found: dict[str, list[int]] = {}
+    for number, line in enumerate(lines):
+        for key, places in keys(line, single=True).items():
+            found.setdefault(key, []).extend(n for place in places for n in (number, place, len(line)))
+    out = [f"n{key}\t{len(triples) // 3},{_ints(triples)}" for key, triples in found.items()]
+    out += [f"s{key}\t{len(places)},{_deltas(places)}" for key, places in keys(tokens(fold(summary))).items()]
+    out += [f"t{key}\t{len(places)}|{_deltas(places)}" for key, places in keys(tokens(fold(text))).items()]
+    return "\n".join(out)
 
-    __slots__ = ("last", "names", "places", "summary", "text")
 
-    def __init__(self) -> None:
-        self.names: list[int] = []
-        self.summary: list[int] = []
-        self.text: array[int] = array("I")
-        self.places: array[int] = array("I")
-        self.last = [-1, -1, -1]
-
-    def step(self, family: int, page: int) -> int:
-        delta, self.last[family] = page - self.last[family], page
-        return delta
-
-
-def _documents(entry: IndexedPage) -> tuple[list[list[str]], list[str], list[str]]:
-    """A page's three documents as tokens: its names (its title and other names, each once, then the
-    pinyin of each, four lines a name: search.js counts them so), its summary and its text."""
-    names = list(dict.fromkeys([entry.title, *entry.names]))
-    lines = [*names, *(line for name in names for line in searchtext.pinyin_lines(name))]
-    tokens, fold = searchtext.tokens, searchtext.fold
-    return [tokens(fold(line)) for line in lines], tokens(fold(entry.summary)), tokens(fold(entry.text))
+def _deltas(places: list[int]) -> str:
+    return _ints(map(sub, places, [0, *places]))
 
 
 def _terms(entries: list[IndexedPage]) -> dict[str, bytes]:
     """The index, cut by key into pieces (``t<hash>.js``, each with ``p<hash>.js``, the places of
-    its keys in texts): a query loads the pieces of its keys only. How many pieces: about one per
-    ``PIECE_BYTES`` of index, a power of two, so that the listing is the same until the site's size
-    doubles or halves."""
-    found: dict[str, _Postings] = {}
-    keys = searchtext.keys
+    its keys in texts): a query loads the pieces of its keys only. A key's pages are written as the
+    difference from the one before. How many pieces: about one per ``PIECE_BYTES`` of index, a
+    power of two, so that the listing is the same until the site's size doubles or halves."""
+    found: dict[str, tuple[list[int], list[str]]] = {}
     for number, entry in enumerate(entries):
-        lines, summary, text = _documents(entry)
-        names: dict[str, list[int]] = {}
-        for line_number, line in enumerate(lines):
-            for key, place in keys(line, single=True):
-                names.setdefault(key, []).extend((line_number, place, len(line)))
-        for key, triples in names.items():
-            postings = found.get(key) or found.setdefault(key, _Postings())
-            postings.names += (postings.step(0, number), len(triples) // 3, *triples)
-        _add_places(found, keys(summary), number, 1)
-        _add_places(found, keys(text), number, 2)
-    encoded = {key: (f"[{_ints(p.names)},{_ints(p.summary)},{_ints(p.text)}]", _ints(p.places))
-               for key, p in found.items()}
-    size = sum(len(key) + len(main) + len(places) for key, (main, places) in encoded.items())
-    count = 2 ** max(0, round(math.log2(max(1.0, 3 * size / PIECE_BYTES))))
+        for line in entry.terms.split("\n") if entry.terms else ():
+            head, _, data = line.partition("\t")
+            kept = found.get(head)
+            if kept is None:
+                kept = found[head] = ([], [])
+            kept[0].append(number)
+            kept[1].append(data)
+    encoded: dict[str, list[str]] = {}
+    for head, (numbers, values) in found.items():
+        field = encoded.setdefault(head[1:], ["", "", "", ""])
+        steps = map(sub, numbers, [-1, *numbers])
+        if head[0] == "t":
+            counts, where = zip(*(d.split("|") for d in values), strict=True)
+            field[2] = ",".join(map("{},{}".format, steps, counts))
+            field[3] = ",".join(w for w in where if w)
+        else:
+            field["ns".index(head[0])] = ",".join(map("{},{}".format, steps, values))
+    size = sum(len(key) + sum(map(len, fields)) for key, fields in encoded.items())
+    count = 2 ** max(0, round(math.log2(max(1.0, 2 * size / PIECE_BYTES))))
     buckets: list[list[str]] = [[] for _ in range(count)]
     for key in sorted(encoded):
         buckets[searchtext.bucket(key, count)].append(key)
     pieces = {}
     for keys_here in buckets:
-        main = "{" + ",".join(f"{_json(key)}:{encoded[key][0]}" for key in keys_here) + "}"
-        places = "{" + ",".join(f"{_json(key)}:{encoded[key][1]}" for key in keys_here) + "}"
-        name = _hash(main + places)
+        main = "{" + ",".join(f"{_json(k)}:[[{f[0]}],[{f[1]}],[{f[2]}]]" for k in keys_here for f in [encoded[k]]) + "}"
+        apart = "{" + ",".join(f"{_json(k)}:[{encoded[k][3]}]" for k in keys_here) + "}"
+        name = _hash(main + apart)
         pieces[f"t{name}.js"] = _script(main)
-        pieces[f"p{name}.js"] = _script(places)
+        pieces[f"p{name}.js"] = _script(apart)
     return pieces
 
 
-def _add_places(found: dict[str, _Postings], keys: list[tuple[str, int]], number: int, family: int) -> None:
-    """The places of ``keys`` in a summary (family 1: kept with the pages) or a text (2: apart)."""
-    places: dict[str, list[int]] = {}
-    for key, place in keys:
-        places.setdefault(key, []).append(place)
-    for key, at in places.items():
-        postings = found.get(key) or found.setdefault(key, _Postings())
-        deltas = [b - a for a, b in zip([0, *at], at, strict=False)]
-        if family == 1:
-            postings.summary += (postings.step(1, number), len(at), *deltas)
-        else:
-            postings.text.extend((postings.step(2, number), len(at)))
-            postings.places.extend(deltas)
-
-
 def _ints(numbers: Iterable[int]) -> str:
-    return "[" + ",".join(map(str, numbers)) + "]"
+    return ",".join(map(str, numbers))
 
 
 def _hash(text: str) -> str:
@@ -272,9 +258,10 @@ def _constant_pieces() -> dict[str, bytes]:
     fold = _json({"classes": " ".join(searchtext.classes()), "letters": searchtext.letters_table()})
     pieces = {f"f{_hash(fold)}.js": _script(fold)}
     readings: list[dict[str, str]] = [{} for _ in range(PINYIN_PIECES)]
-    for code in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)):
-        if reading := searchtext.reading(chr(code)):
-            readings[code % PINYIN_PIECES][chr(code)] = reading
+    characters = [chr(code) for code in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000))]
+    for character, reading in zip(characters, searchtext.readings(characters), strict=True):
+        if reading:
+            readings[ord(character) % PINYIN_PIECES][character] = reading
     for table in readings:
         data = _json(table)
         pieces[f"y{_hash(data)}.js"] = _script(data)

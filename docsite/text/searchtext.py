@@ -69,17 +69,22 @@ def bigram(a: str, b: str) -> str:
     return a + b if is_cjk(a) and is_cjk(b) else f"{a} {b}"
 
 
-def keys(toks: list[str], single: bool = False) -> list[tuple[str, int]]:
-    """The index keys of a token sequence with the place of each: every word and number, and every
+def keys(toks: list[str], single: bool = False) -> dict[str, list[int]]:
+    """The index keys of a token sequence, each with its places: every word and number, and every
     bigram (at its first token's place); with ``single``, every Chinese character too (names only,
-    so that a one-character query finds the pages named with it)."""
-    out = []
-    for i, token in enumerate(toks):
-        cjk = is_cjk(token)
-        if not cjk or single:
-            out.append((token, i))
-        if i + 1 < len(toks) and (cjk or is_cjk(toks[i + 1])):
-            out.append((bigram(token, toks[i + 1]), i))
+    so that a one-character query finds the pages named with it). One loop, as it runs over every
+    character of the site."""
+    out: dict[str, list[int]] = {}
+    if not toks:
+        return out
+    get = out.setdefault
+    cjk = [len(t) == 1 and "\u3400" <= t <= "\ufaff" and t not in NUMERALS for t in toks]
+    following = [*toks[1:], ""]
+    for i, (token, c, after, c_after) in enumerate(zip(toks, cjk, following, [*cjk[1:], False], strict=True)):
+        if single or not c:
+            get(token, []).append(i)
+        if after and (c or c_after):
+            get(token + after if c and c_after else f"{token} {after}", []).append(i)
     return out
 
 
@@ -180,7 +185,8 @@ def pinyin_lines(name: str) -> list[str]:
     return lines + [line.replace("ü", "v") for line in lines]
 
 
-def reading(character: str) -> str:
-    """The pinyin of one character, without tones, ü as u (search.js reads a query with it)."""
-    syllable = _pinyin()(character, v_to_u=True)[0]
-    return fold(syllable) if syllable != character else ""
+def readings(characters: list[str]) -> list[str]:
+    """The pinyin of each character, without tones, folded (ü as u), or "" for one without (search.js
+    reads a query that found nothing with them). One call: pypinyin's per call cost is most of it."""
+    found = _pinyin()(characters, v_to_u=True, errors=lambda text: [""] * len(text))
+    return [fold(syllable) for syllable in found]
