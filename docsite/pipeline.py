@@ -150,7 +150,7 @@ def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]]) -> dict[
     for loc, listed in zip(stage.localizers, entries, strict=True):
         made = search.page(loc, listed, stage.search_memo)
         files |= _rendered(stage, loc, [made.view]) | made.pieces | {made.listing_path: made.listing}
-        immutable += made.pieces
+        immutable.append(f"{made.folder}*")
     config = stage.localizers[0].site.config
     ids = [entry.id for entry in entries[0]] + [urls.SEARCH]
     files |= publish.minify(render_404(stage.env, stage.localizers, stage.assets, ids))

@@ -30,8 +30,9 @@
   }
 
   // -- folding and tokens (docsite/text/searchtext.py) --------------------------------------------
-  function Index(base, listing, fold) {
-    this.base = base;
+  function Index(root, listing, fold) {
+    this.root = root;  // the search page's folder: records' addresses are from it
+    this.base = root + "index/";  // docsite/stages/search.py's FOLDER
     this.listing = listing;
     var table = this.table = {};
     fold.classes.split(" ").forEach(function (group) {
@@ -417,12 +418,11 @@
   // A result: its title (a link to the page, which marks what matched), its type and the excerpt.
   Index.prototype.item = function (record, query, width) {
     var li = document.createElement("li"), title = document.createElement("p"), link = document.createElement("a");
-    var e = this.excerpt(record, query, width), url = new URL(record[0], this.base);
-    var marked = unique(e.marks.map(function (m) { return e.text.slice(m[0], m[1]); }));
-    if (marked.length) url.search = "?h=" + encodeURIComponent(marked.join(" "));
+    var e = this.excerpt(record, query, width), url = new URL(record[0], this.root);
     if (location.protocol === "file:") url.pathname += "index.html";  // a folder from disk would show a listing
     title.className = "result-title";
     link.href = url.href;
+    link.dataset.marks = JSON.stringify(unique(e.marks.map(function (m) { return e.text.slice(m[0], m[1]); })));
     link.textContent = record[1];
     title.append(link);
     if (record[2] >= 0) {
@@ -446,8 +446,8 @@
     if (!opened[listingUrl]) {
       opened[listingUrl] = load(listingUrl).then(function (listing) {
         if (!listing) return null;
-        var base = listingUrl.replace(/[^/]*$/, "");
-        return load(base + "f" + listing.fold + ".js").then(function (fold) { return fold && new Index(base, listing, fold); });
+        var root = listingUrl.replace(/[^/]*$/, "");
+        return load(root + "index/f" + listing.fold + ".js").then(function (fold) { return fold && new Index(root, listing, fold); });
       });
     }
     return opened[listingUrl];
@@ -471,6 +471,7 @@
     function links() { return Array.prototype.slice.call(list.querySelectorAll("a")); }
     function run() {
       var query = input.value.trim(), ask = ++asked;
+      delete form.dataset.shown;
       if (!query) { close(); list.textContent = ""; status.textContent = ""; return; }
       open(form).then(function (index) {
         if (!index) return null;
@@ -543,10 +544,11 @@
     }
     function run() {
       var typed = input.value.trim(), kind = kindSelect.value, ask = ++asked, params = new URLSearchParams();
+      delete form.dataset.shown;
       if (typed) params.set("q", typed);
       if (kind) params.set("type", kind);
       try { history.replaceState(null, "", "?" + params + location.hash); } catch (e) {}  // not from disk, in some browsers
-      if (!typed) { show([], null, typed, kind, 0); return Promise.resolve(); }
+      if (!typed) return show([], null, typed, kind, 0);
       return find(index, input.value).then(function (found) {
         return (kind ? kinds(found.results) : Promise.resolve(found.results)).then(function (everything) {
           if (ask !== asked) return;
@@ -557,7 +559,11 @@
       });
     }
     function show(chosen, suggestion, typed, kind, everywhere) {
-      form.dataset.shown = typed;  // what the results are of (tests wait for it)
+      return display(chosen, suggestion, typed, kind, everywhere).then(function () {
+        form.dataset.shown = typed + "|" + kind;  // what the results are of (tests wait for it)
+      });
+    }
+    function display(chosen, suggestion, typed, kind, everywhere) {
       results = chosen;
       shown = 0;
       list.textContent = "";
@@ -583,25 +589,22 @@
     form.hidden = false;
     input.focus();
     input.setSelectionRange(input.value.length, input.value.length);
-    open(form).then(function (opened) {
-      if (!opened) return;
-      index = opened;
-      var running = run();
-      input.addEventListener("input", run);
-      kindSelect.addEventListener("change", run);
-      // Enter takes the reader to the results: the first result's link has the focus.
-      form.addEventListener("submit", function (event) {
-        event.preventDefault();
-        (running = run()).then(function () {
-          var first = list.querySelector("a");
-          if (first) first.focus();
-        });
+    var ready = open(form).then(function (opened) { index = opened; });
+    var ask = function () { return ready.then(function () { return index && run(); }); };
+    input.addEventListener("input", ask);
+    kindSelect.addEventListener("change", ask);
+    // Enter takes the reader to the results: the first result's link has the focus.
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      ask().then(function () {
+        var first = list.querySelector("a");
+        if (first) first.focus();
       });
-      more.querySelector("button").addEventListener("click", function () {
-        showMore().then(function (first) { if (first) first.querySelector("a").focus(); });
-      });
-      return running;
     });
+    more.querySelector("button").addEventListener("click", function () {
+      showMore().then(function (first) { if (first) first.querySelector("a").focus(); });
+    });
+    ask();
   }
 
   // -- a page a result opened: what the query matched, marked ------------------------------------
@@ -630,8 +633,15 @@
     });
   }
 
-  var marked = new URLSearchParams(location.search).get("h");
-  if (marked) highlight(marked.split(" ").filter(Boolean));
+  // A result followed: the page it opens marks what matched (kept for that page only, for this tab).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-marks]");
+    if (!link) return;
+    try { sessionStorage.setItem("search-marks", JSON.stringify({path: link.pathname, words: JSON.parse(link.dataset.marks)})); } catch (e) {}
+  });
+  var marks = null;
+  try { marks = JSON.parse(sessionStorage.getItem("search-marks")); sessionStorage.removeItem("search-marks"); } catch (e) {}
+  if (marks && marks.path === location.pathname) highlight(marks.words);
   var page = document.querySelector(".search-form[data-listing]");
   if (page) searchPage(page);
   var box = document.querySelector(".site-search[data-listing]");

@@ -178,7 +178,7 @@ window.addEventListener("beforeprint", function () {
 })();
 
 // Search: static/search.js is loaded when the reader first uses the header's box (or "/", which
-// focuses it), and on a page opened from a result, which marks what the query matched (?h=).
+// focuses it), and on a page opened from a result, which marks what the query matched.
 (function () {
   var form = document.querySelector(".site-search[data-search-script]"), loaded = false;
   function load() {
@@ -196,5 +196,5 @@ window.addEventListener("beforeprint", function () {
     event.preventDefault();
     box.focus();
   });
-  if (new URLSearchParams(location.search).has("h")) load();
+  try { if (sessionStorage.getItem("search-marks")) load(); } catch (e) {}
 })();

@@ -148,7 +148,7 @@ def robots(config: SiteConfig) -> bytes:
 
 def headers(config: SiteConfig, fingerprinted: Iterable[str]) -> bytes:
     """Netlify's and Cloudflare Pages' _headers: files named by their content (fingerprinted assets,
-    the pieces of the search index) never change, so cache them for a year."""
+    the folders of the search index's pieces, as ``folder/*``) never change, so cache them for a year."""
     base = urls.base_path(config.base_url)
     return "".join(f"{base}{path}\n  Cache-Control: {IMMUTABLE}\n" for path in fingerprinted).encode()
 

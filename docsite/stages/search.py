@@ -40,6 +40,8 @@ T = TypeVar("T")
 PAGE = urls.SEARCH
 #: The script beside the search page that names the pieces of the index; search.js loads them.
 LISTING = "pieces.js"
+#: The folder beside it that holds the pieces (named by their content, cacheable for ever).
+FOLDER = "index/"
 #: About this many bytes of index (raw) per piece: a query loads the pieces of its keys, a few.
 PIECE_BYTES = 48 * 1024
 #: Pages per group of records on average (a power of two): the listing names each group.
@@ -100,7 +102,8 @@ class SearchPage(NamedTuple):
     """A variant's search page, and its index (see ``page``)."""
 
     view: PageView
-    pieces: dict[str, bytes]  # the scripts of the index, by output path
+    pieces: dict[str, bytes]  # the scripts of the index, by output path: each named by its content
+    folder: str  # where they are (hosts may cache all it holds for ever)
     listing_path: str  # the script that names them (``LISTING``)
     listing: bytes
 
@@ -117,7 +120,7 @@ def page(loc: Localizer, entries: list[IndexedPage], made: Memo | None = None) -
     urls_of, groups = made.get((here, tuple(kind_of), listed), partial(_listed, loc, here, kinds, listed))
     terms = made.get((here, tuple(map(id, entries))), partial(_terms, entries))
     records, group_names, sizes = _records(entries, urls_of, kind_of, made)
-    pieces = {f"{here}{name}": script for name, script in [*terms.items(), *records, *_constant_pieces().items()]}
+    pieces = {f"{here}{FOLDER}{name}": script for name, script in [*terms.items(), *records, *_constant_pieces().items()]}
     listing = {"t": "".join(name[1:-3] for name in terms if name.startswith("t")), "g": "".join(group_names),
                "n": sizes, "fold": _fold_name(), "py": "".join(_pinyin_names()),
                "kinds": [[t.name, loc.text(t.label)] for t in kinds],
@@ -126,7 +129,8 @@ def page(loc: Localizer, entries: list[IndexedPage], made: Memo | None = None) -
         id=PAGE, template="search.html", dir=here, title=loc.title_of(PAGE), breadcrumbs=loc.breadcrumbs(here, PAGE),
         extra={"kinds": listing["kinds"], "listing": LISTING, "groups": groups},
     )
-    return SearchPage(view, pieces, f"{here}{LISTING}", f"self.searchPieces={_json(listing)};\n".encode())
+    return SearchPage(view, pieces, f"{here}{FOLDER}", f"{here}{LISTING}",
+                      f"self.searchPieces={_json(listing)};\n".encode())
 
 
 def _listed(loc: Localizer, here: str, kinds: list[PageType],
