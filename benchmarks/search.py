@@ -4,7 +4,7 @@ adds to a build, and recall against Pagefind's.
     .venv/bin/python benchmarks/search.py [SITE]             # the shipped site, or a corpus (benchmarks/corpus.py)
     .venv/bin/python benchmarks/search.py --queries [SITE]   # also QUERIES in Chromium, from the header's box
     .venv/bin/python benchmarks/search.py --recall [SITE]    # also docsite's and Pagefind's recall, in Chromium
-    .venv/bin/python benchmarks/search.py --runs=1 [SITE]    # builds to time (RUNS by default)
+    .venv/bin/python benchmarks/search.py --runs=1 [SITE]    # builds to time (RUNS by default); 0: SITE/_site as built
 
 For each variant: the pieces of the index (by key, with their places; the pages' records; the
 folding table and the pinyin, the same for every site), their size raw and gzip -6 (as static hosts
@@ -55,6 +55,12 @@ RUNS = 5
 
 def measure(site: Path, runs: int = RUNS) -> dict[str, bytes]:
     """Build ``site`` ``runs`` times; print the index's figures; return the last build's files."""
+    if not runs:  # a build made before: its files as they are (no time to report)
+        out = site / "_site"
+        files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        codes = sorted({path.split("/")[0] for path in files if path.endswith("/search/pieces.js")})
+        print(f"{site}: {len(codes)} variants (built before, in {out})")
+        return _figures(files, codes)
     indexing: list[float] = []
     builds: list[float] = []
     page = search.page
@@ -75,13 +81,20 @@ def measure(site: Path, runs: int = RUNS) -> dict[str, bytes]:
             builds.append(result.seconds)
     finally:
         search.page = page  # type: ignore[assignment]
-    files = result.files
-    script = next(data for path, data in files.items() if re.fullmatch(r"static/search\.\w+\.js", path))
     print(f"{site}: {len(result.pages_per_variant)} variants, pages {result.pages_per_variant}")
+    _figures(result.files, list(result.pages_per_variant))
+    cost, whole = statistics.median(indexing), statistics.median(builds)
+    print(f"indexing: {cost:.3f} s of a {whole:.2f} s build ({100 * cost / whole:.1f} %), median of {runs}")
+    return result.files
+
+
+def _figures(files: dict[str, bytes], codes: list[str]) -> dict[str, bytes]:
+    """Print each variant's index: its pieces, raw and gzip; return ``files``."""
+    script = next(data for path, data in files.items() if re.fullmatch(r"static/search\.\w+\.js", path))
     print("| variant | key pieces | raw | gzip | largest gzip | records | gzip | constant gzip | listing gzip "
           "| search.js gzip |")
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for code in result.pages_per_variant:
+    for code in codes:
         folder = f"{code}/search/index/"
         pieces = {path.removeprefix(folder): data for path, data in files.items() if path.startswith(folder)}
         keys = [data for name, data in pieces.items() if name[0] in "tp"]
@@ -92,8 +105,6 @@ def measure(site: Path, runs: int = RUNS) -> dict[str, bytes]:
               f"| {_kb(max(map(_gz, mains)))} | {len(records)} | {_kb(sum(map(_gz, records)))} "
               f"| {_kb(sum(map(_gz, constant)))} | {_kb(_gz(files[f'{code}/search/pieces.js']))} "
               f"| {_kb(_gz(script))} |")
-    cost, whole = statistics.median(indexing), statistics.median(builds)
-    print(f"indexing: {cost:.3f} s of a {whole:.2f} s build ({100 * cost / whole:.1f} %), median of {runs}")
     return files
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+import test_timeline_overview
 from conftest import MiniSite, Published, Visit, soup
 from playwright.sync_api import Page
 from test_accessibility import violations
@@ -34,18 +34,8 @@ NEAREST = [("周恩莱", "people/zhou-enlai/", {"zh-hans": "周恩来", "zh-hant
            ("stalim", "people/joseph-stalin/", {"zh-hans": "stalin", "zh-hant": "stalin"})]
 
 
-@pytest.fixture
-def errors() -> Iterator[list[str]]:
-    """JavaScript errors of the pages a test watches: none by the end."""
-    found: list[str] = []
-    yield found
-    assert found == []
-
-
-def watch(page: Page, errors: list[str]) -> Page:
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    return page
+errors = test_timeline_overview.errors  # the fixture: JavaScript errors of the pages a test watches, none by the end
+watch = test_timeline_overview.watch
 
 
 def header_results(page: Page, query: str) -> list[str]:
