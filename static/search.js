@@ -533,13 +533,11 @@
         return first;
       });
     }
+    // The results of one type (the listing has each page's: a letter, a for the first type).
     function ofKind(found, kind) {
-      return found.filter(function (r) { return !kind || (r.kind >= 0 && index.listing.kinds[r.kind][0] === kind); });
-    }
-    function kinds(found) {
-      return Promise.all(found.map(function (r) { return index.record(r.page); })).then(function (records) {
-        found.forEach(function (r, i) { r.kind = records[i] ? records[i][2] : -1; });
-        return found;
+      return found.filter(function (r) {
+        var k = index.listing.k.charCodeAt(r.page) - 97;
+        return !kind || (k >= 0 && index.listing.kinds[k][0] === kind);
       });
     }
     function run() {
@@ -550,12 +548,9 @@
       try { history.replaceState(null, "", "?" + params + location.hash); } catch (e) {}  // not from disk, in some browsers
       if (!typed) return show([], null, typed, kind, 0);
       return find(index, input.value).then(function (found) {
-        return (kind ? kinds(found.results) : Promise.resolve(found.results)).then(function (everything) {
-          if (ask !== asked) return;
-          query = found.suggestion || typed;
-          var chosen = ofKind(everything, kind);
-          return show(chosen, found.suggestion, typed, kind, everything.length);
-        });
+        if (ask !== asked) return;
+        query = found.suggestion || typed;
+        return show(ofKind(found.results, kind), found.suggestion, typed, kind, found.results.length);
       });
     }
     function show(chosen, suggestion, typed, kind, everywhere) {

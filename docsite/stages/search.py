@@ -123,6 +123,8 @@ def page(loc: Localizer, entries: list[IndexedPage], made: Memo | None = None) -
     pieces = {f"{here}{FOLDER}{name}": script for name, script in [*terms.items(), *records, *_constant_pieces().items()]}
     listing = {"t": "".join(name[1:-3] for name in terms if name.startswith("t")), "g": "".join(group_names),
                "n": sizes, "fold": _fold_name(), "py": "".join(_pinyin_names()),
+               # each page's type, a letter a page (a for the first of ``kinds``; - for none): the filter
+               "k": "".join(chr(97 + kind_of[e.type_name]) if e.type_name in kind_of else "-" for e in entries),
                "kinds": [[t.name, loc.text(t.label)] for t in kinds],
                "words": [[searchtext.fold(a), searchtext.fold(b)] for a, b in rewrites(loc)]}
     view = PageView(
