@@ -176,8 +176,8 @@ def _terms(entries: list[IndexedPage]) -> dict[str, bytes]:
     power of two, so that the listing is the same until the site's size doubles or halves."""
     found: dict[str, tuple[list[int], list[str]]] = {}
     for number, entry in enumerate(entries):
-        for line in entry.terms.split("\n") if entry.terms else ():
-            head, _, data = line.partition("\t")
+        parts = entry.terms.replace("\t", "\n").split("\n") if entry.terms else []
+        for head, data in zip(parts[0::2], parts[1::2], strict=True):
             kept = found.get(head)
             if kept is None:
                 kept = found[head] = ([], [])
@@ -188,9 +188,9 @@ def _terms(entries: list[IndexedPage]) -> dict[str, bytes]:
         field = encoded.setdefault(head[1:], ["", "", "", ""])
         steps = map(sub, numbers, [-1, *numbers])
         if head[0] == "t":
-            counts, where = zip(*(d.split("|") for d in values), strict=True)
-            field[2] = ",".join(map("{},{}".format, steps, counts))
-            field[3] = ",".join(w for w in where if w)
+            split = "|".join(values).split("|")  # count|places of each page
+            field[2] = ",".join(map("{},{}".format, steps, split[0::2]))
+            field[3] = ",".join(filter(None, split[1::2]))
         else:
             field["ns".index(head[0])] = ",".join(map("{},{}".format, steps, values))
     size = sum(len(key) + sum(map(len, fields)) for key, fields in encoded.items())
