@@ -120,7 +120,8 @@ def page(loc: Localizer, entries: list[IndexedPage], made: Memo | None = None) -
     urls_of, groups = made.get((here, tuple(kind_of), listed), partial(_listed, loc, here, kinds, listed))
     terms = made.get((here, tuple(map(id, entries))), partial(_terms, entries))
     records, group_names, sizes = _records(entries, urls_of, kind_of, made)
-    pieces = {f"{here}{FOLDER}{name}": script for name, script in [*terms.items(), *records, *_constant_pieces().items()]}
+    scripts = [*terms.items(), *records, *_constant_pieces().items()]
+    pieces = {f"{here}{FOLDER}{name}": script for name, script in scripts}
     listing = {"t": "".join(name[1:-3] for name in terms if name.startswith("t")), "g": "".join(group_names),
                "n": sizes, "fold": _fold_name(), "py": "".join(_pinyin_names()),
                # each page's type, a letter a page (a for the first of ``kinds``; - for none): the filter
