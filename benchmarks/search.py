@@ -137,13 +137,14 @@ def _note(requested: list[str], root: str, request: Request) -> None:
     requested.append(request.url.removeprefix(root))
 
 
-def queries(site: Path, files: dict[str, bytes]) -> None:
-    """Each of QUERIES typed into the home page's box in a fresh browser context: bytes and times."""
+def queries(files: dict[str, bytes], built: Path | None) -> None:
+    """Each of QUERIES typed into the home page's box in a fresh browser context: bytes and times.
+    ``files`` are served from ``built`` where they are already, else from a temporary folder."""
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        for path, data in files.items():
+        folder = built or Path(tmp)
+        for path, data in files.items() if built is None else ():
             (folder / path).parent.mkdir(parents=True, exist_ok=True)
             (folder / path).write_bytes(data)
         print("| query | files | transferred, gzip | of it the index's pieces | first results, ms | again, ms "
@@ -273,8 +274,8 @@ if __name__ == "__main__":
     arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
     target = Path(arguments[0]).resolve() if arguments else ROOT
     runs = next((int(a.removeprefix("--runs=")) for a in sys.argv if a.startswith("--runs=")), RUNS)
-    built = measure(target, runs)
+    made = measure(target, runs)
     if "--queries" in sys.argv:
-        queries(target, built)
+        queries(made, target / "_site" if not runs else None)
     if "--recall" in sys.argv:
         recall(target)

@@ -17,6 +17,8 @@ from playwright.sync_api import Page
 from test_accessibility import violations
 from test_search import TREES, ask, result_urls, search_page
 
+from docsite.pipeline import build
+from docsite.stages import search
 from docsite.text import searchtext
 
 #: Queries of the issue and the page that must come first, in either tree: other names (aliases,
@@ -270,3 +272,21 @@ def test_the_search_script_stays_small() -> None:
     """It is loaded when the box is first used, not with the page; still, a phone downloads it."""
     script = Path(__file__).resolve().parent.parent / "static/search.js"
     assert len(gzip.compress(script.read_bytes())) < 10 * 1024
+
+
+def test_every_key_is_in_the_piece_the_listing_names_for_it(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pieces are found by their place in the listing, empty ones too (two empty pieces are one file)."""
+    monkeypatch.setattr(search, "PIECE_BYTES", 1)  # more pieces than keys
+    mini.write("topics/railway.md", "---\ntitle: 中国长春铁路\naliases: [中长铁路]\n---\n一九五〇年的协定。\n")
+    result = build(mini.root)
+    assert result.ok
+    listing = result.files["zh-hans/search/pieces.js"].decode("utf-8")
+    names = str(json.loads(listing.removeprefix("self.searchPieces=").removesuffix(";\n"))["t"])
+    count = len(names) // 7
+    assert count > len({names[i:i + 7] for i in range(0, len(names), 7)})  # some pieces alike (empty)
+    for path, data in result.files.items():
+        if match := re.fullmatch(r"zh-hans/search/index/t(\w{7})\.js", path):
+            text = data.decode("utf-8").removeprefix("searchPiece(document.currentScript,").removesuffix(");\n")
+            for key in json.loads(text):
+                at = 7 * searchtext.bucket(key, count)
+                assert names[at:at + 7] == match.group(1), key

@@ -118,11 +118,11 @@ def page(loc: Localizer, entries: list[IndexedPage], made: Memo | None = None) -
     kind_of = {t.name: i for i, t in enumerate(kinds)}
     listed = tuple((entry.dir, entry.title, entry.type_name) for entry in entries)
     urls_of, groups = made.get((here, tuple(kind_of), listed), partial(_listed, loc, here, kinds, listed))
-    terms = made.get((here, tuple(map(id, entries))), partial(_terms, entries))
+    order, terms = made.get((here, tuple(map(id, entries))), partial(_terms, entries))
     records, group_names, sizes = _records(entries, urls_of, kind_of, made)
     scripts = [*terms.items(), *records, *_constant_pieces().items()]
     pieces = {f"{here}{FOLDER}{name}": script for name, script in scripts}
-    listing = {"t": "".join(name[1:-3] for name in terms if name.startswith("t")), "g": "".join(group_names),
+    listing = {"t": "".join(order), "g": "".join(group_names),
                "n": sizes, "fold": _fold_name(), "py": "".join(_pinyin_names()),
                # each page's type, a letter a page (a for the first of ``kinds``; - for none): the filter
                "k": "".join(chr(97 + kind_of[e.type_name]) if e.type_name in kind_of else "-" for e in entries),
@@ -170,11 +170,13 @@ def _deltas(places: list[int]) -> str:
     return _ints(map(sub, places, [0, *places]))
 
 
-def _terms(entries: list[IndexedPage]) -> dict[str, bytes]:
+def _terms(entries: list[IndexedPage]) -> tuple[list[str], dict[str, bytes]]:
     """The index, cut by key into pieces (``t<hash>.js``, each with ``p<hash>.js``, the places of
     its keys in texts): a query loads the pieces of its keys only. A key's pages are written as the
     difference from the one before. How many pieces: about one per ``PIECE_BYTES`` of index, a
-    power of two, so that the listing is the same until the site's size doubles or halves."""
+    power of two, so that the listing is the same until the site's size doubles or halves. Returns
+    the name of each piece in order (two may be one, the same content under the same name), and the
+    pieces."""
     found: dict[str, tuple[list[int], list[str]]] = {}
     for number, entry in enumerate(entries):
         parts = entry.terms.replace("\t", "\n").split("\n") if entry.terms else []
@@ -199,14 +201,15 @@ def _terms(entries: list[IndexedPage]) -> dict[str, bytes]:
     buckets: list[list[str]] = [[] for _ in range(count)]
     for key in sorted(encoded):
         buckets[searchtext.bucket(key, count)].append(key)
-    pieces = {}
+    names, pieces = [], {}
     for keys_here in buckets:
         main = "{" + ",".join(f"{_json(k)}:[[{f[0]}],[{f[1]}],[{f[2]}]]" for k in keys_here for f in [encoded[k]]) + "}"
         apart = "{" + ",".join(f"{_json(k)}:[{encoded[k][3]}]" for k in keys_here) + "}"
         name = _hash(main + apart)
+        names.append(name)
         pieces[f"t{name}.js"] = _script(main)
         pieces[f"p{name}.js"] = _script(apart)
-    return pieces
+    return names, pieces
 
 
 def _ints(numbers: Iterable[int]) -> str:
