@@ -16,6 +16,7 @@ import gzip
 import sys
 import time
 from pathlib import Path
+from unittest.mock import patch
 
 import brotli
 import jinja2
@@ -38,12 +39,8 @@ def sizes(files: dict[str, bytes]) -> tuple[int, int, int]:
 def main() -> None:
     root = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent)
     compact = pages(root)
-    loader = render.CompactLoader
-    render.CompactLoader = jinja2.FileSystemLoader  # type: ignore[misc]  # the templates as written
-    try:
+    with patch.object(render, "CompactLoader", jinja2.FileSystemLoader):  # the templates as written
         written = pages(root)
-    finally:
-        render.CompactLoader = loader  # type: ignore[misc]
     start = time.process_time()
     minified = {path: minify_html.minify(data.decode(), keep_closing_tags=True,
                                          keep_html_and_head_opening_tags=True).encode()
