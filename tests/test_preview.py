@@ -315,11 +315,13 @@ def test_open_opens_the_preview_in_the_browser(mini: MiniSite, tmp_path: Path) -
 @pytest.mark.parametrize("verbose", [False, True])
 def test_requests_are_logged_only_when_verbose(mini: MiniSite, verbose: bool) -> None:
     running = Served(mini, *(["--verbose"] if verbose else []))
-    for path in ("/zh-hans/", "/zh-hans/no-such-page/", "/static/style.css"):
-        running.request(path)
-    mini.write("index.md", "---\ntitle: [\n---\n")
-    running.until("/zh-hans/", 500)
-    output = running.stop()
+    try:
+        for path in ("/zh-hans/", "/zh-hans/no-such-page/", "/static/style.css"):
+            running.request(path)
+        mini.write("index.md", "---\ntitle: [\n---\n")
+        running.until("/zh-hans/", 500)
+    finally:
+        output = running.stop()
     logged = re.findall(r"\b(?:200|404|500) GET /zh-hans/", output)
     assert bool(logged) == verbose, output
     assert "content/index.md:2:9: error: invalid YAML" in output  # what the editor must see, either way
@@ -341,8 +343,8 @@ def test_the_reload_names_the_one_page_saved(mini: MiniSite) -> None:
         preview.rebuild(preview.changes())
         return preview.reload_path()
 
-    path = saved(("people/a.md", "---\ntitle: 甲\n---\n甲，改过。\n"))
-    assert path.startswith(NAVIGATE)
+    path = saved(("people/a.md", "---\ntitle: 甲\n---\n甲，改过。\n"), ("people/.#a.md", "an editor's lock file"))
+    assert path.startswith(NAVIGATE) and preview.errors == []
     assert json.loads(path.removeprefix(NAVIGATE)) == {
         "zh-hans": "/zh-hans/people/a/", "zh-hant": "/zh-hant/people/a/", "": "/people/a/"}
     both = ("people/a.md", "---\ntitle: 甲\n---\n又改。\n"), ("people/b.md", "---\ntitle: 乙\n---\n也改。\n")

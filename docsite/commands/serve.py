@@ -173,10 +173,12 @@ class Preview:
         return state if state != self.built else None
 
     def _saved(self, before: dict[str, tuple[int, ...]]) -> str | None:
-        """The id of the page whose file is the one page file changed since ``before``, if one is."""
+        """The id of the page whose file is the one page file changed since ``before``, if one is
+        (an editor's hidden files beside it, as Emacs's lock file .#name.md, are not pages)."""
         content = self.root / "content"
-        pages = {page_id(Path(path).relative_to(content)) for path, mark in self.built.items()
-                 if before.get(path) != mark and path.endswith(".md") and Path(path).is_relative_to(content)}
+        changed = [Path(path).relative_to(content) for path, mark in self.built.items()
+                   if before.get(path) != mark and path.endswith(".md") and Path(path).is_relative_to(content)]
+        pages = {page_id(path) for path in changed if not any(part.startswith(".") for part in path.parts)}
         return pages.pop() if len(pages) == 1 else None
 
     def config(self) -> SiteConfig | None:
@@ -271,7 +273,8 @@ def _unavailable(address: str, port: int, exc: OSError) -> str:
 
 def _free_port(address: str, busy: int) -> int | None:
     """The first port after ``busy`` that can be had now, of the next ``PORTS_TRIED``."""
-    for port in range(max(busy, 1023) + 1, min(busy + PORTS_TRIED, 65535) + 1):
+    first = max(busy + 1, 1024)  # ports below are the administrator's
+    for port in range(first, min(first + PORTS_TRIED, 65536)):
         try:
             taken: list[socket] = netutil.bind_sockets(port, address=address)
         except OSError:
