@@ -265,10 +265,11 @@ def _unavailable(address: str, port: int, exc: OSError) -> str:
     """Why the port cannot be had, in one line, with a free one to try."""
     if exc.errno not in (errno.EADDRINUSE, errno.EACCES):
         return f"cannot serve on {address} port {port}: {exc.strerror or exc}"
-    why = "is in use" if exc.errno == errno.EADDRINUSE else "is reserved for the administrator"
+    why = ("is in use: another preview, or another server, has it" if exc.errno == errno.EADDRINUSE
+           else "is reserved for the administrator")
     free = _free_port(address, port)
     suggestion = f"--port {free} is free" if free is not None else "--port 0 picks a free port"
-    return f"port {port} on {address} {why}: another preview, or another server, has it; {suggestion}"
+    return f"port {port} on {address} {why}; {suggestion}"
 
 
 def _free_port(address: str, busy: int) -> int | None:
