@@ -21,6 +21,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, MiniSite
 from playwright.sync_api import Browser, Page, expect
+from test_accessibility import violations
 
 from docsite.commands import serve
 from docsite.commands.serve import NAVIGATE, Preview
@@ -217,6 +218,16 @@ def test_a_fault_of_the_build_is_an_error_at_its_line(mini: MiniSite, monkeypatc
     assert preview.errors == [] and preview.failure("/zh-hans/") is None
     assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == \
         dict(build(mini.root).files)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violation_on_the_error_page(served: Served, browser: Browser, scheme: str) -> None:
+    served.mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\n---\n" + "很长的一行，" * 80 + "[[people/nobody]]\n")
+    served.until("/zh-hant/", 500)
+    page = browser.new_context(color_scheme=scheme, viewport={"width": 390, "height": 800}).new_page()
+    page.goto(served.base + "/zh-hant/people/zhou-enlai/")
+    assert violations(page) == []
+    page.context.close()
 
 
 # -- 2. HTTP as hosts answer it ---------------------------------------------------------------------
