@@ -34,8 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--jobs", type=_jobs, default=cores(), help=JOBS_HELP)
     s = sub.add_parser("serve", parents=[common], help="build, serve with live reload, rebuild on change")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)")
-    s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    s.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0: any free port)")
     s.add_argument("--drafts", action="store_true", help="include pages marked draft: true")
+    s.add_argument("--open", action="store_true", help="open the preview in the web browser")
+    s.add_argument("--verbose", action="store_true", help="log every request and browser connected")
     n = sub.add_parser("new", parents=[common], help="start a content file from its type's archetype")
     n.add_argument("type", help="a page type of site.yaml, e.g. person or event")
     n.add_argument("slug", help="the file name without .md, e.g. andrey-vyshinsky")
@@ -47,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
 def _jobs(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of processes, 1 or more, not '{value}'")
+    return int(value)
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, not '{value}'")
     return int(value)
 
 
@@ -66,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from docsite.commands import serve  # the server's packages load only when serving
 
-        return serve.serve(root, args.host, args.port, args.drafts)
+        return serve.serve(root, args.host, args.port, args.drafts, args.open, args.verbose)
     if args.command == "check":
         return check.run(root, args.strict, args.drafts, args.jobs)
     return build.run(root, args.out, args.base_url, args.drafts, args.jobs)
