@@ -9,11 +9,12 @@ from docsite.incremental.buildcache import BuildCache
 from docsite.pipeline import build
 
 
-def run(root: Path, strict: bool, drafts: bool, jobs: int) -> int:
+def run(root: Path, strict: bool, drafts: bool, jobs: int, form: str = "text") -> int:
     """0 when the site would build (and, with ``strict``, has no warning), else 1; the problems on
-    standard error, each at its file and line."""
-    result = build(root, drafts=drafts, lint=True, progress=True, jobs=jobs, cache=BuildCache(stored=True))
-    result.diagnostics.report()
+    standard error, each at its file and line, or on standard output in the ``form`` asked for
+    (see ``Diagnostics.report``)."""
+    result = build(root, drafts=drafts, progress=True, jobs=jobs, cache=BuildCache(stored=True))
+    result.diagnostics.report(form)
     failed = not result.ok or (strict and bool(result.diagnostics.warnings))
     print(("check failed: " if failed else "check passed: ") + result.diagnostics.counts(), file=sys.stderr)
     return 1 if failed else 0
