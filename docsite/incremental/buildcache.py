@@ -4,8 +4,9 @@
 each part of the output in .cache/ (the command line, see cache.py); with ``memory=True`` it also
 keeps, between builds in one process (the preview server), what makes an edit cheap to rebuild:
 pages loaded by their file's signature, each variant's conversions, each page's lint warnings, each
-page's HTML by what it was rendered from, minified pages, the compiled templates, the parts of the output with what they read,
-the last good build's keys, the search index's pieces and the values' fingerprints. What it keeps
+page's HTML by what it was rendered from, minified pages, the compiled templates, the parts of the
+output with what they read, the last good build's keys, the search index's pieces and the values'
+fingerprints. What it keeps
 in memory is bounded by the site: what each file of the output was made from, and what the last
 two builds used of conversions and fingerprints; a change to site.yaml, a template or a static file starts it afresh.
 """
