@@ -30,7 +30,7 @@ from docsite.model.config import SiteConfig
 from docsite.model.site import Site
 from docsite.model.view import PageView
 from docsite.processes import process_map
-from docsite.stages import exports, publish, search
+from docsite.stages import exports, publish, search, unfinished
 from docsite.stages.load import LoadCache, load_content
 from docsite.stages.render import RenderMemo, interface, render_404, render_neutral, render_sitemap, render_variant
 from docsite.stages.resolve import resolve
@@ -92,6 +92,7 @@ def checked_site(root: Path, diags: Diagnostics, base_url: str | None = None, dr
     if config is None:
         return None
     content = load_content(config, diags, files, jobs, parsed)
+    unfinished.check(content, config, diags, drafts)
     site = resolve(content, config, diags, drafts, previous)
     if urls.HOME not in site.pages and urls.HOME not in content.broken:
         diags.error(config.content_dir / "index.md", 0, "the home page content/index.md is missing",

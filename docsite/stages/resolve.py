@@ -150,20 +150,49 @@ def _outline(page: Page) -> tuple[object, ...]:
 
 
 def _chronology(site: Site, diags: Diagnostics) -> Chronology:
-    """The site's timelines; a named timeline may only select entries (events with a date)."""
+    """The site's timelines; a named timeline may only select entries (events with a date), and an
+    entry may only name named timelines. Either side may put an entry on a timeline; when an entry
+    names its timelines, a timeline that lists it must be among them (``_disagree``)."""
     settings = site.config.timeline
     hint = "list events here" + (f"; select the events about a page with '{settings.concerning_field}'"
                                  if settings.concerning_field else "")
     for page in site.pages.values():
-        for pid, key in page.named(settings.events_field) if page.type.name == settings.named else ():
-            target = site.target(pid)
-            if target in site.pages and not site.pages[target].faulty and (
-                    site.pages[target].type.name not in settings.entries
-                    or timelines.date_of(site.pages[target]) is None):
+        if page.type.name == settings.named:
+            for pid, key in page.named(settings.events_field):
+                entry = site.pages.get(site.target(pid) or "")
+                if entry is None or entry.faulty:
+                    continue
                 line, col = page.loc(*key)
-                diags.error(page.path, line, f"'{pid}' is not a dated event, so no timeline can show it", hint,
-                            col=col)
+                if entry.type.name not in settings.entries or timelines.date_of(entry) is None:
+                    diags.error(page.path, line, f"'{pid}' is not a dated event, so no timeline can show it", hint,
+                                col=col)
+                elif settings.timelines_field in entry.fields:
+                    _disagree(site, page, entry, line, col, diags)
+        elif page.type.name in settings.entries:
+            for tid, key in page.named(settings.timelines_field):
+                target = site.pages.get(site.target(tid) or "")
+                if target is not None and target.type.name != settings.named:
+                    line, col = page.loc(*key)
+                    diags.error(page.path, line, f"'{tid}' is not a timeline", f"name pages of the type "
+                                f"'{settings.named}' in '{settings.timelines_field}'", col=col)
+            if page.named(settings.timelines_field) and timelines.date_of(page) is None and not page.faulty:
+                line, col = page.loc(settings.timelines_field)
+                diags.error(page.path, line, "this page has no date, so no timeline can show it",
+                            "give it a date (or a period)", col=col)
     return timelines.build(site.pages, settings, site.target)
+
+
+def _disagree(site: Site, timeline: Page, entry: Page, line: int, col: int, diags: Diagnostics) -> None:
+    """Report ``timeline`` listing ``entry`` (at ``line``) while the entry's own list of its
+    timelines leaves it out: taking a timeline off an entry's list would otherwise not take the
+    entry off the timeline."""
+    field = site.config.timeline.timelines_field
+    if timeline.id in (site.target(tid) for tid, _ in entry.named(field)):
+        return
+    where = f"{entry.path.relative_to(site.config.root).as_posix()}:{entry.loc(field)[0]}"
+    diags.error(timeline.path, line, f"'{entry.id}' is listed here, but its '{field}' ({where}) leaves out "
+                f"'{timeline.id}'", f"add {timeline.id} to '{field}' in {where.rpartition(':')[0]}, or take "
+                f"{entry.id} out of this list", col=col)
 
 
 def _located(page: Page, ref: Reference) -> tuple[int, int]:
