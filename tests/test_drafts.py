@@ -29,8 +29,8 @@ def test_an_untouched_new_page_fails_strict_check_and_is_not_published(mini: Min
         f"{PERSON}:2:8: warning: the title is still the file's name 'placeholder-test' (a draft: not published)",
         f"{PERSON}:3:10: warning: 'summary' is still the archetype's placeholder「一句话说明此人与条约的关系。」"
         " (a draft: not published)",
-        f"{PERSON}:9:1: warning: the text is still the archetype's placeholder「此人在条约史上的角色。每一句事实都注明出处，"
-        "写法如 `[@文献键]`（文献先登记在 content/sources.yaml）。」 (a draft: not published)",
+        f"{PERSON}:9:1: warning: the text is still the archetype's placeholder「此人在条约史上的角色。"
+        "每一句事实都注明出处，写法如 `[@文献键]`（文献先登记在 content/sources.yaml）。」 (a draft: not published)",
     ]
     assert "write the page's title in Chinese" in check.stderr
     assert mini.build("check").returncode == 0  # a draft is no error

@@ -66,7 +66,7 @@ def new_page(config: SiteConfig, type_name: str, slug: str, title: str | None, d
     path = config.content_dir / f"{pid}.md"
     if path.exists() or (config.content_dir / pid / "index.md").exists():
         raise ScaffoldError(f"{path.relative_to(config.root)} exists already; nothing was changed")
-    text = unfinished.archetype(unfinished.archetypes(config), ptype, title or slug, date)
+    text = unfinished.archetype(unfinished.sources(config), ptype, title or slug, date)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(text)

@@ -9,6 +9,7 @@ left to write.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -22,19 +23,36 @@ from docsite.text.variants import Text, plain
 FOLDER = Path("templates") / "archetypes"
 
 
-def archetypes(config: SiteConfig) -> jinja2.Environment:
-    """The archetypes of ``config``'s site, to be made into pages by ``archetype``."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(config.root / FOLDER), keep_trailing_newline=True,
-                             autoescape=False)
+#: The archetypes of a site: each file's name and text.
+Sources = tuple[tuple[str, str], ...]
+
+
+def sources(config: SiteConfig) -> Sources:
+    folder = config.root / FOLDER
+    files = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    return tuple((path.name, path.read_text(encoding="utf-8", errors="replace")) for path in files)
+
+
+@lru_cache(maxsize=4)
+def _environment(archetypes: Sources) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.DictLoader(dict(archetypes)), keep_trailing_newline=True, autoescape=False)
     env.filters["yaml"] = lambda value: yaml.safe_dump(str(value), allow_unicode=True).removesuffix("\n...\n").strip()
     return env
 
 
-def archetype(env: jinja2.Environment, ptype: PageType, title: str, date: str | None) -> str:
-    """A new page of ``ptype``, from ``<type>.md`` among the archetypes, else ``default.md``;
-    raises jinja2.TemplateError (TemplateNotFound when there is neither)."""
-    required = [f.name for f in ptype.fields if f.required]
-    return env.select_template([f"{ptype.name}.md", "default.md"]).render(title=title, date=date, required=required)
+def archetype(archetypes: Sources, ptype: PageType, title: str, date: str | None) -> str:
+    """A new page of ``ptype``, from its archetype ``<type>.md``, else ``default.md``; raises
+    jinja2.TemplateError (TemplateNotFound when there is neither)."""
+    return _made(archetypes, ptype.name, _required(ptype), title, date)
+
+
+def _required(ptype: PageType) -> tuple[str, ...]:
+    return tuple(f.name for f in ptype.fields if f.required)
+
+
+def _made(archetypes: Sources, name: str, required: tuple[str, ...], title: str, date: str | None) -> str:
+    template = _environment(archetypes).select_template([f"{name}.md", "default.md"])
+    return template.render(title=title, date=date, required=required)
 
 
 @dataclass(frozen=True)
@@ -45,9 +63,25 @@ class Placeholders:
     lines: frozenset[str]
 
 
-def placeholders(env: jinja2.Environment, ptype: PageType) -> Placeholders:
-    """The archetype of ``ptype`` made for two different pages: what both share is placeholder."""
-    made = [_parts(archetype(env, ptype, title, date)) for title, date in (("甲", "1950"), ("乙", "1951"))]
+NONE = Placeholders({}, frozenset())
+
+
+def placeholders(archetypes: Sources, ptype: PageType) -> Placeholders | str:
+    """The archetype of ``ptype`` made for two different pages: what both share is placeholder.
+    Kept while the archetypes are the same (the preview server checks at every save); the
+    archetype's mistake when it cannot be made."""
+    return _placeholders(archetypes, ptype.name, _required(ptype))
+
+
+@lru_cache(maxsize=256)
+def _placeholders(archetypes: Sources, name: str, required: tuple[str, ...]) -> Placeholders | str:
+    try:
+        made = [_parts(_made(archetypes, name, required, title, date))
+                for title, date in (("甲", "1950"), ("乙", "1951"))]
+    except jinja2.TemplateNotFound:
+        return NONE
+    except (jinja2.TemplateError, yaml.YAMLError) as exc:
+        return str(exc)
     (fields_a, lines_a), (fields_b, lines_b) = made
     return Placeholders({k: v for k, v in fields_a.items() if isinstance(v, str) and v and fields_b.get(k) == v},
                         frozenset(lines_a & lines_b))
@@ -63,17 +97,14 @@ def _parts(text: str) -> tuple[dict[str, object], set[str]]:
 
 def check(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bool) -> None:
     """Report each half-made page: an error when it would be published, else a warning."""
+    archetypes = sources(config)
     known: dict[str, Placeholders] = {}
-    env = archetypes(config)
     for ptype in config.types:
-        try:
-            known[ptype.name] = placeholders(env, ptype)
-        except jinja2.TemplateNotFound:
-            known[ptype.name] = Placeholders({}, frozenset())
-        except (jinja2.TemplateError, yaml.YAMLError) as exc:
-            diags.warning(config.root / FOLDER, 0, f"the archetype of '{ptype.name}' cannot be read: {exc}",
+        found = placeholders(archetypes, ptype)
+        if isinstance(found, str):
+            diags.warning(config.root / FOLDER, 0, f"the archetype of '{ptype.name}' cannot be read: {found}",
                           "fix it, or build.py new cannot start such a page")
-            known[ptype.name] = Placeholders({}, frozenset())
+        known[ptype.name] = found if isinstance(found, Placeholders) else NONE
     for page in content.pages:
         published = not page.draft and not drafts
         for line, col, message, hint in _unfinished(page, known[page.type.name]):
