@@ -4,6 +4,7 @@ help that shows every option."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -39,20 +40,25 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # The dependencies, from this environment: after the new one's own packages on the path, and
     # without this environment's .pth files (its editable docsite).
     purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             check=True, capture_output=True, text=True).stdout.strip()
+                             check=True, capture_output=True, text=True, env=CLEAN).stdout.strip()
     (Path(purelib) / "dependencies.pth").write_text(
         "\n".join(dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])) + "\n")
     return env / "bin"
 
 
+#: The environment of the installed command: without a PYTHONPATH that would lead to this checkout.
+CLEAN = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+
+
 def run(bin_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(bin_dir / "docsite"), *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+    return subprocess.run([str(bin_dir / "docsite"), *args], cwd=cwd, capture_output=True, text=True, timeout=600,
+                          env=CLEAN)
 
 
 def test_the_wheel_holds_the_package_and_its_data(installed: Path) -> None:
     where = subprocess.run([str(installed / "python"), "-c", "import docsite, pathlib; print(pathlib.Path("
                             "docsite.__file__).parent)"], cwd=installed, capture_output=True, text=True,
-                           check=True).stdout.strip()
+                           check=True, env=CLEAN).stdout.strip()
     package = Path(where)
     assert package.is_relative_to(installed.parent), package  # the wheel's, not this checkout's
     data = {p.relative_to(package).as_posix() for p in package.rglob("*") if p.suffix in (".yaml", ".json")}
