@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 import pytest
-from conftest import MiniSite
+from conftest import ROOT, MiniSite
 
 #: The editor's walkthrough: four mistakes in four files, and a conversion warning in a page that
 #: also has a mistake (its text is still linted, its links still checked).
@@ -121,3 +123,16 @@ def test_preview_builds_lint_too(mini: MiniSite) -> None:
     assert len(build(mini.root, cache=cache).diagnostics.warnings) == 1
     mini.write("topics/a.md", "---\ntitle: 甲\n---\n双方-{zh-hans:并;zh-hant:並;}-为此目的。\n")
     assert build(mini.root, cache=cache).diagnostics.warnings == []
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(mini: MiniSite) -> None:
+    """`check --format json | head -3`: the pipe closes before the report is written."""
+    walkthrough(mini)
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "check", "--format", "json"], cwd=mini.root,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    process.stdout.close()
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert "Traceback" not in stderr
+    assert stderr.rstrip().endswith("check failed: 5 errors, 1 warning")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -14,7 +15,10 @@ def run(root: Path, strict: bool, drafts: bool, jobs: int, form: str = "text") -
     standard error, each at its file and line, or on standard output in the ``form`` asked for
     (see ``Diagnostics.report``)."""
     result = build(root, drafts=drafts, progress=True, jobs=jobs, cache=BuildCache(stored=True))
-    result.diagnostics.report(form)
+    try:
+        result.diagnostics.report(form)
+    except BrokenPipeError:  # the program reading the report stopped (| head): the rest is not wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor at exit, when Python flushes
     failed = not result.ok or (strict and bool(result.diagnostics.warnings))
     print(("check failed: " if failed else "check passed: ") + result.diagnostics.counts(), file=sys.stderr)
     return 1 if failed else 0
