@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import argparse
 import sys
+from importlib import metadata
 from pathlib import Path
 
 from docsite.commands import build, check, new
+from docsite.diagnostics import FORMATS
 from docsite.processes import cores, start_method
 
 COMMANDS = ("build", "check", "new", "serve")
 JOBS_HELP = "processes that convert and render pages (default: one per core)"
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(prog: str) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--root", type=Path, default=Path.cwd(), help="the site's folder (default: here)")
-    parser = argparse.ArgumentParser(prog="build.py", description="Build the documentary site.")
-    sub = parser.add_subparsers(dest="command")
+    parser = argparse.ArgumentParser(prog=prog, formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     description="Build the documentary site (the command 'build' when none is given).")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="{build,check,new,serve}")
     b = sub.add_parser("build", parents=[common], help="content -> output folder (the default command)")
     b.add_argument("--out", type=Path, default=None, help="output folder (default: _site in the site's folder)")
     b.add_argument("--base-url", default=None, help="URL the site is served from, e.g. https://example.org/treaty/")
@@ -32,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
     c.add_argument("--drafts", action="store_true", help="check draft pages too")
     c.add_argument("--jobs", type=_jobs, default=cores(), help=JOBS_HELP)
+    c.add_argument("--format", choices=FORMATS, default="text",
+                   help="text: for people, on standard error (the default); json: a list of {file, line, column, "
+                        "severity, message, hint}; github: annotations for GitHub Actions (both on standard output)")
     s = sub.add_parser("serve", parents=[common], help="build, serve with live reload, rebuild on change")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)")
     s.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0: any free port)")
@@ -43,7 +50,17 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("slug", help="the file name without .md, e.g. andrey-vyshinsky")
     n.add_argument("--title", help="the page's title (default: the slug)")
     n.add_argument("--date", help="EDTF date, required for events: 1950-02-14, 1950-02, 1950~")
+    # Every command's options in the main help: 'build' is run when no command is named, so its
+    # options (--out, --base-url) are the first an editor or deployer looks for.
+    parser.epilog = "\n".join(command.format_help() for command in (b, c, s, n))
     return parser
+
+
+def _version() -> str:
+    try:
+        return metadata.version("docsite")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "(not installed)"
 
 
 def _jobs(value: str) -> int:
@@ -60,14 +77,15 @@ def _port(value: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "build")
-    args = _parser().parse_args(argv)
+    prog = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "build.py"
+    args = _parser(prog).parse_args(argv)
     root: Path = args.root
     try:
         start_method()
     except ValueError as exc:
-        print(f"build.py: error: {exc}", file=sys.stderr)
+        print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2
     if args.command == "new":
         return new.run(root, args.type, args.slug, args.title, args.date)
@@ -76,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return serve.serve(root, args.host, args.port, args.drafts, args.open, args.verbose)
     if args.command == "check":
-        return check.run(root, args.strict, args.drafts, args.jobs)
+        return check.run(root, args.strict, args.drafts, args.jobs, args.format)
     return build.run(root, args.out, args.base_url, args.drafts, args.jobs)
 
 

@@ -1,7 +1,8 @@
 """The build pipeline: load -> resolve -> convert -> render -> publish, returning files for the write stage.
 
-Each stage reports problems into one ``Diagnostics``; the pipeline stops after a stage that found
-errors, so later stages only ever see valid input, and nothing is written.
+Each stage reports problems into one ``Diagnostics``. Loading, resolving and the conversion lint go
+on over what is valid when they find errors, so that one run reports them all; nothing is rendered
+or written when there is one, so rendering only ever sees valid input.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from docsite.model.config import SiteConfig
 from docsite.model.site import Site
 from docsite.model.view import PageView
 from docsite.processes import process_map
-from docsite.stages import exports, publish, search
+from docsite.stages import exports, publish, search, unfinished
 from docsite.stages.load import LoadCache, load_content
 from docsite.stages.render import RenderMemo, interface, render_404, render_neutral, render_sitemap, render_variant
 from docsite.stages.resolve import resolve
@@ -77,33 +78,43 @@ def load_site(root: Path, diags: Diagnostics, base_url: str | None = None, draft
     """Load (in ``jobs`` processes; ``files``: the preview server's pages loaded before) and
     resolve: the valid site graph, or None when the content has errors. ``previous`` is the last
     good build's site (see ``resolve``); ``parsed`` is told of each page parsed, and by which process."""
+    site = checked_site(root, diags, base_url, drafts, files, jobs, previous, parsed)
+    return None if diags.errors else site
+
+
+def checked_site(root: Path, diags: Diagnostics, base_url: str | None = None, drafts: bool = False,
+                 files: LoadCache | None = None, jobs: int = 1, previous: Site | None = None,
+                 parsed: Callable[[str, int], None] | None = None) -> Site | None:
+    """As ``load_site``, but the site graph of what could be read even when there are errors: each
+    stage goes on over the valid part, so that one run reports every mistake (a page with a bad
+    date still has its links checked). None only when site.yaml cannot be read."""
     config = load_config(root, diags, base_url)
     if config is None:
         return None
     content = load_content(config, diags, files, jobs, parsed)
-    if diags.errors:
-        return None
+    unfinished.check(content, config, diags, drafts)
     site = resolve(content, config, diags, drafts, previous)
-    if urls.HOME not in site.pages:
+    if urls.HOME not in site.pages and urls.HOME not in content.broken:
         diags.error(config.content_dir / "index.md", 0, "the home page content/index.md is missing",
                     "create it with a title and a short introduction")
     publish.check(site, diags)
-    return None if diags.errors else site
+    return site
 
 
-def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: bool = False, progress: bool = False,
+def build(root: Path, base_url: str | None = None, drafts: bool = False, progress: bool = False,
           jobs: int = 1, cache: BuildCache | None = None,
           output: MutableMapping[str, bytes] | None = None) -> BuildResult:
-    """Everything but writing: load, resolve, then each variant's pages, content and generated, made
-    (in ``jobs`` processes) or recalled from ``cache`` (BuildCache: by default it keeps nothing),
-    then the search pages and what the whole site has once. ``lint`` adds the conversion warnings of
-    ``check``; ``progress`` shows progress bars on a terminal; ``output`` receives the files as they
-    are made (a ``write.Staging``), else they are kept in ``result.files``."""
+    """Everything but writing: load, resolve and lint the conversion (reporting every problem of
+    the site), then, when there is no error, each variant's pages, content and generated, made (in
+    ``jobs`` processes) or recalled from ``cache`` (BuildCache: by default it keeps nothing), then
+    the search pages and what the whole site has once. ``progress`` shows progress bars on a
+    terminal; ``output`` receives the files as they are made (a ``write.Staging``), else they are
+    kept in ``result.files``."""
     start, cache = time.perf_counter(), cache or BuildCache()
     result = BuildResult(Diagnostics(root))
     previous = cache.begin(root)
-    site = load_site(root, result.diagnostics, base_url, drafts, cache.loading(), jobs,
-                     previous.site if previous else None, result.work.note_parsed)
+    site = checked_site(root, result.diagnostics, base_url, drafts, cache.loading(), jobs,
+                        previous.site if previous else None, result.work.note_parsed)
     if site is None:
         return result
     try:
@@ -111,8 +122,9 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     except Exception as exc:  # a mistake in templates/interface.html
         TemplateProblem.of(exc, site.config).report(result.diagnostics)
         return result
-    if lint:
-        lint_site(site, stage.localizers, result.diagnostics)
+    lint_site(site, stage.localizers, result.diagnostics, cache.lint_memo())
+    if result.diagnostics.errors:
+        return result
     ids = [*site.pages, *stage.localizers[0].generated_ids()]
     units = [(v, pid) for pid in ids for v in range(len(stage.localizers))]
     names = {unit: outputs.name(stage.localizers[unit[0]].variant.code, unit[1]) for unit in units}

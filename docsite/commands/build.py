@@ -25,6 +25,7 @@ def run(root: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: 
     recorded = lastbuild.up_to_date(root, out, before)
     if recorded is not None:
         recorded.seconds = time.perf_counter() - start
+        recorded.diagnostics.report()
         print(f"{out} is up to date: {_summary(recorded)}; nothing changed since it was built")
         _notes(recorded)
         return 0

@@ -163,7 +163,9 @@ class Preview:
             return True
         self.problems = []
         self.written = result.files
-        self.log(f"rebuilt in {time.perf_counter() - start:.2f} s: {len(changed)} file(s) changed")
+        said = [d.format() for d in result.diagnostics.sorted()]  # the conversion lint's warnings, as check says them
+        self.log("\n".join([*said, f"rebuilt in {time.perf_counter() - start:.2f} s: {len(changed)} file(s) changed; "
+                            f"{result.diagnostics.counts()}"]))
         return bool(changed) or had_errors
 
     def changes(self, paths: Collection[str] | None = None) -> dict[str, tuple[int, ...]] | None:

@@ -124,7 +124,7 @@ ERA = Section(
 
 TIMELINE = Section(
     {"entries": ListOf(Str()), "named": Str(default=""), "events_field": Str(default=""),
-     "concerning_field": Str(default=""), "eras": ListOf(ERA)},
+     "concerning_field": Str(default=""), "timelines_field": Str(default=""), "eras": ListOf(ERA)},
     TimelineConfig, default=TimelineConfig(), unknown="unknown timeline setting '{key}'",
 )
 

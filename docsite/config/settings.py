@@ -85,6 +85,11 @@ def _problems(variants: tuple[Variant, ...], types: dict[str, PageType], lint: L
     problems += [Invalid(f"'{name}' is not a ref or refs field of the type '{timeline.named}'",
                          f"its fields that name pages: {', '.join(choices) or 'none'}", ("timeline", key))
                  for key, name in fields.items() if name not in choices]
+    on = timeline.timelines_field
+    if on and not any(on in _references(types.get(entry)) for entry in timeline.entries):
+        problems.append(Invalid(f"'{on}' is not a ref or refs field of any type in timeline.entries",
+                                f"declare it, e.g. {on}: {{kind: refs, label: 时间线}}, in the fields of "
+                                f"{', '.join(timeline.entries) or 'an entries type'}", ("timeline", "timelines_field")))
     problems += [Invalid(f"maps.places_of: no page type is called '{name}'", f"types: {', '.join(types)}",
                          ("maps", "places_of", i)) for i, name in enumerate(maps.places_of) if name not in types]
     return problems

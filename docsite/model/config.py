@@ -86,6 +86,7 @@ class TimelineConfig:
     named: str = ""  # the type of named timelines (pages that select entries)
     events_field: str = ""  # the field of a named timeline that lists its entries
     concerning_field: str = ""  # the field of a named timeline that names pages whose entries it shows
+    timelines_field: str = ""  # the field of an entry that names the named timelines it is on
     eras: tuple[tuple[Text, EDTF], ...] = ()  # bands on the overview
 
 

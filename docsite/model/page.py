@@ -32,6 +32,7 @@ class Page:
     raw: str  # the file as written (one string: as a list of lines, each line was an object of its own)
     layers: tuple[tuple[Rule, ...], ...]  # rules of -{H|...}- in front matter, then the page's glossary
     changed: str | None = None  # the day its source last changed: `changed:`, else git's (see load._dated)
+    faulty: tuple[str, ...] = ()  # fields missing or wrong (reported, left out): the page is checked, not built
     parsed: list[Token] | None = field(default=None, repr=False, compare=False)  # see ``tokens``
 
     def __getstate__(self) -> dict[str, Any]:
@@ -104,3 +105,6 @@ class Content:
     tags: dict[str, Text] = field(default_factory=dict)
     glossary: tuple[Rule, ...] = ()
     data_paths: dict[str, Path] = field(default_factory=dict)
+    # What could not be read (reported), so that naming it is no mistake too: pages, by id, and data files.
+    broken: dict[str, Path] = field(default_factory=dict)
+    unread: set[str] = field(default_factory=set)

@@ -93,17 +93,23 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None
     days = history.last_changes(root)
     for pid, path, mark, page in found:
         page = page or loaded[pid, path]
-        if page is not None:
-            page = _dated(page, days.get(path.relative_to(root).as_posix()))
-            content.pages.append(page)
+        if page is None:
+            content.broken[pid] = path
+            continue
+        page = _dated(page, days.get(path.relative_to(root).as_posix()))
+        content.pages.append(page)
+        if not page.faulty:  # a page with mistakes is read again, and its mistakes reported again
             kept[str(path)] = (mark, page)
     if cache is not None:
         cache.pages = kept  # without the files gone
     for name, attribute, loader in (("sources.yaml", "sources", _load_sources), ("tags.yaml", "tags", _load_tags),
                                     ("glossary.yaml", "glossary", _load_glossary)):
         if name in content.data_paths:
-            setattr(content, attribute, _load_data(content.data_paths[name], loader,
-                                                   cache.data if cache is not None else {}, diags))
+            data = _load_data(content.data_paths[name], loader, cache.data if cache is not None else {}, diags)
+            if data is None:
+                content.unread.add(name)
+            else:
+                setattr(content, attribute, data)
     return content
 
 
@@ -275,7 +281,8 @@ def _load_part(config: SiteConfig, root: Path, part: list[tuple[str, Path]]
 
 def _load_data(path: Path, loader: Callable[[Path, Diagnostics], Any], cache: dict[Path, tuple[bytes, Any]],
                diags: Diagnostics) -> Any:
-    """A data file, parsed again only when its bytes changed (and kept only when it had no errors)."""
+    """A data file, parsed again only when its bytes changed (and kept only when it had no errors);
+    None when it cannot be read as a whole (reported)."""
     data = path.read_bytes()
     if path in cache and cache[path][0] == data:
         return cache[path][1]
@@ -319,8 +326,7 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
     if not isinstance(meta, dict):
         diags.error(path, 2, "the front matter must be a list of 'field: value' lines")
         return None
-    errors_before = len(diags.errors)
-    fields = _validate_fields(meta, locs, ptype, path, diags)
+    fields, faulty = _validate_fields(meta, locs, ptype, path, diags)
     body_line = end + 2
     try:
         body = protect("\n".join(lines[end + 1:]))
@@ -330,8 +336,8 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
         col = exc.offset - (body_text.rfind("\n", 0, exc.offset) + 1) + 1
         diags.error(path, line, str(exc), exc.hint, col=col)
         return None
-    if len(diags.errors) > errors_before:
-        return None
+    if "title" in faulty:  # so that the rest of the page is still checked; the build stops at its mistake
+        fields["title"] = protect(pid)
     markup_rules = tuple(r for value in fields.values() if isinstance(value, Text) for r in value.rules)
     title = body.title or fields["title"].title
     if title is not None:  # -{T|...}- sets the title each variant displays
@@ -340,15 +346,17 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
     layers = (markup_rules, tuple(fields.get("glossary", ())))
     references = markdown.references(tokens, body.blocks, config.allow_html)
     return Page(pid, ptype, path, fields, locs, body.source, references, markdown.anchors(tokens),
-                body.blocks, body_line, text, layers, parsed=tokens)
+                body.blocks, body_line, text, layers, parsed=tokens, faulty=tuple(sorted(faulty)))
 
 
 def _validate_fields(meta: dict[Any, Any], locs: LocMap, ptype: PageType, path: Path,
-                     diags: Diagnostics) -> dict[str, Any]:
+                     diags: Diagnostics) -> tuple[dict[str, Any], set[str]]:
+    """The fields that are right, and the names of those missing or wrong (each reported)."""
     specs = ptype.every_field
     required = {"title"} | {f.name for f in ptype.fields if f.required}
     fields: dict[str, Any] = {}
-    for name in sorted(required - meta.keys()):
+    faulty = required - meta.keys()
+    for name in sorted(faulty):
         diags.error(path, 1, f"the field '{name}' is missing", f"add a line '{name}: ...' to the front matter")
     for name, value in meta.items():
         line, col = locs.get((name, "__key__"), (1, 0))
@@ -356,13 +364,15 @@ def _validate_fields(meta: dict[Any, Any], locs: LocMap, ptype: PageType, path: 
             close = difflib.get_close_matches(str(name), specs, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"fields of a {ptype.name}: {', '.join(sorted(specs))}"
             diags.error(path, line, f"unknown field '{name}'", hint, col=col)
+            faulty.add(str(name))
             continue
         written = Written(name, path, locs, diags)
         try:
             fields[name] = specs[name].kind.parse(value, written)
         except FieldError as problem:
             written.fail(problem)
-    return fields
+            faulty.add(name)
+    return fields, faulty
 
 
 def _load_mapping(path: Path, diags: Diagnostics) -> tuple[Any, LocMap] | None:
@@ -370,19 +380,21 @@ def _load_mapping(path: Path, diags: Diagnostics) -> tuple[Any, LocMap] | None:
     return parse_yaml(text, path, diags) if text is not None else None
 
 
-def _load_sources(path: Path, diags: Diagnostics) -> dict[str, Source]:
+def _load_sources(path: Path, diags: Diagnostics) -> dict[str, Source] | None:
+    """The sources; one with a mistake is reported and kept, so that citing it is no mistake too."""
     parsed = _load_mapping(path, diags)
     if parsed is None:
-        return {}
+        return None
     data, locs = parsed
     if not isinstance(data, dict):
         diags.error(path, 1, "sources.yaml maps each key to a source")
-        return {}
+        return None
     sources = {}
     for key, entry in data.items():
         line = locs.get((key, "__key__"), (1, 0))[0]
         if not isinstance(entry, dict) or "title" not in entry:
             diags.error(path, line, f"source '{key}' needs at least a title")
+            sources[str(key)] = Source(str(key), SOURCE_TYPES["other"], {}, line)
             continue
         unknown = sorted(set(entry) - SOURCE_FIELDS)
         if unknown:
@@ -392,7 +404,7 @@ def _load_sources(path: Path, diags: Diagnostics) -> dict[str, Source]:
         if kind not in SOURCE_TYPES:
             diags.error(path, locs.get((key, "type"), (line, 0))[0], f"unknown source type '{kind}'",
                         f"types: {', '.join(SOURCE_TYPES)}")
-            continue
+            kind = "other"
         for field_name, value in entry.items():
             try:
                 protect(str(value))
@@ -403,10 +415,10 @@ def _load_sources(path: Path, diags: Diagnostics) -> dict[str, Source]:
     return sources
 
 
-def _load_tags(path: Path, diags: Diagnostics) -> dict[str, Text]:
+def _load_tags(path: Path, diags: Diagnostics) -> dict[str, Text] | None:
     parsed = _load_mapping(path, diags)
     if parsed is None:
-        return {}
+        return None
     data, locs = parsed
     tags = {}
     for slug, title in (data or {}).items():
@@ -422,14 +434,14 @@ def _load_tags(path: Path, diags: Diagnostics) -> dict[str, Text]:
     return tags
 
 
-def _load_glossary(path: Path, diags: Diagnostics) -> tuple[Rule, ...]:
+def _load_glossary(path: Path, diags: Diagnostics) -> tuple[Rule, ...] | None:
     parsed = _load_mapping(path, diags)
     if parsed is None:
-        return ()
+        return None
     data, locs = parsed
     if not isinstance(data, list):
         diags.error(path, 1, "glossary.yaml is a list of entries", "- {zh-hans: 维辛斯基, zh-hant: 維辛斯基}")
-        return ()
+        return None
     rules = []
     for i, entry in enumerate(data):
         found = rule(entry)

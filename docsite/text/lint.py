@@ -21,7 +21,7 @@ from pathlib import Path
 import opencc
 import yaml
 
-from docsite.diagnostics import Diagnostics
+from docsite.diagnostics import Diagnostic, Diagnostics
 from docsite.model.page import Page
 from docsite.model.site import Site
 from docsite.stages.views import Localizer
@@ -40,7 +40,15 @@ def shipped_characters() -> dict[str, dict[str, list[str]]]:
     return characters
 
 
-def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics) -> None:
+#: What a page's lint found, kept by the preview server between builds: by page id, the page's
+#: record, what else its warnings depend on (each variant's converter; the lint settings and the
+#: names at risk) and the warnings.
+LintMemo = dict[str, tuple[Page, tuple[object, ...], tuple[object, ...], list[Diagnostic]]]
+
+
+def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics, memo: LintMemo | None = None) -> None:
+    """The warnings of every page; a page whose record and all else its warnings depend on are
+    those of ``memo`` (the preview server's) is not linted again. ``memo`` is left holding this site's."""
     lint = site.config.lint
     characters = {char: dict(forms) for char, forms in shipped_characters().items()}
     for char, forms in lint.characters.items():
@@ -51,11 +59,42 @@ def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics) -> No
                    key=len, reverse=True)
     # The forms are traditional: only conversions from simplified (s2t, s2tw, s2hk...) can go wrong
     # this way; conversion to simplified merges forms and loses nothing a reader would notice.
-    targets = [loc for loc in localizers if loc.variant.opencc.startswith("s2")]
+    targets = [(loc, _names_at_risk(names, loc, characters)) for loc in localizers
+               if loc.variant.opencc.startswith("s2")]
+    # The converters by identity: the preview server keeps a variant's while the glossary is the same.
+    converters = tuple(loc.convert for loc, _ in targets)
+    depends = (lint, tuple(tuple(names) for _, names in targets))
+    before = dict(memo or {})
     for page in site.pages.values():
-        for text, line, col in _texts(page):
-            for loc in targets:
-                _lint_text(text, line, col, page, loc, characters, lint.accept, names, diags)
+        kept = before.get(page.id)
+        if (kept is not None and kept[0] is page and kept[2] == depends
+                and all(a is b for a, b in zip(kept[1], converters, strict=True))):
+            found = kept[3]
+        else:
+            page_diags = Diagnostics(diags.root)
+            for text, line, col in _texts(page):
+                for loc, at_risk in targets:
+                    _lint_text(text, line, col, page, loc, characters, lint.accept, at_risk, page_diags)
+            found = page_diags.items
+        diags.items += found
+        if memo is not None:
+            memo[page.id] = (page, converters, depends, found)
+    if memo is not None:
+        for gone in before.keys() - site.pages.keys():
+            del memo[gone]
+
+
+def _names_at_risk(names: list[str], loc: Localizer, characters: dict[str, dict[str, list[str]]]
+                   ) -> list[tuple[str, str]]:
+    """The names (longest first) in which OpenCC changes a one-to-many character, each with what it
+    becomes: 黄华 -> 黃華 is how the name is written, 王世杰 -> 王世傑 is not. Worked out once for the
+    site: converting every name for every line of text made the lint slower than the build."""
+    at_risk = []
+    for name in names:
+        converted = loc.convert.plain(name)
+        if any(a != b and a in characters for a, b in zip(name, converted, strict=False)):
+            at_risk.append((name, converted))
+    return at_risk
 
 
 def _texts(page: Page) -> list[tuple[str, int, int]]:
@@ -81,7 +120,7 @@ def _blank(text: str) -> str:
 
 
 def _lint_text(text: str, line: int, col: int, page: Page, loc: Localizer, characters: dict[str, dict[str, list[str]]],
-               accept: tuple[str, ...], names: list[str], diags: Diagnostics) -> None:
+               accept: tuple[str, ...], names: list[tuple[str, str]], diags: Diagnostics) -> None:
     conv = loc.convert
     body_rules = tuple(b.rule for b in page.blocks if b.adds_rule and b.rule)
     settled = conv.covered(text, (*page.layers, body_rules))
@@ -91,10 +130,9 @@ def _lint_text(text: str, line: int, col: int, page: Page, loc: Localizer, chara
         return not any(a <= start and end <= b for a, b in settled + accepted)
 
     where = f"{loc.variant.code} ({loc.variant.opencc})"
-    for name in names:
-        converted_name = conv.plain(name)
-        if not any(a != b and a in characters for a, b in zip(name, converted_name, strict=False)):
-            continue  # 黄华 -> 黃華 is how the name is written; only one-to-many characters are at risk
+    for name, converted_name in names:
+        if name not in text:
+            continue
         for match in re.finditer(re.escape(name), text):
             if free(*match.span()):
                 diags.warning(page.path, line, f"the name '{name}' becomes '{converted_name}' in {where}",
@@ -136,12 +174,9 @@ def _lint_text(text: str, line: int, col: int, page: Page, loc: Localizer, chara
 
 def _listed_words(text: str, i: int, forms: dict[str, list[str]]) -> list[tuple[str, str]]:
     """The listed words that cover position ``i`` of ``text``, with their forms, longest first."""
-    found = []
-    for form, words in forms.items():
-        for word in words or ():
-            start = max(0, i - len(word) + 1)
-            if any(start + m.start() <= i for m in re.finditer(re.escape(word), text[start:i + len(word)])):
-                found.append((word, form))
+    char = text[i]
+    found = [(word, form) for form, words in forms.items() for word in words or ()
+             if any(text.startswith(word, i - k) for k, c in enumerate(word) if c == char and k <= i)]
     return sorted(found, key=lambda item: -len(item[0]))
 
 
