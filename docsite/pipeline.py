@@ -29,7 +29,7 @@ from docsite.model.config import SiteConfig
 from docsite.model.site import Site
 from docsite.model.view import PageView
 from docsite.processes import process_map
-from docsite.stages import exports, publish, search
+from docsite.stages import exports, images, publish, search
 from docsite.stages.load import LoadCache, load_content
 from docsite.stages.render import RenderMemo, interface, render_404, render_neutral, render_sitemap, render_variant
 from docsite.stages.resolve import resolve
@@ -65,6 +65,7 @@ class Work:
     rendered: list[str] = field(default_factory=list)
     parsers: set[int] = field(default_factory=set)
     makers: set[int] = field(default_factory=set)
+    images: list[str] = field(default_factory=list)  # processed anew, not taken from .cache/images/
 
     def note_parsed(self, pid: str, process: int) -> None:
         self.parsed.append(pid)
@@ -106,6 +107,10 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
                      previous.site if previous else None, result.work.note_parsed)
     if site is None:
         return result
+    figures = images.process(site, result.diagnostics, cache.images(root))
+    if result.diagnostics.errors:
+        return result
+    site.images, result.work.images = figures.images, figures.processed
     try:
         stage = _Stage.of(site, cache)
     except Exception as exc:  # a mistake in templates/interface.html
@@ -119,9 +124,9 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     recall = cache.recall(site, list(names.values()), previous, _shared)
     files = output if output is not None else {}
     try:
-        files.update(stage.assets.files)
+        files.update(stage.assets.files | figures.files)
         entries = _pages(stage, recall, units, names, files, jobs, progress, result.work)
-        files.update(_whole_site(stage, entries))
+        files.update(_whole_site(stage, entries, list(figures.files)))
     except TemplateProblem as problem:  # met in a process making pages
         problem.report(result.diagnostics)
     except Exception as exc:  # a mistake in a template, reported at its line
@@ -142,11 +147,12 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     return result
 
 
-def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]]) -> dict[str, bytes]:
+def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]], figures: list[str]) -> dict[str, bytes]:
     """What is made once for the whole site, from every page: each variant's search page and index,
-    the 404 page, the sitemap, robots.txt and the hosts' _headers."""
+    the 404 page, the sitemap, robots.txt and the hosts' _headers (``figures``: the images'
+    files, named by their content)."""
     files: dict[str, bytes] = {}
-    immutable = list(stage.assets.fingerprinted)
+    immutable = [*stage.assets.fingerprinted, *figures]
     for loc, listed in zip(stage.localizers, entries, strict=True):
         made = search.page(loc, listed, stage.search_memo)
         files |= _rendered(stage, loc, [made.view]) | made.pieces | {made.listing_path: made.listing}

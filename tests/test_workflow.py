@@ -81,7 +81,8 @@ def test_pip_and_the_build_cache_are_cached() -> None:
                    and "hashFiles('constraints.txt'" in s["with"]["key"] for s in steps)
         assert pip_cached, name
         if "build.py" in commands:
-            cached = [s["with"] for s in steps if s["uses"].startswith("actions/cache@") and s["with"]["path"] == ".cache"]
+            cached = [s["with"] for s in steps
+                      if s["uses"].startswith("actions/cache@") and s["with"]["path"] == ".cache"]
             assert cached and "content/**" in cached[0]["key"] and cached[0].get("restore-keys"), name
 
 

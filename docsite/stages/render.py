@@ -67,7 +67,7 @@ def environment(config: SiteConfig) -> jinja2.Environment:
 #: The template that names what the build itself shows, and the names it must set.
 INTERFACE = "interface.html"
 INTERFACE_NAMES = ("home", "tags", "search", "timeline", "timeline_of", "map", "all_events", "other_pages", "date",
-                   "period")
+                   "period", "credit", "licence")
 
 
 def interface(env: jinja2.Environment, convert: Callable[[Text], str]) -> dict[str, str]:
