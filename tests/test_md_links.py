@@ -41,7 +41,8 @@ def test_a_link_to_a_page_file_leads_to_the_page_in_each_script(mini: MiniSite) 
      r"\[\[people/zhou\]\]"),
     ("文本\n\n见[下载](/static/treaty.pdf)。", r"content/topics/treaty\.md:6:7: error: no file static/treaty\.pdf", ""),
     ("![条约文本](../../static/images/treaty.png)",
-     r"content/topics/treaty\.md:4:9: error: no file static/images/treaty\.png \(from '\.\./\.\./static/images/treaty\.png'\)",
+     r"content/topics/treaty\.md:4:9: error: no file static/images/treaty\.png "
+     r"\(from '\.\./\.\./static/images/treaty\.png'\)",
      "relative to this file"),
     ("![条约文本](treaty.png)", r"content/topics/treaty\.md:4:9: error: no file content/topics/treaty\.png", ""),
     ("[密码](../../site.yaml)", r"content/topics/treaty\.md:4:6: error: '\.\./\.\./site\.yaml' leads out of content/ "
