@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 import PIL
 from markupsafe import Markup
 from PIL import Image as Pillow
-from PIL import ImageOps, features
+from PIL import ImageOps, UnidentifiedImageError, features
 
 from docsite.diagnostics import Diagnostics
 from docsite.model.files import IMAGE_SUFFIXES, Encoding, Image, Rendition
@@ -66,7 +66,8 @@ def process(site: Site, diags: Diagnostics, kept: Path | None) -> Made:
                 image, files = _image(root, ref.target, kept, made)
             except (OSError, ValueError, Pillow.DecompressionBombError) as exc:
                 line, col = page.locate(ref.line, ref.raw)
-                diags.error(page.path, line, f"{ref.target} cannot be read as an image: {exc}",
+                reason = "its bytes are of no image format" if isinstance(exc, UnidentifiedImageError) else str(exc)
+                diags.error(page.path, line, f"{ref.target} cannot be read as an image: {reason}",
                             "save it again as PNG or JPEG", col=col)
                 continue
             made.images[ref.target] = image
