@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -15,7 +16,7 @@ from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from conftest import PREFIX, MiniSite, SubpathHandler, open_page
+from conftest import PREFIX, ROOT, MiniSite, SubpathHandler, open_page
 from PIL import Image, ImageDraw
 from playwright.sync_api import Browser
 
@@ -123,6 +124,19 @@ def test_a_drawing_in_static_shown_from_the_content_root(mini: MiniSite) -> None
     assert src.startswith(BASE + "static/figures/map.")
     original = (mini.root / "static/images/map.png").read_bytes()
     assert (mini.root / "_site" / src.removeprefix(BASE)).read_bytes() == original  # at its own width, as it is
+
+
+def test_the_guides_example_is_a_figure(mini: MiniSite) -> None:
+    guide = (ROOT / "docs" / "editing.md").read_text(encoding="utf-8")
+    example = re.search(r"\n\n((?:    .*\n)+)", guide[guide.index("A figure is an image"):])
+    assert example and "::: figure" in example.group(1)
+    mini.write("people/zhou-enlai.md", f"---\ntitle: 周恩来\n---\n{textwrap.dedent(example.group(1))}")
+    mini.write("people/signing.jpg", photo())
+    result = mini.build()
+    assert result.returncode == 0, result.stderr
+    figure = mini.page("zh-hant", "people/zhou-enlai").select_one(".body figure")
+    assert figure.img["alt"] == "1950年2月14日，周恩來在簽字儀式上"
+    assert [p.get_text() for p in figure.select("figcaption > p")][1:] == ["圖片來源：新華社", "許可：公有領域"]
 
 
 @pytest.mark.parametrize(("body", "line"), [("文字\n\n![](photo.jpg)\n", "8:5"), ("![ ](photo.jpg \"标题\")\n", "6:6")])
