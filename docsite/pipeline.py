@@ -29,7 +29,7 @@ from docsite.model.config import SiteConfig
 from docsite.model.site import Site
 from docsite.model.view import PageView
 from docsite.processes import process_map
-from docsite.stages import exports, images, publish, search
+from docsite.stages import exports, feed, images, publish, search
 from docsite.stages.load import LoadCache, load_content
 from docsite.stages.render import RenderMemo, interface, render_404, render_neutral, render_sitemap, render_variant
 from docsite.stages.resolve import resolve
@@ -149,18 +149,20 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
 
 def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]], figures: list[str]) -> dict[str, bytes]:
     """What is made once for the whole site, from every page: each variant's search page and index,
-    the 404 page, the sitemap, robots.txt and the hosts' _headers (``figures``: the images'
-    files, named by their content)."""
+    its feed, the 404 page, the sitemap, robots.txt and the hosts' _headers (``figures``: the
+    images' files, named by their content)."""
     files: dict[str, bytes] = {}
     immutable = [*stage.assets.fingerprinted, *figures]
     for loc, listed in zip(stage.localizers, entries, strict=True):
         made = search.page(loc, listed, stage.search_memo)
         files |= _rendered(stage, loc, [made.view]) | made.pieces | {made.listing_path: made.listing}
+        files |= feed.feed(stage.env, loc)
         immutable += made.pieces
-    config = stage.localizers[0].site.config
+    site = stage.localizers[0].site
+    config = site.config
     ids = [entry.id for entry in entries[0]] + [urls.SEARCH]
     files |= publish.minify(render_404(stage.env, stage.localizers, stage.assets, ids))
-    files |= render_sitemap(stage.env, config, ids)
+    files |= render_sitemap(stage.env, config, ids, {pid: page.changed for pid, page in site.pages.items()})
     files["robots.txt"] = publish.robots(config)
     files["_headers"] = publish.headers(config, immutable)
     return files
