@@ -57,7 +57,8 @@ class BuildResult:
 class Work:
     """What a build did, as it went: the pages it parsed (by id), the parts of the output it made
     and those it recalled from its cache (by cache.name), the HTML files it rendered (not taken from
-    the preview server's memory), and the processes that parsed pages and made parts."""
+    the preview server's memory), the processes that parsed pages and made parts, and the images
+    it processed (not taken from .cache/images/)."""
 
     parsed: list[str] = field(default_factory=list)
     made: list[str] = field(default_factory=list)
@@ -65,7 +66,7 @@ class Work:
     rendered: list[str] = field(default_factory=list)
     parsers: set[int] = field(default_factory=set)
     makers: set[int] = field(default_factory=set)
-    images: list[str] = field(default_factory=list)  # processed anew, not taken from .cache/images/
+    images: list[str] = field(default_factory=list)
 
     def note_parsed(self, pid: str, process: int) -> None:
         self.parsed.append(pid)

@@ -33,8 +33,9 @@ WIDTHS = (320, 640, 960, 1280, 1920)
 #: The widest the text column shows an image, in CSS pixels (static/style.css: 38em of 17 px, rounded up).
 COLUMN = 650
 FOLDER = "static/figures"
-#: How images are processed: a change here makes every image again.
-RECIPE = f"1 pillow={PIL.__version__} avif={features.check('avif')} widths={WIDTHS}"
+#: How images are processed (this module, Pillow and what it can write): a change makes every image again.
+RECIPE = f"{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()} pillow={PIL.__version__} " \
+         f"avif={features.check('avif')}"
 _MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp", "AVIF": "image/avif"}
 _SUFFIX = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp", "AVIF": "avif"}
 _SAFE = re.compile(r"[^a-z0-9-]+")
