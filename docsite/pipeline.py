@@ -30,7 +30,7 @@ from docsite.model.config import SiteConfig
 from docsite.model.site import Site
 from docsite.model.view import PageView
 from docsite.processes import process_map
-from docsite.stages import exports, publish, search, unfinished
+from docsite.stages import exports, feed, images, publish, search, unfinished
 from docsite.stages.load import LoadCache, load_content
 from docsite.stages.render import RenderMemo, interface, render_404, render_neutral, render_sitemap, render_variant
 from docsite.stages.resolve import resolve
@@ -58,7 +58,8 @@ class BuildResult:
 class Work:
     """What a build did, as it went: the pages it parsed (by id), the parts of the output it made
     and those it recalled from its cache (by cache.name), the HTML files it rendered (not taken from
-    the preview server's memory), and the processes that parsed pages and made parts."""
+    the preview server's memory), the processes that parsed pages and made parts, and the images
+    it processed (not taken from .cache/images/)."""
 
     parsed: list[str] = field(default_factory=list)
     made: list[str] = field(default_factory=list)
@@ -66,6 +67,7 @@ class Work:
     rendered: list[str] = field(default_factory=list)
     parsers: set[int] = field(default_factory=set)
     makers: set[int] = field(default_factory=set)
+    images: list[str] = field(default_factory=list)
 
     def note_parsed(self, pid: str, process: int) -> None:
         self.parsed.append(pid)
@@ -117,6 +119,10 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, progres
                         previous.site if previous else None, result.work.note_parsed)
     if site is None:
         return result
+    figures = images.process(site, result.diagnostics, cache.images(root))
+    if result.diagnostics.errors:
+        return result
+    site.images, result.work.images = figures.images, figures.processed
     try:
         stage = _Stage.of(site, cache)
     except Exception as exc:  # a mistake in templates/interface.html
@@ -131,9 +137,9 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, progres
     recall = cache.recall(site, list(names.values()), previous, _shared)
     files = output if output is not None else {}
     try:
-        files.update(stage.assets.files)
+        files.update(stage.assets.files | figures.files)
         entries = _pages(stage, recall, units, names, files, jobs, progress, result.work)
-        files.update(_whole_site(stage, entries))
+        files.update(_whole_site(stage, entries, list(figures.files)))
     except TemplateProblem as problem:  # met in a process making pages
         problem.report(result.diagnostics)
     except Exception as exc:  # a mistake in a template, reported at its line
@@ -154,19 +160,22 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, progres
     return result
 
 
-def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]]) -> dict[str, bytes]:
+def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]], figures: list[str]) -> dict[str, bytes]:
     """What is made once for the whole site, from every page: each variant's search page and index,
-    the 404 page, the sitemap, robots.txt and the hosts' _headers."""
+    its feed, the 404 page, the sitemap, robots.txt and the hosts' _headers (``figures``: the
+    images' files, named by their content)."""
     files: dict[str, bytes] = {}
-    immutable = list(stage.assets.fingerprinted)
+    immutable = [*stage.assets.fingerprinted, *figures]
     for loc, listed in zip(stage.localizers, entries, strict=True):
         made = search.page(loc, listed, stage.search_memo)
         files |= _rendered(stage, loc, [made.view]) | made.pieces | {made.listing_path: made.listing}
+        files |= feed.feed(stage.env, loc)
         immutable += made.pieces
-    config = stage.localizers[0].site.config
+    site = stage.localizers[0].site
+    config = site.config
     ids = [entry.id for entry in entries[0]] + [urls.SEARCH]
     files |= render_404(stage.env, stage.localizers, stage.assets, ids)
-    files |= render_sitemap(stage.env, config, ids)
+    files |= render_sitemap(stage.env, config, ids, {pid: page.changed for pid, page in site.pages.items()})
     files["robots.txt"] = publish.robots(config)
     files["_headers"] = publish.headers(config, immutable)
     return files

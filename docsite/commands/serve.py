@@ -41,11 +41,12 @@ from docsite.diagnostics import Diagnostics
 from docsite.incremental.buildcache import BuildCache
 from docsite.model import urls
 from docsite.model.config import SiteConfig
+from docsite.model.files import page_id
 from docsite.pipeline import BuildResult, build
 from docsite.preview import host
 from docsite.preview.errorpage import ErrorPage
 from docsite.preview.problems import Problem, of_diagnostic, of_exception
-from docsite.stages.load import INPUTS, inputs, page_id, relooked
+from docsite.stages.load import INPUTS, inputs, relooked
 from docsite.stages.write import write_changes
 
 POLL_MS = 100

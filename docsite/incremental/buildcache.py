@@ -60,6 +60,10 @@ class BuildCache:
         previous, self.keys = self.keys, None
         return previous
 
+    def images(self, root: Path) -> Path | None:
+        """Where the images processed are kept (see stages/images.py), if this cache keeps them."""
+        return root / cache.FOLDER / "images" if self.stored else None
+
     def loading(self) -> LoadCache | None:
         return self.files if self.memory else None
 

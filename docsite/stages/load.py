@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from docsite.diagnostics import Diagnostic, Diagnostics
+from docsite.model import files
 from docsite.model.config import PageType, SiteConfig
 from docsite.model.fields import GLOSSARY_ENTRY, GLOSSARY_HINT, FieldError, Written, rule
 from docsite.model.page import Content, Page, Source
@@ -33,13 +34,6 @@ SOURCE_TYPES = {"book": "M", "journal": "J", "newspaper": "N", "web": "EB/OL", "
                 "chapter": "M", "archive": "A", "thesis": "D", "report": "R", "other": "Z"}
 SOURCE_FIELDS = {"type", "author", "title", "container", "editor", "place", "publisher", "year", "date",
                  "volume", "issue", "pages", "url", "accessed", "note"}
-
-
-def page_id(relative: Path) -> str:
-    parts = list(relative.with_suffix("").parts)
-    if parts[-1] == "index" and len(parts) > 1:
-        parts.pop()
-    return "/".join(parts)
 
 
 @dataclass
@@ -131,16 +125,18 @@ def _page_file(entry: os.DirEntry[str], root: Path, content: Content, diags: Dia
     if len(relative.parts) == 1 and relative.name in DATA_FILES:
         content.data_paths[relative.name] = path
         return None
+    if path.suffix.lower() in files.IMAGE_SUFFIXES:  # shown by the pages beside it
+        return None
     if path.suffix != ".md":
-        diags.error(path, 0, "content/ holds only Markdown pages (.md) and sources.yaml, tags.yaml, glossary.yaml",
-                    "put images and other files in static/")
+        diags.error(path, 0, "content/ holds only Markdown pages (.md), their images and sources.yaml, tags.yaml, "
+                    "glossary.yaml", "put other files in static/")
         return None
     bad = next((p for p in relative.with_suffix("").parts if not ID_SEGMENT.match(p)), None)
     if bad is not None:
         diags.error(path, 0, f"'{bad}' cannot be part of a page id: ids are lowercase ASCII letters, "
                     f"digits and single hyphens", f"rename the file, e.g. to '{_suggest_segment(bad)}'")
         return None
-    return page_id(relative), path
+    return files.page_id(relative), path
 
 
 def _check_folders(config: SiteConfig, diags: Diagnostics) -> None:
@@ -344,9 +340,46 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
         fields["title"] = Text(chr(PLACEHOLDER_BASE), (Block("choice", rule=title.rule),))
     tokens = markdown.parse(body.source, body.blocks, config.allow_html)
     layers = (markup_rules, tuple(fields.get("glossary", ())))
+    page = Page(pid, ptype, path, fields, locs, body.source, [], markdown.anchors(tokens), body.blocks, body_line, text,
+                layers, parsed=tokens, faulty=tuple(sorted(faulty)))
+    for problem in markdown.problems(tokens):
+        line, col = page.locate(problem.line, problem.raw)
+        diags.error(path, line, problem.message, problem.hint, col=col)
     references = markdown.references(tokens, body.blocks, config.allow_html)
-    return Page(pid, ptype, path, fields, locs, body.source, references, markdown.anchors(tokens),
-                body.blocks, body_line, text, layers, parsed=tokens, faulty=tuple(sorted(faulty)))
+    page.references = [named for ref in references if (named := _named_file(ref, page, config.root, diags))]
+    return page
+
+
+def _named_file(ref: markdown.Reference, page: Page, root: Path, diags: Diagnostics) -> markdown.Reference | None:
+    """``ref``, with a Markdown link's or image's path made the file it names below the site's folder
+    (a link to a page's file, a link to that page); None for an address on the web, or a mistake
+    (reported): a path out of content/ and static/, a file that is not there, an image that is none."""
+    if ref.kind not in ("file", "image"):
+        return ref
+    try:
+        named = files.local(ref.target, page.path, root)
+    except files.Outside:
+        line, col = page.locate(ref.line, ref.raw)
+        diags.error(page.path, line, f"'{ref.target}' leads out of content/ and static/, which alone are published",
+                    "put the file in static/ (or beside the page, for an image) and write its path from here",
+                    col=col)
+        return None
+    if named is None:
+        return None
+    problem = ""
+    if not (root / named.path).is_file():
+        problem = f"no file {named.path}" + (f" (from '{ref.target}')" if ref.target != "/" + named.path else "")
+    elif ref.kind == "image" and not named.is_image:
+        problem = f"'{ref.target}' is no image: a page shows {', '.join(sorted(files.IMAGE_SUFFIXES))}"
+    if problem:
+        line, col = page.locate(ref.line, ref.raw)
+        hint = (f"a page is linked by its path from this file, or by its id: [[{named.page}]]" if named.page else
+                "the path is relative to this file, or starts with /static/ for static/")
+        diags.error(page.path, line, problem, hint, col=col)
+        return None
+    if named.page is not None:
+        return replace(ref, kind="link", target=named.page, anchor=named.anchor)
+    return replace(ref, target=named.path)
 
 
 def _validate_fields(meta: dict[Any, Any], locs: LocMap, ptype: PageType, path: Path,

@@ -23,7 +23,7 @@ from docsite.model import urls
 from docsite.model.config import SiteConfig
 from docsite.model.site import Site
 from docsite.model.view import PageView
-from docsite.stages import jsonld
+from docsite.stages import feed, jsonld
 from docsite.stages.views import Localizer
 
 #: Open Graph wants language_TERRITORY; a tag without a region takes the one its script is read in most.
@@ -90,6 +90,7 @@ class Head:
     locale: str
     other_locales: tuple[str, ...]
     structured_data: Markup
+    feed: str  # the variant's Atom feed, empty when there is none (base_url names no host)
 
 
 def head(loc: Localizer, view: PageView) -> Head:
@@ -104,6 +105,7 @@ def head(loc: Localizer, view: PageView) -> Head:
         locale=og_locale(loc.variant.lang),
         other_locales=tuple(og_locale(v.lang) for v in config.variants if v is not loc.variant),
         structured_data=jsonld.script(jsonld.page_graph(loc, view, url)),
+        feed=feed.address(config, loc.variant.code),
     )
 
 

@@ -81,6 +81,8 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
         cited: list[str] = []
         for ref in page.references:
             where: Callable[[], tuple[int, int]] = partial(_located, page, ref)
+            if ref.kind in ("file", "image"):  # checked as it was loaded
+                continue
             if ref.kind == "link":
                 target = check_target(page, plain(Text(ref.target, page.blocks)), where)
                 if target and target != page.id:
