@@ -29,7 +29,7 @@ from docsite.model.config import SiteConfig
 from docsite.model.site import Site
 from docsite.model.view import PageView
 from docsite.processes import process_map
-from docsite.stages import exports, publish, search
+from docsite.stages import exports, publish, search, write
 from docsite.stages.load import LoadCache, load_content
 from docsite.stages.render import RenderMemo, interface, render_404, render_neutral, render_sitemap, render_variant
 from docsite.stages.resolve import resolve
@@ -144,7 +144,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
 
 def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]]) -> dict[str, bytes]:
     """What is made once for the whole site, from every page: each variant's search page and index,
-    the 404 page, the sitemap, robots.txt and the hosts' _headers."""
+    the 404 page, the sitemap, robots.txt, the hosts' _headers and the mark of a build's folder."""
     files: dict[str, bytes] = {}
     immutable = list(stage.assets.fingerprinted)
     for loc, listed in zip(stage.localizers, entries, strict=True):
@@ -157,6 +157,7 @@ def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]]) -> dict[
     files |= render_sitemap(stage.env, config, ids)
     files["robots.txt"] = publish.robots(config)
     files["_headers"] = publish.headers(config, immutable)
+    files[write.MARKER] = write.MARKER_TEXT
     return files
 
 
