@@ -113,9 +113,10 @@ def test_a_folder_a_build_made_or_an_empty_one_is_written(mini: MiniSite, made: 
     assert not (out / "zh-hans" / "stale.html").exists()
 
 
-def test_leftovers_of_killed_builds_are_removed_and_running_builds_kept(mini: MiniSite) -> None:
-    """Working folders no process holds (a build or a deletion killed) go at the next build; one a
-    build running at the same time holds stays."""
+@pytest.mark.parametrize("changed", [False, True])
+def test_leftovers_of_killed_builds_are_removed_and_running_builds_kept(mini: MiniSite, changed: bool) -> None:
+    """Working folders no process holds (a build or a deletion killed) go at the next build, even
+    one that finds the site up to date; one a build running at the same time holds stays."""
     assert mini.build().returncode == 0
     for name in ("._site.new-killed", "._site.old-killed"):
         (mini.root / name / "zh-hans").mkdir(parents=True)
@@ -128,13 +129,15 @@ def test_leftovers_of_killed_builds_are_removed_and_running_builds_kept(mini: Mi
     try:
         assert holder.stdout is not None
         holder.stdout.readline()  # it holds the lock
-        mini.write("people/a.md", "---\ntitle: 甲\n---\n正文。\n")
+        if changed:
+            mini.write("people/a.md", "---\ntitle: 甲\n---\n正文。\n")
         result = mini.build()
         assert result.returncode == 0, result.stderr
     finally:
         holder.communicate("", timeout=60)
+    assert result.stdout.startswith("built " if changed else f"{mini.root / '_site'} is up to date")
     assert _beside(mini) == ["._site.new-running"]
-    assert (mini.root / "_site" / "zh-hans" / "people" / "a" / "index.html").is_file()
+    assert (mini.root / "_site" / "zh-hans" / "people" / "a" / "index.html").is_file() == changed
 
 
 #: Swaps a new site into ``_site`` (argv[1]) as a build does, and is killed between the two renames.

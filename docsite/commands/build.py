@@ -9,7 +9,7 @@ from pathlib import Path
 from docsite.incremental import lastbuild
 from docsite.incremental.buildcache import BuildCache
 from docsite.pipeline import BuildResult, build
-from docsite.stages.write import Staging, refusal
+from docsite.stages.write import Staging, refusal, tidy
 
 
 def run(root: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: int, force: bool) -> int:
@@ -20,6 +20,7 @@ def run(root: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: 
     if problem:
         print(f"build.py: error: {problem}", file=sys.stderr)
         return 2
+    tidy(out)  # before all: a site up to date is left as it is, but not what killed builds left beside it
     start = time.perf_counter()
     before = lastbuild.state(root, {"base_url": base_url, "drafts": drafts})
     recorded = lastbuild.up_to_date(root, out, before)

@@ -138,7 +138,8 @@ def _working(out: Path, kind: str) -> tuple[Path, int | None]:
 def tidy(out: Path) -> None:
     """Delete what killed builds left beside ``out`` (see above), the old site put back first when
     ``out`` is missing."""
-    if sys.platform == "win32":
+    out = out.resolve()
+    if sys.platform == "win32" or not out.parent.is_dir():
         return
     leftovers = {}
     for entry in out.parent.iterdir():
@@ -163,7 +164,6 @@ class Staging(MutableMapping[str, bytes]):
     def __init__(self, out: Path):
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        tidy(self.out)
         self.folder, self._lock = _working(self.out, "new")
         self._paths: set[str] = set()
         self._folders: set[Path] = set()  # made already: a build writes tens of thousands of files
