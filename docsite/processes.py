@@ -113,21 +113,28 @@ def process_map(task: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterat
     if method != "fork":
         context = multiprocessing.get_context(method)
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(task,)) as pool:
-            with _signals_held():
-                results = pool.map(_run, items)
-            yield from results
+            yield from _mapped(pool, items)
         return
     _task = task
     gc.freeze()  # the collector leaves the inherited objects alone, so fewer memory pages get copied
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start,
                                  initargs=(None,)) as pool:
-            with _signals_held():
-                results = pool.map(_run, items)
-            yield from results
+            yield from _mapped(pool, items)
     finally:
         _task = None
         gc.unfreeze()
+
+
+def _mapped(pool: ProcessPoolExecutor, items: Sequence[Any]) -> Iterator[Any]:
+    """``_run`` of each item, in order, by the pool's processes. Stopped (Ctrl-C, SIGTERM, an error
+    met here), the items not yet begun are dropped: the processes finish the one they are at, and exit."""
+    try:
+        with _signals_held():
+            results = pool.map(_run, items)
+        yield from results
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 @contextlib.contextmanager

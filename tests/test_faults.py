@@ -15,6 +15,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,7 @@ from conftest import ROOT, MiniSite
 
 from docsite import cli
 from docsite.incremental import cache
+from docsite.processes import process_map
 
 #: The file that marks a folder a build made (docs/deploy.md names it).
 MARKER = ".docsite-output"
@@ -368,6 +371,29 @@ def test_a_stopped_build_says_so_in_one_line_and_cleans_up(large: MiniSite, sent
     assert _left(large) == []
     assert _beside(large) == []
     assert not (large.root / "_site").exists()
+
+
+def _marked(folder: Path, item: int) -> int:
+    (folder / str(item)).touch()
+    time.sleep(0.05)
+    return item
+
+
+def test_ctrl_c_as_the_processes_start_drops_the_work_not_begun(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C in the instant the processes are started and handed their work (a handler's exception
+    raised in fork's hooks is lost) stops the work: the processes finish their item, no more."""
+    real_map = ProcessPoolExecutor.map
+
+    def interrupted(pool: ProcessPoolExecutor, *args: object, **kwargs: object) -> Iterator[object]:
+        results = real_map(pool, *args, **kwargs)  # type: ignore[arg-type]
+        signal.raise_signal(signal.SIGINT)
+        return results
+
+    monkeypatch.setattr(ProcessPoolExecutor, "map", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        list(process_map(partial(_marked, tmp_path), range(200), 2))
+    assert len(list(tmp_path.iterdir())) < 100
 
 
 def test_the_processes_of_a_killed_build_end_with_it(large: MiniSite) -> None:
