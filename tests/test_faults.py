@@ -334,10 +334,13 @@ def _started(mini: MiniSite) -> subprocess.Popen[str]:
     build = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "build", "--root", str(mini.root), "--jobs", "2"],
                              cwd=mini.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              start_new_session=True)
-    for _ in range(6000):
-        if set(_processes(mini)) - {build.pid} or build.poll() is not None:
+    seen: set[int] = set()
+    for _ in range(6000):  # a process seen twice: not one the build starts to run another program (git)
+        now = set(_processes(mini)) - {build.pid}
+        if now & seen or build.poll() is not None:
             break
-        time.sleep(0.01)
+        seen = now
+        time.sleep(0.02)
     assert build.poll() is None, build.communicate()
     return build
 
@@ -407,4 +410,17 @@ def test_the_processes_of_a_killed_build_end_with_it(large: MiniSite) -> None:
     large.write("people/p0000.md", "---\ntitle: [\n---\n")
     result = large.build()
     assert result.returncode == 1, result.stderr
+    assert _beside(large) == []
+
+
+def test_a_process_the_system_ends_is_one_line(large: MiniSite) -> None:
+    """The kernel's out-of-memory killer ends one of the processes building pages: the build stops
+    with one line, and the previous site stays."""
+    build = _started(large)
+    os.kill(max(set(_processes(large)) - {build.pid}), signal.SIGKILL)
+    _, stderr = build.communicate(timeout=120)
+    assert build.returncode == 1, stderr
+    assert stderr.strip().splitlines() == ["build.py: error: a process building pages was ended before it finished "
+                                           "(by the system: out of memory?); nothing was changed"]
+    assert _left(large) == []
     assert _beside(large) == []
