@@ -2,15 +2,25 @@
 to the command's module in docsite/commands/ (one a verb).
 
 Exit status: 0 success, 1 content errors, 2 usage errors. Problems are printed as
-``path:line:col: error: message`` with a hint, never as a traceback.
+``path:line:col: error: message`` with a hint, never as a traceback. So are the faults of the
+machine a command runs on: a file that cannot be written (a read-only folder, a full disk), a
+process building pages that the system ended: one line, exit status 1; Ctrl-C or SIGTERM stops a
+command with one line and exit status 130 or 143, as a shell reports them, once the command has
+cleaned up after itself (the new site's folder deleted, the processes building pages ended).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from importlib import metadata
 from pathlib import Path
+from types import FrameType
 
 from docsite.commands import build, check, new
 from docsite.diagnostics import FORMATS
@@ -29,6 +39,8 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="{build,check,new,serve}")
     b = sub.add_parser("build", parents=[common], help="content -> output folder (the default command)")
     b.add_argument("--out", type=Path, default=None, help="output folder (default: _site in the site's folder)")
+    b.add_argument("--force", action="store_true",
+                   help="replace --out even if no build made it (never the project, content/ or .git)")
     b.add_argument("--base-url", default=None, help="URL the site is served from, e.g. https://example.org/treaty/")
     b.add_argument("--drafts", action="store_true", help="include pages marked draft: true")
     b.add_argument("--jobs", type=_jobs, default=cores(), help=JOBS_HELP)
@@ -81,12 +93,31 @@ def main(argv: list[str] | None = None) -> int:
         argv.insert(0, "build")
     prog = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "build.py"
     args = _parser(prog).parse_args(argv)
-    root: Path = args.root
     try:
         start_method()
     except ValueError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2
+    try:
+        with _stopped_by_sigterm():
+            return _run(args)
+    except KeyboardInterrupt:
+        print(f"{prog}: stopped by Ctrl-C", file=sys.stderr)
+        return 128 + signal.SIGINT
+    except Stopped:
+        print(f"{prog}: stopped by SIGTERM", file=sys.stderr)
+        return 128 + signal.SIGTERM
+    except OSError as exc:
+        print(f"{prog}: error: {_described(exc)}", file=sys.stderr)
+        return 1
+    except BrokenProcessPool:
+        print(f"{prog}: error: a process building pages was ended before it finished (by the system: out of "
+              "memory?); nothing was changed", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    root: Path = args.root
     if args.command == "new":
         return new.run(root, args.type, args.slug, args.title, args.date)
     if args.command == "serve":
@@ -95,7 +126,37 @@ def main(argv: list[str] | None = None) -> int:
         return serve.serve(root, args.host, args.port, args.drafts, args.open, args.verbose)
     if args.command == "check":
         return check.run(root, args.strict, args.drafts, args.jobs, args.format)
-    return build.run(root, args.out, args.base_url, args.drafts, args.jobs)
+    return build.run(root, args.out, args.base_url, args.drafts, args.jobs, args.force)
+
+
+class Stopped(BaseException):
+    """SIGTERM (a CI's timeout, a service manager), raised as Ctrl-C raises KeyboardInterrupt, so
+    that what runs cleans up on the way out as for Ctrl-C; not an Exception, which code may catch."""
+
+
+@contextlib.contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """SIGTERM raises ``Stopped`` in this thread while the block runs (only the main thread can
+    take signals; a test may run a command in another)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise Stopped
+
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def _described(exc: OSError) -> str:
+    """An OSError in words: what failed, and on which file(s)."""
+    text = exc.strerror or str(exc)
+    names = [str(name) for name in (exc.filename, exc.filename2) if name is not None]
+    return f"{text}: {' -> '.join(names)}" if names else text
 
 
 if __name__ == "__main__":

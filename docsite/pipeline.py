@@ -30,7 +30,7 @@ from docsite.model.config import SiteConfig
 from docsite.model.site import Site
 from docsite.model.view import PageView
 from docsite.processes import process_map
-from docsite.stages import exports, feed, images, publish, search, unfinished
+from docsite.stages import exports, feed, images, publish, search, unfinished, write
 from docsite.stages.load import LoadCache, load_content
 from docsite.stages.render import RenderMemo, interface, render_404, render_neutral, render_sitemap, render_variant
 from docsite.stages.resolve import resolve
@@ -162,8 +162,8 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, progres
 
 def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]], figures: list[str]) -> dict[str, bytes]:
     """What is made once for the whole site, from every page: each variant's search page and index,
-    its feed, the 404 page, the sitemap, robots.txt and the hosts' _headers (``figures``: the
-    images' files, named by their content)."""
+    its feed, the 404 page, the sitemap, robots.txt, the hosts' _headers and the mark of a build's
+    folder (``figures``: the images' files, named by their content)."""
     files: dict[str, bytes] = {}
     immutable = [*stage.assets.fingerprinted, *figures]
     for loc, listed in zip(stage.localizers, entries, strict=True):
@@ -178,6 +178,7 @@ def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]], figures:
     files |= render_sitemap(stage.env, config, ids, {pid: page.changed for pid, page in site.pages.items()})
     files["robots.txt"] = publish.robots(config)
     files["_headers"] = publish.headers(config, immutable)
+    files[write.MARKER] = write.MARKER_TEXT
     return files
 
 

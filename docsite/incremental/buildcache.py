@@ -12,6 +12,7 @@ two builds used of conversions and fingerprints; a change to site.yaml, a templa
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Collection, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,7 +87,7 @@ class BuildCache:
                adopt: Callable[[cache.Output], cache.Output]) -> cache.Recall:
         """The parts ``names`` of ``site``'s output, as made before or to be made now (see cache.Recall)."""
         keys = cache.Keys(site, cache.stamp(site), self.fingerprints, previous)
-        store = cache.Store(site.config.root) if self.stored else cache.NoStore()
+        store = cache.Store(site.config.root, _warn) if self.stored else cache.NoStore()
         memory: MutableMapping[str, cache.Kept] = self.parts if self.memory else cache.Forgetful()
         return cache.Recall(names, keys, store, memory, adopt)
 
@@ -118,3 +119,7 @@ class BuildCache:
                     converter.turn()
         recall.store.close()
 
+
+def _warn(message: str) -> None:
+    """A problem of the machine the build runs on, not of the site: one line on standard error."""
+    print(f"build.py: warning: {message}", file=sys.stderr)
