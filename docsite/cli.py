@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "build")
-    prog = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "build.py"
+    prog = "docsite" if sys.argv and Path(sys.argv[0]).name == "docsite" else "build.py"  # the installed command
     args = _parser(prog).parse_args(argv)
     try:
         start_method()

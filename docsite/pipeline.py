@@ -120,8 +120,6 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, progres
     if site is None:
         return result
     figures = images.process(site, result.diagnostics, cache.images(root))
-    if result.diagnostics.errors:
-        return result
     site.images, result.work.images = figures.images, figures.processed
     try:
         stage = _Stage.of(site, cache)
