@@ -119,7 +119,7 @@ def og_locale(lang: str) -> str:
 def check(site: Site, diags: Diagnostics) -> None:
     """base_url must be a URL or a path, and no page may land on a variant's tree or static/."""
     config, base = site.config, site.config.base_url
-    if not (urls.is_absolute(base) or base.startswith("/")) or any(c in base for c in "?#"):
+    if urls.refused(base) or not (urls.is_absolute(base) or base.startswith("/")) or any(c in base for c in "?#"):
         diags.error(config.root / "site.yaml", 0, f"base_url '{base}' is neither a URL nor a path",
                     "write https://example.org/treaty-1950/ (or /treaty-1950/), in site.yaml or with --base-url")
     taken = {v.code for v in config.variants} | {"static"}

@@ -191,6 +191,10 @@ def _plain_text(children: Sequence[Token], blocks: tuple[Block, ...]) -> str:
     return restore("".join(parts), blocks)
 
 
+#: The inline tokens given their line: what names a page, a source or an address.
+_LINED = ("wikilink", "citation", "link_open", "image")
+
+
 def _positions_and_anchors(state: StateCore) -> None:
     """Give every heading an id (and its fragment of old as an alias), and every link or citation
     its line; runs before footnotes move."""
@@ -207,7 +211,7 @@ def _positions_and_anchors(state: StateCore) -> None:
             for child in token.children:
                 if child.type in ("softbreak", "hardbreak"):
                     breaks += 1
-                elif child.type in ("wikilink", "citation"):
+                elif child.type in _LINED:
                     child.meta["line"] = line + breaks
         if token.type != "heading_open":
             continue
@@ -311,9 +315,18 @@ class _Renderer(RendererHTML):
         return html
 
 
+class _Parser(MarkdownIt):
+    """markdown-it, its links and images made whatever their address: markdown-it leaves those whose
+    scheme it deems bad as text, silently; the load stage refuses every address but those
+    ``urls.refused`` lets through, at its line, from ``addresses``."""
+
+    def validateLink(self, url: str) -> bool:
+        return True
+
+
 @cache
 def parser(allow_html: bool) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": allow_html}, renderer_cls=_Renderer).enable(["table", "strikethrough"])
+    md = _Parser("commonmark", {"html": allow_html}, renderer_cls=_Renderer).enable(["table", "strikethrough"])
     md.use(footnote_plugin, inline=False)
     md.inline.ruler.before("link", "wikilink", _wikilink)
     md.inline.ruler.before("link", "citation", _citation)
@@ -339,22 +352,38 @@ def parse(source: str, blocks: tuple[Block, ...], allow_html: bool) -> list[Toke
 def references(tokens: Sequence[Token], blocks: tuple[Block, ...], allow_html: bool = False) -> list[Reference]:
     """Every [[...]] link and [@...] citation of a body, in reading order, markup blocks included."""
     found = []
+    for child in _lined(tokens, blocks, allow_html):
+        if child.type == "wikilink":
+            found.append(Reference("link", child.meta["target"], child.meta["line"], child.meta["raw"],
+                                   child.meta["anchor"]))
+        elif child.type == "citation":
+            found += [Reference("cite", key, child.meta["line"], child.meta["raw"]) for key, _ in child.meta["items"]]
+    return found
+
+
+def addresses(tokens: Sequence[Token], blocks: tuple[Block, ...], allow_html: bool = False) -> list[tuple[str, int]]:
+    """The address of every Markdown link, autolink and image of a body, with its line, in reading
+    order, markup blocks included."""
+    return [(str(child.attrGet("src" if child.type == "image" else "href")), child.meta["line"])
+            for child in _lined(tokens, blocks, allow_html) if child.type in ("link_open", "image")]
+
+
+def _lined(tokens: Sequence[Token], blocks: tuple[Block, ...], allow_html: bool) -> Iterator[Token]:
+    """The inline tokens of a body that have a line (``_LINED``), in reading order, with those of
+    the texts of its markup blocks, at the line of the block."""
     for token in tokens:
         for child in token.children or ():
-            if child.type == "wikilink":
-                found.append(Reference("link", child.meta["target"], child.meta["line"], child.meta["raw"],
-                                       child.meta["anchor"]))
-            elif child.type == "citation":
-                for key, _ in child.meta["items"]:
-                    found.append(Reference("cite", key, child.meta["line"], child.meta["raw"]))
+            if child.type in _LINED:
+                yield child
             elif child.type == "text":
                 for match in PLACEHOLDER.finditer(child.content):
                     block = block_at(match.group(), blocks)
                     texts = [block.verbatim] if block.rule is None else [f for _, f in block.rule.forms]
                     for text in texts:
                         inline = parser(allow_html).parseInline(text, {"blocks": ()})
-                        found += [replace(r, line=_line_of(child, tokens)) for r in references(inline, ())]
-    return found
+                        for inner in _lined(inline, (), allow_html):
+                            inner.meta["line"] = _line_of(child, tokens)
+                            yield inner
 
 
 def _line_of(child: Token, tokens: Sequence[Token]) -> int:
