@@ -24,7 +24,7 @@ from docsite.model import urls
 from docsite.model.config import SiteConfig
 from docsite.model.site import Site
 from docsite.model.view import PageView
-from docsite.stages import jsonld
+from docsite.stages import jsonld, policy
 from docsite.stages.views import Localizer
 
 #: Open Graph wants language_TERRITORY; a tag without a region takes the one its script is read in most.
@@ -146,11 +146,15 @@ def robots(config: SiteConfig) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def headers(config: SiteConfig, fingerprinted: Iterable[str]) -> bytes:
-    """Netlify's and Cloudflare Pages' _headers: files named by their content (fingerprinted assets,
-    the pieces of the search index) never change, so cache them for a year."""
+def headers(config: SiteConfig, fingerprinted: Iterable[str], meta_policy: str) -> bytes:
+    """Netlify's and Cloudflare Pages' _headers: for every file, the Content-Security-Policy of the
+    pages' <meta> with frame-ancestors, no guessing of types and no full address sent to other
+    sites; files named by their content (fingerprinted assets, the pieces of the search index)
+    never change, so cache them for a year."""
     base = urls.base_path(config.base_url)
-    return "".join(f"{base}{path}\n  Cache-Control: {IMMUTABLE}\n" for path in fingerprinted).encode()
+    every = (f"{base}*\n  Content-Security-Policy: {policy.header_policy(meta_policy)}\n"
+             "  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n")
+    return (every + "".join(f"{base}{path}\n  Cache-Control: {IMMUTABLE}\n" for path in fingerprinted)).encode()
 
 
 def minify(files: dict[str, bytes], cache: dict[str, tuple[bytes, bytes]] | None = None) -> dict[str, bytes]:
