@@ -39,7 +39,8 @@ def meta_policy(env: jinja2.Environment) -> str:
     """The policy of every page, for its <meta http-equiv>: the inline scripts of ``env``'s
     templates allowed by their hashes."""
     names = env.list_templates(filter_func=lambda name: fnmatchcase(name, INLINE_SCRIPTS))
-    hashes = sorted({script_hash(env.get_template(name).render().strip()) for name in names} | {script_hash(PREVIEW_SCRIPT)})
+    texts = {env.get_template(name).render().strip() for name in names} | {PREVIEW_SCRIPT}
+    hashes = sorted(script_hash(text) for text in texts)
     return "; ".join([OTHER_SOURCES[0], "script-src 'self' " + " ".join(hashes), *OTHER_SOURCES[1:]])
 
 
