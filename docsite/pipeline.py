@@ -156,7 +156,7 @@ def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]]) -> dict[
     files |= publish.minify(render_404(stage.env, stage.localizers, stage.assets, ids))
     files |= render_sitemap(stage.env, config, ids)
     files["robots.txt"] = publish.robots(config)
-    files["_headers"] = publish.headers(config, immutable, stage.env.globals["content_security_policy"])
+    files["_headers"] = publish.headers(config, immutable, str(stage.env.globals["content_security_policy"]))
     return files
 
 
