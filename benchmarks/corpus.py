@@ -6,9 +6,10 @@ A corpus of N pages is the shipped site (its site.yaml, templates, home, treaty,
 pages its navigation names) plus generated people, places, projects, topics and events, about
 1,500 characters each: Chinese prose mixed word by word from simplified and traditional forms, with
 front matter (title, summary, related pages, tags, sources, dates in every EDTF form the site uses),
-links ``[[id]]`` and ``[[id|label]]``, citations ``[@key]`` and now and then conversion markup
-``-{...}-``. The same seed gives the same bytes. ``write_plain`` writes the same pages for the other
-generators: front matter they read, links as Markdown links, citations and markup as plain text.
+links ``[[id]]`` and ``[[id|label]]``, citations ``[@key]``, now and then conversion markup
+``-{...}-``, headings, lists, tables and footnotes. The same seed gives the same bytes.
+``write_plain`` writes the same pages for the other generators: front matter they read, links as
+Markdown links, citations and markup as plain text.
 """
 
 from __future__ import annotations
@@ -136,9 +137,14 @@ def _date(rng: random.Random) -> str:
 
 
 def _body(rng: random.Random, writer: Writer, ids: list[str], sources: list[str]) -> str:
-    paragraphs: list[str] = []
+    """Paragraphs with links and citations, under headings now and then, some followed by a list or a
+    table, some with a footnote: what real pages hold."""
+    blocks: list[str] = []
+    notes: list[str] = []
     size = 0
     while size < BODY_CHARACTERS:
+        if blocks and rng.random() < 0.3:
+            blocks.append(("### " if rng.random() < 0.3 else "## ") + writer.word(OBJECTS))
         sentences = [writer.sentence() for _ in range(rng.randint(3, 6))]
         at = rng.randrange(len(sentences))
         link = rng.choice(ids)
@@ -146,12 +152,21 @@ def _body(rng: random.Random, writer: Writer, ids: list[str], sources: list[str]
                                               f"，参看[[{link}|{writer.word(OBJECTS)}]]") + "。"
         if rng.random() < 0.6:
             sentences[-1] = sentences[-1][:-1] + f"[@{rng.choice(sources)}]。"
+        if rng.random() < 0.2:
+            notes.append(f"[^{len(notes) + 1}]: {writer.sentence()}")
+            sentences[0] = sentences[0][:-1] + f"[^{len(notes)}]。"
         if rng.random() < 0.1:
             sentences.append("王世-{杰}-的名字在两种文字里写法相同。")
-        paragraph = "".join(sentences)
-        paragraphs.append(paragraph)
-        size += len(paragraph)
-    return "\n\n".join(paragraphs) + "\n"
+        blocks.append("".join(sentences))
+        choice = rng.random()
+        if choice < 0.15:
+            blocks.append("\n".join(f"- {writer.sentence()}" for _ in range(rng.randint(3, 5))))
+        elif choice < 0.22:
+            rows = [f"| {rng.randint(1945, 1980)} | {writer.word(OBJECTS)} | {writer.word(PLACES)} |"
+                    for _ in range(rng.randint(3, 4))]
+            blocks.append("\n".join(["| 年份 | 事项 | 地点 |", "|---|---|---|", *rows]))
+        size += len(blocks[-1]) + (len(blocks[-2]) if choice < 0.22 else 0)
+    return "\n\n".join(blocks + notes) + "\n"
 
 
 def write_docsite(root: Path, pages: list[Page]) -> None:
@@ -245,9 +260,11 @@ _HUGO_LIST = """{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}
 CONFIGS: dict[str, dict[str, str]] = {
     "pelican": {"pelicanconf.py": "SITENAME = '中苏友好同盟互助条约'\nSITEURL = ''\nPATH = 'content'\n"
                                   "TIMEZONE = 'Asia/Shanghai'\nDEFAULT_LANG = 'zh'\nFEED_ALL_ATOM = None\n"
-                                  "CATEGORY_FEED_ATOM = None\nDEFAULT_PAGINATION = 20\n"},
+                                  "CATEGORY_FEED_ATOM = None\n"},
     "mkdocs": {"mkdocs.yml": "site_name: 中苏友好同盟互助条约\nnav:\n  - index.md\nvalidation:\n"
-                             "  omitted_files: ignore\n  links:\n    not_found: ignore\n"},
+                             "  omitted_files: ignore\n  links:\n    not_found: ignore\n"
+                             "markdown_extensions:\n  - toc:\n      permalink: true\n  - tables\n  - footnotes\n"
+                             "  - admonition\n  - attr_list\n"},
     "hugo": {"hugo.toml": "baseURL = 'https://example.org/'\nlanguageCode = 'zh'\ntitle = '中苏友好同盟互助条约'\n",
              "layouts/baseof.html": _HUGO_BASE, "layouts/single.html": _HUGO_SINGLE, "layouts/list.html": _HUGO_LIST},
 }

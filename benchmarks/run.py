@@ -13,7 +13,12 @@ then measures, with public tools so that anyone can repeat a figure by hand:
   does before it tells the browser to reload): with no change, after a one-page edit to a body,
   and after an edit to the same page's title (shown by the pages that link to it);
 - conversion throughput (benchmarks/conversion.py);
-- Pelican, MkDocs (a one-entry nav) and Hugo, 1 variant, cold builds (hyperfine median, peak memory alike).
+- Pelican (no pagination, as its default), MkDocs (a one-entry nav; toc, tables, footnotes, admonition
+  and attr_list, its users' usual Markdown extensions) and Hugo, 1 variant, cold builds (hyperfine
+  median, peak memory alike);
+- the floor (benchmarks/floor.py): the same corpus read, parsed, rendered, converted into both
+  variants and written by the least code that can, in one process; docsite's CPU time is reported
+  as a multiple of it.
 
 The other generators come from PyPI, pinned in benchmarks/requirements-others.txt, in their own
 virtual environment (benchmarks/.venv, made on first use), never in the project's. Needs Debian's
@@ -160,6 +165,8 @@ def measure(pages: int, work: Path, runs: int, commands: dict[str, list[str]]) -
     ours.update({"no change": again["cold"], "no change cpu": again["cold cpu"],
                  "one edit": edited["cold"], "one edit cpu": edited["cold cpu"]})
     ours.update(rebuilds(site))
+    ours["floor"] = hyperfine([sys.executable, str(HERE / "floor.py"), ".", "floor-out"], site, runs,
+                              "rm -rf floor-out")
     ours["conversion"] = throughput(site)
     row: dict = {"pages": pages, "docsite": ours}
     outputs = {"pelican": "output", "mkdocs": "site", "hugo": "public"}
@@ -182,10 +189,16 @@ def table(rows: list[dict]) -> str:
                      f"{ours['one edit']:.2f} ({ours['one edit cpu']:.2f}) | "
                      f"{ours['preview no change']:.2f} / {ours['preview one edit']:.2f} / "
                      f"{ours['preview title edit']:.2f} | {ours['memory']:.0f} |")
+        floor = ours["floor"]
+        lines.append(f"| {row['pages']:,} | floor (bare pipeline) | 2 | {floor['cold']:.1f} "
+                     f"({floor['cold cpu']:.1f}) | {floor['cold cpu'] / ours['cold cpu']:.2f} | | | | |")
         for tool in ("pelican", "mkdocs", "hugo"):
             theirs = row[tool]
             lines.append(f"| {row['pages']:,} | {tool} | 1 | {theirs['cold']:.1f} ({theirs['cold cpu']:.1f}) | "
                          f"{theirs['cold cpu'] / ours['cold cpu']:.2f} | | | | {theirs['memory']:.0f} |")
+    lines += ["", "| pages | docsite's CPU time, as a multiple of the floor's |", "|---|---|"]
+    lines += [f"| {row['pages']:,} | {row['docsite']['cold cpu'] / row['docsite']['floor']['cold cpu']:.2f} |"
+              for row in rows]
     lines += ["", "| pages | conversion | M characters/s |", "|---|---|---|"]
     for row in rows:
         for name, rate in row["docsite"]["conversion"].items():

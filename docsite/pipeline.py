@@ -153,7 +153,7 @@ def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]]) -> dict[
         immutable += made.pieces
     config = stage.localizers[0].site.config
     ids = [entry.id for entry in entries[0]] + [urls.SEARCH]
-    files |= publish.minify(render_404(stage.env, stage.localizers, stage.assets, ids))
+    files |= render_404(stage.env, stage.localizers, stage.assets, ids)
     files |= render_sitemap(stage.env, config, ids)
     files["robots.txt"] = publish.robots(config)
     files["_headers"] = publish.headers(config, immutable, str(stage.env.globals["content_security_policy"]))
@@ -203,7 +203,6 @@ class _Stage:
     assets: publish.Assets
     keeps_pages: bool  # whether made pages keep their tokens and long conversions (the preview server's)
     render_memo: RenderMemo | None
-    minify_memo: dict[str, tuple[bytes, bytes]] | None
     search_memo: search.Memo | None
 
     def __reduce__(self) -> tuple[Callable[[Site, publish.Assets], _Stage], tuple[Site, publish.Assets]]:
@@ -329,7 +328,7 @@ def _rendered(stage: _Stage, loc: Localizer, views: list[PageView]) -> dict[str,
     if loc is stage.localizers[0]:
         files |= render_neutral(stage.env, stage.localizers, [view.id for view in views], stage.assets,
                                 stage.render_memo)
-    return publish.minify(files, stage.minify_memo)
+    return files
 
 
 def _progress(total: int, label: str, shown: bool) -> tqdm[NoReturn]:

@@ -82,7 +82,7 @@ def _watched(browser: Browser, url: str, route: str = "", inject: str = "", stri
             response = request.fetch()
             body = response.text().replace("</body>", inject + "</body>")
             if strip_policy:
-                body = re.sub(r'<meta content="[^"]*" http-equiv=Content-Security-Policy>', "", body)
+                body = re.sub(r"<meta[^>]*Content-Security-Policy[^>]*>", "", body)
             request.fulfill(response=response, body=body)
 
         page.route(route, altered)

@@ -1,7 +1,8 @@
 """The layout holds on every kind of page at the widths readers use, from a small phone to a wide
 desktop, in Debian's Chromium: the title is in the first screen, nothing but a chart's own box
 scrolls sideways, and where the text and its aside stand side by side, neither column is left empty
-for a screen beside the other's content.
+for a screen beside the other's content, and no two parts (the contents that follow the reader
+included) lie over each other at any point of the scroll.
 
 One browser, one tab per width, each tab going through every kind of page.
 """
@@ -31,7 +32,8 @@ SCREENS = {360: 740, 390: 844, 768: 1024, 1024: 768, 1366: 768, 1920: 1080}
 #: The page as laid out: where the (visible) h1 ends, how far the document scrolls sideways and what
 #: sticks out, and each position of the window, scrolled through the page a quarter screen at a
 #: time, where a column of main's parts standing side by side shows nothing while the window is
-#: wholly within main's content.
+#: wholly within main's content; and at each of those positions, the pairs of parts (the floated contents
+#: among them) that lie over each other, neither holding the other.
 MEASURE = """() => {
   const root = document.documentElement, height = innerHeight;
   const h1 = [...document.querySelectorAll('h1')].find(h => h.getClientRects().length);
@@ -51,7 +53,19 @@ MEASURE = """() => {
       return q.left < r.right && r.left < q.right; }));
     if (column) column.push(part); else columns.push([part]);
   }
-  const empty = [];
+  const empty = [], overlaps = [];
+  const placed = [...parts, ...document.querySelectorAll('main .toc')].filter(e => e.getClientRects().length);
+  const name = e => e.tagName.toLowerCase() + '.' + e.classList[0];
+  for (let y = 0; y <= root.scrollHeight - height; y += height / 4) {
+    window.scrollTo({top: y, behavior: 'instant'});
+    placed.forEach((a, i) => placed.slice(i + 1).forEach(b => {
+      if (a.contains(b) || b.contains(a)) return;
+      const p = a.getBoundingClientRect(), q = b.getBoundingClientRect();
+      if (p.left < q.right - 1 && q.left < p.right - 1 && p.top < q.bottom - 1 && q.top < p.bottom - 1)
+        overlaps.push([Math.round(scrollY), name(a), name(b)]);
+    }));
+  }
+  window.scrollTo({top: 0, behavior: 'instant'});
   if (columns.length > 1) {
     for (let y = 0; y <= root.scrollHeight - height; y += height / 4) {
       window.scrollTo({top: y, behavior: 'instant'});
@@ -65,7 +79,7 @@ MEASURE = """() => {
     window.scrollTo({top: 0, behavior: 'instant'});
   }
   return {h1Bottom, scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, sticking, columns: columns.length,
-          empty};
+          empty, overlaps};
 }"""
 
 
@@ -103,4 +117,5 @@ def test_every_kind_of_page_holds_its_layout_at_every_width(tabs: dict[int, Page
         f"the title ends at y = {found['h1Bottom']}, below the first screen ({height} px)"
     assert found["scrollWidth"] <= found["clientWidth"], \
         f"the page scrolls sideways ({found['scrollWidth']} > {found['clientWidth']} px): {found['sticking']}"
+    assert found["overlaps"] == [], f"parts lie over each other (scrollY, parts): {found['overlaps'][:5]}"
     assert found["empty"] == [], f"a column is empty for a screen beside content (scrollY, columns): {found['empty']}"

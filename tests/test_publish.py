@@ -23,6 +23,7 @@ from urllib.error import HTTPError
 from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import urlopen
 
+import jinja2
 import pytest
 from bs4 import BeautifulSoup
 from conftest import PREFIX, ROOT, MiniSite, Published, listed_pieces, open_page, publish_site, soup
@@ -31,7 +32,7 @@ from test_site import _deliberate_text, _foreign_characters
 
 from docsite.model.urls import relative
 from docsite.pipeline import build
-from docsite.stages import publish
+from docsite.stages import render
 from docsite.stages.write import Staging
 
 VARIANTS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
@@ -420,25 +421,25 @@ def test_a_changed_stylesheet_gets_a_new_name_on_every_page(mini: MiniSite) -> N
         assert soup(path).select_one('link[rel="stylesheet"]')["href"].endswith("static/" + next(iter(after)))
 
 
-def test_minified_pages_read_as_the_unminified_ones(monkeypatch: pytest.MonkeyPatch) -> None:
-    minified = build(ROOT).files
-    monkeypatch.setattr(publish, "minify", lambda files, cache=None: files)
-    plain = build(ROOT).files
-    assert minified.keys() == plain.keys()
-    for path in (p for p in plain if p.endswith(".html")):
-        a, b = (BeautifulSoup(files[path], "html.parser") for files in (plain, minified))
-        assert _elements(a) == _elements(b), path
-        assert "".join(a.get_text().split()) == "".join(b.get_text().split()), path  # spaces between blocks go
-    size = {name: sum(len(data) for path, data in files.items() if path.endswith((".html", ".css")))
-            for name, files in (("plain", plain), ("minified", minified))}
-    assert size["minified"] < 0.97 * size["plain"]
-    css = next(data for path, data in minified.items() if path.endswith(".css"))
+def test_compact_pages_read_as_pages_from_the_templates_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Templates are read without their lines' indentation: the pages have the same elements and
+    text, and no line of theirs starts with spaces but in the text's own preformatted blocks."""
+    compact = build(ROOT).files
+    monkeypatch.setattr(render, "CompactLoader", jinja2.FileSystemLoader)
+    written = build(ROOT).files
+    assert compact.keys() == written.keys()
+    pages = [path for path in written if path.endswith(".html")]
+    for path in pages:
+        a, b = (BeautifulSoup(files[path], "html.parser") for files in (written, compact))
+        assert [(t.name, t.attrs) for t in a.find_all(True)] == [(t.name, t.attrs) for t in b.find_all(True)], path
+        assert "".join(a.get_text().split()) == "".join(b.get_text().split()), path
+        for block in b.select("pre, textarea"):
+            block.decompose()
+        indented = [line for line in str(b).splitlines() if line[:1] in (" ", "\t")]
+        assert indented == [], (path, indented[:3])
+    assert sum(len(compact[path]) for path in pages) < 0.985 * sum(len(written[path]) for path in pages)
+    css = next(data for path, data in compact.items() if path.endswith(".css"))
     assert b"/*" not in css and b"\n" not in css.strip()
-
-
-def _elements(page: BeautifulSoup) -> list[tuple[str, dict]]:
-    """Every element with its attributes; the viewport's content loses a space in minifying, as it may."""
-    return [(t.name, t.attrs) for t in page.find_all(True) if t.get("name") != "viewport"]
 
 
 def write(out: Path, files: dict[str, bytes]) -> None:

@@ -4,7 +4,7 @@
 each part of the output in .cache/ (the command line, see cache.py); with ``memory=True`` it also
 keeps, between builds in one process (the preview server), what makes an edit cheap to rebuild:
 pages loaded by their file's signature, each variant's conversions, each page's HTML by what it was
-rendered from, minified pages, the compiled templates, the parts of the output with what they read,
+rendered from, the compiled templates, the parts of the output with what they read,
 the last good build's keys, the search index's pieces and the values' fingerprints. What it keeps
 in memory is bounded by the site: what each file of the output was made from, and what the last
 two builds used of conversions and fingerprints; a change to site.yaml, a template or a static file starts it afresh.
@@ -40,7 +40,6 @@ class BuildCache:
     converters: dict[Variant, Converter] = field(default_factory=dict)  # for ``glossary``
     rendered: RenderMemo = field(default_factory=RenderMemo)
     parts: dict[str, cache.Kept] = field(default_factory=dict)
-    minified: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
     env: jinja2.Environment | None = None
     keys: cache.Keys | None = None  # the last good build's
     search_memo: search.Memo = field(default_factory=search.Memo)
@@ -85,9 +84,9 @@ class BuildCache:
         memory: MutableMapping[str, cache.Kept] = self.parts if self.memory else cache.Forgetful()
         return cache.Recall(names, keys, store, memory, adopt)
 
-    def memos(self) -> tuple[RenderMemo | None, dict[str, tuple[bytes, bytes]] | None, search.Memo | None]:
-        """What rendering, minifying and the search page remember, if this cache keeps a memory."""
-        return (self.rendered, self.minified, self.search_memo) if self.memory else (None, None, None)
+    def memos(self) -> tuple[RenderMemo | None, search.Memo | None]:
+        """What rendering and the search page remember, if this cache keeps a memory."""
+        return (self.rendered, self.search_memo) if self.memory else (None, None)
 
     def keeps_pages(self) -> bool:
         """Whether pages keep their parsed body and their long conversions after being made."""
@@ -101,9 +100,8 @@ class BuildCache:
             recall.commit()
             if self.memory:
                 self.keys = recall.keys
-                for memo in (self.rendered.made, self.minified):
-                    for gone in memo.keys() - set(files):
-                        del memo[gone]
+                for gone in self.rendered.made.keys() - set(files):
+                    del self.rendered.made[gone]
                 self.search_memo.turn()
                 self.fingerprints.turn()
                 for converter in self.converters.values():

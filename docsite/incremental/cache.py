@@ -35,7 +35,7 @@ V = TypeVar("V")
 FOLDER = ".cache"
 #: Libraries whose output ends up in pages.
 LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "opencc-python-reimplemented",
-             "minify-html", "rcssmin", "edtf", "pyyaml", "ahocorasick-rs", "pypinyin", "shapely")
+             "rcssmin", "edtf", "pyyaml", "ahocorasick-rs", "pypinyin", "shapely")
 #: A part's output: files by output path, and its pages as the search index keeps them.
 Output = tuple[dict[str, bytes], list[search.IndexedPage]]
 

@@ -9,6 +9,12 @@ signatures too), building again would write what is there: the command line says
 nothing, as make does. Anything else, or a record that cannot be read, builds. Deleting .cache/
 deletes the record.
 
+A file saved within a tick of the file system's clock before the build looked at it may be saved
+again within that tick and keep its signature: as git does with its "racily clean" entries, the
+record keeps the content digest of such files, and the next build compares their content instead
+of trusting the signature (or of building everything, which a save and a build a second apart would
+otherwise cost every time).
+
 A change another program makes to the output within the clock tick of the build's own last write
 to that file would keep its signature (a tick is a few milliseconds on ext4, APFS or NTFS): the
 output is looked at only after the whole site is written, so that takes a program racing the build.
@@ -32,7 +38,7 @@ from docsite.stages import history
 from docsite.stages.load import inputs, signatures
 
 NAME = "last-build.json"
-VERSION = 1
+VERSION = 2
 
 
 #: What a record and a build must agree on (see ``state``).
@@ -47,9 +53,19 @@ def state(root: Path, options: dict[str, Any]) -> dict[str, Any]:
     """What a build depends on: taken before building, so that a file saved while the build reads
     the others is seen as changed by the next one. (The output folder is known by its files'
     signatures, which no other folder has.)"""
-    return {"taken": time.time_ns(), "version": VERSION, "program": cache.program().hex(), "options": options,
-            "inputs": {path: list(mark) for path, mark in inputs(root).items()},
+    taken, files = time.time_ns(), inputs(root)
+    return {"taken": taken, "version": VERSION, "program": cache.program().hex(), "options": options,
+            "inputs": {path: list(mark) for path, mark in files.items()},
+            "racy": {path: _content(path) for path, (_, ctime, *_) in files.items() if ctime >= taken - RACY_NS},
             "history": _digest(history.last_changes(root / "content"))}
+
+
+def _content(path: str) -> str:
+    """A file's content digest ("" when it cannot be read: no digest matches it)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def _digest(days: dict[str, str]) -> str:
@@ -69,8 +85,8 @@ def up_to_date(root: Path, out: Path, now: dict[str, Any]) -> BuildResult | None
         record = json.loads((root / cache.FOLDER / NAME).read_text("utf-8"))
         if any(record[key] != now[key] for key in COMPARED):
             return None
-        if any(ctime >= record["taken"] - RACY_NS for _, ctime, *_ in record["inputs"].values()):
-            return None  # a file may have changed again within the same tick
+        if any(_content(path) != digest for path, digest in record["racy"].items()):
+            return None  # saved again within the tick of its last save
         if record["output"] != _output(out):
             return None
         return BuildResult(Diagnostics(root), pages_per_variant=record["pages"], notes=record["notes"])

@@ -1,10 +1,10 @@
 """Publish stage: what static hosts, search engines and link previews need besides the pages.
 
 Stylesheets and scripts get names that change with their content (``style.css`` ->
-``static/style.1a2b3c4d5e.css``), so hosts may cache them for a year; pages and stylesheets are
-minified; each page's <head> says where it lives (canonical, hreflang alternates, Open Graph,
-JSON-LD); robots.txt, a sitemap and a ``_headers`` file (read by Netlify and Cloudflare Pages)
-complete the folder.
+``static/style.1a2b3c4d5e.css``), so hosts may cache them for a year; stylesheets are minified
+(pages are compact from their templates: see render.py); each page's <head> says where it lives
+(canonical, hreflang alternates, Open Graph, JSON-LD); robots.txt, a sitemap and a ``_headers``
+file (read by Netlify and Cloudflare Pages) complete the folder.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePosixPath
 
-import minify_html
 import rcssmin
 from markupsafe import Markup
 
@@ -156,19 +155,3 @@ def headers(config: SiteConfig, fingerprinted: Iterable[str], meta_policy: str) 
              "  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n")
     return (every + "".join(f"{base}{path}\n  Cache-Control: {IMMUTABLE}\n" for path in fingerprinted)).encode()
 
-
-def minify(files: dict[str, bytes], cache: dict[str, tuple[bytes, bytes]] | None = None) -> dict[str, bytes]:
-    """Minified HTML; closing tags stay, so simple parsers (and BeautifulSoup's) read pages as browsers do.
-    ``cache`` (the preview server's) keeps each page's last result, to minify only pages that changed."""
-    out = {}
-    for path, data in files.items():
-        if not path.endswith(".html"):
-            out[path] = data
-        elif cache is not None and path in cache and cache[path][0] == data:
-            out[path] = cache[path][1]
-        else:
-            out[path] = minify_html.minify(data.decode("utf-8"), keep_closing_tags=True,
-                                           keep_html_and_head_opening_tags=True).encode("utf-8")
-            if cache is not None:
-                cache[path] = (data, out[path])
-    return out
