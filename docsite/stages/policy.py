@@ -5,7 +5,8 @@ sources), so that a script that content would smuggle into a page does not run.
 The inline scripts are the templates' ``partials/*.js`` (the colour scheme before the first paint,
 404.html's base path), included whole in a ``<script>`` element, their ends trimmed (``{% filter
 trim %}``): they take no values from the page, so each has one text and one hash, worked out when
-the templates are loaded (by the same loader, which reads them without indentation). The policy is written
+the templates are loaded (by the same loader, which reads them without indentation: they are
+written without it, so that their text is the same however they are read). The policy is written
 in every page's ``<meta http-equiv>`` for hosts that send no headers, and in ``_headers`` with what
 a meta element cannot say (``frame-ancestors``).
 """
