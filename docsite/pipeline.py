@@ -175,7 +175,7 @@ def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]], figures:
     files |= render_404(stage.env, stage.localizers, stage.assets, ids)
     files |= render_sitemap(stage.env, config, ids, {pid: page.changed for pid, page in site.pages.items()})
     files["robots.txt"] = publish.robots(config)
-    files["_headers"] = publish.headers(config, immutable)
+    files["_headers"] = publish.headers(config, immutable, str(stage.env.globals["content_security_policy"]))
     files[write.MARKER] = write.MARKER_TEXT
     return files
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from docsite.config.options import (
+    Address,
     At,
     Bool,
     Choice,
@@ -141,7 +142,7 @@ MAPS = Section({"places_of": ListOf(Str())}, MapsConfig, default=MapsConfig(), u
 SITE: dict[str, Option[Any]] = {
     "title": Str(default=""),
     "tagline": Str(default=""),
-    "base_url": Str(default="/"),
+    "base_url": Address(default="/"),
     "variants": ListOf(VARIANT, key=lambda variant: variant.code, twice="a variant code is listed twice"),
     "types": MapOf(PAGE_TYPE),
     "nav": ListOf(NavEntry()),

@@ -79,8 +79,12 @@ class Page:
         return self.raw.split("\n")
 
     def loc(self, *key: Any) -> tuple[int, int]:
-        """Line and column of a front-matter value."""
-        return self.locs.get(key, (1, 0))
+        """Line and column of a front-matter value, else of the value around it (an item of a list
+        written as one name, ``related: x``), else of the front matter."""
+        for end in range(len(key), 0, -1):
+            if key[:end] in self.locs:
+                return self.locs[key[:end]]
+        return 1, 0
 
     def locate(self, body_line: int, raw: str) -> tuple[int, int]:
         """File line and column of ``raw`` written on (0-based) body line ``body_line``."""

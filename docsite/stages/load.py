@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from docsite.diagnostics import Diagnostic, Diagnostics
-from docsite.model import files
+from docsite.model import files, urls
 from docsite.model.config import PageType, SiteConfig
 from docsite.model.fields import GLOSSARY_ENTRY, GLOSSARY_HINT, FieldError, Written, rule
 from docsite.model.page import Content, Page, Source
@@ -347,7 +347,8 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
         diags.error(path, line, problem.message, problem.hint, col=col)
     references = markdown.references(tokens, body.blocks, config.allow_html)
     page.references = [named for ref in references if (named := _named_file(ref, page, config.root, diags))]
-    return page
+    return page if _addresses_allowed(page, markdown.addresses(tokens, body.blocks, config.allow_html), diags) \
+        else None
 
 
 def _named_file(ref: markdown.Reference, page: Page, root: Path, diags: Diagnostics) -> markdown.Reference | None:
@@ -380,6 +381,18 @@ def _named_file(ref: markdown.Reference, page: Page, root: Path, diags: Diagnost
     if named.page is not None:
         return replace(ref, kind="link", target=named.page, anchor=named.anchor)
     return replace(ref, target=named.path)
+
+
+def _addresses_allowed(page: Page, addresses: list[tuple[str, int]], diags: Diagnostics) -> bool:
+    """Whether every address the body's links lead to may be followed (see ``urls.refused``); else reported."""
+    allowed = True
+    for address, line in addresses:
+        problem = urls.refused(address)
+        if problem is not None:
+            at, col = page.locate(line, address)
+            diags.error(page.path, at, f"the link to '{address}': {problem}", urls.LINK_HINT, col=col)
+            allowed = False
+    return allowed
 
 
 def _validate_fields(meta: dict[Any, Any], locs: LocMap, ptype: PageType, path: Path,
@@ -434,18 +447,38 @@ def _load_sources(path: Path, diags: Diagnostics) -> dict[str, Source] | None:
             diags.error(path, locs.get((key, unknown[0], "__key__"), (line, 0))[0], f"unknown field '{unknown[0]}' "
                         f"in source '{key}'", f"fields of a source: {', '.join(sorted(SOURCE_FIELDS))}")
         kind = entry.get("type", "other")
-        if kind not in SOURCE_TYPES:
-            diags.error(path, locs.get((key, "type"), (line, 0))[0], f"unknown source type '{kind}'",
+        if not isinstance(kind, str) or kind not in SOURCE_TYPES:
+            diags.error(path, locs.get((key, "type"), (line, 0))[0], "unknown source type",
                         f"types: {', '.join(SOURCE_TYPES)}")
             kind = "other"
         for field_name, value in entry.items():
-            try:
-                protect(str(value))
-            except MarkupError as exc:
-                diags.error(path, locs.get((key, field_name), (line, 0))[0], f"source '{key}', '{field_name}': {exc}",
-                            exc.hint)
+            problem = _source_value(field_name, value)
+            if problem is not None:
+                diags.error(path, locs.get((key, field_name), (line, 0))[0],
+                            f"source '{key}', '{field_name}': {problem[0]}", problem[1])
         sources[str(key)] = Source(str(key), SOURCE_TYPES[kind], dict(entry), line)
     return sources
+
+
+#: The fields of a source that may list several people.
+SOURCE_NAMES = {"author", "editor"}
+
+
+def _source_value(name: str, value: Any) -> tuple[str, str] | None:
+    """What is wrong with the value of a source's field, with a hint, if anything: an address must
+    be one readers may follow, names a text or a list of texts, the rest text."""
+    if name == "url":
+        problem = urls.refused(value)
+        return None if problem is None else (problem, urls.LINK_HINT)
+    for item in value if name in SOURCE_NAMES and isinstance(value, list) else [value]:
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            return ("expected a text or a list of texts" if name in SOURCE_NAMES else "expected text",
+                    "for example: author: [沈志华, 李丹慧]" if name in SOURCE_NAMES else "put the value in quotes")
+        try:
+            protect(str(item))
+        except MarkupError as exc:
+            return str(exc), exc.hint
+    return None
 
 
 def _load_tags(path: Path, diags: Diagnostics) -> dict[str, Text] | None:

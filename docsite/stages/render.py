@@ -23,7 +23,7 @@ import jinja2
 from docsite.model import urls
 from docsite.model.config import SiteConfig
 from docsite.model.view import PageView
-from docsite.stages import publish
+from docsite.stages import policy, publish
 from docsite.stages.publish import Assets
 from docsite.stages.views import Localizer
 from docsite.text.variants import Text, protect
@@ -76,6 +76,7 @@ def environment(config: SiteConfig) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters["t"] = jinja2.pass_context(lambda ctx, s: ctx["convert"](_interface_text(str(s))))
+    env.globals["content_security_policy"] = policy.meta_policy(env)
     return env
 
 

@@ -32,7 +32,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 from docsite.text import fragments
 from docsite.text.variants import PLACEHOLDER, Block, Converter, Rule, Text, block_at, restore
 
-_CITE_ITEM = re.compile(r"\s*@([A-Za-z0-9_][A-Za-z0-9_:.-]*)\s*(?:,\s*(.*?))?\s*$", re.DOTALL)
+#: One item of a citation, up to the ``;`` after it or the citation's end.
+_CITE_ITEM = re.compile(r"\s*@([A-Za-z0-9_][A-Za-z0-9_:.-]*)\s*(?:,\s*([^;]*?))?\s*(?:(;)|$)")
 _ANCHOR_SUFFIX = re.compile(r"\s*\{#(" + fragments.EXPLICIT.pattern + r")\}\s*$")
 _NOTE_MARK = re.compile(r"<sup\b.*?</sup>", re.DOTALL)
 _MARKDOWN_SYNTAX = re.compile(r"[*_`\[\]<>!\\~]")
@@ -143,12 +144,28 @@ class InlineHooks:
                             yield Text(run), (tuple(ahead.active), *ahead.layers)
 
 
+def _next(state: StateInline, needle: str, start: int) -> int:
+    """Where ``needle`` is next in the text being parsed, at or after ``start`` (-1: nowhere). The
+    rules below try every ``[`` of a paragraph: searching on from each to the end took time in the
+    square of its length (a paragraph of 80,000 ``[[``: 37 s), so the last answer is kept and is
+    the answer again until ``start`` passes it."""
+    found: dict[str, tuple[str, int, int]] = state.env.setdefault("next", {})
+    src = state.src
+    if needle in found:
+        text, searched, at = found[needle]
+        if text is src and searched <= start and (at == -1 or at >= start):
+            return at
+    at = src.find(needle, start)
+    found[needle] = (src, start, at)
+    return at
+
+
 def _wikilink(state: StateInline, silent: bool) -> bool:
     src, pos = state.src, state.pos
     if not src.startswith("[[", pos):
         return False
-    end = src.find("]]", pos + 2)
-    if end == -1 or "\n" in src[pos:end]:
+    end = _next(state, "]]", pos + 2)
+    if end == -1 or -1 < _next(state, "\n", pos) < end:
         return False
     inner = src[pos + 2:end]
     target, bar, label = inner.partition("|")
@@ -158,7 +175,7 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
     if not silent:
         token = state.push("wikilink", "a", 0)
         token.meta = {"target": target, "anchor": anchor, "label": label.strip() if bar else None,
-                      "line": src.count("\n", 0, pos), "raw": src[pos:end + 2]}
+                      "raw": src[pos:end + 2]}
     state.pos = end + 2
     return True
 
@@ -167,18 +184,22 @@ def _citation(state: StateInline, silent: bool) -> bool:
     src, pos = state.src, state.pos
     if not src.startswith("[@", pos):
         return False
-    end = src.find("]", pos)
+    end = _next(state, "]", pos)
     if end == -1:
         return False
     items = []
-    for part in src[pos + 1:end].split(";"):
-        match = _CITE_ITEM.match(part)
+    at = pos + 1
+    while True:  # item by item: a bracket that is no citation is left at its first item that is none
+        match = _CITE_ITEM.match(src, at, end)
         if not match:
             return False
         items.append((match.group(1), (match.group(2) or "").strip()))
+        if not match.group(3):
+            break
+        at = match.end()
     if not silent:
         token = state.push("citation", "sup", 0)
-        token.meta = {"items": items, "line": src.count("\n", 0, pos), "raw": src[pos:end + 1]}
+        token.meta = {"items": items, "raw": src[pos:end + 1]}
     state.pos = end + 1
     return True
 
@@ -191,6 +212,10 @@ def _plain_text(children: Sequence[Token], blocks: tuple[Block, ...]) -> str:
         elif child.type == "wikilink":
             parts.append(child.meta["label"] or child.meta["target"])
     return restore("".join(parts), blocks)
+
+
+#: The inline tokens given their line: what names a page, a source or an address.
+_LINED = ("wikilink", "citation", "link_open", "image")
 
 
 def _positions_and_anchors(state: StateCore) -> None:
@@ -209,7 +234,7 @@ def _positions_and_anchors(state: StateCore) -> None:
             for child in token.children:
                 if child.type in ("softbreak", "hardbreak"):
                     breaks += 1
-                elif child.type in ("wikilink", "citation", "link_open", "image"):
+                elif child.type in _LINED:
                     child.meta["line"] = line + breaks
         if token.type != "heading_open":
             continue
@@ -394,9 +419,18 @@ class _Renderer(RendererHTML):
         return html
 
 
+class _Parser(MarkdownIt):
+    """markdown-it, its links and images made whatever their address: markdown-it leaves those whose
+    scheme it deems bad as text, silently; the load stage refuses every address but those
+    ``urls.refused`` lets through, at its line, from ``addresses``."""
+
+    def validateLink(self, url: str) -> bool:
+        return True
+
+
 @cache
 def parser(allow_html: bool) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": allow_html}, renderer_cls=_Renderer).enable(["table", "strikethrough"])
+    md = _Parser("commonmark", {"html": allow_html}, renderer_cls=_Renderer).enable(["table", "strikethrough"])
     md.use(footnote_plugin, inline=False)
     md.use(container_plugin, "figure").use(fieldlist_plugin).use(attrs_plugin, after=("image",), allowed=["class"])
     md.inline.ruler.before("link", "wikilink", _wikilink)
@@ -428,26 +462,42 @@ def parse(source: str, blocks: tuple[Block, ...], allow_html: bool) -> list[Toke
 def references(tokens: Sequence[Token], blocks: tuple[Block, ...], allow_html: bool = False) -> list[Reference]:
     """Every [[...]] link and [@...] citation of a body, in reading order, markup blocks included."""
     found = []
+    for child in _lined(tokens, blocks, allow_html):
+        if child.type == "wikilink":
+            found.append(Reference("link", child.meta["target"], child.meta["line"], child.meta["raw"],
+                                   child.meta["anchor"]))
+        elif child.type == "citation":
+            found += [Reference("cite", key, child.meta["line"], child.meta["raw"]) for key, _ in child.meta["items"]]
+        else:  # a Markdown link or image: to a page's file, a file of static/, or the web
+            target = str(child.attrGet("href" if child.type == "link_open" else "src"))
+            found.append(Reference("file" if child.type == "link_open" else "image", target, child.meta["line"],
+                                   unquote(target)))  # as written: markdown-it percent-encodes it
+    return found
+
+
+def addresses(tokens: Sequence[Token], blocks: tuple[Block, ...], allow_html: bool = False) -> list[tuple[str, int]]:
+    """The address of every Markdown link, autolink and image of a body, with its line, in reading
+    order, markup blocks included."""
+    return [(str(child.attrGet("src" if child.type == "image" else "href")), child.meta["line"])
+            for child in _lined(tokens, blocks, allow_html) if child.type in ("link_open", "image")]
+
+
+def _lined(tokens: Sequence[Token], blocks: tuple[Block, ...], allow_html: bool) -> Iterator[Token]:
+    """The inline tokens of a body that have a line (``_LINED``), in reading order, with those of
+    the texts of its markup blocks, at the line of the block."""
     for token in tokens:
         for child in token.children or ():
-            if child.type == "wikilink":
-                found.append(Reference("link", child.meta["target"], child.meta["line"], child.meta["raw"],
-                                       child.meta["anchor"]))
-            elif child.type == "citation":
-                for key, _ in child.meta["items"]:
-                    found.append(Reference("cite", key, child.meta["line"], child.meta["raw"]))
-            elif child.type in ("link_open", "image") and "line" in child.meta:
-                target = str(child.attrGet("href" if child.type == "link_open" else "src"))
-                found.append(Reference("file" if child.type == "link_open" else "image", target, child.meta["line"],
-                                       unquote(target)))  # as written: markdown-it percent-encodes it
+            if child.type in _LINED:
+                yield child
             elif child.type == "text":
                 for match in PLACEHOLDER.finditer(child.content):
                     block = block_at(match.group(), blocks)
                     texts = [block.verbatim] if block.rule is None else [f for _, f in block.rule.forms]
                     for text in texts:
                         inline = parser(allow_html).parseInline(text, {"blocks": ()})
-                        found += [replace(r, line=_line_of(child, tokens)) for r in references(inline, ())]
-    return found
+                        for inner in _lined(inline, (), allow_html):
+                            inner.meta["line"] = _line_of(child, tokens)
+                            yield inner
 
 
 def problems(tokens: Sequence[Token]) -> list[Problem]:
