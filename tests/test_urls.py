@@ -8,6 +8,7 @@ import re
 
 import pytest
 from conftest import MiniSite
+from PIL import Image
 from test_errors import assert_fails
 
 from docsite.model import urls
@@ -87,15 +88,17 @@ def test_base_url_must_be_an_address_readers_may_follow(mini: MiniSite) -> None:
 
 def test_addresses_readers_may_follow_are_links(mini: MiniSite) -> None:
     mini.write("sources.yaml", "a:\n  type: web\n  title: 甲\n  url: 'https://example.org/a?b=1&c=2'\n")
+    mini.write("people/b.md", "---\ntitle: 乙\n---\n## 甲\n")
     mini.write("people/a.md", "---\ntitle: 甲\n---\n正文[@a]：[乙](https://example.org/乙) [丙](mailto:a@example.org) "
-                              "[丁](../b/#x) <HTTPS://EXAMPLE.ORG/> [戊](#top) ![己](/static/favicon.svg)\n")
+                              "[丁](b.md#jia) <HTTPS://EXAMPLE.ORG/> [戊](#top) ![己](/static/x.png)\n")
+    Image.new("RGB", (8, 8)).save(mini.root / "static/x.png")
     assert mini.build().returncode == 0
     page = mini.page("zh-hans", "people/a")
     hrefs = [a["href"] for a in page.select("main a[href]")]
-    for href in ["https://example.org/%E4%B9%99", "mailto:a@example.org", "../b/#x", "HTTPS://EXAMPLE.ORG/", "#top",
+    for href in ["https://example.org/%E4%B9%99", "mailto:a@example.org", "../b/#jia", "HTTPS://EXAMPLE.ORG/", "#top",
                  "https://example.org/a?b=1&c=2"]:
         assert href in hrefs
-    assert page.select_one("main img")["src"] == "/static/favicon.svg"
+    assert re.fullmatch(r"(\.\./)+static/figures/x\.[0-9a-f]+-8\.png", page.select_one("main img")["src"])
 
 
 @pytest.mark.parametrize("address", ["JaVaScRiPt:alert(1)", "java&#x09;script:alert(1)", "java&Tab;script:x",

@@ -357,6 +357,8 @@ def _named_file(ref: markdown.Reference, page: Page, root: Path, diags: Diagnost
     (reported): a path out of content/ and static/, a file that is not there, an image that is none."""
     if ref.kind not in ("file", "image"):
         return ref
+    if urls.refused(ref.target) is not None:
+        return None  # reported as an address no reader may follow (``_addresses_allowed``)
     try:
         named = files.local(ref.target, page.path, root)
     except files.Outside:
@@ -452,7 +454,7 @@ def _load_sources(path: Path, diags: Diagnostics) -> dict[str, Source] | None:
                         f"types: {', '.join(SOURCE_TYPES)}")
             kind = "other"
         for field_name, value in entry.items():
-            problem = _source_value(field_name, value)
+            problem = None if field_name == "type" else _source_value(field_name, value)  # the type: above
             if problem is not None:
                 diags.error(path, locs.get((key, field_name), (line, 0))[0],
                             f"source '{key}', '{field_name}': {problem[0]}", problem[1])

@@ -21,11 +21,6 @@ import jinja2
 
 #: The templates written inline in a <script> element.
 INLINE_SCRIPTS = "partials/*.js"
-#: The inline script the preview server (livereload, ``build.py serve``) adds to every page it
-#: serves, to load its own script and reload on a change (tests/test_headers.py checks it is so).
-PREVIEW_SCRIPT = ('(function(){var s=document.createElement("script");var port=(window.location.port || '
-                  '(window.location.protocol == \'https:\' ? 443: 80));s.src="//"+window.location.hostname+":"+port'
-                  '+ "/livereload.js?port=" + port;document.head.appendChild(s);})();')
 #: Everything but scripts: the site's own files, images from the web too (a Markdown image may be one).
 OTHER_SOURCES = ("default-src 'self'", "style-src 'self'", "img-src 'self' https:", "connect-src 'self'",
                  "object-src 'none'", "base-uri 'self'", "form-action 'self'")
@@ -40,7 +35,7 @@ def meta_policy(env: jinja2.Environment) -> str:
     """The policy of every page, for its <meta http-equiv>: the inline scripts of ``env``'s
     templates allowed by their hashes."""
     names = env.list_templates(filter_func=lambda name: fnmatchcase(name, INLINE_SCRIPTS))
-    texts = {env.get_template(name).render().strip() for name in names} | {PREVIEW_SCRIPT}
+    texts = {env.get_template(name).render().strip() for name in names}
     hashes = sorted(script_hash(text) for text in texts)
     return "; ".join([OTHER_SOURCES[0], "script-src 'self' " + " ".join(hashes), *OTHER_SOURCES[1:]])
 
