@@ -393,6 +393,12 @@ def _load_sources(path: Path, diags: Diagnostics) -> dict[str, Source]:
             diags.error(path, locs.get((key, "type"), (line, 0))[0], f"unknown source type '{kind}'",
                         f"types: {', '.join(SOURCE_TYPES)}")
             continue
+        url = entry.get("url")
+        if url is not None and not isinstance(url, str):
+            diags.error(path, locs.get((key, "url"), (line, 0))[0],
+                        f"source '{key}', 'url': {url!r} is not an address (YAML read it as a {type(url).__name__})",
+                        "write the address in quotes: url: \"https://...\"")
+            continue
         for field_name, value in entry.items():
             try:
                 protect(str(value))
