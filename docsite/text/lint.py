@@ -169,7 +169,7 @@ def _lint_taiwan_words(text: str, converted: str, line: int, col: int, page: Pag
         context = text[max(0, start - _CONTEXT):end + _CONTEXT].strip()
         diags.warning(page.path, line, f"'{word}' becomes '{words[index]}' in {where}, but Taiwan writes "
                       f"'{taiwan[index]}': 「{context}」",
-                      f"add {{zh-hans: {word}, zh-hant: {taiwan[index]}}} to content/glossary.yaml; if "
+                      f"add {{from: {word}, zh-hant: {taiwan[index]}}} to content/glossary.yaml; if "
                       f"'{words[index]}' is right here, add the word to lint.accept in site.yaml", col=col + start)
 
 
