@@ -29,7 +29,7 @@ from docsite.model.config import SiteConfig
 from docsite.model.site import Site
 from docsite.model.view import PageView
 from docsite.processes import process_map
-from docsite.stages import exports, publish, search
+from docsite.stages import exports, plaintext, publish, search
 from docsite.stages.load import LoadCache, load_content
 from docsite.stages.render import RenderMemo, interface, render_404, render_neutral, render_sitemap, render_variant
 from docsite.stages.resolve import resolve
@@ -299,7 +299,7 @@ def _unit(stage: _Stage, variant: int, pid: str) -> tuple[outputs.Output, output
 def _page(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes], list[PageView]]:
     """A page's files, and its view."""
     views = [loc.page(loc.site.pages[pid])]
-    return _rendered(stage, loc, views), views
+    return _rendered(stage, loc, views) | plaintext.files(stage.env, loc, views), views
 
 
 def _generated(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes], list[PageView]]:

@@ -22,6 +22,12 @@ def page_dir(code: str, pid: str) -> str:
     return f"{code}/" if pid == HOME else f"{code}/{pid}/"
 
 
+def plain_text_file(pid: str) -> str:
+    """The name of a page's plain-text file, in its folder: treaty/text -> treaty-text.txt (a name that
+    says what the file is once downloaded)."""
+    return pid.replace("/", "-") + ".txt"
+
+
 def neutral_dir(pid: str) -> str:
     """Folder of a page's script-neutral address, e.g. 'people/zhou-enlai/': it sends readers to their script."""
     return "" if pid == HOME else f"{pid}/"

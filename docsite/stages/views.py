@@ -245,6 +245,8 @@ class Localizer:
         if page.id in self.chronology.named:
             return {"entries": self.entries(here, self.chronology.named[page.id]),
                     "overview": self.chart(here, page.id)}
+        if page.type.plain_text:
+            return {"plain_text": urls.plain_text_file(page.id)}
         return {}
 
     def connections(self, here: str, page: Page) -> list[Connection]:
