@@ -66,8 +66,8 @@ class Point:
         elif self.span == 10:
             text = f"{self.year // 100 + 1}世纪{self.year % 100:02d}年代"
         else:
-            text = ("" if same_year else f"{self.year}年") + (f"{self.month}月" if self.month and not same_month else "")
-            text += f"{self.day}日" if self.day else ""
+            text = "" if same_year else f"{self.year}年"
+            text += (f"{self.month}月" if self.month and not same_month else "") + (f"{self.day}日" if self.day else "")
         if self.approximate:
             text = "约" + text
         if self.uncertain:
