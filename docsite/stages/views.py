@@ -269,9 +269,9 @@ class Localizer:
         since HTML has no way to say 'about' and a <time> without datetime must be machine-readable."""
         return Markup("").join(
             Markup.escape(self.text(part)) if isinstance(part, str) else
-            Markup('<time datetime="{}">{}</time>').format(part.exact_iso, self.text(part.display()))
-            if part.exact_iso else Markup('<span class="date">{}</span>').format(self.text(part.display()))
-            for part in date.parts())
+            Markup('<time datetime="{}">{}</time>').format(part.exact_iso, self.text(shown))
+            if part.exact_iso else Markup('<span class="date">{}</span>').format(self.text(shown))
+            for part, shown in date.shown())
 
     # -- generated pages -----------------------------------------------------------------------
 

@@ -117,11 +117,15 @@ class EDTF:
             return [start, "起"] if end is None else [start, "—", end]
         raise ValueError(f"'{self.text}' holds no date")  # ``parse`` makes none such
 
-    def display(self) -> str:
+    def shown(self) -> list[tuple[Point | str, str]]:
+        """Each part with the text it shows: an interval's end without what it shares with the start."""
         parts = self.parts()
         start = self.start if self.is_interval and not self.members else None
-        return "".join(p if isinstance(p, str) else p.display(start if i == len(parts) - 1 and i else None)
-                       for i, p in enumerate(parts))
+        return [(p, p if isinstance(p, str) else p.display(start if i == len(parts) - 1 and i else None))
+                for i, p in enumerate(parts)]
+
+    def display(self) -> str:
+        return "".join(text for _, text in self.shown())
 
 
 @lru_cache(maxsize=1 << 14)  # more than the dates of a 10,000-page site; bounded for a preview left running
