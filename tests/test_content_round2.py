@@ -228,7 +228,7 @@ def test_articles_link_to_the_events_of_the_treaty(site_dir: Path, number: int) 
 # -- the treaty as one text ------------------------------------------------------------------------
 
 def test_the_treaty_reads_as_one_text_with_each_part_sourced(site_dir: Path) -> None:
-    page = soup(site_dir / "zh-hans/treaty/text/index.html")
+    page = soup(site_dir / "zh-hans/treaty-text/index.html")
     body = page.select_one("div.body")
     headings = [h["id"] for h in body.find_all("h2")]
     assert headings == ["preamble", *(f"article-{n}" for n in range(1, 7)), "signature"]
@@ -240,11 +240,11 @@ def test_the_treaty_reads_as_one_text_with_each_part_sourced(site_dir: Path) -> 
             section.append(sibling)
         assert any(s.select("sup.citation") for s in section), heading["id"]
         if heading["id"].startswith("article-"):
-            assert any(s.select(f'a[href="../{heading["id"]}/"]') for s in section), heading["id"]
+            assert any(s.select(f'a[href="../treaty/{heading["id"]}/"]') for s in section), heading["id"]
             assert any(s.name == "blockquote" for s in section), heading["id"]
     for number in range(1, 7):
         article = soup(site_dir / f"zh-hans/treaty/article-{number}/index.html")
-        assert article.select(f'div.body a[href="../text/#article-{number}"]')
+        assert article.select(f'div.body a[href="../../treaty-text/#article-{number}"]')
     article_6 = body.find("h2", id="article-6").parent
     quoted = article_6.find_next_sibling("blockquote").get_text(strip=True)
     assert quoted == "本条约经双方批准后立即生效，批准书在北京互换。"
@@ -255,10 +255,10 @@ def test_the_treaty_reads_as_one_text_with_each_part_sourced(site_dir: Path) -> 
                                                 ("zh-hant", ("第六條", "參考文獻", "國際關係史料選編"))])
 def test_the_treaty_text_downloads_as_plain_text_per_script(site_dir: Path, variant: str,
                                                             words: tuple[str, ...]) -> None:
-    page = soup(site_dir / f"{variant}/treaty/text/index.html")
+    page = soup(site_dir / f"{variant}/treaty-text/index.html")
     link = page.select_one("p.plain-text a[download]")
     assert link is not None and link["href"] == "treaty-text.txt"
-    text = (site_dir / variant / "treaty/text" / link["href"]).read_text(encoding="utf-8")
+    text = (site_dir / variant / "treaty-text" / link["href"]).read_text(encoding="utf-8")
     assert "<" not in text and "&lt;" not in text
     assert all(word in text for word in words)
     assert text.splitlines()[0] == page.h1.get_text(strip=True)

@@ -23,7 +23,7 @@ def page_dir(code: str, pid: str) -> str:
 
 
 def plain_text_file(pid: str) -> str:
-    """The name of a page's plain-text file, in its folder: treaty/text -> treaty-text.txt (a name that
+    """The name of a page's plain-text file, in its folder: a/b -> a-b.txt (a name that
     says what the file is once downloaded)."""
     return pid.replace("/", "-") + ".txt"
 
