@@ -30,7 +30,7 @@ from docsite.model.config import SiteConfig
 from docsite.model.site import Site
 from docsite.model.view import PageView
 from docsite.processes import process_map
-from docsite.stages import exports, feed, images, publish, search, unfinished, write
+from docsite.stages import exports, feed, images, plaintext, publish, search, unfinished, write
 from docsite.stages.load import LoadCache, load_content
 from docsite.stages.render import RenderMemo, interface, render_404, render_neutral, render_sitemap, render_variant
 from docsite.stages.resolve import resolve
@@ -318,7 +318,7 @@ def _unit(stage: _Stage, variant: int, pid: str) -> tuple[outputs.Output, output
 def _page(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes], list[PageView]]:
     """A page's files, and its view."""
     views = [loc.page(loc.site.pages[pid])]
-    return _rendered(stage, loc, views), views
+    return _rendered(stage, loc, views) | plaintext.files(stage.env, loc, views), views
 
 
 def _generated(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes], list[PageView]]:

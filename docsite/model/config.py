@@ -49,6 +49,7 @@ class PageType:
     order: str  # "id", "date" (the page's date or period) or one of its fields (an int or a date)
     fields: tuple[FieldSpec, ...]
     schema: str = ""  # the schema.org type of what its pages describe, e.g. Person; none: a plain WebPage
+    plain_text: bool = False  # whether each page is also published as a plain-text file, per variant
 
     @cached_property
     def every_field(self) -> dict[str, FieldSpec]:

@@ -38,7 +38,8 @@ def refused(address: Any) -> str | None:
     drop in it (spaces and control characters are refused), so only those of ``SCHEMES`` pass;
     ``java%09script:`` is a scheme of its own, and refused too, as is an entity (``java&#x09;script:``)."""
     if not isinstance(address, str):
-        return "an address is text: put it in quotes"
+        kind = {bool: "true or false", type(None): "nothing", list: "list", dict: "mapping"}.get(type(address))
+        return f"{address!r} is not an address (YAML read it as a {kind or type(address).__name__}): put it in quotes"
     if "&" in address and html.unescape(address) != address and (decoded := refused(html.unescape(address))):
         return decoded  # as a browser would read it in an attribute
     unseen = _UNSEEN.search(address)
@@ -55,6 +56,12 @@ def refused(address: Any) -> str | None:
 def page_dir(code: str, pid: str) -> str:
     """Folder of a page in a variant's tree, e.g. 'zh-hant/people/zhou-enlai/'."""
     return f"{code}/" if pid == HOME else f"{code}/{pid}/"
+
+
+def plain_text_file(pid: str) -> str:
+    """The name of a page's plain-text file, in its folder: a/b -> a-b.txt (a name that
+    says what the file is once downloaded)."""
+    return pid.replace("/", "-") + ".txt"
 
 
 def neutral_dir(pid: str) -> str:

@@ -272,6 +272,8 @@ class Localizer:
         if page.id in self.chronology.named:
             return {"entries": self.entries(here, self.chronology.named[page.id]),
                     "overview": self.chart(here, page.id)}
+        if page.type.plain_text:
+            return {"plain_text": urls.plain_text_file(page.id)}
         return {}
 
     def connections(self, here: str, page: Page) -> list[Connection]:
@@ -294,9 +296,9 @@ class Localizer:
         since HTML has no way to say 'about' and a <time> without datetime must be machine-readable."""
         return Markup("").join(
             Markup.escape(self.text(part)) if isinstance(part, str) else
-            Markup('<time datetime="{}">{}</time>').format(part.exact_iso, self.text(part.display()))
-            if part.exact_iso else Markup('<span class="date">{}</span>').format(self.text(part.display()))
-            for part in date.parts())
+            Markup('<time datetime="{}">{}</time>').format(part.exact_iso, self.text(shown))
+            if part.exact_iso else Markup('<span class="date">{}</span>').format(self.text(shown))
+            for part, shown in date.shown())
 
     # -- generated pages -----------------------------------------------------------------------
 

@@ -6,7 +6,10 @@ Two kinds of warnings, each with file:line:col, the candidates, the surrounding 
   listed for another form than OpenCC gives, or in no listed word where OpenCC's phrase tables
   chose another form than the character's own (they are wrong in such places: 并为此目的 -> 併為);
 - a person's name (the titles of pages of the types in lint.names_from) in which OpenCC would
-  change a one-to-many character (王世杰 -> 王世傑; 黄华 -> 黃華 is fine).
+  change a one-to-many character (王世杰 -> 王世傑; 黄华 -> 黃華 is fine);
+- in a variant for Taiwan whose configuration converts characters, not words (s2tw), a word that
+  Taiwan writes differently (OpenCC's TWPhrases table, which s2twp applies everywhere: 数据 -> 資料).
+  s2twp itself is no fix: the table knows no context (通过 a resolution becomes 透過, 项目 專案).
 
 Text that markup, a page rule or the glossary settles is never reported, nor are words the site
 has reviewed and accepted (lint.accept in site.yaml).
@@ -15,9 +18,11 @@ has reviewed and accepted (lint.accept in site.yaml).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+import ahocorasick_rs
 import opencc
 import yaml
 
@@ -142,6 +147,8 @@ def _lint_text(text: str, line: int, col: int, page: Page, loc: Localizer, chara
     converted = conv.plain(text)
     if len(converted) != len(text):
         return  # a phrase changed the length: positions no longer line up (rare)
+    if _TAIWAN.fullmatch(loc.variant.opencc):
+        _lint_taiwan_words(text, converted, line, col, page, where, free, diags)
     for i, char in enumerate(text):
         forms = characters.get(char)
         if not forms or not free(i, i + 1):
@@ -170,6 +177,38 @@ def _lint_text(text: str, line: int, col: int, page: Page, loc: Localizer, chara
                       f"if '{chosen}' is right, add the word to lint.accept in site.yaml; if not, write "
                       f"-{{zh-hans:{char};{loc.variant.code}:{form};}}- there, "
                       "or a glossary entry for the word", col=col + i)
+
+
+#: Configurations that write Taiwan's characters but leave its words to the editor.
+_TAIWAN = re.compile(r"[st]2tw")
+
+
+@cache
+def _taiwan_phrases() -> tuple[ahocorasick_rs.AhoCorasick, tuple[str, ...], tuple[str, ...]]:
+    """OpenCC's TWPhrases (traditional word -> Taiwan's word), ready to find the words in converted text."""
+    path = Path(opencc.__file__).parent / "dictionary" / "TWPhrases.txt"
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word, _, forms = line.partition("\t")
+        if forms and word not in forms.split(" "):  # 訪問 -> 訪問 存取: right in one sense, left alone
+            table[word] = forms.split(" ")[0]
+    return (ahocorasick_rs.AhoCorasick(list(table), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
+            tuple(table), tuple(table.values()))
+
+
+def _lint_taiwan_words(text: str, converted: str, line: int, col: int, page: Page, where: str,
+                       free: Callable[[int, int], bool], diags: Diagnostics) -> None:
+    """Warn where the converted text keeps a word that Taiwan writes differently (數據, not 資料)."""
+    automaton, words, taiwan = _taiwan_phrases()
+    for index, start, end in automaton.find_matches_as_indexes(converted):
+        if not all(free(i, i + 1) for i in range(start, end)):
+            continue  # a rule decides part of the word (数据 in 数据库): the editor has seen it
+        word = text[start:end]
+        context = text[max(0, start - _CONTEXT):end + _CONTEXT].strip()
+        diags.warning(page.path, line, f"'{word}' becomes '{words[index]}' in {where}, but Taiwan writes "
+                      f"'{taiwan[index]}': 「{context}」",
+                      f"add {{from: {word}, zh-hant: {taiwan[index]}}} to content/glossary.yaml; if "
+                      f"'{words[index]}' is right here, add the word to lint.accept in site.yaml", col=col + start)
 
 
 def _listed_words(text: str, i: int, forms: dict[str, list[str]]) -> list[tuple[str, str]]:
