@@ -75,7 +75,8 @@ def test_a_source_address_that_runs_script_is_an_error_and_nothing_is_published(
 def test_a_source_address_must_be_text(mini: MiniSite, written: str) -> None:
     """``url: 1.7e+09`` is a number to YAML: an address is text, never a number's digits."""
     mini.write("sources.yaml", f"a:\n  title: 甲\n  url: {written}\n")
-    assert_fails(mini, r"content/sources\.yaml:3: error: source 'a', 'url': an address is text: put it in quotes")
+    assert_fails(mini, r"content/sources\.yaml:3: error: source 'a', 'url': .+ is not an address \(YAML read it as a "
+                       r"[a-z ]+\): put it in quotes")
 
 
 def test_base_url_must_be_an_address_readers_may_follow(mini: MiniSite) -> None:
