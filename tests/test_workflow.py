@@ -106,3 +106,9 @@ def test_the_lock_pins_every_dependency_within_its_range() -> None:
         name = requirement.name.lower().replace("_", "-")
         assert name in pins, f"{name} is not in constraints.txt: run .ci/lock"
         assert requirement.specifier.contains(pins[name]), f"{name}=={pins[name]} is outside {requirement.specifier}"
+
+
+def test_ci_runs_exactly_the_test_command_the_readme_gives() -> None:
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Run the tests", 1)[1]
+    command = next(line.strip() for line in section.splitlines() if line.startswith("    "))
+    assert (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1] == command
