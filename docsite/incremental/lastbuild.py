@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import tempfile
 import time
 from dataclasses import astuple
@@ -62,9 +63,10 @@ def state(root: Path, options: dict[str, Any]) -> dict[str, Any]:
 
 
 def _content(path: str) -> str:
-    """A file's content digest ("" when it cannot be read: no digest matches it)."""
+    """A file's content digest ("" when it is not a regular file or cannot be read: no digest
+    matches it; a FIFO would block the reading)."""
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest() if stat.S_ISREG(os.stat(path).st_mode) else ""
     except OSError:
         return ""
 
