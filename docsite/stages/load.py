@@ -345,10 +345,10 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
     for problem in markdown.problems(tokens):
         line, col = page.locate(problem.line, problem.raw)
         diags.error(path, line, problem.message, problem.hint, col=col)
-    references = markdown.references(tokens, body.blocks, config.allow_html)
-    page.references = [named for ref in references if (named := _named_file(ref, page, config.root, diags))]
-    return page if _addresses_allowed(page, markdown.addresses(tokens, body.blocks, config.allow_html), diags) \
-        else None
+    refused = _refused_addresses(page, markdown.addresses(tokens, body.blocks, config.allow_html), diags)
+    page.references = [named for ref in markdown.references(tokens, body.blocks, config.allow_html)
+                       if ref.target not in refused and (named := _named_file(ref, page, config.root, diags))]
+    return None if refused else page
 
 
 def _named_file(ref: markdown.Reference, page: Page, root: Path, diags: Diagnostics) -> markdown.Reference | None:
@@ -357,8 +357,6 @@ def _named_file(ref: markdown.Reference, page: Page, root: Path, diags: Diagnost
     (reported): a path out of content/ and static/, a file that is not there, an image that is none."""
     if ref.kind not in ("file", "image"):
         return ref
-    if urls.refused(ref.target) is not None:
-        return None  # reported as an address no reader may follow (``_addresses_allowed``)
     try:
         named = files.local(ref.target, page.path, root)
     except files.Outside:
@@ -385,16 +383,16 @@ def _named_file(ref: markdown.Reference, page: Page, root: Path, diags: Diagnost
     return replace(ref, target=named.path)
 
 
-def _addresses_allowed(page: Page, addresses: list[tuple[str, int]], diags: Diagnostics) -> bool:
-    """Whether every address the body's links lead to may be followed (see ``urls.refused``); else reported."""
-    allowed = True
+def _refused_addresses(page: Page, addresses: list[tuple[str, int]], diags: Diagnostics) -> set[str]:
+    """The addresses of the body's links that no reader may follow (see ``urls.refused``), each reported."""
+    refused = set()
     for address, line in addresses:
         problem = urls.refused(address)
         if problem is not None:
             at, col = page.locate(line, address)
             diags.error(page.path, at, f"the link to '{address}': {problem}", urls.LINK_HINT, col=col)
-            allowed = False
-    return allowed
+            refused.add(address)
+    return refused
 
 
 def _validate_fields(meta: dict[Any, Any], locs: LocMap, ptype: PageType, path: Path,
