@@ -1,4 +1,5 @@
-"""Errors and warnings about content, reported as ``path:line:col: error: message``.
+"""Errors and warnings about content, reported as ``path:line:col: error: message`` (or as JSON, or
+as GitHub's annotations: ``check --format``).
 
 Every stage adds to one ``Diagnostics`` collection instead of raising at the first problem, so an
 editor sees all mistakes of a build at once; the command line turns them into an exit status.
@@ -6,6 +7,7 @@ editor sees all mistakes of a build at once; the command line turns them into an
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +32,31 @@ class Diagnostic:
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return text
+
+    def data(self) -> dict[str, str | int | None]:
+        """For ``--format json``: line and column are null when unknown (a problem of the whole file)."""
+        return {"file": self.path, "line": self.line or None, "column": self.col or None,
+                "severity": self.severity, "message": self.message, "hint": self.hint}
+
+    def annotation(self) -> str:
+        """For ``--format github``: a workflow command, which GitHub shows at the file's line in a
+        pull request (its escapes: docs.github.com, "Workflow commands for GitHub Actions")."""
+        where = [f"file={_escape(self.path, True)}"]
+        if self.line:
+            where.append(f"line={self.line}")
+            if self.col:
+                where.append(f"col={self.col}")
+        text = self.message + (f"\nhint: {self.hint}" if self.hint else "")
+        return f"::{self.severity} {','.join(where)}::{_escape(text, False)}"
+
+
+#: What ``check --format`` may be: for people (text), for programs (json), for GitHub Actions.
+FORMATS = ("text", "json", "github")
+
+
+def _escape(text: str, prop: bool) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
 
 @dataclass
@@ -66,10 +93,18 @@ class Diagnostics:
     def sorted(self) -> list[Diagnostic]:
         return sorted(set(self.items))
 
-    def report(self) -> None:
-        """Every problem, in order of file and line, on standard error: what the commands show."""
-        for item in self.sorted():
-            print(item.format(), file=sys.stderr)
+    def report(self, form: str = "text") -> None:
+        """Every problem, in order of file and line: as text on standard error (what the commands
+        show), or for programs on standard output (``FORMATS``)."""
+        items = self.sorted()
+        if form == "text":
+            for item in items:
+                print(item.format(), file=sys.stderr)
+        elif form == "json":
+            print(json.dumps([item.data() for item in items], ensure_ascii=False, indent=1))
+        else:
+            for item in items:
+                print(item.annotation())
 
     def counts(self) -> str:
         """How many errors and warnings, in words: '1 error, 2 warnings'."""

@@ -1,7 +1,8 @@
 """The build pipeline: load -> resolve -> convert -> render -> publish, returning files for the write stage.
 
-Each stage reports problems into one ``Diagnostics``; the pipeline stops after a stage that found
-errors, so later stages only ever see valid input, and nothing is written.
+Each stage reports problems into one ``Diagnostics``. Loading, resolving and the conversion lint go
+on over what is valid when they find errors, so that one run reports them all; nothing is rendered
+or written when there is one, so rendering only ever sees valid input.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from docsite.model.config import SiteConfig
 from docsite.model.site import Site
 from docsite.model.view import PageView
 from docsite.processes import process_map
-from docsite.stages import exports, publish, search
+from docsite.stages import exports, feed, images, plaintext, publish, search, unfinished, write
 from docsite.stages.load import LoadCache, load_content
 from docsite.stages.render import RenderMemo, interface, render_404, render_neutral, render_sitemap, render_variant
 from docsite.stages.resolve import resolve
@@ -57,7 +58,8 @@ class BuildResult:
 class Work:
     """What a build did, as it went: the pages it parsed (by id), the parts of the output it made
     and those it recalled from its cache (by cache.name), the HTML files it rendered (not taken from
-    the preview server's memory), and the processes that parsed pages and made parts."""
+    the preview server's memory), the processes that parsed pages and made parts, and the images
+    it processed (not taken from .cache/images/)."""
 
     parsed: list[str] = field(default_factory=list)
     made: list[str] = field(default_factory=list)
@@ -65,6 +67,7 @@ class Work:
     rendered: list[str] = field(default_factory=list)
     parsers: set[int] = field(default_factory=set)
     makers: set[int] = field(default_factory=set)
+    images: list[str] = field(default_factory=list)
 
     def note_parsed(self, pid: str, process: int) -> None:
         self.parsed.append(pid)
@@ -77,51 +80,64 @@ def load_site(root: Path, diags: Diagnostics, base_url: str | None = None, draft
     """Load (in ``jobs`` processes; ``files``: the preview server's pages loaded before) and
     resolve: the valid site graph, or None when the content has errors. ``previous`` is the last
     good build's site (see ``resolve``); ``parsed`` is told of each page parsed, and by which process."""
+    site = checked_site(root, diags, base_url, drafts, files, jobs, previous, parsed)
+    return None if diags.errors else site
+
+
+def checked_site(root: Path, diags: Diagnostics, base_url: str | None = None, drafts: bool = False,
+                 files: LoadCache | None = None, jobs: int = 1, previous: Site | None = None,
+                 parsed: Callable[[str, int], None] | None = None) -> Site | None:
+    """As ``load_site``, but the site graph of what could be read even when there are errors: each
+    stage goes on over the valid part, so that one run reports every mistake (a page with a bad
+    date still has its links checked). None only when site.yaml cannot be read."""
     config = load_config(root, diags, base_url)
     if config is None:
         return None
     content = load_content(config, diags, files, jobs, parsed)
-    if diags.errors:
-        return None
+    unfinished.check(content, config, diags, drafts)
     site = resolve(content, config, diags, drafts, previous)
-    if urls.HOME not in site.pages:
+    if urls.HOME not in site.pages and urls.HOME not in content.broken:
         diags.error(config.content_dir / "index.md", 0, "the home page content/index.md is missing",
                     "create it with a title and a short introduction")
     publish.check(site, diags)
-    return None if diags.errors else site
+    return site
 
 
-def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: bool = False, progress: bool = False,
+def build(root: Path, base_url: str | None = None, drafts: bool = False, progress: bool = False,
           jobs: int = 1, cache: BuildCache | None = None,
           output: MutableMapping[str, bytes] | None = None) -> BuildResult:
-    """Everything but writing: load, resolve, then each variant's pages, content and generated, made
-    (in ``jobs`` processes) or recalled from ``cache`` (BuildCache: by default it keeps nothing),
-    then the search pages and what the whole site has once. ``lint`` adds the conversion warnings of
-    ``check``; ``progress`` shows progress bars on a terminal; ``output`` receives the files as they
-    are made (a ``write.Staging``), else they are kept in ``result.files``."""
+    """Everything but writing: load, resolve and lint the conversion (reporting every problem of
+    the site), then, when there is no error, each variant's pages, content and generated, made (in
+    ``jobs`` processes) or recalled from ``cache`` (BuildCache: by default it keeps nothing), then
+    the search pages and what the whole site has once. ``progress`` shows progress bars on a
+    terminal; ``output`` receives the files as they are made (a ``write.Staging``), else they are
+    kept in ``result.files``."""
     start, cache = time.perf_counter(), cache or BuildCache()
     result = BuildResult(Diagnostics(root))
     previous = cache.begin(root)
-    site = load_site(root, result.diagnostics, base_url, drafts, cache.loading(), jobs,
-                     previous.site if previous else None, result.work.note_parsed)
+    site = checked_site(root, result.diagnostics, base_url, drafts, cache.loading(), jobs,
+                        previous.site if previous else None, result.work.note_parsed)
     if site is None:
         return result
+    figures = images.process(site, result.diagnostics, cache.images(root))
+    site.images, result.work.images = figures.images, figures.processed
     try:
         stage = _Stage.of(site, cache)
     except Exception as exc:  # a mistake in templates/interface.html
         TemplateProblem.of(exc, site.config).report(result.diagnostics)
         return result
-    if lint:
-        lint_site(site, stage.localizers, result.diagnostics)
+    lint_site(site, stage.localizers, result.diagnostics, cache.lint_memo())
+    if result.diagnostics.errors:
+        return result
     ids = [*site.pages, *stage.localizers[0].generated_ids()]
     units = [(v, pid) for pid in ids for v in range(len(stage.localizers))]
     names = {unit: outputs.name(stage.localizers[unit[0]].variant.code, unit[1]) for unit in units}
     recall = cache.recall(site, list(names.values()), previous)
     files = output if output is not None else {}
     try:
-        files.update(stage.assets.files)
+        files.update(stage.assets.files | figures.files)
         entries = _pages(stage, recall, units, names, files, jobs, progress, result.work)
-        files.update(_whole_site(stage, entries))
+        files.update(_whole_site(stage, entries, list(figures.files)))
     except TemplateProblem as problem:  # met in a process making pages
         problem.report(result.diagnostics)
     except Exception as exc:  # a mistake in a template, reported at its line
@@ -142,21 +158,25 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, lint: b
     return result
 
 
-def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]]) -> dict[str, bytes]:
+def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]], figures: list[str]) -> dict[str, bytes]:
     """What is made once for the whole site, from every page: each variant's search page and index,
-    the 404 page, the sitemap, robots.txt and the hosts' _headers."""
+    its feed, the 404 page, the sitemap, robots.txt, the hosts' _headers and the mark of a build's
+    folder (``figures``: the images' files, named by their content)."""
     files: dict[str, bytes] = {}
-    immutable = list(stage.assets.fingerprinted)
+    immutable = [*stage.assets.fingerprinted, *figures]
     for loc, listed in zip(stage.localizers, entries, strict=True):
         made = search.page(loc, listed, stage.search_memo)
         files |= _rendered(stage, loc, [made.view]) | made.pieces | {made.listing_path: made.listing}
+        files |= feed.feed(stage.env, loc)
         immutable.append(f"{made.folder}*")
-    config = stage.localizers[0].site.config
+    site = stage.localizers[0].site
+    config = site.config
     ids = [entry.id for entry in entries[0]] + [urls.SEARCH]
     files |= render_404(stage.env, stage.localizers, stage.assets, ids)
-    files |= render_sitemap(stage.env, config, ids)
+    files |= render_sitemap(stage.env, config, ids, {pid: page.changed for pid, page in site.pages.items()})
     files["robots.txt"] = publish.robots(config)
-    files["_headers"] = publish.headers(config, immutable)
+    files["_headers"] = publish.headers(config, immutable, str(stage.env.globals["content_security_policy"]))
+    files[write.MARKER] = write.MARKER_TEXT
     return files
 
 
@@ -297,7 +317,7 @@ def _unit(stage: _Stage, variant: int, pid: str) -> tuple[outputs.Output, output
 def _page(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes], list[PageView]]:
     """A page's files, and its view."""
     views = [loc.page(loc.site.pages[pid])]
-    return _rendered(stage, loc, views), views
+    return _rendered(stage, loc, views) | plaintext.files(stage.env, loc, views), views
 
 
 def _generated(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes], list[PageView]]:

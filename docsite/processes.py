@@ -10,16 +10,25 @@ variable DOCSITE_START_METHOD (fork, spawn, forkserver) chooses the start method
 
 A parsed page comes back without its Markdown tokens, which are as slow to unpickle as to parse:
 the process that renders the page parses its body again (load.Page.tokens).
+
+The processes end with the build, however it ends (``_start``). Ctrl-C, which a terminal sends to
+every process of the build, is the build's to handle: it stops handing out work, lets the
+processes finish their item and exit, and removes what it had written.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from types import FrameType
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -28,8 +37,10 @@ R = TypeVar("R")
 #: Names a start method of ``multiprocessing`` to use instead of fork.
 START_METHOD_VARIABLE = "DOCSITE_START_METHOD"
 
-#: The task of this process's work: inherited when forked, installed by ``_install`` when spawned.
+#: The task of this process's work: inherited when forked, installed by ``_start`` when spawned.
 _task: Callable[[Any], Any] | None = None
+#: prctl's option that has the kernel send a signal to a process when its parent ends (<linux/prctl.h>).
+PR_SET_PDEATHSIG = 1
 
 
 def cores() -> int:
@@ -55,10 +66,35 @@ def start_method() -> str:
     return "fork" if "fork" in available else "spawn"
 
 
-def _install(task: Callable[[Any], Any]) -> None:
-    """Run in a spawned process as it starts: the task it receives, once, for all its items."""
+def _start(task: Callable[[Any], Any] | None) -> None:
+    """Run in each process as it starts: it ignores Ctrl-C and takes SIGTERM's default (the build
+    handles them, see cli.py), ends with the build, and installs ``task`` (when spawned: it
+    receives it once, for all its items)."""
     global _task
-    _task = task
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _end_with_parent()
+    if task is not None:
+        _task = task
+
+
+def _end_with_parent() -> None:
+    """End this process as soon as the one that started it ends, even killed outright (kill -9, a
+    CI's timeout), which no code of the build can answer: a process left waiting for work would
+    live on for nothing, holding its memory. On Linux the kernel sends it SIGKILL then
+    (PR_SET_PDEATHSIG); everywhere, a thread waits for the end of the pipe the parent holds open
+    for multiprocessing (``parent_process().sentinel``: the system closes it when the parent
+    ends), and ends the process: that also covers a parent ended before the prctl call."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_after, args=(parent,), daemon=True).start()
+
+
+def _exit_after(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()
+    os._exit(1)
 
 
 def _run(item: Any) -> Any:
@@ -76,14 +112,50 @@ def process_map(task: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterat
     method = start_method()
     if method != "fork":
         context = multiprocessing.get_context(method)
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_install, initargs=(task,)) as pool:
-            yield from pool.map(_run, items)
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(task,)) as pool:
+            yield from _mapped(pool, items)
         return
     _task = task
     gc.freeze()  # the collector leaves the inherited objects alone, so fewer memory pages get copied
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            yield from pool.map(_run, items)
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start,
+                                 initargs=(None,)) as pool:
+            yield from _mapped(pool, items)
     finally:
         _task = None
         gc.unfreeze()
+
+
+def _mapped(pool: ProcessPoolExecutor, items: Sequence[Any]) -> Iterator[Any]:
+    """``_run`` of each item, in order, by the pool's processes. Stopped (Ctrl-C, SIGTERM, an error
+    met here), the items not yet begun are dropped: the processes finish the one they are at, and exit."""
+    try:
+        with _signals_held():
+            results = pool.map(_run, items)
+        yield from results
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back while a pool starts its processes and is handed its work, and
+    raised after: Python runs a signal's handler between any two steps of the program, and the
+    exception it raises is lost when that step is in one of fork's hooks (logging's), or leaves
+    the pool half given its work, unable to shut down. Only the main thread takes signals."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        held.append(signum)
+
+    before = {signum: signal.signal(signum, hold) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+        for received in held:
+            signal.raise_signal(received)

@@ -202,7 +202,10 @@ def browser() -> Iterator[Browser]:
 
 def open_page(browser: Browser, url: str, locale: str = "zh-CN", javascript: bool = True, **context: object) -> Page:
     """``url`` loaded in a new context (its own storage); ``context``: more of Playwright's options
-    (viewport, color_scheme, reduced_motion ...)."""
+    (viewport, color_scheme, reduced_motion ...). The pages' Content-Security-Policy is set aside,
+    as Playwright's own waiting evaluates the tests' expressions (test_headers.py runs the pages
+    with it, in contexts of its own)."""
+    context.setdefault("bypass_csp", True)
     page = browser.new_context(locale=locale, java_script_enabled=javascript, **context).new_page()
     page.goto(url)
     page.wait_for_load_state("load")

@@ -71,8 +71,8 @@ CASES = {
                         r"wang-shijie\.md:5:3: error: conversion markup '-\{' is not closed", "close it with '}-'"),
     "unknown variant in markup": ({"people/wang-shijie.md": "---\ntitle: 王世-{zh-hanz:杰}-\n---\n"},
                                   r"wang-shijie\.md:2:12: error: 'title': unknown variant code 'zh-hanz'", "zh-hant"),
-    "stray file": ({"people/photo.jpg": b"\xff\xd8"},
-                   r"content/people/photo\.jpg: error: content/ holds only Markdown pages", "static/"),
+    "stray file": ({"people/notes.pdf": b"%PDF-1.4"},
+                   r"content/people/notes\.pdf: error: content/ holds only Markdown pages", "static/"),
 }
 
 

@@ -154,7 +154,7 @@ def test_each_era_of_site_yaml_gets_a_zoomed_view_of_its_entries(site_dir: Path)
     buttons = page.select(".overview-zoom button")
     assert [(b["aria-controls"], b.get_text()) for b in buttons] == [
         ("overview-all", "全部1945—1990"), ("overview-1950-1960", "中蘇同盟1950—1960"),
-        ("overview-1960-1980", "關係惡化至條約期滿1960—1980")]
+        ("overview-1960-1980", "分歧公開化至條約期滿1960—1980")]
     events = json.loads((site_dir / "zh-hant" / SITE / "events.json").read_text(encoding="utf-8"))["events"]
     for key, first, last in [("1950-1960", "1950-02-14", "1960-07-16"), ("1960-1980", "1960-07-16", "1980-04-11")]:
         view = page.select_one(f"#overview-{key}")
@@ -376,7 +376,7 @@ def test_a_zoomed_view_is_kept_in_the_address(visit: Visit, errors: list[str], p
     assert page.locator("#overview-1950-1960 a.mark.current").count() == 1  # the entry reached is marked
     linked = watch(visit(f"zh-hant/{SITE}?zoom=1960-1980", **DESKTOP), errors)
     expect(linked.locator("#overview-1960-1980")).to_be_visible()
-    expect(linked.locator(".overview-zoom button[aria-pressed=true]")).to_contain_text("關係惡化至條約期滿")
+    expect(linked.locator(".overview-zoom button[aria-pressed=true]")).to_contain_text("分歧公開化至條約期滿")
     page.go_back()
     page.go_back()
     expect(page).to_have_url(published.url(f"zh-hans/{SITE}"))

@@ -122,7 +122,7 @@ def test_overview_marks_are_links(tl: Path) -> None:
     lists = svg.find_parent("figure").select(".overview-group a")
     ticks = [a["href"] for a in svg.select("a.point")] + [a["href"] for a in lists]
     assert "#treaty-signed" in ticks
-    assert [t.get_text() for t in svg.select(".era text")] == ["中蘇同盟", "關係惡化至條約期滿"]
+    assert [t.get_text() for t in svg.select(".era text")] == ["中蘇同盟", "分歧公開化至條約期滿"]
 
 
 def test_page_timeline_links_to_events_and_site_timeline(tl: Path) -> None:

@@ -9,22 +9,24 @@ from pathlib import Path
 from docsite.incremental import lastbuild
 from docsite.incremental.buildcache import BuildCache
 from docsite.pipeline import BuildResult, build
-from docsite.stages.write import Staging
+from docsite.stages.write import Staging, refusal, tidy
 
 
-def run(root: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: int) -> int:
+def run(root: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: int, force: bool) -> int:
     """0 when the site was built (or was up to date), 1 for content errors, 2 for an output folder
-    that must not be replaced."""
+    that must not be replaced (``force``: any but the project's own, see write.refusal)."""
     out = out if out is not None else root / "_site"
-    problem = _unsafe_out(root, out)
+    problem = refusal(root, out, force)
     if problem:
-        print(f"build.py: error: {problem}; choose another --out", file=sys.stderr)
+        print(f"build.py: error: {problem}", file=sys.stderr)
         return 2
+    tidy(out)  # before all: a site up to date is left as it is, but not what killed builds left beside it
     start = time.perf_counter()
     before = lastbuild.state(root, {"base_url": base_url, "drafts": drafts})
     recorded = lastbuild.up_to_date(root, out, before)
     if recorded is not None:
         recorded.seconds = time.perf_counter() - start
+        recorded.diagnostics.report()
         print(f"{out} is up to date: {_summary(recorded)}; nothing changed since it was built")
         _notes(recorded)
         return 0
@@ -41,17 +43,6 @@ def run(root: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: 
     print(f"built {out}: {_summary(result)}")
     _notes(result)
     return 0
-
-
-def _unsafe_out(root: Path, out: Path) -> str | None:
-    """Refuse output folders whose replacement would destroy the project."""
-    root, out = root.resolve(), out.resolve()
-    if root.is_relative_to(out):
-        return f"the output folder {out} contains the project itself"
-    for name in ("content", "templates", "static", "docsite", "tests"):
-        if out.is_relative_to(root / name):
-            return f"the output folder {out} is inside {name}/"
-    return None
 
 
 def _summary(result: BuildResult) -> str:

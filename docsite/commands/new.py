@@ -1,7 +1,9 @@
 """``build.py new TYPE SLUG``: start a content file from the type's archetype.
 
 Archetypes are Markdown files in templates/archetypes/ (``<type>.md``, else ``default.md``) that
-editors can change; the new file never overwrites one that exists.
+editors can change; the new file never overwrites one that exists. The shipped archetypes start a
+draft, whose placeholders keep it from being published until they are written over (see
+``docsite.stages.unfinished``).
 """
 
 from __future__ import annotations
@@ -10,12 +12,10 @@ import sys
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-import jinja2
-import yaml
-
 from docsite.config.settings import load_config
 from docsite.diagnostics import Diagnostics
 from docsite.model.config import SiteConfig
+from docsite.stages import unfinished
 from docsite.stages.load import ID_SEGMENT
 from docsite.text import dates
 
@@ -37,6 +37,8 @@ def run(root: Path, type_name: str, slug: str, title: str | None, date: str | No
         print(f"build.py new: error: {exc}", file=sys.stderr)
         return 2
     print(path.relative_to(root.resolve()) if path.is_relative_to(root.resolve()) else path)
+    print("write the title, the summary and the text in place of the placeholders; while the page says "
+          "'draft: true' it is not published (build.py check says what is left)", file=sys.stderr)
     return 0
 
 
@@ -64,12 +66,7 @@ def new_page(config: SiteConfig, type_name: str, slug: str, title: str | None, d
     path = config.content_dir / f"{pid}.md"
     if path.exists() or (config.content_dir / pid / "index.md").exists():
         raise ScaffoldError(f"{path.relative_to(config.root)} exists already; nothing was changed")
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(config.root / "templates" / "archetypes"),
-                             keep_trailing_newline=True, autoescape=False)
-    env.filters["yaml"] = lambda value: yaml.safe_dump(str(value), allow_unicode=True).removesuffix("\n...\n").strip()
-    required = [f.name for f in ptype.fields if f.required]
-    text = env.select_template([f"{type_name}.md", "default.md"]).render(title=title or slug, date=date,
-                                                                       required=required)
+    text = unfinished.archetype(unfinished.sources(config), ptype, title or slug, date)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(text)

@@ -1,45 +1,61 @@
 """``build.py serve``: build, serve the output as a static host would, rebuild on change, reload.
 
-The livereload package serves the pages and talks to the browser (its script, its websocket).
-Its own file watcher is not used: it ignores any change within three seconds of a reload and
-polls slowly, so quick successive saves were lost (the failure that made MkDocs drop it,
-mkdocs#2385). Here a poll every 100 ms looks at the sources when the file system has reported a
-change (``Watch``: at the files it names) and starts a rebuild whenever they differ from what was
-last built, and every finished rebuild sends one reload: a burst of saves gives at most a reload
-per rebuild, and the last save is always shown.
+The output is served by docsite/preview/host.py (tornado); livereload's socket and script tell the
+browser to reload. livereload's own file watcher is not used: it ignores any change within three
+seconds of a reload and polls slowly, so quick successive saves were lost (the failure that made
+MkDocs drop it, mkdocs#2385). Here a poll every 100 ms looks at the sources when the file system
+has reported a change (``Watch``: at the files it names) and starts a rebuild whenever they differ
+from what was last built, and every finished rebuild sends one reload: a burst of saves gives at
+most a reload per rebuild, and the last save is always shown. When the save was of one page, the
+reload names that page, and the browser goes to it (docsite/preview/navigate.js).
+
+The port is taken before the first build, so that a busy one is said at once, in one line.
 """
 
 from __future__ import annotations
 
+import asyncio
+import errno
 import gc
-import html
-import mimetypes
+import json
 import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping
+import webbrowser
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
+from socket import socket
 from typing import NamedTuple
-from urllib.parse import unquote
-from wsgiref.types import StartResponse, WSGIEnvironment
 
-from livereload import Server
 from livereload.handlers import LiveReloadHandler
 from livereload.watcher import Watcher
-from tornado import ioloop
+from tornado import ioloop, log, netutil
+from tornado.httpserver import HTTPServer
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
+from docsite.config.settings import load_config
+from docsite.diagnostics import Diagnostics
 from docsite.incremental.buildcache import BuildCache
+from docsite.model import urls
+from docsite.model.config import SiteConfig
+from docsite.model.files import page_id
 from docsite.pipeline import BuildResult, build
+from docsite.preview import host
+from docsite.preview.errorpage import ErrorPage
+from docsite.preview.problems import Problem, of_diagnostic, of_exception
 from docsite.stages.load import INPUTS, inputs, relooked
 from docsite.stages.write import write_changes
 
 POLL_MS = 100
 #: Seconds between looks at every watched file when the file system has reported nothing.
 CHECK_S = 5.0
+#: How a reload message names the page saved (see docsite/preview/navigate.js).
+NAVIGATE = "docsite-navigate:"
+#: How many ports after a busy one are tried for a free one to suggest.
+PORTS_TRIED = 100
 
 
 class Look(NamedTuple):
@@ -101,38 +117,56 @@ class Watch(FileSystemEventHandler):
 
 
 class Preview:
-    """The site being previewed: the last good output on disk, and the errors of the last build."""
+    """The site being previewed: the last good output on disk, and the problems of the last build."""
 
     def __init__(self, root: Path, out: Path, drafts: bool, log: Callable[[str], None]):
         self.root, self.out, self.drafts, self.log = root, out, drafts, log
         self.cache = BuildCache(stored=True, memory=True)
         self.result: BuildResult | None = None  # the last build's
-        self.errors: list[str] = []
+        self.problems: list[Problem] = []
         self.built: dict[str, tuple[int, ...]] = {}
         self.written: Mapping[str, bytes] | None = None  # the output on disk, once written
-        self.builds = 0
+        self.saved: str | None = None  # the page whose file alone changed for the last build
+        self.error_page = ErrorPage()
+        self._config: tuple[tuple[int, ...] | None, SiteConfig | None] = (None, None)
+
+    @property
+    def errors(self) -> list[str]:
+        """The problems as the terminal shows them."""
+        return [problem.diagnostic.format() for problem in self.problems]
 
     def rebuild(self, state: dict[str, tuple[int, ...]] | None = None) -> bool:
         """Build what changed (``state``: the watched files' signatures, see ``changes``; taken now
-        when not given); True when the pages on disk changed or errors appeared or went."""
+        when not given); True when the pages on disk changed or errors appeared or went. A fault
+        of the build itself is shown as its error, and the server goes on."""
         start = time.perf_counter()
+        before, had_errors = self.built, bool(self.problems)
         self.built = self.cache.files.taken = state if state is not None else inputs(self.root)
-        result = self.result = build(self.root, drafts=self.drafts, cache=self.cache)
-        # What the build keeps (the site, its caches, the pages made) lives on: frozen, it is left
-        # out of the cycle collector's passes during the next builds, which scanned it all again
-        # (a fifth of a one-page rebuild at 10,000 pages). Kept data is plain records, without
-        # reference cycles, so what later replaces it is still freed.
-        gc.freeze()
-        self.builds += 1
-        had_errors = bool(self.errors)
-        if not result.ok:
-            self.errors = [d.format() for d in result.diagnostics.sorted()]
-            self.log("\n".join(self.errors) + "\nthe last good pages stay; fix the file and save")
+        self.saved = self._saved(before)
+        try:
+            result = self.result = build(self.root, drafts=self.drafts, cache=self.cache)
+            # What the build keeps (the site, its caches, the pages made) lives on: frozen, it is left
+            # out of the cycle collector's passes during the next builds, which scanned it all again
+            # (a fifth of a one-page rebuild at 10,000 pages). Kept data is plain records, without
+            # reference cycles, so what later replaces it is still freed.
+            gc.freeze()
+            changed = write_changes(self.out, result.files, self.written) if result.ok else []
+        except Exception as exc:
+            self.written = None  # what a write cut short left is compared on disk next time
+            self.problems = [of_exception(exc, self.root)]
+            self.log(self.problems[0].trace + self.errors[0] + "\nthe last good pages stay "
+                     "on disk, and the browser shows this error; fix it and save")
             return True
-        self.errors = []
-        changed = write_changes(self.out, result.files, self.written)
+        if not result.ok:
+            self.problems = [of_diagnostic(d, self.root) for d in result.diagnostics.sorted()]
+            self.log("\n".join(self.errors) + "\nthe last good pages stay on disk, and the browser shows these "
+                     "errors; fix the file and save")
+            return True
+        self.problems = []
         self.written = result.files
-        self.log(f"rebuilt in {time.perf_counter() - start:.2f} s: {len(changed)} file(s) changed")
+        said = [d.format() for d in result.diagnostics.sorted()]  # the conversion lint's warnings, as check says them
+        self.log("\n".join([*said, f"rebuilt in {time.perf_counter() - start:.2f} s: {len(changed)} file(s) changed; "
+                            f"{result.diagnostics.counts()}"]))
         return bool(changed) or had_errors
 
     def changes(self, paths: Collection[str] | None = None) -> dict[str, tuple[int, ...]] | None:
@@ -141,93 +175,121 @@ class Preview:
         state = inputs(self.root) if paths is None else relooked(self.root, self.built, paths)
         return state if state != self.built else None
 
-    # -- a WSGI app that serves the output exactly as a static host would ------------------------
+    def _saved(self, before: dict[str, tuple[int, ...]]) -> str | None:
+        """The id of the page whose file is the one page file changed since ``before``, if one is
+        (an editor's hidden files beside it, as Emacs's lock file .#name.md, are not pages)."""
+        content = self.root / "content"
+        changed = [Path(path).relative_to(content) for path, mark in self.built.items()
+                   if before.get(path) != mark and path.endswith(".md") and Path(path).is_relative_to(content)]
+        pages = {page_id(path) for path in changed if not any(part.startswith(".") for part in path.parts)}
+        return pages.pop() if len(pages) == 1 else None
 
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        path = unquote(environ.get("PATH_INFO", "/"))
-        if self.errors and path.endswith(("/", ".html")):
-            return self._respond(start_response, "500 Content Error", "text/html; charset=utf-8",
-                                 self._error_page())
-        target = self._resolve(path)
-        if target is None:
-            return self._respond(start_response, "403 Forbidden", "text/plain; charset=utf-8", b"forbidden\n")
-        if target.is_dir():
-            if not path.endswith("/"):
-                start_response("301 Moved Permanently", [("Location", path + "/")])
-                return [b""]
-            target = target / "index.html"
-        if not target.is_file():
-            missing = self.out / "404.html"
-            body = missing.read_bytes() if missing.is_file() else b"not found\n"
-            return self._respond(start_response, "404 Not Found", "text/html; charset=utf-8", body)
-        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        if kind.startswith("text/") or kind in ("application/json", "application/javascript", "image/svg+xml"):
-            kind += "; charset=utf-8"
-        return self._respond(start_response, "200 OK", kind, target.read_bytes())
+    def config(self) -> SiteConfig | None:
+        """site.yaml as last read, read again when it changed; while it has errors, the last good one."""
+        stamp = self.built.get(str(self.root / "site.yaml"))
+        if self._config[1] is None or stamp != self._config[0]:
+            try:
+                read = load_config(self.root, Diagnostics(self.root))
+            except Exception:  # its errors are the build's to report: here only the variants are wanted
+                read = None
+            self._config = (stamp, read or self._config[1])
+        return self._config[1]
 
-    def _resolve(self, path: str) -> Path | None:
-        """The file a URL path names, or None when it would leave the output folder."""
-        parts = [p for p in path.split("/") if p not in ("", ".")]
-        if ".." in parts or any("\\" in p or "\0" in p for p in parts):
+    def reload_path(self) -> str:
+        """What the reload message names: the saved page's address in each script and its neutral
+        one (the browser goes there), or '*' (the browser reloads what it shows)."""
+        config = self.config()
+        if self.saved is None or config is None:
+            return "*"
+        addresses = {v.code: "/" + urls.page_dir(v.code, self.saved) for v in config.variants}
+        if not self.problems and f"{addresses[config.variants[0].code][1:]}index.html" not in (self.written or {}):
+            return "*"  # not a page of the site: a draft, say
+        addresses[""] = "/" + urls.neutral_dir(self.saved)
+        return NAVIGATE + json.dumps(addresses, ensure_ascii=False, separators=(",", ":"))
+
+    def failure(self, path: str) -> bytes | None:
+        """The error page for the address ``path`` while the site cannot be built, in the script
+        of the variant the address is under (else the first); None when the site is built."""
+        if not self.problems:
             return None
-        target = self.out.joinpath(*parts)
-        real = Path(os.path.realpath(target))
-        return target if real == self.out.resolve() or real.is_relative_to(self.out.resolve()) else None
-
-    def _error_page(self) -> bytes:
-        items = "\n".join(f"<li><pre>{html.escape(e)}</pre></li>" for e in self.errors)
-        return (
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Content error</title>"
-            "<style>body{font:1rem/1.6 sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}"
-            "pre{white-space:pre-wrap;background:#fff4f2;border-left:4px solid #9b2c1f;padding:.5rem 1rem}"
-            "li{list-style:none}</style></head><body><h1>The site could not be built</h1>"
-            "<p>Fix the file named below and save: this page reloads by itself. "
-            "The last good pages are kept until then.</p>"
-            f"<ol>{items}</ol></body></html>"
-        ).encode()
-
-    @staticmethod
-    def _respond(start_response: StartResponse, status: str, kind: str, body: bytes) -> list[bytes]:
-        start_response(status, [("Content-Type", kind), ("Content-Length", str(len(body))),
-                                ("Cache-Control", "no-store")])
-        return [body]
+        config = self.config()
+        variants = config.variants if config is not None else ()
+        segment = path.strip("/").split("/", 1)[0]
+        variant = next((v for v in variants if v.code == segment), variants[0] if variants else None)
+        return self.error_page.render(self.problems, variant)
 
 
-class _NoWatcher(Watcher):
-    """livereload's watcher, switched off: Preview's poll decides when to rebuild and reload."""
-
-    def examine(self) -> tuple[str | None, float | str | None]:
-        return None, None
-
-    def start(self, callback: Callable[[], object]) -> bool:
-        return True
-
-
-def serve(root: Path, host: str, port: int, drafts: bool) -> int:
+def serve(root: Path, address: str, port: int, drafts: bool, open_browser: bool = False, verbose: bool = False) -> int:
+    """Serve until Ctrl-C: 0; 2 when the port cannot be had."""
+    try:
+        sockets = netutil.bind_sockets(port, address=address)
+    except OSError as exc:
+        print(f"build.py: error: {_unavailable(address, port, exc)}", file=sys.stderr)
+        return 2
+    url = _url(address, sockets[0].getsockname()[1])
     out = root / ".cache" / "serve"
     out.mkdir(parents=True, exist_ok=True)
 
-    def log(message: str) -> None:
+    def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    preview = Preview(root, out, drafts, log)
+    if verbose:
+        log.enable_pretty_logging()  # each request, each browser connected and reloaded
+    preview = Preview(root, out, drafts, say)
     preview.rebuild()
-
     watch = Watch(root)
 
     def poll() -> None:
         look = watch.due(time.monotonic())
         state = preview.changes(look.paths) if look is not None else None
-        if state is not None and preview.rebuild(state):
-            LiveReloadHandler.reload_waiters()
+        if state is not None and (preview.rebuild(state) or preview.saved is not None):
+            LiveReloadHandler.reload_waiters(preview.reload_path())
 
-    server = Server(app=preview, watcher=_NoWatcher())
-    server.watcher.watch(str(root / "site.yaml"))  # a task, so livereload does not watch the whole folder
-    ioloop.PeriodicCallback(poll, POLL_MS).start()
-    log(f"serving http://{host}:{port}/ (Ctrl-C stops)")
+    async def run() -> None:
+        LiveReloadHandler.watcher = Watcher()  # livereload's reload message reads it; it watches nothing
+        HTTPServer(host.application(out, preview.failure, verbose)).add_sockets(sockets)
+        ioloop.PeriodicCallback(poll, POLL_MS).start()
+        say(f"serving {url} (Ctrl-C stops)")
+        if open_browser:  # in a thread: a browser in the terminal runs until it is closed
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        await asyncio.Event().wait()
+
     try:
-        server.serve(host=host, port=port, debug=False, restart_delay=0)
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        pass
     finally:
         watch.stop()
-    log("stopped")
+    say("stopped")
     return 0
+
+
+def _unavailable(address: str, port: int, exc: OSError) -> str:
+    """Why the port cannot be had, in one line, with a free one to try."""
+    if exc.errno not in (errno.EADDRINUSE, errno.EACCES):
+        return f"cannot serve on {address} port {port}: {exc.strerror or exc}"
+    why = ("is in use: another preview, or another server, has it" if exc.errno == errno.EADDRINUSE
+           else "is reserved for the administrator")
+    free = _free_port(address, port)
+    suggestion = f"--port {free} is free" if free is not None else "--port 0 picks a free port"
+    return f"port {port} on {address} {why}; {suggestion}"
+
+
+def _free_port(address: str, busy: int) -> int | None:
+    """The first port after ``busy`` that can be had now, of the next ``PORTS_TRIED``."""
+    first = max(busy + 1, 1024)  # ports below are the administrator's
+    for port in range(first, min(first + PORTS_TRIED, 65536)):
+        try:
+            taken: list[socket] = netutil.bind_sockets(port, address=address)
+        except OSError:
+            continue
+        for sock in taken:
+            sock.close()
+        return port
+    return None
+
+
+def _url(address: str, port: int) -> str:
+    """The address to open: a wildcard address is opened on this computer."""
+    shown = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(address, address)
+    return f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from docsite.diagnostics import Diagnostics
+from docsite.model import urls
 from docsite.text import dates
 from docsite.text.dates import EDTF
 from docsite.text.sourcetext import LocMap
@@ -119,6 +120,16 @@ class Str(Option[str]):
             raise Invalid("expected text", self.hint)
         if self.pattern is not None and not self.pattern.match(str(value)):
             raise Invalid(self.message.format(value=value), self.hint)
+        return str(value)
+
+
+class Address(Option[str]):
+    """An address readers may follow (see ``urls.refused``): text, never a number YAML read."""
+
+    def check(self, value: Any, at: At) -> str:
+        problem = urls.refused(value)
+        if problem is not None:
+            raise Invalid(f"{'.'.join(map(str, at.keys))}: {problem}", urls.LINK_HINT)
         return str(value)
 
 

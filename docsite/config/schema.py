@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from docsite.config.options import (
+    Address,
     At,
     Bool,
     Choice,
@@ -67,10 +68,12 @@ FIELD = Section(
 
 
 def _page_type(name: str, pattern: str | None, label: str | None, plural: str | None, list: str | None,
-               template: str | None, order: str, fields: dict[str, FieldSpec], schema: str) -> PageType:
+               template: str | None, order: str, fields: dict[str, FieldSpec], schema: str,
+               plain_text: bool) -> PageType:
     label = name if label is None else label
     ptype = PageType(name, f"{name}/*" if pattern is None else pattern, label, label if plural is None else plural,
-                     list, f"{name}.html" if template is None else template, order, tuple(fields.values()), schema)
+                     list, f"{name}.html" if template is None else template, order, tuple(fields.values()), schema,
+                     plain_text)
     spec = ptype.every_field.get(order)
     if order not in ("id", "date") and (spec is None or not spec.kind.orderable):
         orderable = sorted(f.name for f in ptype.fields if f.kind.orderable)
@@ -83,7 +86,7 @@ def _page_type(name: str, pattern: str | None, label: str | None, plural: str | 
 PAGE_TYPE = Section(
     {"pattern": Str(default=None), "label": Str(default=None), "plural": Str(default=None),
      "list": Str(default=None), "template": Str(default=None), "order": Str(default="date"),
-     "fields": MapOf(FIELD), "schema": Str(default="")},
+     "fields": MapOf(FIELD), "schema": Str(default=""), "plain_text": Bool(default=False)},
     _page_type, unknown="unknown setting '{key}' in type '{name}'", named=True,
 )
 
@@ -124,7 +127,7 @@ ERA = Section(
 
 TIMELINE = Section(
     {"entries": ListOf(Str()), "named": Str(default=""), "events_field": Str(default=""),
-     "concerning_field": Str(default=""), "eras": ListOf(ERA)},
+     "concerning_field": Str(default=""), "timelines_field": Str(default=""), "eras": ListOf(ERA)},
     TimelineConfig, default=TimelineConfig(), unknown="unknown timeline setting '{key}'",
 )
 
@@ -141,7 +144,7 @@ MAPS = Section({"places_of": ListOf(Str())}, MapsConfig, default=MapsConfig(), u
 SITE: dict[str, Option[Any]] = {
     "title": Str(default=""),
     "tagline": Str(default=""),
-    "base_url": Str(default="/"),
+    "base_url": Address(default="/"),
     "variants": ListOf(VARIANT, key=lambda variant: variant.code, twice="a variant code is listed twice"),
     "types": MapOf(PAGE_TYPE),
     "nav": ListOf(NavEntry()),

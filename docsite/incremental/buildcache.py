@@ -3,15 +3,16 @@
 ``BuildCache()`` keeps nothing (a cold build: every part is made); ``BuildCache(stored=True)`` keeps
 each part of the output in .cache/ (the command line, see cache.py); with ``memory=True`` it also
 keeps, between builds in one process (the preview server), what makes an edit cheap to rebuild:
-pages loaded by their file's signature, each variant's conversions, each page's HTML by what it was
-rendered from, the compiled templates, the parts of the output with what they read,
-the last good build's keys, the search index's pieces and the values' fingerprints. What it keeps
+pages loaded by their file's signature, each variant's conversions, each page's lint warnings, each
+page's HTML by what it was rendered from, the compiled templates, the parts of the output with what
+they read, the last good build's keys, the search index's pieces and the values' fingerprints. What it keeps
 in memory is bounded by the site: what each file of the output was made from, and what the last
 two builds used of conversions and fingerprints; a change to site.yaml, a template or a static file starts it afresh.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Collection, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from docsite.model.site import Site
 from docsite.stages import search
 from docsite.stages.load import LoadCache
 from docsite.stages.render import RenderMemo, environment
+from docsite.text.lint import LintMemo
 from docsite.text.variants import Converter, Rule
 
 
@@ -44,6 +46,7 @@ class BuildCache:
     keys: cache.Keys | None = None  # the last good build's
     search_memo: search.Memo = field(default_factory=search.Memo)
     fingerprints: Fingerprints = field(default_factory=Fingerprints)
+    lint: LintMemo = field(default_factory=dict)
 
     def begin(self, root: Path) -> cache.Keys | None:
         """Start a build: forget everything when what every page is made with has changed. Returns
@@ -57,6 +60,10 @@ class BuildCache:
         self.rendered.rendered.clear()
         previous, self.keys = self.keys, None
         return previous
+
+    def images(self, root: Path) -> Path | None:
+        """Where the images processed are kept (see stages/images.py), if this cache keeps them."""
+        return root / cache.FOLDER / "images" if self.stored else None
 
     def loading(self) -> LoadCache | None:
         return self.files if self.memory else None
@@ -79,13 +86,17 @@ class BuildCache:
     def recall(self, site: Site, names: list[str], previous: cache.Keys | None) -> cache.Recall:
         """The parts ``names`` of ``site``'s output, as made before or to be made now (see cache.Recall)."""
         keys = cache.Keys(site, cache.stamp(site), self.fingerprints, previous)
-        store = cache.Store(site.config.root) if self.stored else cache.NoStore()
+        store = cache.Store(site.config.root, _warn) if self.stored else cache.NoStore()
         memory: MutableMapping[str, cache.Kept] = self.parts if self.memory else cache.Forgetful()
         return cache.Recall(names, keys, store, memory)
 
     def memos(self) -> tuple[RenderMemo | None, search.Memo | None]:
         """What rendering and the search page remember, if this cache keeps a memory."""
         return (self.rendered, self.search_memo) if self.memory else (None, None)
+
+    def lint_memo(self) -> LintMemo | None:
+        """What the conversion lint found on each page, if this cache keeps a memory."""
+        return self.lint if self.memory else None
 
     def keeps_pages(self) -> bool:
         """Whether pages keep their parsed body and their long conversions after being made."""
@@ -107,3 +118,7 @@ class BuildCache:
                     converter.turn()
         recall.store.close()
 
+
+def _warn(message: str) -> None:
+    """A problem of the machine the build runs on, not of the site: one line on standard error."""
+    print(f"build.py: warning: {message}", file=sys.stderr)

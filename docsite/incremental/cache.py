@@ -16,11 +16,12 @@ The cache is an SQLite database: one file, safe when a preview server and a buil
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
 import sys
-from collections.abc import Collection, Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Collection, Iterable, Iterator, MutableMapping
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -35,7 +36,7 @@ V = TypeVar("V")
 FOLDER = ".cache"
 #: Libraries whose output ends up in pages.
 LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "opencc-python-reimplemented",
-             "rcssmin", "edtf", "pyyaml", "ahocorasick-rs", "pypinyin", "shapely")
+             "rcssmin", "edtf", "pyyaml", "ahocorasick-rs", "pypinyin", "shapely", "pillow")
 #: A part's output: files by output path, and its pages as the search index keeps them.
 Output = tuple[dict[str, bytes], list[search.IndexedPage]]
 
@@ -125,17 +126,36 @@ class Keys:
 
 
 class Store:
-    """The cache's database: one row per part of the output (a variant's page, content or generated)."""
+    """The cache's database: one row per part of the output (a variant's page, content or generated).
 
-    def __init__(self, root: Path):
-        folder = root / FOLDER
-        folder.mkdir(exist_ok=True)
-        path = folder / "output.sqlite"
+    The cache only saves time, so a store that cannot be used (.cache a file or read-only, a full
+    disk) is given up at its first failure, said once to ``failed``: the build goes on without it,
+    making the parts it would have recalled."""
+
+    def __init__(self, root: Path, failed: Callable[[str], None]):
+        self.folder, self.failed = root / FOLDER, failed
+        self.db: sqlite3.Connection | None = None
+        with self._giving_up():
+            self.folder.mkdir(exist_ok=True)
+            path = self.folder / "output.sqlite"
+            try:
+                self.db = self._open(path)
+            except sqlite3.DatabaseError:  # not a database (a damaged or foreign file): it only held a cache
+                path.unlink()
+                self.db = self._open(path)
+
+    @contextlib.contextmanager
+    def _giving_up(self) -> Iterator[None]:
+        """The store given up if the block fails on the file system or the database."""
         try:
-            self.db = self._open(path)
-        except sqlite3.DatabaseError:  # not a database (a damaged or foreign file): it only held a cache
-            path.unlink()
-            self.db = self._open(path)
+            yield
+        except (OSError, sqlite3.Error) as exc:
+            if self.db is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self.db.close()
+            self.db = None
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self.failed(f"the build cache in {self.folder} cannot be used ({reason}); building without it")
 
     @staticmethod
     def _open(path: Path) -> sqlite3.Connection:
@@ -147,18 +167,26 @@ class Store:
 
     def entry(self, name: str) -> tuple[str, Paths] | None:
         """The key of a stored part, and what it read; None when it is not stored."""
-        row = self.db.execute("SELECT key, reads FROM outputs WHERE name = ?", (name,)).fetchone()
-        return None if row is None else (row[0], _paths(row[1]))
+        with self._giving_up():
+            if self.db is not None:
+                row = self.db.execute("SELECT key, reads FROM outputs WHERE name = ?", (name,)).fetchone()
+                return None if row is None else (row[0], _paths(row[1]))
+        return None
 
-    def load(self, name: str) -> Output:
-        (output,) = self.db.execute("SELECT output FROM outputs WHERE name = ?", (name,)).fetchone()
-        head, _, data = output.partition(b"\0")
-        sizes, entries = json.loads(head)
-        files, at = {}, 0
-        for path, size in sizes:
-            files[path] = data[at:at + size]
-            at += size
-        return files, [search.IndexedPage._make([*e[:-1], tuple(e[-1])]) for e in entries]  # names: a tuple too
+    def load(self, name: str) -> Output | None:
+        """A stored part's output; None when the store fails."""
+        with self._giving_up():
+            if self.db is not None:
+                (output,) = self.db.execute("SELECT output FROM outputs WHERE name = ?", (name,)).fetchone()
+                head, _, data = output.partition(b"\0")
+                sizes, entries = json.loads(head)
+                files, at = {}, 0
+                for path, size in sizes:
+                    files[path] = data[at:at + size]
+                    at += size
+                # names: a tuple too
+                return files, [search.IndexedPage._make([*e[:-1], tuple(e[-1])]) for e in entries]
+        return None
 
     def save(self, name: str, key: str, read: Paths, output: Output) -> None:
         """Store a part's new output; it is kept only once ``commit`` is called. Stored as a JSON head
@@ -166,20 +194,26 @@ class Store:
         files' bytes as they are: a build stores hundreds of megabytes of pages."""
         files, entries = output
         head = json.dumps([[[path, len(data)] for path, data in files.items()], entries], ensure_ascii=False)
-        self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
-                        (name, key, "\x1e".join(read).encode(),
-                         head.encode("utf-8") + b"\0" + b"".join(files.values())))
+        with self._giving_up():
+            if self.db is not None:
+                self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
+                                (name, key, "\x1e".join(read).encode(),
+                                 head.encode("utf-8") + b"\0" + b"".join(files.values())))
 
     def commit(self, names: Collection[str]) -> None:
         """Keep what was saved, and forget the parts not in ``names`` (pages the site no longer has)."""
-        gone = [(name,) for (name,) in self.db.execute("SELECT name FROM outputs") if name not in names]
-        self.db.executemany("DELETE FROM outputs WHERE name = ?", gone)
-        self.db.commit()
+        with self._giving_up():
+            if self.db is not None:
+                gone = [(name,) for (name,) in self.db.execute("SELECT name FROM outputs") if name not in names]
+                self.db.executemany("DELETE FROM outputs WHERE name = ?", gone)
+                self.db.commit()
 
     def close(self) -> None:
         """Close, throwing away what was saved since the last commit (a failed build)."""
-        self.db.rollback()
-        self.db.close()
+        with self._giving_up():
+            if self.db is not None:
+                self.db.rollback()
+                self.db.close()
 
 
 def _paths(stored: bytes) -> Paths:
@@ -212,22 +246,10 @@ class Forgetful(MutableMapping[K, V], Generic[K, V]):
 
 
 class NoStore(Store):
-    """The store of a build that keeps nothing on disk."""
+    """The store of a build that keeps nothing on disk: one without a database."""
 
     def __init__(self) -> None:
-        pass
-
-    def entry(self, name: str) -> tuple[str, Paths] | None:
-        return None
-
-    def save(self, name: str, key: str, read: Paths, output: Output) -> None:
-        pass
-
-    def commit(self, names: Collection[str]) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
+        self.db = None
 
 
 #: A part in the preview server's memory: its key, what it read, its output.
@@ -255,6 +277,8 @@ class Recall:
         if entry is None or entry[0] != self.keys.of(name, entry[1]):
             return None
         output = self.store.load(name)
+        if output is None:
+            return None
         self.memory[name] = (entry[0], _interned(entry[1]), output)
         self.recalled.append(name)
         return output

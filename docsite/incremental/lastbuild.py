@@ -1,5 +1,5 @@
 """The record of the last good build, kept in .cache/: what it was made from, what it wrote, and
-what it said of its output.
+what it said of its output (its notes and warnings, said again when nothing changed).
 
 Builds are reproducible: the same inputs, options and program give the same bytes. So when every
 file a build is made from (``load.inputs``) has the signature it had, the options, this program and
@@ -26,19 +26,21 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import tempfile
 import time
+from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
-from docsite.diagnostics import Diagnostics
+from docsite.diagnostics import Diagnostic, Diagnostics
 from docsite.incremental import cache
 from docsite.pipeline import BuildResult
 from docsite.stages import history
 from docsite.stages.load import inputs, signatures
 
 NAME = "last-build.json"
-VERSION = 2
+VERSION = 3  # 3: with the build's warnings
 
 
 #: What a record and a build must agree on (see ``state``).
@@ -61,9 +63,10 @@ def state(root: Path, options: dict[str, Any]) -> dict[str, Any]:
 
 
 def _content(path: str) -> str:
-    """A file's content digest ("" when it cannot be read: no digest matches it)."""
+    """A file's content digest ("" when it is not a regular file or cannot be read: no digest
+    matches it; a FIFO would block the reading)."""
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest() if stat.S_ISREG(os.stat(path).st_mode) else ""
     except OSError:
         return ""
 
@@ -89,14 +92,16 @@ def up_to_date(root: Path, out: Path, now: dict[str, Any]) -> BuildResult | None
             return None  # saved again within the tick of its last save
         if record["output"] != _output(out):
             return None
-        return BuildResult(Diagnostics(root), pages_per_variant=record["pages"], notes=record["notes"])
+        warnings = [Diagnostic(*item) for item in record["warnings"]]
+        return BuildResult(Diagnostics(root, warnings), pages_per_variant=record["pages"], notes=record["notes"])
     except (OSError, ValueError, KeyError, TypeError):  # none yet, or not one this program wrote
         return None
 
 
 def save(root: Path, out: Path, before: dict[str, Any], result: BuildResult) -> None:
     """Keep the record of a good build (``before``: its ``state``) just written to ``out``."""
-    record = {**before, "output": _output(out), "pages": result.pages_per_variant, "notes": result.notes}
+    record = {**before, "output": _output(out), "pages": result.pages_per_variant, "notes": result.notes,
+              "warnings": [astuple(item) for item in result.diagnostics.sorted()]}
     folder = root / cache.FOLDER
     # Without a new record (a full disk), the old one does not match the new output: the next build builds.
     with contextlib.suppress(OSError):

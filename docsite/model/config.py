@@ -50,6 +50,7 @@ class PageType:
     order: str  # "id", "date" (the page's date or period) or one of its fields (an int or a date)
     fields: tuple[FieldSpec, ...]
     schema: str = ""  # the schema.org type of what its pages describe, e.g. Person; none: a plain WebPage
+    plain_text: bool = False  # whether each page is also published as a plain-text file, per variant
 
     @cached_property
     def every_field(self) -> dict[str, FieldSpec]:
@@ -87,6 +88,7 @@ class TimelineConfig:
     named: str = ""  # the type of named timelines (pages that select entries)
     events_field: str = ""  # the field of a named timeline that lists its entries
     concerning_field: str = ""  # the field of a named timeline that names pages whose entries it shows
+    timelines_field: str = ""  # the field of an entry that names the named timelines it is on
     eras: tuple[tuple[Text, EDTF], ...] = ()  # bands on the overview
 
 

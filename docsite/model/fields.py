@@ -33,7 +33,8 @@ Layers = tuple[tuple[Rule, ...], ...]
 
 DAY = re.compile(r"^\d{4}-\d\d-\d\d$")
 GLOSSARY_ENTRY = "a glossary entry maps variant codes to forms"
-GLOSSARY_HINT = f"for example {{zh-hans: 维辛斯基, zh-hant: 維辛斯基}}; codes: {', '.join(sorted(KNOWN_CODES))}"
+GLOSSARY_HINT = (f"for example {{zh-hans: 维辛斯基, zh-hant: 維辛斯基}} or, one-way, {{from: 数据, zh-hant: 資料}}; "
+                 f"codes: {', '.join(sorted(KNOWN_CODES))}")
 
 
 class FieldError(ValueError):
@@ -376,10 +377,18 @@ class GlossaryKind(FieldKind):
 
 
 def rule(entry: Any) -> Rule | None:
-    """The conversion rule of a glossary entry ({zh-hans: ..., zh-hant: ..., note: ...}), if it is one."""
+    """The conversion rule of a glossary entry ({zh-hans: ..., zh-hant: ..., note: ...}), if it is one.
+
+    With ``from`` it is one-way, as ``-{H|数据=>zh-hant:資料;}-``: that word becomes the forms given in
+    their variants only (a two-way rule would also turn 资料 into 数据 in zh-hans)."""
     if not isinstance(entry, dict):
         return None
-    forms = {k: v for k, v in entry.items() if k != "note"}
+    source = entry.get("from")
+    forms = {k: v for k, v in entry.items() if k not in ("note", "from")}
     if not forms or not all(k in KNOWN_CODES and isinstance(v, str) and v for k, v in forms.items()):
         return None
-    return Rule(tuple(forms.items()))
+    if source is None:
+        return Rule(tuple(forms.items()))
+    if not isinstance(source, str) or not source:
+        return None
+    return Rule(tuple(forms.items()), (source,) * len(forms))

@@ -32,6 +32,7 @@ class Page:
     raw: str  # the file as written (one string: as a list of lines, each line was an object of its own)
     layers: tuple[tuple[Rule, ...], ...]  # rules of -{H|...}- in front matter, then the page's glossary
     changed: str | None = None  # the day its source last changed: `changed:`, else git's (see load._dated)
+    faulty: tuple[str, ...] = ()  # fields missing or wrong (reported, left out): the page is checked, not built
     parsed: list[Token] | None = field(default=None, repr=False, compare=False)  # see ``tokens``
 
     def __getstate__(self) -> dict[str, Any]:
@@ -78,8 +79,12 @@ class Page:
         return self.raw.split("\n")
 
     def loc(self, *key: Any) -> tuple[int, int]:
-        """Line and column of a front-matter value."""
-        return self.locs.get(key, (1, 0))
+        """Line and column of a front-matter value, else of the value around it (an item of a list
+        written as one name, ``related: x``), else of the front matter."""
+        for end in range(len(key), 0, -1):
+            if key[:end] in self.locs:
+                return self.locs[key[:end]]
+        return 1, 0
 
     def locate(self, body_line: int, raw: str) -> tuple[int, int]:
         """File line and column of ``raw`` written on (0-based) body line ``body_line``."""
@@ -104,3 +109,6 @@ class Content:
     tags: dict[str, Text] = field(default_factory=dict)
     glossary: tuple[Rule, ...] = ()
     data_paths: dict[str, Path] = field(default_factory=dict)
+    # What could not be read (reported), so that naming it is no mistake too: pages, by id, and data files.
+    broken: dict[str, Path] = field(default_factory=dict)
+    unread: set[str] = field(default_factory=set)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from docsite.model import urls
 from docsite.model.chronology import Chronology
 from docsite.model.config import PageType, SiteConfig
+from docsite.model.files import Image
 from docsite.model.page import Content, Page, Source
 from docsite.text.variants import Text, fold_to_simplified
 
@@ -36,6 +37,7 @@ class Site:
     titles: dict[str, list[str]] = field(default_factory=dict)  # folded title -> ids, for [[标题]] links
     chronology: Chronology | None = None
     tagged: dict[str, list[str]] = field(default_factory=dict)
+    images: dict[str, Image] = field(default_factory=dict)  # the images pages show, by path (stages/images.py)
     # A hash of the above (cache.structure), made once: a site taken over by the next build keeps it.
     structure_digest: bytes | None = field(default=None, repr=False, compare=False)
 

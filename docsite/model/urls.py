@@ -7,7 +7,10 @@ to the page otherwise: a relative URL is still right wherever the folder is serv
 
 from __future__ import annotations
 
+import html
+import re
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 HOME = "index"
@@ -17,9 +20,48 @@ TIMELINE = "timeline"  # the site timeline of each variant, and a page per relat
 MAP = "map"  # the map of every page with coordinates, in each variant (docsite/stages/maps.py)
 
 
+#: The schemes of the addresses a reader may be sent to (OWASP's allow-list); an address without
+#: one is a path, on the site or relative to the page.
+SCHEMES = ("http", "https", "mailto")
+LINK_HINT = "write an address that starts with http://, https:// or mailto:, or a path on the site"
+#: Spaces and control characters, which browsers drop from an address (so that ``java\tscript:`` is
+#: ``javascript:`` to them) and which no address needs written raw.
+_UNSEEN = re.compile("[\x00-\x20\x7f-\x9f\u00a0\u2000-\u200f\u2028\u2029\u3000\ufeff]")
+#: An address up to its path, query or fragment: a ':' there ends its scheme.
+_BEFORE_PATH = re.compile(r"[^/?#]*")
+
+
+def refused(address: Any) -> str | None:
+    """Why ``address`` may not be where a link that readers click leads, or None when it may: every
+    address a reader can follow, wherever it is written (Markdown, sources.yaml, site.yaml), passes
+    here. The scheme is read as browsers read it, case aside (``JaVaScRiPt:``), with nothing they
+    drop in it (spaces and control characters are refused), so only those of ``SCHEMES`` pass;
+    ``java%09script:`` is a scheme of its own, and refused too, as is an entity (``java&#x09;script:``)."""
+    if not isinstance(address, str):
+        kind = {bool: "true or false", type(None): "nothing", list: "list", dict: "mapping"}.get(type(address))
+        return f"{address!r} is not an address (YAML read it as a {kind or type(address).__name__}): put it in quotes"
+    if "&" in address and html.unescape(address) != address and (decoded := refused(html.unescape(address))):
+        return decoded  # as a browser would read it in an attribute
+    unseen = _UNSEEN.search(address)
+    if unseen is not None:
+        return (f"an address may not hold the character U+{ord(unseen.group()):04X} (a space or control character)"
+                + (": write a space as %20" if unseen.group() == " " else ""))
+    match = _BEFORE_PATH.match(address)
+    scheme, colon, _ = (match.group() if match else "").partition(":")
+    if colon and scheme.lower() not in SCHEMES:
+        return f"links may lead to {', '.join(SCHEMES)} addresses and to paths, not to '{scheme}:'"
+    return None
+
+
 def page_dir(code: str, pid: str) -> str:
     """Folder of a page in a variant's tree, e.g. 'zh-hant/people/zhou-enlai/'."""
     return f"{code}/" if pid == HOME else f"{code}/{pid}/"
+
+
+def plain_text_file(pid: str) -> str:
+    """The name of a page's plain-text file, in its folder: a/b -> a-b.txt (a name that
+    says what the file is once downloaded)."""
+    return pid.replace("/", "-") + ".txt"
 
 
 def neutral_dir(pid: str) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from docsite.diagnostics import Diagnostic, Diagnostics
+from docsite.model import files, urls
 from docsite.model.config import PageType, SiteConfig
 from docsite.model.fields import GLOSSARY_ENTRY, GLOSSARY_HINT, FieldError, Written, rule
 from docsite.model.page import Content, Page, Source
@@ -33,13 +34,6 @@ SOURCE_TYPES = {"book": "M", "journal": "J", "newspaper": "N", "web": "EB/OL", "
                 "chapter": "M", "archive": "A", "thesis": "D", "report": "R", "other": "Z"}
 SOURCE_FIELDS = {"type", "author", "title", "container", "editor", "place", "publisher", "year", "date",
                  "volume", "issue", "pages", "url", "accessed", "note"}
-
-
-def page_id(relative: Path) -> str:
-    parts = list(relative.with_suffix("").parts)
-    if parts[-1] == "index" and len(parts) > 1:
-        parts.pop()
-    return "/".join(parts)
 
 
 @dataclass
@@ -93,17 +87,23 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None
     days = history.last_changes(root)
     for pid, path, mark, page in found:
         page = page or loaded[pid, path]
-        if page is not None:
-            page = _dated(page, days.get(path.relative_to(root).as_posix()))
-            content.pages.append(page)
+        if page is None:
+            content.broken[pid] = path
+            continue
+        page = _dated(page, days.get(path.relative_to(root).as_posix()))
+        content.pages.append(page)
+        if not page.faulty:  # a page with mistakes is read again, and its mistakes reported again
             kept[str(path)] = (mark, page)
     if cache is not None:
         cache.pages = kept  # without the files gone
     for name, attribute, loader in (("sources.yaml", "sources", _load_sources), ("tags.yaml", "tags", _load_tags),
                                     ("glossary.yaml", "glossary", _load_glossary)):
         if name in content.data_paths:
-            setattr(content, attribute, _load_data(content.data_paths[name], loader,
-                                                   cache.data if cache is not None else {}, diags))
+            data = _load_data(content.data_paths[name], loader, cache.data if cache is not None else {}, diags)
+            if data is None:
+                content.unread.add(name)
+            else:
+                setattr(content, attribute, data)
     return content
 
 
@@ -125,16 +125,18 @@ def _page_file(entry: os.DirEntry[str], root: Path, content: Content, diags: Dia
     if len(relative.parts) == 1 and relative.name in DATA_FILES:
         content.data_paths[relative.name] = path
         return None
+    if path.suffix.lower() in files.IMAGE_SUFFIXES:  # shown by the pages beside it
+        return None
     if path.suffix != ".md":
-        diags.error(path, 0, "content/ holds only Markdown pages (.md) and sources.yaml, tags.yaml, glossary.yaml",
-                    "put images and other files in static/")
+        diags.error(path, 0, "content/ holds only Markdown pages (.md), their images and sources.yaml, tags.yaml, "
+                    "glossary.yaml", "put other files in static/")
         return None
     bad = next((p for p in relative.with_suffix("").parts if not ID_SEGMENT.match(p)), None)
     if bad is not None:
         diags.error(path, 0, f"'{bad}' cannot be part of a page id: ids are lowercase ASCII letters, "
                     f"digits and single hyphens", f"rename the file, e.g. to '{_suggest_segment(bad)}'")
         return None
-    return page_id(relative), path
+    return files.page_id(relative), path
 
 
 def _check_folders(config: SiteConfig, diags: Diagnostics) -> None:
@@ -275,7 +277,8 @@ def _load_part(config: SiteConfig, root: Path, part: list[tuple[str, Path]]
 
 def _load_data(path: Path, loader: Callable[[Path, Diagnostics], Any], cache: dict[Path, tuple[bytes, Any]],
                diags: Diagnostics) -> Any:
-    """A data file, parsed again only when its bytes changed (and kept only when it had no errors)."""
+    """A data file, parsed again only when its bytes changed (and kept only when it had no errors);
+    None when it cannot be read as a whole (reported)."""
     data = path.read_bytes()
     if path in cache and cache[path][0] == data:
         return cache[path][1]
@@ -319,8 +322,7 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
     if not isinstance(meta, dict):
         diags.error(path, 2, "the front matter must be a list of 'field: value' lines")
         return None
-    errors_before = len(diags.errors)
-    fields = _validate_fields(meta, locs, ptype, path, diags)
+    fields, faulty = _validate_fields(meta, locs, ptype, path, diags)
     body_line = end + 2
     try:
         body = protect("\n".join(lines[end + 1:]))
@@ -330,25 +332,77 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
         col = exc.offset - (body_text.rfind("\n", 0, exc.offset) + 1) + 1
         diags.error(path, line, str(exc), exc.hint, col=col)
         return None
-    if len(diags.errors) > errors_before:
-        return None
+    if "title" in faulty:  # so that the rest of the page is still checked; the build stops at its mistake
+        fields["title"] = protect(pid)
     markup_rules = tuple(r for value in fields.values() if isinstance(value, Text) for r in value.rules)
     title = body.title or fields["title"].title
     if title is not None:  # -{T|...}- sets the title each variant displays
         fields["title"] = Text(chr(PLACEHOLDER_BASE), (Block("choice", rule=title.rule),))
     tokens = markdown.parse(body.source, body.blocks, config.allow_html)
     layers = (markup_rules, tuple(fields.get("glossary", ())))
-    references = markdown.references(tokens, body.blocks, config.allow_html)
-    return Page(pid, ptype, path, fields, locs, body.source, references, markdown.anchors(tokens),
-                body.blocks, body_line, text, layers, parsed=tokens)
+    page = Page(pid, ptype, path, fields, locs, body.source, [], markdown.anchors(tokens), body.blocks, body_line, text,
+                layers, parsed=tokens, faulty=tuple(sorted(faulty)))
+    for problem in markdown.problems(tokens):
+        line, col = page.locate(problem.line, problem.raw)
+        diags.error(path, line, problem.message, problem.hint, col=col)
+    refused = _refused_addresses(page, markdown.addresses(tokens, body.blocks, config.allow_html), diags)
+    page.references = [named for ref in markdown.references(tokens, body.blocks, config.allow_html)
+                       if ref.target not in refused and (named := _named_file(ref, page, config.root, diags))]
+    return None if refused else page
+
+
+def _named_file(ref: markdown.Reference, page: Page, root: Path, diags: Diagnostics) -> markdown.Reference | None:
+    """``ref``, with a Markdown link's or image's path made the file it names below the site's folder
+    (a link to a page's file, a link to that page); None for an address on the web, or a mistake
+    (reported): a path out of content/ and static/, a file that is not there, an image that is none."""
+    if ref.kind not in ("file", "image"):
+        return ref
+    try:
+        named = files.local(ref.target, page.path, root)
+    except files.Outside:
+        line, col = page.locate(ref.line, ref.raw)
+        diags.error(page.path, line, f"'{ref.target}' leads out of content/ and static/, which alone are published",
+                    "put the file in static/ (or beside the page, for an image) and write its path from here",
+                    col=col)
+        return None
+    if named is None:
+        return None
+    problem = ""
+    if not (root / named.path).is_file():
+        problem = f"no file {named.path}" + (f" (from '{ref.target}')" if ref.target != "/" + named.path else "")
+    elif ref.kind == "image" and not named.is_image:
+        problem = f"'{ref.target}' is no image: a page shows {', '.join(sorted(files.IMAGE_SUFFIXES))}"
+    if problem:
+        line, col = page.locate(ref.line, ref.raw)
+        hint = (f"a page is linked by its path from this file, or by its id: [[{named.page}]]" if named.page else
+                "the path is relative to this file, or starts with /static/ for static/")
+        diags.error(page.path, line, problem, hint, col=col)
+        return None
+    if named.page is not None:
+        return replace(ref, kind="link", target=named.page, anchor=named.anchor)
+    return replace(ref, target=named.path)
+
+
+def _refused_addresses(page: Page, addresses: list[tuple[str, int]], diags: Diagnostics) -> set[str]:
+    """The addresses of the body's links that no reader may follow (see ``urls.refused``), each reported."""
+    refused = set()
+    for address, line in addresses:
+        problem = urls.refused(address)
+        if problem is not None:
+            at, col = page.locate(line, address)
+            diags.error(page.path, at, f"the link to '{address}': {problem}", urls.LINK_HINT, col=col)
+            refused.add(address)
+    return refused
 
 
 def _validate_fields(meta: dict[Any, Any], locs: LocMap, ptype: PageType, path: Path,
-                     diags: Diagnostics) -> dict[str, Any]:
+                     diags: Diagnostics) -> tuple[dict[str, Any], set[str]]:
+    """The fields that are right, and the names of those missing or wrong (each reported)."""
     specs = ptype.every_field
     required = {"title"} | {f.name for f in ptype.fields if f.required}
     fields: dict[str, Any] = {}
-    for name in sorted(required - meta.keys()):
+    faulty = required - meta.keys()
+    for name in sorted(faulty):
         diags.error(path, 1, f"the field '{name}' is missing", f"add a line '{name}: ...' to the front matter")
     for name, value in meta.items():
         line, col = locs.get((name, "__key__"), (1, 0))
@@ -356,13 +410,15 @@ def _validate_fields(meta: dict[Any, Any], locs: LocMap, ptype: PageType, path: 
             close = difflib.get_close_matches(str(name), specs, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"fields of a {ptype.name}: {', '.join(sorted(specs))}"
             diags.error(path, line, f"unknown field '{name}'", hint, col=col)
+            faulty.add(str(name))
             continue
         written = Written(name, path, locs, diags)
         try:
             fields[name] = specs[name].kind.parse(value, written)
         except FieldError as problem:
             written.fail(problem)
-    return fields
+            faulty.add(name)
+    return fields, faulty
 
 
 def _load_mapping(path: Path, diags: Diagnostics) -> tuple[Any, LocMap] | None:
@@ -370,43 +426,65 @@ def _load_mapping(path: Path, diags: Diagnostics) -> tuple[Any, LocMap] | None:
     return parse_yaml(text, path, diags) if text is not None else None
 
 
-def _load_sources(path: Path, diags: Diagnostics) -> dict[str, Source]:
+def _load_sources(path: Path, diags: Diagnostics) -> dict[str, Source] | None:
+    """The sources; one with a mistake is reported and kept, so that citing it is no mistake too."""
     parsed = _load_mapping(path, diags)
     if parsed is None:
-        return {}
+        return None
     data, locs = parsed
     if not isinstance(data, dict):
         diags.error(path, 1, "sources.yaml maps each key to a source")
-        return {}
+        return None
     sources = {}
     for key, entry in data.items():
         line = locs.get((key, "__key__"), (1, 0))[0]
         if not isinstance(entry, dict) or "title" not in entry:
             diags.error(path, line, f"source '{key}' needs at least a title")
+            sources[str(key)] = Source(str(key), SOURCE_TYPES["other"], {}, line)
             continue
         unknown = sorted(set(entry) - SOURCE_FIELDS)
         if unknown:
             diags.error(path, locs.get((key, unknown[0], "__key__"), (line, 0))[0], f"unknown field '{unknown[0]}' "
                         f"in source '{key}'", f"fields of a source: {', '.join(sorted(SOURCE_FIELDS))}")
         kind = entry.get("type", "other")
-        if kind not in SOURCE_TYPES:
-            diags.error(path, locs.get((key, "type"), (line, 0))[0], f"unknown source type '{kind}'",
+        if not isinstance(kind, str) or kind not in SOURCE_TYPES:
+            diags.error(path, locs.get((key, "type"), (line, 0))[0], "unknown source type",
                         f"types: {', '.join(SOURCE_TYPES)}")
-            continue
+            kind = "other"
         for field_name, value in entry.items():
-            try:
-                protect(str(value))
-            except MarkupError as exc:
-                diags.error(path, locs.get((key, field_name), (line, 0))[0], f"source '{key}', '{field_name}': {exc}",
-                            exc.hint)
+            problem = None if field_name == "type" else _source_value(field_name, value)  # the type: above
+            if problem is not None:
+                diags.error(path, locs.get((key, field_name), (line, 0))[0],
+                            f"source '{key}', '{field_name}': {problem[0]}", problem[1])
         sources[str(key)] = Source(str(key), SOURCE_TYPES[kind], dict(entry), line)
     return sources
 
 
-def _load_tags(path: Path, diags: Diagnostics) -> dict[str, Text]:
+#: The fields of a source that may list several people.
+SOURCE_NAMES = {"author", "editor"}
+
+
+def _source_value(name: str, value: Any) -> tuple[str, str] | None:
+    """What is wrong with the value of a source's field, with a hint, if anything: an address must
+    be one readers may follow, names a text or a list of texts, the rest text."""
+    if name == "url":
+        problem = urls.refused(value)
+        return None if problem is None else (problem, urls.LINK_HINT)
+    for item in value if name in SOURCE_NAMES and isinstance(value, list) else [value]:
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            return ("expected a text or a list of texts" if name in SOURCE_NAMES else "expected text",
+                    "for example: author: [沈志华, 李丹慧]" if name in SOURCE_NAMES else "put the value in quotes")
+        try:
+            protect(str(item))
+        except MarkupError as exc:
+            return str(exc), exc.hint
+    return None
+
+
+def _load_tags(path: Path, diags: Diagnostics) -> dict[str, Text] | None:
     parsed = _load_mapping(path, diags)
     if parsed is None:
-        return {}
+        return None
     data, locs = parsed
     tags = {}
     for slug, title in (data or {}).items():
@@ -422,14 +500,14 @@ def _load_tags(path: Path, diags: Diagnostics) -> dict[str, Text]:
     return tags
 
 
-def _load_glossary(path: Path, diags: Diagnostics) -> tuple[Rule, ...]:
+def _load_glossary(path: Path, diags: Diagnostics) -> tuple[Rule, ...] | None:
     parsed = _load_mapping(path, diags)
     if parsed is None:
-        return ()
+        return None
     data, locs = parsed
     if not isinstance(data, list):
         diags.error(path, 1, "glossary.yaml is a list of entries", "- {zh-hans: 维辛斯基, zh-hant: 維辛斯基}")
-        return ()
+        return None
     rules = []
     for i, entry in enumerate(data):
         found = rule(entry)

@@ -23,7 +23,7 @@ from docsite.model import urls
 from docsite.model.config import SiteConfig
 from docsite.model.site import Site
 from docsite.model.view import PageView
-from docsite.stages import jsonld
+from docsite.stages import feed, jsonld, policy
 from docsite.stages.views import Localizer
 
 #: Open Graph wants language_TERRITORY; a tag without a region takes the one its script is read in most.
@@ -90,6 +90,7 @@ class Head:
     locale: str
     other_locales: tuple[str, ...]
     structured_data: Markup
+    feed: str  # the variant's Atom feed, empty when there is none (base_url names no host)
 
 
 def head(loc: Localizer, view: PageView) -> Head:
@@ -104,6 +105,7 @@ def head(loc: Localizer, view: PageView) -> Head:
         locale=og_locale(loc.variant.lang),
         other_locales=tuple(og_locale(v.lang) for v in config.variants if v is not loc.variant),
         structured_data=jsonld.script(jsonld.page_graph(loc, view, url)),
+        feed=feed.address(config, loc.variant.code),
     )
 
 
@@ -118,7 +120,7 @@ def og_locale(lang: str) -> str:
 def check(site: Site, diags: Diagnostics) -> None:
     """base_url must be a URL or a path, and no page may land on a variant's tree or static/."""
     config, base = site.config, site.config.base_url
-    if not (urls.is_absolute(base) or base.startswith("/")) or any(c in base for c in "?#"):
+    if urls.refused(base) or not (urls.is_absolute(base) or base.startswith("/")) or any(c in base for c in "?#"):
         diags.error(config.root / "site.yaml", 0, f"base_url '{base}' is neither a URL nor a path",
                     "write https://example.org/treaty-1950/ (or /treaty-1950/), in site.yaml or with --base-url")
     taken = {v.code for v in config.variants} | {"static"}
@@ -145,8 +147,13 @@ def robots(config: SiteConfig) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def headers(config: SiteConfig, fingerprinted: Iterable[str]) -> bytes:
-    """Netlify's and Cloudflare Pages' _headers: files named by their content (fingerprinted assets,
-    the folders of the search index's pieces, as ``folder/*``) never change, so cache them for a year."""
+def headers(config: SiteConfig, fingerprinted: Iterable[str], meta_policy: str) -> bytes:
+    """Netlify's and Cloudflare Pages' _headers: for every file, the Content-Security-Policy of the
+    pages' <meta> with frame-ancestors, no guessing of types and no full address sent to other
+    sites; files named by their content (fingerprinted assets, the folders of the search index's
+    pieces, as ``folder/*``) never change, so cache them for a year."""
     base = urls.base_path(config.base_url)
-    return "".join(f"{base}{path}\n  Cache-Control: {IMMUTABLE}\n" for path in fingerprinted).encode()
+    every = (f"{base}*\n  Content-Security-Policy: {policy.header_policy(meta_policy)}\n"
+             "  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n")
+    return (every + "".join(f"{base}{path}\n  Cache-Control: {IMMUTABLE}\n" for path in fingerprinted)).encode()
+

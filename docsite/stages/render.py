@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Callable, Iterable, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
@@ -23,7 +23,7 @@ import jinja2
 from docsite.model import urls
 from docsite.model.config import SiteConfig
 from docsite.model.view import PageView
-from docsite.stages import publish
+from docsite.stages import policy, publish
 from docsite.stages.publish import Assets
 from docsite.stages.views import Localizer
 from docsite.text.variants import Text, protect
@@ -76,13 +76,14 @@ def environment(config: SiteConfig) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters["t"] = jinja2.pass_context(lambda ctx, s: ctx["convert"](_interface_text(str(s))))
+    env.globals["content_security_policy"] = policy.meta_policy(env)
     return env
 
 
 #: The template that names what the build itself shows, and the names it must set.
 INTERFACE = "interface.html"
 INTERFACE_NAMES = ("home", "tags", "search", "timeline", "timeline_of", "map", "all_events", "other_pages", "date",
-                   "period")
+                   "period", "credit", "licence")
 
 
 def interface(env: jinja2.Environment, convert: Callable[[Text], str]) -> dict[str, str]:
@@ -224,9 +225,11 @@ def _interface(loc: Localizer, source: str) -> str:
     return loc.text(_interface_text(source))
 
 
-def render_sitemap(env: jinja2.Environment, config: SiteConfig, ids: list[str]) -> dict[str, bytes]:
-    """sitemap.xml: every address of every page, each with all its alternates; only with an absolute base_url."""
+def render_sitemap(env: jinja2.Environment, config: SiteConfig, ids: list[str],
+                   days: Mapping[str, str | None]) -> dict[str, bytes]:
+    """sitemap.xml: every address of every page, each with all its alternates and the day its source
+    last changed (``days``, by id: the content pages' that have one); only with an absolute base_url."""
     if not urls.is_absolute(config.base_url):
         return {}
-    entries = [publish.alternates(config, pid, "") for pid in ids]
+    entries = [(publish.alternates(config, pid, ""), days.get(pid)) for pid in ids]
     return {"sitemap.xml": env.get_template("sitemap.xml").render(entries=entries).encode("utf-8")}

@@ -60,7 +60,7 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
     def check_target(page: Page, name: str, where: Callable[[], tuple[int, int]]) -> str | None:
         """The page ``name`` links to, or None and an error at ``where()`` (worked out only then)."""
         target = site.target(name)
-        if target is not None:
+        if target is not None or name in content.broken:  # a page that could not be read has its own error
             return target
         line, col = where()
         sharing = site.titles.get(fold_to_simplified(name), [])
@@ -81,20 +81,22 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
         cited: list[str] = []
         for ref in page.references:
             where: Callable[[], tuple[int, int]] = partial(_located, page, ref)
+            if ref.kind in ("file", "image"):  # checked as it was loaded
+                continue
             if ref.kind == "link":
                 target = check_target(page, plain(Text(ref.target, page.blocks)), where)
                 if target and target != page.id:
                     backlinks[target].add(page.id)
                 if target and ref.anchor:
                     anchors.append((page, target, ref.anchor, where))
-            elif ref.target not in content.sources:
+            elif ref.target not in content.sources and "sources.yaml" not in content.unread:
                 line, col = where()
                 diags.error(page.path, line, f"no source has the key '{ref.target}'",
                             _closest(ref.target, content.sources.keys(), "add it to content/sources.yaml"), col=col)
             elif ref.target not in cited:
                 cited.append(ref.target)
         for i, key in enumerate(page.fields.get("sources", [])):
-            if key not in content.sources:
+            if key not in content.sources and "sources.yaml" not in content.unread:
                 line, col = page.loc("sources", i)
                 diags.error(page.path, line, f"no source has the key '{key}'",
                             _closest(key, content.sources.keys(), "add it to content/sources.yaml"), col=col)
@@ -107,7 +109,7 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
                 if target and target != page.id:
                     backlinks[target].add(page.id)
         for i, tag in enumerate(page.fields.get("tags", [])):
-            if tag not in content.tags:
+            if tag not in content.tags and "tags.yaml" not in content.unread:
                 line, col = page.loc("tags", i)
                 diags.error(page.path, line, f"unknown tag '{tag}'",
                             _closest(tag, content.tags.keys(), "add it to content/tags.yaml"), col=col)
@@ -137,7 +139,8 @@ def _resolves_alike(before: Content, now: Content) -> bool:
     """Whether resolving ``now`` gives what resolving ``before`` gave: the same data files, and the
     same pages in the same order, each the same record or with the same ``_outline`` (a body
     edit that changes no link)."""
-    return ((before.sources, before.tags, before.glossary) == (now.sources, now.tags, now.glossary)
+    return ((before.sources, before.tags, before.glossary, before.broken, before.unread)
+            == (now.sources, now.tags, now.glossary, now.broken, now.unread)
             and len(before.pages) == len(now.pages)
             and all(a is b or _outline(a) == _outline(b) for a, b in zip(before.pages, now.pages, strict=True)))
 
@@ -149,19 +152,49 @@ def _outline(page: Page) -> tuple[object, ...]:
 
 
 def _chronology(site: Site, diags: Diagnostics) -> Chronology:
-    """The site's timelines; a named timeline may only select entries (events with a date)."""
+    """The site's timelines; a named timeline may only select entries (events with a date), and an
+    entry may only name named timelines. Either side may put an entry on a timeline; when an entry
+    names its timelines, a timeline that lists it must be among them (``_disagree``)."""
     settings = site.config.timeline
     hint = "list events here" + (f"; select the events about a page with '{settings.concerning_field}'"
                                  if settings.concerning_field else "")
     for page in site.pages.values():
-        for pid, key in page.named(settings.events_field) if page.type.name == settings.named else ():
-            target = site.target(pid)
-            if target in site.pages and (site.pages[target].type.name not in settings.entries
-                                         or timelines.date_of(site.pages[target]) is None):
+        if page.type.name == settings.named:
+            for pid, key in page.named(settings.events_field):
+                entry = site.pages.get(site.target(pid) or "")
+                if entry is None or entry.faulty:
+                    continue
                 line, col = page.loc(*key)
-                diags.error(page.path, line, f"'{pid}' is not a dated event, so no timeline can show it", hint,
-                            col=col)
+                if entry.type.name not in settings.entries or timelines.date_of(entry) is None:
+                    diags.error(page.path, line, f"'{pid}' is not a dated event, so no timeline can show it", hint,
+                                col=col)
+                elif settings.timelines_field in entry.fields:
+                    _disagree(site, page, entry, line, col, diags)
+        elif page.type.name in settings.entries:
+            for tid, key in page.named(settings.timelines_field):
+                target = site.pages.get(site.target(tid) or "")
+                if target is not None and target.type.name != settings.named:
+                    line, col = page.loc(*key)
+                    diags.error(page.path, line, f"'{tid}' is not a timeline", f"name pages of the type "
+                                f"'{settings.named}' in '{settings.timelines_field}'", col=col)
+            if page.named(settings.timelines_field) and timelines.date_of(page) is None and not page.faulty:
+                line, col = page.loc(settings.timelines_field)
+                diags.error(page.path, line, "this page has no date, so no timeline can show it",
+                            "give it a date (or a period)", col=col)
     return timelines.build(site.pages, settings, site.target)
+
+
+def _disagree(site: Site, timeline: Page, entry: Page, line: int, col: int, diags: Diagnostics) -> None:
+    """Report ``timeline`` listing ``entry`` (at ``line``) while the entry's own list of its
+    timelines leaves it out: taking a timeline off an entry's list would otherwise not take the
+    entry off the timeline."""
+    field = site.config.timeline.timelines_field
+    if timeline.id in (site.target(tid) for tid, _ in entry.named(field)):
+        return
+    where = f"{entry.path.relative_to(site.config.root).as_posix()}:{entry.loc(field)[0]}"
+    diags.error(timeline.path, line, f"'{entry.id}' is listed here, but its '{field}' ({where}) leaves out "
+                f"'{timeline.id}'", f"add {timeline.id} to '{field}' in {where.rpartition(':')[0]}, or take "
+                f"{entry.id} out of this list", col=col)
 
 
 def _located(page: Page, ref: Reference) -> tuple[int, int]:

@@ -1,5 +1,6 @@
 """The chronology of a site: its events in order, which pages they concern, the named timelines
-that select them, and what each timeline's overview draws (its geometry: docsite/stages/overview.py).
+that select them (or that they name themselves), and what each timeline's overview draws (its
+geometry: docsite/stages/overview.py).
 
 Built once from the resolved site; every variant renders the same chronology in its own script.
 """
@@ -46,11 +47,15 @@ def build(pages: dict[str, Page], settings: TimelineConfig, target: Callable[[st
     for pid in events:
         for concerned in refs(pages[pid], "related"):
             by_page.setdefault(concerned, []).append(pid)
+    placed: dict[str, set[str]] = {}  # by the entries themselves
+    for pid in events:
+        for tid in refs(pages[pid], settings.timelines_field):
+            placed.setdefault(tid, set()).add(pid)
     named = {}
     for page in pages.values():
         if page.type.name != settings.named:
             continue
-        chosen = {e for e in refs(page, settings.events_field) if e in order}
+        chosen = {e for e in refs(page, settings.events_field) if e in order} | placed.get(page.id, set())
         for concerned in refs(page, settings.concerning_field):
             chosen |= set(by_page.get(concerned, []))
         named[page.id] = sorted(chosen, key=order.__getitem__)

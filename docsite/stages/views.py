@@ -15,7 +15,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from docsite.incremental.reads import Read, remembered
-from docsite.model import geo, urls
+from docsite.model import files, geo, urls
 from docsite.model.chronology import Chronology
 from docsite.model.config import COMMON, Variant
 from docsite.model.fields import DateKind, NamesKind
@@ -35,7 +35,7 @@ from docsite.model.view import (
     Section,
     TimelineEntry,
 )
-from docsite.stages import maps, overview, timelines
+from docsite.stages import images, maps, overview, timelines
 from docsite.text import citations, fragments, markdown
 from docsite.text.dates import EDTF
 from docsite.text.variants import Converter, Rule, Text, protect
@@ -142,7 +142,27 @@ class Localizer:
                 out.append(f'<a href="#ref-{n}" id="{ref_id}" role="doc-noteref">[{n}]</a>{loc}')
             return '<sup class="citation">' + "".join(out) + "</sup>"
 
-        hooks = markdown.InlineHooks(self.convert, page.layers, wikilink, cite, page.blocks, self.self_link)
+        def local(href: str) -> str:
+            """A Markdown link's address: a page's file leads to the page, a file to where it is published."""
+            named = self.file(page, href)
+            if named is None:
+                return href
+            if named.page is not None:
+                target = self.link(here, named.page, fragments.of_anchor(named.anchor) if named.anchor else "")
+                linked.append(target.id)
+                return target.url
+            published = self.site.images[named.path].fallback.renditions[-1].path \
+                if named.path in self.site.images else named.path
+            return urls.relative(here, published, named.anchor)
+
+        def image(token: Token, alt: str) -> str:
+            named = self.file(page, str(token.attrGet("src")))
+            title = text(str(token.attrGet("title"))) if token.attrGet("title") else ""
+            assert named is not None, "an image's path is checked as its page is loaded"
+            return images.html(self.site.images[named.path], alt, title, lambda path: urls.relative(here, path))
+
+        hooks = markdown.InlineHooks(self.convert, page.layers, wikilink, cite, page.blocks, self.self_link, local,
+                                     image, self.names)
         tokens = page.tokens(self.site.config.allow_html)
         self.convert.prefetch(hooks.texts(tokens))
         html, headings = markdown.render_body(tokens, hooks, self.site.config.allow_html)
@@ -179,6 +199,13 @@ class Localizer:
             changed=page.changed,
             names=self.other_names(page),
         )
+
+    def file(self, page: Page, href: str) -> files.Local | None:
+        """The file of the site a Markdown link or image of ``page`` names (checked as the page was loaded)."""
+        try:
+            return files.local(href, page.path, self.site.config.root)
+        except files.Outside:
+            return None
 
     def self_link(self, heading: markdown.Heading) -> str:
         """The link a heading has to itself, named for screen readers by the heading (its mark is CSS's)."""
@@ -246,6 +273,8 @@ class Localizer:
         if page.id in self.chronology.named:
             return {"entries": self.entries(here, self.chronology.named[page.id]),
                     "overview": self.chart(here, page.id)}
+        if page.type.plain_text:
+            return {"plain_text": urls.plain_text_file(page.id)}
         return {}
 
     def connections(self, here: str, page: Page) -> list[Connection]:
@@ -276,9 +305,9 @@ class Localizer:
         since HTML has no way to say 'about' and a <time> without datetime must be machine-readable."""
         return Markup("").join(
             Markup.escape(self.text(part)) if isinstance(part, str) else
-            Markup('<time datetime="{}">{}</time>').format(part.exact_iso, self.text(part.display()))
-            if part.exact_iso else Markup('<span class="date">{}</span>').format(self.text(part.display()))
-            for part in date.parts())
+            Markup('<time datetime="{}">{}</time>').format(part.exact_iso, self.text(shown))
+            if part.exact_iso else Markup('<span class="date">{}</span>').format(self.text(shown))
+            for part, shown in date.shown())
 
     # -- generated pages -----------------------------------------------------------------------
 

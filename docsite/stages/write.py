@@ -1,12 +1,14 @@
-"""Write stage: put the rendered files on disk atomically.
+"""Write stage: put the rendered files on disk atomically, into a folder that is the build's to replace.
 
 The new site is written into a temporary folder beside the target (``Staging``, which a build can
 write into as it goes) and swapped in only when complete, so a failed or interrupted build leaves
-the previous output as it was.
+the previous output as it was. Replacing a folder deletes what it held, so ``refusal`` lets a build
+replace only a folder a build made (it holds ``MARKER``), an empty one or none.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -14,6 +16,43 @@ import sys
 import tempfile
 from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
+
+if sys.platform != "win32":
+    import fcntl
+
+#: A file in every output folder (a dotfile, the same in every build, saying nothing of the machine
+#: that made it): a folder that holds it was made by a build, and the next one may replace it.
+MARKER = ".docsite-output"
+MARKER_TEXT = b"This folder was made by docsite's build.py, which replaces it whole at each build.\n"
+#: Folders of the project a build replaces or writes into only when forced (content/ never).
+PROJECT = ("static", "templates", "docsite", "tests")
+
+
+def refusal(root: Path, out: Path, force: bool) -> str | None:
+    """Why a build must not replace ``out`` (the whole sentence, for the command line), or None.
+    ``force`` allows any folder or file but the project, a folder above it, content/ and a git
+    repository's .git: the deployer says the output may replace what is there."""
+    shown, root, out = out, root.resolve(), out.resolve()
+    never = "a build never replaces it, not even with --force; choose another --out"
+    if root.is_relative_to(out):
+        return f"--out {shown}: this folder holds the project itself; {never}"
+    if out.is_relative_to(root / "content"):
+        return f"--out {shown}: this is content/ or a folder in it; {never}"
+    if ".git" in out.parts:
+        return f"--out {shown}: this is a repository's .git or a folder in it; {never}"
+    if force:
+        return None
+    forced = "choose another --out, or add --force to replace it"
+    for name in PROJECT:
+        if out.is_relative_to(root / name):
+            return f"--out {shown}: this is the project's {name}/ or a folder in it; {forced}"
+    if out.exists() and not out.is_dir():
+        return f"--out {shown}: this is a file, not a folder; {forced}"
+    held = sorted(entry.name for entry in out.iterdir()) if out.is_dir() else []
+    if held and not (out / MARKER).is_file():
+        listed = ", ".join(held[:3]) + (", …" if len(held) > 3 else "")
+        return f"--out {shown}: this folder holds files no build made ({listed}), and no {MARKER}; {forced}"
+    return None
 
 
 class UnsafePath(ValueError):
@@ -38,12 +77,83 @@ def _checked(relative: str) -> str:
     return relative
 
 
-def _remove_later(folder: Path) -> None:
+def _remove_later(folder: Path, lock: int | None) -> None:
     """Delete a replaced site in a process of its own: the new one is in place, and deleting tens of
-    thousands of files need not hold up the build's exit."""
+    thousands of files need not hold up the build's exit. That process inherits the folder's lock
+    (``lock``), so no build takes the folder for a leftover while it deletes it."""
     subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
                       str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                     start_new_session=True)
+                     start_new_session=True, pass_fds=() if lock is None else (lock,))
+    _release(lock)
+
+
+# A build works in folders beside the output: ``.NAME.new-*``, the site it writes, and ``.NAME.old-*``,
+# where the site it replaces goes (between the commit's two renames it holds the only copy), until a
+# process deletes it. A build or a deletion killed (kill -9, a CI's timeout, a power cut) leaves
+# them: the next build deletes them, and first puts the old site back when the output is missing.
+# Which are leftovers: the folders no process holds a lock on (flock; the kernel lets go of a
+# killed process's locks), so that builds running at the same time into one folder leave each
+# other's alone. Where there is no flock (Windows), leftovers stay where they are.
+#
+# The output stays a real folder, swapped by two renames, rather than a link swapped in one
+# (rename of a new link over the old): static hosts' upload steps, rsync and Windows treat a link
+# differently from a folder, and a deployer's `rm -rf _site/` or `cp -r _site` would see a link.
+# So the output is missing between the two renames (microseconds, in one folder of one disk);
+# a build killed just then leaves the previous site in ``.NAME.old-*``, and the next build, even
+# one that fails, puts it back first.
+
+
+def _claim(folder: Path) -> int | None:
+    """A descriptor of ``folder`` holding its lock (let go when closed, or when this process ends
+    however it ends), or None when another process holds it or the folder is gone."""
+    try:
+        lock = os.open(folder, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(lock)
+        return None
+    return lock
+
+
+def _release(lock: int | None) -> None:
+    if lock is not None:
+        os.close(lock)
+
+
+def _working(out: Path, kind: str) -> tuple[Path, int | None]:
+    """A new folder beside ``out`` for a build (``kind``: new or old), locked by it."""
+    while True:
+        folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.{kind}-", dir=out.parent))
+        if sys.platform == "win32":
+            return folder, None
+        lock = _claim(folder)
+        if lock is not None:
+            return folder, lock
+        # Another build, tidying up, took it for a leftover in the instant before the lock: it deletes it.
+
+
+def tidy(out: Path) -> None:
+    """Delete what killed builds left beside ``out`` (see above), the old site put back first when
+    ``out`` is missing."""
+    out = out.resolve()
+    if sys.platform == "win32" or not out.parent.is_dir():
+        return
+    leftovers = {}
+    for entry in out.parent.iterdir():
+        if entry.name.startswith((f".{out.name}.new-", f".{out.name}.old-")) and entry.is_dir() \
+                and not entry.is_symlink() and (lock := _claim(entry)) is not None:
+            leftovers[entry] = lock
+    if not os.path.lexists(out):
+        replaced = [entry / out.name for entry in leftovers if entry.name.startswith(f".{out.name}.old-")
+                    and os.path.lexists(entry / out.name)]
+        if replaced:
+            os.rename(max(replaced, key=lambda path: path.parent.stat().st_mtime_ns), out)
+    for entry, lock in leftovers.items():
+        shutil.rmtree(entry, ignore_errors=True)
+        _release(lock)
 
 
 class Staging(MutableMapping[str, bytes]):
@@ -54,7 +164,7 @@ class Staging(MutableMapping[str, bytes]):
     def __init__(self, out: Path):
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
+        self.folder, self._lock = _working(self.out, "new")
         self._paths: set[str] = set()
         self._folders: set[Path] = set()  # made already: a build writes tens of thousands of files
         self.committed = False
@@ -85,23 +195,34 @@ class Staging(MutableMapping[str, bytes]):
     def commit(self) -> None:
         """Put the new folder in the place of ``out``; the previous one goes back if that fails."""
         os.chmod(self.folder, 0o755)
-        if self.out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
-            os.rename(self.out, old / self.out.name)
+        if os.path.lexists(self.out):
+            old, lock = _working(self.out, "old")
             try:
-                os.rename(self.folder, self.out)
+                os.rename(self.out, old / self.out.name)
+                try:
+                    os.rename(self.folder, self.out)
+                except BaseException:
+                    os.rename(old / self.out.name, self.out)
+                    raise
             except BaseException:
-                os.rename(old / self.out.name, self.out)
-                shutil.rmtree(old, ignore_errors=True)
+                with contextlib.suppress(OSError):  # empty; else it holds the previous site, for the next build
+                    os.rmdir(old)
+                _release(lock)
                 raise
-            _remove_later(old)
+            _remove_later(old, lock)
         else:
             os.rename(self.folder, self.out)
         self.folder = self.out  # where the files are read from now
         self.committed = True
+        self._release()
 
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+        self._release()
+
+    def _release(self) -> None:
+        _release(self._lock)
+        self._lock = None
 
     def __enter__(self) -> Staging:
         return self

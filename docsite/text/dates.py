@@ -55,14 +55,19 @@ class Point:
             return None
         return "-".join([f"{self.year:04d}"] + [f"{n:02d}" for n in (self.month, self.day) if n])
 
-    def display(self) -> str:
-        """Chinese, in simplified script; the variant's converter turns it into its own."""
+    def display(self, after: Point | None = None) -> str:
+        """Chinese, in simplified script; the variant's converter turns it into its own. As the end of an
+        interval from ``after``, without the year and month they share: 1969年3月2日—17日."""
+        same_year = (after is not None and self.span == after.span == 1 and self.year == after.year
+                     and bool(self.month and after.month))
+        same_month = same_year and after is not None and self.month == after.month and bool(self.day and after.day)
         if self.span == 100:
             text = f"{self.year // 100 + 1}世纪"
         elif self.span == 10:
             text = f"{self.year // 100 + 1}世纪{self.year % 100:02d}年代"
         else:
-            text = f"{self.year}年" + (f"{self.month}月" if self.month else "") + (f"{self.day}日" if self.day else "")
+            text = "" if same_year else f"{self.year}年"
+            text += (f"{self.month}月" if self.month and not same_month else "") + (f"{self.day}日" if self.day else "")
         if self.approximate:
             text = "约" + text
         if self.uncertain:
@@ -112,8 +117,15 @@ class EDTF:
             return [start, "起"] if end is None else [start, "—", end]
         raise ValueError(f"'{self.text}' holds no date")  # ``parse`` makes none such
 
+    def shown(self) -> list[tuple[Point | str, str]]:
+        """Each part with the text it shows: an interval's end without what it shares with the start."""
+        parts = self.parts()
+        start = self.start if self.is_interval and not self.members else None
+        return [(p, p if isinstance(p, str) else p.display(start if i == len(parts) - 1 and i else None))
+                for i, p in enumerate(parts)]
+
     def display(self) -> str:
-        return "".join(p if isinstance(p, str) else p.display() for p in self.parts())
+        return "".join(text for _, text in self.shown())
 
 
 @lru_cache(maxsize=1 << 14)  # more than the dates of a 10,000-page site; bounded for a preview left running

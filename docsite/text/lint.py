@@ -6,7 +6,10 @@ Two kinds of warnings, each with file:line:col, the candidates, the surrounding 
   listed for another form than OpenCC gives, or in no listed word where OpenCC's phrase tables
   chose another form than the character's own (they are wrong in such places: 并为此目的 -> 併為);
 - a person's name (the titles of pages of the types in lint.names_from) in which OpenCC would
-  change a one-to-many character (王世杰 -> 王世傑; 黄华 -> 黃華 is fine).
+  change a one-to-many character (王世杰 -> 王世傑; 黄华 -> 黃華 is fine);
+- in a variant for Taiwan whose configuration converts characters, not words (s2tw), a word that
+  Taiwan writes differently (OpenCC's TWPhrases table, which s2twp applies everywhere: 数据 -> 資料).
+  s2twp itself is no fix: the table knows no context (通过 a resolution becomes 透過, 项目 專案).
 
 Text that markup, a page rule or the glossary settles is never reported, nor are words the site
 has reviewed and accepted (lint.accept in site.yaml).
@@ -15,13 +18,15 @@ has reviewed and accepted (lint.accept in site.yaml).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+import ahocorasick_rs
 import opencc
 import yaml
 
-from docsite.diagnostics import Diagnostics
+from docsite.diagnostics import Diagnostic, Diagnostics
 from docsite.model.page import Page
 from docsite.model.site import Site
 from docsite.stages.views import Localizer
@@ -40,7 +45,15 @@ def shipped_characters() -> dict[str, dict[str, list[str]]]:
     return characters
 
 
-def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics) -> None:
+#: What a page's lint found, kept by the preview server between builds: by page id, the page's
+#: record, what else its warnings depend on (each variant's converter; the lint settings and the
+#: names at risk) and the warnings.
+LintMemo = dict[str, tuple[Page, tuple[object, ...], tuple[object, ...], list[Diagnostic]]]
+
+
+def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics, memo: LintMemo | None = None) -> None:
+    """The warnings of every page; a page whose record and all else its warnings depend on are
+    those of ``memo`` (the preview server's) is not linted again. ``memo`` is left holding this site's."""
     lint = site.config.lint
     characters = {char: dict(forms) for char, forms in shipped_characters().items()}
     for char, forms in lint.characters.items():
@@ -51,11 +64,42 @@ def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics) -> No
                    key=len, reverse=True)
     # The forms are traditional: only conversions from simplified (s2t, s2tw, s2hk...) can go wrong
     # this way; conversion to simplified merges forms and loses nothing a reader would notice.
-    targets = [loc for loc in localizers if loc.variant.opencc.startswith("s2")]
+    targets = [(loc, _names_at_risk(names, loc, characters)) for loc in localizers
+               if loc.variant.opencc.startswith("s2")]
+    # The converters by identity: the preview server keeps a variant's while the glossary is the same.
+    converters = tuple(loc.convert for loc, _ in targets)
+    depends = (lint, tuple(tuple(names) for _, names in targets))
+    before = dict(memo or {})
     for page in site.pages.values():
-        for text, line, col in _texts(page):
-            for loc in targets:
-                _lint_text(text, line, col, page, loc, characters, lint.accept, names, diags)
+        kept = before.get(page.id)
+        if (kept is not None and kept[0] is page and kept[2] == depends
+                and all(a is b for a, b in zip(kept[1], converters, strict=True))):
+            found = kept[3]
+        else:
+            page_diags = Diagnostics(diags.root)
+            for text, line, col in _texts(page):
+                for loc, at_risk in targets:
+                    _lint_text(text, line, col, page, loc, characters, lint.accept, at_risk, page_diags)
+            found = page_diags.items
+        diags.items += found
+        if memo is not None:
+            memo[page.id] = (page, converters, depends, found)
+    if memo is not None:
+        for gone in before.keys() - site.pages.keys():
+            del memo[gone]
+
+
+def _names_at_risk(names: list[str], loc: Localizer, characters: dict[str, dict[str, list[str]]]
+                   ) -> list[tuple[str, str]]:
+    """The names (longest first) in which OpenCC changes a one-to-many character, each with what it
+    becomes: 黄华 -> 黃華 is how the name is written, 王世杰 -> 王世傑 is not. Worked out once for the
+    site: converting every name for every line of text made the lint slower than the build."""
+    at_risk = []
+    for name in names:
+        converted = loc.convert.plain(name)
+        if any(a != b and a in characters for a, b in zip(name, converted, strict=False)):
+            at_risk.append((name, converted))
+    return at_risk
 
 
 def _texts(page: Page) -> list[tuple[str, int, int]]:
@@ -81,7 +125,7 @@ def _blank(text: str) -> str:
 
 
 def _lint_text(text: str, line: int, col: int, page: Page, loc: Localizer, characters: dict[str, dict[str, list[str]]],
-               accept: tuple[str, ...], names: list[str], diags: Diagnostics) -> None:
+               accept: tuple[str, ...], names: list[tuple[str, str]], diags: Diagnostics) -> None:
     conv = loc.convert
     body_rules = tuple(b.rule for b in page.blocks if b.adds_rule and b.rule)
     settled = conv.covered(text, (*page.layers, body_rules))
@@ -91,10 +135,9 @@ def _lint_text(text: str, line: int, col: int, page: Page, loc: Localizer, chara
         return not any(a <= start and end <= b for a, b in settled + accepted)
 
     where = f"{loc.variant.code} ({loc.variant.opencc})"
-    for name in names:
-        converted_name = conv.plain(name)
-        if not any(a != b and a in characters for a, b in zip(name, converted_name, strict=False)):
-            continue  # 黄华 -> 黃華 is how the name is written; only one-to-many characters are at risk
+    for name, converted_name in names:
+        if name not in text:
+            continue
         for match in re.finditer(re.escape(name), text):
             if free(*match.span()):
                 diags.warning(page.path, line, f"the name '{name}' becomes '{converted_name}' in {where}",
@@ -104,6 +147,8 @@ def _lint_text(text: str, line: int, col: int, page: Page, loc: Localizer, chara
     converted = conv.plain(text)
     if len(converted) != len(text):
         return  # a phrase changed the length: positions no longer line up (rare)
+    if _TAIWAN.fullmatch(loc.variant.opencc):
+        _lint_taiwan_words(text, converted, line, col, page, where, free, diags)
     for i, char in enumerate(text):
         forms = characters.get(char)
         if not forms or not free(i, i + 1):
@@ -134,14 +179,43 @@ def _lint_text(text: str, line: int, col: int, page: Page, loc: Localizer, chara
                       "or a glossary entry for the word", col=col + i)
 
 
+#: Configurations that write Taiwan's characters but leave its words to the editor.
+_TAIWAN = re.compile(r"[st]2tw")
+
+
+@cache
+def _taiwan_phrases() -> tuple[ahocorasick_rs.AhoCorasick, tuple[str, ...], tuple[str, ...]]:
+    """OpenCC's TWPhrases (traditional word -> Taiwan's word), ready to find the words in converted text."""
+    path = Path(opencc.__file__).parent / "dictionary" / "TWPhrases.txt"
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word, _, forms = line.partition("\t")
+        if forms and word not in forms.split(" "):  # 訪問 -> 訪問 存取: right in one sense, left alone
+            table[word] = forms.split(" ")[0]
+    return (ahocorasick_rs.AhoCorasick(list(table), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
+            tuple(table), tuple(table.values()))
+
+
+def _lint_taiwan_words(text: str, converted: str, line: int, col: int, page: Page, where: str,
+                       free: Callable[[int, int], bool], diags: Diagnostics) -> None:
+    """Warn where the converted text keeps a word that Taiwan writes differently (數據, not 資料)."""
+    automaton, words, taiwan = _taiwan_phrases()
+    for index, start, end in automaton.find_matches_as_indexes(converted):
+        if not all(free(i, i + 1) for i in range(start, end)):
+            continue  # a rule decides part of the word (数据 in 数据库): the editor has seen it
+        word = text[start:end]
+        context = text[max(0, start - _CONTEXT):end + _CONTEXT].strip()
+        diags.warning(page.path, line, f"'{word}' becomes '{words[index]}' in {where}, but Taiwan writes "
+                      f"'{taiwan[index]}': 「{context}」",
+                      f"add {{from: {word}, zh-hant: {taiwan[index]}}} to content/glossary.yaml; if "
+                      f"'{words[index]}' is right here, add the word to lint.accept in site.yaml", col=col + start)
+
+
 def _listed_words(text: str, i: int, forms: dict[str, list[str]]) -> list[tuple[str, str]]:
     """The listed words that cover position ``i`` of ``text``, with their forms, longest first."""
-    found = []
-    for form, words in forms.items():
-        for word in words or ():
-            start = max(0, i - len(word) + 1)
-            if any(start + m.start() <= i for m in re.finditer(re.escape(word), text[start:i + len(word)])):
-                found.append((word, form))
+    char = text[i]
+    found = [(word, form) for form, words in forms.items() for word in words or ()
+             if any(text.startswith(word, i - k) for k, c in enumerate(word) if c == char and k <= i)]
     return sorted(found, key=lambda item: -len(item[0]))
 
 

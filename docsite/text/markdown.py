@@ -1,6 +1,8 @@
 """Markdown: CommonMark with tables and footnotes (markdown-it-py, mdit-py-plugins), plus
 ``[[id|text]]`` links, ``[@key, locator]`` citations and heading anchors (see fragments.py), each
-heading followed by a link to itself.
+heading followed by a link to itself; and figures: mdit-py-plugins' container ``::: figure`` holding
+an image, its caption and a field list of its ``:credit:`` and ``:licence:`` (an image marked
+``{.decorative}``, with mdit-py-plugins' attributes, may go without alt text).
 
 A page's body is parsed once; ``render_body`` turns the tokens into HTML once per variant, calling
 back into the variant's converter for every piece of text a reader sees. Code is never converted.
@@ -9,9 +11,10 @@ back into the variant's converter for every piece of text a reader sees. Code is
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -21,23 +24,31 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.field_list import fieldlist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from docsite.text import fragments
 from docsite.text.variants import PLACEHOLDER, Block, Converter, Rule, Text, block_at, restore
 
-_CITE_ITEM = re.compile(r"\s*@([A-Za-z0-9_][A-Za-z0-9_:.-]*)\s*(?:,\s*(.*?))?\s*$", re.DOTALL)
+#: One item of a citation, up to the ``;`` after it or the citation's end.
+_CITE_ITEM = re.compile(r"\s*@([A-Za-z0-9_][A-Za-z0-9_:.-]*)\s*(?:,\s*([^;]*?))?\s*(?:(;)|$)")
 _ANCHOR_SUFFIX = re.compile(r"\s*\{#(" + fragments.EXPLICIT.pattern + r")\}\s*$")
 _NOTE_MARK = re.compile(r"<sup\b.*?</sup>", re.DOTALL)
 _MARKDOWN_SYNTAX = re.compile(r"[*_`\[\]<>!\\~]")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+#: The fields a figure's field list may hold, in the order they are shown.
+FIGURE_FIELDS = ("credit", "licence")
+#: The class that marks an image as decorative: it needs no alt text, and gets an empty one.
+DECORATIVE = "decorative"
 
 
 @dataclass(frozen=True)
 class Reference:
     """A ``[[...]]`` link or ``[@...]`` citation, with its line in the body (0-based)."""
 
-    kind: str  # "link" or "cite"
+    kind: str  # "link", "cite", "file" (a Markdown link's path) or "image" (a Markdown image's path)
     target: str
     line: int
     raw: str
@@ -51,6 +62,16 @@ class Heading:
     level: int
     anchor: str
     text: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A mistake in a body's Markdown that parsing finds: at (0-based) body line ``line``, where ``raw`` is."""
+
+    line: int
+    raw: str
+    message: str
+    hint: str
 
 
 @dataclass
@@ -68,6 +89,9 @@ class InlineHooks:
     cite: Callable[[Token], str]  # HTML of a [@...] citation
     blocks: tuple[Block, ...]
     self_link: Callable[[Heading], str] = lambda heading: ""  # HTML of the link after a heading to itself
+    local: Callable[[str], str] = lambda href: href  # the URL of a Markdown link's target
+    image: Callable[[Token, str], str] | None = None  # HTML of an image, given its converted alt text
+    words: Mapping[str, str] = field(default_factory=dict)  # the interface's words (a figure's labels)
     active: list[Rule] = field(default_factory=list)  # rules added by markup so far
 
     def convert(self, source: str) -> str:
@@ -87,7 +111,7 @@ class InlineHooks:
                 continue
             shown = self.converter.show(run)
             if _MARKDOWN_SYNTAX.search(shown):
-                inner = InlineHooks(None, (), self.link, self.cite, self.blocks)
+                inner = replace(self, converter=None, layers=(), active=[])
                 inline = parser(env["allow_html"]).renderInline
                 out.append(inline(shown, {"hooks": inner, "allow_html": env["allow_html"]}))
             else:
@@ -120,12 +144,28 @@ class InlineHooks:
                             yield Text(run), (tuple(ahead.active), *ahead.layers)
 
 
+def _next(state: StateInline, needle: str, start: int) -> int:
+    """Where ``needle`` is next in the text being parsed, at or after ``start`` (-1: nowhere). The
+    rules below try every ``[`` of a paragraph: searching on from each to the end took time in the
+    square of its length (a paragraph of 80,000 ``[[``: 37 s), so the last answer is kept and is
+    the answer again until ``start`` passes it."""
+    found: dict[str, tuple[str, int, int]] = state.env.setdefault("next", {})
+    src = state.src
+    if needle in found:
+        text, searched, at = found[needle]
+        if text is src and searched <= start and (at == -1 or at >= start):
+            return at
+    at = src.find(needle, start)
+    found[needle] = (src, start, at)
+    return at
+
+
 def _wikilink(state: StateInline, silent: bool) -> bool:
     src, pos = state.src, state.pos
     if not src.startswith("[[", pos):
         return False
-    end = src.find("]]", pos + 2)
-    if end == -1 or "\n" in src[pos:end]:
+    end = _next(state, "]]", pos + 2)
+    if end == -1 or -1 < _next(state, "\n", pos) < end:
         return False
     inner = src[pos + 2:end]
     target, bar, label = inner.partition("|")
@@ -135,7 +175,7 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
     if not silent:
         token = state.push("wikilink", "a", 0)
         token.meta = {"target": target, "anchor": anchor, "label": label.strip() if bar else None,
-                      "line": src.count("\n", 0, pos), "raw": src[pos:end + 2]}
+                      "raw": src[pos:end + 2]}
     state.pos = end + 2
     return True
 
@@ -144,18 +184,22 @@ def _citation(state: StateInline, silent: bool) -> bool:
     src, pos = state.src, state.pos
     if not src.startswith("[@", pos):
         return False
-    end = src.find("]", pos)
+    end = _next(state, "]", pos)
     if end == -1:
         return False
     items = []
-    for part in src[pos + 1:end].split(";"):
-        match = _CITE_ITEM.match(part)
+    at = pos + 1
+    while True:  # item by item: a bracket that is no citation is left at its first item that is none
+        match = _CITE_ITEM.match(src, at, end)
         if not match:
             return False
         items.append((match.group(1), (match.group(2) or "").strip()))
+        if not match.group(3):
+            break
+        at = match.end()
     if not silent:
         token = state.push("citation", "sup", 0)
-        token.meta = {"items": items, "line": src.count("\n", 0, pos), "raw": src[pos:end + 1]}
+        token.meta = {"items": items, "raw": src[pos:end + 1]}
     state.pos = end + 1
     return True
 
@@ -168,6 +212,10 @@ def _plain_text(children: Sequence[Token], blocks: tuple[Block, ...]) -> str:
         elif child.type == "wikilink":
             parts.append(child.meta["label"] or child.meta["target"])
     return restore("".join(parts), blocks)
+
+
+#: The inline tokens given their line: what names a page, a source or an address.
+_LINED = ("wikilink", "citation", "link_open", "image")
 
 
 def _positions_and_anchors(state: StateCore) -> None:
@@ -186,7 +234,7 @@ def _positions_and_anchors(state: StateCore) -> None:
             for child in token.children:
                 if child.type in ("softbreak", "hardbreak"):
                     breaks += 1
-                elif child.type in ("wikilink", "citation"):
+                elif child.type in _LINED:
                     child.meta["line"] = line + breaks
         if token.type != "heading_open":
             continue
@@ -236,11 +284,77 @@ def _render_code_block(self: RendererHTML, tokens: Sequence[Token], idx: int, op
     return f"<pre><code{cls}>" + escapeHtml(restore(token.content, _hooks(env).blocks)) + "</code></pre>\n"
 
 
+def _figures(state: StateCore) -> None:
+    """Make each ``::: figure`` a figure: its first paragraph, the image, stands alone; the paragraphs
+    after it and its fields (credit, licence) are the caption. A figure otherwise made is left as
+    written, with its mistake for ``problems``."""
+    tokens = state.tokens
+    i = 0
+    while i < len(tokens):
+        if tokens[i].type == "container_figure_open":
+            i = _figure(tokens, i)
+        i += 1
+
+
+def _figure(tokens: list[Token], start: int) -> int:
+    """The figure opening at ``start`` made one (see ``_figures``); returns where it closes."""
+    opening = tokens[start]
+    depth, end = 0, start
+    for end in range(start, len(tokens)):
+        depth += tokens[end].nesting if tokens[end].type.startswith("container_figure") else 0
+        if depth == 0:
+            break
+    image = tokens[start + 2] if start + 3 < end and tokens[start + 1].type == "paragraph_open" else None
+    children = image.children or [] if image is not None else []
+    if image is None or not children or children[0].type != "image" \
+            or (len(children) > 1 and children[1].type != "softbreak"):
+        opening.meta["problem"] = "a figure starts with its image, on a line of its own"
+        return end
+    if len(children) > 2:  # the caption's first paragraph begins on the image's next line
+        rest = Token("inline", "", 0, map=image.map, children=children[2:], content="")
+        image.children = children[:1]
+        tokens[start + 4:start + 4] = [Token("paragraph_open", "p", 1, block=True), rest,
+                                       Token("paragraph_close", "p", -1, block=True)]
+        end += 3
+    tokens[start + 1].hidden = tokens[start + 3].hidden = True
+    caption: list[Token] = []
+    name, in_field = "", False
+    for i in range(start + 4, end):
+        token = tokens[i]
+        if token.type in ("field_list_open", "field_list_close", "fieldlist_name_open", "fieldlist_name_close"):
+            continue
+        if token.type == "inline" and tokens[i - 1].type == "fieldlist_name_open":
+            name = token.content.strip()
+            if name not in FIGURE_FIELDS:
+                opening.meta["problem"] = f"a figure has no field '{name}'"
+                return end
+        elif token.type == "fieldlist_body_open":
+            caption.append(Token("figure_field_open", "p", 1, meta={"name": name}, block=True))
+            in_field = True
+        elif token.type == "fieldlist_body_close":
+            caption.append(Token("figure_field_close", "p", -1, block=True))
+            in_field = False
+        else:
+            token.hidden = token.hidden or (in_field and token.type.startswith("paragraph_"))
+            caption.append(token)
+    if caption:
+        caption = [Token("figcaption_open", "figcaption", 1, block=True), *caption,
+                   Token("figcaption_close", "figcaption", -1, block=True)]
+    tokens[start + 4:end] = caption
+    return start + 4 + len(caption)
+
+
+def _decorative(token: Token) -> bool:
+    return DECORATIVE in str(token.attrGet("class") or "").split()
+
+
 def _render_image(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
                   env: EnvType) -> str:
     token = tokens[idx]
     hooks = _hooks(env)
-    alt = hooks.convert(self.renderInlineAsText(token.children or [], options, env))
+    alt = "" if _decorative(token) else hooks.convert(self.renderInlineAsText(token.children or [], options, env))
+    if hooks.image is not None:
+        return hooks.image(token, alt)
     title = token.attrGet("title")
     title_attr = f' title="{escapeHtml(hooks.convert(str(title)))}"' if title else ""
     return f'<img src="{escapeHtml(str(token.attrGet("src")))}" alt="{escapeHtml(alt)}"{title_attr} loading="lazy">'
@@ -249,11 +363,26 @@ def _render_image(self: RendererHTML, tokens: Sequence[Token], idx: int, options
 def _render_link_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
                       env: EnvType) -> str:
     token = tokens[idx]
-    href = escapeHtml(str(token.attrGet("href")))
+    href = escapeHtml(_hooks(env).local(str(token.attrGet("href"))))
     title = token.attrGet("title")
     title_attr = f' title="{escapeHtml(_hooks(env).convert(str(title)))}"' if title else ""
     external = ' rel="external"' if href.startswith(("http://", "https://")) else ""
     return f'<a href="{href}"{title_attr}{external}>'
+
+
+def _render_figure_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                        env: EnvType) -> str:
+    return '<figure class="figure">\n' if tokens[idx].nesting == 1 else "</figure>\n"
+
+
+def _render_figure_field(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                         env: EnvType) -> str:
+    """A figure's credit or licence, after its label in the reader's script."""
+    if tokens[idx].nesting == -1:
+        return "</p>\n"
+    name = tokens[idx].meta["name"]
+    label = escapeHtml(_hooks(env).words.get(name, name))
+    return f'<p class="figure-field figure-{name}"><span class="figure-label">{label}</span>'
 
 
 def _render_footnote_caption(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
@@ -290,13 +419,24 @@ class _Renderer(RendererHTML):
         return html
 
 
+class _Parser(MarkdownIt):
+    """markdown-it, its links and images made whatever their address: markdown-it leaves those whose
+    scheme it deems bad as text, silently; the load stage refuses every address but those
+    ``urls.refused`` lets through, at its line, from ``addresses``."""
+
+    def validateLink(self, url: str) -> bool:
+        return True
+
+
 @cache
 def parser(allow_html: bool) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": allow_html}, renderer_cls=_Renderer).enable(["table", "strikethrough"])
+    md = _Parser("commonmark", {"html": allow_html}, renderer_cls=_Renderer).enable(["table", "strikethrough"])
     md.use(footnote_plugin, inline=False)
+    md.use(container_plugin, "figure").use(fieldlist_plugin).use(attrs_plugin, after=("image",), allowed=["class"])
     md.inline.ruler.before("link", "wikilink", _wikilink)
     md.inline.ruler.before("link", "citation", _citation)
     md.core.ruler.after("inline", "positions_and_anchors", _positions_and_anchors)
+    md.core.ruler.after("positions_and_anchors", "figures", _figures)
     md.add_render_rule("text", _render_text)
     md.add_render_rule("code_inline", _render_code_inline)
     md.add_render_rule("code_block", _render_code_block)
@@ -305,6 +445,10 @@ def parser(allow_html: bool) -> MarkdownIt:
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("footnote_caption", _render_footnote_caption)
     md.add_render_rule("heading_open", _render_heading_open)
+    md.add_render_rule("container_figure_open", _render_figure_open)
+    md.add_render_rule("container_figure_close", _render_figure_open)
+    md.add_render_rule("figure_field_open", _render_figure_field)
+    md.add_render_rule("figure_field_close", _render_figure_field)
     md.add_render_rule("heading_close", _render_heading_close)
     md.add_render_rule("wikilink", lambda self, tokens, idx, options, env: env["hooks"].link(tokens[idx]))
     md.add_render_rule("citation", lambda self, tokens, idx, options, env: env["hooks"].cite(tokens[idx]))
@@ -318,21 +462,59 @@ def parse(source: str, blocks: tuple[Block, ...], allow_html: bool) -> list[Toke
 def references(tokens: Sequence[Token], blocks: tuple[Block, ...], allow_html: bool = False) -> list[Reference]:
     """Every [[...]] link and [@...] citation of a body, in reading order, markup blocks included."""
     found = []
+    for child in _lined(tokens, blocks, allow_html):
+        if child.type == "wikilink":
+            found.append(Reference("link", child.meta["target"], child.meta["line"], child.meta["raw"],
+                                   child.meta["anchor"]))
+        elif child.type == "citation":
+            found += [Reference("cite", key, child.meta["line"], child.meta["raw"]) for key, _ in child.meta["items"]]
+        else:  # a Markdown link or image: to a page's file, a file of static/, or the web
+            target = str(child.attrGet("href" if child.type == "link_open" else "src"))
+            found.append(Reference("file" if child.type == "link_open" else "image", target, child.meta["line"],
+                                   unquote(target)))  # as written: markdown-it percent-encodes it
+    return found
+
+
+def addresses(tokens: Sequence[Token], blocks: tuple[Block, ...], allow_html: bool = False) -> list[tuple[str, int]]:
+    """The address of every Markdown link, autolink and image of a body, with its line, in reading
+    order, markup blocks included."""
+    return [(str(child.attrGet("src" if child.type == "image" else "href")), child.meta["line"])
+            for child in _lined(tokens, blocks, allow_html) if child.type in ("link_open", "image")]
+
+
+def _lined(tokens: Sequence[Token], blocks: tuple[Block, ...], allow_html: bool) -> Iterator[Token]:
+    """The inline tokens of a body that have a line (``_LINED``), in reading order, with those of
+    the texts of its markup blocks, at the line of the block."""
     for token in tokens:
         for child in token.children or ():
-            if child.type == "wikilink":
-                found.append(Reference("link", child.meta["target"], child.meta["line"], child.meta["raw"],
-                                       child.meta["anchor"]))
-            elif child.type == "citation":
-                for key, _ in child.meta["items"]:
-                    found.append(Reference("cite", key, child.meta["line"], child.meta["raw"]))
+            if child.type in _LINED:
+                yield child
             elif child.type == "text":
                 for match in PLACEHOLDER.finditer(child.content):
                     block = block_at(match.group(), blocks)
                     texts = [block.verbatim] if block.rule is None else [f for _, f in block.rule.forms]
                     for text in texts:
                         inline = parser(allow_html).parseInline(text, {"blocks": ()})
-                        found += [replace(r, line=_line_of(child, tokens)) for r in references(inline, ())]
+                        for inner in _lined(inline, (), allow_html):
+                            inner.meta["line"] = _line_of(child, tokens)
+                            yield inner
+
+
+def problems(tokens: Sequence[Token]) -> list[Problem]:
+    """The body's figures that are not made as a figure is, and its images without alt text (but
+    those marked decorative)."""
+    found = []
+    for token in tokens:
+        if token.type == "container_figure_open" and "problem" in token.meta:
+            found.append(Problem(token.map[0] if token.map else 0, ":::", token.meta["problem"],
+                                 "::: figure\n  ![what the image shows](images/photo.jpg)\n  the caption\n\n"
+                                 "  :credit: who made it\n  :licence: on what terms\n  :::"))
+        found += [Problem(child.meta.get("line", 0), str(child.attrGet("src")),
+                          "this image has no alt text, which readers who cannot see it hear instead",
+                          "say what it shows: ![1950年2月14日的签字仪式](…); an image that only decorates: "
+                          "![](…){.decorative}")
+                  for child in token.children or ()
+                  if child.type == "image" and not child.content.strip() and not _decorative(child)]
     return found
 
 

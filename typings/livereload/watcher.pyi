@@ -1,12 +1,4 @@
 # What docsite uses of livereload 2.7 (livereload/watcher.py), which ships no types.
-from collections.abc import Callable
-
 class Watcher:
-    filepath: str | None
+    filepath: str | None  # the file that changed last, named by livereload's reload message when none is given
     def __init__(self) -> None: ...
-    def watch(self, path: str, func: Callable[[], object] | None = None, delay: float | str = 0,
-              ignore: Callable[[str], bool] | None = None) -> None: ...
-    # A changed path and the delay before the reload (a number, or 'forever'), or (None, None).
-    def examine(self) -> tuple[str | None, float | str | None]: ...
-    # True when the watcher calls ``callback`` itself; False to be polled.
-    def start(self, callback: Callable[[], object]) -> bool: ...
