@@ -311,7 +311,7 @@ def _unit(stage: _Stage, variant: int, pid: str) -> tuple[outputs.Output, output
     finally:
         for loc in stage.localizers:
             loc.site = site
-    return (files, [search.indexed(view) for view in views]), reads.sorted()
+    return outputs.Output(files, [search.indexed(view) for view in views]), reads.sorted()
 
 
 def _page(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes], list[PageView]]:
@@ -329,8 +329,8 @@ def _generated(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes
 
 def _take(made: outputs.Output, unit: Unit, entries: dict[Unit, list[search.IndexedPage]]) -> dict[str, bytes]:
     """A unit's files, its search entries put aside."""
-    entries[unit] = made[1]
-    return made[0]
+    entries[unit] = made.entries
+    return made.files
 
 
 def _rendered(stage: _Stage, loc: Localizer, views: list[PageView]) -> dict[str, bytes]:
