@@ -194,21 +194,27 @@ class Store:
                 for path, size in sizes:
                     files[path] = data[at:at + size]
                     at += size
-                # names: a tuple too
-                return Output(files, [search.IndexedPage._make([*e[:-1], tuple(e[-1])]) for e in entries])
+                kept = []
+                for entry in entries:  # its terms after the files, its names a tuple too
+                    kept.append(search.IndexedPage._make([*entry[:-2], data[at:at + entry[-2]], tuple(entry[-1])]))
+                    at += entry[-2]
+                return Output(files, kept)
         return None
 
     def save(self, name: str, key: str, read: Paths, output: Output) -> None:
         """Store a part's new output; it is kept only once ``commit`` is called. Stored as a JSON head
-        (each file's path and size, the search entries; JSON writes no NUL byte), a NUL, and the
-        files' bytes as they are: a build stores hundreds of megabytes of pages."""
-        files = output.files
-        head = json.dumps([[[path, len(data)] for path, data in files.items()], output.entries], ensure_ascii=False)
+        (each file's path and size, the search entries with their terms' size; JSON writes no NUL
+        byte), a NUL, and the files' bytes and the entries' terms as they are: a build stores
+        hundreds of megabytes of pages."""
+        files, entries = output.files, output.entries
+        head = json.dumps([[[path, len(data)] for path, data in files.items()],
+                           [[*entry[:-2], len(entry.terms), entry.names] for entry in entries]], ensure_ascii=False)
         with self._giving_up():
             if self.db is not None:
                 self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
                                 (name, key, "\x1e".join(read).encode(),
-                                 head.encode("utf-8") + b"\0" + b"".join(files.values())))
+                                 head.encode("utf-8") + b"\0" + b"".join(files.values())
+                                 + b"".join(entry.terms for entry in entries)))
 
     def commit(self, names: Collection[str]) -> None:
         """Keep what was saved, and forget the parts not in ``names`` (pages the site no longer has)."""

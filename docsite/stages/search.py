@@ -18,14 +18,20 @@ pieces, not the pages.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
+import os
 import re
+import tempfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
+from itertools import accumulate, groupby
 from operator import sub
+from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from markupsafe import Markup
@@ -46,6 +52,10 @@ FOLDER = "index/"
 PIECE_BYTES = 48 * 1024
 #: Pages per group of records on average (a power of two): the listing names each group.
 GROUP = 16
+#: Parts of the index merged one at a time (a power of two).
+PARTS = 64
+#: Bytes of a part's lines held before they are written to its file.
+SPILL_BYTES = 256 * 1024
 #: Scripts of the characters' pinyin.
 PINYIN_PIECES = 32
 BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
@@ -64,7 +74,7 @@ class IndexedPage(NamedTuple):
     type_name: str
     summary: str
     text: str
-    terms: str  # what the index holds of it (see ``_page_terms``)
+    terms: bytes  # what the index holds of it (see ``_terms_of``)
     names: tuple[str, ...]  # its other names: aliases, names in other languages
 
 
@@ -118,7 +128,7 @@ def page(loc: Localizer, entries: list[IndexedPage], made: Memo | None = None) -
     kind_of = {t.name: i for i, t in enumerate(kinds)}
     listed = tuple((entry.dir, entry.title, entry.type_name) for entry in entries)
     urls_of, groups = made.get((here, tuple(kind_of), listed), partial(_listed, loc, here, kinds, listed))
-    order, terms = made.get((here, tuple(map(id, entries))), partial(_terms, entries))
+    order, terms = made.get((here, tuple(map(id, entries))), partial(_terms, entries, made))
     records, group_names, sizes = _records(entries, urls_of, kind_of, made)
     scripts = [*terms.items(), *records, *_constant_pieces().items()]
     pieces = {f"{here}{FOLDER}{name}": script for name, script in scripts}
@@ -148,68 +158,151 @@ def _listed(loc: Localizer, here: str, kinds: list[PageType],
     return urls_of, [(heading, group) for heading, group in groups if group]
 
 
-def _page_terms(title: str, names: tuple[str, ...], summary: str, text: str) -> str:
+def _page_terms(title: str, names: tuple[str, ...], summary: str, text: str) -> bytes:
+    """What the index holds of a page (see ``_terms_of``), from its names and their pinyin (read
+    from the names as written: folding loses the context of polyphonic characters) and its
+    summary and text, folded: a page's variants mostly fold to the same, and then share the work."""
+    fold = searchtext.fold
+    unique = list(dict.fromkeys([title, *names]))
+    lines = [*unique, *(line for name in unique for line in searchtext.pinyin_lines(name))]
+    return _terms_of(tuple(map(fold, lines)), fold(summary), fold(text))
+
+
+@lru_cache(maxsize=2)
+def _terms_of(names: tuple[str, ...], summary: str, text: str) -> bytes:
     """What the index holds of a page, a line a key and field: ``n`` names (each place as line,
     place, the line's length), ``s`` summary (places), ``t`` text (count|places); places as the
     difference from the one before. Made with the page (in parallel, and kept in the build cache):
-    this is most of the work of indexing."""
-    fold, tokens, keys = searchtext.fold, searchtext.tokens, searchtext.keys
-    unique = list(dict.fromkeys([title, *names]))
-    lines = [tokens(fold(line)) for line in [*unique, *(p for name in unique for p in searchtext.pinyin_lines(name))]]
+    this is most of the work of indexing. The lines come by part of the index (``_part``), the
+    first line the offset where each part ends, compressed: the build holds every page's until
+    the index is made."""
+    tokens, keys = searchtext.tokens, searchtext.keys
     found: dict[str, list[int]] = {}
-    for number, line in enumerate(lines):
+    for number, line in enumerate(map(tokens, names)):
         for key, places in keys(line, single=True).items():
             found.setdefault(key, []).extend(n for place in places for n in (number, place, len(line)))
-    out = [f"n{key}\t{len(triples) // 3},{_ints(triples)}" for key, triples in found.items()]
-    out += [f"s{key}\t{len(places)},{_deltas(places)}" for key, places in keys(tokens(fold(summary))).items()]
-    out += [f"t{key}\t{len(places)}|{_deltas(places)}" for key, places in keys(tokens(fold(text))).items()]
-    return "\n".join(out)
+    parts: list[list[str]] = [[] for _ in range(PARTS)]
+    for key, triples in found.items():
+        parts[_part(key)].append(f"n{key}\t{len(triples) // 3},{_ints(triples)}\n")
+    for key, places in keys(tokens(summary)).items():
+        parts[_part(key)].append(f"s{key}\t{len(places)},{_deltas(places)}\n")
+    for key, places in keys(tokens(text)).items():
+        parts[_part(key)].append(f"t{key}\t{len(places)}|{_deltas(places)}\n")
+    chunks = ["".join(part).encode() for part in parts]
+    ends = list(accumulate(map(len, chunks)))
+    return zlib.compress(f"{_ints(ends)}\n".encode() + b"".join(chunks), 1)
+
+
+@lru_cache(maxsize=1 << 18)
+def _part(key: str) -> int:
+    """The part of the index a key is merged in: its piece's bucket modulo ``PARTS`` (a power of two)."""
+    return searchtext.bucket(key, PARTS)
 
 
 def _deltas(places: list[int]) -> str:
     return _ints(map(sub, places, [0, *places]))
 
 
-def _terms(entries: list[IndexedPage]) -> tuple[list[str], dict[str, bytes]]:
+def _terms(entries: list[IndexedPage], made: Memo) -> tuple[list[str], dict[str, bytes]]:
     """The index, cut by key into pieces (``t<hash>.js``, each with ``p<hash>.js``, the places of
     its keys in texts): a query loads the pieces of its keys only. A key's pages are written as the
-    difference from the one before. How many pieces: about one per ``PIECE_BYTES`` of index, a
-    power of two, so that the listing is the same until the site's size doubles or halves. Returns
-    the name of each piece in order (two may be one, the same content under the same name), and the
-    pieces."""
-    found: dict[str, tuple[list[int], list[str]]] = {}
+    difference from the one before. How many pieces: about one per ``PIECE_BYTES`` of the pages'
+    lines as merged (about twice the index's bytes), a power of two, so that the listing is the
+    same until the site's size doubles or halves.
+
+
+    The pages' lines are merged a part at a time (``_part``: each piece lies in one part, or a
+    few parts in one piece), put aside in temporary files, so that the build holds one part's
+    lines, not the whole index; a part whose pages' lines are those of the last build (the
+    preview's ``made``) is not merged again, so an edit remakes the pieces of the parts its lines
+    are in. Returns the name of each piece in order (two may be one, the same content under the
+    same name), and the pieces."""
+    with tempfile.TemporaryDirectory(prefix="docsite-search-") as folder, _Spill(Path(folder)) as spill:
+        return _pieces(entries, spill, made)
+
+
+def _pieces(entries: list[IndexedPage], spill: _Spill, made: Memo) -> tuple[list[str], dict[str, bytes]]:
     for number, entry in enumerate(entries):
-        parts = entry.terms.replace("\t", "\n").split("\n") if entry.terms else []
-        for head, data in zip(parts[0::2], parts[1::2], strict=True):
-            kept = found.get(head)
-            if kept is None:
-                kept = found[head] = ([], [])
-            kept[0].append(number)
-            kept[1].append(data)
+        data = zlib.decompress(entry.terms)
+        head, _, body = data.partition(b"\n")
+        ends = [0, *map(int, head.split(b","))]
+        for part in range(PARTS):
+            if ends[part] < ends[part + 1]:
+                spill.add(part, body[ends[part]:ends[part + 1]].replace(b"\t", b"\t%07d\t" % number))
+    count = 2 ** max(0, round(math.log2(max(1.0, spill.size / PIECE_BYTES))))
+    groups = min(count, PARTS)
+    names, pieces = [""] * count, {}
+    for group in range(groups):
+        key = ("part", count, group, spill.fingerprint(range(group, PARTS, groups)))
+        made_here = made.get(key, partial(_merged, spill, group, groups, count))
+        for index, name, main, apart in made_here:
+            names[index] = name
+            pieces[f"t{name}.js"], pieces[f"p{name}.js"] = main, apart
+    return names, pieces
+
+
+class _Spill(contextlib.ExitStack):
+    """The pages' index lines by part, written to temporary files as they come (see ``_terms``)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.paths = [folder / str(part) for part in range(PARTS)]
+        self.files = [os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND) for path in self.paths]
+        self.buffers = [bytearray() for _ in range(PARTS)]
+        for file in self.files:
+            self.callback(os.close, file)
+        self.digests = [hashlib.blake2b(digest_size=16) for _ in range(PARTS)]
+        self.size = 0
+
+    def add(self, part: int, lines: bytes) -> None:
+        buffer = self.buffers[part]
+        buffer += lines
+        if len(buffer) > SPILL_BYTES:
+            os.write(self.files[part], buffer)
+            buffer.clear()
+        self.digests[part].update(lines)
+        self.size += len(lines)
+
+    def fingerprint(self, parts: Iterable[int]) -> tuple[bytes, ...]:
+        return tuple(self.digests[part].digest() for part in parts)
+
+    def read(self, parts: Iterable[int]) -> str:
+        return b"".join(self.paths[part].read_bytes() + self.buffers[part] for part in parts).decode()
+
+
+def _merged(spill: _Spill, group: int, groups: int, count: int) -> list[tuple[int, str, bytes, bytes]]:
+    """The pieces of one of ``groups`` groups of parts (every ``groups``-th piece from ``group``, as
+    ``groups`` divides both ``PARTS`` and ``count``): their index, name and two scripts. Lines are
+    sorted (key, then page, as page numbers are written with seven digits) and grouped by key in C:
+    the work in Python is a key's, not a line's."""
+    lines = spill.read(range(group, PARTS, groups)).splitlines()
+    lines.sort()
+    flat = "\t".join(lines).split("\t") if lines else []
+    heads, numbers, values = flat[0::3], list(map(int, flat[1::3])), flat[2::3]
     encoded: dict[str, list[str]] = {}
-    for head, (numbers, values) in found.items():
+    at = 0
+    for head, run in groupby(heads):
+        end = at + sum(1 for _ in run)
+        here, data = numbers[at:end], values[at:end]
         field = encoded.setdefault(head[1:], ["", "", "", ""])
-        steps = map(sub, numbers, [-1, *numbers])
+        steps = map(sub, here, [-1, *here[:-1]])
         if head[0] == "t":
-            split = "|".join(values).split("|")  # count|places of each page
+            split = "|".join(data).split("|")  # count|places of each page
             field[2] = ",".join(map("{},{}".format, steps, split[0::2]))
             field[3] = ",".join(filter(None, split[1::2]))
         else:
-            field["ns".index(head[0])] = ",".join(map("{},{}".format, steps, values))
-    size = sum(len(key) + sum(map(len, fields)) for key, fields in encoded.items())
-    count = 2 ** max(0, round(math.log2(max(1.0, 2 * size / PIECE_BYTES))))
-    buckets: list[list[str]] = [[] for _ in range(count)]
+            field["ns".index(head[0])] = ",".join(map("{},{}".format, steps, data))
+        at = end
+    buckets: dict[int, list[str]] = {}
     for key in sorted(encoded):
-        buckets[searchtext.bucket(key, count)].append(key)
-    names, pieces = [], {}
-    for keys_here in buckets:
+        buckets.setdefault(searchtext.bucket(key, count), []).append(key)
+    out = []
+    for index in range(group, count, groups):
+        keys_here = buckets.get(index, [])
         main = "{" + ",".join(f"{_json(k)}:[[{f[0]}],[{f[1]}],[{f[2]}]]" for k in keys_here for f in [encoded[k]]) + "}"
         apart = "{" + ",".join(f"{_json(k)}:[{encoded[k][3]}]" for k in keys_here) + "}"
-        name = _hash(main + apart)
-        names.append(name)
-        pieces[f"t{name}.js"] = _script(main)
-        pieces[f"p{name}.js"] = _script(apart)
-    return names, pieces
+        out.append((index, _hash(main + apart), _script(main), _script(apart)))
+    return out
 
 
 def _ints(numbers: Iterable[int]) -> str:
