@@ -26,7 +26,7 @@ import os
 import re
 import tempfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
 from itertools import accumulate, groupby
@@ -89,11 +89,11 @@ def indexed(view: PageView) -> IndexedPage:
 @dataclass
 class Memo:
     """What the search page and its index were made from, and what they became (the plain list of
-    pages, the index, each group of page records): the preview server keeps the last build's, so that
+    pages, each piece of the index, each group of page records): the preview server keeps the last build's, so that
     an edit makes again only what it changed."""
 
-    # What a key is made of tells what it keeps: the plain list by its folder, the index by its
-    # entries, a group of records by its pages; each caller asks with keys of its own shape.
+    # What a key is made of tells what it keeps: the plain list by its folder, a piece of the index
+    # by its lines, a group of records by its pages; each caller asks with keys of its own shape.
     earlier: dict[tuple[object, ...], Any] = field(default_factory=dict)
     now: dict[tuple[object, ...], Any] = field(default_factory=dict)
 
@@ -128,7 +128,7 @@ def page(loc: Localizer, entries: list[IndexedPage], made: Memo | None = None) -
     kind_of = {t.name: i for i, t in enumerate(kinds)}
     listed = tuple((entry.dir, entry.title, entry.type_name) for entry in entries)
     urls_of, groups = made.get((here, tuple(kind_of), listed), partial(_listed, loc, here, kinds, listed))
-    order, terms = made.get((here, tuple(map(id, entries))), partial(_terms, entries, made))
+    order, terms = _terms(entries, made)
     records, group_names, sizes = _records(entries, urls_of, kind_of, made)
     scripts = [*terms.items(), *records, *_constant_pieces().items()]
     pieces = {f"{here}{FOLDER}{name}": script for name, script in scripts}
@@ -193,10 +193,9 @@ def _terms_of(names: tuple[str, ...], summary: str, text: str) -> bytes:
     return zlib.compress(f"{_ints(ends)}\n".encode() + b"".join(chunks), 1)
 
 
-@lru_cache(maxsize=1 << 18)
 def _part(key: str) -> int:
     """The part of the index a key is merged in: its piece's bucket modulo ``PARTS`` (a power of two)."""
-    return searchtext.bucket(key, PARTS)
+    return searchtext.key_hash(key) % PARTS
 
 
 def _deltas(places: list[int]) -> str:
@@ -213,10 +212,8 @@ def _terms(entries: list[IndexedPage], made: Memo) -> tuple[list[str], dict[str,
 
     The pages' lines are merged a part at a time (``_part``: each piece lies in one part, or a
     few parts in one piece), put aside in temporary files, so that the build holds one part's
-    lines, not the whole index; a part whose pages' lines are those of the last build (the
-    preview's ``made``) is not merged again, so an edit remakes the pieces of the parts its lines
-    are in. Returns the name of each piece in order (two may be one, the same content under the
-    same name), and the pieces."""
+    lines, not the whole index (see ``_merged``). Returns the name of each piece in order (two may
+    be one, the same content under the same name), and the pieces."""
     with tempfile.TemporaryDirectory(prefix="docsite-search-") as folder, _Spill(Path(folder)) as spill:
         return _pieces(entries, spill, made)
 
@@ -233,9 +230,7 @@ def _pieces(entries: list[IndexedPage], spill: _Spill, made: Memo) -> tuple[list
     groups = min(count, PARTS)
     names, pieces = [""] * count, {}
     for group in range(groups):
-        key = ("part", count, group, spill.fingerprint(range(group, PARTS, groups)))
-        made_here = made.get(key, partial(_merged, spill, group, groups, count))
-        for index, name, main, apart in made_here:
+        for index, (name, main, apart) in _merged(spill.read(range(group, PARTS, groups)), group, groups, count, made):
             names[index] = name
             pieces[f"t{name}.js"], pieces[f"p{name}.js"] = main, apart
     return names, pieces
@@ -251,7 +246,6 @@ class _Spill(contextlib.ExitStack):
         self.buffers = [bytearray() for _ in range(PARTS)]
         for file in self.files:
             self.callback(os.close, file)
-        self.digests = [hashlib.blake2b(digest_size=16) for _ in range(PARTS)]
         self.size = 0
 
     def add(self, part: int, lines: bytes) -> None:
@@ -260,49 +254,55 @@ class _Spill(contextlib.ExitStack):
         if len(buffer) > SPILL_BYTES:
             os.write(self.files[part], buffer)
             buffer.clear()
-        self.digests[part].update(lines)
         self.size += len(lines)
-
-    def fingerprint(self, parts: Iterable[int]) -> tuple[bytes, ...]:
-        return tuple(self.digests[part].digest() for part in parts)
 
     def read(self, parts: Iterable[int]) -> str:
         return b"".join(self.paths[part].read_bytes() + self.buffers[part] for part in parts).decode()
 
 
-def _merged(spill: _Spill, group: int, groups: int, count: int) -> list[tuple[int, str, bytes, bytes]]:
+#: A piece made: its name, its two scripts.
+Piece = tuple[str, bytes, bytes]
+
+
+def _merged(text: str, group: int, groups: int, count: int, made: Memo) -> Iterator[tuple[int, Piece]]:
     """The pieces of one of ``groups`` groups of parts (every ``groups``-th piece from ``group``, as
-    ``groups`` divides both ``PARTS`` and ``count``): their index, name and two scripts. Lines are
-    sorted (key, then page, as page numbers are written with seven digits) and grouped by key in C:
-    the work in Python is a key's, not a line's."""
-    lines = spill.read(range(group, PARTS, groups)).splitlines()
+    ``groups`` divides both ``PARTS`` and ``count``), from the group's lines (``text``), with their
+    index. Lines are sorted (key, then page, as page numbers are written with seven digits) and cut
+    by key in C: the work in Python is a key's, not a line's. A piece whose lines are those of the
+    last build (the preview's ``made``) is not made again: an edit remakes the pieces its keys are in."""
+    lines = text.splitlines()
     lines.sort()
     flat = "\t".join(lines).split("\t") if lines else []
-    heads, numbers, values = flat[0::3], list(map(int, flat[1::3])), flat[2::3]
-    encoded: dict[str, list[str]] = {}
+    heads = flat[0::3]
+    runs: dict[int, list[tuple[str, int, int]]] = {}
     at = 0
     for head, run in groupby(heads):
         end = at + sum(1 for _ in run)
-        here, data = numbers[at:end], values[at:end]
+        runs.setdefault(searchtext.bucket(head[1:], count), []).append((head, at, end))
+        at = end
+    for index in range(group, count, groups):
+        here = runs.get(index, [])
+        digest = hashlib.blake2b("\n".join(line for _, a, e in here for line in lines[a:e]).encode()).digest()
+        yield index, made.get(("piece", count, index, digest), partial(_piece, here, flat))
+
+
+def _piece(runs: list[tuple[str, int, int]], flat: list[str]) -> Piece:
+    """A piece from its keys' runs of lines (``flat``: head, page, data of each line in turn)."""
+    encoded: dict[str, list[str]] = {}
+    for head, at, end in runs:
+        numbers, values = list(map(int, flat[3 * at + 1:3 * end:3])), flat[3 * at + 2:3 * end:3]
         field = encoded.setdefault(head[1:], ["", "", "", ""])
-        steps = map(sub, here, [-1, *here[:-1]])
+        steps = map(sub, numbers, [-1, *numbers[:-1]])
         if head[0] == "t":
-            split = "|".join(data).split("|")  # count|places of each page
+            split = "|".join(values).split("|")  # count|places of each page
             field[2] = ",".join(map("{},{}".format, steps, split[0::2]))
             field[3] = ",".join(filter(None, split[1::2]))
         else:
-            field["ns".index(head[0])] = ",".join(map("{},{}".format, steps, data))
-        at = end
-    buckets: dict[int, list[str]] = {}
-    for key in sorted(encoded):
-        buckets.setdefault(searchtext.bucket(key, count), []).append(key)
-    out = []
-    for index in range(group, count, groups):
-        keys_here = buckets.get(index, [])
-        main = "{" + ",".join(f"{_json(k)}:[[{f[0]}],[{f[1]}],[{f[2]}]]" for k in keys_here for f in [encoded[k]]) + "}"
-        apart = "{" + ",".join(f"{_json(k)}:[{encoded[k][3]}]" for k in keys_here) + "}"
-        out.append((index, _hash(main + apart), _script(main), _script(apart)))
-    return out
+            field["ns".index(head[0])] = ",".join(map("{},{}".format, steps, values))
+    keys = sorted(encoded)
+    main = "{" + ",".join(f"{_json(k)}:[[{f[0]}],[{f[1]}],[{f[2]}]]" for k in keys for f in [encoded[k]]) + "}"
+    apart = "{" + ",".join(f"{_json(k)}:[{encoded[k][3]}]" for k in keys) + "}"
+    return _hash(main + apart), _script(main), _script(apart)
 
 
 def _ints(numbers: Iterable[int]) -> str:
@@ -339,7 +339,7 @@ def _records(entries: list[IndexedPage], urls_of: list[str], kind_of: dict[str, 
         if i < len(entries) - 1 and not _ends_piece(entry.id, GROUP):
             continue
         listed, pages = urls_of[start:i + 1], entries[start:i + 1]
-        name, scripts = made.get((kinds, tuple(listed), tuple(map(id, pages))), partial(group, listed, pages))
+        name, scripts = made.get((kinds, tuple(listed), tuple(pages)), partial(group, listed, pages))
         out += [(f"d{name}-{n}.js", script) for n, script in enumerate(scripts)]
         names.append(name)
         sizes.append(len(pages))

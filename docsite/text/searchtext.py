@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import opencc
@@ -96,11 +96,16 @@ def bucket_of(key: str) -> str:
 
 def bucket(key: str, count: int) -> int:
     """The piece of ``count`` that holds ``key``: FNV-1a over the UTF-16 code units of ``bucket_of``."""
+    return key_hash(key) % count
+
+
+@lru_cache(maxsize=1 << 18)  # the keys of one build's pages, mostly; bounded for a preview left running
+def key_hash(key: str) -> int:
     h = 0x811C9DC5
     data = bucket_of(key).encode("utf-16-le")
     for i in range(0, len(data), 2):
         h = ((h ^ (data[i] | data[i + 1] << 8)) * 0x01000193) & 0xFFFFFFFF
-    return h % count
+    return h
 
 
 @cache
