@@ -173,7 +173,7 @@ def _terms_of(names: tuple[str, ...], summary: str, text: str) -> bytes:
     """What the index holds of a page, a line a key and field: ``n`` names (each place as line,
     place, the line's length), ``s`` summary (places), ``t`` text (count|places); places as the
     difference from the one before. Made with the page (in parallel, and kept in the build cache):
-    this is most of the work of indexing. The lines come by part of the index (``_part``), the
+    this is most of the work of indexing. The lines come by part of the index (``PARTS``), the
     first line the offset where each part ends, compressed: the build holds every page's until
     the index is made."""
     tokens, keys = searchtext.tokens, searchtext.keys
@@ -182,20 +182,17 @@ def _terms_of(names: tuple[str, ...], summary: str, text: str) -> bytes:
         for key, places in keys(line, single=True).items():
             found.setdefault(key, []).extend(n for place in places for n in (number, place, len(line)))
     parts: list[list[str]] = [[] for _ in range(PARTS)]
+    key_hash = searchtext.key_hash
     for key, triples in found.items():
-        parts[_part(key)].append(f"n{key}\t{len(triples) // 3},{_ints(triples)}\n")
+        parts[key_hash(key) % PARTS].append(f"n{key}\t{len(triples) // 3},{_ints(triples)}\n")
     for key, places in keys(tokens(summary)).items():
-        parts[_part(key)].append(f"s{key}\t{len(places)},{_deltas(places)}\n")
-    for key, places in keys(tokens(text)).items():
-        parts[_part(key)].append(f"t{key}\t{len(places)}|{_deltas(places)}\n")
+        parts[key_hash(key) % PARTS].append(f"s{key}\t{len(places)},{_deltas(places)}\n")
+    for key, places in keys(tokens(text)).items():  # most keys of a text are in it once
+        data = f"1|{places[0]}" if len(places) == 1 else f"{len(places)}|{_deltas(places)}"
+        parts[key_hash(key) % PARTS].append(f"t{key}\t{data}\n")
     chunks = ["".join(part).encode() for part in parts]
     ends = list(accumulate(map(len, chunks)))
     return zlib.compress(f"{_ints(ends)}\n".encode() + b"".join(chunks), 1)
-
-
-def _part(key: str) -> int:
-    """The part of the index a key is merged in: its piece's bucket modulo ``PARTS`` (a power of two)."""
-    return searchtext.key_hash(key) % PARTS
 
 
 def _deltas(places: list[int]) -> str:
@@ -210,7 +207,7 @@ def _terms(entries: list[IndexedPage], made: Memo) -> tuple[list[str], dict[str,
     same until the site's size doubles or halves.
 
 
-    The pages' lines are merged a part at a time (``_part``: each piece lies in one part, or a
+    The pages' lines are merged a part at a time (a key's hash modulo ``PARTS``: each piece lies in one part, or a
     few parts in one piece), put aside in temporary files, so that the build holds one part's
     lines, not the whole index (see ``_merged``). Returns the name of each piece in order (two may
     be one, the same content under the same name), and the pieces."""
@@ -277,13 +274,15 @@ def _merged(text: str, group: int, groups: int, count: int, made: Memo) -> Itera
     runs: dict[int, list[tuple[str, int, int]]] = {}
     at = 0
     for head, run in groupby(heads):
-        end = at + sum(1 for _ in run)
+        end = at + len(list(run))
         runs.setdefault(searchtext.bucket(head[1:], count), []).append((head, at, end))
         at = end
     for index in range(group, count, groups):
         here = runs.get(index, [])
-        digest = hashlib.blake2b("\n".join(line for _, a, e in here for line in lines[a:e]).encode()).digest()
-        yield index, made.get(("piece", count, index, digest), partial(_piece, here, flat))
+        digest = hashlib.blake2b()
+        for _, start, end in here:
+            digest.update("\n".join(lines[start:end]).encode())
+        yield index, made.get(("piece", count, index, digest.digest()), partial(_piece, here, flat))
 
 
 def _piece(runs: list[tuple[str, int, int]], flat: list[str]) -> Piece:
