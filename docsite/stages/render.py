@@ -11,6 +11,7 @@ works out the site's base path from the address it was served under.
 
 from __future__ import annotations
 
+import json
 import re
 import weakref
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
@@ -24,7 +25,7 @@ from docsite.model import urls
 from docsite.model.config import SiteConfig
 from docsite.model.view import PageView
 from docsite.stages import policy, publish
-from docsite.stages.publish import Assets
+from docsite.stages.publish import Assets, named_by_content
 from docsite.stages.views import Localizer
 from docsite.text.linebreaks import keep_separators
 from docsite.text.variants import Text, protect
@@ -214,16 +215,19 @@ def _choice(loc: Localizer, pid: str, here: str) -> Choice:
 def render_404(env: jinja2.Environment, localizers: list[Localizer], assets: Assets,
                ids: list[str]) -> dict[str, bytes]:
     """404.html: its links are relative to a <base> that its script corrects to the path it was served under.
-    It lists the addresses of every page (``ids``) with their titles in each script, for static/site.js
-    to offer the pages whose addresses are closest to the one asked for."""
+    The addresses of every page (``ids``) with their titles in each script are a file of their own,
+    named by its content, which static/site.js fetches only when a page is missing, to offer the pages
+    whose addresses are closest to the one asked for: the page stays small however large the site."""
     config = localizers[0].site.config
     sections = [(_choice(loc, urls.HOME, ""), partial(_interface, loc)) for loc in localizers]
-    addresses = {"paths": [urls.neutral_dir(pid) for pid in ids],
-                 "titles": {loc.variant.code: [loc.title_of(pid) for pid in ids] for loc in localizers}}
+    addresses = json.dumps({"paths": [urls.neutral_dir(pid) for pid in ids],
+                            "titles": {loc.variant.code: [loc.title_of(pid) for pid in ids] for loc in localizers}},
+                           ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    listing = named_by_content("addresses", ".json", addresses)
     html = _html(env.get_template("404.html"), sections=sections, assets=assets.urls(""),
-                 base=urls.base_path(config.base_url), codes=[v.code for v in config.variants], addresses=addresses,
+                 base=urls.base_path(config.base_url), codes=[v.code for v in config.variants], addresses=listing,
                  search=urls.neutral_dir(urls.SEARCH))
-    return {"404.html": html.encode("utf-8")}
+    return {"404.html": html.encode("utf-8"), listing: addresses}
 
 
 def _interface(loc: Localizer, source: str) -> str:
