@@ -19,25 +19,32 @@ import re
 #: (as Taiwan writes it), HALFWIDTH KATAKANA MIDDLE DOT.
 DOTS = "\u00b7\u30fb\u2027\uff65"
 
-#: Either markup left as it is (an element whose content is not text to lay out, a comment, a tag
-#: with its attributes) or, in text, a dot with a letter, digit or character on each side (an
-#: entity's ';' is none of those, so that an entity is never cut).
-_MARKUP_OR_DOTS = re.compile(
-    r"(?P<markup><(?P<raw>script|style|title|textarea)\b.*?</(?P=raw)\s*>|<!--.*?-->|<[^>]*>)"
-    rf"|(?P<kept>[^\W_](?: ?[{DOTS}] ?[^\W_])+)",
-    re.DOTALL | re.IGNORECASE)
+#: A dot with a letter, digit or character on each side (an entity's ';' is none of those, so that an
+#: entity is never cut); markup holds no such run, so a run is either text or inside a tag or element.
+_DOTTED = re.compile(rf"[^\W_](?: ?[{DOTS}] ?[^\W_])+")
+_DOT = re.compile(f"[{DOTS}]")
+#: What is not text laid out as lines: comments, and elements whose content is not.
+_NOT_TEXT = re.compile(r"<!--.*?-->|<(script|style|title|textarea)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 
 #: The class of the span (its rule is in static/style.css).
 CLASS = "nobreak"
 
 
 def keep_separators(html: str) -> str:
-    """``html`` with each separator dot of its text kept on one line with its neighbours."""
-    if not any(dot in html for dot in DOTS):
-        return html
-    return _MARKUP_OR_DOTS.sub(_keep, html)
-
-
-def _keep(match: re.Match[str]) -> str:
-    kept = match.group("kept")
-    return match.group(0) if kept is None else f'<span class="{CLASS}">{kept}</span>'
+    """``html`` with each separator dot of its text kept on one line with its neighbours. Only the
+    places of its dots are looked at (a page has a few dozen), not its whole text."""
+    parts, at, skipped = [], 0, None
+    for dot in _DOT.finditer(html):
+        if dot.start() < at:
+            continue  # a later dot of a run already kept
+        run = next((r for start in (dot.start() - 2, dot.start() - 1) if (r := _DOTTED.match(html, start))
+                    and r.end() > dot.start()), None)
+        if run is None or run.start() < at:
+            continue
+        skipped = skipped if skipped is not None else [m.span() for m in _NOT_TEXT.finditer(html)]
+        if html.rfind("<", 0, run.start()) > html.rfind(">", 0, run.start()) or \
+                any(start <= run.start() < end for start, end in skipped):
+            continue
+        parts += [html[at:run.start()], f'<span class="{CLASS}">', run.group(), "</span>"]
+        at = run.end()
+    return "".join(parts) + html[at:] if parts else html
