@@ -172,7 +172,9 @@ def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]], figures:
     site = stage.localizers[0].site
     config = site.config
     ids = [entry.id for entry in entries[0]] + [urls.SEARCH]
-    files |= render_404(stage.env, stage.localizers, stage.assets, ids)
+    missing = render_404(stage.env, stage.localizers, stage.assets, ids)
+    files |= missing
+    immutable += [path for path in missing if path != "404.html"]  # the addresses, named by their content
     files |= render_sitemap(stage.env, config, ids, {pid: page.changed for pid, page in site.pages.items()})
     files["robots.txt"] = publish.robots(config)
     files["_headers"] = publish.headers(config, immutable, str(stage.env.globals["content_security_policy"]))
