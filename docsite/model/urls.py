@@ -13,6 +13,8 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from docsite.text.sourcetext import Unquoted
+
 HOME = "index"
 SEARCH = "search"  # the search page of each variant (docsite/stages/search.py)
 TAGS = "tags"  # the list of tags of each variant, and a page per tag under it
@@ -37,9 +39,10 @@ def refused(address: Any) -> str | None:
     here. The scheme is read as browsers read it, case aside (``JaVaScRiPt:``), with nothing they
     drop in it (spaces and control characters are refused), so only those of ``SCHEMES`` pass;
     ``java%09script:`` is a scheme of its own, and refused too, as is an entity (``java&#x09;script:``)."""
-    if not isinstance(address, str):
-        kind = {bool: "true or false", type(None): "nothing", list: "list", dict: "mapping"}.get(type(address))
-        return f"{address!r} is not an address (YAML read it as a {kind or type(address).__name__}): put it in quotes"
+    if isinstance(address, Unquoted) or not isinstance(address, str):
+        kinds = {bool: "true or false", type(None): "nothing", list: "list", dict: "mapping"}
+        kind = kinds.get(type(address), "number")
+        return f"{address!r} is not an address (YAML read it as a {kind}): put it in quotes"
     if "&" in address and html.unescape(address) != address and (decoded := refused(html.unescape(address))):
         return decoded  # as a browser would read it in an attribute
     unseen = _UNSEEN.search(address)
