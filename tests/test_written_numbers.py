@@ -136,8 +136,9 @@ def test_a_whole_number_is_written_in_digits(mini: MiniSite, written: str, probl
 
 def test_a_count_in_site_yaml_is_written_in_digits(mini: MiniSite) -> None:
     config = mini.root / "site.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace("min_length: 2000", "min_length: 0x7D0"),
-                      encoding="utf-8")
+    text, replaced = re.subn(r"min_length: \d+", "min_length: 0x7D0", config.read_text(encoding="utf-8"))
+    assert replaced == 1
+    config.write_text(text, encoding="utf-8")
     assert_fails(mini, r"site\.yaml:\d+: error: contents\.min_length must be a whole number, 0 or more")
 
 
