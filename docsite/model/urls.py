@@ -82,12 +82,7 @@ def relative(from_dir: str, to: str, anchor: str = "") -> str:
         if above in ups:
             up, down = ups[above], way_down
             break
-    if down is not None:
-        rel = up + down
-    elif not to or to.endswith("/"):  # ``to`` is ``from_dir``, or a folder above it
-        rel = up or "./"
-    else:
-        rel = up[:-1] or to.strip("/").rpartition("/")[2]
+    rel = up + down if down is not None else up or "./"  # None: ``to`` is ``from_dir``, or a folder above it
     return rel + (f"#{anchor}" if anchor else "")
 
 
@@ -104,10 +99,10 @@ def _downs(to: str) -> tuple[tuple[str, str | None], ...]:
     down from it to ``to``."""
     path = to.strip("/")
     segments = path.split("/") if path else []
-    end = "/" if not to or to.endswith("/") else ""
+    folder = not to or to.endswith("/")
     return tuple(("".join(segment + "/" for segment in segments[:depth]),
-                  "/".join(segments[depth:]) + end if depth < len(segments) else None)
-                 for depth in range(len(segments), -1, -1))
+                  "/".join(segments[depth:]) + ("/" if folder else "") if depth < len(segments) else None)
+                 for depth in range(len(segments) if folder else len(segments) - 1, -1, -1))
 
 
 def is_absolute(base_url: str) -> bool:

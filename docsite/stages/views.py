@@ -38,7 +38,7 @@ from docsite.model.view import (
 from docsite.stages import images, maps, overview, timelines
 from docsite.text import citations, fragments, markdown
 from docsite.text.dates import EDTF
-from docsite.text.variants import LONG, Converter, Rule, Text, protect
+from docsite.text.variants import LONG, PLACEHOLDER, Converter, Rule, Text, protect
 
 _SPACE = re.compile(r"\s+")
 
@@ -143,6 +143,11 @@ class Localizer:
         def text(value: Text | str) -> str:
             return self.text(value, page.layers)
 
+        def written(source: str) -> Text | str:
+            """A piece of the body (a link's label, a citation's locator), with the body's markup
+            when it holds some: without, it is the same text as on every other page."""
+            return Text(source, page.blocks) if PLACEHOLDER.search(source) else source
+
         numbers = {key: i + 1 for i, key in enumerate(self.site.cited[page.id])}
         backrefs: dict[int, list[str]] = {n: [] for n in numbers.values()}
 
@@ -150,7 +155,7 @@ class Localizer:
 
         def wikilink(token: Token) -> str:
             meta = token.meta
-            label = text(Text(meta["label"], page.blocks)) if meta["label"] else None
+            label = text(written(meta["label"])) if meta["label"] else None
             anchor = fragments.of_anchor(meta["anchor"]) if meta["anchor"] else ""
             target = self.link(here, meta["target"], anchor, label)
             linked.append(target.id)
@@ -162,7 +167,7 @@ class Localizer:
                 n = numbers[key]
                 ref_id = f"cite-{n}-{len(backrefs[n]) + 1}"
                 backrefs[n].append(ref_id)
-                loc = escapeHtml(text(Text(locator, page.blocks))) if locator else ""
+                loc = escapeHtml(text(written(locator))) if locator else ""
                 out.append(f'<a href="#ref-{n}" id="{ref_id}" role="doc-noteref">[{n}]</a>{loc}')
             return '<sup class="citation">' + "".join(out) + "</sup>"
 
