@@ -25,7 +25,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, MutableMap
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from docsite.incremental.reads import SEP, Fingerprints, Read, changes, prefixes, value_at
 from docsite.model.site import Site
@@ -37,8 +37,11 @@ FOLDER = ".cache"
 #: Libraries whose output ends up in pages.
 LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "opencc-python-reimplemented",
              "rcssmin", "edtf", "pyyaml", "ahocorasick-rs", "pypinyin", "shapely", "pillow")
-#: A part's output: files by output path, and its pages as the search index keeps them.
-Output = tuple[dict[str, bytes], list[search.IndexedPage]]
+class Output(NamedTuple):
+    """A part's output: files by output path, and its pages as the search index keeps them."""
+
+    files: dict[str, bytes]
+    entries: list[search.IndexedPage]
 
 
 @cache
@@ -83,6 +86,13 @@ def name(code: str, pid: str) -> str:
 
 #: What making a part read of the site: its paths (see reads.Read), sorted.
 Paths = tuple[Read, ...]
+
+
+class Stored(NamedTuple):
+    """A part as the store keys it: its key, and the paths of what it read of the site."""
+
+    key: str
+    read: Paths
 
 
 class Keys:
@@ -165,12 +175,12 @@ class Store:
         db.execute("CREATE TABLE IF NOT EXISTS outputs (name TEXT PRIMARY KEY, key TEXT, reads BLOB, output BLOB)")
         return db
 
-    def entry(self, name: str) -> tuple[str, Paths] | None:
+    def entry(self, name: str) -> Stored | None:
         """The key of a stored part, and what it read; None when it is not stored."""
         with self._giving_up():
             if self.db is not None:
                 row = self.db.execute("SELECT key, reads FROM outputs WHERE name = ?", (name,)).fetchone()
-                return None if row is None else (row[0], _paths(row[1]))
+                return None if row is None else Stored(row[0], _paths(row[1]))
         return None
 
     def load(self, name: str) -> Output | None:
@@ -185,15 +195,15 @@ class Store:
                     files[path] = data[at:at + size]
                     at += size
                 # the classes: a tuple too
-                return files, [search.IndexedPage._make([*e[:-1], tuple(e[-1])]) for e in entries]
+                return Output(files, [search.IndexedPage._make([*e[:-1], tuple(e[-1])]) for e in entries])
         return None
 
     def save(self, name: str, key: str, read: Paths, output: Output) -> None:
         """Store a part's new output; it is kept only once ``commit`` is called. Stored as a JSON head
         (each file's path and size, the search entries; JSON writes no NUL byte), a NUL, and the
         files' bytes as they are: a build stores hundreds of megabytes of pages."""
-        files, entries = output
-        head = json.dumps([[[path, len(data)] for path, data in files.items()], entries], ensure_ascii=False)
+        files = output.files
+        head = json.dumps([[[path, len(data)] for path, data in files.items()], output.entries], ensure_ascii=False)
         with self._giving_up():
             if self.db is not None:
                 self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
@@ -252,8 +262,12 @@ class NoStore(Store):
         self.db = None
 
 
-#: A part in the preview server's memory: its key, what it read, its output.
-Kept = tuple[str, Paths, Output]
+class Kept(NamedTuple):
+    """A part in the preview server's memory: its key, what it read, its output."""
+
+    key: str
+    read: Paths
+    output: Output
 
 
 class Recall:
@@ -273,17 +287,17 @@ class Recall:
     def get(self, name: str) -> Output | None:
         """The output of ``name`` when it is current, else None."""
         kept = self.memory.get(name)
-        if kept is not None and (self.keys.still(kept[1]) or kept[0] == self.keys.of(name, kept[1])):
+        if kept is not None and (self.keys.still(kept.read) or kept.key == self.keys.of(name, kept.read)):
             self.recalled.append(name)
-            return kept[2]
+            return kept.output
         entry = self.store.entry(name)
-        if entry is None or entry[0] != self.keys.of(name, entry[1]):
+        if entry is None or entry.key != self.keys.of(name, entry.read):
             return None
         loaded = self.store.load(name)
         if loaded is None:
             return None
         output = self.adopt(loaded)
-        self.memory[name] = (entry[0], _interned(entry[1]), output)
+        self.memory[name] = Kept(entry.key, _interned(entry.read), output)
         self.recalled.append(name)
         return output
 
@@ -292,7 +306,7 @@ class Recall:
         if self.keeps:
             key = self.keys.of(name, read)
             self.store.save(name, key, read, output)
-            self.memory[name] = (key, _interned(read), output)
+            self.memory[name] = Kept(key, _interned(read), output)
 
     def commit(self) -> None:
         """Keep what was put, and forget what the site no longer has."""
