@@ -497,7 +497,7 @@ def _packed(tokens: Sequence[Token]) -> list[tuple[Any, ...]]:
 
 def _unpacked(packed: list[tuple[Any, ...]]) -> list[Token]:
     """Tokens made without ``Token.__init__``, whose checks cost three times what setting the fields
-    does: ``test_markdown`` checks that ``TOKEN_FIELDS`` are the fields of markdown-it's Token."""
+    does: ``tests/test_one_parse.py`` checks that ``TOKEN_FIELDS`` are the fields of markdown-it's Token."""
     out = []
     for values in packed:
         token = object.__new__(Token)
