@@ -4,16 +4,22 @@ heading followed by a link to itself; and figures: mdit-py-plugins' container ``
 an image, its caption and a field list of its ``:credit:`` and ``:licence:`` (an image marked
 ``{.decorative}``, with mdit-py-plugins' attributes, may go without alt text).
 
-A page's body is parsed once; ``render_body`` turns the tokens into HTML once per variant, calling
-back into the variant's converter for every piece of text a reader sees. Code is never converted.
+A page's body is parsed once, as it is loaded; ``render_body`` turns the tokens into HTML once per
+variant, calling back into the variant's converter for every piece of text a reader sees. Code is
+never converted. Tokens cross between processes packed (``pack``): unpacking them costs less than
+parsing the body again, and unpickling them as they are did not.
 """
 
 from __future__ import annotations
 
+import pickle
 import re
+import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
+from operator import attrgetter
+from typing import Any
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -457,6 +463,49 @@ def parser(allow_html: bool) -> MarkdownIt:
 
 def parse(source: str, blocks: tuple[Block, ...], allow_html: bool) -> list[Token]:
     return parser(allow_html).parse(source, {"blocks": blocks})
+
+
+#: A token's fields in the order ``pack`` writes them and ``_unpacked`` sets them: markdown-it's ``Token``'s own.
+TOKEN_FIELDS = ("type", "tag", "nesting", "attrs", "map", "level", "children", "content", "markup", "info", "meta",
+                "block", "hidden")
+_CHILDREN = TOKEN_FIELDS.index("children")
+_fields_of = attrgetter(*TOKEN_FIELDS)
+
+
+def pack(tokens: Sequence[Token]) -> bytes:
+    """A body's tokens as bytes, to cross between processes: each token as the tuple of its fields,
+    pickled and compressed (a fifth of the size of the tokens pickled as they are, which took as
+    long to unpickle as the body takes to parse)."""
+    return zlib.compress(pickle.dumps(_packed(tokens), pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack(data: bytes) -> list[Token]:
+    """The tokens that ``pack`` made ``data`` of, equal to those it was given."""
+    unpacked: list[Token] = _unpacked(pickle.loads(zlib.decompress(data)))
+    return unpacked
+
+
+def _packed(tokens: Sequence[Token]) -> list[tuple[Any, ...]]:
+    out = []
+    for token in tokens:
+        values = _fields_of(token)
+        if token.children is not None:
+            values = (*values[:_CHILDREN], _packed(token.children), *values[_CHILDREN + 1:])
+        out.append(values)
+    return out
+
+
+def _unpacked(packed: list[tuple[Any, ...]]) -> list[Token]:
+    """Tokens made without ``Token.__init__``, whose checks cost three times what setting the fields
+    does: ``tests/test_one_parse.py`` checks that ``TOKEN_FIELDS`` are the fields of markdown-it's Token."""
+    out = []
+    for values in packed:
+        token = object.__new__(Token)
+        (token.type, token.tag, token.nesting, token.attrs, token.map, token.level, children, token.content,
+         token.markup, token.info, token.meta, token.block, token.hidden) = values
+        token.children = None if children is None else _unpacked(children)
+        out.append(token)
+    return out
 
 
 def references(tokens: Sequence[Token], blocks: tuple[Block, ...], allow_html: bool = False) -> list[Reference]:
