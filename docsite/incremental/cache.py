@@ -170,7 +170,8 @@ class Store:
         db = sqlite3.connect(path, timeout=30)
         for earlier in ("parts", "units", "outputs"):  # of earlier versions
             db.execute(f"DROP TABLE IF EXISTS {earlier}")
-        db.execute("CREATE TABLE IF NOT EXISTS kept (name TEXT PRIMARY KEY, key TEXT, reads BLOB, head BLOB, files BLOB)")
+        db.execute("CREATE TABLE IF NOT EXISTS kept "
+                   "(name TEXT PRIMARY KEY, key TEXT, reads BLOB, head BLOB, files BLOB)")
         return db
 
     def entry(self, name: str) -> tuple[str, Paths] | None:

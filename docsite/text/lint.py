@@ -60,8 +60,9 @@ def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics, memo:
         for form, words in forms.items():
             characters.setdefault(char, {}).setdefault(form, [])
             characters[char][form] = list(characters[char][form] or []) + list(words)
+    # Longest first, then in order: the same list in every process, whatever its hash seed.
     names = sorted({plain(p.title) for p in site.pages.values() if p.type.name in lint.names_from},
-                   key=len, reverse=True)
+                   key=lambda name: (-len(name), name))
     # The forms are traditional: only conversions from simplified (s2t, s2tw, s2hk...) can go wrong
     # this way; conversion to simplified merges forms and loses nothing a reader would notice.
     targets = [(loc, _names_at_risk(names, loc, characters)) for loc in localizers
