@@ -23,7 +23,7 @@ from pathlib import Path
 from types import FrameType
 
 from docsite.commands import build, check, new
-from docsite.diagnostics import FORMATS
+from docsite.diagnostics import FORMATS, program
 from docsite.processes import cores, start_method
 
 COMMANDS = ("build", "check", "new", "serve")
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "build")
-    prog = "docsite" if sys.argv and Path(sys.argv[0]).name == "docsite" else "build.py"  # the installed command
+    prog = program()
     args = _parser(prog).parse_args(argv)
     try:
         start_method()

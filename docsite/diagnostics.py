@@ -13,6 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+def program() -> str:
+    """The command as the user typed it, for the lines it prints: the installed ``docsite``, or
+    ``build.py`` run with Python."""
+    return "docsite" if sys.argv and Path(sys.argv[0]).name == "docsite" else "build.py"
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     path: str

@@ -172,7 +172,9 @@ def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]], figures:
     site = stage.localizers[0].site
     config = site.config
     ids = [entry.id for entry in entries[0]] + [urls.SEARCH]
-    files |= render_404(stage.env, stage.localizers, stage.assets, ids)
+    missing = render_404(stage.env, stage.localizers, stage.assets, ids)
+    files |= missing
+    immutable += [path for path in missing if path != "404.html"]  # the addresses, named by their content
     files |= render_sitemap(stage.env, config, ids, {pid: page.changed for pid, page in site.pages.items()})
     files["robots.txt"] = publish.robots(config)
     files["_headers"] = publish.headers(config, immutable, str(stage.env.globals["content_security_policy"]))
@@ -312,7 +314,7 @@ def _unit(stage: _Stage, variant: int, pid: str) -> tuple[outputs.Output, output
     finally:
         for loc in stage.localizers:
             loc.site = site
-    return (files, [search.indexed(view) for view in views]), reads.sorted()
+    return outputs.Output(files, [search.indexed(view) for view in views]), reads.sorted()
 
 
 def _page(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes], list[PageView]]:
@@ -331,13 +333,13 @@ def _generated(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes
 def _shared(made: outputs.Output) -> outputs.Output:
     """``made`` (in another process, or read from .cache/) with its search entries' class numbers
     shared (``search.kept``): the build keeps every entry until the index is made."""
-    return made[0], [search.kept(entry) for entry in made[1]]
+    return outputs.Output(made.files, [search.kept(entry) for entry in made.entries])
 
 
 def _take(made: outputs.Output, unit: Unit, entries: dict[Unit, list[search.IndexedPage]]) -> dict[str, bytes]:
     """A unit's files, its search entries put aside."""
-    entries[unit] = made[1]
-    return made[0]
+    entries[unit] = made.entries
+    return made.files
 
 
 def _rendered(stage: _Stage, loc: Localizer, views: list[PageView]) -> dict[str, bytes]:

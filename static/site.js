@@ -126,53 +126,58 @@ window.addEventListener("beforeprint", function () {
 })();
 
 // 404.html: the pages whose addresses are closest to the one asked for, in each script, from the
-// list of every page's address that the page carries. (find-base.js has set <base> to where the
+// list of every page's address, a file the page names. (find-base.js has set <base> to where the
 // site is served; it shows the reader's script only.)
 (function () {
-  var addresses = document.getElementById("addresses");
-  if (!addresses) return;
-  var data = JSON.parse(addresses.textContent);
-  var base = new URL(document.baseURI).pathname;
-  var asked = decodeURIComponent(location.pathname).toLowerCase();
-  if (asked.indexOf(base) === 0) asked = asked.slice(base.length);
-  asked = asked.replace(/(index)?\.html?$/, "").replace(/\/*$/, "/");
-  var code = asked.split("/")[0];
-  if (data.titles[code]) asked = asked.slice(code.length + 1);
-  if (!asked.replace(/\//g, "")) return;
+  var main = document.querySelector("main[data-addresses]");
+  if (!main || !window.fetch) return;
+  fetch(new URL(main.dataset.addresses, document.baseURI).href)
+    .then(function (response) { return response.ok ? response.json() : null; })
+    .then(function (data) { if (data) offer(data); }, function () {});  // offline, or opened from disk: the search box stays
 
-  // Edits (insertions, deletions, substitutions) that turn one address into the other.
-  function distance(a, b) {
-    var row = [], i, j;
-    for (j = 0; j <= b.length; j++) row.push(j);
-    for (i = 1; i <= a.length; i++) {
-      var diagonal = row[0];
-      row[0] = i;
-      for (j = 1; j <= b.length; j++) {
-        var above = row[j];
-        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-        diagonal = above;
+  function offer(data) {
+    var base = new URL(document.baseURI).pathname;
+    var asked = decodeURIComponent(location.pathname).toLowerCase();
+    if (asked.indexOf(base) === 0) asked = asked.slice(base.length);
+    asked = asked.replace(/(index)?\.html?$/, "").replace(/\/*$/, "/");
+    var code = asked.split("/")[0];
+    if (data.titles[code]) asked = asked.slice(code.length + 1);
+    if (!asked.replace(/\//g, "")) return;
+
+    // Edits (insertions, deletions, substitutions) that turn one address into the other.
+    function distance(a, b) {
+      var row = [], i, j;
+      for (j = 0; j <= b.length; j++) row.push(j);
+      for (i = 1; i <= a.length; i++) {
+        var diagonal = row[0];
+        row[0] = i;
+        for (j = 1; j <= b.length; j++) {
+          var above = row[j];
+          row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+          diagonal = above;
+        }
       }
+      return row[b.length];
     }
-    return row[b.length];
-  }
-  // The whole address a few edits away, or its last part (a page moved to another folder).
-  function last(path) { return path.replace(/\/$/, "").split("/").pop(); }
-  function near(a, b, extra) { var d = distance(a, b); return d <= Math.floor(a.length / 4) ? d + extra : Infinity; }
-  var ranked = data.paths.map(function (path, i) {
-    return {i: i, d: Math.min(near(asked, path, 0), near(last(asked), last(path), 1))};
-  }).filter(function (r) { return data.paths[r.i] && r.d < Infinity; })
-    .sort(function (a, b) { return a.d - b.d || a.i - b.i; }).slice(0, 5);
-  if (!ranked.length) return;
+    // The whole address a few edits away, or its last part (a page moved to another folder).
+    function last(path) { return path.replace(/\/$/, "").split("/").pop(); }
+    function near(a, b, extra) { var d = distance(a, b); return d <= Math.floor(a.length / 4) ? d + extra : Infinity; }
+    var ranked = data.paths.map(function (path, i) {
+      return {i: i, d: Math.min(near(asked, path, 0), near(last(asked), last(path), 1))};
+    }).filter(function (r) { return data.paths[r.i] && r.d < Infinity; })
+      .sort(function (a, b) { return a.d - b.d || a.i - b.i; }).slice(0, 5);
+    if (!ranked.length) return;
 
-  document.querySelectorAll("section[data-variant]").forEach(function (section) {
-    var list = section.querySelector(".closest ul"), titles = data.titles[section.dataset.variant];
-    ranked.forEach(function (r) {
-      var item = document.createElement("li"), link = document.createElement("a");
-      link.href = section.dataset.variant + "/" + data.paths[r.i];
-      link.textContent = titles[r.i];
-      item.appendChild(link);
-      list.appendChild(item);
+    document.querySelectorAll("section[data-variant]").forEach(function (section) {
+      var list = section.querySelector(".closest ul"), titles = data.titles[section.dataset.variant];
+      ranked.forEach(function (r) {
+        var item = document.createElement("li"), link = document.createElement("a");
+        link.href = section.dataset.variant + "/" + data.paths[r.i];
+        link.textContent = titles[r.i];
+        item.appendChild(link);
+        list.appendChild(item);
+      });
+      section.querySelector(".closest").hidden = false;
     });
-    section.querySelector(".closest").hidden = false;
-  });
+  }
 })();

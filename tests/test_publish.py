@@ -567,6 +567,20 @@ def test_404_finds_the_base_path_and_the_readers_script(browser: Browser, publis
     page.wait_for_url(site.url("zh-hant/"))
 
 
+def test_404_is_small_and_names_the_file_of_every_address(published: Published) -> None:
+    """The addresses the 404 page offers from are a file of their own, named by its content and
+    kept for good by hosts, not a copy inside a page every missing address is answered with."""
+    html = (published.folder / "404.html").read_text(encoding="utf-8")
+    name = BeautifulSoup(html, "html.parser").main["data-addresses"]
+    assert isinstance(name, str) and re.fullmatch(r"addresses\.[0-9a-f]{10}\.json", name)
+    data = json.loads((published.folder / name).read_text(encoding="utf-8"))
+    at = data["paths"].index("people/zhou-enlai/")
+    assert (data["titles"]["zh-hans"][at], data["titles"]["zh-hant"][at]) == ("周恩来", "周恩來")
+    assert "zhou-enlai" not in html and "周恩來" not in html
+    headers = (published.folder / "_headers").read_text(encoding="utf-8")
+    assert re.search(rf"^/treaty-1950/{re.escape(name)}\n  Cache-Control: .*immutable", headers, re.MULTILINE)
+
+
 def test_the_folder_browses_from_disk(browser: Browser, published: Published) -> None:
     """Opened as file://, the chooser and every folder link lead to index.html files, not listings."""
     page = open_page(browser, (published.folder / "index.html").as_uri(), "zh-TW")

@@ -131,7 +131,7 @@ def test_the_site_sets_which_pages_are_long(mini: MiniSite) -> None:
     assert mini.build().returncode == 0
     assert mini.page("zh-hans", "people/a").select("nav.toc") == []
     config = mini.root / "site.yaml"
-    shipped, lowered = "contents: {min_length: 2000, min_headings: 3}", "contents: {min_length: 5, min_headings: 2}"
+    shipped, lowered = "contents: {min_length: 1200, min_headings: 3}", "contents: {min_length: 5, min_headings: 2}"
     config.write_text(config.read_text(encoding="utf-8").replace(shipped, lowered), encoding="utf-8")
     assert mini.build().returncode == 0
     assert [text(a) for a in mini.page("zh-hant", "people/a").select("nav.toc a")] == ["生平", "事蹟"]
@@ -141,7 +141,7 @@ def test_a_bad_contents_setting_is_named_with_its_line(mini: MiniSite) -> None:
     config = mini.root / "site.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace("min_headings: 3}", "min_headings: 三}"),
                       encoding="utf-8")
-    line = config.read_text(encoding="utf-8").splitlines().index("contents: {min_length: 2000, min_headings: 三}") + 1
+    line = config.read_text(encoding="utf-8").splitlines().index("contents: {min_length: 1200, min_headings: 三}") + 1
     result = mini.build()
     assert result.returncode == 1
     assert f"site.yaml:{line}: error: contents.min_headings must be a whole number, 0 or more" in result.stderr

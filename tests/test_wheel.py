@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import sysconfig
@@ -79,6 +80,20 @@ def test_the_docsite_command_checks_and_builds_the_shipped_site(installed: Path,
     assert build.returncode == 0, build.stderr
     assert (tmp_path / "out" / "zh-hant" / "treaty" / "index.html").is_file()
     assert (tmp_path / "out" / "sitemap.xml").is_file()
+
+
+def test_the_installed_command_names_itself_in_what_it_prints(installed: Path, tmp_path: Path) -> None:
+    (tmp_path / "site.yaml").write_text("title: x\n", encoding="utf-8")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.txt").write_text("keep", encoding="utf-8")
+    refused = run(installed, "build", "--out", "notes", cwd=tmp_path)  # a folder the build did not make
+    assert refused.returncode == 2 and refused.stderr.startswith("docsite: error: --out"), refused.stderr
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = run(installed, "serve", "--port", str(busy.getsockname()[1]), cwd=tmp_path)
+    assert taken.returncode == 2 and taken.stderr.startswith("docsite: error: "), taken.stderr
+    assert "build.py" not in refused.stderr + taken.stderr
 
 
 def test_version(installed: Path, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from docsite.diagnostics import program
 from docsite.incremental import lastbuild
 from docsite.incremental.buildcache import BuildCache
 from docsite.pipeline import BuildResult, build
@@ -19,7 +20,7 @@ def run(root: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: 
     out = out if out is not None else root / "_site"
     problem = refusal(root, out, force)
     if problem:
-        print(f"build.py: error: {problem}", file=sys.stderr)
+        print(f"{program()}: error: {problem}", file=sys.stderr)
         return 2
     tidy(out)  # before all: a site up to date is left as it is, but not what killed builds left beside it
     start = time.perf_counter()

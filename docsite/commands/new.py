@@ -13,7 +13,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from docsite.config.settings import load_config
-from docsite.diagnostics import Diagnostics
+from docsite.diagnostics import Diagnostics, program
 from docsite.model.config import SiteConfig
 from docsite.stages import unfinished
 from docsite.stages.load import ID_SEGMENT
@@ -34,11 +34,11 @@ def run(root: Path, type_name: str, slug: str, title: str | None, date: str | No
     try:
         path = new_page(config, type_name, slug, title, date)
     except ScaffoldError as exc:
-        print(f"build.py new: error: {exc}", file=sys.stderr)
+        print(f"{program()} new: error: {exc}", file=sys.stderr)
         return 2
     print(path.relative_to(root.resolve()) if path.is_relative_to(root.resolve()) else path)
     print("write the title, the summary and the text in place of the placeholders; while the page says "
-          "'draft: true' it is not published (build.py check says what is left)", file=sys.stderr)
+          f"'draft: true' it is not published ({program()} check says what is left)", file=sys.stderr)
     return 0
 
 

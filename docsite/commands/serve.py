@@ -37,7 +37,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
 from docsite.config.settings import load_config
-from docsite.diagnostics import Diagnostics
+from docsite.diagnostics import Diagnostics, program
 from docsite.incremental.buildcache import BuildCache
 from docsite.model import urls
 from docsite.model.config import SiteConfig
@@ -224,7 +224,7 @@ def serve(root: Path, address: str, port: int, drafts: bool, open_browser: bool 
     try:
         sockets = netutil.bind_sockets(port, address=address)
     except OSError as exc:
-        print(f"build.py: error: {_unavailable(address, port, exc)}", file=sys.stderr)
+        print(f"{program()}: error: {_unavailable(address, port, exc)}", file=sys.stderr)
         return 2
     url = _url(address, sockets[0].getsockname()[1])
     out = root / ".cache" / "serve"

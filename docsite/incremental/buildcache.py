@@ -31,6 +31,7 @@ from pathlib import Path
 
 import jinja2
 
+from docsite.diagnostics import program
 from docsite.incremental import cache
 from docsite.incremental.reads import Fingerprints
 from docsite.model.config import SiteConfig, Variant
@@ -174,4 +175,4 @@ MEMORY = "memory.pickle"
 
 def _warn(message: str) -> None:
     """A problem of the machine the build runs on, not of the site: one line on standard error."""
-    print(f"build.py: warning: {message}", file=sys.stderr)
+    print(f"{program()}: warning: {message}", file=sys.stderr)

@@ -25,7 +25,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, MutableMap
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from docsite.incremental.reads import SEP, Fingerprints, Read, changes, prefixes, value_at
 from docsite.model.site import Site
@@ -38,8 +38,11 @@ FOLDER = ".cache"
 #: Libraries whose output ends up in pages.
 LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "opencc-python-reimplemented",
              "rcssmin", "edtf", "pyyaml", "ahocorasick-rs", "pypinyin", "shapely", "pillow")
-#: A part's output: files by output path, and its pages as the search index keeps them.
-Output = tuple[dict[str, bytes], list[search.IndexedPage]]
+class Output(NamedTuple):
+    """A part's output: files by output path, and its pages as the search index keeps them."""
+
+    files: dict[str, bytes]
+    entries: list[search.IndexedPage]
 
 
 @cache
@@ -84,6 +87,13 @@ def name(code: str, pid: str) -> str:
 
 #: What making a part read of the site: its paths (see reads.Read), sorted.
 Paths = tuple[Read, ...]
+
+
+class Stored(NamedTuple):
+    """A part as the store keys it: its key, and the paths of what it read of the site."""
+
+    key: str
+    read: Paths
 
 
 class Keys:
@@ -174,12 +184,12 @@ class Store:
                    "(name TEXT PRIMARY KEY, key TEXT, reads BLOB, head BLOB, files BLOB)")
         return db
 
-    def entry(self, name: str) -> tuple[str, Paths] | None:
+    def entry(self, name: str) -> Stored | None:
         """The key of a stored part, and what it read; None when it is not stored."""
         with self._giving_up():
             if self.db is not None:
                 row = self.db.execute("SELECT key, reads FROM kept WHERE name = ?", (name,)).fetchone()
-                return None if row is None else (row[0], _paths(row[1]))
+                return None if row is None else Stored(row[0], _paths(row[1]))
         return None
 
     def load(self, name: str, key: str, files: bool = True) -> Output | None:
@@ -198,15 +208,15 @@ class Store:
                     made[path] = data[0][at:at + size] if files else UNCHANGED
                     at += size
                 # the classes: a tuple too
-                return made, [search.IndexedPage._make([*e[:-1], tuple(e[-1])]) for e in entries]
+                return Output(made, [search.IndexedPage._make([*e[:-1], tuple(e[-1])]) for e in entries])
         return None
 
     def save(self, name: str, key: str, read: Paths, output: Output) -> None:
         """Store a part's new output; it is kept only once ``commit`` is called. Stored as a JSON head
         (each file's path and size, the search entries), and the files' bytes one after the other:
         a build stores hundreds of megabytes of pages, and one after an edit reads only the heads."""
-        files, entries = output
-        head = json.dumps([[[path, len(data)] for path, data in files.items()], entries], ensure_ascii=False)
+        files = output.files
+        head = json.dumps([[[path, len(data)] for path, data in files.items()], output.entries], ensure_ascii=False)
         with self._giving_up():
             if self.db is not None:
                 self.db.execute("INSERT OR REPLACE INTO kept VALUES (?, ?, ?, ?, ?)",
@@ -264,10 +274,14 @@ class NoStore(Store):
         self.db = None
 
 
-#: A part in the memory (the preview server's, or what the command line keeps in .cache/): its
-#: key, what it read, its output (None: the last good build's, which the output folder holds, and
-#: the store with the same key).
-Kept = tuple[str, Paths, Output | None]
+class Kept(NamedTuple):
+    """A part in the memory (the preview server's, or what the command line keeps in .cache/): its
+    key, what it read, its output (None: the last good build's, which the output folder holds, and
+    the store with the same key)."""
+
+    key: str
+    read: Paths
+    output: Output | None
 
 
 class Recall:
@@ -290,17 +304,17 @@ class Recall:
     def get(self, name: str) -> Output | None:
         """The output of ``name`` when it is current, else None."""
         kept = self.memory.get(name)
-        if kept is not None and (self.keys.still(kept[1]) or kept[0] == self.keys.of(name, kept[1])):
-            output = kept[2] if kept[2] is not None else self._stored(name, kept[0], not self.held)
+        if kept is not None and (self.keys.still(kept.read) or kept.key == self.keys.of(name, kept.read)):
+            output = kept.output if kept.output is not None else self._stored(name, kept.key, not self.held)
             if output is not None:
                 self.recalled.append(name)
                 return output
         entry = self.store.entry(name)
-        if entry is None or entry[0] != self.keys.of(name, entry[1]):
+        if entry is None or entry.key != self.keys.of(name, entry.read):
             return None
-        output = self._stored(name, entry[0], True)
+        output = self._stored(name, entry.key, True)
         if output is not None:
-            self.memory[name] = (entry[0], _interned(entry[1]), output if self.outputs else None)
+            self.memory[name] = Kept(entry.key, _interned(entry.read), output if self.outputs else None)
             self.recalled.append(name)
         return output
 
@@ -315,7 +329,7 @@ class Recall:
         if self.keeps:
             key = self.keys.of(name, read)
             self.store.save(name, key, read, output)
-            self.memory[name] = (key, _interned(read), output if self.outputs else None)
+            self.memory[name] = Kept(key, _interned(read), output if self.outputs else None)
 
     def commit(self) -> None:
         """Keep what was put, and forget what the site no longer has."""

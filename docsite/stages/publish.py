@@ -47,6 +47,12 @@ class Assets:
         return {name: urls.relative(here, path) for name, path in self.paths.items()}
 
 
+def named_by_content(stem: str, suffix: str, data: bytes) -> str:
+    """A file name that changes with the file's content (style.1a2b3c4d5e.css), so hosts may keep
+    the file for good (``headers``)."""
+    return f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}{suffix}"
+
+
 def assets(root: Path) -> Assets:
     folder = root / "static"
     files, paths = {}, {}
@@ -58,7 +64,7 @@ def assets(root: Path) -> Assets:
             source = path.relative_to(folder).as_posix()
             name = PurePosixPath(source)
             if path.suffix in FINGERPRINTED:
-                name = name.with_name(f"{name.stem}.{hashlib.sha256(data).hexdigest()[:10]}{name.suffix}")
+                name = name.with_name(named_by_content(name.stem, name.suffix, data))
             paths[source] = f"static/{name}"
             files[paths[source]] = data
     fingerprinted = tuple(out for out in files if out.endswith(FINGERPRINTED))

@@ -11,6 +11,7 @@ works out the site's base path from the address it was served under.
 
 from __future__ import annotations
 
+import json
 import re
 import weakref
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
@@ -24,8 +25,9 @@ from docsite.model import urls
 from docsite.model.config import SiteConfig
 from docsite.model.view import PageView
 from docsite.stages import policy, publish
-from docsite.stages.publish import Assets
+from docsite.stages.publish import Assets, named_by_content
 from docsite.stages.views import Localizer
+from docsite.text.linebreaks import keep_separators
 from docsite.text.variants import Text, protect
 
 
@@ -143,8 +145,13 @@ _CHOSEN: weakref.WeakKeyDictionary[jinja2.Environment, dict[str, jinja2.Template
 
 def _page_html(template: jinja2.Template, loc: Localizer, view: PageView, meta: publish.Head, site_title: str,
                assets: Assets) -> str:
-    return template.render(page=view, site=_site_context(loc, view, site_title, assets), meta=meta, convert=loc.text,
-                           cite=loc.citation(view))
+    return _html(template, page=view, site=_site_context(loc, view, site_title, assets), meta=meta, convert=loc.text,
+                 cite=loc.citation(view))
+
+
+def _html(template: jinja2.Template, **context: Any) -> str:
+    """A page's HTML, each separator dot of its text kept on one line with its neighbours."""
+    return keep_separators(template.render(**context))
 
 
 def _made(memo: RenderMemo | None, path: str, inputs: object, render: Callable[[], str]) -> bytes:
@@ -192,7 +199,8 @@ def render_neutral(env: jinja2.Environment, localizers: list[Localizer], ids: li
         context = {"choices": [_choice(loc, pid, here) for loc in localizers], "assets": assets.urls(here),
                    "canonical": urls.public(config.base_url, here, here),
                    "alternates": publish.alternates(config, pid, here)}
-        files[here + "index.html"] = _made(memo, here + "index.html", context, partial(template.render, context))
+        files[here + "index.html"] = _made(memo, here + "index.html", context,
+                                           partial(_html, template, **context))
     return files
 
 
@@ -207,17 +215,19 @@ def _choice(loc: Localizer, pid: str, here: str) -> Choice:
 def render_404(env: jinja2.Environment, localizers: list[Localizer], assets: Assets,
                ids: list[str]) -> dict[str, bytes]:
     """404.html: its links are relative to a <base> that its script corrects to the path it was served under.
-    It lists the addresses of every page (``ids``) with their titles in each script, for static/site.js
-    to offer the pages whose addresses are closest to the one asked for."""
+    The addresses of every page (``ids``) with their titles in each script are a file of their own,
+    named by its content, which static/site.js fetches only when a page is missing, to offer the pages
+    whose addresses are closest to the one asked for: the page stays small however large the site."""
     config = localizers[0].site.config
     sections = [(_choice(loc, urls.HOME, ""), partial(_interface, loc)) for loc in localizers]
-    addresses = {"paths": [urls.neutral_dir(pid) for pid in ids],
-                 "titles": {loc.variant.code: [loc.title_of(pid) for pid in ids] for loc in localizers}}
-    html = env.get_template("404.html").render(sections=sections, assets=assets.urls(""),
-                                               base=urls.base_path(config.base_url),
-                                               codes=[v.code for v in config.variants], addresses=addresses,
-                                               search=urls.neutral_dir(urls.SEARCH))
-    return {"404.html": html.encode("utf-8")}
+    addresses = json.dumps({"paths": [urls.neutral_dir(pid) for pid in ids],
+                            "titles": {loc.variant.code: [loc.title_of(pid) for pid in ids] for loc in localizers}},
+                           ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    listing = named_by_content("addresses", ".json", addresses)
+    html = _html(env.get_template("404.html"), sections=sections, assets=assets.urls(""),
+                 base=urls.base_path(config.base_url), codes=[v.code for v in config.variants], addresses=listing,
+                 search=urls.neutral_dir(urls.SEARCH))
+    return {"404.html": html.encode("utf-8"), listing: addresses}
 
 
 def _interface(loc: Localizer, source: str) -> str:
