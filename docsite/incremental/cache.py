@@ -178,9 +178,12 @@ class Store:
     @staticmethod
     def _open(path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(path, timeout=30)
-        for earlier in ("parts", "units", "outputs"):  # of earlier versions
+        for earlier in ("parts", "units"):  # of earlier versions
             db.execute(f"DROP TABLE IF EXISTS {earlier}")
-        db.execute("CREATE TABLE IF NOT EXISTS kept "
+        columns = {column for _, column, *_ in db.execute("PRAGMA table_info(outputs)")}
+        if "output" in columns:  # an earlier version's, head and files as one
+            db.execute("DROP TABLE outputs")
+        db.execute("CREATE TABLE IF NOT EXISTS outputs "
                    "(name TEXT PRIMARY KEY, key TEXT, reads BLOB, head BLOB, files BLOB)")
         return db
 
@@ -188,7 +191,7 @@ class Store:
         """The key of a stored part, and what it read; None when it is not stored."""
         with self._giving_up():
             if self.db is not None:
-                row = self.db.execute("SELECT key, reads FROM kept WHERE name = ?", (name,)).fetchone()
+                row = self.db.execute("SELECT key, reads FROM outputs WHERE name = ?", (name,)).fetchone()
                 return None if row is None else Stored(row[0], _paths(row[1]))
         return None
 
@@ -197,7 +200,7 @@ class Store:
         fails. Without its ``files``' bytes, each is ``write.UNCHANGED``: the output folder holds it."""
         with self._giving_up():
             if self.db is not None:
-                query = f"SELECT head{', files' if files else ''} FROM kept WHERE name = ? AND key = ?"
+                query = f"SELECT head{', files' if files else ''} FROM outputs WHERE name = ? AND key = ?"
                 row = self.db.execute(query, (name, key)).fetchone()
                 if row is None:
                     return None
@@ -219,15 +222,15 @@ class Store:
         head = json.dumps([[[path, len(data)] for path, data in files.items()], output.entries], ensure_ascii=False)
         with self._giving_up():
             if self.db is not None:
-                self.db.execute("INSERT OR REPLACE INTO kept VALUES (?, ?, ?, ?, ?)",
+                self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?)",
                                 (name, key, "\x1e".join(read).encode(), head.encode("utf-8"), b"".join(files.values())))
 
     def commit(self, names: Collection[str]) -> None:
         """Keep what was saved, and forget the parts not in ``names`` (pages the site no longer has)."""
         with self._giving_up():
             if self.db is not None:
-                gone = [(name,) for (name,) in self.db.execute("SELECT name FROM kept") if name not in names]
-                self.db.executemany("DELETE FROM kept WHERE name = ?", gone)
+                gone = [(name,) for (name,) in self.db.execute("SELECT name FROM outputs") if name not in names]
+                self.db.executemany("DELETE FROM outputs WHERE name = ?", gone)
                 self.db.commit()
 
     def close(self) -> None:
