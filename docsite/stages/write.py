@@ -29,6 +29,7 @@ import sys
 import tempfile
 from collections.abc import Collection, Iterator, Mapping, MutableMapping
 from pathlib import Path
+from typing import Self
 
 if sys.platform != "win32":
     import fcntl
@@ -183,7 +184,31 @@ def tidy(out: Path) -> None:
         _release(lock)
 
 
-class Staging(MutableMapping[str, bytes]):
+class _Working:
+    """A build's folder beside the output, locked while the build runs; leaving the block without
+    ``commit`` (a failed build, an error) throws it away."""
+
+    folder: Path
+    _lock: int | None
+    committed: bool
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self._release()
+
+    def _release(self) -> None:
+        _release(self._lock)
+        self._lock = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *raised: object) -> None:
+        if not self.committed:
+            self.discard()
+
+
+class Staging(_Working, MutableMapping[str, bytes]):
     """A new output folder beside ``out``, written file by file as a build makes them (so that the
     build need not hold the whole site in memory), swapped in by ``commit`` once complete, or thrown
     away by ``discard``."""
@@ -199,11 +224,7 @@ class Staging(MutableMapping[str, bytes]):
     def __setitem__(self, relative: str, data: bytes) -> None:
         if data is UNCHANGED:
             raise ValueError(f"{relative}: a new folder holds no file of the output before")
-        target = self.folder / _checked(relative)  # a new folder of ours: no link inside can lead out
-        if target.parent not in self._folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(target.parent)
-        target.write_bytes(data)
+        _write(self.folder / _checked(relative), data, self._folders)  # a new folder of ours: no link inside leads out
         self._paths.add(relative)
 
     def __getitem__(self, relative: str) -> bytes:
@@ -245,24 +266,9 @@ class Staging(MutableMapping[str, bytes]):
         self.committed = True
         self._release()
 
-    def discard(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self._release()
-
-    def _release(self) -> None:
-        _release(self._lock)
-        self._lock = None
-
-    def __enter__(self) -> Staging:
-        return self
-
-    def __exit__(self, *raised: object) -> None:
-        """Leaving the block without ``commit`` (a failed build, an error) throws the new folder away."""
-        if not self.committed:
-            self.discard()
 
 
-class Update(MutableMapping[str, bytes]):
+class Update(_Working, MutableMapping[str, bytes]):
     """``out``, which holds exactly the files ``held`` (by relative path) as the last good build
     wrote them, brought to the new site in place (see the module's docstring): a file given the
     bytes it holds, or ``UNCHANGED``, is left as it is; another is written into a folder beside
@@ -288,10 +294,7 @@ class Update(MutableMapping[str, bytes]):
             return
         if data is UNCHANGED:
             raise ValueError(f"{relative}: not in the output folder")
-        if staged.parent not in self._folders:
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(staged.parent)
-        staged.write_bytes(data)
+        _write(staged, data, self._folders)
         self.changed.add(relative)
 
     def __getitem__(self, relative: str) -> bytes:
@@ -324,17 +327,13 @@ class Update(MutableMapping[str, bytes]):
         self.committed = True
         self.discard()
 
-    def discard(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
-        _release(self._lock)
-        self._lock = None
 
-    def __enter__(self) -> Update:
-        return self
-
-    def __exit__(self, *raised: object) -> None:
-        if not self.committed:
-            self.discard()
+def _write(target: Path, data: bytes, folders: set[Path]) -> None:
+    """``data`` written to ``target``, its folder made first unless ``folders`` (those made already) holds it."""
+    if target.parent not in folders:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        folders.add(target.parent)
+    target.write_bytes(data)
 
 
 def _holds(target: Path, data: bytes) -> bool:
