@@ -18,7 +18,7 @@ from docsite.incremental.reads import Read, remembered
 from docsite.model import files, geo, urls
 from docsite.model.chronology import Chronology
 from docsite.model.config import COMMON, Variant
-from docsite.model.fields import DateKind
+from docsite.model.fields import DateKind, GeoKind
 from docsite.model.page import Page
 from docsite.model.site import Site
 from docsite.model.view import (
@@ -459,8 +459,12 @@ class Localizer:
     ATLAS_ASPECT = 2.4
 
     def located(self) -> dict[str, geo.Point]:
-        """Every page with coordinates, from west to east (the order a keyboard walks the map in)."""
-        points = {pid: point for pid, page in self.site.pages.items() if (point := maps.point_of(page))}
+        """Every page with coordinates, from west to east (the order a keyboard walks the map in).
+        Only pages of the types that have coordinates are looked at: a map that read every page
+        would be made again (and its key hashed over the whole site) at any edit of any page."""
+        kinds = [t.name for t in self.site.config.types if any(isinstance(f.kind, GeoKind) for f in t.fields)]
+        points = {pid: point for kind in kinds for pid in self.site.by_type.get(kind, [])
+                  if (point := maps.point_of(self.site.pages[pid]))}
         return dict(sorted(points.items(), key=lambda item: (item[1].lon, item[0])))
 
     def locator(self, page: Page, here: str) -> MapView | None:
