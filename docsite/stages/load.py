@@ -51,6 +51,17 @@ class LoadCache:
         self.data.clear()
 
 
+def _mark(entry: os.DirEntry[str], cache: LoadCache | None) -> tuple[int, ...] | None:
+    """The signature of a page's file, for ``cache``; None without a cache, or for a file that
+    cannot be read (a link that leads nowhere, a loop), which ``_page_file`` then reports."""
+    if cache is None:
+        return None
+    try:
+        return cache.taken.get(entry.path) or signature(entry.stat())
+    except OSError:
+        return None
+
+
 def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None = None, jobs: int = 1,
                  parsed: Callable[[str, int], None] | None = None) -> Content:
     """Every page and data file, pages parsed by ``jobs`` processes; ``cache`` (kept by the preview
@@ -65,9 +76,9 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None
     found: list[tuple[str, Path, Any, Page | None]] = []
     seen: dict[str, Path] = {}
     for entry in files_under(root):
-        mark = (cache.taken.get(entry.path) or signature(entry.stat())) if cache is not None else None
+        mark = _mark(entry, cache)
         hit = cache.pages.get(entry.path) if cache is not None else None
-        if hit is not None and hit[0] == mark:  # a page loaded before, its file unchanged
+        if hit is not None and mark is not None and hit[0] == mark:  # a page loaded before, its file unchanged
             page: Page | None = hit[1]
             pid, path = hit[1].id, hit[1].path
         else:
