@@ -152,4 +152,3 @@ def test_an_update_killed_while_moving_its_files_in_is_finished_by_the_next_buil
     assert {path[len(str(out)) + 1:]: Path(path).read_bytes() for path in signatures(out)} == new
     assert not (out / "c").exists()
     assert not [entry for entry in tmp_path.iterdir() if entry.name.startswith("._site.")]
-
