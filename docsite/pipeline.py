@@ -201,9 +201,10 @@ def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict
     # The generated pages first: they are the largest units, and a process making them holds the
     # most memory, best while this one holds few results; and the last parts even out the work.
     todo.sort(key=lambda unit: unit[1] in site.pages)
-    if todo:
+    parts = _parts(todo)
+    if len(parts) > 1 and jobs > 1:
         _load_shared(stage)
-    for part, (rendered, process) in zip(parts := _parts(todo), _render_parts(stage, parts, jobs), strict=True):
+    for part, (rendered, process) in zip(parts, _render_parts(stage, parts, jobs), strict=True):
         work.makers.add(process)
         for unit, (made, read) in zip(part, rendered, strict=True):
             files.update(_take(made, unit, entries))
@@ -264,10 +265,11 @@ def _parts(items: list[T]) -> list[tuple[T, ...]]:
 
 
 def _load_shared(stage: _Stage) -> None:
-    """Load what making any page loads (each variant's conversion tables, the search's folding
-    classes) before the processes fork, so that they share it instead of each loading its own."""
+    """Load what making any page loads (each variant's conversion tables and the texts many pages
+    show, the search's folding classes) before the processes fork, so that they share it instead
+    of each loading its own."""
     for loc in stage.localizers:
-        loc.text(loc.site.config.title)
+        loc.convert_shown()
     search.search_form("")
 
 

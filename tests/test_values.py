@@ -30,6 +30,8 @@ CASES = {
                                     r"list of texts"),
     "true as a source's year": ({"sources.yaml": SOURCE + "  year: true\n"},
                                 r"content/sources\.yaml:4: error: source 'a', 'year': expected text"),
+    "tags.yaml written as a list": ({"tags.yaml": "- 中苏关系\n- 条约\n"},
+                                    r"content/tags\.yaml:1: error: tags\.yaml maps each tag's slug to its name"),
     "a list as a source's type": ({"sources.yaml": SOURCE.replace("book", "[book]")},
                                   r"content/sources\.yaml:2: error: unknown source type"),
     "a quoted false": ({"site.yaml": ("allow_html: false", "allow_html: \"false\"")},

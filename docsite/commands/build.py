@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -10,7 +11,7 @@ from docsite.diagnostics import program
 from docsite.incremental import lastbuild
 from docsite.incremental.buildcache import BuildCache
 from docsite.pipeline import BuildResult, build
-from docsite.stages.write import Staging, refusal, tidy
+from docsite.stages.write import Staging, Update, refusal, tidy
 
 
 def run(root: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: int, force: bool) -> int:
@@ -24,19 +25,28 @@ def run(root: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: 
     tidy(out)  # before all: a site up to date is left as it is, but not what killed builds left beside it
     start = time.perf_counter()
     before = lastbuild.state(root, {"base_url": base_url, "drafts": drafts})
-    recorded = lastbuild.up_to_date(root, out, before)
-    if recorded is not None:
-        recorded.seconds = time.perf_counter() - start
-        recorded.diagnostics.report()
-        print(f"{out} is up to date: {_summary(recorded)}; nothing changed since it was built")
-        _notes(recorded)
+    record = lastbuild.recorded(root)
+    held = lastbuild.held(record, out)
+    done = lastbuild.up_to_date(root, record, before, held is not None)
+    if done is not None:
+        done.seconds = time.perf_counter() - start
+        done.diagnostics.report()
+        print(f"{out} is up to date: {_summary(done)}; nothing changed since it was built")
+        _notes(done)
         return 0
-    with Staging(out) as staging:  # pages go to disk as they are made, and replace the old site only when all are
-        result = build(root, base_url=base_url, drafts=drafts, progress=True, jobs=jobs,
-                       cache=BuildCache(stored=True), output=staging)
+    cache = BuildCache.restore(root, record["token"] if record else None, held is not None)
+    cache.files.taken = {path: tuple(mark) for path, mark in before["inputs"].items()}
+    for path in record["racy"] if record else ():  # its signature may hold while its content changed
+        cache.files.pages.pop(path, None)
+    # Pages go to disk as they are made, and replace the old site only when all are: a new folder
+    # swapped in, or only the changed files moved in when the output is as the last build left it.
+    with Staging(out) if held is None else Update(out, held) as staging:
+        result = build(root, base_url=base_url, drafts=drafts, progress=True, jobs=jobs, cache=cache, output=staging)
         if result.ok:
             staging.commit()
-            lastbuild.save(root, out, before, result)
+            token = os.urandom(16).hex()
+            cache.save(root, token)
+            lastbuild.save(root, out, before, result, token)
     result.diagnostics.report()
     if not result.ok:
         print(f"build failed: {result.diagnostics.counts()}; nothing was written", file=sys.stderr)

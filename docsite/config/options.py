@@ -20,7 +20,7 @@ from docsite.diagnostics import Diagnostics
 from docsite.model import urls
 from docsite.text import dates
 from docsite.text.dates import EDTF
-from docsite.text.sourcetext import LocMap
+from docsite.text.sourcetext import LocMap, not_text, whole
 from docsite.text.variants import MarkupError, Text, protect
 
 T = TypeVar("T")
@@ -109,16 +109,16 @@ def _reading(items: Iterable[tuple[Any, Callable[[At], U]]], at: At) -> list[U]:
 
 
 class Str(Option[str]):
-    """Text as written (a number is taken as its digits)."""
+    """Text as written (a number too, as written: see sourcetext.Unquoted)."""
 
     def __init__(self, default: Any = MISSING, pattern: str = "", message: str = "", hint: str = ""):
         super().__init__(default)
         self.pattern, self.message, self.hint = re.compile(pattern) if pattern else None, message, hint
 
     def check(self, value: Any, at: At) -> str:
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise Invalid("expected text", self.hint)
-        if self.pattern is not None and not self.pattern.match(str(value)):
+        if not isinstance(value, str):
+            raise Invalid(*not_text(value))
+        if self.pattern is not None and not self.pattern.match(value):
             raise Invalid(self.message.format(value=value), self.hint)
         return str(value)
 
@@ -150,9 +150,10 @@ class Count(Option[int]):
         self.hint = hint
 
     def check(self, value: Any, at: At) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        count = whole(value)
+        if count is None or count < 0:
             raise Invalid(f"{'.'.join(map(str, at.keys))} must be a whole number, 0 or more", self.hint)
-        return value
+        return count
 
 
 class Choice(Option[T]):
@@ -183,8 +184,10 @@ class Date(Option[EDTF]):
     """An EDTF date or interval."""
 
     def check(self, value: Any, at: At) -> EDTF:
+        if not isinstance(value, str):
+            raise Invalid("expected a date", dates.HINT)
         try:
-            return dates.parse(str(value))
+            return dates.parse(value)
         except dates.DateError as exc:
             raise Invalid(str(exc), dates.HINT) from exc
 

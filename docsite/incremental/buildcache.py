@@ -8,11 +8,23 @@ page's HTML by what it was rendered from, the compiled templates, the parts of t
 they read, the last good build's keys, the search index's pieces and the values' fingerprints. What it keeps
 in memory is bounded by the site: what each file of the output was made from, and what the last
 two builds used of conversions and fingerprints; a change to site.yaml, a template or a static file starts it afresh.
+
+With ``persisted=True`` (the command line), the part of that memory which lets a build after an edit
+look only at what changed is kept in .cache/ between builds (``save``, ``restore``): the pages
+loaded by their file's signature, the last good build's site and keys, each part's key and reads
+(not its output: the output folder and the store hold it), each page's lint warnings. Not kept:
+what is quicker to make again than to read (the converters' memory, the compiled templates) or
+is as large as the site's HTML.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import os
+import pickle
 import sys
+import tempfile
 from collections.abc import Collection, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +49,8 @@ class BuildCache:
 
     stored: bool = False
     memory: bool = False
+    persisted: bool = False
+    held: bool = False  # the output goes to a folder holding the last good build's (see cache.Recall)
     stamp: bytes = b""  # of the files every page is made with, when the memory was filled
     files: LoadCache = field(default_factory=LoadCache)
     glossary: tuple[Rule, ...] = ()
@@ -53,11 +67,11 @@ class BuildCache:
         """Start a build: forget everything when what every page is made with has changed. Returns
         the last good build's keys: until this build is good, no build follows them, for what a
         failed build put in the memory may not agree with them."""
-        if not self.memory:
+        if not (self.memory or self.persisted):
             return None
         stamp = cache.files_digest(root, cache.shared_files(root))
         if stamp != self.stamp:
-            self.__dict__.update(BuildCache(self.stored, self.memory, stamp).__dict__)
+            self.__dict__.update(BuildCache(self.stored, self.memory, self.persisted, self.held, stamp).__dict__)
         self.rendered.rendered.clear()
         previous, self.keys = self.keys, None
         return previous
@@ -67,7 +81,7 @@ class BuildCache:
         return root / cache.FOLDER / "images" if self.stored else None
 
     def loading(self) -> LoadCache | None:
-        return self.files if self.memory else None
+        return self.files if self.memory or self.persisted else None
 
     def environment(self, config: SiteConfig) -> jinja2.Environment:
         if self.env is None or not self.memory:
@@ -88,8 +102,8 @@ class BuildCache:
         """The parts ``names`` of ``site``'s output, as made before or to be made now (see cache.Recall)."""
         keys = cache.Keys(site, cache.stamp(site), self.fingerprints, previous)
         store = cache.Store(site.config.root, _warn) if self.stored else cache.NoStore()
-        memory: MutableMapping[str, cache.Kept] = self.parts if self.memory else cache.Forgetful()
-        return cache.Recall(names, keys, store, memory)
+        memory: MutableMapping[str, cache.Kept] = self.parts if self.memory or self.persisted else cache.Forgetful()
+        return cache.Recall(names, keys, store, memory, outputs=self.memory, held=self.held)
 
     def memos(self) -> tuple[RenderMemo | None, search.Memo | None]:
         """What rendering and the search page remember, if this cache keeps a memory."""
@@ -97,7 +111,7 @@ class BuildCache:
 
     def lint_memo(self) -> LintMemo | None:
         """What the conversion lint found on each page, if this cache keeps a memory."""
-        return self.lint if self.memory else None
+        return self.lint if self.memory or self.persisted else None
 
     def keeps_pages(self) -> bool:
         """Whether pages keep their parsed body and their long conversions after being made."""
@@ -109,6 +123,8 @@ class BuildCache:
         used (conversions, fingerprints, the search index's pieces)."""
         if good:
             recall.commit()
+            if self.persisted:
+                self.keys = recall.keys
             if self.memory:
                 self.keys = recall.keys
                 for gone in self.rendered.made.keys() - set(files):
@@ -118,6 +134,42 @@ class BuildCache:
                 for converter in self.converters.values():
                     converter.turn()
         recall.store.close()
+
+
+    def save(self, root: Path, token: str) -> None:
+        """Keep in .cache/ what ``persisted`` names, as the build ``token`` (the record of the last
+        build names its own, see lastbuild.py) left it; a cache that cannot be written costs time only."""
+        kept = {"program": cache.program(), "token": token, "stamp": self.stamp, "keys": self.keys,
+                "parts": self.parts, "lint": self.lint,
+                "files": LoadCache(self.files.pages, self.files.data)}
+        folder = root / cache.FOLDER
+        with contextlib.suppress(OSError):
+            with tempfile.NamedTemporaryFile("wb", dir=folder, prefix=MEMORY, suffix=".tmp", delete=False) as file:
+                pickle.dump(kept, file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(file.name, folder / MEMORY)
+
+    @classmethod
+    def restore(cls, root: Path, token: str | None, held: bool) -> BuildCache:
+        """The command line's cache, with what ``save`` kept for the build ``token`` (None: no
+        build before, or another's), if this program kept it; else empty."""
+        made = cls(stored=True, persisted=True, held=held)
+        try:
+            with open(root / cache.FOLDER / MEMORY, "rb") as file:
+                gc.disable()  # millions of objects, none garbage: the collector's passes cost half the loading
+                try:
+                    kept = pickle.load(file)
+                finally:
+                    gc.enable()
+            if token is not None and kept["token"] == token and kept["program"] == cache.program():
+                made.stamp, made.keys, made.parts, made.lint, made.files = (
+                    kept["stamp"], kept["keys"], kept["parts"], kept["lint"], kept["files"])
+        except Exception:  # none yet, damaged, or of another version: it only saves time
+            pass
+        return made
+
+
+#: The file in .cache/ that ``BuildCache.save`` writes.
+MEMORY = "memory.pickle"
 
 
 def _warn(message: str) -> None:

@@ -30,6 +30,7 @@ from typing import Generic, NamedTuple, TypeVar
 from docsite.incremental.reads import SEP, Fingerprints, Read, changes, prefixes, value_at
 from docsite.model.site import Site
 from docsite.stages import search
+from docsite.stages.write import UNCHANGED
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -104,6 +105,13 @@ class Keys:
     parts read them, object by object first).
     """
 
+    def __getstate__(self) -> dict[str, object]:
+        """What a later build follows (see ``__init__``): kept in .cache/ for the command line's next."""
+        return {"site": self.site, "common": self.common, "roots": self.roots}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state, fingerprint=Fingerprints(), _digests={}, _changed=None, _cut=set())
+
     def __init__(self, site: Site, common: bytes, fingerprint: Fingerprints, previous: Keys | None = None):
         self.site, self.common, self.fingerprint = site, common, fingerprint
         self.roots: set[str] = set(previous.roots) if previous else set()  # the site's attributes read
@@ -172,7 +180,11 @@ class Store:
         db = sqlite3.connect(path, timeout=30)
         for earlier in ("parts", "units"):  # of earlier versions
             db.execute(f"DROP TABLE IF EXISTS {earlier}")
-        db.execute("CREATE TABLE IF NOT EXISTS outputs (name TEXT PRIMARY KEY, key TEXT, reads BLOB, output BLOB)")
+        columns = {column for _, column, *_ in db.execute("PRAGMA table_info(outputs)")}
+        if columns and "terms" not in columns:  # an earlier version's, without the search entries' terms apart
+            db.execute("DROP TABLE outputs")
+        db.execute("CREATE TABLE IF NOT EXISTS outputs "
+                   "(name TEXT PRIMARY KEY, key TEXT, reads BLOB, head BLOB, files BLOB, terms BLOB)")
         return db
 
     def entry(self, name: str) -> Stored | None:
@@ -183,38 +195,43 @@ class Store:
                 return None if row is None else Stored(row[0], _paths(row[1]))
         return None
 
-    def load(self, name: str) -> Output | None:
-        """A stored part's output; None when the store fails."""
+    def load(self, name: str, key: str, files: bool = True) -> Output | None:
+        """A stored part's output, when it is stored with ``key``; else None, as when the store
+        fails. Without its ``files``' bytes, each is ``write.UNCHANGED``: the output folder holds it."""
         with self._giving_up():
             if self.db is not None:
-                (output,) = self.db.execute("SELECT output FROM outputs WHERE name = ?", (name,)).fetchone()
-                head, _, data = output.partition(b"\0")
+                query = f"SELECT head{', files' if files else ''}, terms FROM outputs WHERE name = ? AND key = ?"
+                row = self.db.execute(query, (name, key)).fetchone()
+                if row is None:
+                    return None
+                head, *data = row[:-1]
                 sizes, entries = json.loads(head)
-                files, at = {}, 0
+                made, at = {}, 0
                 for path, size in sizes:
-                    files[path] = data[at:at + size]
+                    made[path] = data[0][at:at + size] if files else UNCHANGED
                     at += size
+                # the entries' terms apart, their names a tuple too
+                terms, at = row[-1], 0
                 kept = []
-                for entry in entries:  # its terms after the files, its names a tuple too
-                    kept.append(search.IndexedPage._make([*entry[:-2], data[at:at + entry[-2]], tuple(entry[-1])]))
+                for entry in entries:
+                    kept.append(search.IndexedPage._make([*entry[:-2], terms[at:at + entry[-2]], tuple(entry[-1])]))
                     at += entry[-2]
-                return Output(files, kept)
+                return Output(made, kept)
         return None
 
     def save(self, name: str, key: str, read: Paths, output: Output) -> None:
         """Store a part's new output; it is kept only once ``commit`` is called. Stored as a JSON head
-        (each file's path and size, the search entries with their terms' size; JSON writes no NUL
-        byte), a NUL, and the files' bytes and the entries' terms as they are: a build stores
-        hundreds of megabytes of pages."""
+        (each file's path and size, the search entries with their terms' size), the files' bytes one
+        after the other, and the entries' terms: a build stores hundreds of megabytes of pages, and one
+        after an edit reads only the heads and terms."""
         files, entries = output.files, output.entries
         head = json.dumps([[[path, len(data)] for path, data in files.items()],
                            [[*entry[:-2], len(entry.terms), entry.names] for entry in entries]], ensure_ascii=False)
         with self._giving_up():
             if self.db is not None:
-                self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
-                                (name, key, "\x1e".join(read).encode(),
-                                 head.encode("utf-8") + b"\0" + b"".join(files.values())
-                                 + b"".join(entry.terms for entry in entries)))
+                self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
+                                (name, key, "\x1e".join(read).encode(), head.encode("utf-8"), b"".join(files.values()),
+                                 b"".join(entry.terms for entry in entries)))
 
     def commit(self, names: Collection[str]) -> None:
         """Keep what was saved, and forget the parts not in ``names`` (pages the site no longer has)."""
@@ -269,20 +286,26 @@ class NoStore(Store):
 
 
 class Kept(NamedTuple):
-    """A part in the preview server's memory: its key, what it read, its output."""
+    """A part in the memory (the preview server's, or what the command line keeps in .cache/): its
+    key, what it read, its output (None: the last good build's, which the output folder holds, and
+    the store with the same key)."""
 
     key: str
     read: Paths
-    output: Output
+    output: Output | None
 
 
 class Recall:
     """Output made before, asked for by name and found when its key is still the same: in the
-    memory first (the preview server's; a build without one is given an empty mapping), then in the
-    store; and output just made, kept in both. ``made`` and ``recalled`` name the parts as they went."""
+    memory first (a build without one is given an empty mapping), then in the store; and output
+    just made, kept in both (in the memory without the output, unless ``outputs``). With ``held``,
+    the output folder holds the files of the parts the memory keeps without their output, and they
+    are not read again (``write.UNCHANGED``). ``made`` and ``recalled`` name the parts as they went."""
 
-    def __init__(self, names: Collection[str], keys: Keys, store: Store, memory: MutableMapping[str, Kept]):
+    def __init__(self, names: Collection[str], keys: Keys, store: Store, memory: MutableMapping[str, Kept],
+                 outputs: bool = True, held: bool = False):
         self.names, self.keys, self.store, self.memory = set(names), keys, store, memory
+        self.outputs, self.held = outputs, held
         self.keeps = not (isinstance(store, NoStore) and isinstance(memory, Forgetful))  # else no key is needed
         self.made: list[str] = []
         self.recalled: list[str] = []
@@ -291,24 +314,30 @@ class Recall:
         """The output of ``name`` when it is current, else None."""
         kept = self.memory.get(name)
         if kept is not None and (self.keys.still(kept.read) or kept.key == self.keys.of(name, kept.read)):
-            self.recalled.append(name)
-            return kept.output
+            output = kept.output if kept.output is not None else self._stored(name, kept.key, not self.held)
+            if output is not None:
+                self.recalled.append(name)
+                return output
         entry = self.store.entry(name)
         if entry is None or entry.key != self.keys.of(name, entry.read):
             return None
-        output = self.store.load(name)
-        if output is None:
-            return None
-        self.memory[name] = Kept(entry.key, _interned(entry.read), output)
-        self.recalled.append(name)
+        output = self._stored(name, entry.key, True)
+        if output is not None:
+            self.memory[name] = Kept(entry.key, _interned(entry.read), output if self.outputs else None)
+            self.recalled.append(name)
         return output
+
+    def _stored(self, name: str, key: str, files: bool) -> Output | None:
+        """The output of ``name`` in the store, when stored with ``key`` (the preview server may
+        have stored another since); without its ``files``' bytes if not ``files``."""
+        return self.store.load(name, key, files)
 
     def put(self, name: str, output: Output, read: Paths) -> None:
         self.made.append(name)
         if self.keeps:
             key = self.keys.of(name, read)
             self.store.save(name, key, read, output)
-            self.memory[name] = Kept(key, _interned(read), output)
+            self.memory[name] = Kept(key, _interned(read), output if self.outputs else None)
 
     def commit(self) -> None:
         """Keep what was put, and forget what the site no longer has."""

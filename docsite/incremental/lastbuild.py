@@ -40,7 +40,7 @@ from docsite.stages import history
 from docsite.stages.load import inputs, signatures
 
 NAME = "last-build.json"
-VERSION = 3  # 3: with the build's warnings
+VERSION = 4  # 3: with the build's warnings; 4: with the token of what the build kept (buildcache.BuildCache.save)
 
 
 #: What a record and a build must agree on (see ``state``).
@@ -81,27 +81,43 @@ def _output(out: Path) -> dict[str, list[int]]:
     return {path[len(folder) + 1:]: list(mark) for path, mark in signatures(Path(folder)).items()}
 
 
-def up_to_date(root: Path, out: Path, now: dict[str, Any]) -> BuildResult | None:
-    """The last good build's result when building again (with ``now``, its ``state``) would give
-    what ``out`` holds; else None."""
+def recorded(root: Path) -> dict[str, Any] | None:
+    """The record of the last good build; None when there is none, or not one this program wrote."""
     try:
         record = json.loads((root / cache.FOLDER / NAME).read_text("utf-8"))
-        if any(record[key] != now[key] for key in COMPARED):
-            return None
-        if any(_content(path) != digest for path, digest in record["racy"].items()):
-            return None  # saved again within the tick of its last save
-        if record["output"] != _output(out):
-            return None
-        warnings = [Diagnostic(*item) for item in record["warnings"]]
-        return BuildResult(Diagnostics(root, warnings), pages_per_variant=record["pages"], notes=record["notes"])
-    except (OSError, ValueError, KeyError, TypeError):  # none yet, or not one this program wrote
+        return record if isinstance(record, dict) and record.get("version") == VERSION else None
+    except (OSError, ValueError):
         return None
 
 
-def save(root: Path, out: Path, before: dict[str, Any], result: BuildResult) -> None:
-    """Keep the record of a good build (``before``: its ``state``) just written to ``out``."""
+def held(record: dict[str, Any] | None, out: Path) -> list[str] | None:
+    """The files of ``out`` (relative paths) when it holds exactly what the recorded build wrote
+    (their signatures), which a build may then update in place (see write.Update); else None."""
+    try:
+        return list(record["output"]) if record is not None and record["output"] == _output(out) else None
+    except (OSError, KeyError, TypeError):
+        return None
+
+
+def up_to_date(root: Path, record: dict[str, Any] | None, now: dict[str, Any], held: bool) -> BuildResult | None:
+    """The recorded build's result when building again (with ``now``, its ``state``) would give what
+    the output holds (``held``: exactly what that build wrote); else None."""
+    try:
+        if record is None or not held or any(record[key] != now[key] for key in COMPARED):
+            return None
+        if any(_content(path) != digest for path, digest in record["racy"].items()):
+            return None  # saved again within the tick of its last save
+        warnings = [Diagnostic(*item) for item in record["warnings"]]
+        return BuildResult(Diagnostics(root, warnings), pages_per_variant=record["pages"], notes=record["notes"])
+    except (ValueError, KeyError, TypeError):  # not one this program wrote
+        return None
+
+
+def save(root: Path, out: Path, before: dict[str, Any], result: BuildResult, token: str) -> None:
+    """Keep the record of a good build (``before``: its ``state``) just written to ``out``; ``token``
+    names what it kept for the next build (see buildcache.BuildCache.save)."""
     record = {**before, "output": _output(out), "pages": result.pages_per_variant, "notes": result.notes,
-              "warnings": [astuple(item) for item in result.diagnostics.sorted()]}
+              "warnings": [astuple(item) for item in result.diagnostics.sorted()], "token": token}
     folder = root / cache.FOLDER
     # Without a new record (a full disk), the old one does not match the new output: the next build builds.
     with contextlib.suppress(OSError):

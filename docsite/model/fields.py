@@ -22,7 +22,7 @@ from docsite.model import geo
 from docsite.model.view import Link
 from docsite.text import dates
 from docsite.text.dates import EDTF
-from docsite.text.sourcetext import LocMap
+from docsite.text.sourcetext import LocMap, not_text, whole
 from docsite.text.variants import KNOWN_CODES, MarkupError, Rule, Text, protect
 
 if TYPE_CHECKING:
@@ -147,12 +147,12 @@ class TextKind(FieldKind):
     name = "text"
 
     def parse(self, value: Any, written: Written) -> Text:
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or value == "":
-            raise FieldError("expected text")
+        if not isinstance(value, str) or value == "":  # a number is text as written (see sourcetext.Unquoted)
+            raise FieldError(*not_text(value))
         try:
-            return protect(str(value))
+            return protect(value)
         except MarkupError as exc:
-            raise FieldError(str(exc), exc.hint, 0 if "\n" in str(value) else exc.offset) from exc
+            raise FieldError(str(exc), exc.hint, 0 if "\n" in value else exc.offset) from exc
 
     def show(self, value: Any, shows: Shows, layers: Layers, here: str) -> Markup:
         return Markup.escape(shows.text(value, layers))
@@ -168,9 +168,10 @@ class IntKind(FieldKind):
     orderable = sequence = True
 
     def parse(self, value: Any, written: Written) -> int:
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise FieldError("expected a whole number")
-        return value
+        number = whole(value)
+        if number is None:
+            raise FieldError("expected a whole number", "write it in digits, without quotes, e.g. 7")
+        return number
 
 
 class BoolKind(FieldKind):
@@ -189,8 +190,10 @@ class DateKind(FieldKind):
     orderable = True
 
     def parse(self, value: Any, written: Written) -> EDTF:
+        if not isinstance(value, str):
+            raise FieldError("expected a date", dates.HINT)
         try:
-            return dates.parse(str(value))
+            return dates.parse(value)
         except dates.DateError as exc:
             raise FieldError(str(exc), dates.HINT) from exc
 
@@ -334,8 +337,8 @@ class DayKind(FieldKind):
 
     def parse(self, value: Any, written: Written) -> str:
         try:
-            if DAY.match(str(value)):
-                return dt.date.fromisoformat(str(value)).isoformat()
+            if isinstance(value, str) and DAY.match(value):
+                return dt.date.fromisoformat(value).isoformat()
         except ValueError:
             pass
         raise FieldError("expected a day such as 2026-11-30")

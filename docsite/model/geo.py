@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from docsite.text.sourcetext import number as written_number
+
 HINT = "write decimal degrees, north and east positive, e.g. {lat: 39.9075, lon: 116.3972}"
 _LIMITS = {"lat": 90.0, "lon": 180.0}
 _NAMES = {"lat": "latitude", "lon": "longitude"}
@@ -35,15 +37,17 @@ def parse(value: Any) -> Point:
     extra = sorted(str(k) for k in value.keys() - _LIMITS.keys())
     if extra:
         raise GeoError(f"unknown part '{extra[0]}'", extra[0])
+    degrees = {}
     for key, limit in _LIMITS.items():
-        number = value.get(key)
-        if number is None:
+        if value.get(key) is None:
             raise GeoError(f"the {_NAMES[key]} ('{key}') is missing")
-        if not isinstance(number, (int, float)) or isinstance(number, bool):
-            raise GeoError(f"the {_NAMES[key]} '{number}' is not a number of degrees", key)
+        number = written_number(value[key])
+        if number is None:
+            raise GeoError(f"the {_NAMES[key]} '{value[key]}' is not a number of degrees", key)
         if not -limit <= number <= limit:
-            raise GeoError(f"the {_NAMES[key]} {number} is outside -{limit:g}..{limit:g}", key)
-    return Point(float(value["lat"]), float(value["lon"]))
+            raise GeoError(f"the {_NAMES[key]} {value[key]} is outside -{limit:g}..{limit:g}", key)
+        degrees[key] = float(number)
+    return Point(degrees["lat"], degrees["lon"])
 
 
 def display(point: Point) -> str:

@@ -34,20 +34,24 @@ class Page:
     changed: str | None = None  # the day its source last changed: `changed:`, else git's (see load._dated)
     faulty: tuple[str, ...] = ()  # fields missing or wrong (reported, left out): the page is checked, not built
     parsed: list[Token] | None = field(default=None, repr=False, compare=False)  # see ``tokens``
+    packed: bytes | None = field(default=None, repr=False, compare=False)  # see ``__getstate__``
 
     def __getstate__(self) -> dict[str, Any]:
-        """A page crosses between processes without its tokens: parsing them again costs no more
-        than unpickling them would."""
-        return {**self.__dict__, "parsed": None}
+        """A page crosses between processes with its tokens packed (``markdown.pack``), so that the
+        process that renders a page loaded in another does not parse its body again."""
+        packed = self.packed if self.parsed is None else markdown.pack(self.parsed)
+        return {**self.__dict__, "parsed": None, "packed": packed}
 
     def tokens(self, allow_html: bool) -> list[Token]:
-        """The body's Markdown tokens, parsed when first asked for and kept until ``release``."""
+        """The body's Markdown tokens, as loading parsed them (unpacked in another process), kept
+        until ``release``; parsed only for a page loaded without them."""
         if self.parsed is None:
-            self.parsed = markdown.parse(self.source, self.blocks, allow_html)
+            self.parsed = markdown.unpack(self.packed) if self.packed is not None else \
+                markdown.parse(self.source, self.blocks, allow_html)
         return self.parsed
 
     def release(self) -> None:
-        """Forget the tokens (most of a loaded page's memory) once the page is made."""
+        """Forget the tokens (most of a loaded page's memory) once the page is made; packed, they stay."""
         self.parsed = None
 
     @cached_property

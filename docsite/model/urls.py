@@ -13,6 +13,8 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from docsite.text.sourcetext import Unquoted
+
 HOME = "index"
 SEARCH = "search"  # the search page of each variant (docsite/stages/search.py)
 TAGS = "tags"  # the list of tags of each variant, and a page per tag under it
@@ -37,9 +39,10 @@ def refused(address: Any) -> str | None:
     here. The scheme is read as browsers read it, case aside (``JaVaScRiPt:``), with nothing they
     drop in it (spaces and control characters are refused), so only those of ``SCHEMES`` pass;
     ``java%09script:`` is a scheme of its own, and refused too, as is an entity (``java&#x09;script:``)."""
-    if not isinstance(address, str):
-        kind = {bool: "true or false", type(None): "nothing", list: "list", dict: "mapping"}.get(type(address))
-        return f"{address!r} is not an address (YAML read it as a {kind or type(address).__name__}): put it in quotes"
+    if isinstance(address, Unquoted) or not isinstance(address, str):
+        kinds = {bool: "true or false", type(None): "nothing", list: "list", dict: "mapping"}
+        kind = kinds.get(type(address), "number")
+        return f"{address!r} is not an address (YAML read it as a {kind}): put it in quotes"
     if "&" in address and html.unescape(address) != address and (decoded := refused(html.unescape(address))):
         return decoded  # as a browser would read it in an attribute
     unseen = _UNSEEN.search(address)
@@ -73,28 +76,36 @@ def relative(from_dir: str, to: str, anchor: str = "") -> str:
     """Relative link from an output folder to a folder (ending in '/') or a file; '' is the site root.
 
     Both are paths inside the output, so this is string work (os.path.relpath asks the disk). A
-    page asks for dozens, all from its own folder: its segments are split once, and so are those of
-    the pages it links to.
+    page asks for dozens, all from its own folder: the way up from it to each folder above it is
+    made once per folder (``_ups``), the way down to a target from each folder above the target
+    once per target (``_downs``), and a link goes through the nearest folder the two share.
     """
-    here, there = _segments(from_dir), _segments(to)
-    common = 0
-    for mine, theirs in zip(here, there, strict=False):
-        if mine != theirs:
+    ups = _ups(from_dir)
+    for above, way_down in _downs(to):  # the last, '' (the root), is above every folder
+        if above in ups:
+            up, down = ups[above], way_down
             break
-        common += 1
-    up, rest = len(here) - common, "/".join(there[common:])
-    rel = "../" * up + rest if rest else "/".join([".."] * up)
-    if not to or to.endswith("/"):
-        rel = rel + "/" if rel else "./"
-    elif not rel:
-        rel = there[-1]
+    rel = up + down if down is not None else up or "./"  # None: ``to`` is ``from_dir``, or a folder above it
     return rel + (f"#{anchor}" if anchor else "")
 
 
 @lru_cache(maxsize=1 << 16)  # more than the folders of a 10,000-page site in two scripts
-def _segments(path: str) -> tuple[str, ...]:
-    path = path.strip("/")
-    return tuple(path.split("/")) if path else ()
+def _ups(folder: str) -> dict[str, str]:
+    """Each folder above ``folder`` and itself ('a/', 'a/b/'; the root ''), with the way up to it from ``folder``."""
+    segments = [segment + "/" for segment in folder.strip("/").split("/")] if folder.strip("/") else []
+    return {"".join(segments[:depth]): "../" * (len(segments) - depth) for depth in range(len(segments) + 1)}
+
+
+@lru_cache(maxsize=1 << 16)  # more than the pages of a 10,000-page site in two scripts, and their files
+def _downs(to: str) -> tuple[tuple[str, str | None], ...]:
+    """The folders above ``to`` (a folder: itself first, with None), nearest first, each with the way
+    down from it to ``to``."""
+    path = to.strip("/")
+    segments = path.split("/") if path else []
+    folder = not to or to.endswith("/")
+    return tuple(("".join(segment + "/" for segment in segments[:depth]),
+                  "/".join(segments[depth:]) + ("/" if folder else "") if depth < len(segments) else None)
+                 for depth in range(len(segments) if folder else len(segments) - 1, -1, -1))
 
 
 def is_absolute(base_url: str) -> bool:

@@ -25,7 +25,7 @@ from docsite.model.page import Content, Page, Source
 from docsite.processes import process_map
 from docsite.stages import history
 from docsite.text import markdown
-from docsite.text.sourcetext import LocMap, parse_yaml, read_text
+from docsite.text.sourcetext import LocMap, not_text, parse_yaml, read_text
 from docsite.text.variants import PLACEHOLDER_BASE, Block, MarkupError, Rule, Text, protect
 
 ID_SEGMENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -51,6 +51,17 @@ class LoadCache:
         self.data.clear()
 
 
+def _mark(entry: os.DirEntry[str], cache: LoadCache | None) -> tuple[int, ...] | None:
+    """The signature of a page's file, for ``cache``; None without a cache, or for a file that
+    cannot be read (a link that leads nowhere, a loop), which ``_page_file`` then reports."""
+    if cache is None:
+        return None
+    try:
+        return cache.taken.get(entry.path) or signature(entry.stat())
+    except OSError:
+        return None
+
+
 def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None = None, jobs: int = 1,
                  parsed: Callable[[str, int], None] | None = None) -> Content:
     """Every page and data file, pages parsed by ``jobs`` processes; ``cache`` (kept by the preview
@@ -65,9 +76,9 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None
     found: list[tuple[str, Path, Any, Page | None]] = []
     seen: dict[str, Path] = {}
     for entry in files_under(root):
-        mark = (cache.taken.get(entry.path) or signature(entry.stat())) if cache is not None else None
+        mark = _mark(entry, cache)
         hit = cache.pages.get(entry.path) if cache is not None else None
-        if hit is not None and hit[0] == mark:  # a page loaded before, its file unchanged
+        if hit is not None and mark is not None and hit[0] == mark:  # a page loaded before, its file unchanged
             page: Page | None = hit[1]
             pid, path = hit[1].id, hit[1].path
         else:
@@ -471,11 +482,12 @@ def _source_value(name: str, value: Any) -> tuple[str, str] | None:
         problem = urls.refused(value)
         return None if problem is None else (problem, urls.LINK_HINT)
     for item in value if name in SOURCE_NAMES and isinstance(value, list) else [value]:
-        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-            return ("expected a text or a list of texts" if name in SOURCE_NAMES else "expected text",
-                    "for example: author: [沈志华, 李丹慧]" if name in SOURCE_NAMES else "put the value in quotes")
+        if not isinstance(item, str) and name in SOURCE_NAMES:  # a number is text as written (sourcetext.Unquoted)
+            return "expected a text or a list of texts", "for example: author: [沈志华, 李丹慧]"
+        if not isinstance(item, str):
+            return not_text(item)
         try:
-            protect(str(item))
+            protect(item)
         except MarkupError as exc:
             return str(exc), exc.hint
     return None
@@ -486,12 +498,19 @@ def _load_tags(path: Path, diags: Diagnostics) -> dict[str, Text] | None:
     if parsed is None:
         return None
     data, locs = parsed
+    if not isinstance(data, dict):
+        diags.error(path, 1, "tags.yaml maps each tag's slug to its name", "e.g. sino-soviet-relations: 中苏关系")
+        return None
     tags = {}
-    for slug, title in (data or {}).items():
+    for slug, title in data.items():
         line = locs.get((slug, "__key__"), (1, 0))[0]
-        if not ID_SEGMENT.match(str(slug)) or not isinstance(title, str):
+        if not ID_SEGMENT.match(str(slug)):
             diags.error(path, line, f"tag '{slug}': write it as 'ascii-slug: 中文名'",
                         "e.g. sino-soviet-relations: 中苏关系")
+            continue
+        if not isinstance(title, str):  # a number is text as written (see sourcetext.Unquoted)
+            message, hint = not_text(title)
+            diags.error(path, line, f"tag '{slug}': {message}", hint)
             continue
         try:
             tags[str(slug)] = protect(title)

@@ -16,8 +16,6 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import shapely
-
 from docsite.model.fields import GeoKind
 from docsite.model.geo import Point
 from docsite.model.page import Page
@@ -87,6 +85,10 @@ def frame_of(points: Sequence[Point], aspect: float) -> Frame:
 @lru_cache(maxsize=512)
 def outlines(frame: Frame) -> tuple[str, str]:
     """The land (filled) and the borders between countries (stroked) inside ``frame``, as SVG path data."""
+    # shapely (and numpy) are imported where a map is drawn, not with this module: a build after an
+    # edit seldom draws one, and importing them was a fifth of its start.
+    import shapely
+
     land, borders = _world()
     box = (frame.west, frame.south, frame.east, frame.north)
     scale = (WIDTH / (frame.east - frame.west), -frame.height / (frame.north - frame.south))
@@ -102,6 +104,8 @@ def outlines(frame: Frame) -> tuple[str, str]:
 
 def _path(lines: Any, closed: bool) -> str:
     """SVG path data for lines (rings when ``closed``), to a tenth of a unit."""
+    import shapely
+
     out = []
     for line in lines:
         coords = shapely.get_coordinates(line)
@@ -119,6 +123,8 @@ def _number(value: float) -> str:
 @cache
 def _world() -> tuple[Any, Any]:
     """Natural Earth's land and borders (the file's two features, in that order), read once per process."""
+    import shapely
+
     land, borders = shapely.get_parts(shapely.from_geojson(DATA.read_text(encoding="utf-8")))
     islands = shapely.get_parts(land)
     broken = ~shapely.is_valid(islands)  # a few islands, a few hundred metres across, cross themselves

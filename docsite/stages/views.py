@@ -18,7 +18,7 @@ from docsite.incremental.reads import Read, remembered
 from docsite.model import files, geo, urls
 from docsite.model.chronology import Chronology
 from docsite.model.config import COMMON, Variant
-from docsite.model.fields import DateKind, NamesKind
+from docsite.model.fields import DateKind, GeoKind, NamesKind
 from docsite.model.page import Page
 from docsite.model.site import Site
 from docsite.model.view import (
@@ -38,7 +38,7 @@ from docsite.model.view import (
 from docsite.stages import images, maps, overview, timelines
 from docsite.text import citations, fragments, markdown
 from docsite.text.dates import EDTF
-from docsite.text.variants import Converter, Rule, Text, protect
+from docsite.text.variants import LONG, PLACEHOLDER, Converter, Rule, Text, protect
 
 _SPACE = re.compile(r"\s+")
 
@@ -47,7 +47,7 @@ _URL, _ACCESSED = "\x01", "\x02"
 
 
 class Localizer:
-    """Builds the views of one variant. Conversion goes through one cached ``Converter``."""
+    """Builds the views of one variant, for one build. Conversion goes through one cached ``Converter``."""
 
     def __init__(self, site: Site, variant: Variant, converter: Converter, names: Mapping[str, str]):
         self.site = site
@@ -55,9 +55,33 @@ class Localizer:
         self.convert = converter
         self.names = names  # the interface's words in this variant's script (templates/interface.html)
         self._descriptions: dict[str, tuple[tuple[str, str, str], frozenset[Read]]] = {}
+        self._texts: dict[str, str] = {}  # see ``text``
 
     def text(self, text: Text | str, layers: tuple[tuple[Rule, ...], ...] = ()) -> str:
-        return self.convert(text, *layers)
+        """``text`` in this variant's script. A short text without markup or rules of its own (a
+        title, a label, an interface word: pages show the same ones again and again) is kept by
+        itself, once converted: asking the converter, whose key holds the rules, cost more than
+        the conversion. The short texts of one site bound what is kept, for one build."""
+        plain = text if isinstance(text, str) else None if text.blocks else text.source
+        if plain is None or len(plain) >= LONG or any(layers):
+            return self.convert(text, *layers)
+        converted = self._texts.get(plain)
+        if converted is None:
+            converted = self._texts[plain] = self.convert(plain)
+        return converted
+
+    def convert_shown(self) -> None:
+        """Convert in one batch the texts that many pages show: every page's title and summary, its
+        type's names, the tags. Done before the processes that make pages fork, each is converted
+        once per build instead of once in each process, and the 404 page's list of every title
+        costs nothing more."""
+        pages = self.site.pages.values()
+        labels = [Text(name) for kind in self.site.config.types for name in (kind.label, kind.plural)]
+        self.convert.prefetch([
+            *((page.title, page.layers) for page in pages),
+            *((page.fields["summary"], page.layers) for page in pages if "summary" in page.fields),
+            *((text, ()) for text in [*labels, *self.site.tags.values()]),
+        ])
 
     def title_of(self, pid: str) -> str:
         if pid in self.site.pages:
@@ -119,6 +143,11 @@ class Localizer:
         def text(value: Text | str) -> str:
             return self.text(value, page.layers)
 
+        def written(source: str) -> Text | str:
+            """A piece of the body (a link's label, a citation's locator), with the body's markup
+            when it holds some: without, it is the same text as on every other page."""
+            return Text(source, page.blocks) if PLACEHOLDER.search(source) else source
+
         numbers = {key: i + 1 for i, key in enumerate(self.site.cited[page.id])}
         backrefs: dict[int, list[str]] = {n: [] for n in numbers.values()}
 
@@ -126,7 +155,7 @@ class Localizer:
 
         def wikilink(token: Token) -> str:
             meta = token.meta
-            label = text(Text(meta["label"], page.blocks)) if meta["label"] else None
+            label = text(written(meta["label"])) if meta["label"] else None
             anchor = fragments.of_anchor(meta["anchor"]) if meta["anchor"] else ""
             target = self.link(here, meta["target"], anchor, label)
             linked.append(target.id)
@@ -138,7 +167,7 @@ class Localizer:
                 n = numbers[key]
                 ref_id = f"cite-{n}-{len(backrefs[n]) + 1}"
                 backrefs[n].append(ref_id)
-                loc = escapeHtml(text(Text(locator, page.blocks))) if locator else ""
+                loc = escapeHtml(text(written(locator))) if locator else ""
                 out.append(f'<a href="#ref-{n}" id="{ref_id}" role="doc-noteref">[{n}]</a>{loc}')
             return '<sup class="citation">' + "".join(out) + "</sup>"
 
@@ -439,8 +468,12 @@ class Localizer:
     ATLAS_ASPECT = 2.4
 
     def located(self) -> dict[str, geo.Point]:
-        """Every page with coordinates, from west to east (the order a keyboard walks the map in)."""
-        points = {pid: point for pid, page in self.site.pages.items() if (point := maps.point_of(page))}
+        """Every page with coordinates, from west to east (the order a keyboard walks the map in).
+        Only pages of the types that have coordinates are looked at: a map that read every page
+        would be made again (and its key hashed over the whole site) at any edit of any page."""
+        kinds = [t.name for t in self.site.config.types if any(isinstance(f.kind, GeoKind) for f in t.fields)]
+        points = {pid: point for kind in kinds for pid in self.site.by_type.get(kind, [])
+                  if (point := maps.point_of(self.site.pages[pid]))}
         return dict(sorted(points.items(), key=lambda item: (item[1].lon, item[0])))
 
     def locator(self, page: Page, here: str) -> MapView | None:

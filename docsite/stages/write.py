@@ -4,18 +4,32 @@ The new site is written into a temporary folder beside the target (``Staging``, 
 write into as it goes) and swapped in only when complete, so a failed or interrupted build leaves
 the previous output as it was. Replacing a folder deletes what it held, so ``refusal`` lets a build
 replace only a folder a build made (it holds ``MARKER``), an empty one or none.
+
+A build after an edit, into a folder that still holds exactly what the last good build wrote,
+updates it in place (``Update``): only the files whose bytes changed are written, into a folder
+beside it, and only once the whole site is made are they moved in, file by file, and the files the
+site no longer has removed. The choice, against a hard-linked copy of the old tree swapped in by the
+same renames as a new site: such a copy costs a link per file and a folder per page whatever the
+edit (3.9 CPU s for the 30,420 files and 30,088 folders of a 10,000-page site), the moves cost the
+changed files alone. What the moves give up is the single instant at which the whole site changes:
+while they run (a few files for an edit, well under a millisecond each) a reader may get a new page
+beside an old one, as with any upload to a host. A build that fails, or is stopped before its list
+of moves is written, has touched nothing; one killed while moving is finished by the next build,
+which moves what is left on that list (it holds only complete files).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Collection, Iterator, Mapping, MutableMapping
 from pathlib import Path
+from typing import Self
 
 if sys.platform != "win32":
     import fcntl
@@ -26,6 +40,17 @@ MARKER = ".docsite-output"
 MARKER_TEXT = b"This folder was made by docsite's build.py, which replaces it whole at each build.\n"
 #: Folders of the project a build replaces or writes into only when forced (content/ never).
 PROJECT = ("static", "templates", "docsite", "tests")
+#: In the folder of an ``Update``: the changed files, and the list of moves, written once they all are.
+FILES, MOVES = "files", "moves.json"
+
+
+class _Unchanged(bytes):
+    pass
+
+
+#: The bytes of a file an ``Update`` leaves as it is (a part recalled from the cache, whose files
+#: the output folder holds as the last build wrote them): it is neither read nor compared.
+UNCHANGED: bytes = _Unchanged()
 
 
 def refusal(root: Path, out: Path, force: bool) -> str | None:
@@ -151,12 +176,39 @@ def tidy(out: Path) -> None:
                     and os.path.lexists(entry / out.name)]
         if replaced:
             os.rename(max(replaced, key=lambda path: path.parent.stat().st_mtime_ns), out)
+    for entry in sorted(leftovers, key=lambda entry: entry.stat().st_mtime_ns):
+        if (entry / MOVES).is_file() and out.is_dir():  # an update killed while moving its files in
+            _move(entry, out)
     for entry, lock in leftovers.items():
         shutil.rmtree(entry, ignore_errors=True)
         _release(lock)
 
 
-class Staging(MutableMapping[str, bytes]):
+class _Working:
+    """A build's folder beside the output, locked while the build runs; leaving the block without
+    ``commit`` (a failed build, an error) throws it away."""
+
+    folder: Path
+    _lock: int | None
+    committed: bool
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self._release()
+
+    def _release(self) -> None:
+        _release(self._lock)
+        self._lock = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *raised: object) -> None:
+        if not self.committed:
+            self.discard()
+
+
+class Staging(_Working, MutableMapping[str, bytes]):
     """A new output folder beside ``out``, written file by file as a build makes them (so that the
     build need not hold the whole site in memory), swapped in by ``commit`` once complete, or thrown
     away by ``discard``."""
@@ -170,11 +222,9 @@ class Staging(MutableMapping[str, bytes]):
         self.committed = False
 
     def __setitem__(self, relative: str, data: bytes) -> None:
-        target = self.folder / _checked(relative)  # a new folder of ours: no link inside can lead out
-        if target.parent not in self._folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(target.parent)
-        target.write_bytes(data)
+        if data is UNCHANGED:
+            raise ValueError(f"{relative}: a new folder holds no file of the output before")
+        _write(self.folder / _checked(relative), data, self._folders)  # a new folder of ours: no link inside leads out
         self._paths.add(relative)
 
     def __getitem__(self, relative: str) -> bytes:
@@ -216,21 +266,104 @@ class Staging(MutableMapping[str, bytes]):
         self.committed = True
         self._release()
 
-    def discard(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self._release()
 
-    def _release(self) -> None:
-        _release(self._lock)
-        self._lock = None
 
-    def __enter__(self) -> Staging:
-        return self
+class Update(_Working, MutableMapping[str, bytes]):
+    """``out``, which holds exactly the files ``held`` (by relative path) as the last good build
+    wrote them, brought to the new site in place (see the module's docstring): a file given the
+    bytes it holds, or ``UNCHANGED``, is left as it is; another is written into a folder beside
+    ``out`` and moved in by ``commit``, which also removes the files of ``held`` the new site does
+    not have. Leaving the block without ``commit`` throws the changed files away."""
 
-    def __exit__(self, *raised: object) -> None:
-        """Leaving the block without ``commit`` (a failed build, an error) throws the new folder away."""
-        if not self.committed:
-            self.discard()
+    def __init__(self, out: Path, held: Collection[str]):
+        self.out = out.resolve()
+        self.held = frozenset(held)
+        self.folder, self._lock = _working(self.out, "new")
+        self._paths: set[str] = set()  # the new site's files
+        self.changed: set[str] = set()  # of those, the ones written beside ``out``
+        self._folders: set[Path] = set()
+        self.committed = False
+
+    def __setitem__(self, relative: str, data: bytes) -> None:
+        self._paths.add(_checked(relative))
+        staged = self.folder / FILES / relative
+        if relative in self.changed:
+            self.changed.discard(relative)
+            staged.unlink()
+        if relative in self.held and (data is UNCHANGED or _holds(safe_target(self.out, relative), data)):
+            return
+        if data is UNCHANGED:
+            raise ValueError(f"{relative}: not in the output folder")
+        _write(staged, data, self._folders)
+        self.changed.add(relative)
+
+    def __getitem__(self, relative: str) -> bytes:
+        if relative not in self._paths:
+            raise KeyError(relative)
+        return (self.folder / FILES / relative if relative in self.changed else self.out / relative).read_bytes()
+
+    def __delitem__(self, relative: str) -> None:
+        self._paths.remove(relative)
+        if relative in self.changed:
+            self.changed.discard(relative)
+            (self.folder / FILES / relative).unlink()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._paths))
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    @property
+    def removed(self) -> list[str]:
+        return sorted(self.held - self._paths)
+
+    def commit(self) -> None:
+        """Write down the moves (from then on, a build killed is finished by the next one), make them."""
+        listed = self.folder / (MOVES + ".tmp")
+        listed.write_text(json.dumps({"moves": sorted(self.changed), "removed": self.removed}), encoding="utf-8")
+        os.replace(listed, self.folder / MOVES)
+        _move(self.folder, self.out)
+        self.committed = True
+        self.discard()
+
+
+def _write(target: Path, data: bytes, folders: set[Path]) -> None:
+    """``data`` written to ``target``, its folder made first unless ``folders`` (those made already) holds it."""
+    if target.parent not in folders:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        folders.add(target.parent)
+    target.write_bytes(data)
+
+
+def _holds(target: Path, data: bytes) -> bool:
+    """Whether the file ``target`` holds ``data``."""
+    try:
+        return target.stat().st_size == len(data) and target.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _move(folder: Path, out: Path) -> None:
+    """The moves an ``Update`` wrote down in ``folder``, those not made yet, made into ``out``:
+    each changed file moved in, each file the new site does not have removed (and its folders, once empty)."""
+    listed = json.loads((folder / MOVES).read_text(encoding="utf-8"))
+    for relative in listed["moves"]:
+        staged = folder / FILES / _checked(relative)
+        if staged.is_file():  # else moved before the build that wrote the list was killed
+            target = safe_target(out, relative)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, target)
+    for relative in listed["removed"]:
+        target = safe_target(out, relative)
+        target.unlink(missing_ok=True)
+        for parent in target.parents:
+            if parent == out.resolve():
+                break
+            try:
+                parent.rmdir()
+            except OSError:  # not empty
+                break
 
 
 def write_changes(out: Path, files: Mapping[str, bytes], written: Mapping[str, bytes] | None = None) -> list[str]:

@@ -45,10 +45,10 @@ def shipped_characters() -> dict[str, dict[str, list[str]]]:
     return characters
 
 
-#: What a page's lint found, kept by the preview server between builds: by page id, the page's
-#: record, what else its warnings depend on (each variant's converter; the lint settings and the
-#: names at risk) and the warnings.
-LintMemo = dict[str, tuple[Page, tuple[object, ...], tuple[object, ...], list[Diagnostic]]]
+#: What a page's lint found, kept between builds (by the preview server, and in .cache/ for the
+#: command line): by page id, the page's record, what else its warnings depend on (what each
+#: variant's converter converts by; the lint settings and the names at risk) and the warnings.
+LintMemo = dict[str, tuple[Page, str, tuple[object, ...], list[Diagnostic]]]
 
 
 def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics, memo: LintMemo | None = None) -> None:
@@ -60,20 +60,20 @@ def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics, memo:
         for form, words in forms.items():
             characters.setdefault(char, {}).setdefault(form, [])
             characters[char][form] = list(characters[char][form] or []) + list(words)
+    # Longest first, then in order: the same list in every process, whatever its hash seed.
     names = sorted({plain(p.title) for p in site.pages.values() if p.type.name in lint.names_from},
-                   key=len, reverse=True)
+                   key=lambda name: (-len(name), name))
     # The forms are traditional: only conversions from simplified (s2t, s2tw, s2hk...) can go wrong
     # this way; conversion to simplified merges forms and loses nothing a reader would notice.
     targets = [(loc, _names_at_risk(names, loc, characters)) for loc in localizers
                if loc.variant.opencc.startswith("s2")]
-    # The converters by identity: the preview server keeps a variant's while the glossary is the same.
-    converters = tuple(loc.convert for loc, _ in targets)
+    # What the converters convert by, as text: compared once a page, it must cost little.
+    converters = repr([(loc.convert.code, loc.convert.opencc_config, loc.convert.glossary) for loc, _ in targets])
     depends = (lint, tuple(tuple(names) for _, names in targets))
     before = dict(memo or {})
     for page in site.pages.values():
         kept = before.get(page.id)
-        if (kept is not None and kept[0] is page and kept[2] == depends
-                and all(a is b for a, b in zip(kept[1], converters, strict=True))):
+        if kept is not None and kept[0] is page and kept[1] == converters and kept[2] == depends:
             found = kept[3]
         else:
             page_diags = Diagnostics(diags.root)

@@ -4,16 +4,22 @@ heading followed by a link to itself; and figures: mdit-py-plugins' container ``
 an image, its caption and a field list of its ``:credit:`` and ``:licence:`` (an image marked
 ``{.decorative}``, with mdit-py-plugins' attributes, may go without alt text).
 
-A page's body is parsed once; ``render_body`` turns the tokens into HTML once per variant, calling
-back into the variant's converter for every piece of text a reader sees. Code is never converted.
+A page's body is parsed once, as it is loaded; ``render_body`` turns the tokens into HTML once per
+variant, calling back into the variant's converter for every piece of text a reader sees. Code is
+never converted. Tokens cross between processes packed (``pack``): unpacking them costs less than
+parsing the body again, and unpickling them as they are did not.
 """
 
 from __future__ import annotations
 
+import pickle
 import re
+import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
+from operator import attrgetter
+from typing import Any
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -29,7 +35,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.field_list import fieldlist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from docsite.text import fragments
+from docsite.text import fragments, rawhtml
 from docsite.text.variants import PLACEHOLDER, Block, Converter, Rule, Text, block_at, restore
 
 #: One item of a citation, up to the ``;`` after it or the citation's end.
@@ -459,6 +465,49 @@ def parse(source: str, blocks: tuple[Block, ...], allow_html: bool) -> list[Toke
     return parser(allow_html).parse(source, {"blocks": blocks})
 
 
+#: A token's fields in the order ``pack`` writes them and ``_unpacked`` sets them: markdown-it's ``Token``'s own.
+TOKEN_FIELDS = ("type", "tag", "nesting", "attrs", "map", "level", "children", "content", "markup", "info", "meta",
+                "block", "hidden")
+_CHILDREN = TOKEN_FIELDS.index("children")
+_fields_of = attrgetter(*TOKEN_FIELDS)
+
+
+def pack(tokens: Sequence[Token]) -> bytes:
+    """A body's tokens as bytes, to cross between processes: each token as the tuple of its fields,
+    pickled and compressed (a fifth of the size of the tokens pickled as they are, which took as
+    long to unpickle as the body takes to parse)."""
+    return zlib.compress(pickle.dumps(_packed(tokens), pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack(data: bytes) -> list[Token]:
+    """The tokens that ``pack`` made ``data`` of, equal to those it was given."""
+    unpacked: list[Token] = _unpacked(pickle.loads(zlib.decompress(data)))
+    return unpacked
+
+
+def _packed(tokens: Sequence[Token]) -> list[tuple[Any, ...]]:
+    out = []
+    for token in tokens:
+        values = _fields_of(token)
+        if token.children is not None:
+            values = (*values[:_CHILDREN], _packed(token.children), *values[_CHILDREN + 1:])
+        out.append(values)
+    return out
+
+
+def _unpacked(packed: list[tuple[Any, ...]]) -> list[Token]:
+    """Tokens made without ``Token.__init__``, whose checks cost three times what setting the fields
+    does: ``tests/test_one_parse.py`` checks that ``TOKEN_FIELDS`` are the fields of markdown-it's Token."""
+    out = []
+    for values in packed:
+        token = object.__new__(Token)
+        (token.type, token.tag, token.nesting, token.attrs, token.map, token.level, children, token.content,
+         token.markup, token.info, token.meta, token.block, token.hidden) = values
+        token.children = None if children is None else _unpacked(children)
+        out.append(token)
+    return out
+
+
 def references(tokens: Sequence[Token], blocks: tuple[Block, ...], allow_html: bool = False) -> list[Reference]:
     """Every [[...]] link and [@...] citation of a body, in reading order, markup blocks included."""
     found = []
@@ -476,10 +525,34 @@ def references(tokens: Sequence[Token], blocks: tuple[Block, ...], allow_html: b
 
 
 def addresses(tokens: Sequence[Token], blocks: tuple[Block, ...], allow_html: bool = False) -> list[tuple[str, int]]:
-    """The address of every Markdown link, autolink and image of a body, with its line, in reading
-    order, markup blocks included."""
-    return [(str(child.attrGet("src" if child.type == "image" else "href")), child.meta["line"])
-            for child in _lined(tokens, blocks, allow_html) if child.type in ("link_open", "image")]
+    """The address of every Markdown link, autolink and image of a body, and every one in its raw
+    HTML (``allow_html``: see rawhtml.py), with its line, in reading order, markup blocks included."""
+    found = []
+    for token in tokens:
+        line = token.map[0] if token.map else 0
+        if token.type == "html_block":
+            found += _html_addresses(token.content, line, blocks)
+        elif allow_html and token.type == "inline":
+            found += _html_addresses(_as_html(token.children or []), line, blocks)
+        found += [(str(child.attrGet("src" if child.type == "image" else "href")), child.meta["line"])
+                  for child in _lined((token,), blocks, allow_html) if child.type in ("link_open", "image")]
+    return found
+
+
+def _html_addresses(html: str, line: int, blocks: tuple[Block, ...]) -> list[tuple[str, int]]:
+    """The addresses of raw HTML that starts on body line ``line``, with those of its markup's texts."""
+    found = [(address, line + at - 1) for address, at in rawhtml.scan(html).addresses]
+    for offset, text in _markup_texts(html, blocks):  # at the line of the markup
+        found += [(address, line + html.count("\n", 0, offset)) for address, _ in rawhtml.scan(text).addresses]
+    return found
+
+
+def _as_html(children: Sequence[Token]) -> str:
+    """A paragraph's raw HTML and text as a browser reads them: the tags as written, the text escaped
+    (so that a style sheet that spans both is read whole), a line break where the source had one."""
+    breaks = {"softbreak": "\n", "hardbreak": "\n"}
+    return "".join(child.content if child.type == "html_inline" else breaks.get(child.type, escapeHtml(child.content))
+                   for child in children)
 
 
 def _lined(tokens: Sequence[Token], blocks: tuple[Block, ...], allow_html: bool) -> Iterator[Token]:
@@ -490,21 +563,32 @@ def _lined(tokens: Sequence[Token], blocks: tuple[Block, ...], allow_html: bool)
             if child.type in _LINED:
                 yield child
             elif child.type == "text":
-                for match in PLACEHOLDER.finditer(child.content):
-                    block = block_at(match.group(), blocks)
-                    texts = [block.verbatim] if block.rule is None else [f for _, f in block.rule.forms]
-                    for text in texts:
-                        inline = parser(allow_html).parseInline(text, {"blocks": ()})
-                        for inner in _lined(inline, (), allow_html):
-                            inner.meta["line"] = _line_of(child, tokens)
-                            yield inner
+                for _, text in _markup_texts(child.content, blocks):
+                    inline = parser(allow_html).parseInline(text, {"blocks": ()})
+                    for inner in _lined(inline, (), allow_html):
+                        inner.meta["line"] = _line_of(child, tokens)
+                        yield inner
+
+
+def _markup_texts(text: str, blocks: tuple[Block, ...]) -> Iterator[tuple[int, str]]:
+    """The texts of the markup blocks in ``text`` (each form of a choice), with where each block is."""
+    for match in PLACEHOLDER.finditer(text):
+        block = block_at(match.group(), blocks)
+        for form in [block.verbatim] if block.rule is None else [f for _, f in block.rule.forms]:
+            yield match.start(), form
 
 
 def problems(tokens: Sequence[Token]) -> list[Problem]:
-    """The body's figures that are not made as a figure is, and its images without alt text (but
-    those marked decorative)."""
+    """The body's figures that are not made as a figure is, its images without alt text (but those
+    marked decorative), and the tags its raw HTML leaves open, which a browser would close with
+    the text after them (``<a href="javascript:x"``, then a blank line and a paragraph)."""
     found = []
     for token in tokens:
+        unclosed = rawhtml.scan(token.content).unclosed if token.type == "html_block" and token.map else None
+        if token.map and unclosed is not None:
+            found.append(Problem(token.map[0] + unclosed - 1, "<", "this HTML tag or comment is not closed before the "
+                                 "blank line that ends the HTML", "end the tag with '>' (a comment with '-->') "
+                                 "before any blank line"))
         if token.type == "container_figure_open" and "problem" in token.meta:
             found.append(Problem(token.map[0] if token.map else 0, ":::", token.meta["problem"],
                                  "::: figure\n  ![what the image shows](images/photo.jpg)\n  the caption\n\n"

@@ -61,10 +61,62 @@ def _without_timestamps(loader: _Resolving) -> _Resolving:
     return loader
 
 
+class Unquoted(str):
+    """A value written without quotes that YAML reads as a number: the text as written, which is
+    what a text field or setting takes (``title: 1950`` is 1950, ``title: 1e3`` 1e3 and not 1000.0,
+    ``pages: 010`` 010 and not 8), with ``number`` what YAML made of it, for what takes a number
+    (see ``number``). No Python type or form of a number ever reaches a page this way."""
+
+    number: int | float
+
+    def __new__(cls, text: str, number: int | float) -> Unquoted:
+        made = super().__new__(cls, text)
+        made.number = number
+        return made
+
+    def __getnewargs__(self) -> tuple[str, int | float]:  # type: ignore[override]  # pickled to processes
+        return str(self), self.number
+
+
+def number(value: Any) -> int | float | None:
+    """The number a value written without quotes stands for, else None (a quoted "3" is text)."""
+    return value.number if isinstance(value, Unquoted) else None
+
+
+def whole(value: Any) -> int | None:
+    """The whole number written as its decimal digits (7, -3), else None: not 7.0, nor 010 or 0x7,
+    which YAML reads as 8 and 7, unlike the editor's eye."""
+    found = number(value)
+    return found if isinstance(found, int) and str(found) == value else None
+
+
+def not_text(value: Any) -> tuple[str, str]:
+    """The message and hint about a value YAML read that is no text where text is expected."""
+    if isinstance(value, bool):
+        return ("expected text, not true or false",
+                "YAML reads true, false, yes, no, on and off written without quotes as true or false: put the text "
+                "in quotes")
+    if value is None or value == "":
+        return "expected text", "write it after the colon"
+    return "expected text, not a list or a mapping", "put text that starts with [ or { in quotes"
+
+
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+
+
 @_without_timestamps
 # The base is chosen when the module loads (libyaml may be missing), which a type checker cannot follow.
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """The safe loader, libyaml's when installed (ten times faster)."""
+    """The safe loader, libyaml's when installed (ten times faster); a number written without
+    quotes is kept as written (``Unquoted``)."""
+
+    def construct_unquoted(self, node: yaml.ScalarNode) -> Unquoted:
+        made = self.construct_yaml_int(node) if node.tag == _INT else self.construct_yaml_float(node)
+        return Unquoted(node.value, made)
+
+
+_Loader.add_constructor(_INT, _Loader.construct_unquoted)
+_Loader.add_constructor(_FLOAT, _Loader.construct_unquoted)
 
 
 @_without_timestamps
@@ -209,6 +261,8 @@ def _walk(node: yaml.Node, key: tuple[Any, ...], locs: LocMap, path: Path, diags
                 ok = False
                 continue
             seen[name] = line
+            if key_node.tag != "tag:yaml.org,2002:merge":  # a key is a name as written: `no:` is no, not false
+                key_node.tag = "tag:yaml.org,2002:str"
             locs[(*key, name, "__key__")] = (line, key_node.start_mark.column + 1)
             ok &= _walk(value_node, (*key, name), locs, path, diags, offset)
     elif isinstance(node, yaml.SequenceNode):

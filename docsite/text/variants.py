@@ -273,6 +273,12 @@ LONG = 100
 CacheKey = tuple[str, tuple[Block, ...], tuple[tuple[Rule, ...], ...]]
 
 
+def _rules(layers: tuple[tuple[Rule, ...], ...]) -> tuple[tuple[Rule, ...], ...]:
+    """The layers that hold rules: an empty layer changes nothing, so that a text is converted once
+    whether it is asked for with empty layers (a title) or none (a label)."""
+    return tuple(layer for layer in layers if layer) if any(layers) else ()
+
+
 @dataclass
 class Converter:
     """Converts text into one variant; each distinct text is converted once per build."""
@@ -297,6 +303,7 @@ class Converter:
         source, blocks = (text, ()) if isinstance(text, str) else (text.source, text.blocks)
         self.stats.requests += 1
         self.stats.requested_characters += len(source)
+        layers = _rules(layers)
         key: CacheKey = (source, blocks, layers)
         converted = self._cache.get(key) or self._taken_over(key)
         if converted is None:
@@ -310,7 +317,8 @@ class Converter:
         all that the rules leave to it in one call (``convert_many``): for many short texts, a
         call's fixed cost outweighs the work."""
         groups: dict[tuple[tuple[Rule, ...], ...], dict[CacheKey, Text]] = {}
-        for text, layers in items:
+        for text, given in items:
+            layers = _rules(given)
             key: CacheKey = (text.source, text.blocks, layers)
             if key not in self._cache and self._taken_over(key) is None:
                 groups.setdefault(layers, {})[key] = text

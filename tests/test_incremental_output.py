@@ -1,0 +1,154 @@
+"""The command line after an edit: it loads only the files that changed, writes only the output files
+whose bytes changed (the others keep their inode and modification time), and gives what a build from
+nothing gives; a failed edit build leaves the previous output whole and untouched; an update killed
+while moving its files in is finished by the next build."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import MiniSite
+
+from docsite import cli
+from docsite.commands import build as build_command
+from docsite.incremental import lastbuild
+from docsite.pipeline import BuildResult, build
+from docsite.stages import write
+from docsite.stages.load import signatures
+
+
+@pytest.fixture(autouse=True)
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files written just before a build count as settled (test_lastbuild.py has the rule for those that
+    are not), so that each page is loaded again only when its signature changed."""
+    monkeypatch.setattr(lastbuild, "RACY_NS", 0)
+
+
+def _site(mini: MiniSite) -> MiniSite:
+    mini.write("people/a.md", "---\ntitle: 甲\nsummary: 外交官\n---\n甲认识[[people/b]]。\n")
+    mini.write("people/b.md", "---\ntitle: 乙\n---\n乙的生平。\n")
+    mini.write("places/moscow.md", "---\ntitle: 莫斯科\n---\n莫斯科。\n")
+    return mini
+
+
+def _build(mini: MiniSite) -> int:
+    return cli.main(["build", "--root", str(mini.root), "--jobs", "1"])
+
+
+def _files(out: Path) -> dict[str, tuple[bytes, int, int]]:
+    """Each file of ``out``: its bytes, inode and modification time."""
+    found = {}
+    for path in signatures(out):
+        stat = os.stat(path)
+        found[path[len(str(out)) + 1:]] = (Path(path).read_bytes(), stat.st_ino, stat.st_mtime_ns)
+    return found
+
+
+def _edit_body(mini: MiniSite) -> None:
+    page = mini.root / "content/people/b.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("乙的生平。", "乙的生平，后来去了莫斯科。"), encoding="utf-8")
+
+
+def test_an_edit_build_writes_only_the_files_that_changed(mini: MiniSite) -> None:
+    site = _site(mini)
+    out = site.root / "_site"
+    assert _build(site) == 0
+    before, folder = _files(out), out.stat().st_ino
+    _edit_body(site)
+    assert _build(site) == 0
+    after = _files(out)
+    fresh = build(site.root)
+    assert {path: data for path, (data, _, _) in after.items()} == dict(fresh.files)
+    changed = {path for path in after if path not in before or after[path][0] != before[path][0]}
+    assert "zh-hans/people/b/index.html" in changed and "zh-hant/people/b/index.html" in changed
+    assert "后来去了莫斯科" in after["zh-hans/people/b/index.html"][0].decode()
+    kept = {path for path in after if path not in changed and after[path][1:] == before[path][1:]}
+    assert kept == after.keys() - changed  # every file whose bytes are the same was left alone
+    assert len(kept) > 3 * len(changed)
+    assert out.stat().st_ino == folder  # updated in place, not replaced
+    assert not [entry for entry in out.parent.iterdir() if entry.name.startswith("._site.")]
+
+
+def test_an_edit_build_loads_and_makes_only_what_the_edit_changed(mini: MiniSite,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    site = _site(mini)
+    assert _build(site) == 0
+    results: list[BuildResult] = []
+
+    def kept(*args: Any, **kwargs: Any) -> BuildResult:
+        results.append(build(*args, **kwargs))
+        return results[-1]
+
+    monkeypatch.setattr(build_command, "build", kept)
+    _edit_body(site)
+    assert _build(site) == 0
+    work = results[0].work
+    assert work.parsed == ["people/b"]  # the other pages taken from what the build before kept in .cache/
+    assert "zh-hans:people/b" in work.made and "zh-hant:people/b" in work.made
+    assert "zh-hans:people/a" in work.recalled and "zh-hant:places/moscow" in work.recalled
+
+
+def test_a_removed_page_is_removed_from_the_output(mini: MiniSite) -> None:
+    site = _site(mini)
+    out = site.root / "_site"
+    assert _build(site) == 0
+    (site.root / "content/places/moscow.md").unlink()
+    assert _build(site) == 0
+    assert not (out / "zh-hans/places/moscow").exists() and not (out / "places/moscow").exists()
+    assert {path: data for path, (data, _, _) in _files(out).items()} == dict(build(site.root).files)
+
+
+def test_a_failed_edit_build_leaves_the_previous_output_whole(mini: MiniSite,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    site = _site(mini)
+    out = site.root / "_site"
+    assert _build(site) == 0
+    before = _files(out)
+    page = site.root / "content/people/b.md"
+    page.write_text("---\ntitle: 乙\n---\n乙认识[[nobody-at-all]]。\n", encoding="utf-8")
+    capsys.readouterr()
+    assert _build(site) == 1
+    assert "no page has the id or title 'nobody-at-all'" in capsys.readouterr().err
+    assert _files(out) == before  # the same files, bytes, inodes and times
+    assert not [entry for entry in out.parent.iterdir() if entry.name.startswith("._site.")]
+    page.write_text("---\ntitle: 乙\n---\n乙的生平，后来去了莫斯科。\n", encoding="utf-8")  # mended
+    assert _build(site) == 0
+    assert {path: data for path, (data, _, _) in _files(out).items()} == dict(build(site.root).files)
+
+
+def test_an_update_killed_while_moving_its_files_in_is_finished_by_the_next_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "_site"
+    old = {"a/index.html": b"old a", "b/index.html": b"old b", "c/index.html": b"old c", write.MARKER: b"m"}
+    new = {"a/index.html": b"new a", "b/index.html": b"new b", "d/index.html": b"new d", write.MARKER: b"m"}
+    for path, data in old.items():
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
+        (out / path).write_bytes(data)
+    moves = 0
+    replace = os.replace
+
+    def killed(source: Path, target: Path) -> None:
+        nonlocal moves
+        if Path(target).parent.name != "files" and Path(target).name != write.MOVES:  # a move into the output
+            moves += 1
+            if moves == 2:
+                raise KeyboardInterrupt  # as a process killed between two moves
+        replace(source, target)
+
+    update = write.Update(out, old)
+    update.update(new)
+    assert update.changed == {"a/index.html", "b/index.html", "d/index.html"}
+    with monkeypatch.context() as patched:
+        patched.setattr(write.os, "replace", killed)
+        with pytest.raises(KeyboardInterrupt):
+            update.commit()
+    write._release(update._lock)  # the process's lock goes with it
+    assert (out / "a/index.html").read_bytes() == b"new a" and (out / "b/index.html").read_bytes() == b"old b"
+    write.tidy(out)
+    assert {path[len(str(out)) + 1:]: Path(path).read_bytes() for path in signatures(out)} == new
+    assert not (out / "c").exists()
+    assert not [entry for entry in tmp_path.iterdir() if entry.name.startswith("._site.")]

@@ -1,0 +1,62 @@
+"""The page views' shared work done once: every page's title converted once per build and variant,
+however many processes make the pages that show it; links relative to each page by the shortest way."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from conftest import ROOT
+from hypothesis import given
+from hypothesis import strategies as st
+
+from docsite.diagnostics import Diagnostics
+from docsite.model.urls import relative
+from docsite.pipeline import build, load_site
+from docsite.text.variants import Converter, Matcher, Text
+
+
+def test_each_title_is_converted_once_per_build_and_variant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages made in two processes each show titles and summaries of many others (links, previews,
+    lists), and the 404 page lists every title: each is converted once per variant, not once in
+    each process that shows it."""
+    calls = tmp_path / "converted"
+    plan = Converter._plan
+
+    def counted(self: Converter, texts: list[Text], matchers: tuple[Matcher, ...]) -> list[str]:
+        rules = repr([matcher.forms for matcher in matchers])  # a text is converted once with each set of rules
+        with calls.open("a", encoding="utf-8") as out:  # from every process of the build
+            out.writelines(f"{self.code}\t{rules}\t{text.source}\x00" for text in texts)
+        return plan(self, texts, matchers)
+
+    monkeypatch.setattr(Converter, "_plan", counted)
+    result = build(ROOT, jobs=2)
+    assert result.ok and len(result.work.makers) > 1
+    converted = Counter(calls.read_text(encoding="utf-8").split("\x00"))
+    site = load_site(ROOT, Diagnostics(ROOT))
+    assert site is not None
+    titles = {page.title.source for page in site.pages.values() if not page.title.blocks}  # without markup
+    shown = {key: times for key, times in converted.items() if key.rpartition("\t")[2] in titles}
+    assert {key.split("\t")[0] for key in shown} == {variant.code for variant in site.config.variants}
+    assert {key: times for key, times in shown.items() if times > 1} == {}
+
+
+_SEGMENT = st.sampled_from(["zh-hans", "zh-hant", "people", "zhou-enlai", "a", "b", "static", "timeline"])
+_FOLDER = st.lists(_SEGMENT, max_size=4).map(lambda segments: "".join(s + "/" for s in segments))
+_FILE = st.tuples(_FOLDER, st.sampled_from(["style.css", "events.json", "a"])).map("".join)
+
+
+@given(here=_FOLDER, to=st.one_of(_FOLDER, _FILE), anchor=st.sampled_from(["", "ref-1"]))
+def test_a_relative_link_leads_to_its_target_by_the_shortest_way(here: str, to: str, anchor: str) -> None:
+    """Read as a browser reads it (urljoin), a link leads to its target, going up no further than
+    the nearest folder that holds both."""
+    link = relative(here, to, anchor)
+    assert urljoin("https://h/" + here, link) == "https://h/" + to + (f"#{anchor}" if anchor else ""), link
+    shared = 0
+    for mine, theirs in zip(here.split("/")[:-1], to.split("/")[:-1], strict=False):
+        if mine != theirs:
+            break
+        shared += 1
+    assert link.count("../") == here.count("/") - shared

@@ -1,0 +1,57 @@
+"""A page's body is parsed once per build, however many processes load and render it."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from markdown_it.token import Token
+
+from docsite.diagnostics import Diagnostics
+from docsite.pipeline import build, load_site
+from docsite.text import markdown
+from docsite.text.variants import Block
+
+
+def _digest(source: str) -> str:
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_each_body_is_parsed_once_per_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """Loading parses a body (for its links, citations and headings) and rendering uses those tokens,
+    in the process that loaded the page or in another one: no body is parsed twice."""
+    calls = tmp_path / "parsed"
+    parse = markdown.parse
+
+    def counted(source: str, blocks: tuple[Block, ...], allow_html: bool) -> list[Token]:
+        with calls.open("a", encoding="utf-8") as out:  # from every process of the build
+            out.write(_digest(source) + "\n")
+        return parse(source, blocks, allow_html)
+
+    monkeypatch.setattr(markdown, "parse", counted)
+    result = build(ROOT, jobs=jobs)
+    assert result.ok
+    parsed = Counter(calls.read_text(encoding="utf-8").split())
+    site = load_site(ROOT, Diagnostics(ROOT))
+    assert site is not None
+    assert {_digest(page.source) for page in site.pages.values()} <= parsed.keys()
+    assert [digest for digest, times in parsed.items() if times > 1] == []
+    if jobs > 1:  # loaded in some processes, rendered in others
+        assert result.work.parsers.isdisjoint(result.work.makers)
+
+
+def test_tokens_unpacked_in_another_process_are_those_parsed() -> None:
+    """A page loaded in one process is rendered in another from its tokens packed: they are equal
+    to the parsed ones for every body of the shipped site (figures, footnotes, tables, links,
+    citations, markup), and carry every field of markdown-it's Token."""
+    assert tuple(spec.name for spec in dataclasses.fields(Token)) == markdown.TOKEN_FIELDS
+    site = load_site(ROOT, Diagnostics(ROOT))
+    assert site is not None
+    for page in site.pages.values():
+        tokens = markdown.parse(page.source, page.blocks, site.config.allow_html)
+        assert markdown.unpack(markdown.pack(tokens)) == tokens, page.id
