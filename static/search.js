@@ -3,7 +3,7 @@
 // (the words it matched, marked). site.js loads this script when the reader first uses a box.
 // The index is in pieces, each a script named by a hash of its content: the listing (pieces.js)
 // names them; a query loads the folding table, the pieces of its keys and the records of the results
-// it shows. Text is folded and cut into tokens as docsite/text/searchtext.py does; the ranking rules
+// it shows (whose text tells where the keys of a phrase stand, which the pieces do not). Text is folded and cut into tokens as docsite/text/searchtext.py does; the ranking rules
 // are written in docs/editing.md ("How search finds and ranks").
 (function () {
   if (self.searchStarted) return;
@@ -118,17 +118,6 @@
       return out;
     });
   };
-  // The places of a key in texts, by page (from the piece beside its postings).
-  Index.prototype.places = function (key, postings) {
-    return this.piece("p", key).then(function (piece) {
-      var deltas = (piece && piece[key]) || [], out = {}, i = 0;
-      postings.order.forEach(function (page) {
-        var at = 0, list = out[page] = [];
-        for (var n = postings.text[page]; n > 0; n--) list.push(at += deltas[i++]);
-      });
-      return out;
-    });
-  };
   // Every word in the index that begins with ``start`` (its piece holds them all).
   Index.prototype.wordsFrom = function (start) {
     return this.piece("t", start).then(function (piece) {
@@ -200,36 +189,21 @@
           else entry.summary = (entry.summary || 0) + 1;
         });
       });
-      // Texts: pages with every key, and (for more than one key) where they stand side by side.
+      // Texts: pages with every key, as often as the rarest; for more than one key, whether they
+      // stand side by side is read in the page's record (``checked``), for the results shown.
       var counts = lists.map(function (list) {
         var c = {};
         list.forEach(function (p) { p.order.forEach(function (page) { c[page] = (c[page] || 0) + p.text[page]; }); });
         return c;
       });
-      var pages = Object.keys(counts[0]).filter(function (page) {
-        return counts.every(function (c) { return c[page]; });
+      Object.keys(counts[0]).forEach(function (page) {
+        var least = Math.min.apply(null, counts.map(function (c) { return c[page] || 0; }));
+        if (!least) return;
+        var entry = found[page] = found[page] || {};
+        entry.text = least;
+        entry.unsure = keys.length > 1;
       });
-      if (keys.length === 1) {
-        pages.forEach(function (page) { (found[page] = found[page] || {}).text = counts[0][page]; });
-        return found;
-      }
-      return Promise.all(lists.map(function (list, s) {
-        return Promise.all(list.map(function (p) { return index.places(keys[s].key, p); }));
-      })).then(function (places) {
-        pages.forEach(function (page) {
-          var sets = places.map(function (perWord) {
-            var set = {};
-            perWord.forEach(function (byPage) { (byPage[page] || []).forEach(function (at) { set[at] = true; }); });
-            return set;
-          });
-          var hits = Object.keys(sets[0]).map(Number).map(function (at) { return at - keys[0].at; }).filter(function (at) {
-            for (var s = 1; s < sets.length; s++) if (!sets[s][at + keys[s].at]) return false;
-            return true;
-          });
-          if (hits.length) (found[page] = found[page] || {}).text = hits;
-        });
-        return found;
-      });
+      return found;
     });
   };
 
@@ -241,7 +215,7 @@
       var cover = n[3] / n[2];
       best = Math.max(best, n[1] === 0 && n[3] === n[2] ? SCORES.exact : (n[1] === 0 ? SCORES.start : SCORES.name) + 20 * cover);
     });
-    var count = typeof where.text === "number" ? where.text : (where.text || []).length;
+    var count = where.text || 0;
     return best + (where.summary ? SCORES.summary : 0) + (count ? SCORES.text + Math.min(count, 8) / 2 : 0);
   }
 
@@ -271,23 +245,29 @@
       var results = {};
       Object.keys(found[0]).forEach(function (page) {
         if (!found.every(function (f) { return f[page]; })) return;
-        var total = 0, near = null;
-        found.forEach(function (f) { total += score(f[page]); });
-        // Parts of the query near one another in the text: closer, higher.
-        for (var a = 1; a < found.length; a++) {
-          var x = found[a - 1][page].text, y = found[a][page].text;
-          if (Array.isArray(x) && Array.isArray(y)) {
-            x.forEach(function (p) { y.forEach(function (q) { near = Math.min(near === null ? 1e9 : near, Math.abs(p - q)); }); });
-          }
-        }
-        if (near !== null) total += 10 / (1 + near / 10);
-        results[page] = {page: Number(page), score: total, where: found};
+        var where = found.map(function (f) { return f[page]; });
+        results[page] = {page: Number(page), score: total(where), where: found, reading: reading,
+                         check: found.length > 1 || where.some(function (w) { return w.unsure; })};
       });
       return results;
     });
   };
 
-  Index.prototype.search = function (query) {
+  // A page's score for a reading: each phrase's, and its parts near one another in the text
+  // (places read from the record by ``checked``), closer, higher.
+  function total(where) {
+    var sum = 0, near = null;
+    where.forEach(function (w) { sum += score(w); });
+    for (var a = 1; a < where.length; a++) {
+      var x = where[a - 1].at, y = where[a].at;
+      if (x && y) x.forEach(function (p) { y.forEach(function (q) { near = Math.min(near === null ? 1e9 : near, Math.abs(p - q)); }); });
+    }
+    return near === null ? sum : sum + 10 / (1 + near / 10);
+  }
+  function byScore(a, b) { return b.score - a.score || a.page - b.page; }
+
+  // The results of a query, best first; the best ``limit`` of them checked (see ``checked``).
+  Index.prototype.search = function (query, limit) {
     var index = this;
     return Promise.all(index.readings(query).map(function (r) { return index.match(r); })).then(function (all) {
       var best = {};
@@ -296,10 +276,45 @@
           if (!best[page] || results[page].score > best[page].score) best[page] = results[page];
         });
       });
-      return Object.keys(best).map(function (page) { return best[page]; }).sort(function (a, b) {
-        return b.score - a.score || a.page - b.page;
-      });
+      return index.refine(Object.keys(best).map(function (page) { return best[page]; }).sort(byScore), limit || 1);
     });
+  };
+  // The best results read in their records until ``limit`` of them hold: those that need it
+  // (``check``) are checked, a batch at a time, and ranked again among themselves; the rest follow.
+  Index.prototype.refine = function (results, limit) {
+    var index = this, kept = [], at = 0;
+    function next() {
+      if (at >= results.length || kept.length >= limit) return Promise.resolve();
+      var batch = results.slice(at, at + limit - kept.length);
+      at += batch.length;
+      return Promise.all(batch.map(function (r) {
+        return r.check ? index.record(r.page).then(function (record) { return index.checked(r, record); }) : r;
+      })).then(function (done) {
+        done.forEach(function (r) { if (r) kept.push(r); });
+        return next();
+      });
+    }
+    return next().then(function () { return kept.sort(byScore).concat(results.slice(at)); });
+  };
+  // A result whose phrases were found in its text by their keys alone, read in its record's text:
+  // where each phrase's tokens stand side by side (how often, and where, for nearness); null when a
+  // phrase found only so is not there.
+  Index.prototype.checked = function (result, record) {
+    if (!record) return result;
+    var toks = tokens(this.fold(record[4])), page = result.page, reading = result.reading, where = [];
+    for (var i = 0; i < reading.phrases.length; i++) {
+      var w = Object.assign({}, result.where[i][page]);
+      // The last word may be begun, as in the index, unless it makes a bigram with the one before.
+      var phrase = reading.phrases[i], n = phrase.length;
+      var open = reading.open && i === reading.phrases.length - 1 && (n === 1 || !isCjk(phrase[n - 2]));
+      var hits = spans(toks, phrase, open);
+      w.at = hits.map(function (h) { return h[0]; });
+      if (w.text) w.text = hits.length;
+      if (!w.text && !w.names && !w.summary) return null;
+      where.push(w);
+    }
+    var found = result.where.map(function (f, i) { var copy = {}; copy[page] = where[i]; return copy; });
+    return {page: page, score: total(where), where: found, reading: reading, check: false};
   };
 
   // -- when nothing is found: the nearest names --------------------------------------------------
@@ -389,12 +404,12 @@
     return {text: record[3] || record[4], marks: [], width: width};
   };
   // The spans of text where ``phrase``'s tokens (or any part of a query of several) stand side by side.
-  function spans(toks, phrase) {
+  function spans(toks, phrase, open) {
     var out = [];
     for (var i = 0; i + phrase.length <= toks.length; i++) {
       var k = 0;
       while (k < phrase.length && (toks[i + k].t === phrase[k] ||
-             (k === phrase.length - 1 && !isCjk(phrase[k]) && toks[i + k].t.startsWith(phrase[k])))) k++;
+             (open !== false && k === phrase.length - 1 && !isCjk(phrase[k]) && toks[i + k].t.startsWith(phrase[k])))) k++;
       if (k === phrase.length) { out.push([toks[i].start, toks[i + k - 1].end]); i += k - 1; }
     }
     return out;
@@ -454,8 +469,8 @@
   }
 
   // A query's results, with the nearest names' when it has none: {results, suggestion}.
-  function find(index, query) {
-    return index.search(query).then(function (results) {
+  function find(index, query, limit) {
+    return index.search(query, limit).then(function (results) {
       if (results.length) return {results: results, suggestion: null};
       return index.nearest(query).then(function (near) {
         return near || {results: [], suggestion: null};
@@ -475,7 +490,7 @@
       if (!query) { close(); list.textContent = ""; status.textContent = ""; return; }
       open(form).then(function (index) {
         if (!index) return null;
-        return find(index, input.value).then(function (found) {
+        return find(index, input.value, HEADER_RESULTS).then(function (found) {
           var shown = found.results.slice(0, HEADER_RESULTS);
           return Promise.all(shown.map(function (r) { return index.record(r.page); })).then(function (records) {
             if (ask !== asked) return;
@@ -547,7 +562,7 @@
       if (kind) params.set("type", kind);
       try { history.replaceState(null, "", "?" + params + location.hash); } catch (e) {}  // not from disk, in some browsers
       if (!typed) return show([], null, typed, kind, 0);
-      return find(index, input.value).then(function (found) {
+      return find(index, input.value, PAGE_SIZE).then(function (found) {
         if (ask !== asked) return;
         query = found.suggestion || typed;
         return show(ofKind(found.results, kind), found.suggestion, typed, kind, found.results.length);

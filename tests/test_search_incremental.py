@@ -69,7 +69,7 @@ def _pieces(out: Path, tree: str) -> list[str]:
 
 
 def test_a_body_edit_remakes_only_the_pieces_its_keys_are_in(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search, "PIECE_BYTES", 512)  # many small pieces, as a large site has
+    monkeypatch.setattr(search, "PIECE_BYTES", 256)  # many small pieces, as a large site has
     for i in range(40):
         mini.write(f"topics/t{i:02}.md", f"---\ntitle: 专题{i}\n---\n" + f"第{i}篇：中苏两国签订条约。" * 12 + "\n")
     out = mini.root / "_site"

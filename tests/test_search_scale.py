@@ -120,17 +120,17 @@ def test_a_query_loads_the_pieces_of_its_keys_and_the_records_it_shows(visit: Vi
     loaded: list[str] = []
     page.on("request", lambda request: loaded.append(request.url.rpartition("/search/index/")[2])
             if "/search/index/" in request.url else None)
-    ask(page, "苏联")  # one key: its piece only (no places: one key needs none), and the records shown
+    ask(page, "苏联")  # one key: its piece only, and the records shown
     key = searchtext.bigram(*searchtext.tokens(searchtext.fold("苏联")))
     assert [name for name in loaded if name[0] in "tp"] == [f"t{key_piece(data, key)}.js"]
     records = [name for name in loaded if name.startswith("d")]
     assert 0 < len(records) <= 20 == page.locator(".search-results li").count()
     loaded.clear()
-    ask(page, "武汉长江")  # three keys: their pieces, and the places of their keys to find them side by side
+    ask(page, "武汉长江")  # three keys: their pieces, and the records that say where they stand side by side
     keys = searchtext.keys(searchtext.tokens(searchtext.fold("武汉长江")))
-    expected = {f"{kind}{key_piece(data, key)}.js" for key in keys for kind in "tp"}
-    assert {name for name in loaded if name[0] in "tp"} == expected and len(expected) < pieces
-    assert all(name.startswith(("t", "p", "d")) for name in loaded)
+    expected = {f"t{key_piece(data, key)}.js" for key in keys}
+    assert {name for name in loaded if name[0] == "t"} == expected and len(expected) < pieces
+    assert all(name.startswith(("t", "d")) for name in loaded)
 
 
 def test_the_search_script_loads_when_the_box_is_first_used(visit: Visit, errors: list[str]) -> None:

@@ -26,11 +26,12 @@ import os
 import re
 import tempfile
 import zlib
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
-from itertools import accumulate, groupby
-from operator import sub
+from itertools import accumulate, groupby, repeat
+from operator import add, and_, sub
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -171,28 +172,33 @@ def _page_terms(title: str, names: tuple[str, ...], summary: str, text: str) -> 
 @lru_cache(maxsize=2)
 def _terms_of(names: tuple[str, ...], summary: str, text: str) -> bytes:
     """What the index holds of a page, a line a key and field: ``n`` names (each place as line,
-    place, the line's length), ``s`` summary (places), ``t`` text (count|places); places as the
-    difference from the one before. Made with the page (in parallel, and kept in the build cache):
-    this is most of the work of indexing. The lines come by part of the index (``PARTS``), the
-    first line the offset where each part ends, compressed: the build holds every page's until
-    the index is made."""
+    place, the line's length), ``s`` summary (places, as the difference from the one before), ``t``
+    text (how often: where in the text is read by search.js from the records of the pages it
+    shows). Made with the page (in parallel, and kept in the build cache). The lines come by part
+    of the index (``PARTS``), the first line the offset (in characters) where each part ends,
+    compressed: the build holds every page's until the index is made. A text's lines, most of a
+    page's, are made by operations over all of them at once, not a key at a time."""
     tokens, keys = searchtext.tokens, searchtext.keys
     found: dict[str, list[int]] = {}
     for number, line in enumerate(map(tokens, names)):
         for key, places in keys(line, single=True).items():
             found.setdefault(key, []).extend(n for place in places for n in (number, place, len(line)))
-    parts: list[list[str]] = [[] for _ in range(PARTS)]
-    key_hash = searchtext.key_hash
-    for key, triples in found.items():
-        parts[key_hash(key) % PARTS].append(f"n{key}\t{len(triples) // 3},{_ints(triples)}\n")
-    for key, places in keys(tokens(summary)).items():
-        parts[key_hash(key) % PARTS].append(f"s{key}\t{len(places)},{_deltas(places)}\n")
-    for key, places in keys(tokens(text)).items():  # most keys of a text are in it once
-        data = f"1|{places[0]}" if len(places) == 1 else f"{len(places)}|{_deltas(places)}"
-        parts[key_hash(key) % PARTS].append(f"t{key}\t{data}\n")
-    chunks = ["".join(part).encode() for part in parts]
-    ends = list(accumulate(map(len, chunks)))
-    return zlib.compress(f"{_ints(ends)}\n".encode() + b"".join(chunks), 1)
+    lines = [f"n{key}\t{len(triples) // 3},{_ints(triples)}\n" for key, triples in found.items()]
+    summary_keys = keys(tokens(summary))
+    lines += [f"s{key}\t{len(places)},{_deltas(places)}\n" for key, places in summary_keys.items()]
+    counts = searchtext.key_counts(tokens(text))
+    lines += map("t{}\t{}\n".format, counts.keys(), counts.values())
+    # Each line after the mark of its part, sorted: the parts in order, found by bisection.
+    hashes = map(searchtext.key_hash, [*found, *summary_keys, *counts])
+    marked = list(map(add, map(_PART_MARKS.__getitem__, map(and_, hashes, repeat(PARTS - 1))), lines))
+    marked.sort()
+    ends = [0, *accumulate(map(len, marked))]
+    offsets = [ends[bisect_left(marked, mark)] for mark in _PART_MARKS[1:]] + [ends[-1]]
+    return zlib.compress(f"{_ints(offsets)}\n{''.join(marked)}".encode(), 1)
+
+
+#: The mark before each line of a page's terms that names its part (in the order of the parts).
+_PART_MARKS = tuple(chr(0x30 + part) for part in range(PARTS))
 
 
 def _deltas(places: list[int]) -> str:
@@ -200,12 +206,10 @@ def _deltas(places: list[int]) -> str:
 
 
 def _terms(entries: list[IndexedPage], made: Memo) -> tuple[list[str], dict[str, bytes]]:
-    """The index, cut by key into pieces (``t<hash>.js``, each with ``p<hash>.js``, the places of
-    its keys in texts): a query loads the pieces of its keys only. A key's pages are written as the
-    difference from the one before. How many pieces: about one per ``PIECE_BYTES`` of the pages'
-    lines as merged (about twice the index's bytes), a power of two, so that the listing is the
-    same until the site's size doubles or halves.
-
+    """The index, cut by key into pieces (``t<hash>.js``): a query loads the pieces of its keys only.
+    A key's pages are written as the difference from the one before. How many pieces: about one per
+    ``PIECE_BYTES`` of the pages' lines as merged (about twice the index's bytes), a power of two,
+    so that the listing is the same until the site's size doubles or halves.
 
     The pages' lines are merged a part at a time (a key's hash modulo ``PARTS``: each piece lies in one part, or a
     few parts in one piece), put aside in temporary files, so that the build holds one part's
@@ -217,19 +221,19 @@ def _terms(entries: list[IndexedPage], made: Memo) -> tuple[list[str], dict[str,
 
 def _pieces(entries: list[IndexedPage], spill: _Spill, made: Memo) -> tuple[list[str], dict[str, bytes]]:
     for number, entry in enumerate(entries):
-        data = zlib.decompress(entry.terms)
-        head, _, body = data.partition(b"\n")
-        ends = [0, *map(int, head.split(b","))]
+        head, _, body = zlib.decompress(entry.terms).decode().partition("\n")
+        ends = [0, *map(int, head.split(","))]
+        tab = f"\t{number:07d}\t"
         for part in range(PARTS):
             if ends[part] < ends[part + 1]:
-                spill.add(part, body[ends[part]:ends[part + 1]].replace(b"\t", b"\t%07d\t" % number))
+                spill.add(part, body[ends[part]:ends[part + 1]].replace("\t", tab).encode())
     count = 2 ** max(0, round(math.log2(max(1.0, spill.size / PIECE_BYTES))))
     groups = min(count, PARTS)
     names, pieces = [""] * count, {}
     for group in range(groups):
-        for index, (name, main, apart) in _merged(spill.read(range(group, PARTS, groups)), group, groups, count, made):
+        for index, (name, script) in _merged(spill.read(range(group, PARTS, groups)), group, groups, count, made):
             names[index] = name
-            pieces[f"t{name}.js"], pieces[f"p{name}.js"] = main, apart
+            pieces[f"t{name}.js"] = script
     return names, pieces
 
 
@@ -257,8 +261,8 @@ class _Spill(contextlib.ExitStack):
         return b"".join(self.paths[part].read_bytes() + self.buffers[part] for part in parts).decode()
 
 
-#: A piece made: its name, its two scripts.
-Piece = tuple[str, bytes, bytes]
+#: A piece made: its name, its script.
+Piece = tuple[str, bytes]
 
 
 def _merged(text: str, group: int, groups: int, count: int, made: Memo) -> Iterator[tuple[int, Piece]]:
@@ -275,7 +279,7 @@ def _merged(text: str, group: int, groups: int, count: int, made: Memo) -> Itera
     at = 0
     for head, run in groupby(heads):
         end = at + len(list(run))
-        runs.setdefault(searchtext.bucket(head[1:], count), []).append((head, at, end))
+        runs.setdefault(searchtext.bucket(head[2:], count), []).append((head, at, end))
         at = end
     for index in range(group, count, groups):
         here = runs.get(index, [])
@@ -286,22 +290,17 @@ def _merged(text: str, group: int, groups: int, count: int, made: Memo) -> Itera
 
 
 def _piece(runs: list[tuple[str, int, int]], flat: list[str]) -> Piece:
-    """A piece from its keys' runs of lines (``flat``: head, page, data of each line in turn)."""
+    """A piece from its keys' runs of lines (``flat``: head [part mark, field, key], page, data of
+    each line in turn): each key's names, summary and text, each a list of pages (the difference
+    from the one before) with their data."""
     encoded: dict[str, list[str]] = {}
     for head, at, end in runs:
         numbers, values = list(map(int, flat[3 * at + 1:3 * end:3])), flat[3 * at + 2:3 * end:3]
-        field = encoded.setdefault(head[1:], ["", "", "", ""])
         steps = map(sub, numbers, [-1, *numbers[:-1]])
-        if head[0] == "t":
-            split = "|".join(values).split("|")  # count|places of each page
-            field[2] = ",".join(map("{},{}".format, steps, split[0::2]))
-            field[3] = ",".join(filter(None, split[1::2]))
-        else:
-            field["ns".index(head[0])] = ",".join(map("{},{}".format, steps, values))
-    keys = sorted(encoded)
-    main = "{" + ",".join(f"{_json(k)}:[[{f[0]}],[{f[1]}],[{f[2]}]]" for k in keys for f in [encoded[k]]) + "}"
-    apart = "{" + ",".join(f"{_json(k)}:[{encoded[k][3]}]" for k in keys) + "}"
-    return _hash(main + apart), _script(main), _script(apart)
+        field = encoded.setdefault(head[2:], ["", "", ""])
+        field["nst".index(head[1])] = ",".join(map("{},{}".format, steps, values))
+    main = "{" + ",".join(f"{_json(k)}:[[{f[0]}],[{f[1]}],[{f[2]}]]" for k, f in sorted(encoded.items())) + "}"
+    return _hash(main), _script(main)
 
 
 def _ints(numbers: Iterable[int]) -> str:
