@@ -6,7 +6,7 @@ adds to a build, and recall against Pagefind's.
     .venv/bin/python benchmarks/search.py --recall [SITE]    # also docsite's and Pagefind's recall, in Chromium
     .venv/bin/python benchmarks/search.py --runs=1 [SITE]    # builds to time (RUNS by default); 0: SITE/_site as built
 
-For each variant: the pieces of the index (by key, with their places; the pages' records; the
+For each variant: the pieces of the index (by key; the pages' records; the
 folding table and the pinyin, the same for every site), their size raw and gzip -6 (as static hosts
 serve each file), the listing that names them; and the time docsite.stages.search.page takes in a
 build, against the whole build (medians of RUNS builds).

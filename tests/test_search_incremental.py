@@ -1,16 +1,19 @@
-"""The search index after an edit: the preview makes again only the pieces whose keys the edited
-page's old or new text names, and every other piece keeps its file (its name is its content)."""
+"""The search index after an edit: the preview, and the command line with what it keeps in .cache/,
+make again only the pieces whose keys the edited page's old or new text names, and every other
+piece keeps its file (its name is its content)."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from itertools import accumulate
 from pathlib import Path
 
 import pytest
 from conftest import MiniSite
 
+from docsite.commands import build
 from docsite.commands.serve import Preview
 from docsite.stages import search
 
@@ -68,13 +71,27 @@ def _pieces(out: Path, tree: str) -> list[str]:
     return _names(_listing(out, tree)["t"])
 
 
-def test_a_body_edit_remakes_only_the_pieces_its_keys_are_in(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
+def _previewing(root: Path) -> Callable[[], None]:
+    """Each call builds again in one preview server."""
+    return Preview(root, root / "_site", drafts=False, log=lambda message: None).rebuild
+
+
+def _command_line(root: Path) -> Callable[[], None]:
+    """Each call is ``build.py`` run again (one process), with what the last kept in .cache/."""
+    def run() -> None:
+        assert build.run(root, None, None, False, 1, False) == 0
+    return run
+
+
+@pytest.mark.parametrize("builder", [_previewing, _command_line], ids=["preview", "command line"])
+def test_a_body_edit_remakes_only_the_pieces_its_keys_are_in(mini: MiniSite, monkeypatch: pytest.MonkeyPatch,
+                                                             builder: Callable[[Path], Callable[[], None]]) -> None:
     monkeypatch.setattr(search, "PIECE_BYTES", 256)  # many small pieces, as a large site has
     for i in range(40):
         mini.write(f"topics/t{i:02}.md", f"---\ntitle: 专题{i}\n---\n" + f"第{i}篇：中苏两国签订条约。" * 12 + "\n")
     out = mini.root / "_site"
-    preview = Preview(mini.root, out, drafts=False, log=lambda message: None)
-    preview.rebuild()
+    rebuild = builder(mini.root)
+    rebuild()
     before = {tree: _pieces(out, tree) for tree in TREES}
     old = {tree: [_script_data(out / tree / "search" / "index" / f"t{name}.js") for name in before[tree]]
            for tree in TREES}
@@ -82,7 +99,7 @@ def test_a_body_edit_remakes_only_the_pieces_its_keys_are_in(mini: MiniSite, mon
     get = search.Memo.get
     monkeypatch.setattr(search.Memo, "get", lambda memo, key, make: get(memo, key, lambda: made.append(key) or make()))
     mini.write("topics/t12.md", "---\ntitle: 专题12\n---\n改写过的正文。\n")
-    preview.rebuild()
+    rebuild()
     remade = [key for key in made if key[0] == "piece"]
     named_anywhere: set[int] = set()
     for tree in TREES:

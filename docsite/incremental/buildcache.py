@@ -12,7 +12,8 @@ two builds used of conversions and fingerprints; a change to site.yaml, a templa
 With ``persisted=True`` (the command line), the part of that memory which lets a build after an edit
 look only at what changed is kept in .cache/ between builds (``save``, ``restore``): the pages
 loaded by their file's signature, the last good build's site and keys, each part's key and reads
-(not its output: the output folder and the store hold it), each page's lint warnings. Not kept:
+(not its output: the output folder and the store hold it), each page's lint warnings, the search
+index's pieces (so that an edit makes again only those whose lines changed). Not kept:
 what is quicker to make again than to read (the converters' memory, the compiled templates) or
 is as large as the site's HTML.
 """
@@ -107,7 +108,7 @@ class BuildCache:
 
     def memos(self) -> tuple[RenderMemo | None, search.Memo | None]:
         """What rendering and the search page remember, if this cache keeps a memory."""
-        return (self.rendered, self.search_memo) if self.memory else (None, None)
+        return (self.rendered if self.memory else None, self.search_memo if self.memory or self.persisted else None)
 
     def lint_memo(self) -> LintMemo | None:
         """What the conversion lint found on each page, if this cache keeps a memory."""
@@ -123,13 +124,12 @@ class BuildCache:
         used (conversions, fingerprints, the search index's pieces)."""
         if good:
             recall.commit()
-            if self.persisted:
+            if self.memory or self.persisted:
                 self.keys = recall.keys
+                self.search_memo.turn()
             if self.memory:
-                self.keys = recall.keys
                 for gone in self.rendered.made.keys() - set(files):
                     del self.rendered.made[gone]
-                self.search_memo.turn()
                 self.fingerprints.turn()
                 for converter in self.converters.values():
                     converter.turn()
@@ -140,7 +140,7 @@ class BuildCache:
         """Keep in .cache/ what ``persisted`` names, as the build ``token`` (the record of the last
         build names its own, see lastbuild.py) left it; a cache that cannot be written costs time only."""
         kept = {"program": cache.program(), "token": token, "stamp": self.stamp, "keys": self.keys,
-                "parts": self.parts, "lint": self.lint,
+                "parts": self.parts, "lint": self.lint, "search": self.search_memo.pieces(),
                 "files": LoadCache(self.files.pages, self.files.data)}
         folder = root / cache.FOLDER
         with contextlib.suppress(OSError):
@@ -161,8 +161,8 @@ class BuildCache:
                 finally:
                     gc.enable()
             if token is not None and kept["token"] == token and kept["program"] == cache.program():
-                made.stamp, made.keys, made.parts, made.lint, made.files = (
-                    kept["stamp"], kept["keys"], kept["parts"], kept["lint"], kept["files"])
+                made.stamp, made.keys, made.parts, made.lint, made.files, made.search_memo = (
+                    kept["stamp"], kept["keys"], kept["parts"], kept["lint"], kept["files"], kept["search"])
         except Exception:  # none yet, damaged, or of another version: it only saves time
             pass
         return made

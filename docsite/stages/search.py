@@ -108,6 +108,12 @@ class Memo:
         """The build is done: what it used is what the next one finds."""
         self.earlier, self.now = self.now, {}
 
+    def pieces(self) -> Memo:
+        """What the last build made of the index's pieces alone, which the command line keeps in
+        .cache/ (see buildcache.py): their keys are small (a hash of their lines), while those of
+        the records hold the pages' entries, quicker to make again than to keep."""
+        return Memo({key: value for key, value in self.earlier.items() if key[0] == "piece"})
+
 
 class SearchPage(NamedTuple):
     """A variant's search page, and its index (see ``page``)."""
