@@ -108,10 +108,10 @@ REMOVER = "import sys; sys.path.insert(0, sys.argv[2]); from docsite.stages.writ
 def _remove_later(site: Path, lock: BaseFileLock) -> None:
     """Delete a replaced site (``site``, in a folder of its own held by ``lock``) in a process of its own:
     the new one is in place, and deleting tens of thousands of files need not hold up the build's exit.
-    That process takes the folder's lock as this one lets go of it (no system passes a lock from one process
-    to another alike), and holds it while it deletes. In the instant between, another build may take the
-    folder for a leftover and delete it itself; the site is renamed first so that such a build never puts
-    it back as the output (see ``tidy``)."""
+    That process takes the folder's lock as this one lets go of it (a child inherits a flock, not a lock of
+    Windows), and holds it while it deletes. In the instant between, another build may take the folder
+    for a leftover and delete it itself; the site is renamed first so that such a build never puts it
+    back as the output (see ``tidy``)."""
     try:
         os.rename(site, site.with_name(site.name + ".replaced"))
         subprocess.Popen([sys.executable, "-c", REMOVER, str(site.parent), str(Path(__file__).resolve().parents[2])],
