@@ -1,8 +1,8 @@
 """With ``allow_html: true``, the raw HTML of a body is converted into each variant's script as the
 rest of the page is: its text and the attributes a reader reads (title, alt, aria-label, placeholder,
 label), with conversion markup shown as the variant wants it; never a tag's or an attribute's name,
-an address, a class, an id, code or a style sheet. The tests read both variants' pages as a browser
-does and compare their text character by character."""
+an address, a class, an id, code (in an HTML block or a paragraph) or a style sheet. The tests read
+both variants' pages as a browser does and compare their text character by character."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from docsite.text.variants import PLACEHOLDER, Converter, protect
 BODY = """\
 <div class="国务院" id="国务院" title="国务院发表" data-note="国务院">国务院 -{王世杰}- 发表</div>
 
-段落里的<abbr title="国务院">国务院</abbr>发表了<q title=国务院>声明</q>。
+段落里的<abbr title="国务院">国务院</abbr>，<samp>国务院</samp>发表了<q title=国务院>声明</q>。
 
 <p>国务院<img alt="国务院&amp;外交部" src="https://example.org/国务院.png" aria-label='-{王世杰}-与国务院'>发表</p>
 
@@ -45,7 +45,7 @@ EXPECTED = {
 }
 #: What no variant converts: names, addresses, classes, ids, data, code and style, as written.
 KEPT = {"div@class": ["国务院"], "div@id": "国务院", "div@data-note": "国务院", "img@src": "https://example.org/国务院.png",
-        "a@href": "https://example.org/国务院", "code": "国务院", "kbd": "国务院",
+        "a@href": "https://example.org/国务院", "code": "国务院", "kbd": "国务院", "samp": "国务院",
         "style": '.body { font-family: "国务院"; }'}
 
 
@@ -99,7 +99,7 @@ def test_the_text_of_raw_html_is_converted_in_the_pages_batch() -> None:
     """What rendering asks the converter for in raw HTML, a rule that markup in it adds for the rest
     of the page included, is among what the page converts beforehand, in one batch."""
     body = protect('<div title="国务院">-{H|zh-hans:发表;zh-hant:發佈;}-国务院发表</div>\n\n'
-                   '外交部<abbr title="外交部发表">发表</abbr>\n')
+                   '外交部<abbr title="外交部发表">发表</abbr><code>国务院</code>\n')
     converter = Converter("zh-hant", "s2tw")
     hooks = markdown.InlineHooks(converter, (), str, str, body.blocks)
     tokens = markdown.parse(body.source, body.blocks, True)
@@ -109,4 +109,4 @@ def test_the_text_of_raw_html_is_converted_in_the_pages_batch() -> None:
     assert converter.stats.texts == before
     soup = BeautifulSoup(html, "html.parser")
     assert [soup.div["title"], soup.div.get_text(), soup.abbr["title"], soup.get_text()] == \
-        ["國務院", "國務院發佈", "外交部發佈", "國務院發佈\n外交部發佈\n"]
+        ["國務院", "國務院發佈", "外交部發佈", "國務院發佈\n外交部發佈国务院\n"]

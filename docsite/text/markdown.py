@@ -157,10 +157,12 @@ class InlineHooks:
         hooks, which it advances as rendering would."""
         ahead = replace(self, active=list(self.active))
         for token in tokens:
+            code = 0
             for child in (token,) if token.type == "html_block" else token.children or ():
+                code = _in_code(child, code)
                 if child.type in ("html_block", "html_inline"):
                     found = rawhtml.texts(child.content)
-                elif child.type == "text":
+                elif child.type == "text" and not code:
                     found = [child.content]
                 else:
                     continue
@@ -293,11 +295,28 @@ def _hooks(env: EnvType) -> InlineHooks:
 
 def _render_text(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
                  env: EnvType) -> str:
+    if env.get("raw_code", {}).get(id(tokens)):  # in a paragraph's raw <code>: code, as Markdown's
+        return escapeHtml(restore(tokens[idx].content, _hooks(env).blocks))
     return _hooks(env).html(tokens[idx].content, env)
 
 
 def _render_html(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    if tokens[idx].type == "html_inline":  # ``tokens``: the paragraph's, whose raw tags open and close code
+        open_ = env.setdefault("raw_code", {})
+        open_[id(tokens)] = _in_code(tokens[idx], open_.get(id(tokens), 0))
     return _hooks(env).raw(tokens[idx].content)
+
+
+#: A raw tag that opens or closes an element whose text is code (``rawhtml.CODE``).
+_CODE_TAG = re.compile(rf"<(/?)(?:{'|'.join(sorted(rawhtml.CODE))})[\s/>]", re.IGNORECASE)
+
+
+def _in_code(token: Token, depth: int) -> int:
+    """How many elements of code are open in a paragraph after its ``token``, ``depth`` before it."""
+    match = _CODE_TAG.match(token.content) if token.type == "html_inline" else None
+    if match is None:
+        return depth
+    return max(depth - 1, 0) if match.group(1) else depth + 1
 
 
 def _render_code_inline(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
