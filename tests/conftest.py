@@ -150,7 +150,7 @@ class Published:
 
 def listed_pieces(listing: str) -> list[str]:
     """The pieces of a search index that its listing script (search/pieces.js) names, as paths from
-    its folder: each key piece with its places, each page's record, the folding table, the pinyin."""
+    its folder: each key piece, each page's record, the folding table, the pinyin."""
     match = re.fullmatch(r"self\.searchPieces=(\{.*\});\n", listing)
     assert match, listing
     data = json.loads(match.group(1))
@@ -158,7 +158,7 @@ def listed_pieces(listing: str) -> list[str]:
     def names(joined: str) -> list[str]:
         return [joined[i:i + 7] for i in range(0, len(joined), 7)]
 
-    pieces = [f"index/{kind}{name}.js" for name in dict.fromkeys(names(data["t"])) for kind in "tp"]
+    pieces = [f"index/t{name}.js" for name in dict.fromkeys(names(data["t"]))]
     pieces += [f"index/d{group}-{n}.js" for group, size in zip(names(data["g"]), data["n"], strict=True)
                for n in range(size)]
     return [*pieces, f"index/f{data['fold']}.js", *(f"index/y{name}.js" for name in names(data["py"]))]
