@@ -98,7 +98,8 @@ def test_changes_beyond_a_share_of_the_base_write_a_new_base(mini: MiniSite, mon
     assert _on_disk(site.root / "_site") == _fresh(site)
 
 
-@pytest.mark.parametrize("damage", ["base truncated", "changes truncated", "base overwritten", "changes of another base"])
+@pytest.mark.parametrize("damage", ["base truncated", "changes truncated", "base overwritten",
+                                    "changes of another base"])
 def test_a_damaged_memory_builds_from_nothing_and_says_so(mini: MiniSite, monkeypatch: pytest.MonkeyPatch,
                                                           capsys: pytest.CaptureFixture[str], damage: str) -> None:
     site = _site(mini)

@@ -12,9 +12,9 @@ two builds used of conversions and fingerprints; a change to site.yaml, a templa
 With ``persisted=True`` (the command line), the part of that memory which lets a build after an edit
 look only at what changed is kept in .cache/ between builds (``save``, ``restore``): the pages
 loaded by their file's signature, the last good build's site and keys, each part's key and reads
-(not its output: the output folder and the store hold it), each page's lint warnings. Not kept:
-what is quicker to make again than to read (the converters' memory, the compiled templates) or
-is as large as the site's HTML.
+(not its output: the output folder and the store hold it), each page's lint warnings, the 404
+page; as a base and the changes since it (see kept.py). Not kept: what is quicker to make again
+than to read (the converters' memory, the compiled templates) or is as large as the site's HTML.
 """
 
 from __future__ import annotations

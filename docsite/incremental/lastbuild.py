@@ -15,9 +15,12 @@ record keeps the content digest of such files, and the next build compares their
 of trusting the signature (or of building everything, which a save and a build a second apart would
 otherwise cost every time).
 
-A change another program makes to the output within the clock tick of the build's own last write
-to that file would keep its signature (a tick is a few milliseconds on ext4, APFS or NTFS): the
-output is looked at only after the whole site is written, so that takes a program racing the build.
+The output is looked at in one walk before the build (``output``), and a build that updates it in
+place records those signatures for the files it left alone and looks again only at those it moved
+in (``updated``): a file changed by hand while the build ran is then seen by the next build. A
+change another program makes to a file the build moved in, within the clock tick of that move,
+would keep its signature (a tick is a few milliseconds on ext4, APFS or NTFS): that takes a
+program racing the build.
 """
 
 from __future__ import annotations
