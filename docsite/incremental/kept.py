@@ -153,9 +153,12 @@ def _load(file: IO[bytes], persistent: Callable[[str], Any] | None) -> Any:
 
 @contextlib.contextmanager
 def _collector_off() -> Iterator[None]:
-    """Millions of objects, none garbage: the collector's passes would cost half the loading."""
+    """Millions of objects, none garbage, all kept until the build ends: the collector's passes
+    would cost half the loading, and as much again each time it looks at all it holds, so what is
+    loaded is frozen (``gc.freeze``: left out of its passes)."""
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         gc.enable()
