@@ -129,6 +129,10 @@ CASES = [
          message=r"content/tags\.yaml:\d+:\d+: error: invalid YAML: its aliases", bound=30),
     Case("alias bomb in site.yaml", lambda s: _config(s, "", BOMB),
          message=r"site\.yaml:\d+:\d+: error: invalid YAML: its aliases", bound=30),
+    Case("alias bomb in an archetype (new)", lambda s: _write(s, "templates/archetypes/person.md",
+         "---\ntitle: {{ title | yaml }}\n" + BOMB + "---\n"), args=("new", "person", "b"),
+         message=r"templates/archetypes/person\.md:\d+:\d+: error: the archetype cannot be read: invalid YAML: its "
+                 r"aliases", check=lambda s: not (s / "content/people/b.md").exists(), bound=30),
     Case("url: 'javascript:alert(44)' in sources.yaml", lambda s: (
          _write(s, "content/sources.yaml", "a:\n  type: web\n  title: 甲\n  url: 'javascript:alert(44)'\n"),
          _write(s, "content/people/a.md", "---\ntitle: 甲\n---\n正文[@a]。\n")),
@@ -204,7 +208,8 @@ TESTED = {
     "a clicked javascript: reference in Chromium": "tests/test_headers.py",
     "read-only or full .cache; read-only or full output": "tests/test_faults.py",
     "Ctrl-C (exit 130), SIGTERM (143), workers after SIGKILL": "tests/test_faults.py",
-    "killed between the commit's two renames; staging leftovers": "tests/test_faults.py",
+    "killed between the commit's two renames; staging leftovers (on Windows too)":
+        "tests/test_faults.py, test_working_folders.py",
     "preview: stale page, HEAD, 8 KB URL, Chinese file name, //zh-hans": "tests/test_preview.py",
 }
 

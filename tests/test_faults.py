@@ -116,6 +116,19 @@ def test_a_folder_a_build_made_or_an_empty_one_is_written(mini: MiniSite, made: 
     assert not (out / "zh-hans" / "stale.html").exists()
 
 
+#: Holds the lock of a working folder (argv[1]) as a running build does, until its standard input closes.
+HOLDER = """
+import sys
+from pathlib import Path
+from docsite.stages.write import _claim, _release
+
+lock = _claim(Path(sys.argv[1]))
+print(lock is not None, flush=True)
+sys.stdin.read()
+_release(lock)
+"""
+
+
 @pytest.mark.parametrize("changed", [False, True])
 def test_leftovers_of_killed_builds_are_removed_and_running_builds_kept(mini: MiniSite, changed: bool) -> None:
     """Working folders no process holds (a build or a deletion killed) go at the next build, even
@@ -126,12 +139,11 @@ def test_leftovers_of_killed_builds_are_removed_and_running_builds_kept(mini: Mi
         (mini.root / name / "zh-hans" / "index.html").write_text("旧\n", encoding="utf-8")
     running = mini.root / "._site.new-running"
     running.mkdir()
-    holder = subprocess.Popen([sys.executable, "-c", "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); "
-                               "fcntl.flock(fd, fcntl.LOCK_EX); print(flush=True); sys.stdin.read()", str(running)],
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(running)], env={**os.environ, "PYTHONPATH": str(ROOT)},
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None
-        holder.stdout.readline()  # it holds the lock
+        assert holder.stdout.readline() == "True\n"  # it holds the lock
         if changed:
             mini.write("people/a.md", "---\ntitle: 甲\n---\n正文。\n")
         result = mini.build()
@@ -406,7 +418,8 @@ def test_the_processes_of_a_killed_build_end_with_it(large: MiniSite) -> None:
     build.kill()
     build.communicate(timeout=60)
     assert _left(large) == []
-    assert [name.split("-")[0] for name in _beside(large)] == ["._site.new"], _beside(large)
+    folder = _beside(large)[0]  # the folder it was writing, and the file of its lock, let go by the system
+    assert folder.startswith("._site.new-") and _beside(large) == [folder, f"{folder}.lock"], _beside(large)
     large.write("people/p0000.md", "---\ntitle: [\n---\n")
     result = large.build()
     assert result.returncode == 1, result.stderr

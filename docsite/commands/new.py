@@ -32,18 +32,23 @@ def run(root: Path, type_name: str, slug: str, title: str | None, date: str | No
         diags.report()
         return 1
     try:
-        path = new_page(config, type_name, slug, title, date)
+        path = new_page(config, type_name, slug, title, date, diags)
     except ScaffoldError as exc:
         print(f"{program()} new: error: {exc}", file=sys.stderr)
         return 2
+    if path is None:
+        diags.report()
+        return 1
     print(path.relative_to(root.resolve()) if path.is_relative_to(root.resolve()) else path)
     print("write the title, the summary and the text in place of the placeholders; while the page says "
           f"'draft: true' it is not published ({program()} check says what is left)", file=sys.stderr)
     return 0
 
 
-def new_page(config: SiteConfig, type_name: str, slug: str, title: str | None, date: str | None) -> Path:
-    """Write the new page and return its path; raises ScaffoldError saying what to do instead."""
+def new_page(config: SiteConfig, type_name: str, slug: str, title: str | None, date: str | None,
+             diags: Diagnostics) -> Path | None:
+    """Write the new page and return its path; raises ScaffoldError saying what to do instead, or
+    returns None when the archetype makes a page that cannot be read (its problems in ``diags``)."""
     ptype = next((t for t in config.types if t.name == type_name), None)
     if ptype is None:
         raise ScaffoldError(f"unknown type '{type_name}'; types: {', '.join(t.name for t in config.types)}")
@@ -66,7 +71,14 @@ def new_page(config: SiteConfig, type_name: str, slug: str, title: str | None, d
     path = config.content_dir / f"{pid}.md"
     if path.exists() or (config.content_dir / pid / "index.md").exists():
         raise ScaffoldError(f"{path.relative_to(config.root)} exists already; nothing was changed")
-    text = unfinished.archetype(unfinished.sources(config), ptype, title or slug, date)
+    archetypes = unfinished.sources(config)
+    made = unfinished.archetype(archetypes, ptype, title or slug, date)
+    problems = unfinished.read(archetypes, made)
+    if not isinstance(problems, unfinished.Parts):
+        for where, line, col, message, hint in problems:
+            diags.error(config.root / where, line, f"the archetype cannot be read: {message}", hint, col=col)
+        return None
+    text = made[1]
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(text)

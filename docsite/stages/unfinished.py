@@ -18,6 +18,7 @@ import yaml
 from docsite.diagnostics import Diagnostics
 from docsite.model.config import PageType, SiteConfig
 from docsite.model.page import Content, Page
+from docsite.text import sourcetext
 from docsite.text.variants import Text, plain
 
 FOLDER = Path("templates") / "archetypes"
@@ -40,7 +41,13 @@ def _environment(archetypes: Sources) -> jinja2.Environment:
     return env
 
 
-def archetype(archetypes: Sources, ptype: PageType, title: str, date: str | None) -> str:
+#: A page made from an archetype: the archetype's file name, and the page's text.
+Made = tuple[str, str]
+#: A problem of an archetype: the file (relative to the site's root), line, column, message and hint.
+Problem = tuple[Path, int, int, str, str]
+
+
+def archetype(archetypes: Sources, ptype: PageType, title: str, date: str | None) -> Made:
     """A new page of ``ptype``, from its archetype ``<type>.md``, else ``default.md``; raises
     jinja2.TemplateError (TemplateNotFound when there is neither)."""
     return _made(archetypes, ptype.name, _required(ptype), title, date)
@@ -50,49 +57,70 @@ def _required(ptype: PageType) -> tuple[str, ...]:
     return tuple(f.name for f in ptype.fields if f.required)
 
 
-def _made(archetypes: Sources, name: str, required: tuple[str, ...], title: str, date: str | None) -> str:
+def _made(archetypes: Sources, name: str, required: tuple[str, ...], title: str, date: str | None) -> Made:
     template = _environment(archetypes).select_template([f"{name}.md", "default.md"])
-    return template.render(title=title, date=date, required=required)
+    return str(template.name), template.render(title=title, date=date, required=required)
 
 
 @dataclass(frozen=True)
-class Placeholders:
-    """What an archetype writes whatever the page: its fields' text and its body's lines."""
+class Parts:
+    """A page made from an archetype, read: its fields, and the lines of its body."""
 
-    fields: dict[str, str]
+    fields: dict[str, object]
     lines: frozenset[str]
 
 
+def read(archetypes: Sources, made: Made) -> Parts | tuple[Problem, ...]:
+    """A made page's parts, its front matter read as every YAML file is (aliases, nesting, tags and
+    characters checked); else its problems, at the archetype's lines."""
+    name, text = made
+    start = 4 if text.startswith("---\n") else 0
+    end = text.find("\n---\n", start)
+    head, body = (text[start:end], text[end + 5:]) if end >= 0 else (text[start:], "")
+    found = Diagnostics(Path())
+    parsed = sourcetext.parse_yaml(head, Path(), found, first_line=2 if start else 1)
+    if parsed is None:
+        written = dict(archetypes)[name].split("\n")
+        return tuple((FOLDER / name, _written_at(written, text, item.line), item.col, item.message, item.hint)
+                     for item in found.errors)
+    fields = parsed[0]
+    return Parts(fields if isinstance(fields, dict) else {},
+                 frozenset(line.strip() for line in body.splitlines() if line.strip()))
+
+
+def _written_at(written: list[str], made: str, line: int) -> int:
+    """The line of an archetype (``written``, its lines) that wrote line ``line`` of the page it made:
+    the one written the same, else the line of that number (a line with {{ }} is made otherwise)."""
+    lines = made.split("\n")
+    text = lines[line - 1] if 0 < line <= len(lines) else None
+    return written.index(text) + 1 if text in written else line
+
+
+#: What an archetype writes whatever the page: its fields' text and its body's lines.
+Placeholders = Parts
 NONE = Placeholders({}, frozenset())
 
 
-def placeholders(archetypes: Sources, ptype: PageType) -> Placeholders | str:
+def placeholders(archetypes: Sources, ptype: PageType) -> Placeholders | tuple[Problem, ...]:
     """The archetype of ``ptype`` made for two different pages: what both share is placeholder.
     Kept while the archetypes are the same (the preview server checks at every save); the
-    archetype's mistake when it cannot be made."""
+    archetype's mistakes when it cannot be made or read."""
     return _placeholders(archetypes, ptype.name, _required(ptype))
 
 
 @lru_cache(maxsize=256)
-def _placeholders(archetypes: Sources, name: str, required: tuple[str, ...]) -> Placeholders | str:
+def _placeholders(archetypes: Sources, name: str, required: tuple[str, ...]) -> Placeholders | tuple[Problem, ...]:
     try:
-        made = [_parts(_made(archetypes, name, required, title, date))
-                for title, date in (("甲", "1950"), ("乙", "1951"))]
+        a, b = (read(archetypes, _made(archetypes, name, required, title, date))
+                for title, date in (("甲", "1950"), ("乙", "1951")))
     except jinja2.TemplateNotFound:
         return NONE
-    except (jinja2.TemplateError, yaml.YAMLError) as exc:
-        return str(exc)
-    (fields_a, lines_a), (fields_b, lines_b) = made
-    return Placeholders({k: v for k, v in fields_a.items() if isinstance(v, str) and v and fields_b.get(k) == v},
-                        frozenset(lines_a & lines_b))
-
-
-def _parts(text: str) -> tuple[dict[str, object], set[str]]:
-    """An archetype's front matter and the lines of its body."""
-    _, _, rest = text.partition("---\n")
-    head, _, body = rest.partition("\n---\n")
-    fields = yaml.safe_load(head)
-    return (fields if isinstance(fields, dict) else {}), {line.strip() for line in body.splitlines() if line.strip()}
+    except jinja2.TemplateError as exc:
+        return ((FOLDER, 0, 0, str(exc), ""),)
+    if not isinstance(a, Parts) or not isinstance(b, Parts):
+        return a if not isinstance(a, Parts) else b
+    return Placeholders({k: v for k, v in a.fields.items() if isinstance(v, str) and v and b.fields.get(k) == v},
+                        a.lines & b.lines)
 
 
 def check(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bool) -> None:
@@ -101,10 +129,13 @@ def check(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bool
     known: dict[str, Placeholders] = {}
     for ptype in config.types:
         found = placeholders(archetypes, ptype)
-        if isinstance(found, str):
-            diags.warning(config.root / FOLDER, 0, f"the archetype of '{ptype.name}' cannot be read: {found}",
-                          "fix it, or build.py new cannot start such a page")
-        known[ptype.name] = found if isinstance(found, Placeholders) else NONE
+        if isinstance(found, Placeholders):
+            known[ptype.name] = found
+            continue
+        known[ptype.name] = NONE
+        for path, line, col, message, hint in found:
+            diags.warning(config.root / path, line, f"the archetype of '{ptype.name}' cannot be read: {message}",
+                          f"{hint + '; ' if hint else ''}fix it, or build.py new cannot start such a page", col=col)
     for page in content.pages:
         published = not page.draft and not drafts
         for line, col, message, hint in _unfinished(page, known[page.type.name]):

@@ -29,10 +29,10 @@ import sys
 import tempfile
 from collections.abc import Collection, Iterator, Mapping, MutableMapping
 from pathlib import Path
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
-if sys.platform != "win32":
-    import fcntl
+if TYPE_CHECKING:
+    from filelock import BaseFileLock
 
 #: A file in every output folder (a dotfile, the same in every build, saying nothing of the machine
 #: that made it): a folder that holds it was made by a build, and the next one may replace it.
@@ -102,23 +102,42 @@ def _checked(relative: str) -> str:
     return relative
 
 
-def _remove_later(folder: Path, lock: int | None) -> None:
-    """Delete a replaced site in a process of its own: the new one is in place, and deleting tens of
-    thousands of files need not hold up the build's exit. That process inherits the folder's lock
-    (``lock``), so no build takes the folder for a leftover while it deletes it."""
-    subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
-                      str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                     start_new_session=True, pass_fds=() if lock is None else (lock,))
-    _release(lock)
+#: The process ``_remove_later`` starts (argv: the folder to delete, the folder that holds the package).
+REMOVER = "import sys; sys.path.insert(0, sys.argv[2]); from docsite.stages.write import remove; remove(sys.argv[1])"
+
+
+def _remove_later(site: Path, lock: BaseFileLock) -> None:
+    """Delete a replaced site (``site``, in a folder of its own held by ``lock``) in a process of its own:
+    the new one is in place, and deleting tens of thousands of files need not hold up the build's exit.
+    That process takes the folder's lock as this one lets go of it (a child inherits a flock, not a lock of
+    Windows), and holds it while it deletes. In the instant between, another build may take the folder
+    for a leftover and delete it itself; the site is renamed first so that such a build never puts it
+    back as the output (see ``tidy``)."""
+    try:
+        os.rename(site, site.with_name(site.name + ".replaced"))
+        subprocess.Popen([sys.executable, "-c", REMOVER, str(site.parent), str(Path(__file__).resolve().parents[2])],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
+    finally:
+        _release(lock)
+
+
+def remove(folder: str) -> None:
+    """Delete ``folder`` once this process holds its lock, unless another build deleted it meanwhile."""
+    lock = _claim(Path(folder), wait=True)
+    if lock is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+        _release(lock)
 
 
 # A build works in folders beside the output: ``.NAME.new-*``, the site it writes, and ``.NAME.old-*``,
 # where the site it replaces goes (between the commit's two renames it holds the only copy), until a
 # process deletes it. A build or a deletion killed (kill -9, a CI's timeout, a power cut) leaves
 # them: the next build deletes them, and first puts the old site back when the output is missing.
-# Which are leftovers: the folders no process holds a lock on (flock; the kernel lets go of a
-# killed process's locks), so that builds running at the same time into one folder leave each
-# other's alone. Where there is no flock (Windows), leftovers stay where they are.
+# Which are leftovers: the folders no process holds a lock on, so that builds running at the same
+# time into one folder leave each other's alone. The lock is filelock's (flock on POSIX, LockFileEx
+# on Windows: the system lets go of a killed process's locks) on a file beside the folder,
+# ``.NAME.new-*.lock`` (Windows locks files, not folders), deleted with the lock's release.
 #
 # The output stays a real folder, swapped by two renames, rather than a link swapped in one
 # (rename of a new link over the old): static hosts' upload steps, rsync and Windows treat a link
@@ -127,33 +146,41 @@ def _remove_later(folder: Path, lock: int | None) -> None:
 # a build killed just then leaves the previous site in ``.NAME.old-*``, and the next build, even
 # one that fails, puts it back first.
 
+#: What the name of a folder's lock file adds to the folder's.
+LOCK = ".lock"
 
-def _claim(folder: Path) -> int | None:
-    """A descriptor of ``folder`` holding its lock (let go when closed, or when this process ends
-    however it ends), or None when another process holds it or the folder is gone."""
+
+def _claim(folder: Path, wait: bool = False) -> BaseFileLock | None:
+    """The lock of ``folder``, held (until ``_release``, or until this process ends however it ends), or
+    None when another process holds it (``wait``: until it lets go) or the folder is gone."""
+    # Imported here: a build that finds the site up to date, and nothing to tidy, takes no lock (30 ms of imports).
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(folder.with_name(folder.name + LOCK))
     try:
-        lock = os.open(folder, os.O_RDONLY)
-    except FileNotFoundError:
+        lock.acquire(blocking=wait)
+    except Timeout:
         return None
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(lock)
+    if folder.is_symlink() or not folder.is_dir():  # deleted by the process that held it, or none of ours
+        _release(lock)
         return None
     return lock
 
 
-def _release(lock: int | None) -> None:
+def _release(lock: BaseFileLock | None) -> None:
+    """Let go of a folder's lock and delete its file. Deleted while held where a system allows it (POSIX):
+    a process waiting for the lock then finds its file gone and makes a new one (filelock checks); else
+    (Windows, where no process deletes a file another holds open) filelock deletes it once let go."""
     if lock is not None:
-        os.close(lock)
+        with contextlib.suppress(OSError):
+            os.unlink(lock.lock_file)
+        lock.release()
 
 
-def _working(out: Path, kind: str) -> tuple[Path, int | None]:
+def _working(out: Path, kind: str) -> tuple[Path, BaseFileLock]:
     """A new folder beside ``out`` for a build (``kind``: new or old), locked by it."""
     while True:
         folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.{kind}-", dir=out.parent))
-        if sys.platform == "win32":
-            return folder, None
         lock = _claim(folder)
         if lock is not None:
             return folder, lock
@@ -162,15 +189,13 @@ def _working(out: Path, kind: str) -> tuple[Path, int | None]:
 
 def tidy(out: Path) -> None:
     """Delete what killed builds left beside ``out`` (see above), the old site put back first when
-    ``out`` is missing."""
+    ``out`` is missing, and the lock files of folders gone."""
     out = out.resolve()
-    if sys.platform == "win32" or not out.parent.is_dir():
+    if not out.parent.is_dir():
         return
-    leftovers = {}
-    for entry in out.parent.iterdir():
-        if entry.name.startswith((f".{out.name}.new-", f".{out.name}.old-")) and entry.is_dir() \
-                and not entry.is_symlink() and (lock := _claim(entry)) is not None:
-            leftovers[entry] = lock
+    named = {entry.with_name(entry.name.removesuffix(LOCK)) for entry in out.parent.iterdir()
+             if entry.name.startswith((f".{out.name}.new-", f".{out.name}.old-"))}
+    leftovers = {folder: lock for folder in named if (lock := _claim(folder)) is not None}
     if not os.path.lexists(out):
         replaced = [entry / out.name for entry in leftovers if entry.name.startswith(f".{out.name}.old-")
                     and os.path.lexists(entry / out.name)]
@@ -189,7 +214,7 @@ class _Working:
     ``commit`` (a failed build, an error) throws it away."""
 
     folder: Path
-    _lock: int | None
+    _lock: BaseFileLock | None
     committed: bool
 
     def discard(self) -> None:
@@ -259,7 +284,7 @@ class Staging(_Working, MutableMapping[str, bytes]):
                     os.rmdir(old)
                 _release(lock)
                 raise
-            _remove_later(old, lock)
+            _remove_later(old / self.out.name, lock)
         else:
             os.rename(self.folder, self.out)
         self.folder = self.out  # where the files are read from now

@@ -30,9 +30,10 @@ from docsite.diagnostics import Diagnostic, Diagnostics
 from docsite.model.page import Page
 from docsite.model.site import Site
 from docsite.stages.views import Localizer
-from docsite.text.variants import Text, plain
+from docsite.text.variants import Rule, Text, plain
 
 _CONTEXT = 4
+_CHINESE = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 # Parts of a Markdown body that are not text: fenced and inline code, link destinations, link
 # targets and citation keys, and conversion markup (settled by the editor).
 _SKIP = re.compile(r"```.*?```|`[^`\n]*`|\]\([^)\n]*\)|\[\[[^\]|#\n]*|\[@[^\]\n]*\]|-\{.*?\}-", re.DOTALL)
@@ -65,21 +66,23 @@ def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics, memo:
                    key=lambda name: (-len(name), name))
     # The forms are traditional: only conversions from simplified (s2t, s2tw, s2hk...) can go wrong
     # this way; conversion to simplified merges forms and loses nothing a reader would notice.
-    targets = [(loc, _names_at_risk(names, loc, characters)) for loc in localizers
+    targets = [(loc, _Names(_names_at_risk(names, loc, characters))) for loc in localizers
                if loc.variant.opencc.startswith("s2")]
     # What the converters convert by, as text: compared once a page, it must cost little.
     converters = repr([(loc.convert.code, loc.convert.opencc_config, loc.convert.glossary) for loc, _ in targets])
-    depends = (lint, tuple(tuple(names) for _, names in targets))
+    depends = (lint, tuple(tuple(names.names) for _, names in targets))
     before = dict(memo or {})
+    lexicon = _Words(characters, lint.accept)
     for page in site.pages.values():
         kept = before.get(page.id)
         if kept is not None and kept[0] is page and kept[1] == converters and kept[2] == depends:
             found = kept[3]
         else:
             page_diags = Diagnostics(diags.root)
+            body_rules = tuple(b.rule for b in page.blocks if b.adds_rule and b.rule)
             for text, line, col in _texts(page):
                 for loc, at_risk in targets:
-                    _lint_text(text, line, col, page, loc, characters, lint.accept, at_risk, page_diags)
+                    _lint_text(text, line, col, page, body_rules, loc, lexicon, at_risk, page_diags)
             found = page_diags.items
         diags.items += found
         if memo is not None:
@@ -124,20 +127,69 @@ def _blank(text: str) -> str:
     return _SKIP.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
 
 
-def _lint_text(text: str, line: int, col: int, page: Page, loc: Localizer, characters: dict[str, dict[str, list[str]]],
-               accept: tuple[str, ...], names: list[tuple[str, str]], diags: Diagnostics) -> None:
+class _Names:
+    """The names at risk (see ``_names_at_risk``), and an automaton that finds which a line holds:
+    a line of text is tried against every name of the site otherwise."""
+
+    def __init__(self, names: list[tuple[str, str]]):
+        self.names = names
+        self._automaton = ahocorasick_rs.AhoCorasick([name for name, _ in names]) if names else None
+
+    def present(self, text: str) -> list[tuple[str, str]]:
+        """The names in ``text``, in the order of ``names`` (longest first)."""
+        if self._automaton is None:
+            return []
+        found = {index for index, _, _ in self._automaton.find_matches_as_indexes(text, overlapping=True)}
+        return [self.names[index] for index in sorted(found)]
+
+
+class _Words:
+    """The listed words of the one-to-many characters and the accepted words, arranged to be
+    looked up from a character of the text: the lint visits every line of the site."""
+
+    def __init__(self, characters: dict[str, dict[str, list[str]]], accept: tuple[str, ...]):
+        self.characters = characters
+        self.risky = re.compile("[" + "".join(re.escape(char) for char in characters) + "]") if characters else None
+        #: Per character, each listed word holding it -> (its place in the listing, its form).
+        self.listed: dict[str, dict[str, list[tuple[int, str]]]] = {}
+        for char, forms in characters.items():
+            table = self.listed[char] = {}
+            for order, (form, word) in enumerate((f, w) for f, ws in forms.items() for w in ws or ()):
+                table.setdefault(word, []).append((order, form))
+        self.longest = max((len(word) for table in self.listed.values() for word in table), default=1)
+        self.accept = [(word, re.compile(re.escape(word))) for word in accept]
+
+    def accepted(self, text: str) -> list[tuple[int, int]]:
+        return [m.span() for word, pattern in self.accept if word in text for m in pattern.finditer(text)]
+
+    def around(self, text: str, i: int) -> list[tuple[str, str]]:
+        """The listed words that cover position ``i`` of ``text``, with their forms, longest first
+        (in the listing's order among words of one length)."""
+        table = self.listed[text[i]]
+        found = [(-(end - start), order, text[start:end], form)
+                 for start in range(max(0, i - self.longest + 1), i + 1)
+                 for end in range(i + 1, min(len(text), start + self.longest) + 1)
+                 for order, form in table.get(text[start:end], ())]
+        return [(word, form) for _, _, word, form in sorted(found)]
+
+
+def _lint_text(text: str, line: int, col: int, page: Page, body_rules: tuple[Rule, ...], loc: Localizer,
+               words: _Words, names: _Names, diags: Diagnostics) -> None:
+    if not _CHINESE.search(text):
+        return  # only Chinese characters convert: nothing here can go wrong
     conv = loc.convert
-    body_rules = tuple(b.rule for b in page.blocks if b.adds_rule and b.rule)
-    settled = conv.covered(text, (*page.layers, body_rules))
-    accepted = [m.span() for word in accept for m in re.finditer(re.escape(word), text)]
+    decided: list[tuple[int, int]] | None = None
 
     def free(start: int, end: int) -> bool:
-        return not any(a <= start and end <= b for a, b in settled + accepted)
+        """Whether no rule or accepted word settles text[start:end] (worked out when first asked:
+        most lines hold nothing to ask about)."""
+        nonlocal decided
+        if decided is None:
+            decided = conv.covered(text, (*page.layers, body_rules)) + words.accepted(text)
+        return not any(a <= start and end <= b for a, b in decided)
 
     where = f"{loc.variant.code} ({loc.variant.opencc})"
-    for name, converted_name in names:
-        if name not in text:
-            continue
+    for name, converted_name in names.present(text):
         for match in re.finditer(re.escape(name), text):
             if free(*match.span()):
                 diags.warning(page.path, line, f"the name '{name}' becomes '{converted_name}' in {where}",
@@ -149,23 +201,24 @@ def _lint_text(text: str, line: int, col: int, page: Page, loc: Localizer, chara
         return  # a phrase changed the length: positions no longer line up (rare)
     if _TAIWAN.fullmatch(loc.variant.opencc):
         _lint_taiwan_words(text, converted, line, col, page, where, free, diags)
-    for i, char in enumerate(text):
-        forms = characters.get(char)
-        if not forms or not free(i, i + 1):
+    for found in words.risky.finditer(text) if words.risky else ():
+        i, char = found.start(), found.group()
+        forms = words.characters[char]
+        if not free(i, i + 1):
             continue
         chosen = converted[i]
-        words = _listed_words(text, i, forms)
+        listed = words.around(text, i)
         context = text[max(0, i - _CONTEXT):i + _CONTEXT + 1].strip()
-        readings = {form for _, form in words}
+        readings = {form for _, form in listed}
         if len(readings) > 1:  # 书签|订 or 书|签订: the words around it can be split two ways
-            word, form = next((w, f) for w, f in words if not _same(f, chosen))
+            word, form = next((w, f) for w, f in listed if not _same(f, chosen))
             message = (f"'{char}' becomes '{chosen}' in {where}, but it may belong to '{word}', which takes "
                        f"'{form}': 「{context}」 -> 「{conv.plain(context)}」")
-        elif words and not _same(words[0][1], chosen):
-            word, form = words[0]
+        elif listed and not _same(listed[0][1], chosen):
+            word, form = listed[0]
             message = (f"'{char}' becomes '{chosen}' in {where}, but '{word}' takes '{form}': "
                        f"「{context}」 -> 「{conv.plain(context)}」")
-        elif words:
+        elif listed:
             continue
         elif chosen != conv.plain(char):
             form = next(iter(forms))
@@ -209,14 +262,6 @@ def _lint_taiwan_words(text: str, converted: str, line: int, col: int, page: Pag
                       f"'{taiwan[index]}': 「{context}」",
                       f"add {{from: {word}, zh-hant: {taiwan[index]}}} to content/glossary.yaml; if "
                       f"'{words[index]}' is right here, add the word to lint.accept in site.yaml", col=col + start)
-
-
-def _listed_words(text: str, i: int, forms: dict[str, list[str]]) -> list[tuple[str, str]]:
-    """The listed words that cover position ``i`` of ``text``, with their forms, longest first."""
-    char = text[i]
-    found = [(word, form) for form, words in forms.items() for word in words or ()
-             if any(text.startswith(word, i - k) for k, c in enumerate(word) if c == char and k <= i)]
-    return sorted(found, key=lambda item: -len(item[0]))
 
 
 @cache

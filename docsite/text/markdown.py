@@ -124,6 +124,20 @@ class InlineHooks:
                 out.append(escapeHtml(shown))
         return "".join(out)
 
+    def raw(self, html: str) -> str:
+        """Raw HTML with the text a reader reads in it converted (``rawhtml.texts``) and its blocks
+        shown as this variant wants them; blocks elsewhere in it (in a tag, in code) put back as
+        written, as in code, and inert: no block's text ends a tag or an attribute."""
+        if self.converter is None:
+            return html
+        converter = self.converter
+
+        def text(source: str) -> str:
+            return "".join(converter(run, tuple(self.active), *self.layers) if isinstance(run, str)
+                           else converter.show(run) for run in self.runs(source))
+        shown = rawhtml.converted(html, text)
+        return PLACEHOLDER.sub(lambda match: rawhtml.inert(restore(match.group(), self.blocks)), shown)
+
     def runs(self, source: str) -> Iterator[str | Block]:
         """A text token's runs of text and its blocks, in order; a block that adds a rule adds it
         to ``active`` before the next run is read."""
@@ -143,11 +157,18 @@ class InlineHooks:
         hooks, which it advances as rendering would."""
         ahead = replace(self, active=list(self.active))
         for token in tokens:
-            for child in token.children or ():
-                if child.type == "text":
-                    for run in ahead.runs(child.content):
-                        if isinstance(run, str):
-                            yield Text(run), (tuple(ahead.active), *ahead.layers)
+            code = 0
+            for child in (token,) if token.type == "html_block" else token.children or ():
+                code = _in_code(child, code)
+                if child.type in ("html_block", "html_inline"):
+                    found = rawhtml.texts(child.content)
+                elif child.type == "text" and not code:
+                    found = [child.content]
+                else:
+                    continue
+                for run in (run for text in found for run in ahead.runs(text)):
+                    if isinstance(run, str):
+                        yield Text(run), (tuple(ahead.active), *ahead.layers)
 
 
 def _next(state: StateInline, needle: str, start: int) -> int:
@@ -274,7 +295,28 @@ def _hooks(env: EnvType) -> InlineHooks:
 
 def _render_text(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
                  env: EnvType) -> str:
+    if env.get("raw_code", {}).get(id(tokens)):  # in a paragraph's raw <code>: code, as Markdown's
+        return escapeHtml(restore(tokens[idx].content, _hooks(env).blocks))
     return _hooks(env).html(tokens[idx].content, env)
+
+
+def _render_html(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    if tokens[idx].type == "html_inline":  # ``tokens``: the paragraph's, whose raw tags open and close code
+        open_ = env.setdefault("raw_code", {})
+        open_[id(tokens)] = _in_code(tokens[idx], open_.get(id(tokens), 0))
+    return _hooks(env).raw(tokens[idx].content)
+
+
+#: A raw tag that opens or closes an element whose text is code (``rawhtml.CODE``).
+_CODE_TAG = re.compile(rf"<(/?)(?:{'|'.join(sorted(rawhtml.CODE))})[\s/>]", re.IGNORECASE)
+
+
+def _in_code(token: Token, depth: int) -> int:
+    """How many elements of code are open in a paragraph after its ``token``, ``depth`` before it."""
+    match = _CODE_TAG.match(token.content) if token.type == "html_inline" else None
+    if match is None:
+        return depth
+    return max(depth - 1, 0) if match.group(1) else depth + 1
 
 
 def _render_code_inline(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
@@ -444,6 +486,8 @@ def parser(allow_html: bool) -> MarkdownIt:
     md.core.ruler.after("inline", "positions_and_anchors", _positions_and_anchors)
     md.core.ruler.after("positions_and_anchors", "figures", _figures)
     md.add_render_rule("text", _render_text)
+    md.add_render_rule("html_block", _render_html)
+    md.add_render_rule("html_inline", _render_html)
     md.add_render_rule("code_inline", _render_code_inline)
     md.add_render_rule("code_block", _render_code_block)
     md.add_render_rule("fence", _render_code_block)

@@ -1,13 +1,18 @@
-"""The addresses in the raw HTML a page's body may hold when site.yaml allows it (``allow_html: true``):
-every one a browser follows or fetches, read as a browser reads it (the stdlib's HTML parser decodes
-entities, names are case-blind), so that the one allow-list of ``urls.refused`` applies to them as to
-Markdown's links.
+"""The raw HTML a page's body may hold when site.yaml allows it (``allow_html: true``), read as a
+browser reads it (the stdlib's HTML parser: entities decoded, names case-blind):
+
+- its addresses, every one a browser follows or fetches, so that the one allow-list of
+  ``urls.refused`` applies to them as to Markdown's links (``scan``);
+- where its text is, what a reader reads, so that each variant converts that and nothing else: not
+  a tag's or an attribute's name, an address or a class (``texts``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import escape, unescape
 from html.parser import HTMLParser
 
 #: Attributes whose value is an address, on any element (SVG's xlink:href too).
@@ -91,3 +96,91 @@ class _Reader(HTMLParser):
         if self.in_style:
             for address, below in _css(data):
                 self.add(address, self.getpos()[0] + below)
+
+
+#: Attributes whose value a reader reads: a tooltip, an image's text, what a screen reader says.
+TEXT_ATTRIBUTES = frozenset({"title", "alt", "aria-label", "aria-description", "placeholder", "label"})
+#: Elements whose text is code, not prose, and is never converted (as Markdown's code is not).
+CODE = frozenset({"code", "kbd", "samp", "script", "style"})
+#: An attribute of a start tag, after the tag's name (the stdlib parser's own pattern): its name,
+#: and its value, in quotes or not.
+_ATTRIBUTE = re.compile(r"""((?<=['"\s/])[^\s/>][^\s/=>]*)(?:\s*=+\s*(?:'([^']*)'|"([^"]*)"|(?!['"])([^>\s]*)))?""")
+_TAG_NAME = re.compile(r"<[a-zA-Z][^\t\n\r\f />\x00]*")
+
+
+#: Where a text is in a piece of HTML (start, end), and how it is written there: between tags
+#: ("text"), or as an attribute's value in quotes ("quoted") or without ("unquoted": converted, it
+#: may hold a space, which would end it, so it is written back in quotes).
+Span = tuple[int, int, str]
+
+
+def texts(html: str) -> list[str]:
+    """The text a reader reads in ``html``, in reading order, piece by piece: the text between tags
+    but in ``CODE``, and the values of ``TEXT_ATTRIBUTES``, character references decoded."""
+    return [unescape(html[start:end]) for start, end, _ in _spans(html)]
+
+
+def converted(html: str, convert: Callable[[str], str]) -> str:
+    """``html`` with each piece of its ``texts`` given to ``convert`` and written back in its place,
+    escaped (what a conversion makes is text, never markup); the rest as written."""
+    out, pos = [], 0
+    for start, end, written in _spans(html):
+        made = escape(convert(unescape(html[start:end])), quote=written != "text")
+        out += [html[pos:start], f'"{made}"' if written == "unquoted" else made]
+        pos = end
+    out.append(html[pos:])
+    return "".join(out)
+
+
+def inert(text: str) -> str:
+    """``text`` written so that, wherever it is put in HTML (between tags, in an attribute's value
+    with or without quotes, in a tag), it ends nothing and starts nothing: &, <, >, quotes, spaces,
+    = and ` as character references."""
+    return _INERT.sub(lambda match: f"&#{ord(match.group())};", text)
+
+
+_INERT = re.compile(r"""[&<>"'=`\s]""")
+
+
+def _spans(html: str) -> list[Span]:
+    reader = _Texts(html)
+    reader.feed(html)
+    reader.close()
+    return reader.spans
+
+
+class _Texts(HTMLParser):
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=False)  # a reference between tags is left as written
+        self.html = html
+        self.lines = [0, *(match.end() for match in re.finditer("\n", html))]  # where each line starts
+        self.spans: list[Span] = []
+        self.code: list[str] = []  # the elements of ``CODE`` open
+
+    def _at(self) -> int:
+        """Where what the parser is handling starts in the text."""
+        line, col = self.getpos()
+        return self.lines[line - 1] + col
+
+    def handle_data(self, data: str) -> None:
+        start = self._at()
+        if not self.code and data.strip() and self.html.startswith(data, start):
+            self.spans.append((start, start + len(data), "text"))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_startendtag(tag, attrs)
+        if tag in CODE:
+            self.code.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        start, written = self._at(), self.get_starttag_text() or ""
+        named = _TAG_NAME.match(written)
+        for match in _ATTRIBUTE.finditer(written, named.end() if named else len(written)):
+            value = next((group for group in (2, 3, 4) if match.group(group)), None)
+            if value is not None and match.group(1).lower() in TEXT_ATTRIBUTES:
+                self.spans.append((start + match.start(value), start + match.end(value),
+                                   "unquoted" if value == 4 else "quoted"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.code:
+            del self.code[len(self.code) - 1 - self.code[::-1].index(tag):]
