@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from conftest import MiniSite
+from test_incremental_output import _build, _site
 
-from docsite import cli
 from docsite.commands import build as build_command
 from docsite.incremental import cache, kept, lastbuild
 from docsite.pipeline import NOT_FOUND, BuildResult, build
@@ -29,13 +29,6 @@ def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(lastbuild, "RACY_NS", 0)
 
 
-def _site(mini: MiniSite) -> MiniSite:
-    mini.write("people/a.md", "---\ntitle: 甲\nsummary: 外交官\n---\n甲认识[[people/b]]。\n")
-    mini.write("people/b.md", "---\ntitle: 乙\n---\n乙的生平。\n")
-    mini.write("places/moscow.md", "---\ntitle: 莫斯科\n---\n莫斯科。\n")
-    return mini
-
-
 def _results(monkeypatch: pytest.MonkeyPatch) -> list[BuildResult]:
     """The result of each command-line build from now on, in order."""
     results: list[BuildResult] = []
@@ -46,10 +39,6 @@ def _results(monkeypatch: pytest.MonkeyPatch) -> list[BuildResult]:
 
     monkeypatch.setattr(build_command, "build", kept_result)
     return results
-
-
-def _build(mini: MiniSite) -> int:
-    return cli.main(["build", "--root", str(mini.root), "--jobs", "1"])
 
 
 def _edit(mini: MiniSite, path: str, old: str, new: str) -> None:
