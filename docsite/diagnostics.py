@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from pathlib import Path
 
 
@@ -56,6 +57,8 @@ class Diagnostic:
         return f"::{self.severity} {','.join(where)}::{_escape(text, False)}"
 
 
+_fields = attrgetter(*(spec.name for spec in fields(Diagnostic)))
+
 #: What ``check --format`` may be: for people (text), for programs (json), for GitHub Actions.
 FORMATS = ("text", "json", "github")
 
@@ -97,7 +100,9 @@ class Diagnostics:
         return [d for d in self.items if d.severity == "warning"]
 
     def sorted(self) -> list[Diagnostic]:
-        return sorted(set(self.items))
+        """Each problem once, in the order of its fields (file, line, column...): compared as tuples,
+        a tenth of the time of the dataclass's own comparisons, which tens of thousands of warnings notice."""
+        return sorted(set(self.items), key=_fields)
 
     def report(self, form: str = "text") -> None:
         """Every problem, in order of file and line: as text on standard error (what the commands

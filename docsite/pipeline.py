@@ -7,11 +7,13 @@ or written when there is one, so rendering only ever sees valid input.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator, MutableMapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -23,14 +25,14 @@ from tqdm import tqdm
 from docsite.config.settings import load_config
 from docsite.diagnostics import Diagnostics
 from docsite.incremental import cache as outputs
-from docsite.incremental.buildcache import BuildCache
+from docsite.incremental.buildcache import BuildCache, NotFound
 from docsite.incremental.reads import Reading, Reads
 from docsite.model import urls
 from docsite.model.config import SiteConfig
 from docsite.model.site import Site
 from docsite.model.view import PageView
 from docsite.processes import process_map
-from docsite.stages import exports, feed, images, plaintext, publish, search, unfinished, write
+from docsite.stages import exports, feed, images, plaintext, publish, render, search, unfinished, write
 from docsite.stages.load import LoadCache, load_content
 from docsite.stages.render import RenderMemo, interface, render_404, render_neutral, render_sitemap, render_variant
 from docsite.stages.resolve import resolve
@@ -58,8 +60,9 @@ class BuildResult:
 class Work:
     """What a build did, as it went: the pages it parsed (by id), the parts of the output it made
     and those it recalled from its cache (by cache.name), the HTML files it rendered (not taken from
-    the preview server's memory), the processes that parsed pages and made parts, and the images
-    it processed (not taken from .cache/images/)."""
+    the preview server's memory), the processes that parsed pages and made parts, the images
+    it processed (not taken from .cache/images/), and of what the whole site has once, what it made
+    again rather than took from its cache (the 404 page: ``NOT_FOUND``)."""
 
     parsed: list[str] = field(default_factory=list)
     made: list[str] = field(default_factory=list)
@@ -68,6 +71,7 @@ class Work:
     parsers: set[int] = field(default_factory=set)
     makers: set[int] = field(default_factory=set)
     images: list[str] = field(default_factory=list)
+    whole: list[str] = field(default_factory=list)
 
     def note_parsed(self, pid: str, process: int) -> None:
         self.parsed.append(pid)
@@ -137,7 +141,8 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, progres
     try:
         files.update(stage.assets.files | figures.files)
         entries = _pages(stage, recall, units, names, files, jobs, progress, result.work)
-        files.update(_whole_site(stage, entries, list(figures.files)))
+        not_found = _not_found(stage, cache, recall.keys, result.work)
+        files.update(_whole_site(stage, entries, list(figures.files), not_found))
     except TemplateProblem as problem:  # met in a process making pages
         problem.report(result.diagnostics)
     except Exception as exc:  # a mistake in a template, reported at its line
@@ -158,10 +163,11 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, progres
     return result
 
 
-def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]], figures: list[str]) -> dict[str, bytes]:
+def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]], figures: list[str],
+                not_found: Callable[[list[str]], render.Missing]) -> dict[str, bytes]:
     """What is made once for the whole site, from every page: each variant's search page and index,
-    its feed, the 404 page, the sitemap, robots.txt, the hosts' _headers and the mark of a build's
-    folder (``figures``: the images' files, named by their content)."""
+    its feed, the 404 page (``not_found``, given the ids), the sitemap, robots.txt, the hosts'
+    _headers and the mark of a build's folder (``figures``: the images' files, named by their content)."""
     files: dict[str, bytes] = {}
     immutable = [*stage.assets.fingerprinted, *figures]
     for loc, listed in zip(stage.localizers, entries, strict=True):
@@ -172,14 +178,39 @@ def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]], figures:
     site = stage.localizers[0].site
     config = site.config
     ids = [entry.id for entry in entries[0]] + [urls.SEARCH]
-    missing = render_404(stage.env, stage.localizers, stage.assets, ids)
-    files |= missing
-    immutable += [path for path in missing if path != "404.html"]  # the addresses, named by their content
+    missing = not_found(ids)
+    files |= missing.files
+    immutable.append(missing.addresses)
     files |= render_sitemap(stage.env, config, ids, {pid: page.changed for pid, page in site.pages.items()})
     files["robots.txt"] = publish.robots(config)
     files["_headers"] = publish.headers(config, immutable, str(stage.env.globals["content_security_policy"]))
     files[write.MARKER] = write.MARKER_TEXT
     return files
+
+
+#: The 404 page, in ``Work.whole``.
+NOT_FOUND = "404.html"
+
+
+def _not_found(stage: _Stage, cache: BuildCache, keys: outputs.Keys,
+               work: Work) -> Callable[[list[str]], render.Missing]:
+    """The 404 page of the site whose pages are ``ids`` (see ``render_404``), made again only when
+    the ids or what it read of the site (each page's title, by way of its front matter) changed
+    since ``cache`` kept it: a key as a part's (``keys``), and the ids apart, which it is given."""
+    def made(ids: list[str]) -> render.Missing:
+        listed = hashlib.sha256("\0".join(ids).encode()).digest()
+        kept = cache.not_found
+        if kept is not None and kept.ids == listed and (keys.still(kept.read)
+                                                        or kept.key == keys.of(NOT_FOUND, kept.read)):
+            return kept.missing
+        with _reading(stage) as reads:
+            missing = render_404(stage.env, stage.localizers, stage.assets, ids)
+        work.whole.append(NOT_FOUND)
+        if cache.memory or cache.persisted:
+            read = reads.sorted()
+            cache.not_found = NotFound(listed, keys.of(NOT_FOUND, read), read, missing)
+        return missing
+    return made
 
 
 def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict[Unit, str],
@@ -304,18 +335,24 @@ def _render_part(stage: _Stage, part: tuple[Unit, ...]) \
 
 def _unit(stage: _Stage, variant: int, pid: str) -> tuple[outputs.Output, outputs.Paths]:
     """A part of the output, made from the site as every localizer reads it through one ``Reading``."""
+    make = _page if pid in stage.localizers[0].site.pages else _generated
+    with _reading(stage) as reads:
+        files, views = make(stage, stage.localizers[variant], pid)
+    return outputs.Output(files, [search.indexed(view) for view in views]), reads.sorted()
+
+
+@contextmanager
+def _reading(stage: _Stage) -> Iterator[Reads]:
+    """Within the block, every localizer reads the site through one ``Reading``, which notes each path read."""
     site = stage.localizers[0].site
     reads = Reads()
     for loc in stage.localizers:
         loc.site = Reading(site, reads)  # type: ignore[assignment]
     try:
-        loc = stage.localizers[variant]
-        make = _page if pid in site.pages else _generated
-        files, views = make(stage, loc, pid)
+        yield reads
     finally:
         for loc in stage.localizers:
             loc.site = site
-    return outputs.Output(files, [search.indexed(view) for view in views]), reads.sorted()
 
 
 def _page(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes], list[PageView]]:

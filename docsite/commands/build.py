@@ -35,7 +35,7 @@ def run(root: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: 
         _notes(done)
         return 0
     cache = BuildCache.restore(root, record["token"] if record else None, held is not None)
-    cache.files.taken = {path: tuple(mark) for path, mark in before["inputs"].items()}
+    cache.files.taken = before["inputs"]
     for path in record["racy"] if record else ():  # its signature may hold while its content changed
         cache.files.pages.pop(path, None)
     # Pages go to disk as they are made, and replace the old site only when all are: a new folder
@@ -46,7 +46,9 @@ def run(root: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: 
             staging.commit()
             token = os.urandom(16).hex()
             cache.save(root, token)
-            lastbuild.save(root, out, before, result, token)
+            written = (lastbuild.updated(out, held, staging.changed, staging.removed)
+                       if isinstance(staging, Update) and held is not None else lastbuild.output(out))
+            lastbuild.save(root, written, before, result, token)
     result.diagnostics.report()
     if not result.ok:
         print(f"build failed: {result.diagnostics.counts()}; nothing was written", file=sys.stderr)

@@ -12,34 +12,31 @@ two builds used of conversions and fingerprints; a change to site.yaml, a templa
 With ``persisted=True`` (the command line), the part of that memory which lets a build after an edit
 look only at what changed is kept in .cache/ between builds (``save``, ``restore``): the pages
 loaded by their file's signature, the last good build's site and keys, each part's key and reads
-(not its output: the output folder and the store hold it), each page's lint warnings, the search
-index's pieces (so that an edit makes again only those whose lines changed). Not kept:
-what is quicker to make again than to read (the converters' memory, the compiled templates) or
-is as large as the site's HTML.
+(not its output: the output folder and the store hold it), each page's lint warnings, the 404
+page, the search index's pieces (so that an edit makes again only those whose lines changed); as a
+base and the changes since it (see kept.py). Not kept: what is quicker to make again than to read
+(the converters' memory, the compiled templates) or is as large as the site's HTML.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
-import os
-import pickle
 import sys
-import tempfile
 from collections.abc import Collection, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 
 from docsite.diagnostics import program
-from docsite.incremental import cache
+from docsite.incremental import cache, kept
 from docsite.incremental.reads import Fingerprints
 from docsite.model.config import SiteConfig, Variant
 from docsite.model.site import Site
 from docsite.stages import search
 from docsite.stages.load import LoadCache
-from docsite.stages.render import RenderMemo, environment
+from docsite.stages.render import Missing, RenderMemo, environment
 from docsite.text.lint import LintMemo
 from docsite.text.variants import Converter, Rule
 
@@ -63,6 +60,8 @@ class BuildCache:
     search_memo: search.Memo = field(default_factory=search.Memo)
     fingerprints: Fingerprints = field(default_factory=Fingerprints)
     lint: LintMemo = field(default_factory=dict)
+    not_found: NotFound | None = None  # the last 404 page made
+    base: kept.Base | None = None  # of what ``restore`` read
 
     def begin(self, root: Path) -> cache.Keys | None:
         """Start a build: forget everything when what every page is made with has changed. Returns
@@ -139,37 +138,41 @@ class BuildCache:
     def save(self, root: Path, token: str) -> None:
         """Keep in .cache/ what ``persisted`` names, as the build ``token`` (the record of the last
         build names its own, see lastbuild.py) left it; a cache that cannot be written costs time only."""
-        kept = {"program": cache.program(), "token": token, "stamp": self.stamp, "keys": self.keys,
-                "parts": self.parts, "lint": self.lint, "search": self.search_memo.pieces(),
-                "files": LoadCache(self.files.pages, self.files.data)}
-        folder = root / cache.FOLDER
+        memory = kept.Memory(self.stamp, self.keys, self.parts, self.lint, self.files.pages, self.files.data,
+                             self.not_found, self.search_memo.pieces())
         with contextlib.suppress(OSError):
-            with tempfile.NamedTemporaryFile("wb", dir=folder, prefix=MEMORY, suffix=".tmp", delete=False) as file:
-                pickle.dump(kept, file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(file.name, folder / MEMORY)
+            kept.save(root / cache.FOLDER, memory, token, self.base)
 
     @classmethod
     def restore(cls, root: Path, token: str | None, held: bool) -> BuildCache:
         """The command line's cache, with what ``save`` kept for the build ``token`` (None: no
-        build before, or another's), if this program kept it; else empty."""
+        build before, or another's), if this program kept it; else empty, and said so when what
+        was kept cannot be read."""
         made = cls(stored=True, persisted=True, held=held)
         try:
-            with open(root / cache.FOLDER / MEMORY, "rb") as file:
-                gc.disable()  # millions of objects, none garbage: the collector's passes cost half the loading
-                try:
-                    kept = pickle.load(file)
-                finally:
-                    gc.enable()
-            if token is not None and kept["token"] == token and kept["program"] == cache.program():
-                made.stamp, made.keys, made.parts, made.lint, made.files, made.search_memo = (
-                    kept["stamp"], kept["keys"], kept["parts"], kept["lint"], kept["files"], kept["search"])
-        except Exception:  # none yet, damaged, or of another version: it only saves time
-            pass
+            found = kept.restore(root / cache.FOLDER, token)
+        except kept.Damaged as damaged:
+            _warn(f"{damaged}; building without what the last build kept")
+            return made
+        if found is not None:
+            memory, made.base = found
+            made.stamp, made.keys, made.parts, made.lint, made.not_found = (
+                memory.stamp, memory.keys, memory.parts, memory.lint, memory.not_found)
+            made.files = LoadCache(memory.pages, memory.data)
+            if memory.search is not None:
+                made.search_memo = memory.search
         return made
 
 
-#: The file in .cache/ that ``BuildCache.save`` writes.
-MEMORY = "memory.pickle"
+class NotFound(NamedTuple):
+    """The 404 page as made (``missing``), with what it was made from: a digest of the ids it lists,
+    the paths it read of the site and its key (as a part's, see cache.Keys)."""
+
+    ids: bytes
+    key: str
+    read: cache.Paths
+    missing: Missing
+
 
 
 def _warn(message: str) -> None:

@@ -15,9 +15,12 @@ record keeps the content digest of such files, and the next build compares their
 of trusting the signature (or of building everything, which a save and a build a second apart would
 otherwise cost every time).
 
-A change another program makes to the output within the clock tick of the build's own last write
-to that file would keep its signature (a tick is a few milliseconds on ext4, APFS or NTFS): the
-output is looked at only after the whole site is written, so that takes a program racing the build.
+The output is looked at in one walk before the build (``output``), and a build that updates it in
+place records those signatures for the files it left alone and looks again only at those it moved
+in (``updated``): a file changed by hand while the build ran is then seen by the next build. A
+change another program makes to a file the build moved in, within the clock tick of that move,
+would keep its signature (a tick is a few milliseconds on ext4, APFS or NTFS): that takes a
+program racing the build.
 """
 
 from __future__ import annotations
@@ -25,30 +28,37 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import marshal
 import os
 import stat
 import tempfile
 import time
-from dataclasses import astuple
+from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from docsite.diagnostics import Diagnostic, Diagnostics
 from docsite.incremental import cache
 from docsite.pipeline import BuildResult
 from docsite.stages import history
-from docsite.stages.load import inputs, signatures
+from docsite.stages.load import inputs, signature, signatures
 
-NAME = "last-build.json"
-VERSION = 4  # 3: with the build's warnings; 4: with the token of what the build kept (buildcache.BuildCache.save)
+#: The record: a small JSON file, and beside it (``BULK``) what is as long as the site, in marshal's
+#: form (a tenth of the time of JSON's to read and write): the signatures of the inputs and of the
+#: output, and the warnings. Each names the build's token: a pair that disagrees is no record.
+NAME, BULK = "last-build.json", "last-build.marshal"
+VERSION = 5  # 3: with the build's warnings; 4: with the token of what the build kept; 5: the bulk apart
 
-
+#: Files by path (the output's relative to it), each with its ``load.signature``.
+Signatures = dict[str, tuple[int, ...]]
 #: What a record and a build must agree on (see ``state``).
 COMPARED = ("version", "program", "options", "inputs", "history")
 #: Files changed this close before the record's inputs were taken may change again unseen: a file
 #: system stamps times by the clock's tick, which some make a whole second (as git's "racily
 #: clean" files).
 RACY_NS = 1_000_000_000
+#: The record's entries kept in ``BULK``.
+_BULKY = ("inputs", "output", "warnings")
 
 
 def state(root: Path, options: dict[str, Any]) -> dict[str, Any]:
@@ -57,7 +67,7 @@ def state(root: Path, options: dict[str, Any]) -> dict[str, Any]:
     signatures, which no other folder has.)"""
     taken, files = time.time_ns(), inputs(root)
     return {"taken": taken, "version": VERSION, "program": cache.program().hex(), "options": options,
-            "inputs": {path: list(mark) for path, mark in files.items()},
+            "inputs": files,
             "racy": {path: _content(path) for path, (_, ctime, *_) in files.items() if ctime >= taken - RACY_NS},
             "history": _digest(history.last_changes(root / "content"))}
 
@@ -76,25 +86,44 @@ def _digest(days: dict[str, str]) -> str:
     return hashlib.sha256(repr(sorted(days.items())).encode()).hexdigest()
 
 
-def _output(out: Path) -> dict[str, list[int]]:
-    folder = str(out.resolve())
-    return {path[len(folder) + 1:]: list(mark) for path, mark in signatures(Path(folder)).items()}
+def output(out: Path) -> Signatures:
+    """The files of the output folder ``out`` by relative path, with their signatures: one walk."""
+    return signatures(out.resolve(), relative=True)
+
+
+def updated(out: Path, held: Signatures, moved: Collection[str], removed: Collection[str]) -> Signatures:
+    """What ``out`` holds after a ``write.Update`` from ``held`` (``output`` taken before the build)
+    moved the files ``moved`` in and removed ``removed``: only those are looked at again, so that a
+    file changed by hand while the build ran is still told from what the build left."""
+    now = {path: mark for path, mark in held.items() if path not in removed} if removed else dict(held)
+    folder = out.resolve()
+    for path in moved:
+        with contextlib.suppress(OSError):  # gone already: the next build sees it missing
+            now[path] = signature(os.stat(folder / path))
+    return now
 
 
 def recorded(root: Path) -> dict[str, Any] | None:
     """The record of the last good build; None when there is none, or not one this program wrote."""
+    folder = root / cache.FOLDER
     try:
-        record = json.loads((root / cache.FOLDER / NAME).read_text("utf-8"))
-        return record if isinstance(record, dict) and record.get("version") == VERSION else None
-    except (OSError, ValueError):
+        record = json.loads((folder / NAME).read_text("utf-8"))
+        if not isinstance(record, dict) or record.get("version") != VERSION:
+            return None
+        token, *bulk = marshal.loads((folder / BULK).read_bytes())
+        return {**record, **dict(zip(_BULKY, bulk, strict=True))} if token == record["token"] else None
+    except (OSError, ValueError, EOFError, TypeError, KeyError):
         return None
 
 
-def held(record: dict[str, Any] | None, out: Path) -> list[str] | None:
-    """The files of ``out`` (relative paths) when it holds exactly what the recorded build wrote
-    (their signatures), which a build may then update in place (see write.Update); else None."""
+def held(record: dict[str, Any] | None, out: Path) -> Signatures | None:
+    """The files of ``out`` with their signatures, when it holds exactly what the recorded build
+    wrote (its signatures), which a build may then update in place (see write.Update); else None."""
     try:
-        return list(record["output"]) if record is not None and record["output"] == _output(out) else None
+        if record is None:
+            return None
+        now = output(out)
+        return now if record["output"] == now else None
     except (OSError, KeyError, TypeError):
         return None
 
@@ -113,15 +142,26 @@ def up_to_date(root: Path, record: dict[str, Any] | None, now: dict[str, Any], h
         return None
 
 
-def save(root: Path, out: Path, before: dict[str, Any], result: BuildResult, token: str) -> None:
-    """Keep the record of a good build (``before``: its ``state``) just written to ``out``; ``token``
-    names what it kept for the next build (see buildcache.BuildCache.save)."""
-    record = {**before, "output": _output(out), "pages": result.pages_per_variant, "notes": result.notes,
-              "warnings": [astuple(item) for item in result.diagnostics.sorted()], "token": token}
+def save(root: Path, written: Signatures, before: dict[str, Any], result: BuildResult, token: str) -> None:
+    """Keep the record of a good build (``before``: its ``state``) that left ``written`` in its
+    output folder (``output``, ``updated``); ``token`` names what it kept for the next build (see
+    buildcache.BuildCache.save)."""
+    record = {key: value for key, value in before.items() if key not in _BULKY}
+    record |= {"pages": result.pages_per_variant, "notes": result.notes, "token": token}
+    # As found: a build that finds the output up to date reports them, in order, as a build does.
+    warnings = [(d.path, d.line, d.col, d.severity, d.message, d.hint) for d in result.diagnostics.items]
     folder = root / cache.FOLDER
-    # Without a new record (a full disk), the old one does not match the new output: the next build builds.
+    # Without a new record (a full disk), the old one does not match the new output, nor the bulk
+    # written before it: the next build builds.
     with contextlib.suppress(OSError):
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, prefix=NAME, suffix=".tmp",
-                                         delete=False) as file:
-            json.dump(record, file, ensure_ascii=False)
-        os.replace(file.name, folder / NAME)
+        _replace(folder / BULK, "wb", lambda file: file.write(marshal.dumps((token, before["inputs"], written,
+                                                                             warnings))))
+        _replace(folder / NAME, "w", lambda file: json.dump(record, file, ensure_ascii=False))
+
+
+def _replace(path: Path, mode: str, write: Callable[[IO[Any]], object]) -> None:
+    """``path`` replaced by what ``write`` writes, once it is whole."""
+    with tempfile.NamedTemporaryFile(mode, encoding=None if "b" in mode else "utf-8", dir=path.parent,
+                                     prefix=path.name, suffix=".tmp", delete=False) as file:
+        write(file)
+    os.replace(file.name, path)

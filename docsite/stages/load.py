@@ -209,13 +209,25 @@ def inputs(root: Path) -> dict[str, tuple[int, ...]]:
     return state
 
 
-def signatures(path: Path) -> dict[str, tuple[int, ...]]:
-    """The ``signature`` of a file, or of every file below a folder (hidden ones too), by path."""
+def signatures(path: Path, relative: bool = False) -> dict[str, tuple[int, ...]]:
+    """The ``signature`` of a file, or of every file below a folder (hidden ones too, links as
+    ``files_under`` lists them), by path; below a folder by the path relative to it (with "/") if
+    ``relative``. One walk, in no order: an output folder holds tens of thousands of files."""
     if path.is_file():
         return {str(path): signature(path.stat())}
-    if path.is_dir():
-        return {entry.path: mark for entry in files_under(path, hidden=True) if (mark := _marked(entry))}
-    return {}
+    if not path.is_dir():
+        return {}
+    found: dict[str, tuple[int, ...]] = {}
+    folders = [(str(path), "" if relative else str(path) + os.sep)]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, prefix + entry.name + ("/" if relative else os.sep)))
+                elif (mark := _marked(entry)) is not None:
+                    found[prefix + entry.name] = mark
+    return found
 
 
 def relooked(root: Path, state: dict[str, tuple[int, ...]], paths: Iterable[str]) -> dict[str, tuple[int, ...]]:

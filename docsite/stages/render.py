@@ -17,7 +17,7 @@ import weakref
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 
@@ -212,8 +212,14 @@ def _choice(loc: Localizer, pid: str, here: str) -> Choice:
                   title, subtitle)
 
 
-def render_404(env: jinja2.Environment, localizers: list[Localizer], assets: Assets,
-               ids: list[str]) -> dict[str, bytes]:
+class Missing(NamedTuple):
+    """The 404 page's files, and the name of the one named by its content (which hosts may keep for good)."""
+
+    files: dict[str, bytes]
+    addresses: str
+
+
+def render_404(env: jinja2.Environment, localizers: list[Localizer], assets: Assets, ids: list[str]) -> Missing:
     """404.html: its links are relative to a <base> that its script corrects to the path it was served under.
     The addresses of every page (``ids``) with their titles in each script are a file of their own,
     named by its content, which static/site.js fetches only when a page is missing, to offer the pages
@@ -227,7 +233,7 @@ def render_404(env: jinja2.Environment, localizers: list[Localizer], assets: Ass
     html = _html(env.get_template("404.html"), sections=sections, assets=assets.urls(""),
                  base=urls.base_path(config.base_url), codes=[v.code for v in config.variants], addresses=listing,
                  search=urls.neutral_dir(urls.SEARCH))
-    return {"404.html": html.encode("utf-8"), listing: addresses}
+    return Missing({"404.html": html.encode("utf-8"), listing: addresses}, listing)
 
 
 def _interface(loc: Localizer, source: str) -> str:

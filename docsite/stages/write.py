@@ -310,6 +310,9 @@ class Update(_Working, MutableMapping[str, bytes]):
         self.committed = False
 
     def __setitem__(self, relative: str, data: bytes) -> None:
+        if data is UNCHANGED and relative in self.held and relative not in self.changed:
+            self._paths.add(relative)  # most of an edit's files: a path the output folder holds, nothing to do
+            return
         self._paths.add(_checked(relative))
         staged = self.folder / FILES / relative
         if relative in self.changed:

@@ -1,0 +1,230 @@
+"""The command line after an edit keeps its record and memory cheaply: an edit build writes only the
+changes since the memory's base, a file of the output changed by hand (even while a build runs) is
+still noticed and made again, a damaged memory costs a build from nothing and a warning, not a
+wrong site, and the 404 page is made again only when the titles or pages it lists change."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import MiniSite
+from test_incremental_output import _build, _site
+
+from docsite.commands import build as build_command
+from docsite.incremental import cache, kept, lastbuild
+from docsite.pipeline import NOT_FOUND, BuildResult, build
+from docsite.stages.load import signatures
+
+
+@pytest.fixture(autouse=True)
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files written just before a build count as settled (test_lastbuild.py has the rule for those
+    that are not), so that each page is loaded again only when its signature changed."""
+    monkeypatch.setattr(lastbuild, "RACY_NS", 0)
+
+
+def _results(monkeypatch: pytest.MonkeyPatch) -> list[BuildResult]:
+    """The result of each command-line build from now on, in order."""
+    results: list[BuildResult] = []
+
+    def kept_result(*args: Any, **kwargs: Any) -> BuildResult:
+        results.append(build(*args, **kwargs))
+        return results[-1]
+
+    monkeypatch.setattr(build_command, "build", kept_result)
+    return results
+
+
+def _edit(mini: MiniSite, path: str, old: str, new: str) -> None:
+    page = mini.root / "content" / path
+    page.write_text(page.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def _on_disk(out: Path) -> dict[str, bytes]:
+    return {path[len(str(out)) + 1:]: Path(path).read_bytes() for path in signatures(out)}
+
+
+def _fresh(mini: MiniSite) -> dict[str, bytes]:
+    """What a build from nothing gives."""
+    return dict(build(mini.root).files)
+
+
+def test_an_edit_build_writes_the_changes_not_the_memory_whole(mini: MiniSite,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    site = _site(mini)
+    folder = site.root / cache.FOLDER
+    monkeypatch.setattr(kept, "REWRITE", 1)  # a site this small: one edit changes a good share of it
+    assert _build(site) == 0
+    base = (folder / kept.BASE).stat()
+    results = _results(monkeypatch)
+    for text in ("乙的生平，后来去了莫斯科。", "乙的生平，后来回到北京。"):
+        _edit(site, "people/b.md", "乙的生平", text.removesuffix("。"))
+        assert _build(site) == 0
+        assert results[-1].work.parsed == ["people/b"]  # the others from the memory, the edit before's included
+    now = (folder / kept.BASE).stat()
+    assert (now.st_ino, now.st_mtime_ns) == (base.st_ino, base.st_mtime_ns)  # the base as the first build left it
+    assert _on_disk(site.root / "_site") == _fresh(site)
+
+
+def test_changes_beyond_a_share_of_the_base_write_a_new_base(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = _site(mini)
+    assert _build(site) == 0
+    monkeypatch.setattr(kept, "REWRITE", 0)  # any change is too many
+    base = (site.root / cache.FOLDER / kept.BASE).stat().st_ino
+    _edit(site, "people/b.md", "乙的生平", "乙的一生")
+    assert _build(site) == 0
+    assert (site.root / cache.FOLDER / kept.BASE).stat().st_ino != base
+    results = _results(monkeypatch)
+    _edit(site, "places/moscow.md", "莫斯科。", "莫斯科，苏联的首都。")
+    assert _build(site) == 0
+    assert results[-1].work.parsed == ["places/moscow"]  # read from the new base
+    assert _on_disk(site.root / "_site") == _fresh(site)
+
+
+@pytest.mark.parametrize("damage", ["base truncated", "changes truncated", "base overwritten",
+                                    "changes of another base"])
+def test_a_damaged_memory_builds_from_nothing_and_says_so(mini: MiniSite, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str], damage: str) -> None:
+    site = _site(mini)
+    folder = site.root / cache.FOLDER
+    assert _build(site) == 0
+    _edit(site, "people/b.md", "乙的生平", "乙的一生")
+    assert _build(site) == 0  # an edit build: the changes name the base
+    if damage == "changes of another base":
+        first = (folder / kept.BASE).read_bytes()
+        with monkeypatch.context() as patched:
+            patched.setattr(kept, "REWRITE", 0)
+            _edit(site, "people/b.md", "乙的一生", "乙的生平")
+            assert _build(site) == 0  # a new base
+        (folder / kept.BASE).write_bytes(first)  # the base before: the changes name another
+    else:
+        name = kept.BASE if damage.startswith("base") else kept.CHANGES
+        data = (folder / name).read_bytes()
+        (folder / name).write_bytes(data[:len(data) // 2] if damage.endswith("truncated") else b"\x80\x05garbage")
+    capsys.readouterr()
+    results = _results(monkeypatch)
+    _edit(site, "places/moscow.md", "莫斯科。", "莫斯科，苏联的首都。")
+    assert _build(site) == 0
+    err = capsys.readouterr().err
+    if damage == "changes of another base":
+        assert "cannot be read" not in err  # a pair that does not agree is no memory, not damage
+    else:
+        assert "warning:" in err and "cannot be read" in err and "building without what the last build kept" in err
+    assert sorted(results[-1].work.parsed) == ["index", "people/a", "people/b", "places/moscow"]
+    assert _on_disk(site.root / "_site") == _fresh(site)
+    results.clear()
+    _edit(site, "people/a.md", "甲认识", "甲早就认识")
+    assert _build(site) == 0
+    assert results[-1].work.parsed == ["people/a"]  # kept again
+
+
+def test_a_file_of_the_output_changed_by_hand_after_an_edit_build_is_made_again(mini: MiniSite) -> None:
+    site = _site(mini)
+    out = site.root / "_site"
+    assert _build(site) == 0
+    _edit(site, "people/b.md", "乙的生平", "乙的一生")
+    assert _build(site) == 0  # in place: the record taken from the update
+    (out / "zh-hant/places/moscow/index.html").write_text("x", encoding="utf-8")
+    (out / "zh-hans/people/a/index.html").unlink()
+    _edit(site, "people/b.md", "乙的一生", "乙的生平")
+    assert _build(site) == 0
+    assert _on_disk(out) == _fresh(site)
+
+
+def test_a_file_of_the_output_changed_while_a_build_runs_is_made_again_by_the_next(
+        mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record keeps what the build found of the files it left alone, not what is there when it
+    ends: a change made meanwhile (by hand, another program) is seen by the next build."""
+    site = _site(mini)
+    out = site.root / "_site"
+    assert _build(site) == 0
+
+    def meddled(*args: Any, **kwargs: Any) -> BuildResult:
+        result = build(*args, **kwargs)
+        (out / "zh-hant/places/moscow/index.html").write_text("x", encoding="utf-8")  # as the build ends
+        return result
+
+    with monkeypatch.context() as patched:
+        patched.setattr(build_command, "build", meddled)
+        _edit(site, "people/b.md", "乙的生平", "乙的一生")
+        assert _build(site) == 0
+    assert _build(site) == 0
+    assert _on_disk(out) == _fresh(site)
+
+
+def _not_found(mini: MiniSite) -> dict[str, Any]:
+    """The addresses and titles the 404 page offers (the file it names)."""
+    out = mini.root / "_site"
+    page = BeautifulSoup((out / "404.html").read_text(encoding="utf-8"), "html.parser")
+    named = [value for tag in page.find_all(True) for name, value in tag.attrs.items()
+             if isinstance(value, str) and value.startswith("addresses.") and value.endswith(".json")]
+    assert len(set(named)) == 1
+    listing: dict[str, Any] = json.loads((out / named[0]).read_text(encoding="utf-8"))
+    return listing
+
+
+EDITS: dict[str, tuple[Callable[[MiniSite], object], bool]] = {
+    "a body": (lambda mini: _edit(mini, "people/b.md", "乙的生平", "乙的一生"), False),
+    "a title": (lambda mini: _edit(mini, "people/b.md", "title: 乙", "title: 乙丙"), True),
+    "a new page": (lambda mini: mini.write("places/beijing.md", "---\ntitle: 北京\n---\n北京。\n"), True),
+    "a page removed": (lambda mini: (mini.root / "content/places/moscow.md").unlink(), True),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_the_404_page_is_made_again_only_when_what_it_lists_changes(mini: MiniSite, monkeypatch: pytest.MonkeyPatch,
+                                                                   edit: str) -> None:
+    """A body is not on the 404 page: an edit to one leaves it as it was, taken from the memory; a
+    page's front matter (where its title is) or the pages themselves make it again."""
+    site = _site(mini)
+    assert _build(site) == 0
+    results = _results(monkeypatch)
+    change, remade = EDITS[edit]
+    change(site)
+    assert _build(site) == 0
+    assert results[-1].work.whole == ([NOT_FOUND] if remade else [])
+    assert _on_disk(site.root / "_site") == _fresh(site)
+    listing = _not_found(site)
+    if edit == "a title":
+        assert "乙丙" in listing["titles"]["zh-hans"] and "乙丙" in listing["titles"]["zh-hant"]
+    assert ("places/beijing/" in listing["paths"]) == (edit == "a new page")
+    assert ("places/moscow/" in listing["paths"]) == (edit != "a page removed")
+    assert _build(site) == 0  # nothing changed since: up to date
+    assert len(results) == 1
+
+
+def test_the_404_page_is_kept_by_the_preview_too(mini: MiniSite) -> None:
+    """The preview server's memory keeps it between builds in one process."""
+    from docsite.incremental.buildcache import BuildCache
+    site = _site(mini)
+    memory = BuildCache(stored=True, memory=True)
+    assert build(site.root, cache=memory).work.whole == [NOT_FOUND]
+    _edit(site, "people/b.md", "乙的生平", "乙的一生")
+    again = build(site.root, cache=memory)
+    assert again.ok and again.work.whole == []
+    _edit(site, "people/b.md", "title: 乙", "title: 乙丙")
+    retitled = build(site.root, cache=memory)
+    assert retitled.work.whole == [NOT_FOUND]
+    assert dict(retitled.files) == _fresh(site)
+
+
+def test_a_no_change_build_after_an_edit_build_is_up_to_date(mini: MiniSite,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    site = _site(mini)
+    assert _build(site) == 0
+    _edit(site, "people/b.md", "乙的生平", "乙的一生")
+    assert _build(site) == 0
+    written = signatures(site.root / "_site")
+    capsys.readouterr()
+    assert _build(site) == 0
+    assert capsys.readouterr().out.startswith(f"{site.root / '_site'} is up to date: ")
+    assert signatures(site.root / "_site") == written
+    os.utime(site.root / "_site/zh-hans/index.html", ns=(0, 0))  # touched: it may hold anything
+    assert _build(site) == 0
+    assert capsys.readouterr().out.startswith("built ")
