@@ -1,13 +1,22 @@
-"""Search: the index's size, the bytes a first search transfers, what indexing adds to a build, and
-recall against Pagefind's.
+"""Search: the index's size, what a query transfers and how long it takes in Chromium, what indexing
+adds to a build, and recall against Pagefind's.
 
-    .venv/bin/python benchmarks/search.py [SITE]            # the shipped site, or a corpus (benchmarks/corpus.py)
-    .venv/bin/python benchmarks/search.py --recall [SITE]   # also docsite's and Pagefind's recall, in Chromium
+    .venv/bin/python benchmarks/search.py [SITE]             # the shipped site, or a corpus (benchmarks/corpus.py)
+    .venv/bin/python benchmarks/search.py --queries [SITE]   # also QUERIES in Chromium, from the header's box
+    .venv/bin/python benchmarks/search.py --recall [SITE]    # also docsite's and Pagefind's recall, in Chromium
+    .venv/bin/python benchmarks/search.py --runs=1 [SITE]    # builds to time (RUNS by default); 0: SITE/_site as built
 
-For each variant: the index, its pieces and the part in the search page (raw, and gzip -9 as static
-hosts serve each file); a first search's transfer, the search page, its pieces and search.js (the
-stylesheet and site.js are cached from the page whose search box was used); and the time
-docsite.stages.search.page takes in a build, against the whole build (medians of five builds).
+For each variant: the pieces of the index (by key; the pages' records; the
+folding table and the pinyin, the same for every site), their size raw and gzip -6 (as static hosts
+serve each file), the listing that names them; and the time docsite.stages.search.page takes in a
+build, against the whole build (medians of RUNS builds).
+
+--queries serves the built site on 127.0.0.1 and types each of QUERIES into the header's box of the
+home page, in a new browser context each (nothing cached), and reports what the query transferred
+(search.js, the listing, the folding table, the pieces of its keys, the records of the results
+shown; each file's gzip -6 size), the time from the keystroke to the results shown (first: with the
+pieces fetched from 127.0.0.1; then the same query again, its pieces loaded: the time the results
+take once the pieces have arrived), and the number of results.
 
 --recall builds the site, indexes its trees with Pagefind too (``pagefind[extended]``, pinned in
 requirements-others.txt, in benchmarks/.venv; the text of <main> without breadcrumbs, as
@@ -29,9 +38,10 @@ import sys
 import tempfile
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Request
 
 from docsite import pipeline
 from docsite.stages import search
@@ -41,10 +51,16 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 TOOLS_VENV = HERE / ".venv"
 RUNS = 5
-INDEX = re.compile(rb"<script[^>]*\bid=\"?search-data\"?[^>]*>(.*?)</script>", re.DOTALL)
 
 
-def measure(site: Path) -> None:
+def measure(site: Path, runs: int = RUNS) -> dict[str, bytes]:
+    """Build ``site`` ``runs`` times; print the index's figures; return the last build's files."""
+    if not runs:  # a build made before: its files as they are (no time to report)
+        out = site / "_site"
+        files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        codes = sorted({path.split("/")[0] for path in files if path.endswith("/search/pieces.js")})
+        print(f"{site}: {len(codes)} variants (built before, in {out})")
+        return _figures(files, codes)
     indexing: list[float] = []
     builds: list[float] = []
     page = search.page
@@ -58,44 +74,118 @@ def measure(site: Path) -> None:
 
     search.page = timed  # type: ignore[assignment]
     try:
-        for _ in range(RUNS):
+        for _ in range(runs):
             indexing.append(0.0)
             result = pipeline.build(site)
             assert result.ok, "\n".join(d.format() for d in result.diagnostics.items)
             builds.append(result.seconds)
     finally:
         search.page = page  # type: ignore[assignment]
-    files = result.files
-    script = next(data for path, data in files.items() if re.fullmatch(r"static/search\.\w+\.js", path))
     print(f"{site}: {len(result.pages_per_variant)} variants, pages {result.pages_per_variant}")
-    print("| variant | pieces | index raw | index gzip | search page gzip | search.js gzip | first search |")
-    print("|---|---|---|---|---|---|---|")
-    for code in result.pages_per_variant:
-        html = files[f"{code}/search/index.html"]
-        match = INDEX.search(html)
-        assert match, "no index in the search page"
-        pieces = [data for path, data in files.items() if re.fullmatch(rf"{code}/search/index-\w+\.js", path)]
-        raw = len(match.group(1)) + sum(map(len, pieces))
-        packed = _gz(match.group(1)) + sum(map(_gz, pieces))
-        first = _gz(html) + sum(map(_gz, pieces)) + _gz(script)
-        print(f"| {code} | {len(pieces)} | {_kb(raw)} | {_kb(packed)} | {_kb(_gz(html))} | {_kb(_gz(script))} "
-              f"| {_kb(first)} |")
+    _figures(result.files, list(result.pages_per_variant))
     cost, whole = statistics.median(indexing), statistics.median(builds)
-    print(f"indexing: {cost:.3f} s of a {whole:.2f} s build ({100 * cost / whole:.1f} %), median of {RUNS}")
+    print(f"indexing: {cost:.3f} s of a {whole:.2f} s build ({100 * cost / whole:.1f} %), median of {runs}")
+    return result.files
+
+
+def _figures(files: dict[str, bytes], codes: list[str]) -> dict[str, bytes]:
+    """Print each variant's index: its pieces, raw and gzip; return ``files``."""
+    script = next(data for path, data in files.items() if re.fullmatch(r"static/search\.\w+\.js", path))
+    print("| variant | key pieces | raw | gzip | largest gzip | records | gzip | constant gzip | listing gzip "
+          "| search.js gzip |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for code in codes:
+        folder = f"{code}/search/index/"
+        pieces = {path.removeprefix(folder): data for path, data in files.items() if path.startswith(folder)}
+        keys = [data for name, data in pieces.items() if name[0] in "tp"]
+        mains = [data for name, data in pieces.items() if name[0] == "t"]
+        records = [data for name, data in pieces.items() if name[0] == "d"]
+        constant = [data for name, data in pieces.items() if name[0] in "fy"]
+        print(f"| {code} | {len(mains)} | {_kb(sum(map(len, keys)))} | {_kb(sum(map(_gz, keys)))} "
+              f"| {_kb(max(map(_gz, mains)))} | {len(records)} | {_kb(sum(map(_gz, records)))} "
+              f"| {_kb(sum(map(_gz, constant)))} | {_kb(_gz(files[f'{code}/search/pieces.js']))} "
+              f"| {_kb(_gz(script))} |")
+    return files
 
 
 def _gz(data: bytes) -> int:
-    return len(gzip.compress(data, 9))
+    return len(gzip.compress(data, 6))
 
 
 def _kb(size: int) -> str:
     return f"{size / 1024:.1f} KiB"
 
 
-#: Each engine's search in a page of a tree: the paths (under the tree) of its first ten results.
-DOCSITE_JS = """q => { const input = document.querySelector('#search-query'); input.value = q;
+#: Ten queries, as readers type them: a first two-character query, names, pinyin, Latin, numerals, a
+#: long phrase, one character off.
+QUERIES = ["苏联", "周恩来", "中长铁路", "旅顺", "Stalin", "zhou enlai", "第5条", "武汉长江大桥", "斯达林", "条约"]
+#: Type a query into the header's box; the milliseconds until its results are shown, and how many.
+TYPE_JS = """q => new Promise(resolve => {
+  const form = document.querySelector('.site-search'), input = form.elements.q;
+  const start = performance.now();
+  new MutationObserver((_, observer) => {
+    if (form.dataset.shown !== q) return;
+    observer.disconnect();
+    resolve([performance.now() - start, form.querySelectorAll('.search-results li').length]);
+  }).observe(form, {attributes: true});
+  input.value = q;
   input.dispatchEvent(new Event('input'));
-  return Array.from(document.querySelectorAll('.search-results .result-title a')).slice(0, 10).map(a => a.href); }"""
+})"""
+
+
+def _note(requested: list[str], root: str, request: Request) -> None:
+    requested.append(request.url.removeprefix(root))
+
+
+def queries(files: dict[str, bytes], built: Path | None) -> None:
+    """Each of QUERIES typed into the home page's box in a fresh browser context: bytes and times.
+    ``files`` are served from ``built`` where they are already, else from a temporary folder."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = built or Path(tmp)
+        for path, data in files.items() if built is None else ():
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path).write_bytes(data)
+        print("| query | files | transferred, gzip | of it the index's pieces | first results, ms | again, ms "
+              "| results |")
+        print("|---|---|---|---|---|---|---|")
+        with sync_playwright() as playwright, _served(folder) as root:
+            browser = playwright.chromium.launch(executable_path=shutil.which("chromium"))
+            for query in QUERIES:
+                context = browser.new_context(bypass_csp=True)  # the waits below evaluate scripts
+                page = context.new_page()
+                page.goto(f"{root}zh-hans/")
+                requested: list[str] = []
+                page.on("request", partial(_note, requested, root))
+                page.locator(".site-search input").focus()
+                page.wait_for_function("self.searchStarted === true")
+                first, count = page.evaluate(TYPE_JS, query)
+                sizes = {path: _gz((folder / path).read_bytes()) for path in requested if (folder / path).is_file()}
+                pieces = sum(size for path, size in sizes.items() if "/search/index/" in path and
+                             path.rpartition("/")[2][0] in "tp")
+                page.evaluate("q => { const i = document.querySelector('.site-search input'); i.value = '';"
+                              " i.dispatchEvent(new Event('input')); }", "")
+                again, _ = page.evaluate(TYPE_JS, query)
+                print(f"| {query} | {len(sizes)} | {_kb(sum(sizes.values()))} | {_kb(pieces)} | {first:.0f} "
+                      f"| {again:.0f} | {count} |")
+                context.close()
+            browser.close()
+
+
+#: Each engine's search in a page of a tree: the paths (under the tree) of its first ten results.
+DOCSITE_JS = """q => new Promise(resolve => {
+  const form = document.querySelector('.search-form'), input = form.elements.q;
+  const done = () => Array.from(document.querySelectorAll('.search-results .result-title a')).slice(0, 10)
+    .map(a => a.href);
+  new MutationObserver((_, observer) => {
+    if (form.dataset.shown !== q.trim() + '|') return;
+    observer.disconnect();
+    resolve(done());
+  }).observe(form, {attributes: true});
+  input.value = q;
+  input.dispatchEvent(new Event('input'));
+})"""
 PAGEFIND_SETUP = """async () => { window.pagefind = await import('./pagefind/pagefind.js');
   await window.pagefind.options({baseUrl: location.pathname}); await window.pagefind.init(); }"""
 PAGEFIND_JS = """async q => { const found = await window.pagefind.search(q);
@@ -123,7 +213,7 @@ def recall(site: Path) -> None:
             for engine, served, start, setup, query in engines:
                 with _served(served) as root:
                     for tree in TREES:
-                        page = browser.new_page()
+                        page = browser.new_page(bypass_csp=True)
                         page.goto(f"{root}{tree}/{start}")
                         if setup:
                             page.evaluate(setup)
@@ -181,8 +271,11 @@ class _served:
 
 
 if __name__ == "__main__":
-    arguments = [a for a in sys.argv[1:] if a != "--recall"]
+    arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
     target = Path(arguments[0]).resolve() if arguments else ROOT
-    measure(target)
+    runs = next((int(a.removeprefix("--runs=")) for a in sys.argv if a.startswith("--runs=")), RUNS)
+    made = measure(target, runs)
+    if "--queries" in sys.argv:
+        queries(made, target / "_site" if not runs else None)
     if "--recall" in sys.argv:
         recall(target)

@@ -136,7 +136,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, progres
     ids = [*site.pages, *stage.localizers[0].generated_ids()]
     units = [(v, pid) for pid in ids for v in range(len(stage.localizers))]
     names = {unit: outputs.name(stage.localizers[unit[0]].variant.code, unit[1]) for unit in units}
-    recall = cache.recall(site, list(names.values()), previous, _shared)
+    recall = cache.recall(site, list(names.values()), previous)
     files = output if output is not None else {}
     try:
         files.update(stage.assets.files | figures.files)
@@ -174,7 +174,7 @@ def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]], figures:
         made = search.page(loc, listed, stage.search_memo)
         files |= _rendered(stage, loc, [made.view]) | made.pieces | {made.listing_path: made.listing}
         files |= feed.feed(stage.env, loc)
-        immutable += made.pieces
+        immutable.append(f"{made.folder}*")
     site = stage.localizers[0].site
     config = site.config
     ids = [entry.id for entry in entries[0]] + [urls.SEARCH]
@@ -238,7 +238,6 @@ def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict
     for part, (rendered, process) in zip(parts, _render_parts(stage, parts, jobs), strict=True):
         work.makers.add(process)
         for unit, (made, read) in zip(part, rendered, strict=True):
-            made = _shared(made)
             files.update(_take(made, unit, entries))
             recall.put(names[unit], made, read)
             bars[unit[0]].update()
@@ -302,7 +301,7 @@ def _load_shared(stage: _Stage) -> None:
     of each loading its own."""
     for loc in stage.localizers:
         loc.convert_shown()
-    search.entry_classes()
+    search.search_form("")
 
 
 def _render_parts(stage: _Stage, parts: list[tuple[Unit, ...]],
@@ -367,12 +366,6 @@ def _generated(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes
     views = [loc.generated(pid)]
     data = exports.timeline_files(loc) if pid == urls.TIMELINE else {}
     return _rendered(stage, loc, views) | data, views
-
-
-def _shared(made: outputs.Output) -> outputs.Output:
-    """``made`` (in another process, or read from .cache/) with its search entries' class numbers
-    shared (``search.kept``): the build keeps every entry until the index is made."""
-    return outputs.Output(made.files, [search.kept(entry) for entry in made.entries])
 
 
 def _take(made: outputs.Output, unit: Unit, entries: dict[Unit, list[search.IndexedPage]]) -> dict[str, bytes]:

@@ -181,3 +181,25 @@ window.addEventListener("beforeprint", function () {
     });
   }
 })();
+
+// Search: static/search.js is loaded when the reader first uses the header's box (or "/", which
+// focuses it), and on a page opened from a result, which marks what the query matched.
+(function () {
+  var form = document.querySelector(".site-search[data-search-script]"), loaded = false;
+  function load() {
+    if (loaded || !form) return;
+    loaded = true;
+    var script = document.createElement("script");
+    script.src = form.dataset.searchScript;
+    document.head.appendChild(script);
+  }
+  if (form) form.addEventListener("focusin", load);
+  document.addEventListener("keydown", function (event) {
+    var target = event.target, box = document.querySelector(".site-search input, #search-query");
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || !box) return;
+    if (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable) return;
+    event.preventDefault();
+    box.focus();
+  });
+  try { if (sessionStorage.getItem("search-marks")) load(); } catch (e) {}
+})();

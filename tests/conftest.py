@@ -149,10 +149,19 @@ class Published:
 
 
 def listed_pieces(listing: str) -> list[str]:
-    """The pieces of a search index, in order, that its listing script (search/pieces.js) names."""
-    match = re.fullmatch(r"self\.searchPieces=(\[.*\]);\n", listing)
+    """The pieces of a search index that its listing script (search/pieces.js) names, as paths from
+    its folder: each key piece, each page's record, the folding table, the pinyin."""
+    match = re.fullmatch(r"self\.searchPieces=(\{.*\});\n", listing)
     assert match, listing
-    return json.loads(match.group(1))
+    data = json.loads(match.group(1))
+
+    def names(joined: str) -> list[str]:
+        return [joined[i:i + 7] for i in range(0, len(joined), 7)]
+
+    pieces = [f"index/t{name}.js" for name in dict.fromkeys(names(data["t"]))]
+    pieces += [f"index/d{group}-{n}.js" for group, size in zip(names(data["g"]), data["n"], strict=True)
+               for n in range(size)]
+    return [*pieces, f"index/f{data['fold']}.js", *(f"index/y{name}.js" for name in names(data["py"]))]
 
 
 def publish_site(tmp_path_factory: pytest.TempPathFactory, with_host: bool) -> Iterator[Published]:

@@ -384,7 +384,7 @@ def _json_dates(data: object) -> Iterator[tuple[str, str]]:
 
 
 def test_every_page_loads_fingerprinted_assets_cached_for_a_year(published: Published) -> None:
-    assets = set()
+    assets, listings = set(), set()
     for path in sorted(published.folder.rglob("*.html")):
         if path.name == "404.html":
             continue
@@ -392,7 +392,8 @@ def test_every_page_loads_fingerprinted_assets_cached_for_a_year(published: Publ
         scripts = [s["src"] for s in page.select("script[src]")]
         for href in [page.select_one('link[rel="stylesheet"]')["href"], *scripts]:
             assets.add((path.parent / href).resolve())
-    listings = {a for a in assets if a.name == "pieces.js"}  # the search index's: see test_search.py
+        listings |= {(path.parent / form["data-listing"]).resolve() for form in page.select("[data-listing]")}
+    # the search index's listing, which search.js loads: see test_search.py
     assert {a.name.split(".")[0] for a in assets - listings} == {"style", "site", "chooser", "search", "contents",
                                                                  "previews", "map", "overview"}
     headers = (published.folder / "_headers").read_text()
@@ -402,9 +403,10 @@ def test_every_page_loads_fingerprinted_assets_cached_for_a_year(published: Publ
     assert len(listings) == 2
     for listing in listings:  # it changes with the pages, under the same name; the pieces it names do not
         assert f"{PREFIX}{listing.relative_to(published.folder).as_posix()}\n" not in headers
-        for name in listed_pieces(listing.read_text(encoding="utf-8")):
-            where = (listing.parent / name).relative_to(published.folder).as_posix()
-            assert f"{PREFIX}{where}\n  Cache-Control: public, max-age=31536000, immutable" in headers
+        folder = (listing.parent / "index").relative_to(published.folder).as_posix()
+        assert f"{PREFIX}{folder}/*\n  Cache-Control: public, max-age=31536000, immutable" in headers
+        listed = listed_pieces(listing.read_text(encoding="utf-8"))
+        assert {p.relative_to(listing.parent).as_posix() for p in (listing.parent / "index").iterdir()} == set(listed)
 
 
 def test_a_changed_stylesheet_gets_a_new_name_on_every_page(mini: MiniSite) -> None:

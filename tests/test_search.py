@@ -3,20 +3,17 @@ page findable by a phrase of its own, on the site served under a subpath."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from bs4 import BeautifulSoup
 from conftest import MiniSite, Published, Visit, listed_pieces, open_page, soup
 from playwright.sync_api import Browser, Page
 from test_accessibility import violations
 
 from docsite.pipeline import build
-from docsite.stages import search
 from docsite.stages.search import search_form
 
 TREES = ("zh-hans", "zh-hant")
@@ -30,8 +27,25 @@ CJK = re.compile(r"[\u3400-\u9fff]+")
 def search_page(visit: Visit, tree: str, query: str = "", **options: object) -> Page:
     page = visit(f"{tree}/search/", **options)
     if query:
-        page.locator("#search-query").fill(query)
+        ask(page, query)
     return page
+
+
+def shown(page: Page) -> None:
+    """Wait until the results shown are those of the query and type in the form (search.js loads
+    the pieces a query needs, so results come a moment after the typing)."""
+    page.wait_for_function("""() => { const form = document.querySelector('.search-form');
+      return form.dataset.shown === form.elements.q.value.trim() + '|' + form.elements.type.value; }""")
+
+
+def ask(page: Page, query: str) -> None:
+    page.locator("#search-query").fill(query)
+    shown(page)
+
+
+def choose(page: Page, kind: str) -> None:
+    page.locator("#search-kind").select_option(kind)
+    shown(page)
 
 
 def result_urls(page: Page) -> list[str]:
@@ -57,6 +71,7 @@ def test_the_header_box_leads_to_the_results(visit: Visit, published: Published,
     page.locator(".site-search input").fill("王世傑")
     page.keyboard.press("Enter")
     page.wait_for_url(published.url(f"{tree}/search/") + "?q=*")
+    shown(page)
     assert page.locator("#search-query").input_value() == "王世傑"
     assert result_urls(page)[0] == published.url(f"{tree}/people/wang-shijie/")
 
@@ -67,7 +82,7 @@ def test_a_query_in_either_script_gives_the_same_results(visit: Visit, tree: str
     page = search_page(visit, tree)
     found = []
     for query in pair:
-        page.locator("#search-query").fill(query)
+        ask(page, query)
         found.append([*result_urls(page), page.locator(".search-status").inner_text()])
     assert found[0] == found[1] and len(found[0]) > 2
 
@@ -96,13 +111,13 @@ def test_a_query_without_results_says_so_and_offers_the_index(visit: Visit, tree
 def test_the_type_filter_keeps_one_type(visit: Visit, tree: str) -> None:
     page = search_page(visit, tree, "周恩来")
     everything = result_urls(page)
-    page.locator("#search-kind").select_option("person")
+    choose(page, "person")
     people = result_urls(page)
     assert people and len(people) < len(everything)
     assert all("/people/" in url for url in people)
     assert "type=person" in page.url
-    page.locator("#search-kind").select_option("article")
-    page.locator("#search-query").fill("王世杰")
+    choose(page, "article")
+    ask(page, "王世杰")
     status = page.locator(".search-status").inner_text()  # none among the articles, but some elsewhere
     assert page.locator(".search-results").is_hidden() and re.search(r"\d", status)
 
@@ -112,7 +127,7 @@ def test_navigation_and_footers_are_not_indexed(visit: Visit, published: Publish
     home = soup(published.folder / tree / "index.html")
     page = search_page(visit, tree)
     for text in (home.select_one(".site-footer p").get_text(), home.select_one(".switcher a").get_text()):
-        page.locator("#search-query").fill(text)
+        ask(page, text)
         assert result_urls(page) == [], text
 
 
@@ -158,7 +173,7 @@ def test_search_works_from_a_folder_opened_from_disk(browser: Browser, published
     page.locator(".site-search input").fill("蘇聯")
     page.keyboard.press("Enter")
     page.wait_for_url((published.folder / "zh-hans/search/index.html").as_uri() + "?q=*")
-    page.locator("#search-query").fill("王世杰")
+    ask(page, "王世杰")
     page.locator(".search-results a").first.click()
     page.wait_for_url((published.folder / "zh-hans/people/wang-shijie/index.html").as_uri())
     page.context.close()
@@ -200,7 +215,7 @@ def test_every_page_is_found_by_a_phrase_of_its_own_in_either_script(visit: Visi
         page = search_page(visit, tree)
         for pid, (written, from_body) in chosen.items():
             for script, query in written.items():
-                page.locator("#search-query").fill(query)
+                ask(page, query)
                 urls = result_urls(page)
                 if published.url(f"{tree}/{'' if pid == '.' else pid + '/'}") not in urls[:1 if from_body else 3]:
                     missed.append(f"{tree}: {pid} by {query} ({script}): {urls[:3]}")
@@ -218,46 +233,29 @@ def test_a_page_cannot_take_the_search_pages_address(mini: MiniSite) -> None:
 # -- the index in pieces ------------------------------------------------------------------------
 
 
-def test_the_search_page_joins_every_piece_of_the_index(visit: Visit, published: Published) -> None:
-    """The browser tests' site is built with small pieces (conftest.SEARCH_PIECE_BYTES): every one is
-    loaded, and a page from the last piece is found like one from the first."""
-    page = search_page(visit, "zh-hant")
-    scripts = page.locator("script[src^='index-']").count()
-    assert scripts > 3 and page.evaluate("self.searchIndex.length") == scripts
-    last = page.evaluate("self.searchIndex[self.searchIndex.length - 1].pages[0]")
-    page.locator("#search-query").fill(last[1])
-    assert urljoin(page.url, last[0]) in result_urls(page)[:3]
-
-
-PIECE = re.compile(r"\(self\.searchIndex=self\.searchIndex\|\|\[\]\)\.push\((.*)\);\n", re.DOTALL)
-
-
-def pieces(root: Path) -> dict[str, list[str]]:
-    """The pieces of zh-hant's index by file name, each with the addresses of its pages."""
+def groups(root: Path) -> dict[str, list[str]]:
+    """zh-hant's groups of page records by name, each with the addresses of its pages."""
     result = build(root)
     assert result.ok, "\n".join(d.format() for d in result.diagnostics.items)
-    made = {}
-    for path, data in result.files.items():
-        if path.startswith("zh-hant/search/index-"):
-            name = path.removeprefix("zh-hant/search/")
-            assert name == f"index-{hashlib.blake2b(data, digest_size=5).hexdigest()}.js"
-            match = PIECE.fullmatch(data.decode("utf-8"))
-            assert match, name
-            made[name] = [page[0] for page in json.loads(match.group(1))["pages"]]
-    html = BeautifulSoup(result.files["zh-hant/search/index.html"], "html.parser")
-    assert [s["src"] for s in html.select("script[src]")][-2:-1] == ["pieces.js"]  # just before search.js
-    assert listed_pieces(result.files["zh-hant/search/pieces.js"].decode("utf-8")) == list(made)
+    made: dict[str, list[str]] = {}
+    for path, data in sorted(result.files.items()):
+        if match := re.fullmatch(r"zh-hant/search/index/d(\w{7})-(\d+)\.js", path):
+            record = re.fullmatch(r"searchPiece\(document\.currentScript,(.*)\);\n", data.decode("utf-8"), re.DOTALL)
+            assert record, path
+            made.setdefault(match.group(1), []).append(json.loads(record.group(1))[0])
+    listed = listed_pieces(result.files["zh-hant/search/pieces.js"].decode("utf-8"))
+    assert sorted(f"index/d{name}-{n}.js" for name, urls in made.items() for n in range(len(urls))) == \
+        sorted(name for name in listed if name.startswith("index/d"))
     return made
 
 
-def test_an_edit_changes_one_piece_of_the_index(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every page is in one piece; a body edit, a new page and a removed page each change one piece
-    (pieces end after pages chosen by their id, not by position)."""
-    monkeypatch.setattr(search, "PIECE_BYTES", 6 * 1024)
+def test_an_edit_changes_one_group_of_records(mini: MiniSite) -> None:
+    """Every page's record is in one group; a body edit, a new page and a removed page each change
+    one group (groups end after pages chosen by their id, not by position)."""
     for i in range(80):
         body = f"第{i}篇：中苏两国签订条约，互相援助。" * 12
         mini.write(f"topics/t{i:02}.md", f"---\ntitle: 专题{i}\n---\n{body}\n")
-    before = pieces(mini.root)
+    before = groups(mini.root)
     listed = [url for urls in before.values() for url in urls]
     assert len(before) > 4 and len(listed) == len(set(listed)) and "../topics/t42/" in listed
 
@@ -265,14 +263,14 @@ def test_an_edit_changes_one_piece_of_the_index(mini: MiniSite, monkeypatch: pyt
         return len(before.keys() - after.keys()), len(after.keys() - before.keys())
 
     mini.write("topics/t42.md", "---\ntitle: 专题42\n---\n改写过的正文。\n")
-    assert changed(pieces(mini.root)) == (1, 1)
+    assert changed(groups(mini.root)) == (1, 1)
     mini.write("topics/t42.md", "---\ntitle: 专题42\n---\n" + "第42篇：中苏两国签订条约，互相援助。" * 12 + "\n")
-    assert pieces(mini.root) == before
+    assert groups(mini.root) == before
     mini.write("topics/t05-new.md", "---\ntitle: 专题5（续）\n---\n新的一页。\n")
-    assert changed(after := pieces(mini.root)) == (1, 1)
+    assert changed(after := groups(mini.root)) == (1, 1)
     assert "../topics/t05-new/" in [url for urls in after.values() for url in urls]
     (mini.root / "content/topics/t05-new.md").unlink()
-    assert pieces(mini.root) == before
-    (mini.root / "content/topics/t17.md").unlink()  # its piece, joined to the next if it ended one
-    gone, new = changed(pieces(mini.root))
+    assert groups(mini.root) == before
+    (mini.root / "content/topics/t17.md").unlink()  # its group, joined to the next if it ended one
+    gone, new = changed(groups(mini.root))
     assert gone in (1, 2) and new == 1

@@ -195,8 +195,9 @@ def test_a_rebuild_renders_only_what_the_change_affects(mini: MiniSite) -> None:
     assert "zh-hant/people/a/" not in changed
 
 
-def test_a_body_edit_makes_one_piece_of_the_index_again(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The index's pieces and the search page's list are kept while what they were made from is the same."""
+def test_a_body_edit_makes_one_group_of_records_again(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index, its groups of page records and the search page's list are kept while what they were
+    made from is the same; a body edit makes pieces of the index again, and one group of records, in each script."""
     monkeypatch.setattr(search, "PIECE_BYTES", 6 * 1024)
     for i in range(40):
         mini.write(f"topics/t{i:02}.md", f"---\ntitle: 专题{i}\n---\n" + f"第{i}篇：中苏两国签订条约。" * 12 + "\n")
@@ -209,7 +210,9 @@ def test_a_body_edit_makes_one_piece_of_the_index_again(mini: MiniSite, monkeypa
     assert made == []
     mini.write("topics/t12.md", "---\ntitle: 专题12\n---\n改写过的正文。\n")
     preview.rebuild()
-    assert len(made) == 2  # a piece in each script
+    records = [key for key in made if len(key) == 3]  # (types, addresses, entries): a group of records
+    pieces = [key for key in made if key[0] == "piece"]  # which ones: tests/test_search_incremental.py
+    assert len(made) == 2 + len(pieces) and len(records) == 2 and all(len(key[1]) < 40 for key in records)
 
 
 def _on_disk(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -236,9 +239,9 @@ def test_the_preview_writes_only_what_changed(mini: MiniSite) -> None:
     mini.write("people/a.md", "---\ntitle: 甲\n---\n甲的生平，修改过。\n")
     after = rebuilt()
     touched = {path for path in after if before.get(path, (b"", 0))[1] != after[path][1]}
-    pieces = {path for path in after.keys() - before.keys() if "/search/index-" in path}
+    pieces = {path for path in after.keys() - before.keys() if "/search/index/" in path}
     assert touched == {"zh-hans/people/a/index.html", "zh-hant/people/a/index.html", "zh-hans/search/pieces.js",
-                       "zh-hant/search/pieces.js", "_headers"} | pieces and len(pieces) == 2
+                       "zh-hant/search/pieces.js"} | pieces and pieces
     (mini.root / "content/people/b.md").unlink()
     assert "zh-hant/people/b/index.html" not in rebuilt()
     shutil.rmtree(out)

@@ -39,7 +39,7 @@ SETTINGS = {
     "type label": ("pattern: people/*\n    label: {}", "人物", "people/a", "p.kind"),
     "type plural": ("plural: {}\n    list: people", "人物", "people", "h1"),
     "field label": ("names: {{kind: names, label: {}, schema: alternateName}}", "原文姓名", "people/a", "dl.facts dt"),
-    "navigation label": ("{{id: search, label: {}}}", "全部页面", "index", "nav.site-nav li:last-child a"),
+    "navigation label": ("{{id: timeline, label: {}}}", "时间线", "index", 'nav.site-nav a[href$="timeline/"]'),
     "era label": ("{{label: {}, period: 1950-02-14/1960-07-16}}", "中苏同盟", "timeline", "svg.era text"),
 }
 #: Content: where a reader sees each value written with {name}.
@@ -98,7 +98,7 @@ BOOLEANS: dict[str, tuple[str, str | tuple[str, str], str]] = {
     "tag": ("content/tags.yaml", "x: true\n", "1"),
     "site title": ("site.yaml", ("title: 中苏友好同盟互助条约", "title: true"), ""),
     "type label": ("site.yaml", ("label: 人物\n    plural: 人物", "label: yes\n    plural: 人物"), ""),
-    "navigation label": ("site.yaml", ("{id: search, label: 全部页面}", "{id: search, label: off}"), ""),
+    "navigation label": ("site.yaml", ("{id: timeline, label: 时间线}", "{id: timeline, label: off}"), ""),
     "era label": ("site.yaml", ("{label: 中苏同盟,", "{label: no,"), ""),
 }
 

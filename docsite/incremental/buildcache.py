@@ -13,15 +13,16 @@ With ``persisted=True`` (the command line), the part of that memory which lets a
 look only at what changed is kept in .cache/ between builds (``save``, ``restore``): the pages
 loaded by their file's signature, the last good build's site and keys, each part's key and reads
 (not its output: the output folder and the store hold it), each page's lint warnings, the 404
-page; as a base and the changes since it (see kept.py). Not kept: what is quicker to make again
-than to read (the converters' memory, the compiled templates) or is as large as the site's HTML.
+page, the search index's pieces (so that an edit makes again only those whose lines changed); as a
+base and the changes since it (see kept.py). Not kept: what is quicker to make again than to read
+(the converters' memory, the compiled templates) or is as large as the site's HTML.
 """
 
 from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable, Collection, MutableMapping
+from collections.abc import Collection, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -97,17 +98,16 @@ class BuildCache:
             self.converters[variant] = Converter(variant.code, variant.opencc, glossary)
         return self.converters[variant]
 
-    def recall(self, site: Site, names: list[str], previous: cache.Keys | None,
-               adopt: Callable[[cache.Output], cache.Output]) -> cache.Recall:
+    def recall(self, site: Site, names: list[str], previous: cache.Keys | None) -> cache.Recall:
         """The parts ``names`` of ``site``'s output, as made before or to be made now (see cache.Recall)."""
         keys = cache.Keys(site, cache.stamp(site), self.fingerprints, previous)
         store = cache.Store(site.config.root, _warn) if self.stored else cache.NoStore()
         memory: MutableMapping[str, cache.Kept] = self.parts if self.memory or self.persisted else cache.Forgetful()
-        return cache.Recall(names, keys, store, memory, adopt, outputs=self.memory, held=self.held)
+        return cache.Recall(names, keys, store, memory, outputs=self.memory, held=self.held)
 
     def memos(self) -> tuple[RenderMemo | None, search.Memo | None]:
         """What rendering and the search page remember, if this cache keeps a memory."""
-        return (self.rendered, self.search_memo) if self.memory else (None, None)
+        return (self.rendered if self.memory else None, self.search_memo if self.memory or self.persisted else None)
 
     def lint_memo(self) -> LintMemo | None:
         """What the conversion lint found on each page, if this cache keeps a memory."""
@@ -123,13 +123,12 @@ class BuildCache:
         used (conversions, fingerprints, the search index's pieces)."""
         if good:
             recall.commit()
-            if self.persisted:
+            if self.memory or self.persisted:
                 self.keys = recall.keys
+                self.search_memo.turn()
             if self.memory:
-                self.keys = recall.keys
                 for gone in self.rendered.made.keys() - set(files):
                     del self.rendered.made[gone]
-                self.search_memo.turn()
                 self.fingerprints.turn()
                 for converter in self.converters.values():
                     converter.turn()
@@ -140,7 +139,7 @@ class BuildCache:
         """Keep in .cache/ what ``persisted`` names, as the build ``token`` (the record of the last
         build names its own, see lastbuild.py) left it; a cache that cannot be written costs time only."""
         memory = kept.Memory(self.stamp, self.keys, self.parts, self.lint, self.files.pages, self.files.data,
-                             self.not_found)
+                             self.not_found, self.search_memo.pieces())
         with contextlib.suppress(OSError):
             kept.save(root / cache.FOLDER, memory, token, self.base)
 
@@ -160,6 +159,8 @@ class BuildCache:
             made.stamp, made.keys, made.parts, made.lint, made.not_found = (
                 memory.stamp, memory.keys, memory.parts, memory.lint, memory.not_found)
             made.files = LoadCache(memory.pages, memory.data)
+            if memory.search is not None:
+                made.search_memo = memory.search
         return made
 
 

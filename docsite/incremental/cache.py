@@ -181,10 +181,10 @@ class Store:
         for earlier in ("parts", "units"):  # of earlier versions
             db.execute(f"DROP TABLE IF EXISTS {earlier}")
         columns = {column for _, column, *_ in db.execute("PRAGMA table_info(outputs)")}
-        if "output" in columns:  # an earlier version's, head and files as one
+        if columns and "terms" not in columns:  # an earlier version's, without the search entries' terms apart
             db.execute("DROP TABLE outputs")
         db.execute("CREATE TABLE IF NOT EXISTS outputs "
-                   "(name TEXT PRIMARY KEY, key TEXT, reads BLOB, head BLOB, files BLOB)")
+                   "(name TEXT PRIMARY KEY, key TEXT, reads BLOB, head BLOB, files BLOB, terms BLOB)")
         return db
 
     def entry(self, name: str) -> Stored | None:
@@ -200,30 +200,38 @@ class Store:
         fails. Without its ``files``' bytes, each is ``write.UNCHANGED``: the output folder holds it."""
         with self._giving_up():
             if self.db is not None:
-                query = f"SELECT head{', files' if files else ''} FROM outputs WHERE name = ? AND key = ?"
+                query = f"SELECT head{', files' if files else ''}, terms FROM outputs WHERE name = ? AND key = ?"
                 row = self.db.execute(query, (name, key)).fetchone()
                 if row is None:
                     return None
-                head, *data = row
+                head, *data = row[:-1]
                 sizes, entries = json.loads(head)
                 made, at = {}, 0
                 for path, size in sizes:
                     made[path] = data[0][at:at + size] if files else UNCHANGED
                     at += size
-                # the classes: a tuple too
-                return Output(made, [search.IndexedPage._make([*e[:-1], tuple(e[-1])]) for e in entries])
+                # the entries' terms apart, their names a tuple too
+                terms, at = row[-1], 0
+                kept = []
+                for entry in entries:
+                    kept.append(search.IndexedPage._make([*entry[:-2], terms[at:at + entry[-2]], tuple(entry[-1])]))
+                    at += entry[-2]
+                return Output(made, kept)
         return None
 
     def save(self, name: str, key: str, read: Paths, output: Output) -> None:
         """Store a part's new output; it is kept only once ``commit`` is called. Stored as a JSON head
-        (each file's path and size, the search entries), and the files' bytes one after the other:
-        a build stores hundreds of megabytes of pages, and one after an edit reads only the heads."""
-        files = output.files
-        head = json.dumps([[[path, len(data)] for path, data in files.items()], output.entries], ensure_ascii=False)
+        (each file's path and size, the search entries with their terms' size), the files' bytes one
+        after the other, and the entries' terms: a build stores hundreds of megabytes of pages, and one
+        after an edit reads only the heads and terms."""
+        files, entries = output.files, output.entries
+        head = json.dumps([[[path, len(data)] for path, data in files.items()],
+                           [[*entry[:-2], len(entry.terms), entry.names] for entry in entries]], ensure_ascii=False)
         with self._giving_up():
             if self.db is not None:
-                self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?)",
-                                (name, key, "\x1e".join(read).encode(), head.encode("utf-8"), b"".join(files.values())))
+                self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
+                                (name, key, "\x1e".join(read).encode(), head.encode("utf-8"), b"".join(files.values()),
+                                 b"".join(entry.terms for entry in entries)))
 
     def commit(self, names: Collection[str]) -> None:
         """Keep what was saved, and forget the parts not in ``names`` (pages the site no longer has)."""
@@ -290,15 +298,13 @@ class Kept(NamedTuple):
 class Recall:
     """Output made before, asked for by name and found when its key is still the same: in the
     memory first (a build without one is given an empty mapping), then in the store; and output
-    just made, kept in both (in the memory without the output, unless ``outputs``). ``adopt`` is
-    given what is read from the store (new objects), and returns it as the build keeps it. With
-    ``held``, the output folder holds the files of the parts the memory keeps without their
-    output, and they are not read again (``write.UNCHANGED``). ``made`` and ``recalled`` name the
-    parts as they went."""
+    just made, kept in both (in the memory without the output, unless ``outputs``). With ``held``,
+    the output folder holds the files of the parts the memory keeps without their output, and they
+    are not read again (``write.UNCHANGED``). ``made`` and ``recalled`` name the parts as they went."""
 
     def __init__(self, names: Collection[str], keys: Keys, store: Store, memory: MutableMapping[str, Kept],
-                 adopt: Callable[[Output], Output], outputs: bool = True, held: bool = False):
-        self.names, self.keys, self.store, self.memory, self.adopt = set(names), keys, store, memory, adopt
+                 outputs: bool = True, held: bool = False):
+        self.names, self.keys, self.store, self.memory = set(names), keys, store, memory
         self.outputs, self.held = outputs, held
         self.keeps = not (isinstance(store, NoStore) and isinstance(memory, Forgetful))  # else no key is needed
         self.made: list[str] = []
@@ -324,8 +330,7 @@ class Recall:
     def _stored(self, name: str, key: str, files: bool) -> Output | None:
         """The output of ``name`` in the store, when stored with ``key`` (the preview server may
         have stored another since); without its ``files``' bytes if not ``files``."""
-        loaded = self.store.load(name, key, files)
-        return None if loaded is None else self.adopt(loaded)
+        return self.store.load(name, key, files)
 
     def put(self, name: str, output: Output, read: Paths) -> None:
         self.made.append(name)

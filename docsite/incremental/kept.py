@@ -6,8 +6,9 @@ whatever the edit. So its large tables (the pages loaded, by path; each part's k
 each page's lint warnings) are kept as one build left them in ``BASE``, and ``CHANGES`` holds
 what the builds after it changed of them (the entries replaced or gone) with the rest of the
 memory, which is small: the last site's structure (naming the base's pages, not copying them),
-the stamp, the data files, the 404 page. A build writes the changes only, unless they have grown
-to more than an eighth of the base: then a new base too. Each file names the base it belongs
+the stamp, the data files, the 404 page, the search index's pieces (some 30 MB at 10,000 pages).
+A build writes the changes only, unless they have grown to more than an eighth of the base: then
+a new base too. Each file names the base it belongs
 to; a pair that does not agree, or is another program's or build's, is no memory. One that cannot
 be read is no memory either, and the build says so: it then makes what it would have taken
 from it (and the store in output.sqlite still holds each part's output by its key).
@@ -48,6 +49,7 @@ class Memory:
     pages: dict[str, tuple[tuple[int, ...], Page]] = field(default_factory=dict)
     data: dict[Path, tuple[bytes, Any]] = field(default_factory=dict)
     not_found: Any = None  # buildcache.NotFound
+    search: Any = None  # search.Memo: the index's pieces
 
 
 class Base(NamedTuple):
@@ -78,7 +80,8 @@ def save(folder: Path, memory: Memory, token: str, base: Base | None) -> None:
         base = Base(os.urandom(16).hex(), tables)
         changes = {name: ({}, []) for name in TABLES}
         _replace(folder / BASE, lambda file: pickle.dump((cache.program(), base.name, tables), file, protocol=5))
-    rest = {"stamp": memory.stamp, "keys": memory.keys, "data": memory.data, "not_found": memory.not_found}
+    rest = {"stamp": memory.stamp, "keys": memory.keys, "data": memory.data, "not_found": memory.not_found,
+            "search": memory.search}
     known = {id(page): path for path, (_, page) in base.tables["pages"].items()}
 
     def write(file: IO[bytes]) -> None:

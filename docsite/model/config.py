@@ -35,6 +35,7 @@ COMMON = {name: FieldSpec(name, KINDS[kind], "") for name, kind in (
     ("title", "text"), ("summary", "text"), ("date", "date"), ("period", "date"), ("related", "refs"),
     ("tags", "tags"), ("sources", "sources"), ("draft", "bool"), ("glossary", "glossary"),
     ("changed", "day"),  # the day of the last change worth citing, when git's is not the one
+    ("aliases", "aliases"),  # other names search finds the page by
 )}
 
 

@@ -236,10 +236,14 @@ class RefKind(PagesKind):
 
 def _names(value: Any) -> list[str]:
     """A list of names (a single one may be written without brackets)."""
+    return _names_list(value, "expected a list, e.g. [people/zhou-enlai, places/moscow]")
+
+
+def _names_list(value: Any, problem: str) -> list[str]:
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise FieldError("expected a list, e.g. [people/zhou-enlai, places/moscow]")
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise FieldError(problem)
     return value
 
 
@@ -271,6 +275,21 @@ class NamesKind(FieldKind):
 
     def state(self, value: Any, states: States, layers: Layers) -> Any:
         return [{"@value": name, "@language": lang} for lang, name in value.items()]
+
+
+class AliasesKind(FieldKind):
+    """Other names of what a page is about (short names, former names, spellings in Latin letters), in
+    either script: search finds the page by them as by its title, and never shows them."""
+
+    name = "aliases"
+    declarable = False
+
+    def parse(self, value: Any, written: Written) -> tuple[Text, ...]:
+        names = _names_list(value, "expected a list of names, e.g. [中长铁路, Chinese Changchun Railway]")
+        try:
+            return tuple(protect(str(name)) for name in names)
+        except MarkupError as exc:
+            raise FieldError(str(exc), exc.hint) from exc
 
 
 class WikipediaKind(FieldKind):

@@ -141,4 +141,5 @@ class PageView:
     previews: list[Preview] = field(default_factory=list)  # of the pages its text and facts link to
     changed: str | None = None  # the day its source last changed (content pages)
     locator: MapView | None = None  # where the page's place is, or the places it names
+    names: tuple[str, ...] = ()  # its other names, which search finds it by: aliases, names in other languages
     extra: dict[str, Any] = field(default_factory=dict)

@@ -156,8 +156,8 @@ def robots(config: SiteConfig) -> bytes:
 def headers(config: SiteConfig, fingerprinted: Iterable[str], meta_policy: str) -> bytes:
     """Netlify's and Cloudflare Pages' _headers: for every file, the Content-Security-Policy of the
     pages' <meta> with frame-ancestors, no guessing of types and no full address sent to other
-    sites; files named by their content (fingerprinted assets, the pieces of the search index)
-    never change, so cache them for a year."""
+    sites; files named by their content (fingerprinted assets, the folders of the search index's
+    pieces, as ``folder/*``) never change, so cache them for a year."""
     base = urls.base_path(config.base_url)
     every = (f"{base}*\n  Content-Security-Policy: {policy.header_policy(meta_policy)}\n"
              "  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n")

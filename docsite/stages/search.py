@@ -1,56 +1,65 @@
-"""Search: each variant's index of its pages, on a search page that needs no server.
+"""Search: each variant's index of its pages, in pieces a query loads as it needs them, and the
+search page that lists every page for readers without JavaScript.
 
-Readers search in the script they type, which is not always the script they read, so matching is
-done on a folded form. Characters that OpenCC's character tables treat as forms of one another (复 復 複
-覆, 杰 傑, 着 著) fold to one, and the words the glossary and conversion markup write differently per
-variant (斯大林 / 史達林) are rewritten into the page's own form. The index holds each page's text in
-its variant's script, as readers see it; static/search.js folds the text and the query alike, so a
-query in either script finds the same pages, and the excerpt is the page's own text with the match
-marked (folding maps a character to a character, so positions agree).
+What search matches on (folding across scripts, tokens, keys) is docsite/text/searchtext.py's. The
+index is cut by key, as Pagefind cuts its index by word: a key (a pair of neighbouring tokens, a
+word, a number) belongs to one piece, chosen by a hash of the key (of a word's first two letters),
+so a query loads the few pieces its keys name, whatever the size of the site. A page's title and
+other names are a document of their own, ranked above its summary and text (static/search.js; the
+rules are in docs/editing.md). What a result shows of a page is a small script of its own, loaded
+for the results shown.
 
-Chinese is not cut into words: a query term matches where its folded form occurs, so no word list
-decides what can be found (word segmenters index and query differently, and then miss). A term that
-does not occur whole may still match, lower, as pieces of two or more characters that do.
-
-The index is cut into pieces of about ``PIECE_BYTES``, each a small script that the search page loads
-(as Pagefind splits its index): scripts load from a folder opened from disk, where browsers refuse
-to fetch files, and a piece is named by a hash of its content, so hosts and browsers keep it until
-it changes. Pieces end after pages chosen by a hash of their id, not by position, so a one-page
-edit changes one piece, and a new or removed page only its own. The page names one script,
-``LISTING``, which names the pieces: an edit changes that small script, not the search page (which
-lists every page for readers without JavaScript, and is large on a large site).
+Every piece is a script (``searchPiece(document.currentScript, data)``): scripts load from a folder
+opened from disk, where browsers refuse to fetch files. Each is named by a hash of its content, so
+hosts and browsers keep it until it changes. The one script not so named, ``LISTING``, names the
+others: the search page and every page's search box load it, so that an edit changes it and the
+pieces, not the pages.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
+import os
 import re
-from collections.abc import Callable
+import tempfile
+import zlib
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
+from itertools import accumulate, groupby, repeat
+from operator import add, and_, sub
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-import opencc
 from markupsafe import Markup
 
 from docsite.model import urls
 from docsite.model.config import PageType
 from docsite.model.view import Link, PageView
 from docsite.stages.views import Localizer
-from docsite.text.opencc_fast import Translation, translation
+from docsite.text import searchtext
 
 T = TypeVar("T")
 PAGE = urls.SEARCH
 #: The script beside the search page that names the pieces of the index; search.js loads them.
 LISTING = "pieces.js"
-#: About this many bytes of index per piece: gzip works well on each, and a large site's first search
-#: loads a few hundred at most, in parallel; the index of a site of a few hundred pages is one piece.
-PIECE_BYTES = 256 * 1024
-#: OpenCC's tables of single characters: their pairs make the classes a query is folded by.
-CHARACTER_TABLES = ("TSCharacters", "STCharacters", "TWVariants", "TWVariantsRev", "HKVariants", "HKVariantsRev")
+#: The folder beside it that holds the pieces (named by their content, cacheable for ever).
+FOLDER = "index/"
+#: About this many bytes of index (raw) per piece: a query loads the pieces of its keys, a few.
+PIECE_BYTES = 48 * 1024
+#: Pages per group of records on average (a power of two): the listing names each group.
+GROUP = 16
+#: Parts of the index merged one at a time (a power of two).
+PARTS = 64
+#: Bytes of a part's lines held before they are written to its file.
+SPILL_BYTES = 256 * 1024
+#: Scripts of the characters' pinyin.
+PINYIN_PIECES = 32
+BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
 #: Body elements readers do not read as part of the text: citation and footnote marks.
 _MARKS = re.compile(r'<(sup|a)\b[^>]*\bclass="(?:citation|footnote-ref|footnote-backref)"[^>]*>.*?</\1>', re.DOTALL)
 _BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|t[dh]|d[td]|blockquote|figcaption)>|<br\b[^>]*>")
@@ -66,39 +75,26 @@ class IndexedPage(NamedTuple):
     type_name: str
     summary: str
     text: str
-    classes: tuple[int, ...]  # the folding classes of its characters: their places in ``classes()``
+    terms: bytes  # what the index holds of it (see ``_terms_of``)
+    names: tuple[str, ...]  # its other names: aliases, names in other languages
 
 
 def indexed(view: PageView) -> IndexedPage:
     """A page as the search page lists it; made where the view is (in parallel, and kept in the
     build cache), so the views need not be kept."""
     text = _text(view)
-    class_of = entry_classes()
-    found = {class_of[c] for c in set(view.title + view.summary + text) if c in class_of}
-    return IndexedPage(view.id, view.dir, view.title, view.type_name, view.summary, text, tuple(sorted(found)))
-
-
-def kept(entry: IndexedPage) -> IndexedPage:
-    """``entry`` with its class numbers shared with every other entry: one received from another
-    process or read from the cache has numbers of its own, and a number above 256 is an object of 28
-    bytes (a page has about a hundred; 20,000 entries held 60 MB of them until the index was made)."""
-    numbers = _numbers()
-    return entry._replace(classes=tuple(map(numbers.__getitem__, entry.classes)))
-
-
-@cache
-def _numbers() -> tuple[int, ...]:
-    return tuple(range(len(classes())))
+    terms = _page_terms(view.title, view.names, view.summary, text)
+    return IndexedPage(view.id, view.dir, view.title, view.type_name, view.summary, text, terms, tuple(view.names))
 
 
 @dataclass
 class Memo:
     """What the search page and its index were made from, and what they became (the plain list of
-    pages, each piece of the index): the preview server keeps the last build's, so that an edit
-    makes one piece again, and not the whole index or the list."""
+    pages, each piece of the index, each group of page records): the preview server keeps the last build's, so that
+    an edit makes again only what it changed."""
 
-    # What a key is made of tells what it keeps: the plain list by its folder, the index's pieces
-    # by their page types; each caller asks with keys of its own shape and gets its own values back.
+    # What a key is made of tells what it keeps: the plain list by its folder, a piece of the index
+    # by its lines, a group of records by its pages; each caller asks with keys of its own shape.
     earlier: dict[tuple[object, ...], Any] = field(default_factory=dict)
     now: dict[tuple[object, ...], Any] = field(default_factory=dict)
 
@@ -112,12 +108,19 @@ class Memo:
         """The build is done: what it used is what the next one finds."""
         self.earlier, self.now = self.now, {}
 
+    def pieces(self) -> Memo:
+        """What the last build made of the index's pieces alone, which the command line keeps in
+        .cache/ (see buildcache.py): their keys are small (a hash of their lines), while those of
+        the records hold the pages' entries, quicker to make again than to keep."""
+        return Memo({key: value for key, value in self.earlier.items() if key[0] == "piece"})
+
 
 class SearchPage(NamedTuple):
     """A variant's search page, and its index (see ``page``)."""
 
     view: PageView
-    pieces: dict[str, bytes]  # the scripts of the index, by output path
+    pieces: dict[str, bytes]  # the scripts of the index, by output path: each named by its content
+    folder: str  # where they are (hosts may cache all it holds for ever)
     listing_path: str  # the script that names them (``LISTING``)
     listing: bytes
 
@@ -132,17 +135,22 @@ def page(loc: Localizer, entries: list[IndexedPage], made: Memo | None = None) -
     kind_of = {t.name: i for i, t in enumerate(kinds)}
     listed = tuple((entry.dir, entry.title, entry.type_name) for entry in entries)
     urls_of, groups = made.get((here, tuple(kind_of), listed), partial(_listed, loc, here, kinds, listed))
-    words = rewrites(loc)
-    pieces = {f"{here}{name}": script for name, script in _pieces(entries, urls_of, kind_of, made)}
-    class_of = entry_classes()
-    head = {"kinds": [[t.name, loc.text(t.label)] for t in kinds], "words": words,
-            "fold": _fold_groups({class_of[c] for pair in words for form in pair for c in form if c in class_of})}
+    order, terms = _terms(entries, made)
+    records, group_names, sizes = _records(entries, urls_of, kind_of, made)
+    scripts = [*terms.items(), *records, *_constant_pieces().items()]
+    pieces = {f"{here}{FOLDER}{name}": script for name, script in scripts}
+    listing = {"t": "".join(order), "g": "".join(group_names),
+               "n": sizes, "fold": _fold_name(), "py": "".join(_pinyin_names()),
+               # each page's type, a letter a page (a for the first of ``kinds``; - for none): the filter
+               "k": "".join(chr(97 + kind_of[e.type_name]) if e.type_name in kind_of else "-" for e in entries),
+               "kinds": [[t.name, loc.text(t.label)] for t in kinds],
+               "words": [[searchtext.fold(a), searchtext.fold(b)] for a, b in rewrites(loc)]}
     view = PageView(
         id=PAGE, template="search.html", dir=here, title=loc.title_of(PAGE), breadcrumbs=loc.breadcrumbs(here, PAGE),
-        extra={"index": _script_json(head), "kinds": head["kinds"], "listing": LISTING, "groups": groups},
+        extra={"kinds": listing["kinds"], "listing": LISTING, "groups": groups},
     )
-    names = json.dumps([path[len(here):] for path in pieces])
-    return SearchPage(view, pieces, f"{here}{LISTING}", f"self.searchPieces={names};\n".encode())
+    return SearchPage(view, pieces, f"{here}{FOLDER}", f"{here}{LISTING}",
+                      f"self.searchPieces={_json(listing)};\n".encode())
 
 
 def _listed(loc: Localizer, here: str, kinds: list[PageType],
@@ -157,52 +165,222 @@ def _listed(loc: Localizer, here: str, kinds: list[PageType],
     return urls_of, [(heading, group) for heading, group in groups if group]
 
 
-def _pieces(entries: list[IndexedPage], urls_of: list[str], kind_of: dict[str, int],
-            made: Memo) -> list[tuple[str, bytes]]:
-    """The index of ``entries`` (pages at ``urls_of``) in pieces: each a script adding its pages, and
-    the folding classes of the characters they hold, to ``self.searchIndex``; named by its content.
-    A piece in ``made`` from the same entries (the same records: it keeps them, so that their ids
-    name them), addresses and types is taken as it is."""
-    # Bytes of UTF-8, about (most characters are CJK), and pages per piece on average: a power of two,
-    # so it moves only when the site's size doubles or halves.
-    size = 3 * (sum(map(len, urls_of)) + sum(len(e.title) + len(e.summary) + len(e.text) for e in entries))
-    every = 2 ** round(math.log2(max(1.0, PIECE_BYTES * len(entries) / size))) if entries else 1
+def _page_terms(title: str, names: tuple[str, ...], summary: str, text: str) -> bytes:
+    """What the index holds of a page (see ``_terms_of``), from its names and their pinyin (read
+    from the names as written: folding loses the context of polyphonic characters) and its
+    summary and text, folded: a page's variants mostly fold to the same, and then share the work."""
+    fold = searchtext.fold
+    unique = list(dict.fromkeys([title, *names]))
+    lines = [*unique, *(line for name in unique for line in searchtext.pinyin_lines(name))]
+    return _terms_of(tuple(map(fold, lines)), fold(summary), fold(text))
 
-    def piece(listed: list[str], pages: list[IndexedPage]) -> tuple[str, bytes, list[IndexedPage]]:
-        items = [_json([url, page.title, kind_of.get(page.type_name, -1), page.summary, page.text])
-                 for url, page in zip(listed, pages, strict=True)]
-        found = set().union(*(page.classes for page in pages))
-        data = '{"pages":[' + ",".join(items) + '],"fold":' + _json(_fold_groups(found)) + "}"
-        script = f"(self.searchIndex=self.searchIndex||[]).push({data});\n".encode()
-        return f"index-{hashlib.blake2b(script, digest_size=5).hexdigest()}.js", script, pages
 
-    out, start, kinds = [], 0, tuple(kind_of.items())
+@lru_cache(maxsize=2)
+def _terms_of(names: tuple[str, ...], summary: str, text: str) -> bytes:
+    """What the index holds of a page, a line a key and field: ``n`` names (each place as line,
+    place, the line's length), ``s`` summary (places, as the difference from the one before), ``t``
+    text (how often: where in the text is read by search.js from the records of the pages it
+    shows). Made with the page (in parallel, and kept in the build cache). The lines come by part
+    of the index (``PARTS``), the first line the offset (in characters) where each part ends,
+    compressed: the build holds every page's until the index is made. A text's lines, most of a
+    page's, are made by operations over all of them at once, not a key at a time."""
+    tokens, keys = searchtext.tokens, searchtext.keys
+    found: dict[str, list[int]] = {}
+    for number, line in enumerate(map(tokens, names)):
+        for key, places in keys(line, single=True).items():
+            found.setdefault(key, []).extend(n for place in places for n in (number, place, len(line)))
+    lines = [f"n{key}\t{len(triples) // 3},{_ints(triples)}\n" for key, triples in found.items()]
+    summary_keys = keys(tokens(summary))
+    lines += [f"s{key}\t{len(places)},{_deltas(places)}\n" for key, places in summary_keys.items()]
+    counts = searchtext.key_counts(tokens(text))
+    lines += map("t{}\t{}\n".format, counts.keys(), counts.values())
+    # Each line after the mark of its part, sorted: the parts in order, found by bisection.
+    hashes = map(searchtext.key_hash, [*found, *summary_keys, *counts])
+    marked = list(map(add, map(_PART_MARKS.__getitem__, map(and_, hashes, repeat(PARTS - 1))), lines))
+    marked.sort()
+    ends = [0, *accumulate(map(len, marked))]
+    offsets = [ends[bisect_left(marked, mark)] for mark in _PART_MARKS[1:]] + [ends[-1]]
+    return zlib.compress(f"{_ints(offsets)}\n{''.join(marked)}".encode(), 1)
+
+
+#: The mark before each line of a page's terms that names its part (in the order of the parts).
+_PART_MARKS = tuple(chr(0x30 + part) for part in range(PARTS))
+
+
+def _deltas(places: list[int]) -> str:
+    return _ints(map(sub, places, [0, *places]))
+
+
+def _terms(entries: list[IndexedPage], made: Memo) -> tuple[list[str], dict[str, bytes]]:
+    """The index, cut by key into pieces (``t<hash>.js``): a query loads the pieces of its keys only.
+    A key's pages are written as the difference from the one before. How many pieces: about one per
+    ``PIECE_BYTES`` of the pages' lines as merged (about twice the index's bytes), a power of two,
+    so that the listing is the same until the site's size doubles or halves.
+
+    The pages' lines are merged a part at a time (a key's hash modulo ``PARTS``: each piece lies in one part, or a
+    few parts in one piece), put aside in temporary files, so that the build holds one part's
+    lines, not the whole index (see ``_merged``). Returns the name of each piece in order (two may
+    be one, the same content under the same name), and the pieces."""
+    with tempfile.TemporaryDirectory(prefix="docsite-search-") as folder, _Spill(Path(folder)) as spill:
+        return _pieces(entries, spill, made)
+
+
+def _pieces(entries: list[IndexedPage], spill: _Spill, made: Memo) -> tuple[list[str], dict[str, bytes]]:
+    for number, entry in enumerate(entries):
+        head, _, body = zlib.decompress(entry.terms).decode().partition("\n")
+        ends = [0, *map(int, head.split(","))]
+        tab = f"\t{number:07d}\t"
+        for part in range(PARTS):
+            if ends[part] < ends[part + 1]:
+                spill.add(part, body[ends[part]:ends[part + 1]].replace("\t", tab).encode())
+    count = 2 ** max(0, round(math.log2(max(1.0, spill.size / PIECE_BYTES))))
+    groups = min(count, PARTS)
+    names, pieces = [""] * count, {}
+    for group in range(groups):
+        for index, (name, script) in _merged(spill.read(range(group, PARTS, groups)), group, groups, count, made):
+            names[index] = name
+            pieces[f"t{name}.js"] = script
+    return names, pieces
+
+
+class _Spill(contextlib.ExitStack):
+    """The pages' index lines by part, written to temporary files as they come (see ``_terms``)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.paths = [folder / str(part) for part in range(PARTS)]
+        self.files = [os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND) for path in self.paths]
+        self.buffers = [bytearray() for _ in range(PARTS)]
+        for file in self.files:
+            self.callback(os.close, file)
+        self.size = 0
+
+    def add(self, part: int, lines: bytes) -> None:
+        buffer = self.buffers[part]
+        buffer += lines
+        if len(buffer) > SPILL_BYTES:
+            os.write(self.files[part], buffer)
+            buffer.clear()
+        self.size += len(lines)
+
+    def read(self, parts: Iterable[int]) -> str:
+        return b"".join(self.paths[part].read_bytes() + self.buffers[part] for part in parts).decode()
+
+
+#: A piece made: its name, its script.
+Piece = tuple[str, bytes]
+
+
+def _merged(text: str, group: int, groups: int, count: int, made: Memo) -> Iterator[tuple[int, Piece]]:
+    """The pieces of one of ``groups`` groups of parts (every ``groups``-th piece from ``group``, as
+    ``groups`` divides both ``PARTS`` and ``count``), from the group's lines (``text``), with their
+    index. Lines are sorted (key, then page, as page numbers are written with seven digits) and cut
+    by key in C: the work in Python is a key's, not a line's. A piece whose lines are those of the
+    last build (the preview's ``made``) is not made again: an edit remakes the pieces its keys are in."""
+    lines = text.splitlines()
+    lines.sort()
+    flat = "\t".join(lines).split("\t") if lines else []
+    heads = flat[0::3]
+    runs: dict[int, list[tuple[str, int, int]]] = {}
+    at = 0
+    for head, run in groupby(heads):
+        end = at + len(list(run))
+        runs.setdefault(searchtext.bucket(head[2:], count), []).append((head, at, end))
+        at = end
+    for index in range(group, count, groups):
+        here = runs.get(index, [])
+        digest = hashlib.blake2b()
+        for _, start, end in here:
+            digest.update("\n".join(lines[start:end]).encode())
+        yield index, made.get(("piece", count, index, digest.digest()), partial(_piece, here, flat))
+
+
+def _piece(runs: list[tuple[str, int, int]], flat: list[str]) -> Piece:
+    """A piece from its keys' runs of lines (``flat``: head [part mark, field, key], page, data of
+    each line in turn): each key's names, summary and text, each a list of pages (the difference
+    from the one before) with their data."""
+    encoded: dict[str, list[str]] = {}
+    for head, at, end in runs:
+        numbers, values = list(map(int, flat[3 * at + 1:3 * end:3])), flat[3 * at + 2:3 * end:3]
+        steps = map(sub, numbers, [-1, *numbers[:-1]])
+        field = encoded.setdefault(head[2:], ["", "", ""])
+        field["nst".index(head[1])] = ",".join(map("{},{}".format, steps, values))
+    main = "{" + ",".join(f"{_json(k)}:[[{f[0]}],[{f[1]}],[{f[2]}]]" for k, f in sorted(encoded.items())) + "}"
+    return _hash(main), _script(main)
+
+
+def _ints(numbers: Iterable[int]) -> str:
+    return ",".join(map(str, numbers))
+
+
+def _hash(text: str) -> str:
+    """A name for content: 35 bits in base 32, lower case (hosts' file systems may ignore case)."""
+    digest = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=5).digest()) >> 5
+    return "".join(BASE32[digest >> (5 * i) & 31] for i in range(7))
+
+
+def _script(data: str) -> bytes:
+    """A piece of the index: a script that hands its data to search.js."""
+    return f"searchPiece(document.currentScript,{data});\n".encode()
+
+
+def _records(entries: list[IndexedPage], urls_of: list[str], kind_of: dict[str, int],
+             made: Memo) -> tuple[list[tuple[str, bytes]], list[str], list[int]]:
+    """What a result shows of each page (its address, title, type, summary, text and other names),
+    a script a page (``d<hash>-<i>.js``), so that a query loads the pages it shows and no other.
+    Pages are in groups that end after pages chosen by a hash of their id, not by position, and
+    named by a hash of the group: an edit renames one group's scripts, and the listing names the
+    groups (``GROUP`` pages on average), not every page. Returns the scripts, the groups' names and sizes."""
+    out: list[tuple[str, bytes]] = []
+    names, sizes, start, kinds = [], [], 0, tuple(kind_of.items())
+
+    def group(listed: list[str], pages: list[IndexedPage]) -> tuple[str, list[bytes]]:
+        items = [_json([url, p.title, kind_of.get(p.type_name, -1), p.summary, p.text, list(p.names)])
+                 for url, p in zip(listed, pages, strict=True)]
+        return _hash("\n".join(items)), [_script(item) for item in items]
+
     for i, entry in enumerate(entries):
-        if i < len(entries) - 1 and not _ends_piece(entry.id, every):
+        if i < len(entries) - 1 and not _ends_piece(entry.id, GROUP):
             continue
         listed, pages = urls_of[start:i + 1], entries[start:i + 1]
-        name, script, _ = made.get((kinds, tuple(listed), tuple(map(id, pages))), partial(piece, listed, pages))
-        out.append((name, script))
+        name, scripts = made.get((kinds, tuple(listed), tuple(pages)), partial(group, listed, pages))
+        out += [(f"d{name}-{n}.js", script) for n, script in enumerate(scripts)]
+        names.append(name)
+        sizes.append(len(pages))
         start = i + 1
-    return out
+    return out, names, sizes
 
 
 @lru_cache(maxsize=1 << 16)  # more than the pages of a 10,000-page site; bounded for a preview left running
 def _ends_piece(pid: str, every: int) -> bool:
-    """Whether a piece of the index ends after the page ``pid``: by a hash of its id, not its place."""
+    """Whether a group of records ends after the page ``pid``: by a hash of its id, not its place."""
     return int.from_bytes(hashlib.blake2b(pid.encode(), digest_size=4).digest()) % every == 0
 
 
-def _fold_groups(found: set[int]) -> str:
-    """The folding classes of ``classes()`` at the places ``found``, for search.js."""
-    groups = classes()
-    return " ".join(groups[i] for i in sorted(found))
-
-
 @cache
-def entry_classes() -> dict[str, int]:
-    """The place in ``classes()`` of each character that folds."""
-    return {c: i for i, group in enumerate(classes()) for c in group}
+def _constant_pieces() -> dict[str, bytes]:
+    """What every index shares, whatever the site: the folding table, and the characters' pinyin
+    (``PINYIN_PIECES`` scripts by character code) with which search.js reads a query that found
+    nothing as it sounds. Named by their content, they are cached once for every build."""
+    fold = _json({"classes": " ".join(searchtext.classes()), "letters": searchtext.letters_table()})
+    pieces = {f"f{_hash(fold)}.js": _script(fold)}
+    readings: list[dict[str, str]] = [{} for _ in range(PINYIN_PIECES)]
+    characters = [chr(code) for code in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000))]
+    for character, reading in zip(characters, searchtext.readings(characters), strict=True):
+        if reading:
+            readings[ord(character) % PINYIN_PIECES][character] = reading
+    for table in readings:
+        data = _json(table)
+        pieces[f"y{_hash(data)}.js"] = _script(data)
+    return pieces
+
+
+def _fold_name() -> str:
+    return next(name[1:-3] for name in _constant_pieces() if name.startswith("f"))
+
+
+def _pinyin_names() -> list[str]:
+    return [name[1:-3] for name in _constant_pieces() if name.startswith("y")]
 
 
 def _text(view: PageView) -> str:
@@ -233,42 +411,9 @@ def rewrites(loc: Localizer) -> list[list[str]]:
     return [list(pair) for pair in sorted(pairs)]
 
 
-@cache
-def classes() -> tuple[str, ...]:
-    """Characters that OpenCC converts into one another, a class a string, the one they fold to first.
-
-    Only characters of the Basic Multilingual Plane: a browser's string counts the others as two,
-    and folding must keep lengths for excerpts to be marked where they matched.
-    """
-    folder = Path(opencc.__file__).parent / "dictionary"
-    parent: dict[str, str] = {}
-
-    def root(c: str) -> str:
-        while parent.setdefault(c, c) != c:
-            c = parent[c]
-        return c
-
-    for name in CHARACTER_TABLES:
-        for line in (folder / f"{name}.txt").read_text(encoding="utf-8").splitlines():
-            key, _, values = line.partition("\t")
-            for value in values.split(" "):
-                if len(key) == len(value) == 1 and ord(key) < 0x10000 and ord(value) < 0x10000:
-                    a, b = sorted((root(key), root(value)))
-                    parent[b] = a
-    members: dict[str, list[str]] = {}
-    for c in sorted(parent):
-        members.setdefault(root(c), []).append(c)
-    return tuple("".join(group) for group in members.values() if len(group) > 1)
-
-
-@cache
-def _class_table() -> Translation:
-    return translation({ord(c): group[0] for group in classes() for c in group[1:]})
-
-
 def search_form(text: str) -> str:
-    """``text`` with each character as its class's first: what search.js matches on (less letter case and width)."""
-    return _class_table()(text)
+    """``text`` folded as search matches it (see docsite/text/searchtext.py)."""
+    return searchtext.fold(text)
 
 
 def _json(data: object) -> str:
@@ -276,8 +421,3 @@ def _json(data: object) -> str:
     refuses in a string."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-def _script_json(data: object) -> Markup:
-    """JSON for a <script type="application/json">: no '<' to end it early."""
-    return Markup(_json(data).replace("<", "\\u003c"))

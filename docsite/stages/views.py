@@ -18,7 +18,7 @@ from docsite.incremental.reads import Read, remembered
 from docsite.model import files, geo, urls
 from docsite.model.chronology import Chronology
 from docsite.model.config import COMMON, Variant
-from docsite.model.fields import DateKind, GeoKind
+from docsite.model.fields import DateKind, GeoKind, NamesKind
 from docsite.model.page import Page
 from docsite.model.site import Site
 from docsite.model.view import (
@@ -226,6 +226,7 @@ class Localizer:
             locator=self.locator(page, here),
             extra=self.extra(page, here),
             changed=page.changed,
+            names=self.other_names(page),
         )
 
     def file(self, page: Page, href: str) -> files.Local | None:
@@ -312,6 +313,14 @@ class Localizer:
         named = {link.id for link in related}
         return [Connection(link, True, link.id in backlinks) for link in related] + \
             [Connection(link, False, True) for link in self.links(here, [pid for pid in backlinks if pid not in named])]
+
+    def other_names(self, page: Page) -> tuple[str, ...]:
+        """The names search finds a page by besides its title: its aliases in this script, and its
+        names in other languages as written."""
+        aliases = [self.text(alias, page.layers) for alias in page.fields.get("aliases", ())]
+        written = [name for spec in page.type.fields if isinstance(spec.kind, NamesKind)
+                   for name in page.fields.get(spec.name, {}).values()]
+        return tuple(dict.fromkeys([*aliases, *written]))
 
     def facts(self, page: Page, here: str) -> list[Fact]:
         """The page's date, its period and its type's fields, as the page's fact box shows them."""

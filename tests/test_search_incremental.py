@@ -1,0 +1,123 @@
+"""The search index after an edit: the preview, and the command line with what it keeps in .cache/,
+make again only the pieces whose keys the edited page's old or new text names, and every other
+piece keeps its file (its name is its content)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from itertools import accumulate
+from pathlib import Path
+
+import pytest
+from conftest import MiniSite
+
+from docsite.commands import build
+from docsite.commands.serve import Preview
+from docsite.stages import search
+
+TREES = ("zh-hans", "zh-hant")
+
+
+def _listing(out: Path, tree: str) -> dict[str, object]:
+    text = (out / tree / "search" / "pieces.js").read_text(encoding="utf-8")
+    match = re.fullmatch(r"self\.searchPieces=(\{.*\});\n", text)
+    assert match, text
+    data: dict[str, object] = json.loads(match.group(1))
+    return data
+
+
+def _names(joined: object) -> list[str]:
+    assert isinstance(joined, str)
+    return [joined[i:i + 7] for i in range(0, len(joined), 7)]
+
+
+def _script_data(path: Path) -> object:
+    text = path.read_text(encoding="utf-8")
+    return json.loads(text[text.index(",") + 1:text.rindex(")")])
+
+
+def _pages_of(fields: list[list[int]]) -> set[int]:
+    """The pages a key's fields list (names, summary, text: each page as the step from the one
+    before, then its count, then as many values as the field keeps for it)."""
+    pages = set()
+    for kind, field in enumerate(fields):
+        at, page = 0, -1
+        while at < len(field):
+            page += field[at]
+            pages.add(page)
+            count = field[at + 1]
+            at += 2 + (3 * count if kind == 0 else count if kind == 1 else 0)
+    return pages
+
+
+def _page_number(out: Path, tree: str, address: str) -> int:
+    """The number the index gives the page at ``address`` (its record's place)."""
+    listing = _listing(out, tree)
+    sizes = listing["n"]
+    assert isinstance(sizes, list)
+    starts = [0, *accumulate(sizes)]
+    for group, start, size in zip(_names(listing["g"]), starts, sizes, strict=False):
+        for n in range(size):
+            record = _script_data(out / tree / "search" / "index" / f"d{group}-{n}.js")
+            assert isinstance(record, list)
+            if record[0].endswith(address):
+                return start + n
+    raise AssertionError(address)
+
+
+def _pieces(out: Path, tree: str) -> list[str]:
+    return _names(_listing(out, tree)["t"])
+
+
+def _previewing(root: Path) -> Callable[[], None]:
+    """Each call builds again in one preview server."""
+    return Preview(root, root / "_site", drafts=False, log=lambda message: None).rebuild
+
+
+def _command_line(root: Path) -> Callable[[], None]:
+    """Each call is ``build.py`` run again (one process), with what the last kept in .cache/."""
+    def run() -> None:
+        assert build.run(root, None, None, False, 1, False) == 0
+    return run
+
+
+@pytest.mark.parametrize("builder", [_previewing, _command_line], ids=["preview", "command line"])
+def test_a_body_edit_remakes_only_the_pieces_its_keys_are_in(mini: MiniSite, monkeypatch: pytest.MonkeyPatch,
+                                                             builder: Callable[[Path], Callable[[], None]]) -> None:
+    monkeypatch.setattr(search, "PIECE_BYTES", 256)  # many small pieces, as a large site has
+    for i in range(40):
+        mini.write(f"topics/t{i:02}.md", f"---\ntitle: 专题{i}\n---\n" + f"第{i}篇：中苏两国签订条约。" * 12 + "\n")
+    out = mini.root / "_site"
+    rebuild = builder(mini.root)
+    rebuild()
+    before = {tree: _pieces(out, tree) for tree in TREES}
+    old = {tree: [_script_data(out / tree / "search" / "index" / f"t{name}.js") for name in before[tree]]
+           for tree in TREES}
+    made: list[tuple[object, ...]] = []
+    get = search.Memo.get
+    monkeypatch.setattr(search.Memo, "get", lambda memo, key, make: get(memo, key, lambda: made.append(key) or make()))
+    mini.write("topics/t12.md", "---\ntitle: 专题12\n---\n改写过的正文。\n")
+    rebuild()
+    remade = [key for key in made if key[0] == "piece"]
+    named_anywhere: set[int] = set()
+    for tree in TREES:
+        after = _pieces(out, tree)
+        assert len(after) == len(before[tree]) > 32
+        number = _page_number(out, tree, "topics/t12/")
+        new = [_script_data(out / tree / "search" / "index" / f"t{name}.js") for name in after]
+        named = set()
+        for index, (was, now) in enumerate(zip(old[tree], new, strict=True)):
+            assert isinstance(was, dict) and isinstance(now, dict)
+            if any(number in _pages_of(fields) for fields in [*was.values(), *now.values()]):
+                named.add(index)
+        changed = {index for index, (a, b) in enumerate(zip(before[tree], after, strict=True)) if a != b}
+        assert changed and changed <= named, (changed, named)
+        named_anywhere |= named
+        assert len(named) < len(after) // 2  # the test means something: most pieces name no key of the page
+        for index in set(range(len(after))) - changed:
+            assert (out / tree / "search" / "index" / f"t{after[index]}.js").is_file()
+    # made again: the pieces of the page's keys in each tree (two trees may share a piece's content)
+    indices = {key[2] for key in remade}
+    assert remade and indices <= named_anywhere
