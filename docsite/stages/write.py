@@ -111,10 +111,11 @@ class Targets:
 
 def _checked(relative: str) -> str:
     """``relative`` if it names a place inside a folder, whatever that folder holds: no absolute
-    path, no '..', no empty or '.' part, no backslash."""
-    parts = relative.split("/")
-    if not relative or relative.startswith("/") or "\\" in relative or "\0" in relative \
-            or any(part in ("", ".", "..") for part in parts):
+    path, no '..', no empty or '.' part, no backslash. (Looked for between slashes rather than
+    split into parts: an edit build checks tens of thousands.)"""
+    between = f"/{relative}/"
+    if relative.startswith("/") or "\\" in relative or "\0" in relative \
+            or "//" in between or "/./" in between or "/../" in between:
         raise UnsafePath(relative)
     return relative
 
