@@ -17,10 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import Protocol, TypeVar
 
 import jinja2
-from tqdm import tqdm
 
 from docsite.config.settings import load_config
 from docsite.diagnostics import Diagnostics
@@ -385,10 +384,30 @@ def _rendered(stage: _Stage, loc: Localizer, views: list[PageView]) -> dict[str,
     return files
 
 
-def _progress(total: int, label: str, shown: bool) -> tqdm[NoReturn]:
-    """A progress bar on standard error while a long build runs; tqdm stays quiet when standard
-    error is not a terminal (disable=None), so logs and CI output stay clean."""
-    return tqdm(total=total, desc=label, unit="页", leave=False, file=sys.stderr, disable=None if shown else True)
+class _Bar(Protocol):
+    def update(self, n: float | None = 1, /) -> bool | None: ...
+
+    def close(self) -> None: ...
+
+
+class _Unseen:
+    """A progress bar nobody sees."""
+
+    def update(self, n: float | None = 1, /) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(total: int, label: str, shown: bool) -> _Bar:
+    """A progress bar on standard error while a long build runs, only when standard error is a
+    terminal (as tqdm's disable=None), so logs and CI output stay clean; tqdm is imported then only."""
+    if not shown or not sys.stderr.isatty():
+        return _Unseen()
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=label, unit="页", leave=False, file=sys.stderr)
 
 
 @dataclass(eq=False)

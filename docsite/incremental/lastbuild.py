@@ -95,7 +95,8 @@ def updated(out: Path, held: Signatures, moved: Collection[str], removed: Collec
     """What ``out`` holds after a ``write.Update`` from ``held`` (``output`` taken before the build)
     moved the files ``moved`` in and removed ``removed``: only those are looked at again, so that a
     file changed by hand while the build ran is still told from what the build left."""
-    now = {path: mark for path, mark in held.items() if path not in removed} if removed else dict(held)
+    gone = set(removed)
+    now = {path: mark for path, mark in held.items() if path not in gone} if gone else dict(held)
     folder = out.resolve()
     for path in moved:
         with contextlib.suppress(OSError):  # gone already: the next build sees it missing

@@ -16,16 +16,20 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-import PIL
 from markupsafe import Markup
-from PIL import Image as Pillow
-from PIL import ImageOps, UnidentifiedImageError, features
 
 from docsite.diagnostics import Diagnostics
 from docsite.model.files import IMAGE_SUFFIXES, Encoding, Image, Rendition
 from docsite.model.site import Site
+
+# Pillow is imported where an image is met, not with this module: most sites, and most builds after
+# an edit, have none to look at, and importing it is a tenth of a second.
+if TYPE_CHECKING:
+    from PIL import Image as Pillow
 
 #: The widths an image is published at, besides its own (narrower ones only): a phone's screen, and
 #: twice that, up to a wide screen's text at twice the pixels.
@@ -33,9 +37,6 @@ WIDTHS = (320, 640, 960, 1280, 1920)
 #: The widest the text column shows an image, in CSS pixels (static/style.css: 38em of 17 px, rounded up).
 COLUMN = 650
 FOLDER = "static/figures"
-#: How images are processed (this module, Pillow and what it can write): a change makes every image again.
-RECIPE = f"{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()} pillow={PIL.__version__} " \
-         f"avif={features.check('avif')}"
 _MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp", "AVIF": "image/avif"}
 _SUFFIX = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp", "AVIF": "avif"}
 _SAFE = re.compile(r"[^a-z0-9-]+")
@@ -65,10 +66,9 @@ def process(site: Site, diags: Diagnostics, kept: Path | None) -> Made:
                 continue
             try:
                 image, files = _image(root, ref.target, kept, made)
-            except (OSError, ValueError, Pillow.DecompressionBombError) as exc:
+            except (OSError, ValueError) as exc:
                 line, col = page.locate(ref.line, ref.raw)
-                reason = "its bytes are of no image format" if isinstance(exc, UnidentifiedImageError) else str(exc)
-                diags.error(page.path, line, f"{ref.target} cannot be read as an image: {reason}",
+                diags.error(page.path, line, f"{ref.target} cannot be read as an image: {exc}",
                             "save it again as PNG or JPEG", col=col)
                 continue
             made.images[ref.target] = image
@@ -79,7 +79,7 @@ def process(site: Site, diags: Diagnostics, kept: Path | None) -> Made:
 def _image(root: Path, source: str, kept: Path | None, made: Made) -> tuple[Image, dict[str, bytes]]:
     """An image's record and files, from ``kept`` when it was processed before."""
     data = (root / source).read_bytes()
-    digest = hashlib.sha256(RECIPE.encode() + b"\0" + data).hexdigest()
+    digest = hashlib.sha256(_recipe().encode() + b"\0" + data).hexdigest()
     stem = _SAFE.sub("-", PurePosixPath(source).stem.lower()).strip("-") or "image"
     folder = kept / digest if kept is not None else None
     if folder is not None and (folder / "image.json").is_file():
@@ -108,13 +108,39 @@ def _image(root: Path, source: str, kept: Path | None, made: Made) -> tuple[Imag
                  tuple(Encoding(mime, tuple(renditions)) for mime, renditions in encodings.items())), files
 
 
+@cache
+def _recipe() -> str:
+    """How images are processed (this module, Pillow and what it can write): a change makes every image again."""
+    import PIL
+    from PIL import features
+
+    return f"{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()} pillow={PIL.__version__} " \
+           f"avif={features.check('avif')}"
+
+
 def _format(mime: str) -> str:
     return next(name for name, known in _MIME.items() if known == mime)
 
 
 def _encoded(data: bytes) -> tuple[tuple[int, int], dict[tuple[str, int], bytes]]:
+    """As ``_renditions``, with Pillow's refusals as the ValueError whose message says why."""
+    from PIL import Image as Pillow
+    from PIL import UnidentifiedImageError
+
+    try:
+        return _renditions(data)
+    except UnidentifiedImageError as exc:
+        raise ValueError("its bytes are of no image format") from exc
+    except Pillow.DecompressionBombError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def _renditions(data: bytes) -> tuple[tuple[int, int], dict[tuple[str, int], bytes]]:
     """The image's size, and its files by (type, width): the modern formats first, each only when
     its files are smaller in all than the original format's, which comes last."""
+    from PIL import Image as Pillow
+    from PIL import ImageOps
+
     with Pillow.open(io.BytesIO(data)) as opened:
         original = opened.format or "PNG"
         if original not in _MIME:
@@ -143,6 +169,8 @@ def _encoded(data: bytes) -> tuple[tuple[int, int], dict[tuple[str, int], bytes]
 def _modern(original: str) -> list[str]:
     """The formats tried besides the original: AVIF (where this Pillow writes it) for photographs,
     lossy; WebP for every image (lossless for drawings, PNG and GIF)."""
+    from PIL import features
+
     formats = ["AVIF"] if original == "JPEG" and features.check("avif") else []
     return [*formats, "WEBP"] if original != "WEBP" else []
 

@@ -73,8 +73,9 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None
     if not root.is_dir():
         diags.error(root, 0, "the content folder is missing")
         return content
-    found: list[tuple[str, Path, Any, Page | None]] = []
+    found: list[tuple[str, Path, Any, Page | None, str]] = []
     seen: dict[str, Path] = {}
+    prefix = len(str(root)) + 1
     for entry in files_under(root):
         mark = _mark(entry, cache)
         hit = cache.pages.get(entry.path) if cache is not None else None
@@ -91,17 +92,17 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None
                         "a page is either name.md or name/index.md, not both")
             continue
         seen[pid] = path
-        found.append((pid, path, mark, page))
-    todo = [(pid, path) for pid, path, _, page in found if page is None]
+        found.append((pid, path, mark, page, entry.path[prefix:].replace(os.sep, "/")))  # as git names it
+    todo = [(pid, path) for pid, path, _, page, _ in found if page is None]
     loaded = dict(zip(todo, _load_pages(todo, config, diags, jobs, parsed or (lambda pid, process: None)), strict=True))
     kept: dict[str, tuple[tuple[int, ...], Page]] = {}
     days = history.last_changes(root)
-    for pid, path, mark, page in found:
+    for pid, path, mark, page, relative in found:
         page = page or loaded[pid, path]
         if page is None:
             content.broken[pid] = path
             continue
-        page = _dated(page, days.get(path.relative_to(root).as_posix()))
+        page = _dated(page, days.get(relative))
         content.pages.append(page)
         if not page.faulty:  # a page with mistakes is read again, and its mistakes reported again
             kept[str(path)] = (mark, page)

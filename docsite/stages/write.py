@@ -84,20 +84,38 @@ class UnsafePath(ValueError):
     pass
 
 
-def safe_target(out: Path, relative: str) -> Path:
-    """The file a relative output path names, refusing anything that would land outside ``out``."""
-    target = (out / _checked(relative)).resolve()
-    if not target.is_relative_to(out.resolve()):  # through a link inside ``out``
-        raise UnsafePath(relative)
-    return target
+class Targets:
+    """The files relative output paths name in ``out``, refusing any that would land outside it (by
+    its parts, or through a link inside ``out``). Each folder is resolved once and a file only when
+    it is a link: an update looks at tens of thousands of files in a few folders. (A folder is taken
+    to stay what it was while the build writes: a link put in its place meanwhile is not seen.)"""
+
+    def __init__(self, out: Path):
+        self.out = os.path.realpath(out)
+        self._folders = {"": self.out}
+
+    def __call__(self, relative: str) -> str:
+        folder, _, name = _checked(relative).rpartition("/")
+        real = self._folders.get(folder)
+        if real is None:
+            real = self._folders[folder] = self._inside(os.path.join(self.out, folder), relative)
+        target = os.path.join(real, name)
+        return self._inside(target, relative) if os.path.islink(target) else target
+
+    def _inside(self, path: str, relative: str) -> str:
+        real = os.path.realpath(path)
+        if real != self.out and not real.startswith(self.out + os.sep):
+            raise UnsafePath(relative)
+        return real
 
 
 def _checked(relative: str) -> str:
     """``relative`` if it names a place inside a folder, whatever that folder holds: no absolute
-    path, no '..', no empty or '.' part, no backslash."""
-    parts = relative.split("/")
-    if not relative or relative.startswith("/") or "\\" in relative or "\0" in relative \
-            or any(part in ("", ".", "..") for part in parts):
+    path, no '..', no empty or '.' part, no backslash. (Looked for between slashes rather than
+    split into parts: an edit build checks tens of thousands.)"""
+    between = f"/{relative}/"
+    if relative.startswith("/") or "\\" in relative or "\0" in relative \
+            or "//" in between or "/./" in between or "/../" in between:
         raise UnsafePath(relative)
     return relative
 
@@ -303,6 +321,7 @@ class Update(_Working, MutableMapping[str, bytes]):
     def __init__(self, out: Path, held: Collection[str]):
         self.out = out.resolve()
         self.held = frozenset(held)
+        self.targets = Targets(self.out)
         self.folder, self._lock = _working(self.out, "new")
         self._paths: set[str] = set()  # the new site's files
         self.changed: set[str] = set()  # of those, the ones written beside ``out``
@@ -314,15 +333,14 @@ class Update(_Working, MutableMapping[str, bytes]):
             self._paths.add(relative)  # most of an edit's files: a path the output folder holds, nothing to do
             return
         self._paths.add(_checked(relative))
-        staged = self.folder / FILES / relative
         if relative in self.changed:
             self.changed.discard(relative)
-            staged.unlink()
-        if relative in self.held and (data is UNCHANGED or _holds(safe_target(self.out, relative), data)):
+            (self.folder / FILES / relative).unlink()
+        if relative in self.held and (data is UNCHANGED or _holds(self.targets(relative), data)):
             return
         if data is UNCHANGED:
             raise ValueError(f"{relative}: not in the output folder")
-        _write(staged, data, self._folders)
+        _write(self.folder / FILES / relative, data, self._folders)
         self.changed.add(relative)
 
     def __getitem__(self, relative: str) -> bytes:
@@ -364,10 +382,13 @@ def _write(target: Path, data: bytes, folders: set[Path]) -> None:
     target.write_bytes(data)
 
 
-def _holds(target: Path, data: bytes) -> bool:
+def _holds(target: str, data: bytes) -> bool:
     """Whether the file ``target`` holds ``data``."""
     try:
-        return target.stat().st_size == len(data) and target.read_bytes() == data
+        if os.stat(target).st_size != len(data):
+            return False
+        with open(target, "rb") as file:
+            return file.read() == data
     except OSError:
         return False
 
@@ -376,17 +397,18 @@ def _move(folder: Path, out: Path) -> None:
     """The moves an ``Update`` wrote down in ``folder``, those not made yet, made into ``out``:
     each changed file moved in, each file the new site does not have removed (and its folders, once empty)."""
     listed = json.loads((folder / MOVES).read_text(encoding="utf-8"))
+    targets = Targets(out)
     for relative in listed["moves"]:
         staged = folder / FILES / _checked(relative)
         if staged.is_file():  # else moved before the build that wrote the list was killed
-            target = safe_target(out, relative)
+            target = Path(targets(relative))
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged, target)
     for relative in listed["removed"]:
-        target = safe_target(out, relative)
+        target = Path(targets(relative))
         target.unlink(missing_ok=True)
         for parent in target.parents:
-            if parent == out.resolve():
+            if str(parent) == targets.out:
                 break
             try:
                 parent.rmdir()
@@ -403,11 +425,12 @@ def write_changes(out: Path, files: Mapping[str, bytes], written: Mapping[str, b
     out = out.resolve()
     if written is not None and not out.is_dir():
         written = None  # deleted meanwhile: write it all again
+    targets = Targets(out)
     changed = []
     for relative, data in files.items():
         if written is not None and written.get(relative) == data:
             continue
-        target = safe_target(out, relative)
+        target = Path(targets(relative))
         if written is not None or not target.is_file() or target.read_bytes() != data:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
@@ -416,7 +439,7 @@ def write_changes(out: Path, files: Mapping[str, bytes], written: Mapping[str, b
         gone = [path for path in sorted(out.rglob("*"))
                 if path.is_file() and path.relative_to(out).as_posix() not in files]
     else:
-        gone = [safe_target(out, relative) for relative in sorted(written.keys() - files.keys())]
+        gone = [Path(targets(relative)) for relative in sorted(written.keys() - files.keys())]
     for path in gone:
         path.unlink(missing_ok=True)
         changed.append(path.relative_to(out).as_posix())
