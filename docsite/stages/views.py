@@ -194,7 +194,7 @@ class Localizer:
                                      image, self.names)
         tokens = page.tokens(self.site.config.allow_html)
         compiled = markdown.compiled(tokens, page.blocks, self.site.config.allow_html)  # once for every variant
-        self.convert.prefetch(compiled.texts(hooks, tokens))
+        self.convert.prefetch(compiled.texts(hooks))
         html, headings = compiled.fill(hooks)
         body = Markup(html)
         references = []

@@ -486,6 +486,7 @@ class Body:
     A variant fills the holes in reading order (``fill``), as rendering the tokens would call their
     rules, so conversion follows the text in the same order and the HTML is the same."""
 
+    tokens: Sequence[Token]
     parts: list[str]
     holes: list[tuple[RenderRule, Sequence[Token], int]]
     allow_html: bool
@@ -503,30 +504,30 @@ class Body:
             out.append(part)
         return "".join(out), env["headings"]
 
-    def texts(self, hooks: InlineHooks, tokens: Sequence[Token]) -> list[tuple[Text, tuple[tuple[Rule, ...], ...]]]:
-        """``hooks.texts(tokens)``: what filling will ask the converter for, the same for the hooks
-        of every variant of a page (same markup, same rules), so found once."""
+    def texts(self, hooks: InlineHooks) -> list[tuple[Text, tuple[tuple[Rule, ...], ...]]]:
+        """What filling with ``hooks`` will ask the converter for (``InlineHooks.texts``): the same
+        for the hooks of every variant of a page (same markup, same rules), so found once."""
         key = (hooks.blocks, hooks.layers, tuple(hooks.active))
         if not self._texts or self._texts[0][0] != key:
-            self._texts[:] = [(key, list(hooks.texts(tokens)))]
+            self._texts[:] = [(key, list(hooks.texts(self.tokens)))]
         return self._texts[0][1]
 
 
 def compiled(tokens: Sequence[Token], blocks: tuple[Block, ...], allow_html: bool) -> Body:
     """The ``Body`` of ``tokens``, kept for the next call with the same tokens: a page's variants
     are made one after the other, and the second fills what the first compiled."""
-    if _compiled and _compiled[0][0] is tokens and _compiled[0][1] == (blocks, allow_html):
-        return _compiled[0][2]
+    if _compiled and _compiled[0][1].tokens is tokens and _compiled[0][0] == (blocks, allow_html):
+        return _compiled[0][1]
     md = parser(allow_html)
     holes: list[tuple[RenderRule, Sequence[Token], int]] = []
     parts = md.renderer.render(tokens, md.options, {"holes": holes, "blocks": blocks}).split(HOLE)
     assert len(parts) == len(holes) + 1, "a body holds no NUL"
-    _compiled[:] = [(tokens, (blocks, allow_html), Body(parts, holes, allow_html))]
-    return _compiled[0][2]
+    _compiled[:] = [((blocks, allow_html), Body(tokens, parts, holes, allow_html))]
+    return _compiled[0][1]
 
 
-#: The last body compiled, with its tokens, markup and whether it allows HTML (see ``compiled``).
-_compiled: list[tuple[Sequence[Token], tuple[tuple[Block, ...], bool], Body]] = []
+#: The last body compiled, with its markup and whether it allows HTML (see ``compiled``).
+_compiled: list[tuple[tuple[tuple[Block, ...], bool], Body]] = []
 
 
 class _Parser(MarkdownIt):
