@@ -193,8 +193,9 @@ class Localizer:
         hooks = markdown.InlineHooks(self.convert, page.layers, wikilink, cite, page.blocks, self.self_link, local,
                                      image, self.names)
         tokens = page.tokens(self.site.config.allow_html)
-        self.convert.prefetch(hooks.texts(tokens))
-        html, headings = markdown.render_body(tokens, hooks, self.site.config.allow_html)
+        compiled = markdown.compiled(tokens, page.blocks, self.site.config.allow_html)  # once for every variant
+        self.convert.prefetch(compiled.texts(hooks))
+        html, headings = compiled.fill(hooks)
         body = Markup(html)
         references = []
         for key, n in numbers.items():

@@ -4,10 +4,11 @@ heading followed by a link to itself; and figures: mdit-py-plugins' container ``
 an image, its caption and a field list of its ``:credit:`` and ``:licence:`` (an image marked
 ``{.decorative}``, with mdit-py-plugins' attributes, may go without alt text).
 
-A page's body is parsed once, as it is loaded; ``render_body`` turns the tokens into HTML once per
-variant, calling back into the variant's converter for every piece of text a reader sees. Code is
-never converted. Tokens cross between processes packed (``pack``): unpacking them costs less than
-parsing the body again, and unpickling them as they are did not.
+A page's body is parsed once, as it is loaded, and rendered once for every variant (``compiled``):
+what differs between variants (text a reader sees, links, what conversion markup changes) is left
+as holes, which each variant fills (``Body.fill``), calling back into its converter for every piece
+of text. Code is never converted. Tokens cross between processes packed (``pack``): unpacking them
+costs less than parsing the body again, and unpickling them as they are did not.
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ class InlineHooks:
             if _MARKDOWN_SYNTAX.search(shown):
                 inner = replace(self, converter=None, layers=(), active=[])
                 inline = parser(env["allow_html"]).renderInline
-                out.append(inline(shown, {"hooks": inner, "allow_html": env["allow_html"]}))
+                out.append(inline(shown, {"hooks": inner, "allow_html": env["allow_html"], "blocks": self.blocks}))
             else:
                 out.append(escapeHtml(shown))
         return "".join(out)
@@ -288,7 +289,7 @@ def _unique(slug: str, seen: dict[str, int]) -> str:
 
 
 def _hooks(env: EnvType) -> InlineHooks:
-    """The variant's hooks, which ``render_body`` puts in the renderer's environment."""
+    """The variant's hooks, which ``Body.fill`` puts in the renderer's environment."""
     hooks: InlineHooks = env["hooks"]
     return hooks
 
@@ -321,7 +322,7 @@ def _in_code(token: Token, depth: int) -> int:
 
 def _render_code_inline(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
                         env: EnvType) -> str:
-    return "<code>" + escapeHtml(restore(tokens[idx].content, _hooks(env).blocks)) + "</code>"
+    return "<code>" + escapeHtml(restore(tokens[idx].content, env["blocks"])) + "</code>"
 
 
 def _render_code_block(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
@@ -329,7 +330,7 @@ def _render_code_block(self: RendererHTML, tokens: Sequence[Token], idx: int, op
     token = tokens[idx]
     info = escapeHtml(token.info.strip().split(" ")[0]) if token.info else ""
     cls = f' class="language-{info}"' if info else ""
-    return f"<pre><code{cls}>" + escapeHtml(restore(token.content, _hooks(env).blocks)) + "</code></pre>\n"
+    return f"<pre><code{cls}>" + escapeHtml(restore(token.content, env["blocks"])) + "</code></pre>\n"
 
 
 def _figures(state: StateCore) -> None:
@@ -441,30 +442,92 @@ def _render_footnote_caption(self: RendererHTML, tokens: Sequence[Token], idx: i
 
 def _render_heading_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
                          env: EnvType) -> str:
-    """A heading and its link to itself share a box, which holds the heading's old fragment."""
+    """A heading and its link to itself share a box, which holds the heading's old fragment. The
+    heading's HTML, for its entry in the contents, starts in ``env["out"]`` after this box's start."""
     token = tokens[idx]
-    env["heading"] = token
+    env["heading"] = token, len(env["out"]) + 1
     alias = f' id="{escapeHtml(token.meta["alias"])}"' if token.meta.get("alias") else ""
     return f'<div class="heading"{alias}>' + self.renderToken(tokens, idx, options, env)
 
 
 def _render_heading_close(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
                           env: EnvType) -> str:
-    opened = env.pop("heading")
-    text = Markup(_NOTE_MARK.sub("", env.pop("heading_html", ""))).striptags()
+    opened, start = env.pop("heading")
+    text = Markup(_NOTE_MARK.sub("", "".join(env["out"][start:]))).striptags()
     heading = Heading(int(opened.tag[1:]), str(opened.attrGet("id")), text)
     env["headings"].append(heading)
     return f"</{opened.tag}>" + _hooks(env).self_link(heading) + "</div>\n"
 
 
-class _Renderer(RendererHTML):
-    """Keeps the HTML of the heading being rendered (``env["heading"]``), for its entry in the contents."""
+#: A render rule of markdown-it, as ``add_render_rule`` takes it.
+RenderRule = Callable[[RendererHTML, Sequence[Token], int, OptionsDict, EnvType], str]
+#: Where a compiled body has a hole: NUL, which no body holds (a file with a control character is
+#: refused as it is read, ``sourcetext.read_text``, and markdown-it replaces NUL).
+HOLE = "\x00"
 
-    def renderInline(self, tokens: Sequence[Token], options: OptionsDict, env: EnvType) -> str:
-        html = super().renderInline(tokens, options, env)
-        if "heading" in env:
-            env["heading_html"] = html
-        return html
+
+def _per_variant(rule: RenderRule) -> RenderRule:
+    """``rule``, whose HTML differs between variants (it converts text or names a page), or which
+    needs what the holes before it were filled with (a heading's): compiling a body leaves a hole
+    for it (``Body``)."""
+    def render(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        holes = env.get("holes")
+        if holes is None:
+            return rule(self, tokens, idx, options, env)
+        holes.append((rule, tokens, idx))
+        return HOLE
+    return render
+
+
+@dataclass(frozen=True)
+class Body:
+    """A body's HTML as far as it is the same in every variant, rendered once for them all: the
+    HTML between the holes (``parts``), and for each hole the rule that fills it, with its token.
+    A variant fills the holes in reading order (``fill``), as rendering the tokens would call their
+    rules, so conversion follows the text in the same order and the HTML is the same."""
+
+    tokens: Sequence[Token]
+    parts: list[str]
+    holes: list[tuple[RenderRule, Sequence[Token], int]]
+    allow_html: bool
+    _texts: list[tuple[tuple[Any, ...], list[tuple[Text, tuple[tuple[Rule, ...], ...]]]]] = field(default_factory=list)
+
+    def fill(self, hooks: InlineHooks) -> tuple[str, list[Heading]]:
+        """The body's HTML in the variant of ``hooks``, and its headings in order."""
+        md = parser(self.allow_html)
+        assert isinstance(md.renderer, RendererHTML)
+        out = [self.parts[0]]
+        env: EnvType = {"hooks": hooks, "allow_html": self.allow_html, "blocks": hooks.blocks, "headings": [],
+                        "out": out}
+        for (rule, tokens, idx), part in zip(self.holes, self.parts[1:], strict=True):
+            out.append(rule(md.renderer, tokens, idx, md.options, env))
+            out.append(part)
+        return "".join(out), env["headings"]
+
+    def texts(self, hooks: InlineHooks) -> list[tuple[Text, tuple[tuple[Rule, ...], ...]]]:
+        """What filling with ``hooks`` will ask the converter for (``InlineHooks.texts``): the same
+        for the hooks of every variant of a page (same markup, same rules), so found once."""
+        key = (hooks.blocks, hooks.layers, tuple(hooks.active))
+        if not self._texts or self._texts[0][0] != key:
+            self._texts[:] = [(key, list(hooks.texts(self.tokens)))]
+        return self._texts[0][1]
+
+
+def compiled(tokens: Sequence[Token], blocks: tuple[Block, ...], allow_html: bool) -> Body:
+    """The ``Body`` of ``tokens``, kept for the next call with the same tokens: a page's variants
+    are made one after the other, and the second fills what the first compiled."""
+    if _compiled and _compiled[0][1].tokens is tokens and _compiled[0][0] == (blocks, allow_html):
+        return _compiled[0][1]
+    md = parser(allow_html)
+    holes: list[tuple[RenderRule, Sequence[Token], int]] = []
+    parts = md.renderer.render(tokens, md.options, {"holes": holes, "blocks": blocks}).split(HOLE)
+    assert len(parts) == len(holes) + 1, "a body holds no NUL"
+    _compiled[:] = [((blocks, allow_html), Body(tokens, parts, holes, allow_html))]
+    return _compiled[0][1]
+
+
+#: The last body compiled, with its markup and whether it allows HTML (see ``compiled``).
+_compiled: list[tuple[tuple[tuple[Block, ...], bool], Body]] = []
 
 
 class _Parser(MarkdownIt):
@@ -478,30 +541,30 @@ class _Parser(MarkdownIt):
 
 @cache
 def parser(allow_html: bool) -> MarkdownIt:
-    md = _Parser("commonmark", {"html": allow_html}, renderer_cls=_Renderer).enable(["table", "strikethrough"])
+    md = _Parser("commonmark", {"html": allow_html}).enable(["table", "strikethrough"])
     md.use(footnote_plugin, inline=False)
     md.use(container_plugin, "figure").use(fieldlist_plugin).use(attrs_plugin, after=("image",), allowed=["class"])
     md.inline.ruler.before("link", "wikilink", _wikilink)
     md.inline.ruler.before("link", "citation", _citation)
     md.core.ruler.after("inline", "positions_and_anchors", _positions_and_anchors)
     md.core.ruler.after("positions_and_anchors", "figures", _figures)
-    md.add_render_rule("text", _render_text)
-    md.add_render_rule("html_block", _render_html)
-    md.add_render_rule("html_inline", _render_html)
+    md.add_render_rule("text", _per_variant(_render_text))
+    md.add_render_rule("html_block", _per_variant(_render_html))
+    md.add_render_rule("html_inline", _per_variant(_render_html))
     md.add_render_rule("code_inline", _render_code_inline)
     md.add_render_rule("code_block", _render_code_block)
     md.add_render_rule("fence", _render_code_block)
-    md.add_render_rule("image", _render_image)
-    md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("image", _per_variant(_render_image))
+    md.add_render_rule("link_open", _per_variant(_render_link_open))
     md.add_render_rule("footnote_caption", _render_footnote_caption)
-    md.add_render_rule("heading_open", _render_heading_open)
+    md.add_render_rule("heading_open", _per_variant(_render_heading_open))
     md.add_render_rule("container_figure_open", _render_figure_open)
     md.add_render_rule("container_figure_close", _render_figure_open)
-    md.add_render_rule("figure_field_open", _render_figure_field)
+    md.add_render_rule("figure_field_open", _per_variant(_render_figure_field))
     md.add_render_rule("figure_field_close", _render_figure_field)
-    md.add_render_rule("heading_close", _render_heading_close)
-    md.add_render_rule("wikilink", lambda self, tokens, idx, options, env: env["hooks"].link(tokens[idx]))
-    md.add_render_rule("citation", lambda self, tokens, idx, options, env: env["hooks"].cite(tokens[idx]))
+    md.add_render_rule("heading_close", _per_variant(_render_heading_close))
+    md.add_render_rule("wikilink", _per_variant(lambda self, tokens, idx, options, env: env["hooks"].link(tokens[idx])))
+    md.add_render_rule("citation", _per_variant(lambda self, tokens, idx, options, env: env["hooks"].cite(tokens[idx])))
     return md
 
 
@@ -658,8 +721,5 @@ def anchors(tokens: Sequence[Token]) -> dict[str, str]:
 
 
 def render_body(tokens: Sequence[Token], hooks: InlineHooks, allow_html: bool) -> tuple[str, list[Heading]]:
-    """The body's HTML, and its headings in order."""
-    md = parser(allow_html)
-    env: EnvType = {"hooks": hooks, "allow_html": allow_html, "headings": []}
-    html: str = md.renderer.render(tokens, md.options, env)
-    return html, env["headings"]
+    """The body's HTML in the variant of ``hooks``, and its headings in order."""
+    return compiled(tokens, hooks.blocks, allow_html).fill(hooks)
