@@ -139,7 +139,7 @@ class BuildCache:
         """Keep in .cache/ what ``persisted`` names, as the build ``token`` (the record of the last
         build names its own, see lastbuild.py) left it; a cache that cannot be written costs time only."""
         memory = kept.Memory(self.stamp, self.keys, self.parts, self.lint, self.files.pages, self.files.data,
-                             self.not_found, self.search_memo.pieces())
+                             self.not_found, self.search_memo.kept())
         with contextlib.suppress(OSError):
             kept.save(root / cache.FOLDER, memory, token, self.base)
 
@@ -160,7 +160,7 @@ class BuildCache:
                 memory.stamp, memory.keys, memory.parts, memory.lint, memory.not_found)
             made.files = LoadCache(memory.pages, memory.data)
             if memory.search is not None:
-                made.search_memo = memory.search
+                made.search_memo = memory.search.restored(held)
         return made
 
 
