@@ -134,14 +134,18 @@ def _folder(out: Path) -> dict[str, bytes]:
     return {path.relative_to(out).as_posix(): path.read_bytes() for path in out.rglob("*") if path.is_file()}
 
 
+#: A body edit to the topic t12 of ``_topics``: a sentence more.
+APPENDED = "---\ntitle: 专题12\n---\n" + "第12篇：中苏两国签订条约。" * 12 + "\n\n又一句：旅顺口。\n"
+
+
 def _topics(mini: MiniSite, count: int) -> None:
     for i in range(count):
         mini.write(f"topics/t{i:02}.md", f"---\ntitle: 专题{i}\n---\n" + f"第{i}篇：中苏两国签订条约。" * 12 + "\n")
 
 
 @pytest.mark.parametrize("builder", [_previewing, _command_line], ids=["preview", "command line"])
-def test_an_edit_build_makes_the_index_a_build_from_nothing_makes(mini: MiniSite, monkeypatch: pytest.MonkeyPatch,
-                                                                  builder: Callable[[Path], Callable[[], None]]) -> None:
+def test_an_edit_build_makes_the_index_a_build_from_nothing_makes(
+        mini: MiniSite, monkeypatch: pytest.MonkeyPatch, builder: Callable[[Path], Callable[[], None]]) -> None:
     """After a body edit, a title edit, a page added and a page removed, each in turn, the search
     pages, listings, pieces and records are byte for byte those of a build from nothing."""
     monkeypatch.setattr(search, "PIECE_BYTES", 256)
@@ -149,7 +153,7 @@ def test_an_edit_build_makes_the_index_a_build_from_nothing_makes(mini: MiniSite
     out = mini.root / "_site"
     rebuild = builder(mini.root)
     rebuild()
-    edits = [("topics/t12.md", "---\ntitle: 专题12\n---\n" + "第12篇：中苏两国签订条约。" * 12 + "\n\n又一句：旅顺口。\n"),
+    edits = [("topics/t12.md", APPENDED),
              ("topics/t07.md", "---\ntitle: 专题七：长春铁路\n---\n" + "第7篇：中苏两国签订条约。" * 12 + "\n"),
              ("topics/t12.md", "---\ntitle: 专题12\n---\n改写过的正文，只有一句。\n"),
              ("topics/t05-new.md", "---\ntitle: 新专题\n---\n新的一页：大连港。\n"),
@@ -179,8 +183,8 @@ class _Counted:
 
 
 @pytest.mark.parametrize("builder", [_previewing, _command_line], ids=["preview", "command line"])
-def test_a_body_edit_reads_the_edited_pages_not_every_page(mini: MiniSite, monkeypatch: pytest.MonkeyPatch,
-                                                           builder: Callable[[Path], Callable[[], None]]) -> None:
+def test_a_body_edit_reads_the_edited_pages_not_every_page(
+        mini: MiniSite, monkeypatch: pytest.MonkeyPatch, builder: Callable[[Path], Callable[[], None]]) -> None:
     """A body edit merges no page's lines but the edited page's into the index, and reads the
     entries of the edited page and of its group of records only, not every page's."""
     monkeypatch.setattr(search, "PIECE_BYTES", 256)
@@ -190,8 +194,9 @@ def test_a_body_edit_reads_the_edited_pages_not_every_page(mini: MiniSite, monke
     counted, spilled = _Counted(), []
     monkeypatch.setattr(search, "zlib", counted)
     add = search._Spill.add
-    monkeypatch.setattr(search._Spill, "add", lambda spill, part, lines: spilled.append(part) or add(spill, part, lines))
-    mini.write("topics/t12.md", "---\ntitle: 专题12\n---\n" + "第12篇：中苏两国签订条约。" * 12 + "\n\n又一句：旅顺口。\n")
+    monkeypatch.setattr(search._Spill, "add",
+                        lambda spill, part, lines: spilled.append(part) or add(spill, part, lines))
+    mini.write("topics/t12.md", APPENDED)
     rebuild()
     assert spilled == []  # no merge of every page's lines
     assert 0 < counted.decompressed < 120  # fewer than one variant's pages

@@ -124,6 +124,7 @@ class Memo:
     earlier: dict[tuple[object, ...], Any] = field(default_factory=dict)
     now: dict[tuple[object, ...], Any] = field(default_factory=dict)
     indexes: dict[str, Index] = field(default_factory=dict)  # by the search page's folder
+    held: bool = False  # the output folder holds the files of the last build's (``restored``)
 
     def get(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
         if key not in self.now:
@@ -136,18 +137,24 @@ class Memo:
         self.earlier, self.now = self.now, {}
 
     def kept(self) -> Memo:
-        """What the command line keeps in .cache/ (see buildcache.py): each variant's ``Index``, and
-        of each group of records its name and size, its scripts being in the output folder; the
-        plain list is quicker to make again than to keep."""
-        groups: dict[tuple[object, ...], Any] = {key: (name, len(scripts)) for key, (name, scripts)
-                                                 in self.earlier.items() if len(key) == 3}
-        return Memo(groups, indexes=self.indexes)
+        """What the command line keeps in .cache/ (see buildcache.py): each variant's ``Index``, the
+        plain lists, and of each group of records its name and size, its scripts being in the
+        output folder."""
+        kept = {key: (value[0], len(value[1])) if _is_group(key) else value for key, value in self.earlier.items()
+                if _is_group(key) or key[0] == "listing"}
+        return Memo(kept, indexes=self.indexes)
 
     def restored(self, held: bool) -> Memo:
         """A memo ``kept`` in .cache/, for a build whose output folder holds the last build's
         files (``held``), or not: then the groups of records are made again."""
-        groups = {key: (name, [UNCHANGED] * size) for key, (name, size) in self.earlier.items()} if held else {}
-        return Memo(groups, indexes=self.indexes)
+        groups = {key: (value[0], [UNCHANGED] * value[1]) if _is_group(key) else value
+                  for key, value in self.earlier.items() if held or not _is_group(key)}
+        return Memo(groups, indexes=self.indexes, held=held)
+
+
+def _is_group(key: tuple[object, ...]) -> bool:
+    """Whether a key of ``Memo`` is a group of records' (kinds, addresses, keys)."""
+    return len(key) == 3
 
 
 class SearchPage(NamedTuple):
@@ -177,8 +184,11 @@ def page(loc: Localizer, pages: Pages, made: Memo | None = None) -> SearchPage:
     urls_of, groups = made.get(("listing", here, tuple(kind_of), listed), partial(_listed, loc, here, kinds, listed))
     index = made.indexes[here] = _terms(pages, heads, before, made)
     records, group_names, sizes = _records(pages, heads, urls_of, kind_of, made)
-    scripts = [*((f"t{name}.js", script) for _, name, script in index.pieces), *records,
-               *_constant_pieces().items()]
+    # a piece the last build made is left as it is in an output folder that holds it
+    kept = before.pieces if before is not None and made.held else ()
+    terms = [(f"t{piece[1]}.js", UNCHANGED if at < len(kept) and piece is kept[at] else piece[2])
+             for at, piece in enumerate(index.pieces)]
+    scripts = [*terms, *records, *_constant_pieces().items()]
     pieces = {f"{here}{FOLDER}{name}": script for name, script in scripts}
     listing = {"t": "".join(name for _, name, _ in index.pieces), "g": "".join(group_names),
                "n": sizes, "fold": _fold_name(), "py": "".join(_pinyin_names()),
