@@ -159,8 +159,7 @@ class BuildCache:
             made.stamp, made.keys, made.parts, made.lint, made.not_found = (
                 memory.stamp, memory.keys, memory.parts, memory.lint, memory.not_found)
             made.files = LoadCache(memory.pages, memory.data)
-            if memory.search is not None:
-                made.search_memo = memory.search.restored(held)
+            made.search_memo = search.Memo.restored(memory.search, held)
         return made
 
 

@@ -35,7 +35,7 @@ BASE, CHANGES = "memory.pickle", "memory-changes.pickle"
 #: The base is written again when the changes since it hold more than this share of its entries.
 REWRITE = 1 / 8
 #: The tables of ``Memory`` kept in the base.
-TABLES = ("pages", "parts", "lint")
+TABLES = ("pages", "parts", "lint", "search")
 
 
 @dataclass
@@ -49,7 +49,7 @@ class Memory:
     pages: dict[str, tuple[tuple[int, ...], Page]] = field(default_factory=dict)
     data: dict[Path, tuple[bytes, Any]] = field(default_factory=dict)
     not_found: Any = None  # buildcache.NotFound
-    search: Any = None  # search.Memo: the index's pieces
+    search: dict[Any, Any] = field(default_factory=dict)  # what search.Memo.kept keeps
 
 
 class Base(NamedTuple):
@@ -57,14 +57,16 @@ class Base(NamedTuple):
     the memory holds, so that what a later build did not change is known by its identity."""
 
     name: str
-    tables: dict[str, dict[str, Any]]
+    tables: dict[str, dict[Any, Any]]
 
 
 def _same(table: str, before: Any, now: Any) -> bool:
     """Whether an entry of ``table`` is still the base's: the same page (and signature), the same
-    part's record, the same page linted with the same warnings."""
+    part's record, the same page linted with the same warnings, the same part of the search index."""
     if table == "parts":
         return before is now
+    if table == "search":
+        return bool(before == now)
     if table == "pages":
         return bool(before[1] is now[1] and before[0] == now[0])
     return bool(before[0] is now[0] and before[3] is now[3])
@@ -80,8 +82,7 @@ def save(folder: Path, memory: Memory, token: str, base: Base | None) -> None:
         base = Base(os.urandom(16).hex(), tables)
         changes = {name: ({}, []) for name in TABLES}
         _replace(folder / BASE, lambda file: pickle.dump((cache.program(), base.name, tables), file, protocol=5))
-    rest = {"stamp": memory.stamp, "keys": memory.keys, "data": memory.data, "not_found": memory.not_found,
-            "search": memory.search}
+    rest = {"stamp": memory.stamp, "keys": memory.keys, "data": memory.data, "not_found": memory.not_found}
     known = {id(page): path for path, (_, page) in base.tables["pages"].items()}
 
     def write(file: IO[bytes]) -> None:
@@ -92,7 +93,7 @@ def save(folder: Path, memory: Memory, token: str, base: Base | None) -> None:
     _replace(folder / CHANGES, write)
 
 
-def _changes(name: str, now: Mapping[str, Any], before: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def _changes(name: str, now: Mapping[Any, Any], before: Mapping[Any, Any]) -> tuple[dict[Any, Any], list[Any]]:
     """The entries of table ``name`` new or other than ``before``'s, and the keys gone."""
     changed = {key: value for key, value in now.items()
                if (earlier := before.get(key)) is None or not _same(name, earlier, value)}

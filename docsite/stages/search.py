@@ -136,25 +136,35 @@ class Memo:
         """The build is done: what it used is what the next one finds."""
         self.earlier, self.now = self.now, {}
 
-    def kept(self) -> Memo:
-        """What the command line keeps in .cache/ (see buildcache.py): each variant's ``Index``, the
-        plain lists, and of each group of records its name and size, its scripts being in the
-        output folder."""
-        kept = {key: (value[0], len(value[1])) if _is_group(key) else value for key, value in self.earlier.items()
-                if _is_group(key) or key[0] == "listing"}
-        return Memo(kept, indexes=self.indexes)
+    def kept(self) -> dict[tuple[object, ...], Any]:
+        """What the command line keeps in .cache/, as a table of which an edit changes a few entries
+        (see kept.py): each variant's ``Index`` apart from its pieces (its pages' keys and heads, the
+        size of their lines, how many pieces), each piece, the plain lists, and of each group of
+        records its name and size (its scripts are in the output folder)."""
+        table = {key: (value[0], len(value[1])) if _is_group(key) else value for key, value in self.earlier.items()
+                 if _is_group(key) or key[0] == "listing"}
+        for here, index in self.indexes.items():
+            table[("index", here)] = (index.keys, index.heads, index.size, len(index.pieces))
+            table |= {("piece", here, at): piece for at, piece in enumerate(index.pieces)}
+        return table
 
-    def restored(self, held: bool) -> Memo:
-        """A memo ``kept`` in .cache/, for a build whose output folder holds the last build's
+    @classmethod
+    def restored(cls, table: dict[tuple[object, ...], Any], held: bool) -> Memo:
+        """The memo ``kept`` in ``table``, for a build whose output folder holds the last build's
         files (``held``), or not: then the groups of records are made again."""
-        groups = {key: (value[0], [UNCHANGED] * value[1]) if _is_group(key) else value
-                  for key, value in self.earlier.items() if held or not _is_group(key)}
-        return Memo(groups, indexes=self.indexes, held=held)
+        indexes = {}
+        for key, value in table.items():
+            if key[0] == "index":
+                here, (keys, heads, size, count) = str(key[1]), value
+                indexes[here] = Index(keys, heads, size, tuple(table[("piece", here, at)] for at in range(count)))
+        earlier = {key: (value[0], [UNCHANGED] * value[1]) if _is_group(key) else value for key, value in table.items()
+                   if key[0] == "listing" or (held and _is_group(key))}
+        return cls(earlier, indexes=indexes, held=held)
 
 
 def _is_group(key: tuple[object, ...]) -> bool:
     """Whether a key of ``Memo`` is a group of records' (kinds, addresses, keys)."""
-    return len(key) == 3
+    return isinstance(key[0], tuple)
 
 
 class SearchPage(NamedTuple):
