@@ -21,7 +21,7 @@ import hashlib
 import json
 import sqlite3
 import sys
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Collection, Iterable, Iterator, MutableMapping
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -146,8 +146,8 @@ class Keys:
 
 class Store:
     """The cache's database: one row per part of the output (a variant's page, content or generated),
-    and during a build, a part made again keeps its row before beside its new one, until ``commit``:
-    the search index reads what the part was to take it out (see search.Pages).
+    and during a build, the search entry a part made again had before, until ``commit``: the search
+    index reads what the page was to take it out (see search.Pages).
 
     The cache only saves time, so a store that cannot be used (.cache a file or read-only, a full
     disk) is given up at its first failure, said once to ``failed``: the build goes on without it,
@@ -184,10 +184,11 @@ class Store:
         for earlier in ("parts", "units"):  # of earlier versions
             db.execute(f"DROP TABLE IF EXISTS {earlier}")
         columns = {column for _, column, *_ in db.execute("PRAGMA table_info(outputs)")}
-        if columns and "entry" not in columns:  # an earlier version's, a row a part
+        if columns and "entry" not in columns:  # an earlier version's, without the search entries apart
             db.execute("DROP TABLE outputs")
         db.execute("CREATE TABLE IF NOT EXISTS outputs "
-                   "(name TEXT, key TEXT, reads BLOB, head BLOB, files BLOB, entry BLOB, PRIMARY KEY (name, key))")
+                   "(name TEXT PRIMARY KEY, key TEXT, reads BLOB, head BLOB, files BLOB, entry BLOB)")
+        db.execute("CREATE TABLE IF NOT EXISTS earlier (name TEXT PRIMARY KEY, key TEXT, head BLOB, entry BLOB)")
         return db
 
     def entry(self, name: str) -> Stored | None:
@@ -216,11 +217,13 @@ class Store:
         return None
 
     def indexed(self, name: str, key: str) -> search.IndexedPage | None:
-        """A stored part's search entry, when it is stored with ``key``; else None."""
+        """A stored part's search entry, when it is stored with ``key`` or was before this build
+        made it again; else None."""
         with self._giving_up():
             if self.db is not None:
-                query = "SELECT head, entry FROM outputs WHERE name = ? AND key = ?"
-                row = self.db.execute(query, (name, key)).fetchone()
+                query = ("SELECT head, entry FROM outputs WHERE name = ? AND key = ? "
+                         "UNION ALL SELECT head, entry FROM earlier WHERE name = ? AND key = ?")
+                row = self.db.execute(query, (name, key, name, key)).fetchone()
                 if row is None:
                     return None
                 pid, folder, title, type_name, size = json.loads(row[0])[1]
@@ -238,18 +241,20 @@ class Store:
                           ensure_ascii=False)
         with self._giving_up():
             if self.db is not None:
+                self.db.execute("INSERT OR REPLACE INTO earlier SELECT name, key, head, entry FROM outputs "
+                                "WHERE name = ? AND key <> ?", (name, key))
                 self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
                                 (name, key, "\x1e".join(read).encode(), head.encode("utf-8"), b"".join(files.values()),
                                  entry.terms + entry.record))
 
-    def commit(self, names: Collection[str], made: Mapping[str, str]) -> None:
+    def commit(self, names: Collection[str]) -> None:
         """Keep what was saved, and forget the parts not in ``names`` (pages the site no longer
-        has) and what the parts ``made`` again were before (``made``: their keys now)."""
+        has) and what the parts made again were before."""
         with self._giving_up():
             if self.db is not None:
                 gone = [(name,) for (name,) in self.db.execute("SELECT name FROM outputs") if name not in names]
                 self.db.executemany("DELETE FROM outputs WHERE name = ?", gone)
-                self.db.executemany("DELETE FROM outputs WHERE name = ? AND key <> ?", made.items())
+                self.db.execute("DELETE FROM earlier")
                 self.db.commit()
 
     def close(self) -> None:
@@ -322,7 +327,6 @@ class Recall:
         self.made: list[str] = []
         self.recalled: list[str] = []
         self.current: dict[str, str] = {}  # the key of each part recalled or made, where it is known
-        self.remade: dict[str, str] = {}  # the key of each part made
 
     def get(self, name: str) -> Output | None:
         """The output of ``name`` when it is current, else None."""
@@ -351,13 +355,13 @@ class Recall:
     def put(self, name: str, output: Output, read: Paths) -> None:
         self.made.append(name)
         if self.keeps:
-            key = self.current[name] = self.remade[name] = self.keys.of(name, read)
+            key = self.current[name] = self.keys.of(name, read)
             self.store.save(name, key, read, output)
             self.memory[name] = Kept(key, _interned(read), output if self.outputs else None)
 
     def entry(self, name: str, key: str | None = None) -> search.IndexedPage | None:
         """The search entry of ``name`` as the part with ``key`` made it (None: the part now), from
-        the memory or the store (which holds a part made again as it was too, until ``commit``);
+        the memory or the store (which holds the entry of a part made again as it was too, until ``commit``);
         None if neither holds it."""
         key = key or self.current.get(name)
         kept = self.memory.get(name)
@@ -367,6 +371,6 @@ class Recall:
 
     def commit(self) -> None:
         """Keep what was put, and forget what the site no longer has."""
-        self.store.commit(self.names, self.remade)
+        self.store.commit(self.names)
         for name in self.memory.keys() - self.names:
             del self.memory[name]
