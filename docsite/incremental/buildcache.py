@@ -13,7 +13,8 @@ With ``persisted=True`` (the command line), the part of that memory which lets a
 look only at what changed is kept in .cache/ between builds (``save``, ``restore``): the pages
 loaded by their file's signature, the last good build's site and keys, each part's key and reads
 (not its output: the output folder and the store hold it), each page's lint warnings, the 404
-page, the search index's pieces (so that an edit makes again only those whose lines changed); as a
+page, the search index's pieces and what they were made of (so that an edit changes only the edited
+pages' lines in it, see search.Memo.kept); as a
 base and the changes since it (see kept.py). Not kept: what is quicker to make again than to read
 (the converters' memory, the compiled templates) or is as large as the site's HTML.
 """

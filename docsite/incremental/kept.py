@@ -3,10 +3,11 @@ a base, written whole now and then, and the changes since it, written by every b
 
 Pickled whole, the memory of a 10,000-page site is some 190 MB: 2 s to write after every edit,
 whatever the edit. So its large tables (the pages loaded, by path; each part's key and reads;
-each page's lint warnings) are kept as one build left them in ``BASE``, and ``CHANGES`` holds
-what the builds after it changed of them (the entries replaced or gone) with the rest of the
-memory, which is small: the last site's structure (naming the base's pages, not copying them),
-the stamp, the data files, the 404 page, the search index's pieces (some 30 MB at 10,000 pages).
+each page's lint warnings; the search index's pieces and what they were made of, some 40 MB at
+10,000 pages) are kept as one build left them in ``BASE``, and ``CHANGES`` holds what the builds
+after it changed of them (the entries replaced or gone) with the rest of the memory, which is
+small: the last site's structure (naming the base's pages, not copying them), the stamp, the
+data files, the 404 page.
 A build writes the changes only, unless they have grown to more than an eighth of the base: then
 a new base too. Each file names the base it belongs
 to; a pair that does not agree, or is another program's or build's, is no memory. One that cannot
