@@ -139,9 +139,9 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, progres
     files = output if output is not None else {}
     try:
         files.update(stage.assets.files | figures.files)
-        entries = _pages(stage, recall, units, names, files, jobs, progress, result.work)
+        indexed = _pages(stage, recall, units, names, files, jobs, progress, result.work)
         not_found = _not_found(stage, cache, recall.keys, result.work)
-        files.update(_whole_site(stage, entries, list(figures.files), not_found))
+        files.update(_whole_site(stage, indexed, ids, list(figures.files), not_found))
     except TemplateProblem as problem:  # met in a process making pages
         problem.report(result.diagnostics)
     except Exception as exc:  # a mistake in a template, reported at its line
@@ -152,8 +152,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, progres
     if not result.ok:
         return result
     result.files = files
-    result.pages_per_variant = {loc.variant.code: len(listed) + 1
-                                for loc, listed in zip(stage.localizers, entries, strict=True)}
+    result.pages_per_variant = {loc.variant.code: len(ids) + 1 for loc in stage.localizers}
     if not urls.is_absolute(site.config.base_url):
         result.notes.append(f"base_url '{site.config.base_url}' names no host, so canonical and hreflang links are "
                             "relative and sitemap.xml is left out; to publish, build with "
@@ -162,25 +161,26 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, progres
     return result
 
 
-def _whole_site(stage: _Stage, entries: list[list[search.IndexedPage]], figures: list[str],
+def _whole_site(stage: _Stage, indexed: list[search.Pages], ids: list[str], figures: list[str],
                 not_found: Callable[[list[str]], render.Missing]) -> dict[str, bytes]:
-    """What is made once for the whole site, from every page: each variant's search page and index,
-    its feed, the 404 page (``not_found``, given the ids), the sitemap, robots.txt, the hosts'
-    _headers and the mark of a build's folder (``figures``: the images' files, named by their content)."""
+    """What is made once for the whole site, from every page (``ids``, in order): each variant's
+    search page and index (``indexed``), its feed, the 404 page (``not_found``, given the ids), the
+    sitemap, robots.txt, the hosts' _headers and the mark of a build's folder (``figures``: the
+    images' files, named by their content)."""
     files: dict[str, bytes] = {}
     immutable = [*stage.assets.fingerprinted, *figures]
-    for loc, listed in zip(stage.localizers, entries, strict=True):
-        made = search.page(loc, listed, stage.search_memo)
+    for loc, pages in zip(stage.localizers, indexed, strict=True):
+        made = search.page(loc, pages, stage.search_memo)
         files |= _rendered(stage, loc, [made.view]) | made.pieces | {made.listing_path: made.listing}
         files |= feed.feed(stage.env, loc)
         immutable.append(f"{made.folder}*")
     site = stage.localizers[0].site
     config = site.config
-    ids = [entry.id for entry in entries[0]] + [urls.SEARCH]
-    missing = not_found(ids)
+    listed = [*ids, urls.SEARCH]
+    missing = not_found(listed)
     files |= missing.files
     immutable.append(missing.addresses)
-    files |= render_sitemap(stage.env, config, ids, {pid: page.changed for pid, page in site.pages.items()})
+    files |= render_sitemap(stage.env, config, listed, {pid: page.changed for pid, page in site.pages.items()})
     files["robots.txt"] = publish.robots(config)
     files["_headers"] = publish.headers(config, immutable, str(stage.env.globals["content_security_policy"]))
     files[write.MARKER] = write.MARKER_TEXT
@@ -213,11 +213,11 @@ def _not_found(stage: _Stage, cache: BuildCache, keys: outputs.Keys,
 
 
 def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict[Unit, str],
-           files: MutableMapping[str, bytes], jobs: int, progress: bool, work: Work) -> list[list[search.IndexedPage]]:
+           files: MutableMapping[str, bytes], jobs: int, progress: bool, work: Work) -> list[search.Pages]:
     """Every variant's pages and generated pages (``units``) into ``files``: recalled where their
-    key is the same, else made (and kept). Returns each variant's search entries, in page order."""
+    key is the same, else made (and kept). Returns each variant's pages for its index."""
     site = stage.localizers[0].site
-    entries: dict[Unit, list[search.IndexedPage]] = {}
+    entries: dict[Unit, search.IndexedPage | None] = {}
     bars = [_progress(len(units) // len(stage.localizers), f"{loc.variant.code} 转换、渲染", progress)
             for loc in stage.localizers]
     todo = []
@@ -243,7 +243,23 @@ def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict
     for bar in bars:
         bar.close()
     work.made, work.recalled = recall.made, recall.recalled
-    return [[entry for unit in units if unit[0] == v for entry in entries[unit]] for v in range(len(stage.localizers))]
+    return [_indexed([unit for unit in units if unit[0] == v], names, entries, recall)
+            for v in range(len(stage.localizers))]
+
+
+def _indexed(units: list[Unit], names: dict[Unit, str], entries: dict[Unit, search.IndexedPage | None],
+             recall: outputs.Recall) -> search.Pages:
+    """A variant's pages (``units``) for its index: the entries of those made are at hand, those of
+    the others are read from the cache if the index asks for them."""
+    def now(number: int) -> search.IndexedPage:
+        unit = units[number]
+        entry = entries[unit] or recall.entry(names[unit])
+        if entry is None:  # the store given up since the part was recalled
+            raise LookupError(f"{names[unit]}: its search entry is no longer in the cache")
+        return entry
+
+    return search.Pages([recall.current.get(names[unit]) for unit in units], now,
+                        lambda number, key: recall.entry(names[units[number]], key))
 
 
 @dataclass
@@ -337,7 +353,7 @@ def _unit(stage: _Stage, variant: int, pid: str) -> tuple[outputs.Output, output
     make = _page if pid in stage.localizers[0].site.pages else _generated
     with _reading(stage) as reads:
         files, views = make(stage, stage.localizers[variant], pid)
-    return outputs.Output(files, [search.indexed(view) for view in views]), reads.sorted()
+    return outputs.Output(files, search.indexed(*views)), reads.sorted()
 
 
 @contextmanager
@@ -367,9 +383,9 @@ def _generated(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes
     return _rendered(stage, loc, views) | data, views
 
 
-def _take(made: outputs.Output, unit: Unit, entries: dict[Unit, list[search.IndexedPage]]) -> dict[str, bytes]:
-    """A unit's files, its search entries put aside."""
-    entries[unit] = made.entries
+def _take(made: outputs.Output, unit: Unit, entries: dict[Unit, search.IndexedPage | None]) -> dict[str, bytes]:
+    """A unit's files, its search entry put aside (None: recalled without it)."""
+    entries[unit] = made.entry
     return made.files
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from collections.abc import Callable
 from itertools import accumulate
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import MiniSite
 
+from docsite import pipeline
 from docsite.commands import build
 from docsite.commands.serve import Preview
 from docsite.stages import search
@@ -121,3 +123,80 @@ def test_a_body_edit_remakes_only_the_pieces_its_keys_are_in(mini: MiniSite, mon
     # made again: the pieces of the page's keys in each tree (two trees may share a piece's content)
     indices = {key[2] for key in remade}
     assert remade and indices <= named_anywhere
+
+
+def _search_files(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The search pages, their listings, the pieces of their index and the records."""
+    return {path: data for path, data in files.items() if path.split("/")[1:2] == ["search"]}
+
+
+def _folder(out: Path) -> dict[str, bytes]:
+    return {path.relative_to(out).as_posix(): path.read_bytes() for path in out.rglob("*") if path.is_file()}
+
+
+#: A body edit to the topic t12 of ``_topics``: a sentence more.
+APPENDED = "---\ntitle: 专题12\n---\n" + "第12篇：中苏两国签订条约。" * 12 + "\n\n又一句：旅顺口。\n"
+
+
+def _topics(mini: MiniSite, count: int) -> None:
+    for i in range(count):
+        mini.write(f"topics/t{i:02}.md", f"---\ntitle: 专题{i}\n---\n" + f"第{i}篇：中苏两国签订条约。" * 12 + "\n")
+
+
+@pytest.mark.parametrize("builder", [_previewing, _command_line], ids=["preview", "command line"])
+def test_an_edit_build_makes_the_index_a_build_from_nothing_makes(
+        mini: MiniSite, monkeypatch: pytest.MonkeyPatch, builder: Callable[[Path], Callable[[], None]]) -> None:
+    """After a body edit, a title edit, a page added and a page removed, each in turn, the search
+    pages, listings, pieces and records are byte for byte those of a build from nothing."""
+    monkeypatch.setattr(search, "PIECE_BYTES", 256)
+    _topics(mini, 40)
+    out = mini.root / "_site"
+    rebuild = builder(mini.root)
+    rebuild()
+    edits = [("topics/t12.md", APPENDED),
+             ("topics/t07.md", "---\ntitle: 专题七：长春铁路\n---\n" + "第7篇：中苏两国签订条约。" * 12 + "\n"),
+             ("topics/t12.md", "---\ntitle: 专题12\n---\n改写过的正文，只有一句。\n"),
+             ("topics/t05-new.md", "---\ntitle: 新专题\n---\n新的一页：大连港。\n"),
+             ("topics/t30.md", None)]
+    for path, text in edits:
+        if text is None:
+            (mini.root / "content" / path).unlink()
+        else:
+            mini.write(path, text)
+        rebuild()
+        fresh = _search_files(dict(pipeline.build(mini.root).files))
+        assert len(fresh) > 100 and _search_files(_folder(out)) == fresh, path
+
+
+class _Counted:
+    """zlib as the search stage sees it, counting what it decompresses: a page's lines or record."""
+
+    def __init__(self) -> None:
+        self.decompressed = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(zlib, name)
+
+    def decompress(self, data: bytes) -> bytes:
+        self.decompressed += 1
+        return zlib.decompress(data)
+
+
+@pytest.mark.parametrize("builder", [_previewing, _command_line], ids=["preview", "command line"])
+def test_a_body_edit_reads_the_edited_pages_not_every_page(
+        mini: MiniSite, monkeypatch: pytest.MonkeyPatch, builder: Callable[[Path], Callable[[], None]]) -> None:
+    """A body edit merges no page's lines but the edited page's into the index, and reads the
+    entries of the edited page and of its group of records only, not every page's."""
+    monkeypatch.setattr(search, "PIECE_BYTES", 256)
+    _topics(mini, 120)
+    rebuild = builder(mini.root)
+    rebuild()
+    counted, spilled = _Counted(), []
+    monkeypatch.setattr(search, "zlib", counted)
+    add = search._Spill.add
+    monkeypatch.setattr(search._Spill, "add",
+                        lambda spill, part, lines: spilled.append(part) or add(spill, part, lines))
+    mini.write("topics/t12.md", APPENDED)
+    rebuild()
+    assert spilled == []  # no merge of every page's lines
+    assert 0 < counted.decompressed < 120  # fewer than one variant's pages

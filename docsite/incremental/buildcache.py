@@ -13,7 +13,8 @@ With ``persisted=True`` (the command line), the part of that memory which lets a
 look only at what changed is kept in .cache/ between builds (``save``, ``restore``): the pages
 loaded by their file's signature, the last good build's site and keys, each part's key and reads
 (not its output: the output folder and the store hold it), each page's lint warnings, the 404
-page, the search index's pieces (so that an edit makes again only those whose lines changed); as a
+page, the search index's pieces and what they were made of (so that an edit changes only the edited
+pages' lines in it, see search.Memo.kept); as a
 base and the changes since it (see kept.py). Not kept: what is quicker to make again than to read
 (the converters' memory, the compiled templates) or is as large as the site's HTML.
 """
@@ -139,7 +140,7 @@ class BuildCache:
         """Keep in .cache/ what ``persisted`` names, as the build ``token`` (the record of the last
         build names its own, see lastbuild.py) left it; a cache that cannot be written costs time only."""
         memory = kept.Memory(self.stamp, self.keys, self.parts, self.lint, self.files.pages, self.files.data,
-                             self.not_found, self.search_memo.pieces())
+                             self.not_found, self.search_memo.kept())
         with contextlib.suppress(OSError):
             kept.save(root / cache.FOLDER, memory, token, self.base)
 
@@ -159,8 +160,7 @@ class BuildCache:
             made.stamp, made.keys, made.parts, made.lint, made.not_found = (
                 memory.stamp, memory.keys, memory.parts, memory.lint, memory.not_found)
             made.files = LoadCache(memory.pages, memory.data)
-            if memory.search is not None:
-                made.search_memo = memory.search
+            made.search_memo = search.Memo.restored(memory.search, held)
         return made
 
 

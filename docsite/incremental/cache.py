@@ -39,10 +39,11 @@ FOLDER = ".cache"
 LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "opencc-python-reimplemented",
              "rcssmin", "edtf", "pyyaml", "ahocorasick-rs", "pypinyin", "shapely", "pillow")
 class Output(NamedTuple):
-    """A part's output: files by output path, and its pages as the search index keeps them."""
+    """A part's output: files by output path, and its page as the search index keeps it (None: not
+    read from the store, see ``Recall.entry``)."""
 
     files: dict[str, bytes]
-    entries: list[search.IndexedPage]
+    entry: search.IndexedPage | None
 
 
 @cache
@@ -144,7 +145,9 @@ class Keys:
 
 
 class Store:
-    """The cache's database: one row per part of the output (a variant's page, content or generated).
+    """The cache's database: one row per part of the output (a variant's page, content or generated),
+    and during a build, the search entry a part made again had before, until ``commit``: the search
+    index reads what the page was to take it out (see search.Pages).
 
     The cache only saves time, so a store that cannot be used (.cache a file or read-only, a full
     disk) is given up at its first failure, said once to ``failed``: the build goes on without it,
@@ -181,10 +184,11 @@ class Store:
         for earlier in ("parts", "units"):  # of earlier versions
             db.execute(f"DROP TABLE IF EXISTS {earlier}")
         columns = {column for _, column, *_ in db.execute("PRAGMA table_info(outputs)")}
-        if columns and "terms" not in columns:  # an earlier version's, without the search entries' terms apart
+        if columns and "entry" not in columns:  # an earlier version's, without the search entries apart
             db.execute("DROP TABLE outputs")
         db.execute("CREATE TABLE IF NOT EXISTS outputs "
-                   "(name TEXT PRIMARY KEY, key TEXT, reads BLOB, head BLOB, files BLOB, terms BLOB)")
+                   "(name TEXT PRIMARY KEY, key TEXT, reads BLOB, head BLOB, files BLOB, entry BLOB)")
+        db.execute("CREATE TABLE IF NOT EXISTS earlier (name TEXT PRIMARY KEY, key TEXT, head BLOB, entry BLOB)")
         return db
 
     def entry(self, name: str) -> Stored | None:
@@ -197,48 +201,60 @@ class Store:
 
     def load(self, name: str, key: str, files: bool = True) -> Output | None:
         """A stored part's output, when it is stored with ``key``; else None, as when the store
-        fails. Without its ``files``' bytes, each is ``write.UNCHANGED``: the output folder holds it."""
+        fails. Without its ``files``' bytes, each is ``write.UNCHANGED``: the output folder holds it.
+        Without its search entry, which is read only when asked for (``indexed``)."""
         with self._giving_up():
             if self.db is not None:
-                query = f"SELECT head{', files' if files else ''}, terms FROM outputs WHERE name = ? AND key = ?"
+                query = f"SELECT head{', files' if files else ''} FROM outputs WHERE name = ? AND key = ?"
                 row = self.db.execute(query, (name, key)).fetchone()
                 if row is None:
                     return None
-                head, *data = row[:-1]
-                sizes, entries = json.loads(head)
                 made, at = {}, 0
-                for path, size in sizes:
-                    made[path] = data[0][at:at + size] if files else UNCHANGED
+                for path, size in json.loads(row[0])[0]:
+                    made[path] = row[1][at:at + size] if files else UNCHANGED
                     at += size
-                # the entries' terms apart, their names a tuple too
-                terms, at = row[-1], 0
-                kept = []
-                for entry in entries:
-                    kept.append(search.IndexedPage._make([*entry[:-2], terms[at:at + entry[-2]], tuple(entry[-1])]))
-                    at += entry[-2]
-                return Output(made, kept)
+                return Output(made, None)
+        return None
+
+    def indexed(self, name: str, key: str) -> search.IndexedPage | None:
+        """A stored part's search entry, when it is stored with ``key`` or was before this build
+        made it again; else None."""
+        with self._giving_up():
+            if self.db is not None:
+                query = ("SELECT head, entry FROM outputs WHERE name = ? AND key = ? "
+                         "UNION ALL SELECT head, entry FROM earlier WHERE name = ? AND key = ?")
+                row = self.db.execute(query, (name, key, name, key)).fetchone()
+                if row is None:
+                    return None
+                pid, folder, title, type_name, size = json.loads(row[0])[1]
+                return search.IndexedPage(pid, folder, title, type_name, row[1][:size], row[1][size:])
         return None
 
     def save(self, name: str, key: str, read: Paths, output: Output) -> None:
         """Store a part's new output; it is kept only once ``commit`` is called. Stored as a JSON head
-        (each file's path and size, the search entries with their terms' size), the files' bytes one
-        after the other, and the entries' terms: a build stores hundreds of megabytes of pages, and one
-        after an edit reads only the heads and terms."""
-        files, entries = output.files, output.entries
-        head = json.dumps([[[path, len(data)] for path, data in files.items()],
-                           [[*entry[:-2], len(entry.terms), entry.names] for entry in entries]], ensure_ascii=False)
+        (each file's path and size; the search entry's head and the size of its terms), the files'
+        bytes one after the other, and the entry's terms and record: a build stores hundreds of
+        megabytes of pages, and one after an edit reads only the heads it needs."""
+        files, entry = output.files, output.entry
+        assert entry is not None  # a part just made
+        head = json.dumps([[[path, len(data)] for path, data in files.items()], [*entry[:4], len(entry.terms)]],
+                          ensure_ascii=False)
         with self._giving_up():
             if self.db is not None:
+                self.db.execute("INSERT OR REPLACE INTO earlier SELECT name, key, head, entry FROM outputs "
+                                "WHERE name = ? AND key <> ?", (name, key))
                 self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
                                 (name, key, "\x1e".join(read).encode(), head.encode("utf-8"), b"".join(files.values()),
-                                 b"".join(entry.terms for entry in entries)))
+                                 entry.terms + entry.record))
 
     def commit(self, names: Collection[str]) -> None:
-        """Keep what was saved, and forget the parts not in ``names`` (pages the site no longer has)."""
+        """Keep what was saved, and forget the parts not in ``names`` (pages the site no longer
+        has) and what the parts made again were before."""
         with self._giving_up():
             if self.db is not None:
                 gone = [(name,) for (name,) in self.db.execute("SELECT name FROM outputs") if name not in names]
                 self.db.executemany("DELETE FROM outputs WHERE name = ?", gone)
+                self.db.execute("DELETE FROM earlier")
                 self.db.commit()
 
     def close(self) -> None:
@@ -300,7 +316,8 @@ class Recall:
     memory first (a build without one is given an empty mapping), then in the store; and output
     just made, kept in both (in the memory without the output, unless ``outputs``). With ``held``,
     the output folder holds the files of the parts the memory keeps without their output, and they
-    are not read again (``write.UNCHANGED``). ``made`` and ``recalled`` name the parts as they went."""
+    are not read again (``write.UNCHANGED``). ``made`` and ``recalled`` name the parts as they went,
+    ``keys`` their keys (where this build keeps any)."""
 
     def __init__(self, names: Collection[str], keys: Keys, store: Store, memory: MutableMapping[str, Kept],
                  outputs: bool = True, held: bool = False):
@@ -309,6 +326,7 @@ class Recall:
         self.keeps = not (isinstance(store, NoStore) and isinstance(memory, Forgetful))  # else no key is needed
         self.made: list[str] = []
         self.recalled: list[str] = []
+        self.current: dict[str, str] = {}  # the key of each part recalled or made, where it is known
 
     def get(self, name: str) -> Output | None:
         """The output of ``name`` when it is current, else None."""
@@ -317,6 +335,7 @@ class Recall:
             output = kept.output if kept.output is not None else self._stored(name, kept.key, not self.held)
             if output is not None:
                 self.recalled.append(name)
+                self.current[name] = kept.key
                 return output
         entry = self.store.entry(name)
         if entry is None or entry.key != self.keys.of(name, entry.read):
@@ -325,6 +344,7 @@ class Recall:
         if output is not None:
             self.memory[name] = Kept(entry.key, _interned(entry.read), output if self.outputs else None)
             self.recalled.append(name)
+            self.current[name] = entry.key
         return output
 
     def _stored(self, name: str, key: str, files: bool) -> Output | None:
@@ -335,9 +355,19 @@ class Recall:
     def put(self, name: str, output: Output, read: Paths) -> None:
         self.made.append(name)
         if self.keeps:
-            key = self.keys.of(name, read)
+            key = self.current[name] = self.keys.of(name, read)
             self.store.save(name, key, read, output)
             self.memory[name] = Kept(key, _interned(read), output if self.outputs else None)
+
+    def entry(self, name: str, key: str | None = None) -> search.IndexedPage | None:
+        """The search entry of ``name`` as the part with ``key`` made it (None: the part now), from
+        the memory or the store (which holds the entry of a part made again as it was too, until ``commit``);
+        None if neither holds it."""
+        key = key or self.current.get(name)
+        kept = self.memory.get(name)
+        if kept is not None and kept.key == key and kept.output is not None and kept.output.entry is not None:
+            return kept.output.entry
+        return None if key is None else self.store.indexed(name, key)
 
     def commit(self) -> None:
         """Keep what was put, and forget what the site no longer has."""

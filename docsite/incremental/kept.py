@@ -3,10 +3,11 @@ a base, written whole now and then, and the changes since it, written by every b
 
 Pickled whole, the memory of a 10,000-page site is some 190 MB: 2 s to write after every edit,
 whatever the edit. So its large tables (the pages loaded, by path; each part's key and reads;
-each page's lint warnings) are kept as one build left them in ``BASE``, and ``CHANGES`` holds
-what the builds after it changed of them (the entries replaced or gone) with the rest of the
-memory, which is small: the last site's structure (naming the base's pages, not copying them),
-the stamp, the data files, the 404 page, the search index's pieces (some 30 MB at 10,000 pages).
+each page's lint warnings; the search index's pieces and what they were made of, some 40 MB at
+10,000 pages) are kept as one build left them in ``BASE``, and ``CHANGES`` holds what the builds
+after it changed of them (the entries replaced or gone) with the rest of the memory, which is
+small: the last site's structure (naming the base's pages, not copying them), the stamp, the
+data files, the 404 page.
 A build writes the changes only, unless they have grown to more than an eighth of the base: then
 a new base too. Each file names the base it belongs
 to; a pair that does not agree, or is another program's or build's, is no memory. One that cannot
@@ -35,7 +36,7 @@ BASE, CHANGES = "memory.pickle", "memory-changes.pickle"
 #: The base is written again when the changes since it hold more than this share of its entries.
 REWRITE = 1 / 8
 #: The tables of ``Memory`` kept in the base.
-TABLES = ("pages", "parts", "lint")
+TABLES = ("pages", "parts", "lint", "search")
 
 
 @dataclass
@@ -49,7 +50,7 @@ class Memory:
     pages: dict[str, tuple[tuple[int, ...], Page]] = field(default_factory=dict)
     data: dict[Path, tuple[bytes, Any]] = field(default_factory=dict)
     not_found: Any = None  # buildcache.NotFound
-    search: Any = None  # search.Memo: the index's pieces
+    search: dict[Any, Any] = field(default_factory=dict)  # what search.Memo.kept keeps
 
 
 class Base(NamedTuple):
@@ -57,14 +58,16 @@ class Base(NamedTuple):
     the memory holds, so that what a later build did not change is known by its identity."""
 
     name: str
-    tables: dict[str, dict[str, Any]]
+    tables: dict[str, dict[Any, Any]]
 
 
 def _same(table: str, before: Any, now: Any) -> bool:
     """Whether an entry of ``table`` is still the base's: the same page (and signature), the same
-    part's record, the same page linted with the same warnings."""
+    part's record, the same page linted with the same warnings, the same part of the search index."""
     if table == "parts":
         return before is now
+    if table == "search":
+        return bool(before == now)
     if table == "pages":
         return bool(before[1] is now[1] and before[0] == now[0])
     return bool(before[0] is now[0] and before[3] is now[3])
@@ -80,8 +83,7 @@ def save(folder: Path, memory: Memory, token: str, base: Base | None) -> None:
         base = Base(os.urandom(16).hex(), tables)
         changes = {name: ({}, []) for name in TABLES}
         _replace(folder / BASE, lambda file: pickle.dump((cache.program(), base.name, tables), file, protocol=5))
-    rest = {"stamp": memory.stamp, "keys": memory.keys, "data": memory.data, "not_found": memory.not_found,
-            "search": memory.search}
+    rest = {"stamp": memory.stamp, "keys": memory.keys, "data": memory.data, "not_found": memory.not_found}
     known = {id(page): path for path, (_, page) in base.tables["pages"].items()}
 
     def write(file: IO[bytes]) -> None:
@@ -92,7 +94,7 @@ def save(folder: Path, memory: Memory, token: str, base: Base | None) -> None:
     _replace(folder / CHANGES, write)
 
 
-def _changes(name: str, now: Mapping[str, Any], before: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def _changes(name: str, now: Mapping[Any, Any], before: Mapping[Any, Any]) -> tuple[dict[Any, Any], list[Any]]:
     """The entries of table ``name`` new or other than ``before``'s, and the keys gone."""
     changed = {key: value for key, value in now.items()
                if (earlier := before.get(key)) is None or not _same(name, earlier, value)}

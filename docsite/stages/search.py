@@ -27,7 +27,7 @@ import re
 import tempfile
 import zlib
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
 from itertools import accumulate, groupby, repeat
@@ -41,6 +41,7 @@ from docsite.model import urls
 from docsite.model.config import PageType
 from docsite.model.view import Link, PageView
 from docsite.stages.views import Localizer
+from docsite.stages.write import UNCHANGED
 from docsite.text import searchtext
 
 T = TypeVar("T")
@@ -73,30 +74,57 @@ class IndexedPage(NamedTuple):
     dir: str  # its folder
     title: str
     type_name: str
-    summary: str
-    text: str
     terms: bytes  # what the index holds of it (see ``_terms_of``)
-    names: tuple[str, ...]  # its other names: aliases, names in other languages
+    record: bytes  # what a result shows of it besides its address, title and type, compressed (see ``_records``)
+
+
+#: A page's id, folder, title and type name: what the search page lists of it.
+Head = tuple[str, str, str, str]
 
 
 def indexed(view: PageView) -> IndexedPage:
     """A page as the search page lists it; made where the view is (in parallel, and kept in the
-    build cache), so the views need not be kept."""
+    build cache), so that neither the views nor the pages' text need be kept by the build."""
     text = _text(view)
     terms = _page_terms(view.title, view.names, view.summary, text)
-    return IndexedPage(view.id, view.dir, view.title, view.type_name, view.summary, text, terms, tuple(view.names))
+    record = _json([view.summary, text, list(view.names)])[1:-1]
+    return IndexedPage(view.id, view.dir, view.title, view.type_name, terms, zlib.compress(record.encode(), 1))
+
+
+class Pages(NamedTuple):
+    """A variant's pages for its index, in order: each one's key (that of the part of the output that
+    made it: the same key, the same entry; None where the build keeps no keys), and its entry, asked
+    for only where the index changes, so that an edit does not read every page's: ``now`` of the
+    page at a number, ``before`` as the part with an earlier key made it (None if no longer at hand)."""
+
+    keys: list[str | None]
+    now: Callable[[int], IndexedPage]
+    before: Callable[[int, str], IndexedPage | None]
+
+
+class Index(NamedTuple):
+    """What a variant's index was made of: each page's key and head, the size of its lines as
+    merged, and each piece (by its place) with a digest of its lines, its name and its script."""
+
+    keys: tuple[str | None, ...]
+    heads: tuple[Head, ...]
+    size: int
+    pieces: tuple[tuple[bytes, str, bytes], ...]
 
 
 @dataclass
 class Memo:
     """What the search page and its index were made from, and what they became (the plain list of
-    pages, each piece of the index, each group of page records): the preview server keeps the last build's, so that
+    pages, each piece of the index, each group of page records; each variant's ``Index``): the
+    preview server keeps the last build's, and the command line most of it (see ``kept``), so that
     an edit makes again only what it changed."""
 
     # What a key is made of tells what it keeps: the plain list by its folder, a piece of the index
     # by its lines, a group of records by its pages; each caller asks with keys of its own shape.
     earlier: dict[tuple[object, ...], Any] = field(default_factory=dict)
     now: dict[tuple[object, ...], Any] = field(default_factory=dict)
+    indexes: dict[str, Index] = field(default_factory=dict)  # by the search page's folder
+    held: bool = False  # the output folder holds the files of the last build's (``restored``)
 
     def get(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
         if key not in self.now:
@@ -108,11 +136,35 @@ class Memo:
         """The build is done: what it used is what the next one finds."""
         self.earlier, self.now = self.now, {}
 
-    def pieces(self) -> Memo:
-        """What the last build made of the index's pieces alone, which the command line keeps in
-        .cache/ (see buildcache.py): their keys are small (a hash of their lines), while those of
-        the records hold the pages' entries, quicker to make again than to keep."""
-        return Memo({key: value for key, value in self.earlier.items() if key[0] == "piece"})
+    def kept(self) -> dict[tuple[object, ...], Any]:
+        """What the command line keeps in .cache/, as a table of which an edit changes a few entries
+        (see kept.py): each variant's ``Index`` apart from its pieces (its pages' keys and heads, the
+        size of their lines, how many pieces), each piece, the plain lists, and of each group of
+        records its name and size (its scripts are in the output folder)."""
+        table = {key: (value[0], len(value[1])) if _is_group(key) else value for key, value in self.earlier.items()
+                 if _is_group(key) or key[0] == "listing"}
+        for here, index in self.indexes.items():
+            table[("index", here)] = (index.keys, index.heads, index.size, len(index.pieces))
+            table |= {("piece", here, at): piece for at, piece in enumerate(index.pieces)}
+        return table
+
+    @classmethod
+    def restored(cls, table: dict[tuple[object, ...], Any], held: bool) -> Memo:
+        """The memo ``kept`` in ``table``, for a build whose output folder holds the last build's
+        files (``held``), or not: then the groups of records are made again."""
+        indexes = {}
+        for key, value in table.items():
+            if key[0] == "index":
+                here, (keys, heads, size, count) = str(key[1]), value
+                indexes[here] = Index(keys, heads, size, tuple(table[("piece", here, at)] for at in range(count)))
+        earlier = {key: (value[0], [UNCHANGED] * value[1]) if _is_group(key) else value for key, value in table.items()
+                   if key[0] == "listing" or (held and _is_group(key))}
+        return cls(earlier, indexes=indexes, held=held)
+
+
+def _is_group(key: tuple[object, ...]) -> bool:
+    """Whether a key of ``Memo`` is a group of records' (kinds, addresses, keys)."""
+    return isinstance(key[0], tuple)
 
 
 class SearchPage(NamedTuple):
@@ -125,24 +177,33 @@ class SearchPage(NamedTuple):
     listing: bytes
 
 
-def page(loc: Localizer, entries: list[IndexedPage], made: Memo | None = None) -> SearchPage:
+def page(loc: Localizer, pages: Pages, made: Memo | None = None) -> SearchPage:
     """The search page of one variant, the pieces of its index and the script that lists them: the
-    index holds each of ``entries``; the page also lists them plainly, for readers without JavaScript."""
+    index holds each of ``pages``; the page also lists them plainly, for readers without JavaScript.
+    What the last build made (``made``) is made again only where a page's key changed."""
     site = loc.site
     made = made or Memo()
     here = loc.dir_of(PAGE)
+    before = made.indexes.get(here)
     kinds = [t for t in site.config.types if site.by_type.get(t.name)]
     kind_of = {t.name: i for i, t in enumerate(kinds)}
-    listed = tuple((entry.dir, entry.title, entry.type_name) for entry in entries)
-    urls_of, groups = made.get((here, tuple(kind_of), listed), partial(_listed, loc, here, kinds, listed))
-    order, terms = _terms(entries, made)
-    records, group_names, sizes = _records(entries, urls_of, kind_of, made)
-    scripts = [*terms.items(), *records, *_constant_pieces().items()]
+    known = dict(zip(before.keys, before.heads, strict=True)) if before else {}
+    heads = [known[key] if key is not None and key in known else pages.now(number)[:4]
+             for number, key in enumerate(pages.keys)]
+    listed = tuple(head[1:] for head in heads)
+    urls_of, groups = made.get(("listing", here, tuple(kind_of), listed), partial(_listed, loc, here, kinds, listed))
+    index = made.indexes[here] = _terms(pages, heads, before, made)
+    records, group_names, sizes = _records(pages, heads, urls_of, kind_of, made)
+    # a piece the last build made is left as it is in an output folder that holds it
+    kept = before.pieces if before is not None and made.held else ()
+    terms = [(f"t{piece[1]}.js", UNCHANGED if at < len(kept) and piece is kept[at] else piece[2])
+             for at, piece in enumerate(index.pieces)]
+    scripts = [*terms, *records, *_constant_pieces().items()]
     pieces = {f"{here}{FOLDER}{name}": script for name, script in scripts}
-    listing = {"t": "".join(order), "g": "".join(group_names),
+    listing = {"t": "".join(name for _, name, _ in index.pieces), "g": "".join(group_names),
                "n": sizes, "fold": _fold_name(), "py": "".join(_pinyin_names()),
                # each page's type, a letter a page (a for the first of ``kinds``; - for none): the filter
-               "k": "".join(chr(97 + kind_of[e.type_name]) if e.type_name in kind_of else "-" for e in entries),
+               "k": "".join(chr(97 + kind_of[head[3]]) if head[3] in kind_of else "-" for head in heads),
                "kinds": [[t.name, loc.text(t.label)] for t in kinds],
                "words": [[searchtext.fold(a), searchtext.fold(b)] for a, b in rewrites(loc)]}
     view = PageView(
@@ -211,36 +272,88 @@ def _deltas(places: list[int]) -> str:
     return _ints(map(sub, places, [0, *places]))
 
 
-def _terms(entries: list[IndexedPage], made: Memo) -> tuple[list[str], dict[str, bytes]]:
+def _terms(pages: Pages, heads: list[Head], before: Index | None, made: Memo) -> Index:
     """The index, cut by key into pieces (``t<hash>.js``): a query loads the pieces of its keys only.
     A key's pages are written as the difference from the one before. How many pieces: about one per
     ``PIECE_BYTES`` of the pages' lines as merged (about twice the index's bytes), a power of two,
     so that the listing is the same until the site's size doubles or halves.
 
-    The pages' lines are merged a part at a time (a key's hash modulo ``PARTS``: each piece lies in one part, or a
-    few parts in one piece), put aside in temporary files, so that the build holds one part's
-    lines, not the whole index (see ``_merged``). Returns the name of each piece in order (two may
-    be one, the same content under the same name), and the pieces."""
+    After an edit that kept the pages and their order, only the pieces holding a key whose lines
+    changed are made again (see ``_edited``). Else the pages' lines are merged a part at a time (a
+    key's hash modulo ``PARTS``: each piece lies in one part, or a few parts in one piece), put aside
+    in temporary files, so that the build holds one part's lines, not the whole index. Returns each
+    piece in order (two may be one, the same content under the same name)."""
+    edited = _edited(pages, heads, before, made)
+    if edited is not None:
+        return edited
     with tempfile.TemporaryDirectory(prefix="docsite-search-") as folder, _Spill(Path(folder)) as spill:
-        return _pieces(entries, spill, made)
+        for number in range(len(heads)):
+            for part, text in enumerate(_marked(pages.now(number).terms, number)):
+                if text:
+                    spill.add(part, text.encode())
+        count = _count(spill.size)
+        groups = min(count, PARTS)
+        pieces: list[MadePiece] = []
+        for group in range(groups):
+            lines = spill.read(range(group, PARTS, groups)).splitlines()
+            pieces += _cut(lines, count, range(group, count, groups), made)
+    pieces.sort()
+    return Index(tuple(pages.keys), tuple(heads), spill.size, tuple(piece for _, piece in pieces))
 
 
-def _pieces(entries: list[IndexedPage], spill: _Spill, made: Memo) -> tuple[list[str], dict[str, bytes]]:
-    for number, entry in enumerate(entries):
-        head, _, body = zlib.decompress(entry.terms).decode().partition("\n")
-        ends = [0, *map(int, head.split(","))]
-        tab = f"\t{number:07d}\t"
-        for part in range(PARTS):
-            if ends[part] < ends[part + 1]:
-                spill.add(part, body[ends[part]:ends[part + 1]].replace("\t", tab).encode())
-    count = 2 ** max(0, round(math.log2(max(1.0, spill.size / PIECE_BYTES))))
-    groups = min(count, PARTS)
-    names, pieces = [""] * count, {}
-    for group in range(groups):
-        for index, (name, script) in _merged(spill.read(range(group, PARTS, groups)), group, groups, count, made):
-            names[index] = name
-            pieces[f"t{name}.js"] = script
-    return names, pieces
+def _edited(pages: Pages, heads: list[Head], before: Index | None, made: Memo) -> Index | None:
+    """The index of ``before``'s pages, in the same order, some of them edited (their key
+    changed): each edited page's lines that are not its lines before are added, those no longer
+    its lines are taken out, and only the pieces of their keys are made again, from their own lines read back
+    (``_unmade``). None when the pages or their order changed, a page's entry before is no longer
+    at hand, or the pieces are to be as many as before: the index is then made from every page."""
+    if before is None or None in pages.keys or None in before.keys \
+            or [head[0] for head in before.heads] != [head[0] for head in heads]:
+        return None
+    count, size = len(before.pieces), before.size
+    gone: dict[int, set[str]] = {}
+    came: dict[int, list[str]] = {}
+    for number, (was, key) in enumerate(zip(before.keys, pages.keys, strict=True)):
+        if was == key or was is None:
+            continue
+        earlier = pages.before(number, was)
+        if earlier is None:
+            return None
+        old, new = ("".join(_marked(terms, number)) for terms in (earlier.terms, pages.now(number).terms))
+        size += len(new.encode()) - len(old.encode())
+        old_lines, new_lines = old.splitlines(), new.splitlines()
+        for line in set(old_lines).difference(new_lines):
+            gone.setdefault(_place(line, count), set()).add(line)
+        for line in set(new_lines).difference(old_lines):
+            came.setdefault(_place(line, count), []).append(line)
+    if _count(size) != count:
+        return None
+    pieces = list(before.pieces)
+    for index in gone.keys() | came.keys():
+        taken = gone.get(index, set())
+        lines = [line for line in _unmade(pieces[index][2]) if line not in taken] + came.get(index, [])
+        [(_, pieces[index])] = _cut(lines, count, [index], made)
+    return Index(tuple(pages.keys), tuple(heads), size, tuple(pieces))
+
+
+def _marked(terms: bytes, number: int) -> list[str]:
+    """A page's lines (see ``_terms_of``) by part, with its number after each key, as the index
+    merges them."""
+    head, _, body = zlib.decompress(terms).decode().partition("\n")
+    ends = [0, *map(int, head.split(","))]
+    tab = f"\t{number:07d}\t"
+    return [body[ends[part]:ends[part + 1]].replace("\t", tab) for part in range(PARTS)]
+
+
+def _count(size: int) -> int:
+    """How many pieces for lines of ``size`` bytes: a power of two (see ``_terms``)."""
+    count: int = 2 ** max(0, round(math.log2(max(1.0, size / PIECE_BYTES))))
+    return count
+
+
+def _place(line: str, count: int) -> int:
+    """The piece of ``count`` that holds a line's key."""
+    return searchtext.bucket(line[2:line.index("\t")], count)
 
 
 class _Spill(contextlib.ExitStack):
@@ -267,17 +380,18 @@ class _Spill(contextlib.ExitStack):
         return b"".join(self.paths[part].read_bytes() + self.buffers[part] for part in parts).decode()
 
 
-#: A piece made: its name, its script.
-Piece = tuple[str, bytes]
+#: A piece made: a digest of its lines, its name, its script.
+Piece = tuple[bytes, str, bytes]
+#: A piece made, with its place.
+MadePiece = tuple[int, Piece]
 
 
-def _merged(text: str, group: int, groups: int, count: int, made: Memo) -> Iterator[tuple[int, Piece]]:
-    """The pieces of one of ``groups`` groups of parts (every ``groups``-th piece from ``group``, as
-    ``groups`` divides both ``PARTS`` and ``count``), from the group's lines (``text``), with their
-    index. Lines are sorted (key, then page, as page numbers are written with seven digits) and cut
-    by key in C: the work in Python is a key's, not a line's. A piece whose lines are those of the
-    last build (the preview's ``made``) is not made again: an edit remakes the pieces its keys are in."""
-    lines = text.splitlines()
+def _cut(lines: list[str], count: int, indices: Iterable[int], made: Memo) -> list[MadePiece]:
+    """The pieces ``indices`` of ``count`` (each with its place) from their lines, which ``lines``
+    holds all of, and no other piece's of another index in ``indices``. Lines are sorted (key,
+    then page, as page numbers are written with seven digits) and cut by key in C: the work in
+    Python is a key's, not a line's. A piece whose lines are those of the last build (the
+    preview's ``made``) is not made again."""
     lines.sort()
     flat = "\t".join(lines).split("\t") if lines else []
     heads = flat[0::3]
@@ -287,15 +401,18 @@ def _merged(text: str, group: int, groups: int, count: int, made: Memo) -> Itera
         end = at + len(list(run))
         runs.setdefault(searchtext.bucket(head[2:], count), []).append((head, at, end))
         at = end
-    for index in range(group, count, groups):
+    pieces = []
+    for index in indices:
         here = runs.get(index, [])
         digest = hashlib.blake2b()
         for _, start, end in here:
             digest.update("\n".join(lines[start:end]).encode())
-        yield index, made.get(("piece", count, index, digest.digest()), partial(_piece, here, flat))
+        name, script = made.get(("piece", count, index, digest.digest()), partial(_piece, here, flat))
+        pieces.append((index, (digest.digest(), name, script)))
+    return pieces
 
 
-def _piece(runs: list[tuple[str, int, int]], flat: list[str]) -> Piece:
+def _piece(runs: list[tuple[str, int, int]], flat: list[str]) -> tuple[str, bytes]:
     """A piece from its keys' runs of lines (``flat``: head [part mark, field, key], page, data of
     each line in turn): each key's names, summary and text, each a list of pages (the difference
     from the one before) with their data."""
@@ -307,6 +424,24 @@ def _piece(runs: list[tuple[str, int, int]], flat: list[str]) -> Piece:
         field["nst".index(head[1])] = ",".join(map("{},{}".format, steps, values))
     main = "{" + ",".join(f"{_json(k)}:[[{f[0]}],[{f[1]}],[{f[2]}]]" for k, f in sorted(encoded.items())) + "}"
     return _hash(main), _script(main)
+
+
+def _unmade(script: bytes) -> list[str]:
+    """The lines a piece was made from (see ``_piece``), read back from its script: a page's data
+    is its count (``t``), or a count and as many places (``s``) or triples (``n``) as it says."""
+    text = script.decode()
+    data: dict[str, list[list[int]]] = json.loads(text[text.index(",") + 1:text.rindex(")")])
+    lines = []
+    for key, fields in data.items():
+        mark = _PART_MARKS[searchtext.key_hash(key) & (PARTS - 1)]
+        for kind, values in zip("nst", fields, strict=True):
+            at, page = 0, -1
+            while at < len(values):
+                page += values[at]
+                size = 1 if kind == "t" else 1 + values[at + 1] * (3 if kind == "n" else 1)
+                lines.append(f"{mark}{kind}{key}\t{page:07d}\t{_ints(values[at + 1:at + 1 + size])}")
+                at += 1 + size
+    return lines
 
 
 def _ints(numbers: Iterable[int]) -> str:
@@ -324,29 +459,34 @@ def _script(data: str) -> bytes:
     return f"searchPiece(document.currentScript,{data});\n".encode()
 
 
-def _records(entries: list[IndexedPage], urls_of: list[str], kind_of: dict[str, int],
+def _records(pages: Pages, heads: list[Head], urls_of: list[str], kind_of: dict[str, int],
              made: Memo) -> tuple[list[tuple[str, bytes]], list[str], list[int]]:
     """What a result shows of each page (its address, title, type, summary, text and other names),
     a script a page (``d<hash>-<i>.js``), so that a query loads the pages it shows and no other.
     Pages are in groups that end after pages chosen by a hash of their id, not by position, and
     named by a hash of the group: an edit renames one group's scripts, and the listing names the
-    groups (``GROUP`` pages on average), not every page. Returns the scripts, the groups' names and sizes."""
+    groups (``GROUP`` pages on average), not every page. A group is known by its pages' keys: only
+    the entries of the groups of edited pages are read. Returns the scripts, the groups' names and sizes."""
     out: list[tuple[str, bytes]] = []
     names, sizes, start, kinds = [], [], 0, tuple(kind_of.items())
 
-    def group(listed: list[str], pages: list[IndexedPage]) -> tuple[str, list[bytes]]:
-        items = [_json([url, p.title, kind_of.get(p.type_name, -1), p.summary, p.text, list(p.names)])
-                 for url, p in zip(listed, pages, strict=True)]
+    def group(numbers: range) -> tuple[str, list[bytes]]:
+        items = []
+        for number in numbers:
+            entry = pages.now(number)
+            record = zlib.decompress(entry.record).decode()
+            items.append(f"[{_json(urls_of[number])},{_json(entry.title)},{kind_of.get(entry.type_name, -1)},{record}]")
         return _hash("\n".join(items)), [_script(item) for item in items]
 
-    for i, entry in enumerate(entries):
-        if i < len(entries) - 1 and not _ends_piece(entry.id, GROUP):
+    for i, head in enumerate(heads):
+        if i < len(heads) - 1 and not _ends_piece(head[0], GROUP):
             continue
-        listed, pages = urls_of[start:i + 1], entries[start:i + 1]
-        name, scripts = made.get((kinds, tuple(listed), tuple(pages)), partial(group, listed, pages))
+        numbers = range(start, i + 1)
+        key = (kinds, tuple(urls_of[start:i + 1]), tuple(pages.keys[start:i + 1]))
+        name, scripts = made.get(key, partial(group, numbers))
         out += [(f"d{name}-{n}.js", script) for n, script in enumerate(scripts)]
         names.append(name)
-        sizes.append(len(pages))
+        sizes.append(len(numbers))
         start = i + 1
     return out, names, sizes
 
