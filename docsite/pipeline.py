@@ -243,19 +243,19 @@ def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict
     for bar in bars:
         bar.close()
     work.made, work.recalled = recall.made, recall.recalled
-    return [_indexed([unit for unit in units if unit[0] == v], names, entries, recall)
+    return [_indexed(stage, [unit for unit in units if unit[0] == v], names, entries, recall)
             for v in range(len(stage.localizers))]
 
 
-def _indexed(units: list[Unit], names: dict[Unit, str], entries: dict[Unit, search.IndexedPage | None],
-             recall: outputs.Recall) -> search.Pages:
+def _indexed(stage: _Stage, units: list[Unit], names: dict[Unit, str],
+             entries: dict[Unit, search.IndexedPage | None], recall: outputs.Recall) -> search.Pages:
     """A variant's pages (``units``) for its index: the entries of those made are at hand, those of
-    the others are read from the cache if the index asks for them."""
+    the others are read from the cache if the index asks for them; a part whose entry the cache no
+    longer holds (its store given up since the part was recalled) is made again, here."""
     def now(number: int) -> search.IndexedPage:
         unit = units[number]
-        entry = entries[unit] or recall.entry(names[unit])
-        if entry is None:  # the store given up since the part was recalled
-            raise LookupError(f"{names[unit]}: its search entry is no longer in the cache")
+        entry = entries[unit] or recall.entry(names[unit]) or _unit(stage, *unit)[0].entry
+        assert entry is not None, "a part made holds its entry"
         return entry
 
     return search.Pages([recall.current.get(names[unit]) for unit in units], now,

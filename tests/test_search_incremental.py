@@ -5,6 +5,7 @@ piece keeps its file (its name is its content)."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import re
 import zlib
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from conftest import MiniSite
 
 from docsite import pipeline
 from docsite.commands import build
+from docsite.incremental import cache
 from docsite.commands.serve import Preview
 from docsite.stages import search
 
@@ -200,3 +202,28 @@ def test_a_body_edit_reads_the_edited_pages_not_every_page(
     rebuild()
     assert spilled == []  # no merge of every page's lines
     assert 0 < counted.decompressed < 120  # fewer than one variant's pages
+
+
+def test_an_edit_build_whose_cache_fails_after_recalling_makes_the_entries_again(
+        mini: MiniSite, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The store gives up (a disk error) when the index asks it for the entries of the pages it
+    recalled: the build makes those pages' entries again, says the cache failed, exits 0 with no
+    traceback, and its index is a build from nothing's."""
+    monkeypatch.setattr(search, "PIECE_BYTES", 256)
+    _topics(mini, 12)
+    out = mini.root / "_site"
+    rebuild = _command_line(mini.root)
+    rebuild()
+    mini.write("topics/t07.md", "---\ntitle: 专题七：长春铁路\n---\n" + "第7篇：中苏两国签订条约。" * 12 + "\n")
+
+    def failing(self: cache.Store, name: str, key: str) -> None:
+        with self._giving_up():
+            raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(cache.Store, "indexed", failing)
+    capsys.readouterr()
+    rebuild()
+    said = capsys.readouterr()
+    assert "Traceback" not in said.err and "cannot be used (disk I/O error)" in said.err, said.err
+    fresh = _search_files(dict(pipeline.build(mini.root).files))
+    assert len(fresh) > 30 and _search_files(_folder(out)) == fresh
