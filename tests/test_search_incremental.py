@@ -5,8 +5,8 @@ piece keeps its file (its name is its content)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import re
+import sqlite3
 import zlib
 from collections.abc import Callable
 from itertools import accumulate
@@ -17,8 +17,8 @@ from conftest import MiniSite
 
 from docsite import pipeline
 from docsite.commands import build
-from docsite.incremental import cache
 from docsite.commands.serve import Preview
+from docsite.incremental import cache
 from docsite.stages import search
 
 TREES = ("zh-hans", "zh-hant")
