@@ -22,7 +22,6 @@ from importlib import metadata
 from pathlib import Path
 from types import FrameType
 
-from docsite.commands import build, check, new
 from docsite.diagnostics import FORMATS, program
 from docsite.processes import cores, start_method
 
@@ -117,15 +116,22 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    """The command's packages load only when it runs (the server's, the build's: see build.run)."""
     root: Path = args.root
     if args.command == "new":
+        from docsite.commands import new
+
         return new.run(root, args.type, args.slug, args.title, args.date)
     if args.command == "serve":
-        from docsite.commands import serve  # the server's packages load only when serving
+        from docsite.commands import serve
 
         return serve.serve(root, args.host, args.port, args.drafts, args.open, args.verbose)
     if args.command == "check":
+        from docsite.commands import check
+
         return check.run(root, args.strict, args.drafts, args.jobs, args.format)
+    from docsite.commands import build
+
     return build.run(root, args.out, args.base_url, args.drafts, args.jobs, args.force)
 
 

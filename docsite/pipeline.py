@@ -14,7 +14,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -28,6 +28,7 @@ from docsite.incremental.buildcache import BuildCache, NotFound
 from docsite.incremental.reads import Reading, Reads
 from docsite.model import urls
 from docsite.model.config import SiteConfig
+from docsite.model.result import BuildResult, Work
 from docsite.model.site import Site
 from docsite.model.view import PageView
 from docsite.processes import process_map
@@ -39,42 +40,6 @@ from docsite.stages.views import Localizer
 from docsite.text.lint import lint_site
 
 T = TypeVar("T")
-
-
-@dataclass
-class BuildResult:
-    diagnostics: Diagnostics
-    files: MutableMapping[str, bytes] = field(default_factory=dict)
-    pages_per_variant: dict[str, int] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # about the output as a whole, for the deployer
-    seconds: float = 0.0
-    work: Work = field(default_factory=lambda: Work())
-
-    @property
-    def ok(self) -> bool:
-        return not self.diagnostics.errors
-
-
-@dataclass
-class Work:
-    """What a build did, as it went: the pages it parsed (by id), the parts of the output it made
-    and those it recalled from its cache (by cache.name), the HTML files it rendered (not taken from
-    the preview server's memory), the processes that parsed pages and made parts, the images
-    it processed (not taken from .cache/images/), and of what the whole site has once, what it made
-    again rather than took from its cache (the 404 page: ``NOT_FOUND``)."""
-
-    parsed: list[str] = field(default_factory=list)
-    made: list[str] = field(default_factory=list)
-    recalled: list[str] = field(default_factory=list)
-    rendered: list[str] = field(default_factory=list)
-    parsers: set[int] = field(default_factory=set)
-    makers: set[int] = field(default_factory=set)
-    images: list[str] = field(default_factory=list)
-    whole: list[str] = field(default_factory=list)
-
-    def note_parsed(self, pid: str, process: int) -> None:
-        self.parsed.append(pid)
-        self.parsers.add(process)
 
 
 def load_site(root: Path, diags: Diagnostics, base_url: str | None = None, drafts: bool = False,

@@ -28,8 +28,9 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from docsite.commands import build as build_command
 from docsite.commands.serve import Preview
 from docsite.incremental.buildcache import BuildCache
-from docsite.pipeline import BuildResult, build
-from docsite.stages.load import signatures
+from docsite.incremental.signatures import signatures
+from docsite.model.result import BuildResult
+from docsite.pipeline import build
 
 EXAMPLES = int(os.environ.get("CACHE_EXAMPLES", "6"))
 STEPS = int(os.environ.get("CACHE_STEPS", "12"))

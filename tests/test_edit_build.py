@@ -17,9 +17,10 @@ from conftest import MiniSite
 from test_incremental_output import _build, _site
 
 from docsite.commands import build as build_command
-from docsite.incremental import cache, kept, lastbuild
-from docsite.pipeline import NOT_FOUND, BuildResult, build
-from docsite.stages.load import signatures
+from docsite.incremental import FOLDER, kept, lastbuild
+from docsite.incremental.signatures import signatures
+from docsite.model.result import BuildResult
+from docsite.pipeline import NOT_FOUND, build
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +59,7 @@ def _fresh(mini: MiniSite) -> dict[str, bytes]:
 def test_an_edit_build_writes_the_changes_not_the_memory_whole(mini: MiniSite,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     site = _site(mini)
-    folder = site.root / cache.FOLDER
+    folder = site.root / FOLDER
     monkeypatch.setattr(kept, "REWRITE", 1)  # a site this small: one edit changes a good share of it
     assert _build(site) == 0
     base = (folder / kept.BASE).stat()
@@ -76,10 +77,10 @@ def test_changes_beyond_a_share_of_the_base_write_a_new_base(mini: MiniSite, mon
     site = _site(mini)
     assert _build(site) == 0
     monkeypatch.setattr(kept, "REWRITE", 0)  # any change is too many
-    base = (site.root / cache.FOLDER / kept.BASE).stat().st_ino
+    base = (site.root / FOLDER / kept.BASE).stat().st_ino
     _edit(site, "people/b.md", "乙的生平", "乙的一生")
     assert _build(site) == 0
-    assert (site.root / cache.FOLDER / kept.BASE).stat().st_ino != base
+    assert (site.root / FOLDER / kept.BASE).stat().st_ino != base
     results = _results(monkeypatch)
     _edit(site, "places/moscow.md", "莫斯科。", "莫斯科，苏联的首都。")
     assert _build(site) == 0
@@ -92,7 +93,7 @@ def test_changes_beyond_a_share_of_the_base_write_a_new_base(mini: MiniSite, mon
 def test_a_damaged_memory_builds_from_nothing_and_says_so(mini: MiniSite, monkeypatch: pytest.MonkeyPatch,
                                                           capsys: pytest.CaptureFixture[str], damage: str) -> None:
     site = _site(mini)
-    folder = site.root / cache.FOLDER
+    folder = site.root / FOLDER
     assert _build(site) == 0
     _edit(site, "people/b.md", "乙的生平", "乙的一生")
     assert _build(site) == 0  # an edit build: the changes name the base

@@ -15,9 +15,10 @@ from conftest import MiniSite
 from docsite import cli
 from docsite.commands import build as build_command
 from docsite.incremental import lastbuild
-from docsite.pipeline import BuildResult, build
+from docsite.incremental.signatures import signatures
+from docsite.model.result import BuildResult
+from docsite.pipeline import build
 from docsite.stages import write
-from docsite.stages.load import signatures
 
 
 @pytest.fixture(autouse=True)

@@ -15,9 +15,9 @@ import pytest
 from conftest import MiniSite
 
 from docsite import cli
-from docsite.incremental import cache, lastbuild
+from docsite.incremental import lastbuild, program
+from docsite.incremental.signatures import signatures
 from docsite.pipeline import build
-from docsite.stages.load import signatures
 
 
 def _site(mini: MiniSite) -> MiniSite:
@@ -73,7 +73,7 @@ CHANGES: dict[str, Callable[[MiniSite], object]] = {
     "a page of the output edited": lambda mini: (mini.root / "_site/zh-hant/people/b/index.html").write_text("x"),
     "a page of the output removed": lambda mini: (mini.root / "_site/zh-hans/index.html").unlink(),
     "a file added to the output": lambda mini: (mini.root / "_site/zh-hans/extra.txt").write_text("x"),
-    "the program": lambda mini: setattr(cache, "program", lambda: b"another version"),
+    "the program": lambda mini: setattr(program, "digest", lambda: b"another version"),
 }
 OPTIONS = {"another base URL": ["--base-url", "https://example.org/treaty/"], "drafts": ["--drafts"]}
 
@@ -85,7 +85,7 @@ def test_any_change_builds_again(mini: MiniSite, capsys: pytest.CaptureFixture[s
     site = _site(mini)
     out = site.root / "_site"
     _build(site, capsys)
-    monkeypatch.setattr(cache, "program", cache.program)  # undone after the test, if the change replaces it
+    monkeypatch.setattr(program, "digest", program.digest)  # undone after the test, if the change replaces it
     CHANGES.get(change, lambda mini: None)(site)
     args = OPTIONS.get(change, [])
     assert _build(site, capsys, *args).startswith(f"built {out}: ")

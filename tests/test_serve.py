@@ -24,9 +24,9 @@ from tornado.websocket import websocket_connect
 
 from docsite.commands.serve import CHECK_S, Look, Preview, Watch
 from docsite.incremental.buildcache import BuildCache
+from docsite.incremental.signatures import inputs, relooked
 from docsite.pipeline import build
 from docsite.stages import search
-from docsite.stages.load import inputs, relooked
 
 PAGE = "---\ntitle: 周恩来\n---\n{body}\n"
 

@@ -39,14 +39,15 @@ from watchdog.observers.api import BaseObserver
 from docsite.config.settings import load_config
 from docsite.diagnostics import Diagnostics, program
 from docsite.incremental.buildcache import BuildCache
+from docsite.incremental.signatures import INPUTS, inputs, relooked
 from docsite.model import urls
 from docsite.model.config import SiteConfig
 from docsite.model.files import page_id
-from docsite.pipeline import BuildResult, build
+from docsite.model.result import BuildResult
+from docsite.pipeline import build
 from docsite.preview import host
 from docsite.preview.errorpage import ErrorPage
 from docsite.preview.problems import Problem, of_diagnostic, of_exception
-from docsite.stages.load import INPUTS, inputs, relooked
 from docsite.stages.write import write_changes
 
 POLL_MS = 100

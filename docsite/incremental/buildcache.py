@@ -31,7 +31,7 @@ from typing import NamedTuple
 import jinja2
 
 from docsite.diagnostics import program
-from docsite.incremental import cache, kept
+from docsite.incremental import FOLDER, cache, kept
 from docsite.incremental.reads import Fingerprints
 from docsite.model.config import SiteConfig, Variant
 from docsite.model.site import Site
@@ -79,7 +79,7 @@ class BuildCache:
 
     def images(self, root: Path) -> Path | None:
         """Where the images processed are kept (see stages/images.py), if this cache keeps them."""
-        return root / cache.FOLDER / "images" if self.stored else None
+        return root / FOLDER / "images" if self.stored else None
 
     def loading(self) -> LoadCache | None:
         return self.files if self.memory or self.persisted else None
@@ -142,7 +142,7 @@ class BuildCache:
         memory = kept.Memory(self.stamp, self.keys, self.parts, self.lint, self.files.pages, self.files.data,
                              self.not_found, self.search_memo.kept())
         with contextlib.suppress(OSError):
-            kept.save(root / cache.FOLDER, memory, token, self.base)
+            kept.save(root / FOLDER, memory, token, self.base)
 
     @classmethod
     def restore(cls, root: Path, token: str | None, held: bool) -> BuildCache:
@@ -151,7 +151,7 @@ class BuildCache:
         was kept cannot be read."""
         made = cls(stored=True, persisted=True, held=held)
         try:
-            found = kept.restore(root / cache.FOLDER, token)
+            found = kept.restore(root / FOLDER, token)
         except kept.Damaged as damaged:
             _warn(f"{damaged}; building without what the last build kept")
             return made

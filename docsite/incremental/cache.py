@@ -22,11 +22,10 @@ import json
 import sqlite3
 import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, MutableMapping
-from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Generic, NamedTuple, TypeVar
 
+from docsite.incremental import FOLDER, program
 from docsite.incremental.reads import SEP, Fingerprints, Read, changes, prefixes, value_at
 from docsite.model.site import Site
 from docsite.stages import search
@@ -34,10 +33,6 @@ from docsite.stages.write import UNCHANGED
 
 K = TypeVar("K")
 V = TypeVar("V")
-FOLDER = ".cache"
-#: Libraries whose output ends up in pages.
-LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "opencc-python-reimplemented",
-             "rcssmin", "edtf", "pyyaml", "ahocorasick-rs", "pypinyin", "shapely", "pillow")
 class Output(NamedTuple):
     """A part's output: files by output path, and its page as the search index keeps it (None: not
     read from the store, see ``Recall.entry``)."""
@@ -46,24 +41,11 @@ class Output(NamedTuple):
     entry: search.IndexedPage | None
 
 
-@cache
-def program() -> bytes:
-    """This program, its data (the conversion lint's list, the maps' outlines) and the versions of the
-    libraries it uses."""
-    digest = hashlib.sha256()
-    package = Path(__file__).parents[1]
-    for path in sorted(package.rglob("*.py")) + sorted(package.rglob("*.yaml")) + sorted(package.rglob("*.json")):
-        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
-    for name in LIBRARIES:
-        digest.update(f"{name}={metadata.version(name)}\0".encode())
-    return digest.digest()
-
-
 def stamp(site: Site) -> bytes:
     """What every page depends on, besides the content pages."""
     root = site.config.root
     files = [*site.content.data_paths.values(), *shared_files(root)]
-    return hashlib.sha256(program() + files_digest(root, files) + site.config.base_url.encode()).digest()
+    return hashlib.sha256(program.digest() + files_digest(root, files) + site.config.base_url.encode()).digest()
 
 
 def shared_files(root: Path) -> list[Path]:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from docsite.incremental import cache
+from docsite.incremental import cache, program
 from docsite.model.page import Page
 from docsite.text.lint import LintMemo
 
@@ -82,12 +82,12 @@ def save(folder: Path, memory: Memory, token: str, base: Base | None) -> None:
             > REWRITE * sum(map(len, base.tables.values())):
         base = Base(os.urandom(16).hex(), tables)
         changes = {name: ({}, []) for name in TABLES}
-        _replace(folder / BASE, lambda file: pickle.dump((cache.program(), base.name, tables), file, protocol=5))
+        _replace(folder / BASE, lambda file: pickle.dump((program.digest(), base.name, tables), file, protocol=5))
     rest = {"stamp": memory.stamp, "keys": memory.keys, "data": memory.data, "not_found": memory.not_found}
     known = {id(page): path for path, (_, page) in base.tables["pages"].items()}
 
     def write(file: IO[bytes]) -> None:
-        pickle.dump((cache.program(), token, base.name), file, protocol=5)
+        pickle.dump((program.digest(), token, base.name), file, protocol=5)
         pickler = pickle.Pickler(file, protocol=5)
         pickler.persistent_id = lambda obj: known.get(id(obj)) if type(obj) is Page else None  # type: ignore[method-assign]
         pickler.dump((changes, rest))
@@ -120,12 +120,12 @@ def restore(folder: Path, token: str | None) -> tuple[Memory, Base] | None:
         return None
     try:
         with open(folder / CHANGES, "rb") as changes_file, _collector_off():
-            program, kept_token, name = _load(changes_file, None)
-            if program != cache.program() or kept_token != token:
+            made_by, kept_token, name = _load(changes_file, None)
+            if made_by != program.digest() or kept_token != token:
                 return None
             with open(folder / BASE, "rb") as base_file:
-                program, base_name, tables = _load(base_file, None)
-            if program != cache.program() or base_name != name:
+                made_by, base_name, tables = _load(base_file, None)
+            if made_by != program.digest() or base_name != name:
                 return None
             pages = tables["pages"]
             changes, rest = _load(changes_file, lambda path: pages[path][1])

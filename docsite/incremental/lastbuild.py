@@ -38,10 +38,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from docsite.diagnostics import Diagnostic, Diagnostics
-from docsite.incremental import cache
-from docsite.pipeline import BuildResult
+from docsite.incremental import FOLDER, program
+from docsite.incremental.signatures import inputs, signature, signatures
+from docsite.model.result import BuildResult
 from docsite.stages import history
-from docsite.stages.load import inputs, signature, signatures
 
 #: The record: a small JSON file, and beside it (``BULK``) what is as long as the site, in marshal's
 #: form (a tenth of the time of JSON's to read and write): the signatures of the inputs and of the
@@ -66,7 +66,7 @@ def state(root: Path, options: dict[str, Any]) -> dict[str, Any]:
     the others is seen as changed by the next one. (The output folder is known by its files'
     signatures, which no other folder has.)"""
     taken, files = time.time_ns(), inputs(root)
-    return {"taken": taken, "version": VERSION, "program": cache.program().hex(), "options": options,
+    return {"taken": taken, "version": VERSION, "program": program.digest().hex(), "options": options,
             "inputs": files,
             "racy": {path: _content(path) for path, (_, ctime, *_) in files.items() if ctime >= taken - RACY_NS},
             "history": _digest(history.last_changes(root / "content"))}
@@ -106,7 +106,7 @@ def updated(out: Path, held: Signatures, moved: Collection[str], removed: Collec
 
 def recorded(root: Path) -> dict[str, Any] | None:
     """The record of the last good build; None when there is none, or not one this program wrote."""
-    folder = root / cache.FOLDER
+    folder = root / FOLDER
     try:
         record = json.loads((folder / NAME).read_text("utf-8"))
         if not isinstance(record, dict) or record.get("version") != VERSION:
@@ -151,7 +151,7 @@ def save(root: Path, written: Signatures, before: dict[str, Any], result: BuildR
     record |= {"pages": result.pages_per_variant, "notes": result.notes, "token": token}
     # As found: a build that finds the output up to date reports them, in order, as a build does.
     warnings = [(d.path, d.line, d.col, d.severity, d.message, d.hint) for d in result.diagnostics.items]
-    folder = root / cache.FOLDER
+    folder = root / FOLDER
     # Without a new record (a full disk), the old one does not match the new output, nor the bulk
     # written before it: the next build builds.
     with contextlib.suppress(OSError):
