@@ -15,6 +15,7 @@ from test_accessibility import violations
 
 from docsite.pipeline import build
 from docsite.stages.search import search_form
+from docsite.text import readings
 
 TREES = ("zh-hans", "zh-hant")
 #: Queries and the page (its folder under a tree) that must come first, on both trees.
@@ -274,3 +275,12 @@ def test_an_edit_changes_one_group_of_records(mini: MiniSite) -> None:
     (mini.root / "content/topics/t17.md").unlink()  # its group, joined to the next if it ended one
     gone, new = changed(groups(mini.root))
     assert gone in (1, 2) and new == 1
+
+
+def test_the_shipped_pinyin_of_characters_is_the_installed_pypinyins() -> None:
+    """search.js reads a query that found nothing with the characters' pinyin, shipped in the package
+    (``python -m docsite.text.readings`` makes it); a pypinyin that reads a character otherwise fails here."""
+    table = readings.shipped()
+    assert table == readings.from_pypinyin()
+    assert (table["周"], table["恩"], table["来"], table["吕"]) == ("zhou", "en", "lai", "lü")
+    assert len(table) > 26_000

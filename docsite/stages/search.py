@@ -42,7 +42,7 @@ from docsite.model.config import PageType
 from docsite.model.view import Link, PageView
 from docsite.stages.views import Localizer
 from docsite.stages.write import UNCHANGED
-from docsite.text import searchtext
+from docsite.text import readings, searchtext
 
 T = TypeVar("T")
 PAGE = urls.SEARCH
@@ -504,12 +504,10 @@ def _constant_pieces() -> dict[str, bytes]:
     nothing as it sounds. Named by their content, they are cached once for every build."""
     fold = _json({"classes": " ".join(searchtext.classes()), "letters": searchtext.letters_table()})
     pieces = {f"f{_hash(fold)}.js": _script(fold)}
-    readings: list[dict[str, str]] = [{} for _ in range(PINYIN_PIECES)]
-    characters = [chr(code) for code in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000))]
-    for character, reading in zip(characters, searchtext.readings(characters), strict=True):
-        if reading:
-            readings[ord(character) % PINYIN_PIECES][character] = reading
-    for table in readings:
+    tables: list[dict[str, str]] = [{} for _ in range(PINYIN_PIECES)]
+    for character, reading in readings.shipped().items():
+        tables[ord(character) % PINYIN_PIECES][character] = searchtext.fold(reading)
+    for table in tables:
         data = _json(table)
         pieces[f"y{_hash(data)}.js"] = _script(data)
     return pieces

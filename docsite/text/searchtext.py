@@ -220,10 +220,3 @@ def pinyin_lines(name: str) -> list[str]:
     syllables = [s for item in _pinyin()(name, v_to_u=True) for s in re.findall(r"\w+", item.lower())]
     lines = [" ".join(syllables), "".join(syllables)]
     return lines + [line.replace("ü", "v") for line in lines]
-
-
-def readings(characters: list[str]) -> list[str]:
-    """The pinyin of each character, without tones, folded (ü as u), or "" for one without (search.js
-    reads a query that found nothing with them). One call: pypinyin's per call cost is most of it."""
-    found = _pinyin()(characters, v_to_u=True, errors=lambda text: [""] * len(text))
-    return [fold(syllable) for syllable in found]
