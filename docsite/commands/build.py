@@ -34,7 +34,7 @@ def run(root: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: 
         print(f"{out} is up to date: {_summary(done)}; nothing changed since it was built")
         _notes(done)
         return 0
-    from docsite.incremental.buildcache import BuildCache  # as ``build``'s
+    from docsite.incremental.buildcache import BuildCache  # loaded, as the pipeline is, only to build
 
     cache = BuildCache.restore(root, record["token"] if record else None, held is not None)
     cache.files.taken = before["inputs"]

@@ -16,12 +16,12 @@ LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "openc
 
 @cache
 def digest() -> bytes:
-    """This program, its data (the conversion lint's list, the maps' outlines) and the versions of the
-    libraries it uses."""
-    digest = hashlib.sha256()
+    """This program, its data (the conversion lint's list, the maps' outlines, the characters'
+    pinyin) and the versions of the libraries it uses."""
+    hashed = hashlib.sha256()
     package = Path(__file__).parents[1]
     for path in sorted(package.rglob("*.py")) + sorted(package.rglob("*.yaml")) + sorted(package.rglob("*.json")):
-        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+        hashed.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
     for name in LIBRARIES:
-        digest.update(f"{name}={metadata.version(name)}\0".encode())
-    return digest.digest()
+        hashed.update(f"{name}={metadata.version(name)}\0".encode())
+    return hashed.digest()
