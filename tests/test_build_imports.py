@@ -53,8 +53,8 @@ BUILDING = ("jinja2", "markdown_it", "mdit_py_plugins", "opencc", "pypinyin", "e
 
 
 def test_a_site_found_up_to_date_loads_nothing_of_the_build(mini: MiniSite, tmp_path: Path) -> None:
-    """A build that finds nothing changed compares signatures and prints: it costs a few hundredths
-    of a second, not the build's start (half a second to a second of imports)."""
+    """A build that finds nothing changed compares signatures and prints: it costs that walk, not
+    the build's start (half a second to a second of imports)."""
     mini.write("people/a.md", "---\ntitle: 甲\n---\n甲的生平。\n")
     assert {"jinja2", "markdown_it"} <= _imported(mini, tmp_path)
     again = _imported(mini, tmp_path)

@@ -32,10 +32,12 @@ def from_pypinyin() -> dict[str, str]:
     from pypinyin import lazy_pinyin
 
     characters = [chr(code) for block in BLOCKS for code in block]
-    # A list for characters without a reading keeps one item a character (pypinyin's types say a
-    # string, which it drops when empty). One call: pypinyin's per call cost would be most of it.
-    none: Any = lambda text: [""] * len(text)  # noqa: E731
-    found = lazy_pinyin(characters, v_to_u=True, errors=none)
+    def none(text: str) -> Any:
+        """An empty reading a character: a list keeps the items one a character, where an empty
+        string (what pypinyin's types say) would be dropped."""
+        return [""] * len(text)
+
+    found = lazy_pinyin(characters, v_to_u=True, errors=none)  # one call: its per call cost would be most
     return {character: reading for character, reading in zip(characters, found, strict=True) if reading}
 
 
