@@ -63,6 +63,16 @@ def _edit(path: str, old: str, new: str) -> Callable[[MiniSite], None]:
     return edit
 
 
+def _add(path: Path) -> None:
+    path.parent.mkdir()
+    path.write_text("x")
+
+
+def _in_folder(path: Path) -> None:
+    path.unlink()
+    _add(path / "index.html")
+
+
 CHANGES: dict[str, Callable[[MiniSite], object]] = {
     "a page's text, at the same size": _edit("content/people/b.md", "乙。", "丙。"),
     "a new page": lambda mini: mini.write("people/c.md", "---\ntitle: 丙\n---\n丙。\n"),
@@ -73,6 +83,8 @@ CHANGES: dict[str, Callable[[MiniSite], object]] = {
     "a page of the output edited": lambda mini: (mini.root / "_site/zh-hant/people/b/index.html").write_text("x"),
     "a page of the output removed": lambda mini: (mini.root / "_site/zh-hans/index.html").unlink(),
     "a file added to the output": lambda mini: (mini.root / "_site/zh-hans/extra.txt").write_text("x"),
+    "a file added in a new folder of the output": lambda mini: _add(mini.root / "_site/zh-hant/people/c/extra.txt"),
+    "a page of the output replaced by a folder": lambda mini: _in_folder(mini.root / "_site/zh-hans/index.html"),
     "the program": lambda mini: setattr(program, "digest", lambda: b"another version"),
 }
 OPTIONS = {"another base URL": ["--base-url", "https://example.org/treaty/"], "drafts": ["--drafts"]}
@@ -160,3 +172,29 @@ def test_a_record_that_cannot_be_kept_costs_only_time(mini: MiniSite, capsys: py
         assert _build(site, capsys).startswith("built ")  # the site is written all the same
     assert _build(site, capsys).startswith("built ")  # the last record is not this output's
     assert _build(site, capsys).startswith(f"{site.root / '_site'} is up to date: ")
+
+
+@pytest.mark.usefixtures("settled")
+def test_an_output_found_as_built_is_not_listed(mini: MiniSite, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build that finds the site up to date stats the files and folders the record names and
+    lists no folder of the output (the record's folders tell that no file came or went), after a
+    build from nothing as after one that updated the output in place."""
+    site = _site(mini)
+    out = site.root / "_site"
+    _build(site, capsys)
+    CHANGES["a new page"](site)
+    assert _build(site, capsys).startswith(f"built {out}: ")  # in place: new folders, a changed listing
+    listed: list[str] = []
+    scandir = os.scandir
+
+    def listing(path: str) -> object:
+        listed.append(str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", listing)
+    assert _build(site, capsys).startswith(f"{out} is up to date: ")
+    assert not [path for path in listed if Path(path).is_relative_to(out)]
+    (out / "zh-hant/people/c/extra.txt").write_text("x")
+    assert _build(site, capsys).startswith(f"built {out}: ")  # a file in a folder the in-place build made
+    assert not (out / "zh-hant/people/c/extra.txt").exists()

@@ -42,7 +42,7 @@ def run(root: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: 
         cache.files.pages.pop(path, None)
     # Pages go to disk as they are made, and replace the old site only when all are: a new folder
     # swapped in, or only the changed files moved in when the output is as the last build left it.
-    with Staging(out) if held is None else Update(out, held) as staging:
+    with Staging(out) if held is None else Update(out, held.files) as staging:
         result = build(root, base_url=base_url, drafts=drafts, progress=True, jobs=jobs, cache=cache, output=staging)
         if result.ok:
             staging.commit()

@@ -15,9 +15,13 @@ record keeps the content digest of such files, and the next build compares their
 of trusting the signature (or of building everything, which a save and a build a second apart would
 otherwise cost every time).
 
-The output is looked at in one walk before the build (``output``), and a build that updates it in
-place records those signatures for the files it left alone and looks again only at those it moved
-in (``updated``): a file changed by hand while the build ran is then seen by the next build. A
+The output is looked at before the build without listing a folder: the record keeps the signatures
+of its folders too, which change whenever a file is added to one or taken away, so statting each
+file and folder the record names tells that it holds what the build wrote (``held``); only when
+something differs is it walked (``output``). A build that updates it in place records those
+signatures for the files and folders it left alone and looks again only at those it moved in and
+their folders (``updated``): a file changed by hand while the build ran is then seen by the next
+build. A
 change another program makes to a file the build moved in, within the clock tick of that move,
 would keep its signature (a tick is a few milliseconds on ext4, APFS or NTFS): that takes a
 program racing the build.
@@ -35,11 +39,11 @@ import tempfile
 import time
 from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from docsite.diagnostics import Diagnostic, Diagnostics
 from docsite.incremental import FOLDER, program
-from docsite.incremental.signatures import inputs, signature, signatures
+from docsite.incremental.signatures import inputs, signature, tree
 from docsite.model.result import BuildResult
 from docsite.stages import history
 
@@ -47,10 +51,21 @@ from docsite.stages import history
 #: form (a tenth of the time of JSON's to read and write): the signatures of the inputs and of the
 #: output, and the warnings. Each names the build's token: a pair that disagrees is no record.
 NAME, BULK = "last-build.json", "last-build.marshal"
-VERSION = 5  # 3: with the build's warnings; 4: with the token of what the build kept; 5: the bulk apart
+VERSION = 6  # 3: with the build's warnings; 4: with the token of what the build kept; 5: the bulk apart;
+# 6: the output's folders
 
 #: Files by path (the output's relative to it), each with its ``load.signature``.
 Signatures = dict[str, tuple[int, ...]]
+
+
+class Output(NamedTuple):
+    """What an output folder holds: its files and its folders (see ``signatures.tree``), by path
+    relative to it, with their signatures."""
+
+    files: Signatures
+    folders: Signatures
+
+
 #: What a record and a build must agree on (see ``state``).
 COMPARED = ("version", "program", "options", "inputs", "history")
 #: Files changed this close before the record's inputs were taken may change again unseen: a file
@@ -58,7 +73,7 @@ COMPARED = ("version", "program", "options", "inputs", "history")
 #: clean" files).
 RACY_NS = 1_000_000_000
 #: The record's entries kept in ``BULK``.
-_BULKY = ("inputs", "output", "warnings")
+_BULKY = ("inputs", "output", "folders", "warnings")
 
 
 def state(root: Path, options: dict[str, Any]) -> dict[str, Any]:
@@ -86,22 +101,34 @@ def _digest(days: dict[str, str]) -> str:
     return hashlib.sha256(repr(sorted(days.items())).encode()).hexdigest()
 
 
-def output(out: Path) -> Signatures:
-    """The files of the output folder ``out`` by relative path, with their signatures: one walk."""
-    return signatures(out.resolve(), relative=True)
+def output(out: Path) -> Output:
+    """The files and folders of the output folder ``out``: one walk."""
+    return Output(*tree(out.resolve()))
 
 
-def updated(out: Path, held: Signatures, moved: Collection[str], removed: Collection[str]) -> Signatures:
-    """What ``out`` holds after a ``write.Update`` from ``held`` (``output`` taken before the build)
-    moved the files ``moved`` in and removed ``removed``: only those are looked at again, so that a
-    file changed by hand while the build ran is still told from what the build left."""
+def updated(out: Path, held: Output, moved: Collection[str], removed: Collection[str]) -> Output:
+    """What ``out`` holds after a ``write.Update`` from ``held`` (``held`` taken before the build)
+    moved the files ``moved`` in and removed ``removed``: only those and their folders are looked
+    at again, so that a file changed by hand while the build ran is still told from what the build
+    left."""
     gone = set(removed)
-    now = {path: mark for path, mark in held.items() if path not in gone} if gone else dict(held)
-    folder = out.resolve()
+    files = {path: mark for path, mark in held.files.items() if path not in gone} if gone else dict(held.files)
+    folders = dict(held.folders)
+    base = str(out.resolve()) + os.sep
     for path in moved:
         with contextlib.suppress(OSError):  # gone already: the next build sees it missing
-            now[path] = signature(os.stat(folder / path))
-    return now
+            files[path] = signature(os.stat(base + path))
+    for folder in {path[:end + 1] for path in (*moved, *removed) for end in _slashes(path)}:
+        try:
+            folders[folder] = signature(os.stat(base + folder))
+        except OSError:  # emptied, and removed with the last of its files
+            folders.pop(folder, None)
+    return Output(files, folders)
+
+
+def _slashes(path: str) -> list[int]:
+    """Where each folder of a relative path ends (-1: the output folder itself, named "")."""
+    return [-1, *(at for at, char in enumerate(path) if char == "/")]
 
 
 def recorded(root: Path) -> dict[str, Any] | None:
@@ -117,16 +144,31 @@ def recorded(root: Path) -> dict[str, Any] | None:
         return None
 
 
-def held(record: dict[str, Any] | None, out: Path) -> Signatures | None:
-    """The files of ``out`` with their signatures, when it holds exactly what the recorded build
-    wrote (its signatures), which a build may then update in place (see write.Update); else None."""
+def held(record: dict[str, Any] | None, out: Path) -> Output | None:
+    """What ``out`` holds, when it holds exactly the files the recorded build wrote (their
+    signatures), so that a build may update it in place (see write.Update); else None. Found by
+    statting what the record names when nothing changed (no folder gained or lost an entry), else
+    by a walk."""
     try:
         if record is None:
             return None
+        kept = Output(record["output"], record["folders"])
+        if _unchanged(out.resolve(), kept):
+            return kept
         now = output(out)
-        return now if record["output"] == now else None
+        return now if now.files == kept.files else None
     except (OSError, KeyError, TypeError):
         return None
+
+
+def _unchanged(out: Path, kept: Output) -> bool:
+    """Whether every file and folder of ``kept`` has its signature, and ``out`` is one of them."""
+    base = str(out) + os.sep
+    try:
+        return "" in kept.folders and all(signature(os.stat(base + path)) == mark
+                                          for names in kept for path, mark in names.items())
+    except OSError:
+        return False
 
 
 def up_to_date(root: Path, record: dict[str, Any] | None, now: dict[str, Any], held: bool) -> BuildResult | None:
@@ -143,7 +185,7 @@ def up_to_date(root: Path, record: dict[str, Any] | None, now: dict[str, Any], h
         return None
 
 
-def save(root: Path, written: Signatures, before: dict[str, Any], result: BuildResult, token: str) -> None:
+def save(root: Path, written: Output, before: dict[str, Any], result: BuildResult, token: str) -> None:
     """Keep the record of a good build (``before``: its ``state``) that left ``written`` in its
     output folder (``output``, ``updated``); ``token`` names what it kept for the next build (see
     buildcache.BuildCache.save)."""
@@ -155,7 +197,7 @@ def save(root: Path, written: Signatures, before: dict[str, Any], result: BuildR
     # Without a new record (a full disk), the old one does not match the new output, nor the bulk
     # written before it: the next build builds.
     with contextlib.suppress(OSError):
-        _replace(folder / BULK, "wb", lambda file: file.write(marshal.dumps((token, before["inputs"], written,
+        _replace(folder / BULK, "wb", lambda file: file.write(marshal.dumps((token, before["inputs"], *written,
                                                                              warnings))))
         _replace(folder / NAME, "w", lambda file: json.dump(record, file, ensure_ascii=False))
 

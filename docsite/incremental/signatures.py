@@ -27,19 +27,33 @@ def signatures(path: Path, relative: bool = False) -> dict[str, tuple[int, ...]]
     ``relative``. One walk, in no order: an output folder holds tens of thousands of files."""
     if path.is_file():
         return {str(path): signature(path.stat())}
-    if not path.is_dir():
-        return {}
+    return tree(path, relative)[0]
+
+
+def tree(path: Path, relative: bool = True) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]:
+    """The ``signatures`` of the files below the folder ``path``, and those of the folders below it
+    and of itself (by path ending in "/"; itself as ""): a folder's change time moves whenever an
+    entry is added to it, removed or renamed, so that statting the folders tells, without listing
+    them, that no file came or went (as git's untracked cache does)."""
     found: dict[str, tuple[int, ...]] = {}
-    folders = [(str(path), "" if relative else str(path) + os.sep)]
-    while folders:
-        folder, prefix = folders.pop()
+    folders: dict[str, tuple[int, ...]] = {}
+    if not path.is_dir():
+        return found, folders
+    sep = "/" if relative else os.sep
+    top = "" if relative else str(path) + os.sep
+    folders[top] = signature(path.stat())
+    walk = [(str(path), top)]
+    while walk:
+        folder, prefix = walk.pop()
         with os.scandir(folder) as listing:
             for entry in listing:
                 if entry.is_dir(follow_symlinks=False):
-                    folders.append((entry.path, prefix + entry.name + ("/" if relative else os.sep)))
+                    below = prefix + entry.name + sep
+                    folders[below] = signature(entry.stat(follow_symlinks=False))
+                    walk.append((entry.path, below))
                 elif (mark := _marked(entry)) is not None:
                     found[prefix + entry.name] = mark
-    return found
+    return found, folders
 
 
 def relooked(root: Path, state: dict[str, tuple[int, ...]], paths: Iterable[str]) -> dict[str, tuple[int, ...]]:
