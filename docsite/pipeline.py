@@ -197,13 +197,13 @@ def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict
     # most memory, best while this one holds few results; and the last parts even out the work.
     todo.sort(key=lambda unit: unit[1] in site.pages)
     parts = _parts(todo)
-    if len(parts) > 1 and jobs > 1:
+    if len(parts) > 1:
         _load_shared(stage)
     for part, (rendered, process) in zip(parts, _render_parts(stage, parts, jobs), strict=True):
         work.makers.add(process)
         for unit, (made, read) in zip(part, rendered, strict=True):
-            files.update(_take(made, unit, entries))
-            recall.put(names[unit], made, read)
+            given_back = recall.put(names[unit], made, read)  # then the index asks for it when it needs it
+            files.update(_take(made._replace(entry=None) if given_back else made, unit, entries))
             bars[unit[0]].update()
     for bar in bars:
         bar.close()
@@ -234,7 +234,7 @@ class _Stage:
     env: jinja2.Environment
     localizers: list[Localizer]
     assets: publish.Assets
-    keeps_pages: bool  # whether made pages keep their tokens and long conversions (the preview server's)
+    keeps_pages: bool  # whether made pages keep their tokens and conversions (the preview server's)
     render_memo: RenderMemo | None
     search_memo: search.Memo | None
 
@@ -260,6 +260,7 @@ def _spawned_stage(site: Site, assets: publish.Assets) -> _Stage:
     """A ``_Stage`` made again in a spawned process from what ``_Stage.__reduce__`` sent."""
     stage = _Stage.of(site, BuildCache())
     stage.assets = assets
+    _load_shared(stage)
     return stage
 
 
@@ -278,9 +279,10 @@ def _parts(items: list[T]) -> list[tuple[T, ...]]:
 def _load_shared(stage: _Stage) -> None:
     """Load what making any page loads (each variant's conversion tables and the texts many pages
     show, the search's folding classes) before the processes fork, so that they share it instead
-    of each loading its own."""
+    of each loading its own; those texts are kept while the parts' own are forgotten after each."""
     for loc in stage.localizers:
         loc.convert_shown()
+        loc.convert.settle()
     search.search_form("")
 
 
@@ -298,7 +300,7 @@ def _render_part(stage: _Stage, part: tuple[Unit, ...]) \
         -> tuple[list[tuple[outputs.Output, outputs.Paths]], int] | TemplateProblem:
     """Minified files and search entries of each unit of ``part``, and what each read of the site
     (for its key in the cache); or the mistake in a template it met, as data, which may cross
-    between processes. Its pages' tokens and long conversions are then forgotten, unless the
+    between processes. Its pages' tokens and conversions are then forgotten, unless the
     preview server keeps them for its next build."""
     try:
         made = [_unit(stage, variant, pid) for variant, pid in part]
@@ -309,7 +311,7 @@ def _render_part(stage: _Stage, part: tuple[Unit, ...]) \
             if pid in stage.localizers[0].site.pages:
                 stage.localizers[0].site.pages[pid].release()
         for loc in stage.localizers:
-            loc.convert.forget_long()
+            loc.convert.forget_unsettled()
     return made, os.getpid()
 
 
@@ -349,7 +351,7 @@ def _generated(stage: _Stage, loc: Localizer, pid: str) -> tuple[dict[str, bytes
 
 
 def _take(made: outputs.Output, unit: Unit, entries: dict[Unit, search.IndexedPage | None]) -> dict[str, bytes]:
-    """A unit's files, its search entry put aside (None: recalled without it)."""
+    """A unit's files, its search entry put aside (None: to be asked of the cache, see ``_indexed``)."""
     entries[unit] = made.entry
     return made.files
 

@@ -12,6 +12,7 @@ from conftest import ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 
+from docsite import pipeline
 from docsite.diagnostics import Diagnostics
 from docsite.model.urls import relative
 from docsite.pipeline import build, load_site
@@ -60,3 +61,30 @@ def test_a_relative_link_leads_to_its_target_by_the_shortest_way(here: str, to: 
             break
         shared += 1
     assert link.count("../") == here.count("/") - shared
+
+
+def test_a_process_keeps_the_shown_texts_and_forgets_each_parts_own(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a process making pages keeps of its conversions is bounded by a part, not by every page
+    it made: the titles, summaries and labels converted before the processes fork stay, a part's
+    paragraphs go when it is done. Seen from the process's converter after each part."""
+    held: list[set[str]] = []
+    converted: list[int] = []
+    render_part = pipeline._render_part
+
+    def watched(stage: pipeline._Stage, part: tuple[pipeline.Unit, ...]) -> object:
+        made = render_part(stage, part)
+        held.append({key[0] for loc in stage.localizers for key in loc.convert._cache})
+        converted.append(sum(loc.convert.stats.texts for loc in stage.localizers))
+        return made
+
+    monkeypatch.setattr(pipeline, "_render_part", watched)
+    monkeypatch.setattr(pipeline, "UNITS_PER_PART", 20)
+    result = build(ROOT, jobs=1)
+    assert result.ok and len(held) > 5
+    site = load_site(ROOT, Diagnostics(ROOT))
+    assert site is not None
+    titles = {page.title.source for page in site.pages.values() if not page.title.blocks}
+    assert all(titles <= texts for texts in held)  # each title converted once, and kept
+    assert all(texts == held[0] for texts in held)  # the same texts after every part
+    assert converted[-1] > 3 * len(held[0])  # the parts' own texts, many more, each forgotten

@@ -19,6 +19,7 @@ from docsite import pipeline
 from docsite.commands import build
 from docsite.commands.serve import Preview
 from docsite.incremental import cache
+from docsite.incremental.buildcache import BuildCache
 from docsite.stages import search
 
 TREES = ("zh-hans", "zh-hant")
@@ -227,3 +228,28 @@ def test_an_edit_build_whose_cache_fails_after_recalling_makes_the_entries_again
     assert "Traceback" not in said.err and "cannot be used (disk I/O error)" in said.err, said.err
     fresh = _search_files(dict(pipeline.build(mini.root).files))
     assert len(fresh) > 30 and _search_files(_folder(out)) == fresh
+
+
+def test_a_cold_build_with_a_store_holds_no_entry_it_can_ask_for(mini: MiniSite,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build from nothing that keeps its parts in .cache/ does not hold each page's search entry
+    until the index is made (a tenth of a 10,000-page build's memory): the index reads them back
+    from the store, and is the index a build without a store makes."""
+    for n in range(3):
+        mini.write(f"people/p{n}.md", f"---\ntitle: 人物{n}\n---\n第{n}个人在莫斯科签订了条约。\n")
+    held: list[object] = []
+    indexed = pipeline._indexed
+
+    def watched(stage: object, units: list[pipeline.Unit], names: dict[pipeline.Unit, str],
+                entries: dict[pipeline.Unit, search.IndexedPage | None], recall: cache.Recall) -> search.Pages:
+        held.extend(entries[unit] for unit in units)
+        return indexed(stage, units, names, entries, recall)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "_indexed", watched)
+    stored = pipeline.build(mini.root, cache=BuildCache(stored=True))
+    assert stored.ok and held and not any(held)
+    held.clear()
+    plain = pipeline.build(mini.root)
+    assert plain.ok and all(held)  # without a store, the build holds them
+    assert {path: data for path, data in stored.files.items() if "search" in path} == \
+        {path: data for path, data in plain.files.items() if "search" in path}

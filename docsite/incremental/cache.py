@@ -334,12 +334,16 @@ class Recall:
         have stored another since); without its ``files``' bytes if not ``files``."""
         return self.store.load(name, key, files)
 
-    def put(self, name: str, output: Output, read: Paths) -> None:
+    def put(self, name: str, output: Output, read: Paths) -> bool:
+        """Keep a part just made; whether ``entry`` can give its search entry back (from the memory,
+        or the store), so that the build need not hold it meanwhile."""
         self.made.append(name)
-        if self.keeps:
-            key = self.current[name] = self.keys.of(name, read)
-            self.store.save(name, key, read, output)
-            self.memory[name] = Kept(key, _interned(read), output if self.outputs else None)
+        if not self.keeps:
+            return False
+        key = self.current[name] = self.keys.of(name, read)
+        self.store.save(name, key, read, output)
+        self.memory[name] = Kept(key, _interned(read), output if self.outputs else None)
+        return self.outputs or self.store.db is not None
 
     def entry(self, name: str, key: str | None = None) -> search.IndexedPage | None:
         """The search entry of ``name`` as the part with ``key`` made it (None: the part now), from

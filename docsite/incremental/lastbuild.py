@@ -58,7 +58,7 @@ VERSION = 6  # 3: with the build's warnings; 4: with the token of what the build
 Signatures = dict[str, tuple[int, ...]]
 
 
-class Output(NamedTuple):
+class Tree(NamedTuple):
     """What an output folder holds: its files and its folders (see ``signatures.tree``), by path
     relative to it, with their signatures."""
 
@@ -101,12 +101,12 @@ def _digest(days: dict[str, str]) -> str:
     return hashlib.sha256(repr(sorted(days.items())).encode()).hexdigest()
 
 
-def output(out: Path) -> Output:
+def output(out: Path) -> Tree:
     """The files and folders of the output folder ``out``: one walk."""
-    return Output(*tree(out.resolve()))
+    return Tree(*tree(out.resolve()))
 
 
-def updated(out: Path, held: Output, moved: Collection[str], removed: Collection[str]) -> Output:
+def updated(out: Path, held: Tree, moved: Collection[str], removed: Collection[str]) -> Tree:
     """What ``out`` holds after a ``write.Update`` from ``held`` (``held`` taken before the build)
     moved the files ``moved`` in and removed ``removed``: only those and their folders are looked
     at again, so that a file changed by hand while the build ran is still told from what the build
@@ -123,7 +123,7 @@ def updated(out: Path, held: Output, moved: Collection[str], removed: Collection
             folders[folder] = signature(os.stat(base + folder))
         except OSError:  # emptied, and removed with the last of its files
             folders.pop(folder, None)
-    return Output(files, folders)
+    return Tree(files, folders)
 
 
 def _slashes(path: str) -> list[int]:
@@ -144,7 +144,7 @@ def recorded(root: Path) -> dict[str, Any] | None:
         return None
 
 
-def held(record: dict[str, Any] | None, out: Path) -> Output | None:
+def held(record: dict[str, Any] | None, out: Path) -> Tree | None:
     """What ``out`` holds, when it holds exactly the files the recorded build wrote (their
     signatures), so that a build may update it in place (see write.Update); else None. Found by
     statting what the record names when nothing changed (no folder gained or lost an entry), else
@@ -152,7 +152,7 @@ def held(record: dict[str, Any] | None, out: Path) -> Output | None:
     try:
         if record is None:
             return None
-        kept = Output(record["output"], record["folders"])
+        kept = Tree(record["output"], record["folders"])
         if _unchanged(out.resolve(), kept):
             return kept
         now = output(out)
@@ -161,7 +161,7 @@ def held(record: dict[str, Any] | None, out: Path) -> Output | None:
         return None
 
 
-def _unchanged(out: Path, kept: Output) -> bool:
+def _unchanged(out: Path, kept: Tree) -> bool:
     """Whether every file and folder of ``kept`` has its signature, and ``out`` is one of them."""
     base = str(out) + os.sep
     try:
@@ -185,7 +185,7 @@ def up_to_date(root: Path, record: dict[str, Any] | None, now: dict[str, Any], h
         return None
 
 
-def save(root: Path, written: Output, before: dict[str, Any], result: BuildResult, token: str) -> None:
+def save(root: Path, written: Tree, before: dict[str, Any], result: BuildResult, token: str) -> None:
     """Keep the record of a good build (``before``: its ``state``) that left ``written`` in its
     output folder (``output``, ``updated``); ``token`` names what it kept for the next build (see
     buildcache.BuildCache.save)."""

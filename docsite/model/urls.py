@@ -89,14 +89,14 @@ def relative(from_dir: str, to: str, anchor: str = "") -> str:
     return rel + (f"#{anchor}" if anchor else "")
 
 
-@lru_cache(maxsize=1 << 16)  # more than the folders of a 10,000-page site in two scripts
+@lru_cache(maxsize=1 << 10)  # a page's folder serves each of its links, then is not met again
 def _ups(folder: str) -> dict[str, str]:
     """Each folder above ``folder`` and itself ('a/', 'a/b/'; the root ''), with the way up to it from ``folder``."""
     segments = [segment + "/" for segment in folder.strip("/").split("/")] if folder.strip("/") else []
     return {"".join(segments[:depth]): "../" * (len(segments) - depth) for depth in range(len(segments) + 1)}
 
 
-@lru_cache(maxsize=1 << 16)  # more than the pages of a 10,000-page site in two scripts, and their files
+@lru_cache(maxsize=1 << 12)  # the pages linked from many (a process's own memory, so bounded)
 def _downs(to: str) -> tuple[tuple[str, str | None], ...]:
     """The folders above ``to`` (a folder: itself first, with None), nearest first, each with the way
     down from it to ``to``."""

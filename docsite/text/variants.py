@@ -265,7 +265,7 @@ class Stats:
     characters: int = 0  # given to OpenCC
 
 
-#: Texts of at least this many characters are long (see ``Converter.forget_long``).
+#: Texts of at least this many characters are long: paragraphs, not titles or labels (see views.Localizer.text).
 LONG = 100
 
 
@@ -293,7 +293,7 @@ class Converter:
     # more than the conversion itself.
     _matchers: dict[int, tuple[tuple[Rule, ...], Matcher | None]] = field(
         default_factory=dict, repr=False)
-    _long: list[CacheKey] = field(default_factory=list, repr=False)  # keys of long texts (see ``forget_long``)
+    _settled: int = field(default=0, repr=False)  # the texts of ``_cache`` kept by ``forget_unsettled``
     # What the build before converted and matched (see ``turn``), taken over when asked for again.
     _earlier: dict[CacheKey, str] = field(default_factory=dict, repr=False)
     _earlier_matchers: dict[int, tuple[tuple[Rule, ...], Matcher | None]] = field(default_factory=dict, repr=False)
@@ -341,7 +341,6 @@ class Converter:
                 continue
             self.stats.texts += len(texts)
             self._cache.update(zip(texts, results, strict=True))
-            self._long += [key for key in texts if len(key[0]) >= LONG]
 
     def _taken_over(self, key: CacheKey) -> str | None:
         converted = self._earlier.get(key)
@@ -354,15 +353,20 @@ class Converter:
         (the preview server keeps a converter while the glossary holds, for ever)."""
         self._earlier, self._cache = self._cache, {}
         self._earlier_matchers, self._matchers = self._matchers, {}
-        self._long.clear()
+        self._settled = 0
 
-    def forget_long(self) -> None:
-        """Forget the long texts converted so far: paragraphs of bodies, which a build asks for
-        once, with their page (20,000 pages' worth held a tenth of a build's memory); the short
-        ones (titles, names, labels) are asked for again and again."""
-        for key in self._long:
-            self._cache.pop(key, None)
-        self._long.clear()
+    def settle(self) -> None:
+        """Keep for the whole build what is converted so far: the texts that many pages show (see
+        views.Localizer.convert_shown), before the processes that make pages fork."""
+        self._settled = len(self._cache)
+
+    def forget_unsettled(self) -> None:
+        """Forget what was converted since ``settle``: a part's paragraphs, sentences and cells,
+        which no other part asks for, so that a process holds one part's texts, not those of every
+        page it made (the cache keeps the order in which texts came, the settled ones first)."""
+        cache = self._cache
+        while len(cache) > self._settled:
+            cache.popitem()
 
     def plain(self, text: str) -> str:
         """OpenCC alone: the last resort for markup that names no form for this variant."""
