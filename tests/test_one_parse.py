@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT
 from markdown_it.token import Token
 
+from docsite import pipeline
 from docsite.diagnostics import Diagnostics
 from docsite.pipeline import build, load_site
 from docsite.text import markdown
@@ -55,3 +56,20 @@ def test_tokens_unpacked_in_another_process_are_those_parsed() -> None:
     for page in site.pages.values():
         tokens = markdown.parse(page.source, page.blocks, site.config.allow_html)
         assert markdown.unpack(markdown.pack(tokens)) == tokens, page.id
+
+
+def test_a_site_in_one_process_holds_the_tokens_of_the_pages_being_made_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every page is loaded before any is made, and parsed tokens are most of a loaded page's
+    memory: built in one process, the pages hold their tokens packed (as they cross between
+    processes) until made, and released after, so that no part starts with parsed tokens at hand."""
+    at_start: list[int] = []
+    render_part = pipeline._render_part
+
+    def watched(stage: pipeline._Stage, part: tuple[pipeline.Unit, ...]) -> object:
+        pages = stage.localizers[0].site.pages.values()
+        at_start.append(sum(page.parsed is not None for page in pages))
+        return render_part(stage, part)
+
+    monkeypatch.setattr(pipeline, "_render_part", watched)
+    assert build(ROOT, jobs=1).ok
+    assert len(at_start) > 1 and set(at_start) == {0}

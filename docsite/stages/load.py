@@ -222,9 +222,14 @@ def _load_pages(todo: list[tuple[str, Path]], config: SiteConfig, diags: Diagnos
 
 def _load_part(config: SiteConfig, root: Path, part: list[tuple[str, Path]]
                ) -> tuple[list[Page | None], list[Diagnostic], int]:
-    """Pages of one part, the problems found in them, and the process that loaded them."""
+    """Pages of one part (their tokens packed, as a page leaves a process), the problems found in
+    them, and the process that loaded them."""
     diags = Diagnostics(root)
-    return [_load_page(pid, path, config, diags) for pid, path in part], diags.items, os.getpid()
+    pages = [_load_page(pid, path, config, diags) for pid, path in part]
+    for page in pages:
+        if page is not None:
+            page.pack()
+    return pages, diags.items, os.getpid()
 
 
 def _load_data(path: Path, loader: Callable[[Path, Diagnostics], Any], cache: dict[Path, tuple[bytes, Any]],
