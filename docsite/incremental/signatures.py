@@ -32,9 +32,9 @@ def signatures(path: Path, relative: bool = False) -> dict[str, tuple[int, ...]]
 
 def tree(path: Path, relative: bool = True) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]:
     """The ``signatures`` of the files below the folder ``path``, and those of the folders below it
-    and of itself (by path ending in "/"; itself as ""): a folder's change time moves whenever an
-    entry is added to it, removed or renamed, so that statting the folders tells, without listing
-    them, that no file came or went (as git's untracked cache does)."""
+    and of itself (by path ending in a separator; itself as "" if ``relative``): a folder's times
+    move whenever an entry is added to it, removed or renamed, so that statting the folders tells,
+    without listing them, that no file came or went (as git's untracked cache does)."""
     found: dict[str, tuple[int, ...]] = {}
     folders: dict[str, tuple[int, ...]] = {}
     if not path.is_dir():

@@ -52,7 +52,7 @@ class Page:
 
     def pack(self) -> None:
         """Keep the tokens packed until the page is made: a site's pages are all loaded before any
-        is made, and parsed tokens are most of a loaded page's memory (600 MB at 10,000 pages)."""
+        is made, and parsed tokens are most of a loaded page's memory (650 MB at 10,000 pages)."""
         if self.parsed is not None:
             self.packed, self.parsed = markdown.pack(self.parsed), None
 
