@@ -278,8 +278,9 @@ def _parts(items: list[T]) -> list[tuple[T, ...]]:
 
 def _load_shared(stage: _Stage) -> None:
     """Load what making any page loads (each variant's conversion tables and the texts many pages
-    show, the search's folding classes) before the processes fork, so that they share it instead
-    of each loading its own; those texts are kept while the parts' own are forgotten after each."""
+    show, the search's folding classes) before the parts are made: before the processes fork, so
+    that they share it instead of each loading its own (a spawned process loads its own as it
+    starts). Those texts are kept for the build; each part's own are forgotten after it."""
     for loc in stage.localizers:
         loc.convert_shown()
         loc.convert.settle()

@@ -63,8 +63,7 @@ def test_a_relative_link_leads_to_its_target_by_the_shortest_way(here: str, to: 
     assert link.count("../") == here.count("/") - shared
 
 
-def test_a_process_keeps_the_shown_texts_and_forgets_each_parts_own(tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_process_keeps_the_shown_texts_and_forgets_each_parts_own(monkeypatch: pytest.MonkeyPatch) -> None:
     """What a process making pages keeps of its conversions is bounded by a part, not by every page
     it made: the titles, summaries and labels converted before the processes fork stay, a part's
     paragraphs go when it is done. Seen from the process's converter after each part."""
