@@ -3,6 +3,7 @@ nothing gives, whatever changed in between; and it redoes only the pages a chang
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import sqlite3
@@ -16,6 +17,8 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, MiniSite
 
 from docsite.incremental.buildcache import BuildCache
+from docsite.incremental.cache import Keys
+from docsite.incremental.reads import SEP, Fingerprints, Reading, Reads
 from docsite.pipeline import build
 
 
@@ -164,3 +167,37 @@ def test_a_build_in_another_process_finds_the_cache_whole(mini: MiniSite) -> Non
         assert done.returncode == 0, done.stderr
         keys.append(_stored_keys(site.root))
     assert keys[0] == keys[1] and len(keys[0]) > 10
+
+
+@dataclasses.dataclass
+class _Inner:
+    x: int
+
+
+@dataclasses.dataclass
+class _Outer:
+    inner: _Inner | None
+    other: int
+
+
+@dataclasses.dataclass
+class _Root:
+    outer: _Outer
+
+
+def test_a_part_that_read_below_a_record_replaced_is_not_current_still() -> None:
+    """A record read field by field and then replaced by a value of another kind changed every path
+    under it, though no such path is in the list of changes (``Keys.still``)."""
+    before = _Root(_Outer(_Inner(1), 0))
+    fingerprint = Fingerprints()
+    keys = Keys(before, b"stamp", fingerprint)  # type: ignore[arg-type]
+    parts: dict[str, tuple[str, ...]] = {}
+    for name, read_it in {"deep": lambda site: site.outer.inner.x, "beside": lambda site: site.outer.other,
+                          "both": lambda site: (site.outer.other, site.outer.inner.x)}.items():
+        read = Reads()
+        read_it(Reading(before, read))
+        parts[name] = read.sorted()
+        keys.of(name, parts[name])
+    assert parts["deep"] == (SEP + "outer" + SEP + "inner" + SEP + "x",)
+    now = Keys(_Root(_Outer(None, 0)), b"stamp", fingerprint, previous=keys)  # type: ignore[arg-type]
+    assert (now.still(parts["deep"]), now.still(parts["beside"]), now.still(parts["both"])) == (False, True, False)

@@ -26,7 +26,7 @@ from docsite.commands.serve import CHECK_S, Look, Preview, Watch
 from docsite.incremental.buildcache import BuildCache
 from docsite.incremental.signatures import inputs, relooked
 from docsite.pipeline import build
-from docsite.stages import search
+from docsite.stages import search, write
 
 PAGE = "---\ntitle: 周恩来\n---\n{body}\n"
 
@@ -310,6 +310,37 @@ def test_after_a_failed_build_the_preview_still_equals_a_fresh_build(mini: MiniS
     rebuilt()
     mini.write("people/a.md", "---\ntitle: 甲\n---\n甲的生平。\n")
     rebuilt()
+
+
+def test_a_page_made_by_a_build_that_failed_is_made_again(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview keeps no page's HTML in memory: the output folder holds the last good build's
+    pages, the store the rest. So what a build that failed made (neither on disk nor stored) is
+    made again by the next build, not taken for the page on disk."""
+    mini.write("people/a.md", "---\ntitle: 甲\n---\n甲的生平。\n")
+    mini.write("people/b.md", "---\ntitle: 乙\n---\n乙认识[[people/a]]。\n")
+    out = mini.root / "_site"
+    preview = Preview(mini.root, out, drafts=False, log=lambda message: None)
+    preview.rebuild()
+    mini.write("people/a.md", "---\ntitle: 甲\n---\n甲的生平，修改过。\n")
+    page = search.page
+    fault = RuntimeError("a fault once the pages are made")
+    fault.filename, fault.lineno = str(mini.root / "templates/search.html"), 1  # type: ignore[attr-defined]
+    monkeypatch.setattr(search, "page", lambda *args: _raise(fault))
+    preview.rebuild()
+    assert [error.split(": ", 1)[1].splitlines()[0] for error in preview.errors] == [
+        "error: template error: RuntimeError: a fault once the pages are made"]
+    assert "修改过" not in (out / "zh-hans/people/a/index.html").read_text(encoding="utf-8")
+    monkeypatch.setattr(search, "page", page)
+    preview.rebuild()
+    assert preview.errors == []
+    assert {path: data for path, (data, _) in _on_disk(out).items()} == dict(build(mini.root).files)
+    kept = [data for part in preview.cache.parts.values() if part.output for data in part.output.files.values()]
+    assert kept and all(data is write.UNCHANGED for data in kept)
+    assert preview.cache.rendered.made and all(html is None for *_, html in preview.cache.rendered.made.values())
+
+
+def _raise(fault: Exception) -> None:
+    raise fault
 
 
 def test_a_change_in_a_hidden_static_folder_is_seen(mini: MiniSite) -> None:

@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 import webbrowser
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection
 from pathlib import Path
 from socket import socket
 from typing import NamedTuple
@@ -48,7 +48,7 @@ from docsite.pipeline import build
 from docsite.preview import host
 from docsite.preview.errorpage import ErrorPage
 from docsite.preview.problems import Problem, of_diagnostic, of_exception
-from docsite.stages.write import write_changes
+from docsite.stages.write import Staging, Update
 
 POLL_MS = 100
 #: Seconds between looks at every watched file when the file system has reported nothing.
@@ -122,11 +122,11 @@ class Preview:
 
     def __init__(self, root: Path, out: Path, drafts: bool, log: Callable[[str], None]):
         self.root, self.out, self.drafts, self.log = root, out, drafts, log
-        self.cache = BuildCache(stored=True, memory=True)
+        self.cache = BuildCache(stored=True, memory=True, folder=out)
         self.result: BuildResult | None = None  # the last build's
         self.problems: list[Problem] = []
         self.built: dict[str, tuple[int, ...]] = {}
-        self.written: Mapping[str, bytes] | None = None  # the output on disk, once written
+        self.written: frozenset[str] | None = None  # the files on disk, as the last good build wrote them
         self.saved: str | None = None  # the page whose file alone changed for the last build
         self.error_page = ErrorPage()
         self._config: tuple[tuple[int, ...] | None, SiteConfig | None] = (None, None)
@@ -144,16 +144,26 @@ class Preview:
         before, had_errors = self.built, bool(self.problems)
         self.built = self.cache.files.taken = state if state is not None else inputs(self.root)
         self.saved = self._saved(before)
+        # As the command line writes: the changed files moved in once all are made, when the folder
+        # holds the last good build's; else a new folder swapped in. So the pages on disk stay whole
+        # while a build runs or fails, and no page's bytes stay in memory: what did not change is
+        # on disk already, and the store keeps the rest.
+        held = self.written if self.out.is_dir() else None
+        self.cache.held = self.cache.search_memo.held = held is not None
         try:
-            result = self.result = build(self.root, drafts=self.drafts, cache=self.cache)
-            # What the build keeps (the site, its caches, the pages made) lives on: frozen, it is left
-            # out of the cycle collector's passes during the next builds, which scanned it all again
-            # (a fifth of a one-page rebuild at 10,000 pages). Kept data is plain records, without
-            # reference cycles, so what later replaces it is still freed.
-            gc.freeze()
-            changed = write_changes(self.out, result.files, self.written) if result.ok else []
+            with Staging(self.out) if held is None else Update(self.out, held) as staging:
+                result = self.result = build(self.root, drafts=self.drafts, cache=self.cache, output=staging)
+                # What the build keeps (the site, its caches, the pages made) lives on: frozen, it is left
+                # out of the cycle collector's passes during the next builds, which scanned it all again
+                # (a fifth of a one-page rebuild at 10,000 pages). Kept data is plain records, without
+                # reference cycles, so what later replaces it is still freed.
+                gc.freeze()
+                if result.ok:
+                    staging.commit()
+                    self.written = frozenset(staging)
+            changed = sorted({*staging.changed, *staging.removed}) if isinstance(staging, Update) else list(staging)
         except Exception as exc:
-            self.written = None  # what a write cut short left is compared on disk next time
+            self.written = None  # the next build makes the folder whole again
             self.problems = [of_exception(exc, self.root)]
             self.log(self.problems[0].trace + self.errors[0] + "\nthe last good pages stay "
                      "on disk, and the browser shows this error; fix it and save")
@@ -164,7 +174,6 @@ class Preview:
                      "errors; fix the file and save")
             return True
         self.problems = []
-        self.written = result.files
         said = [d.format() for d in result.diagnostics.sorted()]  # the conversion lint's warnings, as check says them
         self.log("\n".join([*said, f"rebuilt in {time.perf_counter() - start:.2f} s: {len(changed)} file(s) changed; "
                             f"{result.diagnostics.counts()}"]))

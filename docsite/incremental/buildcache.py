@@ -50,6 +50,7 @@ class BuildCache:
     memory: bool = False
     persisted: bool = False
     held: bool = False  # the output goes to a folder holding the last good build's (see cache.Recall)
+    folder: Path | None = None  # that folder, where the preview reads back pages not rendered again
     stamp: bytes = b""  # of the files every page is made with, when the memory was filled
     files: LoadCache = field(default_factory=LoadCache)
     glossary: tuple[Rule, ...] = ()
@@ -72,7 +73,8 @@ class BuildCache:
             return None
         stamp = cache.files_digest(root, cache.shared_files(root))
         if stamp != self.stamp:
-            self.__dict__.update(BuildCache(self.stored, self.memory, self.persisted, self.held, stamp).__dict__)
+            self.__dict__.update(BuildCache(self.stored, self.memory, self.persisted, self.held, self.folder,
+                                            stamp).__dict__)
         self.rendered.rendered.clear()
         previous, self.keys = self.keys, None
         return previous
@@ -104,10 +106,11 @@ class BuildCache:
         keys = cache.Keys(site, cache.stamp(site), self.fingerprints, previous)
         store = cache.Store(site.config.root, _warn) if self.stored else cache.NoStore()
         memory: MutableMapping[str, cache.Kept] = self.parts if self.memory or self.persisted else cache.Forgetful()
-        return cache.Recall(names, keys, store, memory, outputs=self.memory, held=self.held)
+        return cache.Recall(names, keys, store, memory, entries=self.memory, held=self.held)
 
     def memos(self) -> tuple[RenderMemo | None, search.Memo | None]:
         """What rendering and the search page remember, if this cache keeps a memory."""
+        self.rendered.folder, self.rendered.held = self.folder, self.held
         return (self.rendered if self.memory else None, self.search_memo if self.memory or self.persisted else None)
 
     def lint_memo(self) -> LintMemo | None:
@@ -122,7 +125,9 @@ class BuildCache:
         """Finish a build: what a good one made is kept, and its keys followed. The memory keeps
         what each of the output's ``files`` was made from, and of the rest what the last two builds
         used (conversions, fingerprints, the search index's pieces)."""
-        if good:
+        if not good:
+            recall.abandon()
+        else:
             recall.commit()
             if self.memory or self.persisted:
                 self.keys = recall.keys

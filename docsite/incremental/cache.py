@@ -16,6 +16,7 @@ The cache is an SQLite database: one file, safe when a preview server and a buil
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import json
@@ -113,7 +114,7 @@ class Keys:
         """Whether a part that the build before found current, which read ``read``, is current still."""
         if self._changed is None or not self._changed.isdisjoint(read):
             return False
-        return not self._cut or self._cut.isdisjoint(above for path in read for above in prefixes(path))
+        return not any(_reads_below(read, path) for path in self._cut)
 
     def of(self, name: str, read: Paths) -> str:
         """The key of ``name``, a part that read ``read``."""
@@ -124,6 +125,13 @@ class Keys:
             self.roots.add(path.split(SEP, 2)[1])
         read_now = b"".join(map(digests.__getitem__, read))
         return hashlib.sha256(self.common + name.encode() + b"\0" + read_now).hexdigest()
+
+
+def _reads_below(read: Paths, path: Read) -> bool:
+    """Whether ``read`` (sorted) holds a path under ``path``: the paths under it sort together."""
+    under = path + SEP
+    at = bisect.bisect_left(read, under)
+    return at < len(read) and read[at].startswith(under)
 
 
 class Store:
@@ -285,8 +293,9 @@ class NoStore(Store):
 
 class Kept(NamedTuple):
     """A part in the memory (the preview server's, or what the command line keeps in .cache/): its
-    key, what it read, its output (None: the last good build's, which the output folder holds, and
-    the store with the same key)."""
+    key, what it read, its output: its files' paths, each with its bytes only where nothing else
+    holds them (else ``write.UNCHANGED``: the output folder holds them as the last good build wrote
+    them, and the store with the same key), and its search entry where the memory keeps it."""
 
     key: str
     read: Paths
@@ -296,15 +305,16 @@ class Kept(NamedTuple):
 class Recall:
     """Output made before, asked for by name and found when its key is still the same: in the
     memory first (a build without one is given an empty mapping), then in the store; and output
-    just made, kept in both (in the memory without the output, unless ``outputs``). With ``held``,
-    the output folder holds the files of the parts the memory keeps without their output, and they
-    are not read again (``write.UNCHANGED``). ``made`` and ``recalled`` name the parts as they went,
-    ``keys`` their keys (where this build keeps any)."""
+    just made, kept in both. The memory keeps a part's files by path, their bytes only when there
+    is no store, and its search entry when ``entries`` (the preview's). With ``held``, the output
+    folder holds the files of the last good build, and those of a part recalled are not read again
+    (``write.UNCHANGED``); without, they are read from the store. ``made`` and ``recalled`` name the
+    parts as they went, ``keys`` their keys (where this build keeps any)."""
 
     def __init__(self, names: Collection[str], keys: Keys, store: Store, memory: MutableMapping[str, Kept],
-                 outputs: bool = True, held: bool = False):
+                 entries: bool = True, held: bool = False):
         self.names, self.keys, self.store, self.memory = set(names), keys, store, memory
-        self.outputs, self.held = outputs, held
+        self.entries, self.held = entries, held
         self.keeps = not (isinstance(store, NoStore) and isinstance(memory, Forgetful))  # else no key is needed
         self.made: list[str] = []
         self.recalled: list[str] = []
@@ -314,7 +324,7 @@ class Recall:
         """The output of ``name`` when it is current, else None."""
         kept = self.memory.get(name)
         if kept is not None and (self.keys.still(kept.read) or kept.key == self.keys.of(name, kept.read)):
-            output = kept.output if kept.output is not None else self._stored(name, kept.key, not self.held)
+            output = self._kept(name, kept)
             if output is not None:
                 self.recalled.append(name)
                 self.current[name] = kept.key
@@ -324,10 +334,24 @@ class Recall:
             return None
         output = self._stored(name, entry.key, True)
         if output is not None:
-            self.memory[name] = Kept(entry.key, _interned(entry.read), output if self.outputs else None)
+            self.memory[name] = Kept(entry.key, _interned(entry.read), self._memorable(output))
             self.recalled.append(name)
             self.current[name] = entry.key
         return output
+
+    def _kept(self, name: str, kept: Kept) -> Output | None:
+        """A current part's output as the memory keeps it, its files' bytes read from the store
+        where the output folder may not hold them."""
+        files = kept.output.files if kept.output is not None else {}
+        if kept.output is not None and (self.held or all(data is not UNCHANGED for data in files.values())):
+            return kept.output
+        stored = self._stored(name, kept.key, not self.held)
+        return stored if stored is None or kept.output is None else stored._replace(entry=kept.output.entry)
+
+    def _memorable(self, output: Output) -> Output:
+        """What the memory keeps of a part's output (see ``Kept``)."""
+        files = output.files if self.store.db is None else dict.fromkeys(output.files, UNCHANGED)
+        return Output(files, output.entry if self.entries else None)
 
     def _stored(self, name: str, key: str, files: bool) -> Output | None:
         """The output of ``name`` in the store, when stored with ``key`` (the preview server may
@@ -342,8 +366,8 @@ class Recall:
             return False
         key = self.current[name] = self.keys.of(name, read)
         self.store.save(name, key, read, output)
-        self.memory[name] = Kept(key, _interned(read), output if self.outputs else None)
-        return self.outputs or self.store.db is not None
+        self.memory[name] = Kept(key, _interned(read), self._memorable(output))
+        return self.entries or self.store.db is not None
 
     def entry(self, name: str, key: str | None = None) -> search.IndexedPage | None:
         """The search entry of ``name`` as the part with ``key`` made it (None: the part now), from
@@ -354,6 +378,11 @@ class Recall:
         if kept is not None and kept.key == key and kept.output is not None and kept.output.entry is not None:
             return kept.output.entry
         return None if key is None else self.store.indexed(name, key)
+
+    def abandon(self) -> None:
+        """The build failed: forget the parts it made, whose files neither the output folder nor the store holds."""
+        for name in self.made:
+            self.memory.pop(name, None)
 
     def commit(self) -> None:
         """Keep what was put, and forget what the site no longer has."""

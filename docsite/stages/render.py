@@ -11,12 +11,15 @@ works out the site's base path from the address it was served under.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import pickle
 import re
 import weakref
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import jinja2
@@ -27,6 +30,7 @@ from docsite.model.view import PageView
 from docsite.stages import policy, publish
 from docsite.stages.publish import Assets, named_by_content
 from docsite.stages.views import Localizer
+from docsite.stages.write import Targets, UnsafePath
 from docsite.text.linebreaks import keep_separators
 from docsite.text.variants import Text, protect
 
@@ -107,11 +111,35 @@ def _interface_text(source: str) -> Text:
 
 @dataclass
 class RenderMemo:
-    """Kept by the preview server: each page's HTML with what it was made from (its view and head),
-    so that a page whose inputs did not change is not rendered again; ``rendered`` lists the rest."""
+    """Kept by the preview server: a digest of what each page was made from (its view and head) and
+    of the HTML it gave, so that a page whose inputs did not change is not rendered again. Its HTML
+    is read back from ``folder``, where good builds write the pages, when this build's ``held`` is
+    (the folder holds the last good build's pages) and the page is as it was made; the memo keeps
+    the HTML itself only when there is no such folder: a large site's is hundreds of megabytes.
+    ``rendered`` lists the pages rendered."""
 
-    made: MutableMapping[str, tuple[object, bytes]] = field(default_factory=dict)
+    made: MutableMapping[str, tuple[bytes, bytes, bytes | None]] = field(default_factory=dict)
     rendered: list[str] = field(default_factory=list)
+    folder: Path | None = None
+    held: bool = False
+
+    def earlier(self, path: str, inputs: bytes) -> bytes | None:
+        """The HTML of ``path`` rendered from ``inputs`` (a digest) before, if at hand."""
+        kept = self.made.get(path)
+        if kept is None or kept[0] != inputs:
+            return None
+        if kept[2] is not None or self.folder is None or not self.held:
+            return kept[2]
+        try:
+            with open(Targets(self.folder)(path), "rb") as file:
+                data = file.read()
+        except (OSError, UnsafePath):
+            return None
+        return data if _digest(data) == kept[1] else None
+
+    def keep(self, path: str, inputs: bytes, data: bytes) -> None:
+        self.made[path] = (inputs, _digest(data), data if self.folder is None else None)
+        self.rendered.append(path)
 
 
 def render_variant(env: jinja2.Environment, loc: Localizer, views: Iterable[PageView], assets: Assets,
@@ -157,13 +185,18 @@ def _html(template: jinja2.Template, **context: Any) -> str:
 def _made(memo: RenderMemo | None, path: str, inputs: object, render: Callable[[], str]) -> bytes:
     """``render()`` as bytes, or what it gave before from equal ``inputs`` (in ``memo``, the preview
     server's, which keeps what each page was made from)."""
-    if memo is not None and path in memo.made and memo.made[path][0] == inputs:
-        return memo.made[path][1]
-    data = render().encode("utf-8")
-    if memo is not None:
-        memo.made[path] = (inputs, data)
-        memo.rendered.append(path)
+    if memo is None:
+        return render().encode("utf-8")
+    made_from = _digest(pickle.dumps(inputs, pickle.HIGHEST_PROTOCOL))  # equal pickles, equal inputs
+    data = memo.earlier(path, made_from)
+    if data is None:
+        data = render().encode("utf-8")
+        memo.keep(path, made_from, data)
     return data
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _site_context(loc: Localizer, view: PageView, site_title: str, assets: Assets) -> dict[str, Any]:

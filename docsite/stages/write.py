@@ -27,7 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Collection, Iterator, Mapping, MutableMapping
+from collections.abc import Collection, Iterator, MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
@@ -45,7 +45,8 @@ FILES, MOVES = "files", "moves.json"
 
 
 class _Unchanged(bytes):
-    pass
+    def __reduce__(self) -> str:
+        return "UNCHANGED"  # the one object, in every process and in what .cache/ keeps
 
 
 #: The bytes of a file an ``Update`` leaves as it is (a part recalled from the cache, whose files
@@ -414,33 +415,3 @@ def _move(folder: Path, out: Path) -> None:
                 parent.rmdir()
             except OSError:  # not empty
                 break
-
-
-def write_changes(out: Path, files: Mapping[str, bytes], written: Mapping[str, bytes] | None = None) -> list[str]:
-    """Bring ``out`` to exactly ``files``, touching only what differs; for the preview server,
-    where a one-page edit should write one page. ``written``: what the last call wrote, when
-    ``out`` has been left to this function since (compared in memory: a build gives an unchanged
-    file as the very same bytes); else ``out`` is read and compared. Returns the paths written
-    or removed."""
-    out = out.resolve()
-    if written is not None and not out.is_dir():
-        written = None  # deleted meanwhile: write it all again
-    targets = Targets(out)
-    changed = []
-    for relative, data in files.items():
-        if written is not None and written.get(relative) == data:
-            continue
-        target = Path(targets(relative))
-        if written is not None or not target.is_file() or target.read_bytes() != data:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            changed.append(relative)
-    if written is None:
-        gone = [path for path in sorted(out.rglob("*"))
-                if path.is_file() and path.relative_to(out).as_posix() not in files]
-    else:
-        gone = [Path(targets(relative)) for relative in sorted(written.keys() - files.keys())]
-    for path in gone:
-        path.unlink(missing_ok=True)
-        changed.append(path.relative_to(out).as_posix())
-    return sorted(changed)
