@@ -273,12 +273,11 @@ class Edits(RuleBasedStateMachine):
         out = self.root / "_site"
         assert build_command.run(self.root, out, None, False, 1, False) == (0 if fresh.ok else 1), "build.py"
         if fresh.ok:
-            _same("build.py", {path[len(str(out)) + 1:]: Path(path).read_bytes() for path in signatures(out)},
-                  fresh.files)
+            _same("build.py", _on_disk(out), fresh.files)
         self.preview.rebuild()
         assert self.preview.errors == _errors(fresh), "the preview"
         if fresh.ok:
-            _same("the preview", dict(self.preview.written or {}), fresh.files)
+            _same("the preview", _on_disk(self.preview.out), fresh.files)
 
 
 def _errors(result: BuildResult) -> list[str]:
@@ -289,6 +288,10 @@ def _agree(who: str, cached: BuildResult, fresh: BuildResult) -> None:
     assert _errors(cached) == _errors(fresh), who
     if fresh.ok:
         _same(who, cached.files, fresh.files)
+
+
+def _on_disk(out: Path) -> dict[str, bytes]:
+    return {path[len(str(out)) + 1:]: Path(path).read_bytes() for path in signatures(out)}
 
 
 def _same(who: str, cached: Mapping[str, bytes], fresh: Mapping[str, bytes]) -> None:
