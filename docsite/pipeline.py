@@ -234,7 +234,6 @@ class _Stage:
     env: jinja2.Environment
     localizers: list[Localizer]
     assets: publish.Assets
-    keeps_pages: bool  # whether made pages keep their tokens and conversions (the preview server's)
     render_memo: RenderMemo | None
     search_memo: search.Memo | None
 
@@ -252,8 +251,7 @@ class _Stage:
         converters = [cache.converter(variant, site.content.glossary) for variant in site.config.variants]
         localizers = [Localizer(site, variant, converter, interface(env, converter))
                       for variant, converter in zip(site.config.variants, converters, strict=True)]
-        return cls(env, localizers, publish.assets(site.config.root), cache.keeps_pages(),
-                   *cache.memos())
+        return cls(env, localizers, publish.assets(site.config.root), *cache.memos())
 
 
 def _spawned_stage(site: Site, assets: publish.Assets) -> _Stage:
@@ -301,18 +299,17 @@ def _render_part(stage: _Stage, part: tuple[Unit, ...]) \
         -> tuple[list[tuple[outputs.Output, outputs.Paths]], int] | TemplateProblem:
     """Minified files and search entries of each unit of ``part``, and what each read of the site
     (for its key in the cache); or the mistake in a template it met, as data, which may cross
-    between processes. Its pages' tokens and conversions are then forgotten, unless the
-    preview server keeps them for its next build."""
+    between processes. Its pages' tokens and conversions are then forgotten, the preview's too:
+    kept, they were most of its memory, and an edit makes again a few pages, which unpack theirs."""
     try:
         made = [_unit(stage, variant, pid) for variant, pid in part]
     except Exception as exc:
         return TemplateProblem.of(exc, stage.localizers[0].site.config)
-    if not stage.keeps_pages:
-        for _, pid in part:
-            if pid in stage.localizers[0].site.pages:
-                stage.localizers[0].site.pages[pid].release()
-        for loc in stage.localizers:
-            loc.convert.forget_unsettled()
+    for _, pid in part:
+        if pid in stage.localizers[0].site.pages:
+            stage.localizers[0].site.pages[pid].release()
+    for loc in stage.localizers:
+        loc.convert.forget_unsettled()
     return made, os.getpid()
 
 

@@ -3,11 +3,13 @@
 ``BuildCache()`` keeps nothing (a cold build: every part is made); ``BuildCache(stored=True)`` keeps
 each part of the output in .cache/ (the command line, see cache.py); with ``memory=True`` it also
 keeps, between builds in one process (the preview server), what makes an edit cheap to rebuild:
-pages loaded by their file's signature, each variant's conversions, each page's lint warnings, each
-page's HTML by what it was rendered from, the compiled templates, the parts of the output with what
-they read, the last good build's keys, the search index's pieces and the values' fingerprints. What it keeps
-in memory is bounded by the site: what each file of the output was made from, and what the last
-two builds used of conversions and fingerprints; a change to site.yaml, a template or a static file starts it afresh.
+pages loaded by their file's signature (their tokens packed), each variant's conversions of what
+many pages show (titles, summaries, labels), each page's lint warnings, digests of each page's HTML
+and of what it was rendered from, the compiled templates, the parts of the output with what they
+read (not their files: the output folder and the store hold them), the last good build's keys, the
+search index's pieces and the values' fingerprints. What it keeps in memory is bounded by the site:
+what each file of the output was made from, and what the last two builds used of conversions and
+fingerprints; a change to site.yaml, a template or a static file starts it afresh.
 
 With ``persisted=True`` (the command line), the part of that memory which lets a build after an edit
 look only at what changed is kept in .cache/ between builds (``save``, ``restore``): the pages
@@ -116,10 +118,6 @@ class BuildCache:
     def lint_memo(self) -> LintMemo | None:
         """What the conversion lint found on each page, if this cache keeps a memory."""
         return self.lint if self.memory or self.persisted else None
-
-    def keeps_pages(self) -> bool:
-        """Whether pages keep their parsed body and their long conversions after being made."""
-        return self.memory
 
     def end(self, recall: cache.Recall, good: bool, files: Collection[str]) -> None:
         """Finish a build: what a good one made is kept, and its keys followed. The memory keeps

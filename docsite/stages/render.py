@@ -12,6 +12,7 @@ works out the site's base path from the address it was served under.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import pickle
 import re
@@ -187,12 +188,22 @@ def _made(memo: RenderMemo | None, path: str, inputs: object, render: Callable[[
     server's, which keeps what each page was made from)."""
     if memo is None:
         return render().encode("utf-8")
-    made_from = _digest(pickle.dumps(inputs, pickle.HIGHEST_PROTOCOL))  # equal pickles, equal inputs
+    made_from = _digest(_pickled(inputs))
     data = memo.earlier(path, made_from)
     if data is None:
         data = render().encode("utf-8")
         memo.keep(path, made_from, data)
     return data
+
+
+def _pickled(inputs: object) -> bytes:
+    """``inputs`` pickled: equal pickles, equal inputs. Without the pickler's memo, equal inputs
+    pickle alike whether or not they share objects (a text converted once or twice)."""
+    data = io.BytesIO()
+    pickler = pickle.Pickler(data, pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(inputs)
+    return data.getvalue()
 
 
 def _digest(data: bytes) -> bytes:
