@@ -197,7 +197,7 @@ def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict
     # most memory, best while this one holds few results; and the last parts even out the work.
     todo.sort(key=lambda unit: unit[1] in site.pages)
     parts = _parts(todo)
-    if len(parts) > 1:
+    if len(parts) > 1 or stage.keeps_conversions:
         _load_shared(stage)
     for part, (rendered, process) in zip(parts, _render_parts(stage, parts, jobs), strict=True):
         work.makers.add(process)
@@ -234,6 +234,9 @@ class _Stage:
     env: jinja2.Environment
     localizers: list[Localizer]
     assets: publish.Assets
+    # The converters live on to the next build (the preview's): the texts many pages show are then
+    # settled in every build, taken over from the build before, so that they stay converted.
+    keeps_conversions: bool
     render_memo: RenderMemo | None
     search_memo: search.Memo | None
 
@@ -251,7 +254,7 @@ class _Stage:
         converters = [cache.converter(variant, site.content.glossary) for variant in site.config.variants]
         localizers = [Localizer(site, variant, converter, interface(env, converter))
                       for variant, converter in zip(site.config.variants, converters, strict=True)]
-        return cls(env, localizers, publish.assets(site.config.root), *cache.memos())
+        return cls(env, localizers, publish.assets(site.config.root), cache.memory, *cache.memos())
 
 
 def _spawned_stage(site: Site, assets: publish.Assets) -> _Stage:

@@ -185,9 +185,10 @@ class _Root:
     outer: _Outer
 
 
-def test_a_part_that_read_below_a_record_replaced_is_not_current_still() -> None:
+def test_a_part_that_read_below_a_record_replaced_is_made_again() -> None:
     """A record read field by field and then replaced by a value of another kind changed every path
-    under it, though no such path is in the list of changes (``Keys.still``)."""
+    under it, though no such path is in the list of changes: a part that read one is not current
+    (``Keys.still``), and its key is not made from the digest its reads had before (``Keys.of``)."""
     before = _Root(_Outer(_Inner(1), 0))
     fingerprint = Fingerprints()
     keys = Keys(before, b"stamp", fingerprint)  # type: ignore[arg-type]
@@ -199,5 +200,11 @@ def test_a_part_that_read_below_a_record_replaced_is_not_current_still() -> None
         parts[name] = read.sorted()
         keys.of(name, parts[name])
     assert parts["deep"] == (SEP + "outer" + SEP + "inner" + SEP + "x",)
-    now = Keys(_Root(_Outer(None, 0)), b"stamp", fingerprint, previous=keys)  # type: ignore[arg-type]
+    site = _Root(_Outer(None, 0))
+    now = Keys(site, b"stamp", fingerprint, previous=keys)  # type: ignore[arg-type]
     assert (now.still(parts["deep"]), now.still(parts["beside"]), now.still(parts["both"])) == (False, True, False)
+    # the keys made again, from the digests of the build before where they hold, are a fresh build's
+    fresh = Keys(site, b"stamp", Fingerprints())  # type: ignore[arg-type]
+    assert {name: now.of(name, read) for name, read in parts.items()} == \
+        {name: fresh.of(name, read) for name, read in parts.items()}
+    assert now.of("deep", parts["deep"]) != keys.of("deep", parts["deep"])

@@ -94,7 +94,7 @@ class Keys:
         return {"site": self.site, "common": self.common, "roots": self.roots}
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state, fingerprint=Fingerprints(), _digests={}, _changed=None, _cut=set())
+        self.__dict__.update(state, fingerprint=Fingerprints(), _digests={}, _earlier={}, _changed=None, _cut=set())
 
     def __init__(self, site: Site, common: bytes, fingerprint: Fingerprints, previous: Keys | None = None):
         self.site, self.common, self.fingerprint = site, common, fingerprint
@@ -102,8 +102,9 @@ class Keys:
         self._digests: dict[Read, bytes] = {}
         self._changed: set[Read] | None = None  # None: ``still`` cannot tell
         self._cut: set[Read] = set()  # changed paths below which parts may have read
+        self._earlier: dict[Read, bytes] = {}  # the digests of the build before, for paths that lead where they led
         if previous is not None and previous.common == common:
-            self._changed = set()
+            self._changed, self._earlier = set(), previous._digests
             for root in previous.roots:
                 for path, below in changes(getattr(previous.site, root), getattr(site, root), fingerprint, SEP + root):
                     self._changed.update(prefixes(path))
@@ -118,13 +119,23 @@ class Keys:
 
     def of(self, name: str, read: Paths) -> str:
         """The key of ``name``, a part that read ``read``."""
-        digests = self._digests
+        digests, earlier = self._digests, self._earlier
         for path in [path for path in read if path not in digests]:
+            kept = earlier.get(path)
+            if kept is not None and self._unchanged(path):  # a part made again reads mostly what it read
+                digests[path] = kept
+                continue
             value = self.fingerprint(value_at(self.site, path))
             digests[path] = hashlib.sha256(path.encode() + b"\0" + value).digest()
             self.roots.add(path.split(SEP, 2)[1])
         read_now = b"".join(map(digests.__getitem__, read))
         return hashlib.sha256(self.common + name.encode() + b"\0" + read_now).hexdigest()
+
+
+    def _unchanged(self, path: Read) -> bool:
+        """Whether ``path`` leads to the value it led to in the build before (see ``still``)."""
+        return self._changed is not None and path not in self._changed \
+            and not any(path.startswith(cut + SEP) for cut in self._cut)
 
 
 def _reads_below(read: Paths, path: Read) -> bool:
