@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -204,8 +204,11 @@ def test_a_body_edit_makes_one_group_of_records_again(mini: MiniSite, monkeypatc
     preview = Preview(mini.root, mini.root / "_site", drafts=False, log=lambda message: None)
     preview.rebuild()
     made: list[tuple] = []
-    get = search.Memo.get
-    monkeypatch.setattr(search.Memo, "get", lambda memo, key, make: get(memo, key, lambda: made.append(key) or make()))
+    def spied(kept: Callable[..., object]) -> Callable[..., object]:
+        return lambda memo, key, make: kept(memo, key, lambda: made.append(key) or make())
+
+    for method in ("get", "scripts"):  # what is made again, of any value, or of scripts under a name
+        monkeypatch.setattr(search.Memo, method, spied(getattr(search.Memo, method)))
     preview.rebuild()
     assert made == []
     mini.write("topics/t12.md", "---\ntitle: 专题12\n---\n改写过的正文。\n")
@@ -313,8 +316,8 @@ def test_after_a_failed_build_the_preview_still_equals_a_fresh_build(mini: MiniS
 
 
 def test_a_page_made_by_a_build_that_failed_is_made_again(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The preview keeps no page's HTML in memory: the output folder holds the last good build's
-    pages, the store the rest. So what a build that failed made (neither on disk nor stored) is
+    """The preview keeps no page's HTML in memory, nor the search's records: the output folder holds
+    the last good build's files, the store the rest. So what a build that failed made (neither on disk nor stored) is
     made again by the next build, not taken for the page on disk."""
     mini.write("people/a.md", "---\ntitle: 甲\n---\n甲的生平。\n")
     mini.write("people/b.md", "---\ntitle: 乙\n---\n乙认识[[people/a]]。\n")
@@ -337,6 +340,9 @@ def test_a_page_made_by_a_build_that_failed_is_made_again(mini: MiniSite, monkey
     kept = [data for part in preview.cache.parts.values() if part.output for data in part.output.files.values()]
     assert kept and all(data is write.UNCHANGED for data in kept)
     assert preview.cache.rendered.made and all(html is None for *_, html in preview.cache.rendered.made.values())
+    records = [script for key, (_, scripts) in preview.cache.search_memo.earlier.items()
+               if isinstance(key[0], tuple) for script in scripts]  # the groups of records
+    assert records and all(script is write.UNCHANGED for script in records)
 
 
 def _raise(fault: Exception) -> None:

@@ -132,6 +132,20 @@ class Memo:
         value: T = self.now[key]
         return value
 
+    def scripts(self, key: tuple[object, ...], make: Callable[[], tuple[str, list[bytes]]]) -> tuple[str, list[bytes]]:
+        """A name and the scripts written under it (a group of records), as ``get``; kept by their
+        name and number only: the output folder holds the scripts, which a build whose folder does
+        (``held``) leaves there (``UNCHANGED``), and another makes again."""
+        if key not in self.now:
+            name, scripts = self.earlier.get(key) or ("", [])
+            if not name or not self.held:
+                name, scripts = made = make()
+                self.now[key] = (name, [UNCHANGED] * len(scripts))
+                return made
+            self.now[key] = (name, scripts)
+        name, scripts = self.now[key]
+        return name, scripts
+
     def turn(self) -> None:
         """The build is done: what it used is what the next one finds."""
         self.earlier, self.now = self.now, {}
@@ -151,14 +165,14 @@ class Memo:
     @classmethod
     def restored(cls, table: dict[tuple[object, ...], Any], held: bool) -> Memo:
         """The memo ``kept`` in ``table``, for a build whose output folder holds the last build's
-        files (``held``), or not: then the groups of records are made again."""
+        files (``held``), or not: then the groups of records are made again (see ``scripts``)."""
         indexes = {}
         for key, value in table.items():
             if key[0] == "index":
                 here, (keys, heads, size, count) = str(key[1]), value
                 indexes[here] = Index(keys, heads, size, tuple(table[("piece", here, at)] for at in range(count)))
         earlier = {key: (value[0], [UNCHANGED] * value[1]) if _is_group(key) else value for key, value in table.items()
-                   if key[0] == "listing" or (held and _is_group(key))}
+                   if key[0] == "listing" or _is_group(key)}
         return cls(earlier, indexes=indexes, held=held)
 
 
@@ -483,7 +497,7 @@ def _records(pages: Pages, heads: list[Head], urls_of: list[str], kind_of: dict[
             continue
         numbers = range(start, i + 1)
         key = (kinds, tuple(urls_of[start:i + 1]), tuple(pages.keys[start:i + 1]))
-        name, scripts = made.get(key, partial(group, numbers))
+        name, scripts = made.scripts(key, partial(group, numbers))
         out += [(f"d{name}-{n}.js", script) for n, script in enumerate(scripts)]
         names.append(name)
         sizes.append(len(numbers))
