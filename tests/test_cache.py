@@ -208,3 +208,8 @@ def test_a_part_that_read_below_a_record_replaced_is_made_again() -> None:
     assert {name: now.of(name, read) for name, read in parts.items()} == \
         {name: fresh.of(name, read) for name, read in parts.items()}
     assert now.of("deep", parts["deep"]) != keys.of("deep", parts["deep"])
+    site = _Root(_Outer(_Inner(2), 1))  # and a build after it, which takes over the digests of both
+    later = Keys(site, b"stamp", fingerprint, previous=now)  # type: ignore[arg-type]
+    fresh = Keys(site, b"stamp", Fingerprints())  # type: ignore[arg-type]
+    assert {name: later.of(name, read) for name, read in parts.items()} == \
+        {name: fresh.of(name, read) for name, read in parts.items()}

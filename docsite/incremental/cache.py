@@ -102,14 +102,18 @@ class Keys:
         self._digests: dict[Read, bytes] = {}
         self._changed: set[Read] | None = None  # None: ``still`` cannot tell
         self._cut: set[Read] = set()  # changed paths below which parts may have read
-        self._earlier: dict[Read, bytes] = {}  # the digests of the build before, for paths that lead where they led
+        self._earlier: dict[Read, bytes] = {}  # digests made by builds before, of paths that lead where they led
         if previous is not None and previous.common == common:
-            self._changed, self._earlier = set(), previous._digests
+            self._changed = set()
             for root in previous.roots:
                 for path, below in changes(getattr(previous.site, root), getattr(site, root), fingerprint, SEP + root):
                     self._changed.update(prefixes(path))
                     if below:
                         self._cut.add(path)
+            self._earlier = previous._earlier  # taken over: the build before is done with it
+            self._earlier.update(previous._digests)
+            for path in [*self._changed, *(path for path in self._earlier if self._below_cut(path))]:
+                self._earlier.pop(path, None)
 
     def still(self, read: Paths) -> bool:
         """Whether a part that the build before found current, which read ``read``, is current still."""
@@ -122,7 +126,7 @@ class Keys:
         digests, earlier = self._digests, self._earlier
         for path in [path for path in read if path not in digests]:
             kept = earlier.get(path)
-            if kept is not None and self._unchanged(path):  # a part made again reads mostly what it read
+            if kept is not None:  # a part made again reads mostly what it read
                 digests[path] = kept
                 continue
             value = self.fingerprint(value_at(self.site, path))
@@ -132,10 +136,8 @@ class Keys:
         return hashlib.sha256(self.common + name.encode() + b"\0" + read_now).hexdigest()
 
 
-    def _unchanged(self, path: Read) -> bool:
-        """Whether ``path`` leads to the value it led to in the build before (see ``still``)."""
-        return self._changed is not None and path not in self._changed \
-            and not any(path.startswith(cut + SEP) for cut in self._cut)
+    def _below_cut(self, path: Read) -> bool:
+        return any(path.startswith(cut + SEP) for cut in self._cut)
 
 
 def _reads_below(read: Paths, path: Read) -> bool:
