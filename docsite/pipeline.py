@@ -252,7 +252,7 @@ class _Stage:
         words in its script."""
         env = cache.environment(site.config)
         converters = [cache.converter(variant, site.content.glossary) for variant in site.config.variants]
-        localizers = [Localizer(site, variant, converter, interface(env, converter))
+        localizers = [Localizer(site, variant, converter, interface(env, converter), cache.view_memos(variant))
                       for variant, converter in zip(site.config.variants, converters, strict=True)]
         return cls(env, localizers, publish.assets(site.config.root), cache.memory, *cache.memos())
 

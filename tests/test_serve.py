@@ -26,7 +26,7 @@ from docsite.commands.serve import CHECK_S, Look, Preview, Watch
 from docsite.incremental.buildcache import BuildCache
 from docsite.incremental.signatures import inputs, relooked
 from docsite.pipeline import build
-from docsite.stages import search, write
+from docsite.stages import exports, search, views, write
 
 PAGE = "---\ntitle: 周恩来\n---\n{body}\n"
 
@@ -343,6 +343,32 @@ def test_a_page_made_by_a_build_that_failed_is_made_again(mini: MiniSite, monkey
     records = [script for key, (_, scripts) in preview.cache.search_memo.earlier.items()
                if isinstance(key[0], tuple) for script in scripts]  # the groups of records
     assert records and all(script is write.UNCHANGED for script in records)
+
+
+def test_a_title_edit_makes_again_only_the_timeline_entries_that_show_it(
+        mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview keeps each event's entry in the timelines and its record in their data from build
+    to build: a title edit makes again those that show the title, and the pages are a fresh build's."""
+    mini.write("people/a.md", "---\ntitle: 甲\n---\n甲。\n")
+    for n in range(6):
+        related = "[people/a]" if n == 2 else "[]"
+        mini.write(f"events/e{n}.md", f"---\ntitle: 事件{n}\ndate: 195{n}\nrelated: {related}\n---\n事件。\n")
+    out = mini.root / "_site"
+    preview = Preview(mini.root, out, drafts=False, log=lambda message: None)
+    preview.rebuild()
+    preview.rebuild()  # nothing changed: the next build still takes over what the first made
+    made: list[tuple[str, str]] = []
+    entry, record = views.Localizer._entry, exports._record
+    monkeypatch.setattr(views.Localizer, "_entry",
+                        lambda loc, here, pid: made.append(("entry", pid)) or entry(loc, here, pid))
+    monkeypatch.setattr(exports, "_record",
+                        lambda loc, pid, folder: made.append(("record", pid)) or record(loc, pid, folder))
+    mini.write("people/a.md", "---\ntitle: 甲先生\n---\n甲。\n")
+    preview.rebuild()
+    assert preview.errors == []
+    # in each script: the entry in the site's timeline, in the people's and on 甲's page, and its record
+    assert sorted(made) == [("entry", "events/e2")] * 6 + [("record", "events/e2")] * 2
+    assert {path: data for path, (data, _) in _on_disk(out).items()} == dict(build(mini.root).files)
 
 
 def _raise(fault: Exception) -> None:

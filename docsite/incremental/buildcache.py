@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections import defaultdict
 from collections.abc import Collection, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,7 @@ import jinja2
 
 from docsite.diagnostics import program
 from docsite.incremental import FOLDER, cache, kept
-from docsite.incremental.reads import Fingerprints
+from docsite.incremental.reads import Fingerprints, Memo
 from docsite.model.config import SiteConfig, Variant
 from docsite.model.site import Site
 from docsite.stages import search
@@ -65,6 +66,7 @@ class BuildCache:
     fingerprints: Fingerprints = field(default_factory=Fingerprints)
     lint: LintMemo = field(default_factory=dict)
     not_found: NotFound | None = None  # the last 404 page made
+    remembered: dict[str, defaultdict[str, Memo]] = field(default_factory=dict)  # by variant (views.Localizer.memos)
     base: kept.Base | None = None  # of what ``restore`` read
 
     def begin(self, root: Path) -> cache.Keys | None:
@@ -103,9 +105,15 @@ class BuildCache:
             self.converters[variant] = Converter(variant.code, variant.opencc, glossary)
         return self.converters[variant]
 
+    def view_memos(self, variant: Variant) -> defaultdict[str, Memo] | None:
+        """What a variant's views remember, if this cache keeps a memory: values many parts show."""
+        return self.remembered.setdefault(variant.code, defaultdict(Memo)) if self.memory else None
+
     def recall(self, site: Site, names: list[str], previous: cache.Keys | None) -> cache.Recall:
         """The parts ``names`` of ``site``'s output, as made before or to be made now (see cache.Recall)."""
         keys = cache.Keys(site, cache.stamp(site), self.fingerprints, previous)
+        for memo in self._remembered():
+            memo.begin(keys.still)
         store = cache.Store(site.config.root, _warn) if self.stored else cache.NoStore()
         memory: MutableMapping[str, cache.Kept] = self.parts if self.memory or self.persisted else cache.Forgetful()
         return cache.Recall(names, keys, store, memory, entries=self.memory, held=self.held)
@@ -123,6 +131,8 @@ class BuildCache:
         """Finish a build: what a good one made is kept, and its keys followed. The memory keeps
         what each of the output's ``files`` was made from, and of the rest what the last two builds
         used (conversions, fingerprints, the search index's pieces)."""
+        for memo in self._remembered():
+            memo.end(good)
         if not good:
             recall.abandon()
         else:
@@ -138,6 +148,9 @@ class BuildCache:
                     converter.turn()
         recall.store.close()
 
+
+    def _remembered(self) -> list[Memo]:
+        return [memo for memos in self.remembered.values() for memo in memos.values()]
 
     def save(self, root: Path, token: str) -> None:
         """Keep in .cache/ what ``persisted`` names, as the build ``token`` (the record of the last

@@ -208,7 +208,7 @@ def _read(value: Any, path: Read, reads: Reads, how: str) -> Any:
     return Reading(value, reads, path, deep=how == DEEP)
 
 
-def remembered(site: Any, memo: dict[Any, tuple[T, frozenset[Read]]], key: Any, make: Callable[[], T]) -> T:
+def remembered(site: Any, memo: Memo, key: Any, make: Callable[[], T]) -> T:
     """``make()``, kept in ``memo`` by ``key`` across parts: the paths it read are kept with it and
     noted again for each part that takes it from ``memo``, so that a memo hides no read. Made from
     the site itself (not a reading: outside the making of parts), it is not kept."""
@@ -217,10 +217,46 @@ def remembered(site: Any, memo: dict[Any, tuple[T, frozenset[Read]]], key: Any, 
     if key not in memo:
         with site._reads.apart() as paths:
             value = make()
-        memo[key] = (value, frozenset(paths))
-    value, paths = memo[key]
-    site._reads.paths |= paths
+        memo[key] = (value, tuple(sorted(paths)))
+    value, read = memo[key]
+    site._reads.paths.update(read)
     return value
+
+
+class Memo(dict[Any, tuple[Any, tuple[Read, ...]]]):
+    """What ``remembered`` keeps: each value with the paths it read, sorted. In the preview a memo
+    lives from build to build: a build takes over a value the last good build had, while nothing
+    it read has changed since (``still``, see cache.Keys), as a part's output is taken over."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.earlier: dict[Any, tuple[Any, tuple[Read, ...]]] = {}
+        self.still: Callable[[tuple[Read, ...]], bool] | None = None
+
+    def __contains__(self, key: object) -> bool:
+        if dict.__contains__(self, key):
+            return True
+        kept = self.earlier.get(key)
+        if kept is None or self.still is None or not self.still(kept[1]):
+            return False
+        self[key] = kept
+        return True
+
+    def begin(self, still: Callable[[tuple[Read, ...]], bool]) -> None:
+        """A build starts, whose values have changed where ``still`` says not."""
+        self.clear()
+        self.still = still
+
+    def end(self, good: bool) -> None:
+        """A build is done: a good one's values are what the next takes over, with those before
+        that it did not ask for and that hold still; a failed one's are forgotten."""
+        if good:
+            still = self.still  # None: a memo that began with this build, which has nothing before
+            self.earlier = {key: kept for key, kept in self.earlier.items()
+                            if still is not None and not dict.__contains__(self, key) and still(kept[1])}
+            self.earlier.update(self)
+        self.clear()
+        self.still = None
 
 
 def value_at(root: Any, path: Read) -> Any:

@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from functools import partial
 from typing import Any
 
+from docsite.incremental.reads import remembered
 from docsite.model import urls
 from docsite.stages import timelines
 from docsite.stages.views import Localizer
@@ -26,7 +28,8 @@ def timeline_files(loc: Localizer) -> dict[str, bytes]:
     if not chronology.events:
         return {}
     folder = loc.dir_of(urls.TIMELINE)
-    records = [_record(loc, pid, folder) for pid in chronology.events]
+    records = [remembered(loc.site, loc.memos["records"], pid, partial(_record, loc, pid, folder))
+               for pid in chronology.events]
     table = io.StringIO()
     writer = csv.DictWriter(table, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()

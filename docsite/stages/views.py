@@ -7,14 +7,16 @@ links (already relative to the page that shows them), references and connections
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from docsite.incremental.reads import Read, remembered
+from docsite.incremental.reads import Memo, remembered
 from docsite.model import files, geo, urls
 from docsite.model.chronology import Chronology
 from docsite.model.config import COMMON, Variant
@@ -49,12 +51,15 @@ _URL, _ACCESSED = "\x01", "\x02"
 class Localizer:
     """Builds the views of one variant, for one build. Conversion goes through one cached ``Converter``."""
 
-    def __init__(self, site: Site, variant: Variant, converter: Converter, names: Mapping[str, str]):
+    def __init__(self, site: Site, variant: Variant, converter: Converter, names: Mapping[str, str],
+                 memos: Mapping[str, Memo] | None = None):
         self.site = site
         self.variant = variant
         self.convert = converter
         self.names = names  # the interface's words in this variant's script (templates/interface.html)
-        self._descriptions: dict[str, tuple[tuple[str, str, str], frozenset[Read]]] = {}
+        # What many parts show, made once (``remembered``): each page's description, each event's
+        # entry in a timeline and its record in the timeline's data; kept from build to build by the preview.
+        self.memos = memos if memos is not None else defaultdict(Memo)
         self._texts: dict[str, str] = {}  # see ``text``
 
     def text(self, text: Text | str, layers: tuple[tuple[Rule, ...], ...] = ()) -> str:
@@ -113,7 +118,7 @@ class Localizer:
 
     def _described(self, pid: str) -> tuple[str, str, str]:
         """A page's title, summary and kind in this variant: asked for by every link to it, made once."""
-        return remembered(self.site, self._descriptions, pid, lambda: self._description(pid))
+        return remembered(self.site, self.memos["descriptions"], pid, lambda: self._description(pid))
 
     def _description(self, pid: str) -> tuple[str, str, str]:
         page = self.site.pages.get(pid)
@@ -381,13 +386,14 @@ class Localizer:
         return self.site.chronology
 
     def entries(self, here: str, ids: list[str]) -> list[TimelineEntry]:
-        site_timeline = self.dir_of(urls.TIMELINE)
-        return [
-            TimelineEntry(self.chronology.anchors[pid], self.date(timelines.event_date(self.site.pages[pid])),
-                  self.link(here, pid), self.links(here, self.site.pages[pid].fields.get("related", [])),
-                  urls.relative(here, site_timeline, self.chronology.anchors[pid]))
-            for pid in ids
-        ]
+        return [remembered(self.site, self.memos["entries"], (here, pid), partial(self._entry, here, pid))
+                for pid in ids]
+
+    def _entry(self, here: str, pid: str) -> TimelineEntry:
+        anchor = self.chronology.anchors[pid]
+        return TimelineEntry(anchor, self.date(timelines.event_date(self.site.pages[pid])), self.link(here, pid),
+                             self.links(here, self.site.pages[pid].fields.get("related", [])),
+                             urls.relative(here, self.dir_of(urls.TIMELINE), anchor))
 
     def memberships(self, here: str, pid: str) -> list[Membership]:
         return [Membership(self.link(here, place.timeline, self.chronology.anchors[pid]),
