@@ -23,6 +23,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import inspect
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cached_property
@@ -217,7 +218,7 @@ def remembered(site: Any, memo: Memo, key: Any, make: Callable[[], T]) -> T:
     if key not in memo:
         with site._reads.apart() as paths:
             value = make()
-        memo[key] = (value, tuple(sorted(paths)))
+        memo[key] = (value, tuple(map(sys.intern, sorted(paths))))  # shared by the values and parts that read them
     value, read = memo[key]
     site._reads.paths.update(read)
     return value
