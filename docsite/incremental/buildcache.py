@@ -6,10 +6,12 @@ keeps, between builds in one process (the preview server), what makes an edit ch
 pages loaded by their file's signature (their tokens packed), each variant's conversions of what
 many pages show (titles, summaries, labels), each page's lint warnings, digests of each page's HTML
 and of what it was rendered from, the compiled templates, the parts of the output with what they
-read (not their files: the output folder and the store hold them), the last good build's keys, the
-search index's pieces and the values' fingerprints. What it keeps in memory is bounded by the site:
-what each file of the output was made from, and what the last two builds used of conversions and
-fingerprints; a change to site.yaml, a template or a static file starts it afresh.
+read (not their files: the output folder and the store hold them), the values the views remember
+(each page's description, each event's timeline entry and record), the last good build's keys and
+the digests of what parts read, the search index's pieces and the values' fingerprints. What it
+keeps in memory is bounded by the site: what each file of the output was made from, and what the
+last two builds used of conversions and fingerprints; a change to site.yaml, a template or a static
+file starts it afresh.
 
 With ``persisted=True`` (the command line), the part of that memory which lets a build after an edit
 look only at what changed is kept in .cache/ between builds (``save``, ``restore``): the pages
