@@ -136,15 +136,13 @@ class Memo:
         """A name and the scripts written under it (a group of records), as ``get``; kept by their
         name and number only: the output folder holds the scripts, which a build whose folder does
         (``held``) leaves there (``UNCHANGED``), and another makes again."""
-        if key not in self.now:
-            name, scripts = self.earlier.get(key) or ("", [])
-            if not name or not self.held:
-                name, scripts = made = make()
-                self.now[key] = (name, [UNCHANGED] * len(scripts))
-                return made
-            self.now[key] = (name, scripts)
-        name, scripts = self.now[key]
-        return name, scripts
+        kept = self.now.get(key) or self.earlier.get(key)
+        if kept is not None and self.held:
+            self.now[key] = kept
+            return kept  # type: ignore[no-any-return]
+        name, scripts = made = make()
+        self.now[key] = (name, [UNCHANGED] * len(scripts))
+        return made
 
     def turn(self) -> None:
         """The build is done: what it used is what the next one finds."""
