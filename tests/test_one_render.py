@@ -33,7 +33,7 @@ def test_each_body_is_rendered_once_for_both_variants(tmp_path: Path, monkeypatc
     one process or several."""
     site = load_site(ROOT, Diagnostics(ROOT))
     assert site is not None
-    bodies = Counter(_digest(tokens) for page in site.pages.values() if (tokens := page.tokens(site.config.allow_html)))
+    bodies = Counter(_digest(tokens) for page in site.pages.values() if (tokens := page.tokens()))
     assert len(bodies) > 50
     calls = tmp_path / "rendered"
     render = RendererHTML.render

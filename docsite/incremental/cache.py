@@ -273,11 +273,6 @@ def _paths(stored: bytes) -> Paths:
     return tuple(stored.decode().split("\x1e")) if stored else ()
 
 
-def _interned(read: Paths) -> Paths:
-    """``read`` with its paths shared by every part that read them, as the memory keeps them."""
-    return tuple(map(sys.intern, read))
-
-
 class Forgetful(MutableMapping[K, V], Generic[K, V]):
     """The memory of a build that keeps none: it holds nothing."""
 
@@ -332,6 +327,7 @@ class Recall:
         self.made: list[str] = []
         self.recalled: list[str] = []
         self.current: dict[str, str] = {}  # the key of each part recalled or made, where it is known
+        self._reads: dict[Paths, Paths] = {}
 
     def get(self, name: str) -> Output | None:
         """The output of ``name`` when it is current, else None."""
@@ -347,7 +343,7 @@ class Recall:
             return None
         output = self._stored(name, entry.key, True)
         if output is not None:
-            self.memory[name] = Kept(entry.key, _interned(entry.read), self._memorable(output))
+            self.memory[name] = Kept(entry.key, self._shared(entry.read), self._memorable(output))
             self.recalled.append(name)
             self.current[name] = entry.key
         return output
@@ -360,6 +356,12 @@ class Recall:
             return kept.output
         stored = self._stored(name, kept.key, not self.held)
         return stored if stored is None or kept.output is None else stored._replace(entry=kept.output.entry)
+
+    def _shared(self, read: Paths) -> Paths:
+        """``read`` as the memory keeps it: its paths interned, and one tuple for the parts that read
+        the same (a page's variants do), so that the memory holds it, and .cache/ stores it, once."""
+        read = tuple(map(sys.intern, read))
+        return self._reads.setdefault(read, read)
 
     def _memorable(self, output: Output) -> Output:
         """What the memory keeps of a part's output (see ``Kept``)."""
@@ -379,7 +381,7 @@ class Recall:
             return False
         key = self.current[name] = self.keys.of(name, read)
         self.store.save(name, key, read, output)
-        self.memory[name] = Kept(key, _interned(read), self._memorable(output))
+        self.memory[name] = Kept(key, self._shared(read), self._memorable(output))
         return self.entries or self.store.db is not None
 
     def entry(self, name: str, key: str | None = None) -> search.IndexedPage | None:

@@ -4,6 +4,8 @@ load stage hands to the resolve stage.
 
 from __future__ import annotations
 
+import pickle
+import zlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -23,41 +25,37 @@ class Page:
     type: PageType
     path: Path
     fields: dict[str, Any]  # validated front matter: Text for text, EDTF for dates, ...
-    locs: LocMap  # where each front-matter value was written
-    source: str  # the body as Markdown, its conversion markup set aside (see variants.protect)
     references: list[markdown.Reference]  # the body's [[links]] and [@citations], in reading order
     anchors: dict[str, str]  # the fragment of each of the body's headings, and the heading's text
     blocks: tuple[Block, ...]  # the body's conversion markup
     body_line: int  # file line of the body's first line
-    raw: str  # the file as written (one string: as a list of lines, each line was an object of its own)
     layers: tuple[tuple[Rule, ...], ...]  # rules of -{H|...}- in front matter, then the page's glossary
+    # The body as Markdown tokens, parsed once as the page is loaded and kept packed (``markdown.pack``):
+    # a site's pages are all loaded before any is made, and parsed tokens were most of a loaded page's
+    # memory (650 MB at 10,000 pages); the file as written is in ``written``.
+    packed: bytes = field(repr=False, compare=False)
+    # The file as written (UTF-8, compressed) and where each front-matter value was written
+    # (``locs``, pickled): read for messages and the lint only, and kept as two objects instead of
+    # thousands, which every process of a build would hold, and copy, among those it reads.
+    written: bytes = field(repr=False)
+    located: bytes = field(repr=False, compare=False)  # follows from ``written``
     changed: str | None = None  # the day its source last changed: `changed:`, else git's (see load._dated)
     faulty: tuple[str, ...] = ()  # fields missing or wrong (reported, left out): the page is checked, not built
     parsed: list[Token] | None = field(default=None, repr=False, compare=False)  # see ``tokens``
-    packed: bytes | None = field(default=None, repr=False, compare=False)  # see ``__getstate__``
 
     def __getstate__(self) -> dict[str, Any]:
-        """A page crosses between processes with its tokens packed (``markdown.pack``), so that the
-        process that renders a page loaded in another does not parse its body again."""
-        packed = self.packed if self.parsed is None else markdown.pack(self.parsed)
-        return {**self.__dict__, "parsed": None, "packed": packed}
+        """A page crosses between processes with its tokens packed only, so that the process that
+        renders a page loaded in another does not parse its body again."""
+        return {**self.__dict__, "parsed": None}
 
-    def tokens(self, allow_html: bool) -> list[Token]:
-        """The body's Markdown tokens, as loading parsed them (unpacked in another process), kept
-        until ``release``; parsed only for a page loaded without them."""
+    def tokens(self) -> list[Token]:
+        """The body's Markdown tokens, unpacked when first asked for and kept until ``release``."""
         if self.parsed is None:
-            self.parsed = markdown.unpack(self.packed) if self.packed is not None else \
-                markdown.parse(self.source, self.blocks, allow_html)
+            self.parsed = markdown.unpack(self.packed)
         return self.parsed
 
-    def pack(self) -> None:
-        """Keep the tokens packed until the page is made: a site's pages are all loaded before any
-        is made, and parsed tokens are most of a loaded page's memory (650 MB at 10,000 pages)."""
-        if self.parsed is not None:
-            self.packed, self.parsed = markdown.pack(self.parsed), None
-
     def release(self) -> None:
-        """Forget the tokens (most of a loaded page's memory) once the page is made; packed, they stay."""
+        """Forget the tokens unpacked once the page is made; packed, they stay."""
         self.parsed = None
 
     @cached_property
@@ -84,6 +82,22 @@ class Page:
             return []
         return [(target, (name, *key)) for target, key in spec.kind.references(self.fields[name])]
 
+    @classmethod
+    def as_written(cls, raw: str, locs: LocMap) -> tuple[bytes, bytes]:
+        """The fields ``written`` and ``located`` of a page whose file is ``raw``, its values at ``locs``."""
+        return zlib.compress(raw.encode("utf-8"), 1), pickle.dumps(locs, pickle.HIGHEST_PROTOCOL)
+
+    @property
+    def raw(self) -> str:
+        """The file as written (newlines as ``\\n``)."""
+        return zlib.decompress(self.written).decode("utf-8")
+
+    @property
+    def locs(self) -> LocMap:
+        """Where each front-matter value was written, by its path (see sourcetext.parse_yaml)."""
+        locs: LocMap = pickle.loads(self.located)
+        return locs
+
     def lines(self) -> list[str]:
         """The file's lines as written: for messages and the lint, which look at a few pages."""
         return self.raw.split("\n")
@@ -91,9 +105,10 @@ class Page:
     def loc(self, *key: Any) -> tuple[int, int]:
         """Line and column of a front-matter value, else of the value around it (an item of a list
         written as one name, ``related: x``), else of the front matter."""
+        locs = self.locs
         for end in range(len(key), 0, -1):
-            if key[:end] in self.locs:
-                return self.locs[key[:end]]
+            if key[:end] in locs:
+                return locs[key[:end]]
         return 1, 0
 
     def locate(self, body_line: int, raw: str) -> tuple[int, int]:

@@ -225,11 +225,7 @@ def _load_part(config: SiteConfig, root: Path, part: list[tuple[str, Path]]
     """Pages of one part (their tokens packed, as a page leaves a process), the problems found in
     them, and the process that loaded them."""
     diags = Diagnostics(root)
-    pages = [_load_page(pid, path, config, diags) for pid, path in part]
-    for page in pages:
-        if page is not None:
-            page.pack()
-    return pages, diags.items, os.getpid()
+    return [_load_page(pid, path, config, diags) for pid, path in part], diags.items, os.getpid()
 
 
 def _load_data(path: Path, loader: Callable[[Path, Diagnostics], Any], cache: dict[Path, tuple[bytes, Any]],
@@ -297,8 +293,8 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
         fields["title"] = Text(chr(PLACEHOLDER_BASE), (Block("choice", rule=title.rule),))
     tokens = markdown.parse(body.source, body.blocks, config.allow_html)
     layers = (markup_rules, tuple(fields.get("glossary", ())))
-    page = Page(pid, ptype, path, fields, locs, body.source, [], markdown.anchors(tokens), body.blocks, body_line, text,
-                layers, parsed=tokens, faulty=tuple(sorted(faulty)))
+    page = Page(pid, ptype, path, fields, [], markdown.anchors(tokens), body.blocks, body_line, layers,
+                markdown.pack(tokens), *Page.as_written(text, locs), faulty=tuple(sorted(faulty)))
     for problem in markdown.problems(tokens):
         line, col = page.locate(problem.line, problem.raw)
         diags.error(path, line, problem.message, problem.hint, col=col)

@@ -197,7 +197,7 @@ class Localizer:
 
         hooks = markdown.InlineHooks(self.convert, page.layers, wikilink, cite, page.blocks, self.self_link, local,
                                      image, self.names)
-        tokens = page.tokens(self.site.config.allow_html)
+        tokens = page.tokens()
         compiled = markdown.compiled(tokens, page.blocks, self.site.config.allow_html)  # once for every variant
         self.convert.prefetch(compiled.texts(hooks))
         html, headings = compiled.fill(hooks)

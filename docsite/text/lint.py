@@ -121,10 +121,10 @@ def _texts(page: Page) -> list[tuple[str, int, int]]:
     A front-matter value is taken from its first line, as written; a body line by line.
     """
     texts = []
-    lines = page.lines()
+    lines, locs = page.lines(), page.locs
     for name, value in page.fields.items():
-        if isinstance(value, Text) and (name,) in page.locs:
-            line, col = page.locs[(name,)]
+        if isinstance(value, Text) and (name,) in locs:
+            line, col = locs[(name,)]
             texts.append((_blank(lines[line - 1][col - 1:]), line, col))
     body = "\n".join(lines[page.body_line - 1:])
     for number, text in enumerate(_blank(body).split("\n")):

@@ -51,7 +51,7 @@ FIGURE_FIELDS = ("credit", "licence")
 DECORATIVE = "decorative"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     """A ``[[...]]`` link or ``[@...]`` citation, with its line in the body (0-based)."""
 
