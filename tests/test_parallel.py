@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, MiniSite
 from test_errors import assert_fails
 
 from docsite import pipeline
+from docsite.diagnostics import Diagnostic
 from docsite.pipeline import build
+from docsite.text import lint
 
 
 def test_processes_build_the_site_byte_for_byte_as_one_does() -> None:
@@ -54,3 +58,28 @@ def test_content_errors_met_by_other_processes_are_all_reported_as_by_one(mini: 
     assert shared.stderr == alone.stderr
     for expected in ("content/people/p010.md:2:", "content/events/e.md:3:", "content/people/p140.md:1:"):
         assert expected in shared.stderr
+
+
+def test_the_lint_shared_among_processes_warns_as_one_process_does(mini: MiniSite, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The conversion lint reads every line of the site: with several processes, each lints a share
+    of the pages, and the build warns of the same words at the same places, in the same order."""
+    for i in range(3 * lint.PAGES_PER_PART):  # enough pages for several parts
+        mini.write(f"people/p{i:03}.md", f"---\ntitle: 人物{i}\n---\n第{i}年，双方并为此目的而努力。\n")
+    linters = tmp_path / "linters"
+    lint_page = lint._lint_page
+
+    def noted(*args: Any) -> list[Diagnostic]:
+        with linters.open("a", encoding="utf-8") as out:  # from every process of the build
+            out.write(f"{os.getpid()}\n")
+        return lint_page(*args)
+
+    monkeypatch.setattr(lint, "_lint_page", noted)
+    alone = build(mini.root, jobs=1).diagnostics.items
+    assert set(linters.read_text(encoding="utf-8").split()) == {str(os.getpid())}
+    linters.unlink()
+    shared = build(mini.root, jobs=2).diagnostics.items
+    assert set(linters.read_text(encoding="utf-8").split()) - {str(os.getpid())}  # linted in other processes
+    warned = {item.path for item in alone if item.severity == "warning"}
+    assert len(warned) == 3 * lint.PAGES_PER_PART  # every page of people/ has a word to warn of
+    assert shared == alone

@@ -18,8 +18,8 @@ has reviewed and accepted (lint.accept in site.yaml).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from functools import cache
+from collections.abc import Callable, Iterator
+from functools import cache, partial
 from pathlib import Path
 
 import ahocorasick_rs
@@ -29,6 +29,7 @@ import yaml
 from docsite.diagnostics import Diagnostic, Diagnostics
 from docsite.model.page import Page
 from docsite.model.site import Site
+from docsite.processes import process_map, start_method
 from docsite.stages.views import Localizer
 from docsite.text.variants import Rule, Text, plain
 
@@ -52,9 +53,11 @@ def shipped_characters() -> dict[str, dict[str, list[str]]]:
 LintMemo = dict[str, tuple[Page, str, tuple[object, ...], list[Diagnostic]]]
 
 
-def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics, memo: LintMemo | None = None) -> None:
-    """The warnings of every page; a page whose record and all else its warnings depend on are
-    those of ``memo`` (the preview server's) is not linted again. ``memo`` is left holding this site's."""
+def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics, memo: LintMemo | None = None,
+              jobs: int = 1) -> None:
+    """The warnings of every page, linted by ``jobs`` processes; a page whose record and all else its
+    warnings depend on are those of ``memo`` (the preview server's, or kept in .cache/) is not linted
+    again. ``memo`` is left holding this site's."""
     lint = site.config.lint
     characters = {char: dict(forms) for char, forms in shipped_characters().items()}
     for char, forms in lint.characters.items():
@@ -83,23 +86,46 @@ def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics, memo:
         return current[key]
 
     lexicon = _Words(characters, lint.accept)
+    todo = [page.id for page in site.pages.values()
+            if not ((kept := before.get(page.id)) is not None and kept[0] is page and still(kept))]
+    linted = dict(zip(todo, _linted(site, todo, targets, lexicon, diags.root, jobs), strict=True))
     for page in site.pages.values():
-        kept = before.get(page.id)
-        if kept is not None and kept[0] is page and still(kept):
-            found = kept[3]
-        else:
-            page_diags = Diagnostics(diags.root)
-            body_rules = tuple(b.rule for b in page.blocks if b.adds_rule and b.rule)
-            for text, line, col in _texts(page):
-                for loc, at_risk in targets:
-                    _lint_text(text, line, col, page, body_rules, loc, lexicon, at_risk, page_diags)
-            found = page_diags.items
+        found = linted[page.id] if page.id in linted else before[page.id][3]
         diags.items += found
         if memo is not None:
             memo[page.id] = (page, converters, depends, found)
     if memo is not None:
         for gone in before.keys() - site.pages.keys():
             del memo[gone]
+
+
+#: Pages per part of the lint sent to a process (see processes.process_map).
+PAGES_PER_PART = 100
+
+
+def _linted(site: Site, ids: list[str], targets: list[tuple[Localizer, _Names]], words: _Words, root: Path,
+            jobs: int) -> Iterator[list[Diagnostic]]:
+    """The warnings of each page of ``ids``, in order, found by ``jobs`` processes where they fork
+    and so inherit the converters (which do not pickle), else by this one."""
+    parts = [ids[i:i + PAGES_PER_PART] for i in range(0, len(ids), PAGES_PER_PART)]
+    task = partial(_lint_part, site, targets, words, root)
+    for found in process_map(task, parts, jobs if start_method() == "fork" else 1):
+        yield from found
+
+
+def _lint_part(site: Site, targets: list[tuple[Localizer, _Names]], words: _Words, root: Path,
+               ids: list[str]) -> list[list[Diagnostic]]:
+    return [_lint_page(site.pages[pid], targets, words, root) for pid in ids]
+
+
+def _lint_page(page: Page, targets: list[tuple[Localizer, _Names]], words: _Words, root: Path) -> list[Diagnostic]:
+    """The warnings of one page: each text a reader reads on it, in every variant that can go wrong."""
+    diags = Diagnostics(root)
+    body_rules = tuple(b.rule for b in page.blocks if b.adds_rule and b.rule)
+    for text, line, col in _texts(page):
+        for loc, at_risk in targets:
+            _lint_text(text, line, col, page, body_rules, loc, words, at_risk, diags)
+    return diags.items
 
 
 def _names_at_risk(names: list[str], loc: Localizer, characters: dict[str, dict[str, list[str]]]
