@@ -332,8 +332,8 @@ def _named_file(ref: markdown.Reference, page: Page, root: Path, diags: Diagnost
         diags.error(page.path, line, problem, hint, col=col)
         return None
     if named.page is not None:
-        return replace(ref, kind="link", target=named.page, anchor=named.anchor)
-    return replace(ref, target=named.path)
+        return ref._replace(kind="link", target=named.page, anchor=named.anchor)
+    return ref._replace(target=named.path)
 
 
 def _refused_addresses(page: Page, addresses: list[tuple[str, int]], diags: Diagnostics) -> set[str]:

@@ -159,7 +159,8 @@ def _unfinished(page: Page, archetype: Placeholders) -> list[tuple[int, int, str
         if isinstance(value, Text) and plain(value).strip() == text:
             found.append((*page.loc(name), f"'{name}' is still the archetype's placeholder「{text}」",
                           f"write the page's own {name}, or delete the line"))
-    if not any(line in page.raw for line in archetype.lines):
+    raw = page.raw
+    if not any(line in raw for line in archetype.lines):
         return found
     lines = page.lines()
     for number in range(page.body_line, len(lines) + 1):

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -51,9 +51,9 @@ FIGURE_FIELDS = ("credit", "licence")
 DECORATIVE = "decorative"
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
-    """A ``[[...]]`` link or ``[@...]`` citation, with its line in the body (0-based)."""
+class Reference(NamedTuple):
+    """A ``[[...]]`` link or ``[@...]`` citation, with its line in the body (0-based). A tuple: a
+    site has tens of thousands, which .cache/ gives back to each build after an edit."""
 
     kind: str  # "link", "cite", "file" (a Markdown link's path) or "image" (a Markdown image's path)
     target: str
