@@ -8,7 +8,8 @@ then measures, with public tools so that anyone can repeat a figure by hand:
 
 - docsite, 2 variants: from the command line, a cold build (no .cache/; hyperfine, median; peak
   memory: the command's processes together, see peak_memory), a rebuild with no change and a rebuild after
-  a one-page edit (both with .cache/); and the preview server's rebuilds (its in-memory BuildCache
+  a one-page edit (both with .cache/; the edit's peak memory too), the peak memory of a cold build in
+  one process (--jobs 1); and the preview server's rebuilds (its in-memory BuildCache
   and .cache/, timed in one process, each writing what changed to the output folder as the server
   does before it tells the browser to reload): with no change, after a one-page edit to a body,
   and after an edit to the same page's title (shown by the pages that link to it), twice;
@@ -175,6 +176,11 @@ def measure(pages: int, work: Path, runs: int, commands: dict[str, list[str]]) -
     edited = hyperfine(build, site, runs, f"echo 编者补记：又一处更正。 >> {page}")
     ours.update({"no change": again["cold"], "no change cpu": again["cold cpu"],
                  "one edit": edited["cold"], "one edit cpu": edited["cold cpu"]})
+    edit(site)
+    ours["edit memory"] = peak_memory(build, site)
+    for made in (".cache", "out"):
+        shutil.rmtree(site / made)
+    ours["one process memory"] = peak_memory([*build, "--jobs", "1"], site)  # a cold build in one process
     ours.update(rebuilds(site))
     ours["floor"] = hyperfine([sys.executable, str(HERE / "floor.py"), ".", "floor-out"], site, runs,
                               "rm -rf floor-out")
@@ -191,7 +197,8 @@ def measure(pages: int, work: Path, runs: int, commands: dict[str, list[str]]) -
 def table(rows: list[dict]) -> str:
     header = ("| pages | generator | variants | cold build, s (CPU s) | vs docsite, CPU "
               "| rebuild, no change, s (CPU s) | rebuild, one edit, s (CPU s) "
-              "| preview rebuild, no change / one edit / title edit / again, s | peak memory, MiB: cold / preview |")
+              "| preview rebuild, no change / one edit / title edit / again, s "
+              "| peak memory, MiB: cold / cold, --jobs 1 / one edit / preview |")
     lines = [header, "|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         ours = row["docsite"]
@@ -200,7 +207,8 @@ def table(rows: list[dict]) -> str:
                      f"{ours['one edit']:.2f} ({ours['one edit cpu']:.2f}) | "
                      f"{ours['preview no change']:.2f} / {ours['preview one edit']:.2f} / "
                      f"{ours['preview title edit']:.2f} / {ours['preview title edit again']:.2f} | "
-                     f"{ours['memory']:.0f} / {ours['preview memory']:.0f} |")
+                     f"{ours['memory']:.0f} / {ours['one process memory']:.0f} / {ours['edit memory']:.0f} / "
+                     f"{ours['preview memory']:.0f} |")
         floor = ours["floor"]
         lines.append(f"| {row['pages']:,} | floor (bare pipeline) | 2 | {floor['cold']:.1f} "
                      f"({floor['cold cpu']:.1f}) | {floor['cold cpu'] / ours['cold cpu']:.2f} | | | | |")
