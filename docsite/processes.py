@@ -8,8 +8,8 @@ starts, and what does not pickle is made again there (``pipeline._Stage`` sends 
 rebuilds the templates and converters); the output is the same byte for byte. The environment
 variable DOCSITE_START_METHOD (fork, spawn, forkserver) chooses the start method instead.
 
-A parsed page comes back with its Markdown tokens packed (page.Page.__getstate__), which the
-process that renders the page unpacks in less time than parsing its body again would take.
+A loaded page comes back with its Markdown tokens packed (page.Page.packed), which the process
+that renders the page unpacks in less time than parsing its body again would take.
 
 The processes end with the build, however it ends (``_start``). Ctrl-C, which a terminal sends to
 every process of the build, is the build's to handle: it stops handing out work, lets the

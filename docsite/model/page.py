@@ -82,8 +82,8 @@ class Page:
             return []
         return [(target, (name, *key)) for target, key in spec.kind.references(self.fields[name])]
 
-    @classmethod
-    def as_written(cls, raw: str, locs: LocMap) -> tuple[bytes, bytes]:
+    @staticmethod
+    def as_written(raw: str, locs: LocMap) -> tuple[bytes, bytes]:
         """The fields ``written`` and ``located`` of a page whose file is ``raw``, its values at ``locs``."""
         return zlib.compress(raw.encode("utf-8"), 1), pickle.dumps(locs, pickle.HIGHEST_PROTOCOL)
 
