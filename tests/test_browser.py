@@ -7,7 +7,6 @@ The chooser, the switcher's memory, 404.html and the folder opened from disk are
 
 from __future__ import annotations
 
-import contextlib
 import re
 import shutil
 from urllib.parse import unquote, urljoin
@@ -15,7 +14,6 @@ from urllib.parse import unquote, urljoin
 import pytest
 from conftest import Published, Visit, open_page
 from playwright.sync_api import Browser, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ARTICLES = ["第一条", "第二条", "第三条", "第四条", "第五条", "第六条"]
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
@@ -105,17 +103,26 @@ def test_a_timeline_anchor_shows_its_entry_below_the_sticky_year(visit: Visit, p
 
 
 def focused(page: Page) -> dict:
-    """What has the focus, once scrolled to (smoothly, unless reduced motion is asked for): where it
-    is, whether it is on screen, and its focus ring."""
+    """What has the focus, once the scroll to it (smooth, unless reduced motion is asked for) has come
+    to rest, as a reader sees it before pressing Tab again: where it is, whether it is on screen, and
+    its focus ring."""
     on_screen = """() => { const r = document.activeElement.getBoundingClientRect();
         return r.width > 0 && r.height > 0 && r.top >= 0 && r.left >= 0
             && r.bottom <= innerHeight && r.right <= innerWidth; }"""
-    with contextlib.suppress(PlaywrightTimeoutError):  # a smooth scroll takes longer on a busy machine
-        page.wait_for_function(on_screen, timeout=5000)
+    page.evaluate(f"""async () => {{  // on screen, and the page still for three frames in a row
+        const end = performance.now() + 15000;  // a smooth scroll takes longer on a busy machine
+        let last = NaN, still = 0;
+        while (!(still >= 3 && ({on_screen})()) && performance.now() < end) {{
+            await new Promise(requestAnimationFrame);
+            still = scrollY === last ? still + 1 : 0;
+            last = scrollY;
+        }}
+    }}""")
     return page.evaluate(f"""() => {{
-        const e = document.activeElement, s = getComputedStyle(e);
+        const e = document.activeElement, s = getComputedStyle(e), r = e.getBoundingClientRect();
         return {{text: e.textContent.trim() || e.title, in_main: !!e.closest("main"), className: String(e.className),
-                 on_screen: ({on_screen})(), ring: s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2}};
+                 on_screen: ({on_screen})(), ring: s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2,
+                 where: [r.top, r.bottom, r.left, r.right, innerHeight, innerWidth, scrollY]}};
     }}""")
 
 
