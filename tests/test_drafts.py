@@ -3,10 +3,13 @@ placeholders (or titled by its file name) is never published."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from conftest import ROOT, MiniSite
 
 from docsite.diagnostics import Diagnostics
+from docsite.incremental.lastbuild import RACY_NS
 from docsite.pipeline import load_site
 
 PERSON = "content/people/placeholder-test.md"
@@ -56,6 +59,21 @@ def test_a_half_made_page_without_draft_is_an_error(mini: MiniSite) -> None:
     (mini.root / PERSON).write_text(filled[:filled.index("此人在条约史上")] + "葛罗米柯的生平。\n", encoding="utf-8")
     assert mini.build().returncode == 0
     assert mini.page("zh-hant", "people/placeholder-test").select_one("h1").get_text() == "葛羅米柯"
+
+
+def test_a_changed_archetype_is_looked_for_in_the_pages_the_last_build_kept(mini: MiniSite) -> None:
+    """Placeholder lines are found as a page loads; a page kept in .cache/ from the build before is
+    looked at again once its archetype changes."""
+    mini.write("people/finished.md", "---\ntitle: 甲\nsummary: 一位外交官。\n---\n\n生平待考。\n")
+    time.sleep(RACY_NS / 1e9)  # else the next build reads it again, whatever it kept (lastbuild.RACY_NS)
+    first = mini.build()
+    assert first.returncode == 0, first.stderr
+    archetype = mini.root / "templates/archetypes/person.md"
+    archetype.write_text(archetype.read_text(encoding="utf-8") + "\n生平待考。\n", encoding="utf-8")
+    result = mini.build()
+    assert result.returncode == 1
+    assert "content/people/finished.md:6:1: error: the text is still the archetype's placeholder「生平待考。」\n" \
+        in result.stderr
 
 
 def test_drafts_previewed_are_warned_of_and_shown(mini: MiniSite) -> None:

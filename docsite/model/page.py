@@ -41,6 +41,9 @@ class Page:
     located: bytes = field(repr=False, compare=False)  # follows from ``written``
     changed: str | None = None  # the day its source last changed: `changed:`, else git's (see load._dated)
     faulty: tuple[str, ...] = ()  # fields missing or wrong (reported, left out): the page is checked, not built
+    # The body's lines still its archetype's placeholder text (line, text), found as the page loads,
+    # so that the check of half-made pages does not read every file again (see stages/unfinished.py).
+    unwritten: tuple[tuple[int, str], ...] = ()
     parsed: list[Token] | None = field(default=None, repr=False, compare=False)  # see ``tokens``
 
     def __getstate__(self) -> dict[str, Any]:

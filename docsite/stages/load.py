@@ -10,7 +10,7 @@ import difflib
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from functools import partial
@@ -64,10 +64,13 @@ def _mark(entry: os.DirEntry[str], cache: LoadCache | None) -> tuple[int, ...] |
 
 
 def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None = None, jobs: int = 1,
-                 parsed: Callable[[str, int], None] | None = None) -> Content:
+                 parsed: Callable[[str, int], None] | None = None,
+                 placeholders: Mapping[str, frozenset[str]] | None = None) -> Content:
     """Every page and data file, pages parsed by ``jobs`` processes; ``cache`` (kept by the preview
     server) skips pages whose file's ``signature`` holds, and data files whose bytes are the same.
-    ``parsed`` is told of each page parsed, and of the process that parsed it."""
+    ``parsed`` is told of each page parsed, and of the process that parsed it. ``placeholders``: by
+    page type, the body lines its archetype writes, noted in each page that still has them
+    (``Page.unwritten``)."""
     content = Content()
     _check_folders(config, diags)
     root = config.content_dir
@@ -95,7 +98,8 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None
         seen[pid] = path
         found.append((pid, path, mark, page, entry.path[prefix:].replace(os.sep, "/")))  # as git names it
     todo = [(pid, path) for pid, path, _, page, _ in found if page is None]
-    loaded = dict(zip(todo, _load_pages(todo, config, diags, jobs, parsed or (lambda pid, process: None)), strict=True))
+    loaded = dict(zip(todo, _load_pages(todo, config, diags, jobs, parsed or (lambda pid, process: None),
+                                        placeholders or {}), strict=True))
     kept: dict[str, tuple[tuple[int, ...], Page]] = {}
     days = history.last_changes(root)
     for pid, path, mark, page, relative in found:
@@ -203,13 +207,14 @@ PAGES_PER_PART = 100
 
 
 def _load_pages(todo: list[tuple[str, Path]], config: SiteConfig, diags: Diagnostics,
-                jobs: int, parsed: Callable[[str, int], None]) -> list[Page | None]:
+                jobs: int, parsed: Callable[[str, int], None], placeholders: Mapping[str, frozenset[str]]
+                ) -> list[Page | None]:
     """The pages of ``todo`` (id, file), in order, parsed by ``jobs`` processes; their problems in ``diags``."""
     size = max(1, min(PAGES_PER_PART, -(-len(todo) // jobs)))  # a part for every process, at least
     parts = [todo[i:i + size] for i in range(0, len(todo), size)]
     types = {t.name: t for t in config.types}
     pages: list[Page | None] = []
-    made = process_map(partial(_load_part, config, diags.root), parts, jobs)
+    made = process_map(partial(_load_part, config, diags.root, placeholders), parts, jobs)
     for part, (loaded, problems, process) in zip(parts, made, strict=True):
         diags.items += problems
         for (pid, _), page in zip(part, loaded, strict=True):
@@ -220,12 +225,12 @@ def _load_pages(todo: list[tuple[str, Path]], config: SiteConfig, diags: Diagnos
     return pages
 
 
-def _load_part(config: SiteConfig, root: Path, part: list[tuple[str, Path]]
-               ) -> tuple[list[Page | None], list[Diagnostic], int]:
+def _load_part(config: SiteConfig, root: Path, placeholders: Mapping[str, frozenset[str]],
+               part: list[tuple[str, Path]]) -> tuple[list[Page | None], list[Diagnostic], int]:
     """Pages of one part (their tokens packed, as a page leaves a process), the problems found in
     them, and the process that loaded them."""
     diags = Diagnostics(root)
-    return [_load_page(pid, path, config, diags) for pid, path in part], diags.items, os.getpid()
+    return [_load_page(pid, path, config, diags, placeholders) for pid, path in part], diags.items, os.getpid()
 
 
 def _load_data(path: Path, loader: Callable[[Path, Diagnostics], Any], cache: dict[Path, tuple[bytes, Any]],
@@ -250,7 +255,8 @@ def _type_of(pid: str, config: SiteConfig) -> PageType | None:
     return next((t for t in config.types if fnmatchcase(pid, t.pattern)), None)
 
 
-def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> Page | None:
+def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics,
+               placeholders: Mapping[str, frozenset[str]]) -> Page | None:
     text = read_text(path, diags)
     if text is None:
         return None
@@ -294,7 +300,8 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
     tokens = markdown.parse(body.source, body.blocks, config.allow_html)
     layers = (markup_rules, tuple(fields.get("glossary", ())))
     page = Page(pid, ptype, path, fields, [], markdown.anchors(tokens), body.blocks, body_line, layers,
-                markdown.pack(tokens), *Page.as_written(text, locs), faulty=tuple(sorted(faulty)))
+                markdown.pack(tokens), *Page.as_written(text, locs), faulty=tuple(sorted(faulty)),
+                unwritten=_unwritten(lines[end + 1:], body_line, placeholders.get(ptype.name, frozenset())))
     for problem in markdown.problems(tokens):
         line, col = page.locate(problem.line, problem.raw)
         diags.error(path, line, problem.message, problem.hint, col=col)
@@ -302,6 +309,12 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics) -> 
     page.references = [named for ref in markdown.references(tokens, body.blocks, config.allow_html)
                        if ref.target not in refused and (named := _named_file(ref, page, config.root, diags))]
     return None if refused else page
+
+
+def _unwritten(body: list[str], first: int, placeholders: frozenset[str]) -> tuple[tuple[int, str], ...]:
+    """The lines of ``body`` (the first at line ``first``) that are one of ``placeholders``, with their number."""
+    return tuple((first + i, text) for i, line in enumerate(body) if (text := line.strip()) in placeholders) \
+        if placeholders else ()
 
 
 def _named_file(ref: markdown.Reference, page: Page, root: Path, diags: Diagnostics) -> markdown.Reference | None:

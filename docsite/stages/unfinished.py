@@ -123,6 +123,15 @@ def _placeholders(archetypes: Sources, name: str, required: tuple[str, ...]) -> 
                         a.lines & b.lines)
 
 
+def body_lines(config: SiteConfig) -> dict[str, frozenset[str]]:
+    """By page type, the lines of body every page made from its archetype has: loading finds them
+    in each page (``Page.unwritten``). The archetypes are among the files every page is made with,
+    so a page a build keeps from before was looked at with the same lines."""
+    archetypes = sources(config)
+    return {ptype.name: found.lines if isinstance(found := placeholders(archetypes, ptype), Placeholders)
+            else frozenset() for ptype in config.types}
+
+
 def check(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bool) -> None:
     """Report each half-made page: an error when it would be published, else a warning."""
     archetypes = sources(config)
@@ -159,13 +168,6 @@ def _unfinished(page: Page, archetype: Placeholders) -> list[tuple[int, int, str
         if isinstance(value, Text) and plain(value).strip() == text:
             found.append((*page.loc(name), f"'{name}' is still the archetype's placeholder「{text}」",
                           f"write the page's own {name}, or delete the line"))
-    raw = page.raw
-    if not any(line in raw for line in archetype.lines):
-        return found
-    lines = page.lines()
-    for number in range(page.body_line, len(lines) + 1):
-        text = lines[number - 1].strip()
-        if text in archetype.lines:
-            found.append((number, 1, f"the text is still the archetype's placeholder「{text}」",
-                          "write the page's text in its place"))
+    found.extend((number, 1, f"the text is still the archetype's placeholder「{text}」",
+                  "write the page's text in its place") for number, text in page.unwritten)
     return found
