@@ -37,6 +37,7 @@ from docsite.stages.load import LoadCache, load_content
 from docsite.stages.render import RenderMemo, interface, render_404, render_neutral, render_sitemap, render_variant
 from docsite.stages.resolve import resolve
 from docsite.stages.views import Localizer
+from docsite.text import pinyin
 from docsite.text.lint import lint_site
 
 T = TypeVar("T")
@@ -295,15 +296,19 @@ def _render_parts(stage: _Stage, parts: list[tuple[Unit, ...]],
     for made in process_map(partial(_render_part, stage), parts, jobs):
         if isinstance(made, TemplateProblem):
             raise made
-        yield made
+        units, process, read = made
+        pinyin.learn(read)
+        yield units, process
 
 
 def _render_part(stage: _Stage, part: tuple[Unit, ...]) \
-        -> tuple[list[tuple[outputs.Output, outputs.Paths]], int] | TemplateProblem:
-    """Minified files and search entries of each unit of ``part``, and what each read of the site
-    (for its key in the cache); or the mistake in a template it met, as data, which may cross
-    between processes. Its pages' tokens and conversions are then forgotten, the preview's too:
-    kept, they were most of its memory, and an edit makes again a few pages, which unpack theirs."""
+        -> tuple[list[tuple[outputs.Output, outputs.Paths]], int, pinyin.Readings] | TemplateProblem:
+    """Minified files and search entries of each unit of ``part``, what each read of the site (for
+    its key in the cache), the process that made them and what it read in pinyin (names, for
+    search); or the mistake in a template it met, as data, which may cross between processes. Its
+    pages' tokens and conversions are then forgotten, the preview's too: kept, they were most of its
+    memory, and an edit makes again a few pages, which unpack theirs."""
+    count = len(pinyin.known())
     try:
         made = [_unit(stage, variant, pid) for variant, pid in part]
     except Exception as exc:
@@ -313,7 +318,7 @@ def _render_part(stage: _Stage, part: tuple[Unit, ...]) \
             stage.localizers[0].site.pages[pid].release()
     for loc in stage.localizers:
         loc.convert.forget_unsettled()
-    return made, os.getpid()
+    return made, os.getpid(), pinyin.since(count)
 
 
 def _unit(stage: _Stage, variant: int, pid: str) -> tuple[outputs.Output, outputs.Paths]:

@@ -213,3 +213,22 @@ def test_a_part_that_read_below_a_record_replaced_is_made_again() -> None:
     fresh = Keys(site, b"stamp", Fingerprints())  # type: ignore[arg-type]
     assert {name: later.of(name, read) for name, read in parts.items()} == \
         {name: fresh.of(name, read) for name, read in parts.items()}
+
+
+def test_a_page_parsed_again_takes_its_headings_fragments_from_the_cache(mini: MiniSite) -> None:
+    """After an edit to a page's text, the build parses it again but takes the fragments of the
+    headings it had from .cache/: it loads no pinyin dictionary (a quarter of a second), and the
+    fragments are the same."""
+    page = mini.write("people/headed.md", "---\ntitle: 甲\nsummary: 一位外交官。\n---\n\n## 条约的签订\n\n生平。\n")
+    first = mini.build()
+    assert first.returncode == 0, first.stderr
+    page.write_text(page.read_text(encoding="utf-8").replace("生平。", "生平，待补。"), encoding="utf-8")
+    edited = subprocess.run([sys.executable, "-X", "importtime", str(ROOT / "build.py")], cwd=mini.root,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert edited.returncode == 0, edited.stderr
+    imported = {line.rpartition("|")[2].strip() for line in edited.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert "markdown_it.main" in imported  # the page was parsed again
+    assert {name for name in imported if name.partition(".")[0] == "pypinyin"} == set()
+    assert "生平，待补。" in mini.page("zh-hans", "people/headed").get_text()
+    assert [h["id"] for h in mini.page("zh-hant", "people/headed").select("main h2")][:1] == ["tiao-yue-de-qian-ding"]

@@ -18,7 +18,8 @@ look only at what changed is kept in .cache/ between builds (``save``, ``restore
 loaded by their file's signature, the last good build's site and keys, each part's key and reads
 (not its output: the output folder and the store hold it), each page's lint warnings, the 404
 page, the search index's pieces and what they were made of (so that an edit changes only the edited
-pages' lines in it, see search.Memo.kept); as a
+pages' lines in it, see search.Memo.kept), what was read in pinyin (text/pinyin.py: a page
+parsed again needs no dictionary for the headings and names it had); as a
 base and the changes since it (see kept.py). Not kept: what is quicker to make again than to read
 (the converters' memory, the compiled templates) or is as large as the site's HTML.
 """
@@ -43,6 +44,7 @@ from docsite.model.site import Site
 from docsite.stages import search
 from docsite.stages.load import LoadCache
 from docsite.stages.render import Missing, RenderMemo, environment
+from docsite.text import pinyin
 from docsite.text.lint import LintMemo
 from docsite.text.variants import Converter, Rule
 
@@ -158,7 +160,7 @@ class BuildCache:
         """Keep in .cache/ what ``persisted`` names, as the build ``token`` (the record of the last
         build names its own, see lastbuild.py) left it; a cache that cannot be written costs time only."""
         memory = kept.Memory(self.stamp, self.keys, self.parts, self.lint, self.files.pages, self.files.data,
-                             self.not_found, self.search_memo.kept())
+                             self.not_found, self.search_memo.kept(), pinyin.known())
         with contextlib.suppress(OSError):
             kept.save(root / FOLDER, memory, token, self.base)
 
@@ -179,6 +181,7 @@ class BuildCache:
                 memory.stamp, memory.keys, memory.parts, memory.lint, memory.not_found)
             made.files = LoadCache(memory.pages, memory.data)
             made.search_memo = search.Memo.restored(memory.search, held)
+            pinyin.learn(memory.pinyin)
         return made
 
 

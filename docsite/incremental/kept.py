@@ -4,10 +4,10 @@ a base, written whole now and then, and the changes since it, written by every b
 Pickled whole, the memory of a 10,000-page site is some 190 MB: 2 s to write after every edit,
 whatever the edit. So its large tables (the pages loaded, by path; each part's key and reads;
 each page's lint warnings; the search index's pieces and what they were made of, some 40 MB at
-10,000 pages) are kept as one build left them in ``BASE``, and ``CHANGES`` holds what the builds
-after it changed of them (the entries replaced or gone) with the rest of the memory, which is
-small: the last site's structure (naming the base's pages, not copying them), the stamp, the
-data files, the 404 page.
+10,000 pages; the text read in pinyin) are kept as one build left them in ``BASE``, and
+``CHANGES`` holds what the builds after it changed of them (the entries replaced or gone) with the
+rest of the memory, which is small: the last site's structure (naming the base's pages, not
+copying them), the stamp, the data files, the 404 page.
 A build writes the changes only, unless they have grown to more than an eighth of the base: then
 a new base too. Each file names the base it belongs
 to; a pair that does not agree, or is another program's or build's, is no memory. One that cannot
@@ -30,13 +30,14 @@ from typing import IO, Any, NamedTuple
 from docsite.incremental import cache, program
 from docsite.model.page import Page
 from docsite.text.lint import LintMemo
+from docsite.text.pinyin import Readings
 
 #: The files in .cache/: the base, and the changes since it.
 BASE, CHANGES = "memory.pickle", "memory-changes.pickle"
 #: The base is written again when the changes since it hold more than this share of its entries.
 REWRITE = 1 / 8
 #: The tables of ``Memory`` kept in the base.
-TABLES = ("pages", "parts", "lint", "search")
+TABLES = ("pages", "parts", "lint", "search", "pinyin")
 
 
 @dataclass
@@ -51,6 +52,7 @@ class Memory:
     data: dict[Path, tuple[bytes, Any]] = field(default_factory=dict)
     not_found: Any = None  # buildcache.NotFound
     search: dict[Any, Any] = field(default_factory=dict)  # what search.Memo.kept keeps
+    pinyin: Readings = field(default_factory=dict)  # text read in pinyin (text/pinyin.py)
 
 
 class Base(NamedTuple):
@@ -63,10 +65,11 @@ class Base(NamedTuple):
 
 def _same(table: str, before: Any, now: Any) -> bool:
     """Whether an entry of ``table`` is still the base's: the same page (and signature), the same
-    part's record, the same page linted with the same warnings, the same part of the search index."""
+    part's record, the same page linted with the same warnings, the same part of the search index,
+    the same text read the same in pinyin."""
     if table == "parts":
         return before is now
-    if table == "search":
+    if table in ("search", "pinyin"):
         return bool(before == now)
     if table == "pages":
         return bool(before[1] is now[1] and before[0] == now[0])

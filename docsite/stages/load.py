@@ -25,7 +25,7 @@ from docsite.model.fields import GLOSSARY_ENTRY, GLOSSARY_HINT, FieldError, Writ
 from docsite.model.page import Content, Page, Source
 from docsite.processes import process_map
 from docsite.stages import history
-from docsite.text import markdown
+from docsite.text import markdown, pinyin
 from docsite.text.sourcetext import LocMap, not_text, parse_yaml, read_text
 from docsite.text.variants import PLACEHOLDER_BASE, Block, MarkupError, Rule, Text, protect
 
@@ -215,8 +215,9 @@ def _load_pages(todo: list[tuple[str, Path]], config: SiteConfig, diags: Diagnos
     types = {t.name: t for t in config.types}
     pages: list[Page | None] = []
     made = process_map(partial(_load_part, config, diags.root, placeholders), parts, jobs)
-    for part, (loaded, problems, process) in zip(parts, made, strict=True):
+    for part, (loaded, problems, process, read) in zip(parts, made, strict=True):
         diags.items += problems
+        pinyin.learn(read)
         for (pid, _), page in zip(part, loaded, strict=True):
             parsed(pid, process)
             if page is not None:
@@ -226,11 +227,13 @@ def _load_pages(todo: list[tuple[str, Path]], config: SiteConfig, diags: Diagnos
 
 
 def _load_part(config: SiteConfig, root: Path, placeholders: Mapping[str, frozenset[str]],
-               part: list[tuple[str, Path]]) -> tuple[list[Page | None], list[Diagnostic], int]:
+               part: list[tuple[str, Path]]) -> tuple[list[Page | None], list[Diagnostic], int, pinyin.Readings]:
     """Pages of one part (their tokens packed, as a page leaves a process), the problems found in
-    them, and the process that loaded them."""
+    them, the process that loaded them, and what it read in pinyin (its headings')."""
     diags = Diagnostics(root)
-    return [_load_page(pid, path, config, diags, placeholders) for pid, path in part], diags.items, os.getpid()
+    count = len(pinyin.known())
+    pages = [_load_page(pid, path, config, diags, placeholders) for pid, path in part]
+    return pages, diags.items, os.getpid(), pinyin.since(count)
 
 
 def _load_data(path: Path, loader: Callable[[Path, Diagnostics], Any], cache: dict[Path, tuple[bytes, Any]],

@@ -11,22 +11,14 @@ still arrive.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from functools import cache
+
+from docsite.text import pinyin
 
 #: What an editor may write as a fragment of their own: ``{#article-1}``.
 EXPLICIT = re.compile(r"[A-Za-z0-9_-]+")
 _MARKUP = re.compile(r"-\{(?:[^|}]*\|)?(?:zh(?:-[a-z]+)?:)?([^;}]*)[^}]*\}-")
 _WORD = re.compile(r"\w+")
 _LEGACY_DROP = re.compile(r"[^\w\- ]+")
-
-
-@cache
-def _pinyin() -> Callable[[str], list[str]]:
-    """pypinyin's reader, loaded when a heading first needs it (its dictionaries take half a second)."""
-    from pypinyin import lazy_pinyin
-
-    return lazy_pinyin
 
 
 def plain(text: str) -> str:
@@ -36,7 +28,7 @@ def plain(text: str) -> str:
 
 def slug(text: str) -> str:
     """The fragment of a heading's text: its syllables and other words, lowercase, joined by hyphens."""
-    words = [word for item in _pinyin()(plain(text)) for word in _WORD.findall(item.lower())]
+    words = [word for item in pinyin.read(plain(text)) for word in _WORD.findall(item.lower())]
     return "-".join(words) or "section"
 
 

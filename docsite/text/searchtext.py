@@ -17,13 +17,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
 from functools import cache, lru_cache
 from operator import add
 from pathlib import Path
 
 import opencc
 
+from docsite.text import pinyin
 from docsite.text.opencc_fast import Translation, translation
 
 #: OpenCC's tables of single characters: their pairs make the classes text is folded by.
@@ -203,13 +203,6 @@ def letters_table() -> str:
     return "".join(chr(code) + to for code, to in sorted(_letters().items()))
 
 
-@cache
-def _pinyin() -> Callable[..., list[str]]:
-    from pypinyin import lazy_pinyin
-
-    return lazy_pinyin
-
-
 def pinyin_lines(name: str) -> list[str]:
     """A name's readings in pinyin without tones, as readers type them: syllables apart and together
     (zhou en lai, zhouenlai), ü as u and as v (lu shun, lv shun); four lines, or none when the name
@@ -217,6 +210,6 @@ def pinyin_lines(name: str) -> list[str]:
     (search.js finds which characters a reading matched: 斯达林 read as si da lin is 斯大林)."""
     if not any(is_cjk(c) for c in name):
         return []
-    syllables = [s for item in _pinyin()(name, v_to_u=True) for s in re.findall(r"\w+", item.lower())]
+    syllables = [s for item in pinyin.read(name, v_to_u=True) for s in re.findall(r"\w+", item.lower())]
     lines = [" ".join(syllables), "".join(syllables)]
     return lines + [line.replace("ü", "v") for line in lines]
