@@ -20,8 +20,11 @@ tests/test_opencc_exact.py compares the two on a large generated corpus.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 
 import ahocorasick_rs
 import opencc
@@ -133,14 +136,17 @@ def converter(config: str) -> FastOpenCC:
         raise ValueError(f"OpenCC {config}: {SEPARATOR!r} no longer separates text")
     steps: list[tuple[list[dict[str, str]], dict[int, str]]] = []  # dictionaries, then characters
     for group in reference._dict_chain_data:  # lists of (max key length, min key length, {key: values})
-        tables = [{key: values.split(" ")[0] for key, values in table.items()
-                   # The reference never sees a separator inside the text it matches.
-                   if not separators.search(key)} for _, _, table in group]
-        for table in tables:
-            bad = next((value for value in table.values() if separators.search(value)), None)
+        tables = []
+        for _, _, table in group:
+            keys, values = list(table), [values.split(" ")[0] for values in table.values()]
+            # The reference never sees a separator inside the text it matches.
+            dropped = _holding(separators, keys)
+            bad = next((values[i] for i in sorted(_holding(separators, values) - dropped)), None)
             # Dropping keys with a separator is exact only while no value brings one into the text.
             if bad is not None:
                 raise ValueError(f"OpenCC {config}: a value contains a separator: {bad!r}")
+            tables.append({key: value for i, (key, value) in enumerate(zip(keys, values, strict=True))
+                           if i not in dropped})
         characters: dict[int, str] = {}
         if tables and all(len(key) == 1 for key in tables[-1]):
             characters = {ord(key): value for key, value in tables.pop().items()}
@@ -158,7 +164,9 @@ def _step(tables: list[dict[str, str]], characters: dict[int, str], separators: 
     """A step of these dictionaries, then these characters."""
     converted = translation(characters)
     dictionaries = tuple(Dictionary(ahocorasick_rs.AhoCorasick(list(table)),
-                                    tuple(None if value == converted(key) else value for key, value in table.items()))
+                                    tuple(None if value == same else value
+                                          for value, same in zip(table.values(), _each(converted, list(table)),
+                                                                 strict=True)))
                          for table in tables)
     changing = list(dict.fromkeys(key for table, dictionary in zip(tables, dictionaries, strict=True)
                                   for key, value in zip(table, dictionary.values, strict=True) if value is not None))
@@ -216,7 +224,31 @@ def _then(tables: list[dict[str, str]], table: dict[int, str],
     """A step followed by a step of single characters, as one step: a character table applies to
     each character alone, so it can be applied to the earlier step's values and table instead of
     to its output, which saves a pass over the text."""
-    tables = [{key: value.translate(characters) for key, value in t.items()} for t in tables]
+    def translated(texts: list[str]) -> list[str]:
+        return _each(lambda text: text.translate(characters), texts)
+
+    tables = [dict(zip(t, translated(list(t.values())), strict=True)) for t in tables]
     joined = dict(characters)
-    joined.update((key, value.translate(characters)) for key, value in table.items())
+    joined.update(zip(table, translated(list(table.values())), strict=True))
     return tables, joined
+
+
+#: Joins many short texts for one call over them all (``_each``, ``_holding``): no key or value of
+#: OpenCC's dictionaries holds it, no table maps a character to it, and it is no separator.
+_JOIN = "\0"
+
+
+def _each(convert: Callable[[str], str], texts: list[str]) -> list[str]:
+    """``convert`` of each of ``texts`` (which keeps every character a character, as a table of
+    characters does), in one call over them all: a call per text was most of building a step."""
+    out = convert(_JOIN.join(texts)).split(_JOIN) if texts else []
+    if len(out) != len(texts):
+        raise ValueError(f"OpenCC: a dictionary holds {_JOIN!r}")
+    return out
+
+
+def _holding(pattern: re.Pattern[str], texts: list[str]) -> set[int]:
+    """The indices of the ``texts`` in which ``pattern`` (which never matches ``_JOIN``) finds a
+    match, found by one search over them all."""
+    starts = list(accumulate((len(text) + len(_JOIN) for text in texts), initial=0))
+    return {bisect_right(starts, match.start()) - 1 for match in pattern.finditer(_JOIN.join(texts))}
