@@ -31,7 +31,7 @@ from docsite.model.config import SiteConfig
 from docsite.model.result import BuildResult, Work
 from docsite.model.site import Site
 from docsite.model.view import PageView
-from docsite.processes import process_map
+from docsite.processes import process_map, start_method
 from docsite.stages import exports, feed, images, plaintext, publish, render, search, unfinished, write
 from docsite.stages.load import LoadCache, load_content
 from docsite.stages.render import RenderMemo, interface, render_404, render_neutral, render_sitemap, render_variant
@@ -292,7 +292,10 @@ def _load_shared(stage: _Stage) -> None:
 def _render_parts(stage: _Stage, parts: list[tuple[Unit, ...]],
                   jobs: int) -> Iterator[tuple[list[tuple[outputs.Output, outputs.Paths]], int]]:
     """Each part's output, unit by unit, in order, made by ``jobs`` processes, and the process that
-    made it; a mistake in a template met in any process is raised here."""
+    made it; a mistake in a template met in any process is raised here. Processes that fork share
+    the pinyin dictionaries, loaded here, with which search reads pages' names (some 45 MB each)."""
+    if jobs > 1 and len(parts) > 1 and start_method() == "fork":
+        pinyin.load()
     for made in process_map(partial(_render_part, stage), parts, jobs):
         if isinstance(made, TemplateProblem):
             raise made

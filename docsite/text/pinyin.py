@@ -37,6 +37,12 @@ def _lazy_pinyin() -> Callable[..., list[str]]:
     return lazy_pinyin
 
 
+def load() -> None:
+    """Load the dictionaries now: in a process about to fork those that make pages, so that they
+    share one copy (some 45 MB) instead of each loading its own."""
+    _lazy_pinyin()("中文")
+
+
 def known() -> Readings:
     """Everything read so far, in the order read."""
     return _READ
