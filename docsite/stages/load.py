@@ -63,14 +63,14 @@ def _mark(entry: os.DirEntry[str], cache: LoadCache | None) -> tuple[int, ...] |
         return None
 
 
-def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None = None, jobs: int = 1,
-                 parsed: Callable[[str, int], None] | None = None,
-                 placeholders: Mapping[str, frozenset[str]] | None = None) -> Content:
-    """Every page and data file, pages parsed by ``jobs`` processes; ``cache`` (kept by the preview
-    server) skips pages whose file's ``signature`` holds, and data files whose bytes are the same.
-    ``parsed`` is told of each page parsed, and of the process that parsed it. ``placeholders``: by
-    page type, the body lines its archetype writes, noted in each page that still has them
-    (``Page.unwritten``)."""
+def load_content(config: SiteConfig, diags: Diagnostics, placeholders: Mapping[str, frozenset[str]],
+                 cache: LoadCache | None = None, jobs: int = 1,
+                 parsed: Callable[[str, int], None] | None = None) -> Content:
+    """Every page and data file, pages parsed by ``jobs`` processes; ``placeholders``: by page type,
+    the body lines its archetype writes (unfinished.body_lines), noted in each page that still has
+    them (``Page.unwritten``). ``cache`` (kept by the preview server) skips pages whose file's
+    ``signature`` holds, and data files whose bytes are the same. ``parsed`` is told of each page
+    parsed, and of the process that parsed it."""
     content = Content()
     _check_folders(config, diags)
     root = config.content_dir
@@ -99,7 +99,7 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: LoadCache | None
         found.append((pid, path, mark, page, entry.path[prefix:].replace(os.sep, "/")))  # as git names it
     todo = [(pid, path) for pid, path, _, page, _ in found if page is None]
     loaded = dict(zip(todo, _load_pages(todo, config, diags, jobs, parsed or (lambda pid, process: None),
-                                        placeholders or {}), strict=True))
+                                        placeholders), strict=True))
     kept: dict[str, tuple[tuple[int, ...], Page]] = {}
     days = history.last_changes(root)
     for pid, path, mark, page, relative in found:

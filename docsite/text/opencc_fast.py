@@ -248,7 +248,9 @@ def _each(convert: Callable[[str], str], texts: list[str]) -> list[str]:
 
 
 def _holding(pattern: re.Pattern[str], texts: list[str]) -> set[int]:
-    """The indices of the ``texts`` in which ``pattern`` (which never matches ``_JOIN``) finds a
-    match, found by one search over them all."""
+    """The indices of the ``texts`` in which ``pattern`` finds a match, found by one search over
+    them all (joined by ``_JOIN``, which the pattern must not match)."""
+    if pattern.search(_JOIN):
+        raise ValueError(f"OpenCC: {_JOIN!r} separates text")
     starts = list(accumulate((len(text) + len(_JOIN) for text in texts), initial=0))
     return {bisect_right(starts, match.start()) - 1 for match in pattern.finditer(_JOIN.join(texts))}
