@@ -19,12 +19,13 @@ from test_search import TREES, ask, result_urls, search_page
 
 from docsite.pipeline import build
 from docsite.stages import search
-from docsite.text import searchtext
+from docsite.text import fragments, searchtext
 
 #: Queries of the issue and the page that must come first, in either tree: other names (aliases,
 #: names in other languages), pinyin, Latin words, numerals written either way, short names.
 FIRST = [("中长铁路", "documents/changchun-railway-agreement/"), ("中長鐵路", "documents/changchun-railway-agreement/"),
-         ("长春铁路", "documents/changchun-railway-agreement/"), ("旅大", "places/lushun/"),
+         ("长春铁路", "documents/changchun-railway-agreement/"),
+         ("chang chun tie lu", "documents/changchun-railway-agreement/"), ("旅大", "places/lushun/"),
          ("Port Arthur", "places/lushun/"), ("lushun", "places/lushun/"), ("Stalin", "people/joseph-stalin/"),
          ("斯大林", "people/joseph-stalin/"), ("史達林", "people/joseph-stalin/"), ("zhou enlai", "people/zhou-enlai/"),
          ("zhouenlai", "people/zhou-enlai/"), ("Mao", "people/mao-zedong/"), ("treaty", "treaty/"),
@@ -266,6 +267,17 @@ def test_pinyin_lines_are_tone_less_with_and_without_spaces() -> None:
     assert [searchtext.tokens(searchtext.fold(line)) for line in searchtext.pinyin_lines("周恩来")][:2] == \
         [["zhou", "en", "lai"], ["zhouenlai"]]
     assert searchtext.pinyin_lines("Port Arthur") == []
+
+
+@pytest.mark.parametrize(("simplified", "traditional", "reading"), [
+    ("中国长春铁路", "中國長春鐵路", "zhong guo chang chun tie lu"), ("重庆", "重慶", "chong qing"),
+    ("银行行长", "銀行行長", "yin hang hang zhang"), ("乾隆", "乾隆", "qian long")])
+def test_a_name_reads_the_same_in_either_script(simplified: str, traditional: str, reading: str) -> None:
+    """Polyphonic characters read in their words in traditional script too (pypinyin's words are
+    simplified: alone, 長 reads zhang, 重 zhong, 行 xing), so that a traditional tree finds 長春 by
+    chang chun; and the heading of either script has that fragment."""
+    assert searchtext.pinyin_lines(traditional)[0] == searchtext.pinyin_lines(simplified)[0] == reading
+    assert fragments.slug(traditional) == fragments.slug(simplified) == reading.replace(" ", "-")
 
 
 def test_the_search_script_stays_small() -> None:

@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from itertools import islice
 
+from docsite.text import opencc_fast
+
 #: What was read, by text and by whether ü is written ü (else v, as pypinyin writes it by default).
 Readings = dict[tuple[str, bool], tuple[str, ...]]
 
@@ -22,11 +24,15 @@ _READ: Readings = {}
 
 def read(text: str, v_to_u: bool = False) -> tuple[str, ...]:
     """``lazy_pinyin(text, v_to_u=v_to_u)``: a syllable for each Chinese character, read in its
-    words; other runs of text as they are."""
+    words; other runs of text as they are.
+
+    Read from the text made simplified (OpenCC's t2s, which keeps its length): pypinyin's words are
+    written in simplified characters, so that it reads traditional text a character at a time, and
+    polyphonic characters wrong (長春 as zhang chun, 重慶 as zhong qing, 銀行 as yin xing)."""
     key = (text, v_to_u)
     found = _READ.get(key)
     if found is None:
-        found = _READ[key] = tuple(_lazy_pinyin()(text, v_to_u=v_to_u))
+        found = _READ[key] = tuple(_lazy_pinyin()(opencc_fast.converter("t2s").convert(text), v_to_u=v_to_u))
     return found
 
 
@@ -40,7 +46,7 @@ def _lazy_pinyin() -> Callable[..., list[str]]:
 def load() -> None:
     """Load the dictionaries now: in a process about to fork those that make pages, so that they
     share one copy (some 45 MB) instead of each loading its own."""
-    _lazy_pinyin()("中文")
+    _lazy_pinyin()(opencc_fast.converter("t2s").convert("中文"))
 
 
 def known() -> Readings:
