@@ -107,7 +107,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, progres
         files.update(stage.assets.files | figures.files)
         indexed = _pages(stage, recall, units, names, files, jobs, progress, result.work)
         not_found = _not_found(stage, cache, recall.keys, result.work)
-        files.update(_whole_site(stage, indexed, ids, list(figures.files), not_found))
+        files.update(_whole_site(stage, indexed, ids, list(figures.files), not_found, jobs, result.work))
     except TemplateProblem as problem:  # met in a process making pages
         problem.report(result.diagnostics)
     except Exception as exc:  # a mistake in a template, reported at its line
@@ -128,15 +128,16 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, progres
 
 
 def _whole_site(stage: _Stage, indexed: list[search.Pages], ids: list[str], figures: list[str],
-                not_found: Callable[[list[str]], render.Missing]) -> dict[str, bytes]:
+                not_found: Callable[[list[str]], render.Missing], jobs: int, work: Work) -> dict[str, bytes]:
     """What is made once for the whole site, from every page (``ids``, in order): each variant's
-    search page and index (``indexed``), its feed, the 404 page (``not_found``, given the ids), the
-    sitemap, robots.txt, the hosts' _headers and the mark of a build's folder (``figures``: the
-    images' files, named by their content)."""
+    search page and index (``indexed``, merged by ``jobs`` processes), its feed, the 404 page
+    (``not_found``, given the ids), the sitemap, robots.txt, the hosts' _headers and the mark of a
+    build's folder (``figures``: the images' files, named by their content)."""
     files: dict[str, bytes] = {}
     immutable = [*stage.assets.fingerprinted, *figures]
     for loc, pages in zip(stage.localizers, indexed, strict=True):
-        made = search.page(loc, pages, stage.search_memo)
+        made = search.page(loc, pages, stage.search_memo, jobs)
+        work.indexers |= made.merged_by
         files |= _rendered(stage, loc, [made.view]) | made.pieces | {made.listing_path: made.listing}
         files |= feed.feed(stage.env, loc)
         immutable.append(f"{made.folder}*")

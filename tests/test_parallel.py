@@ -21,7 +21,9 @@ def test_processes_build_the_site_byte_for_byte_as_one_does() -> None:
     shared = build(ROOT, base_url="https://example.org/treaty/", jobs=2)
     assert alone.ok and shared.ok
     assert alone.work.parsers == alone.work.makers == {os.getpid()}
-    for processes in (shared.work.parsers, shared.work.makers):  # the pages were parsed, and made, in other processes
+    assert alone.work.indexers == {os.getpid()}
+    # the pages were parsed, and made, in other processes, and each variant's search page and index too
+    for processes in (shared.work.parsers, shared.work.makers, shared.work.indexers):
         assert processes - {os.getpid()}
     assert sorted(shared.files) == sorted(alone.files)
     assert [path for path in alone.files if shared.files[path] != alone.files[path]] == []

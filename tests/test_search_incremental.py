@@ -5,10 +5,12 @@ piece keeps its file (its name is its content)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import zlib
 from collections.abc import Callable
+from functools import partial
 from itertools import accumulate
 from pathlib import Path
 
@@ -81,10 +83,10 @@ def _previewing(root: Path) -> Callable[[], None]:
     return Preview(root, root / "_site", drafts=False, log=lambda message: None).rebuild
 
 
-def _command_line(root: Path) -> Callable[[], None]:
-    """Each call is ``build.py`` run again (one process), with what the last kept in .cache/."""
+def _command_line(root: Path, jobs: int = 1) -> Callable[[], None]:
+    """Each call is ``build.py`` run again (``jobs`` processes), with what the last kept in .cache/."""
     def run() -> None:
-        assert build.run(root, None, None, False, 1, False) == 0
+        assert build.run(root, None, None, False, jobs, False) == 0
     return run
 
 
@@ -146,11 +148,13 @@ def _topics(mini: MiniSite, count: int) -> None:
         mini.write(f"topics/t{i:02}.md", f"---\ntitle: 专题{i}\n---\n" + f"第{i}篇：中苏两国签订条约。" * 12 + "\n")
 
 
-@pytest.mark.parametrize("builder", [_previewing, _command_line], ids=["preview", "command line"])
+@pytest.mark.parametrize("builder", [_previewing, _command_line, partial(_command_line, jobs=2)],
+                         ids=["preview", "command line", "command line, two processes"])
 def test_an_edit_build_makes_the_index_a_build_from_nothing_makes(
         mini: MiniSite, monkeypatch: pytest.MonkeyPatch, builder: Callable[[Path], Callable[[], None]]) -> None:
     """After a body edit, a title edit, a page added and a page removed, each in turn, the search
-    pages, listings, pieces and records are byte for byte those of a build from nothing."""
+    pages, listings, pieces and records are byte for byte those of a build from nothing (in one
+    process; with two, the first build's index is merged by two others, then edited)."""
     monkeypatch.setattr(search, "PIECE_BYTES", 256)
     _topics(mini, 40)
     out = mini.root / "_site"
@@ -169,6 +173,16 @@ def test_an_edit_build_makes_the_index_a_build_from_nothing_makes(
         rebuild()
         fresh = _search_files(dict(pipeline.build(mini.root).files))
         assert len(fresh) > 100 and _search_files(_folder(out)) == fresh, path
+
+
+def test_an_index_merged_by_processes_is_the_index_merged_alone(mini: MiniSite,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """An index made whole is sorted and cut by the build's processes, into the same pieces."""
+    monkeypatch.setattr(search, "PIECE_BYTES", 256)
+    _topics(mini, 40)
+    alone, shared = pipeline.build(mini.root, jobs=1), pipeline.build(mini.root, jobs=2)
+    assert alone.work.indexers == {os.getpid()} and len(shared.work.indexers - {os.getpid()}) >= 2
+    assert len(_search_files(alone.files)) > 100 and _search_files(shared.files) == _search_files(alone.files)
 
 
 class _Counted:

@@ -40,6 +40,7 @@ from markupsafe import Markup
 from docsite.model import urls
 from docsite.model.config import PageType
 from docsite.model.view import Link, PageView
+from docsite.processes import process_map, start_method
 from docsite.stages.views import Localizer
 from docsite.stages.write import UNCHANGED
 from docsite.text import readings, searchtext
@@ -187,12 +188,14 @@ class SearchPage(NamedTuple):
     folder: str  # where they are (hosts may cache all it holds for ever)
     listing_path: str  # the script that names them (``LISTING``)
     listing: bytes
+    merged_by: frozenset[int]  # the processes that merged its index
 
 
-def page(loc: Localizer, pages: Pages, made: Memo | None = None) -> SearchPage:
+def page(loc: Localizer, pages: Pages, made: Memo | None = None, jobs: int = 1) -> SearchPage:
     """The search page of one variant, the pieces of its index and the script that lists them: the
-    index holds each of ``pages``; the page also lists them plainly, for readers without JavaScript.
-    What the last build made (``made``) is made again only where a page's key changed."""
+    index holds each of ``pages`` (merged by ``jobs`` processes); the page also lists them plainly,
+    for readers without JavaScript. What the last build made (``made``) is made again only where a
+    page's key changed."""
     site = loc.site
     made = made or Memo()
     here = loc.dir_of(PAGE)
@@ -204,7 +207,8 @@ def page(loc: Localizer, pages: Pages, made: Memo | None = None) -> SearchPage:
              for number, key in enumerate(pages.keys)]
     listed = tuple(head[1:] for head in heads)
     urls_of, groups = made.get(("listing", here, tuple(kind_of), listed), partial(_listed, loc, here, kinds, listed))
-    index = made.indexes[here] = _terms(pages, heads, before, made)
+    index, merged_by = _terms(pages, heads, before, made, jobs)
+    made.indexes[here] = index
     records, group_names, sizes = _records(pages, heads, urls_of, kind_of, made)
     # a piece the last build made is left as it is in an output folder that holds it
     kept = before.pieces if before is not None and made.held else ()
@@ -223,7 +227,7 @@ def page(loc: Localizer, pages: Pages, made: Memo | None = None) -> SearchPage:
         extra={"kinds": listing["kinds"], "listing": LISTING, "groups": groups},
     )
     return SearchPage(view, pieces, f"{here}{FOLDER}", f"{here}{LISTING}",
-                      f"self.searchPieces={_json(listing)};\n".encode())
+                      f"self.searchPieces={_json(listing)};\n".encode(), merged_by)
 
 
 def _listed(loc: Localizer, here: str, kinds: list[PageType],
@@ -284,7 +288,8 @@ def _deltas(places: list[int]) -> str:
     return _ints(map(sub, places, [0, *places]))
 
 
-def _terms(pages: Pages, heads: list[Head], before: Index | None, made: Memo) -> Index:
+def _terms(pages: Pages, heads: list[Head], before: Index | None, made: Memo,
+           jobs: int) -> tuple[Index, frozenset[int]]:
     """The index, cut by key into pieces (``t<hash>.js``): a query loads the pieces of its keys only.
     A key's pages are written as the difference from the one before. How many pieces: about one per
     ``PIECE_BYTES`` of the pages' lines as merged (about twice the index's bytes), a power of two,
@@ -293,11 +298,14 @@ def _terms(pages: Pages, heads: list[Head], before: Index | None, made: Memo) ->
     After an edit that kept the pages and their order, only the pieces holding a key whose lines
     changed are made again (see ``_edited``). Else the pages' lines are merged a part at a time (a
     key's hash modulo ``PARTS``: each piece lies in one part, or a few parts in one piece), put aside
-    in temporary files, so that the build holds one part's lines, not the whole index. Returns each
-    piece in order (two may be one, the same content under the same name)."""
+    in temporary files, so that the build holds one part's lines, not the whole index; the parts
+    are sorted and cut by ``jobs`` processes where they fork (they read the files; the pages'
+    entries, read from the store's connection, stay here), most of an index's time. Returns each
+    piece in order (two may be one, the same content under the same name), and the processes
+    that made them."""
     edited = _edited(pages, heads, before, made)
     if edited is not None:
-        return edited
+        return edited, frozenset({os.getpid()})
     with tempfile.TemporaryDirectory(prefix="docsite-search-") as folder, _Spill(Path(folder)) as spill:
         for number in range(len(heads)):
             for part, text in enumerate(_marked(pages.now(number).terms, number)):
@@ -305,12 +313,20 @@ def _terms(pages: Pages, heads: list[Head], before: Index | None, made: Memo) ->
                     spill.add(part, text.encode())
         count = _count(spill.size)
         groups = min(count, PARTS)
-        pieces: list[MadePiece] = []
-        for group in range(groups):
-            lines = spill.read(range(group, PARTS, groups)).splitlines()
-            pieces += _cut(lines, count, range(group, count, groups), made)
+        cut = partial(_cut_group, spill, count, groups, made)
+        made_by = list(process_map(cut, range(groups), jobs if start_method() == "fork" else 1))
+    pieces = [piece for group, _ in made_by for piece in group]
+    for at, (digest, name, script) in pieces:  # what other processes made, remembered here
+        made.now.setdefault(("piece", count, at, digest), (name, script))
     pieces.sort()
-    return Index(tuple(pages.keys), tuple(heads), spill.size, tuple(piece for _, piece in pieces))
+    return (Index(tuple(pages.keys), tuple(heads), spill.size, tuple(piece for _, piece in pieces)),
+            frozenset(process for _, process in made_by))
+
+
+def _cut_group(spill: _Spill, count: int, groups: int, made: Memo, group: int) -> tuple[list[MadePiece], int]:
+    """The pieces of one group of parts of the index (see ``_terms``), and the process that made them."""
+    lines = spill.read(range(group, PARTS, groups)).splitlines()
+    return _cut(lines, count, range(group, count, groups), made), os.getpid()
 
 
 def _edited(pages: Pages, heads: list[Head], before: Index | None, made: Memo) -> Index | None:
