@@ -65,15 +65,15 @@ class Base(NamedTuple):
 
 def _same(table: str, before: Any, now: Any) -> bool:
     """Whether an entry of ``table`` is still the base's: the same page (and signature), the same
-    part's record, the same page linted with the same warnings, the same part of the search index,
-    the same text read the same in pinyin."""
+    part's record, the same page linted with the same warnings and names at risk, the same part of
+    the search index, the same text read the same in pinyin."""
     if table == "parts":
         return before is now
     if table in ("search", "pinyin"):
         return bool(before == now)
     if table == "pages":
         return bool(before[1] is now[1] and before[0] == now[0])
-    return bool(before[0] is now[0] and before[3] is now[3])
+    return bool(before[0] is now[0] and before[2] is now[2] and before[3] is now[3])
 
 
 def save(folder: Path, memory: Memory, token: str, base: Base | None) -> None:

@@ -50,7 +50,9 @@ def shipped_characters() -> dict[str, dict[str, list[str]]]:
 #: What a page's lint found, kept between builds (by the preview server, and in .cache/ for the
 #: command line): by page id, the page's record, what else its warnings depend on (what each
 #: variant's converter converts by; the lint settings and the names at risk) and the warnings.
-LintMemo = dict[str, tuple[Page, str, tuple[object, ...], list[Diagnostic]]]
+LintMemo = dict[str, tuple[Page, str, "Depends", list[Diagnostic]]]
+#: The lint settings, and each variant's names at risk (see ``_names_at_risk``).
+Depends = tuple[object, tuple[tuple[tuple[str, str], ...], ...]]
 
 
 def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics, memo: LintMemo | None = None,
@@ -73,11 +75,13 @@ def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics, memo:
                if loc.variant.opencc.startswith("s2")]
     # What the converters convert by, as text: compared once a page, it must cost little.
     converters = repr([(loc.convert.code, loc.convert.opencc_config, loc.convert.glossary) for loc, _ in targets])
-    depends = (lint, tuple(tuple(names.names) for _, names in targets))
+    at_risk = tuple(tuple(names.names) for _, names in targets)
+    depends: Depends = (lint, at_risk)
     before = dict(memo or {})
     current: dict[tuple[int, int], bool] = {}
+    renamed: dict[int, _Names | None] = {}
 
-    def still(kept: tuple[Page, str, tuple[object, ...], list[Diagnostic]]) -> bool:
+    def alike(kept: tuple[Page, str, Depends, list[Diagnostic]]) -> bool:
         """Whether what ``kept``'s warnings depend on is as now: compared once for each object (all
         pages share one, also as .cache/ gives it back), not once a page (a deep comparison, 40 µs)."""
         key = (id(kept[1]), id(kept[2]))  # ``before`` holds them: their ids stay theirs
@@ -85,15 +89,37 @@ def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics, memo:
             current[key] = kept[1] == converters and kept[2] == depends
         return current[key]
 
+    def still(page: Page) -> bool:
+        """Whether ``page``'s warnings are those kept: the same record, and what they depend on the
+        same, or but for names at risk that the page does not hold (a name that came or went, or
+        converts otherwise now: an edit to a person's title relints the pages that name them, not
+        the site). Its text is read only then."""
+        kept = before.get(page.id)
+        if kept is None or kept[0] is not page:
+            return False
+        if alike(kept):
+            return True
+        was = kept[2]
+        if kept[1] != converters or was[0] != lint:
+            return False
+        if id(was) not in renamed:  # the names at risk that came, went or convert otherwise, in any variant
+            changed = sorted({pair for old, new in zip(was[1], at_risk, strict=True) for pair in set(old) ^ set(new)})
+            renamed[id(was)] = _Names(changed) if changed else None
+        names = renamed[id(was)]
+        return names is None or not names.present(page.raw)
+
     lexicon = _Words(characters, lint.accept)
-    todo = [page.id for page in site.pages.values()
-            if not ((kept := before.get(page.id)) is not None and kept[0] is page and still(kept))]
+    todo = [page.id for page in site.pages.values() if not still(page)]
     linted = dict(zip(todo, _linted(site, todo, targets, lexicon, diags.root, jobs), strict=True))
     for page in site.pages.values():
-        found = linted[page.id] if page.id in linted else before[page.id][3]
+        if page.id in linted:
+            found, kept_depends = linted[page.id], depends
+        else:  # what it depends on kept as the object kept, when alike: .cache/ then keeps the entry as it was
+            kept = before[page.id]
+            found, kept_depends = kept[3], kept[2] if alike(kept) else depends
         diags.items += found
         if memo is not None:
-            memo[page.id] = (page, converters, depends, found)
+            memo[page.id] = (page, converters, kept_depends, found)
     if memo is not None:
         for gone in before.keys() - site.pages.keys():
             del memo[gone]
