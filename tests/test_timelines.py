@@ -168,6 +168,9 @@ def test_exports(tl: Path) -> None:
     port = next(e for e in tljs["events"] if e["unique_id"] == "port-arthur-withdrawal")
     assert port["start_date"] == {"year": "1955", "month": "5", "display_date": "1955年5月"}
     assert len(tljs["events"]) == len(data) and len(tljs["eras"]) == 2
+    for name in ("events.json", "timelinejs.json"):  # as a reader opening them reads them: indented, in any script
+        text = (tl / "zh-hant" / "timeline" / name).read_text(encoding="utf-8")
+        assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
 
 
 def test_an_editor_adds_one_event_file_and_it_appears_everywhere(tmp_path: Path) -> None:
