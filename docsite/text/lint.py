@@ -79,7 +79,7 @@ def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics, memo:
     depends: Depends = (lint, at_risk)
     before = dict(memo or {})
     current: dict[tuple[int, int], bool] = {}
-    renamed: dict[int, _Names | None] = {}
+    changes: dict[tuple[int, int], _Names | None] = {}
 
     def alike(kept: tuple[Page, str, Depends, list[Diagnostic]]) -> bool:
         """Whether what ``kept``'s warnings depend on is as now: compared once for each object (all
@@ -89,24 +89,29 @@ def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics, memo:
             current[key] = kept[1] == converters and kept[2] == depends
         return current[key]
 
+    def renamed(kept: tuple[Page, str, Depends, list[Diagnostic]]) -> _Names | None:
+        """The names at risk that came, went or convert otherwise since ``kept``'s warnings, in any
+        variant, when nothing else they depend on changed; else None. Once for each object, as ``alike``."""
+        key = (id(kept[1]), id(kept[2]))
+        if key not in changes:
+            was = kept[2]
+            same = kept[1] == converters and was[0] == lint
+            pairs = {pair for old, new in zip(was[1], at_risk, strict=True) for pair in set(old) ^ set(new)} \
+                if same else set()
+            changes[key] = _Names(sorted(pairs)) if pairs else None
+        return changes[key]
+
     def still(page: Page) -> bool:
         """Whether ``page``'s warnings are those kept: the same record, and what they depend on the
-        same, or but for names at risk that the page does not hold (a name that came or went, or
-        converts otherwise now: an edit to a person's title relints the pages that name them, not
-        the site). Its text is read only then."""
+        same, or but for names at risk that the page does not hold (an edit to a person's title
+        relints the pages that name them, not the site). Its text is read only then."""
         kept = before.get(page.id)
         if kept is None or kept[0] is not page:
             return False
         if alike(kept):
             return True
-        was = kept[2]
-        if kept[1] != converters or was[0] != lint:
-            return False
-        if id(was) not in renamed:  # the names at risk that came, went or convert otherwise, in any variant
-            changed = sorted({pair for old, new in zip(was[1], at_risk, strict=True) for pair in set(old) ^ set(new)})
-            renamed[id(was)] = _Names(changed) if changed else None
-        names = renamed[id(was)]
-        return names is None or not names.present(page.raw)
+        names = renamed(kept)
+        return names is not None and not names.present(page.raw)
 
     lexicon = _Words(characters, lint.accept)
     todo = [page.id for page in site.pages.values() if not still(page)]
