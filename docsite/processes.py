@@ -126,6 +126,12 @@ def process_map(task: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterat
         gc.unfreeze()
 
 
+def forked_map(task: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
+    """``process_map`` for a task that only a forked process can run, as it inherits what the task
+    holds and which does not pickle (converters, files open): here, where processes are spawned."""
+    return process_map(task, items, jobs if start_method() == "fork" else 1)
+
+
 def _mapped(pool: ProcessPoolExecutor, items: Sequence[Any]) -> Iterator[Any]:
     """``_run`` of each item, in order, by the pool's processes. Stopped (Ctrl-C, SIGTERM, an error
     met here), the items not yet begun are dropped: the processes finish the one they are at, and exit."""

@@ -26,10 +26,9 @@ class BuildResult:
 class Work:
     """What a build did, as it went: the pages it parsed (by id), the parts of the output it made
     and those it recalled from its cache (by cache.name), the HTML files it rendered (not taken from
-    the preview server's memory), the processes that parsed pages, made parts and made the search
-    pages, the images
-    it processed (not taken from .cache/images/), and of what the whole site has once, what it made
-    again rather than took from its cache (the 404 page: ``NOT_FOUND``)."""
+    the preview server's memory), the processes that parsed pages, made parts and merged the search
+    indexes, the images it processed (not taken from .cache/images/), and of what the whole site has
+    once, what it made again rather than took from its cache (the 404 page: ``NOT_FOUND``)."""
 
     parsed: list[str] = field(default_factory=list)
     made: list[str] = field(default_factory=list)

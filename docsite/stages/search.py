@@ -40,7 +40,7 @@ from markupsafe import Markup
 from docsite.model import urls
 from docsite.model.config import PageType
 from docsite.model.view import Link, PageView
-from docsite.processes import process_map, start_method
+from docsite.processes import forked_map
 from docsite.stages.views import Localizer
 from docsite.stages.write import UNCHANGED
 from docsite.text import readings, searchtext
@@ -314,7 +314,7 @@ def _terms(pages: Pages, heads: list[Head], before: Index | None, made: Memo,
         count = _count(spill.size)
         groups = min(count, PARTS)
         cut = partial(_cut_group, spill, count, groups, made)
-        made_by = list(process_map(cut, range(groups), jobs if start_method() == "fork" else 1))
+        made_by = list(forked_map(cut, range(groups), jobs))
     pieces = [piece for group, _ in made_by for piece in group]
     for at, (digest, name, script) in pieces:  # what other processes made, remembered here
         made.now.setdefault(("piece", count, at, digest), (name, script))

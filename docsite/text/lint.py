@@ -29,7 +29,7 @@ import yaml
 from docsite.diagnostics import Diagnostic, Diagnostics
 from docsite.model.page import Page
 from docsite.model.site import Site
-from docsite.processes import process_map, start_method
+from docsite.processes import forked_map
 from docsite.stages.views import Localizer
 from docsite.text.variants import Rule, Text, plain
 
@@ -140,7 +140,7 @@ def _linted(site: Site, ids: list[str], targets: list[tuple[Localizer, _Names]],
     and so inherit the converters (which do not pickle), else by this one."""
     parts = [ids[i:i + PAGES_PER_PART] for i in range(0, len(ids), PAGES_PER_PART)]
     task = partial(_lint_part, site, targets, words, root)
-    for found in process_map(task, parts, jobs if start_method() == "fork" else 1):
+    for found in forked_map(task, parts, jobs):
         yield from found
 
 
