@@ -84,6 +84,23 @@ def test_drafts_previewed_are_warned_of_and_shown(mini: MiniSite) -> None:
     assert (mini.root / "_site/zh-hans/people/placeholder-test/index.html").is_file()
 
 
+
+@pytest.mark.parametrize("order", [("--drafts", None), (None, "--drafts")])
+def test_drafts_previewed_by_one_build_are_not_taken_over_by_the_next(mini: MiniSite,
+                                                                      order: tuple[str | None, str | None]) -> None:
+    """A build with --drafts and one without, in either order, with nothing changed between them:
+    each publishes what its own option says, though the second starts from what the first kept."""
+    mini.write("people/finished.md", "---\ntitle: 甲\nsummary: 一位外交官。\ndraft: true\n---\n生平。\n")
+    mini.write("people/published.md", "---\ntitle: 乙\nsummary: 一位翻译。\n---\n生平。\n")
+    time.sleep(RACY_NS / 1e9)  # else the second build loads the pages again (lastbuild.RACY_NS)
+    for option in order:
+        result = mini.build(*([option] if option else []))
+        assert result.returncode == 0, result.stderr
+        page = mini.root / "_site/zh-hans/people/finished/index.html"
+        assert page.is_file() == (option == "--drafts"), option
+        listed = [a.get_text() for a in mini.page("zh-hans", "people").select("main a")]
+        assert ("甲" in listed) == (option == "--drafts"), (option, listed)
+
 @pytest.mark.parametrize(("kind", "extra"), [("person", []), ("place", []), ("event", ["--date", "1950-02"]),
                                              ("timeline", []), ("topic", []), ("document", [])])
 def test_placeholders_cite_and_link_nothing(mini: MiniSite, kind: str, extra: list[str]) -> None:

@@ -35,9 +35,11 @@ def _order_key(page: Page) -> tuple[Any, ...]:
 
 def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bool = False,
             previous: Site | None = None) -> Site:
-    """The site graph of ``content``. ``previous`` (the preview server's last good site, built with
-    the same site.yaml) is taken over with the new pages when nothing resolving reads changed."""
-    if previous is not None and _resolves_alike(previous.content, content):
+    """The site graph of ``content``. ``previous`` (the last good build's site, built with the
+    same site.yaml) is taken over with the new pages when nothing resolving reads changed, drafts
+    included or left out as before."""
+    if previous is not None and _resolves_alike(previous.content, content) \
+            and previous.pages.keys() == {page.id for page in content.pages if drafts or not page.draft}:
         now = {page.id: page for page in content.pages}
         return replace(previous, config=config, content=content, pages={pid: now[pid] for pid in previous.pages})
     pages = {p.id: p for p in sorted(content.pages, key=lambda p: p.id) if drafts or not p.draft}
