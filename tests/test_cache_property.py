@@ -276,12 +276,20 @@ class Edits(RuleBasedStateMachine):
         assert build_command.run(self.root, out, None, False, 1, False) == (0 if fresh.ok else 1), "build.py"
         if fresh.ok:
             _same("build.py", _on_disk(out), fresh.files)
-        self.preview.rebuild()
-        assert self.preview.errors == _errors(fresh), "the preview"
-        if fresh.ok:
-            _same("the preview", _on_disk(self.preview.out), fresh.files)
-            assert self.preview.result is not None
-            assert _warnings(self.preview.result) == _warnings(fresh), "the preview's warnings"
+        _previewed("the preview", self.preview, fresh)
+        # A preview started now begins from what build.py kept in .cache/.
+        started = Preview(self.root, self.root / ".cache" / "started", drafts=False, log=lambda message: None)
+        _previewed("a preview started now", started, fresh)
+
+
+def _previewed(who: str, preview: Preview, fresh: BuildResult) -> None:
+    """``preview`` rebuilt, as after a save: its problems and the files it wrote are a build from nothing's."""
+    preview.rebuild()
+    assert preview.errors == _errors(fresh), who
+    if fresh.ok:
+        _same(who, _on_disk(preview.out), fresh.files)
+        assert preview.result is not None
+        assert _warnings(preview.result) == _warnings(fresh), f"{who}: warnings"
 
 
 def _errors(result: BuildResult) -> list[str]:

@@ -36,10 +36,8 @@ def run(root: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: 
         return 0
     from docsite.incremental.buildcache import BuildCache  # loaded, as the pipeline is, only to build
 
-    cache = BuildCache.restore(root, record["token"] if record else None, held is not None)
+    cache = BuildCache.restore(root, record, held is not None)
     cache.files.taken = before["inputs"]
-    for path in record["racy"] if record else ():  # its signature may hold while its content changed
-        cache.files.pages.pop(path, None)
     # Pages go to disk as they are made, and replace the old site only when all are: a new folder
     # swapped in, or only the changed files moved in when the output is as the last build left it.
     with Staging(out) if held is None else Update(out, held.files) as staging:

@@ -38,6 +38,7 @@ from watchdog.observers.api import BaseObserver
 
 from docsite.config.settings import load_config
 from docsite.diagnostics import Diagnostics, program
+from docsite.incremental import lastbuild
 from docsite.incremental.buildcache import BuildCache
 from docsite.incremental.signatures import INPUTS, inputs, relooked
 from docsite.model import urls
@@ -122,7 +123,7 @@ class Preview:
 
     def __init__(self, root: Path, out: Path, drafts: bool, log: Callable[[str], None]):
         self.root, self.out, self.drafts, self.log = root, out, drafts, log
-        self.cache = BuildCache(stored=True, memory=True, folder=out)
+        self.cache = BuildCache.restore(root, lastbuild.recorded(root), held=False, preview=out)
         self.result: BuildResult | None = None  # the last build's
         self.problems: list[Problem] = []
         self.built: dict[str, tuple[int, ...]] = {}

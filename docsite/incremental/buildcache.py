@@ -21,7 +21,8 @@ page, the search index's pieces and what they were made of (so that an edit chan
 pages' lines in it, see search.Memo.kept), what was read in pinyin (text/pinyin.py: a page
 parsed again needs no dictionary for the headings and names it had); as a
 base and the changes since it (see kept.py). Not kept: what is quicker to make again than to read
-(the converters' memory, the compiled templates) or is as large as the site's HTML.
+(the converters' memory, the compiled templates) or is as large as the site's HTML. The preview
+server starts from what the command line kept, and keeps nothing there itself.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Collection, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import jinja2
 
@@ -165,13 +166,16 @@ class BuildCache:
             kept.save(root / FOLDER, memory, token, self.base)
 
     @classmethod
-    def restore(cls, root: Path, token: str | None, held: bool) -> BuildCache:
-        """The command line's cache, with what ``save`` kept for the build ``token`` (None: no
-        build before, or another's), if this program kept it; else empty, and said so when what
-        was kept cannot be read."""
-        made = cls(stored=True, persisted=True, held=held)
+    def restore(cls, root: Path, record: dict[str, Any] | None, held: bool, preview: Path | None = None) -> BuildCache:
+        """The command line's cache, or the preview server's (``preview``: its output folder), with
+        what ``save`` kept for the last good build (``record``, see lastbuild.py; None: none), if
+        this program kept it; else empty, and said so when what was kept cannot be read. Pages
+        saved within the tick of that build's look at them (its racy ones) are loaded again. The
+        preview starts from it as a build from the command line does: its first build then
+        parses, lints and indexes only what changed since, not the whole site."""
+        made = cls(stored=True, memory=preview is not None, persisted=preview is None, held=held, folder=preview)
         try:
-            found = kept.restore(root / FOLDER, token)
+            found = kept.restore(root / FOLDER, record["token"] if record else None)
         except kept.Damaged as damaged:
             _warn(f"{damaged}; building without what the last build kept")
             return made
@@ -182,6 +186,8 @@ class BuildCache:
             made.files = LoadCache(memory.pages, memory.data)
             made.search_memo = search.Memo.restored(memory.search, held)
             pinyin.learn(memory.pinyin)
+            for path in record["racy"] if record else ():  # its signature may hold while its content changed
+                made.files.pages.pop(path, None)
         return made
 
 
