@@ -52,6 +52,8 @@ CHANGES = {
     "an event's date (the timelines)": _edit("content/events/meeting.md", "1950-02", "1949-12"),
     "a new page": lambda mini: mini.write("people/d.md", "---\ntitle: 丁\nrelated: [people/a]\n---\n丁。\n"),
     "a page removed (a backlink elsewhere)": lambda mini: (mini.root / "content/people/b.md").unlink(),
+    "the last event removed (the site timeline gone from every page's navigation)":
+        lambda mini: (mini.root / "content/events/meeting.md").unlink(),
     "the glossary": _edit("content/glossary.yaml", "維辛斯基", "維希斯基"),
     "a source": _edit("content/sources.yaml", "朝鲜战争研究", "朝鲜战争研究（修订本）"),
     "a template": _edit("templates/base.html", "</body>", "<p>页脚</p></body>"),

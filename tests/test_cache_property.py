@@ -63,6 +63,8 @@ class Edits(RuleBasedStateMachine):
         }
         self.preview = Preview(self.root, self.root / ".cache" / "serve", drafts=False, log=lambda message: None)
         self.edits = 0
+        self.base_url: str | None = None  # the options of build.py and of a preview started
+        self.drafts = False
 
     def teardown(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -250,6 +252,12 @@ class Edits(RuleBasedStateMachine):
             (self.root / "static" / f"note-{self.edits}.txt").write_text("注\n", encoding="utf-8")
         self.edits += 1
 
+    @rule(base_url=st.sampled_from([None, "https://example.org/treaty/"]), drafts=st.booleans())
+    def options(self, base_url: str | None, drafts: bool) -> None:
+        """The options of build.py, which each step also runs without them (and drafts, of a preview
+        started then)."""
+        self.base_url, self.drafts = base_url, drafts
+
     def toggle(self, page: dict[str, Any], name: str, value: Any) -> None:
         if value is None or value == []:
             page["fields"].pop(name, None)
@@ -270,16 +278,25 @@ class Edits(RuleBasedStateMachine):
 
     @invariant()
     def builds_agree(self) -> None:
-        fresh = build(self.root)
-        _agree("the command line", build(self.root, cache=BuildCache(stored=True)), fresh)
+        made: dict[tuple[str | None, bool], BuildResult] = {}
+
+        def fresh(base_url: str | None = None, drafts: bool = False) -> BuildResult:
+            if (base_url, drafts) not in made:
+                made[base_url, drafts] = build(self.root, base_url=base_url, drafts=drafts)
+            return made[base_url, drafts]
+
+        _agree("the command line", build(self.root, cache=BuildCache(stored=True)), fresh())
+        # build.py with the options chosen, then without: each starts from what the other kept.
         out = self.root / "_site"
-        assert build_command.run(self.root, out, None, False, 1, False) == (0 if fresh.ok else 1), "build.py"
-        if fresh.ok:
-            _same("build.py", _on_disk(out), fresh.files)
-        _previewed("the preview", self.preview, fresh)
+        for base_url, drafts in dict.fromkeys([(self.base_url, self.drafts), (None, False)]):
+            chosen, who = fresh(base_url, drafts), f"build.py (base_url {base_url}, drafts {drafts})"
+            assert build_command.run(self.root, out, base_url, drafts, 1, False) == (0 if chosen.ok else 1), who
+            if chosen.ok:
+                _same(who, _on_disk(out), chosen.files)
+        _previewed("the preview", self.preview, fresh())
         # A preview started now begins from what build.py kept in .cache/.
-        started = Preview(self.root, self.root / ".cache" / "started", drafts=False, log=lambda message: None)
-        _previewed("a preview started now", started, fresh)
+        started = Preview(self.root, self.root / ".cache" / "started", drafts=self.drafts, log=lambda message: None)
+        _previewed("a preview started now", started, fresh(drafts=self.drafts))
 
 
 def _previewed(who: str, preview: Preview, fresh: BuildResult) -> None:

@@ -112,8 +112,9 @@ def _interface_text(source: str) -> Text:
 
 @dataclass
 class RenderMemo:
-    """Kept by the preview server: a digest of what each page was made from (its view and head) and
-    of the HTML it gave, so that a page whose inputs did not change is not rendered again. Its HTML
+    """Kept by the preview server: a digest of what each page was made from (its view, its head and
+    what every page shows of the site: the navigation, the script switcher) and of the HTML it gave,
+    so that a page whose inputs did not change is not rendered again. Its HTML
     is read back from ``folder``, where good builds write the pages, when this build's ``held`` is
     (the folder holds the last good build's pages) and the page is as it was made; the memo keeps
     the HTML itself only when there is no such folder: a large site's is hundreds of megabytes.
@@ -152,9 +153,9 @@ def render_variant(env: jinja2.Environment, loc: Localizer, views: Iterable[Page
     for view in views:
         path = view.dir + "index.html"
         meta = publish.head(loc, view)
-        template = _template(env, view.template)
-        make = partial(_page_html, template, loc, view, meta, site_title, assets)
-        files[path] = _made(memo, path, (view, meta), make)
+        site = _site_context(loc, view, site_title, assets)
+        make = partial(_page_html, _template(env, view.template), loc, view, meta, site)
+        files[path] = _made(memo, path, (view, meta, site), make)
     return files
 
 
@@ -172,10 +173,9 @@ def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
 _CHOSEN: weakref.WeakKeyDictionary[jinja2.Environment, dict[str, jinja2.Template]] = weakref.WeakKeyDictionary()
 
 
-def _page_html(template: jinja2.Template, loc: Localizer, view: PageView, meta: publish.Head, site_title: str,
-               assets: Assets) -> str:
-    return _html(template, page=view, site=_site_context(loc, view, site_title, assets), meta=meta, convert=loc.text,
-                 cite=loc.citation(view))
+def _page_html(template: jinja2.Template, loc: Localizer, view: PageView, meta: publish.Head,
+               site: dict[str, Any]) -> str:
+    return _html(template, page=view, site=site, meta=meta, convert=loc.text, cite=loc.citation(view))
 
 
 def _html(template: jinja2.Template, **context: Any) -> str:
