@@ -177,6 +177,8 @@ def test_a_rebuild_renders_only_what_the_change_affects(mini: MiniSite) -> None:
     mini.write("people/a.md", "---\ntitle: 甲\n---\n甲的生平。\n")
     mini.write("people/b.md", "---\ntitle: 乙\n---\n乙认识[[people/a]]。\n")
     mini.write("people/c.md", "---\ntitle: 丙\n---\n丙。\n")
+    # An event from the start: the first one puts the site timeline in every page's navigation.
+    mini.write("events/founding.md", "---\ntitle: 建国\ndate: 1949-10\nrelated: [people/b]\n---\n")
     cache = BuildCache(memory=True)
     cold = _rendered(mini, cache)
     folders = ("", "people/", "people/a/", "people/b/", "people/c/")
