@@ -124,8 +124,9 @@ def rebuilds(site: Path) -> dict[str, float]:
 
 def _rebuilds(site: Path) -> None:
     from docsite.commands.serve import Preview
+    from docsite.processes import cores
     errors: list[str] = []
-    preview = Preview(site, site / "out", drafts=False, log=errors.append)
+    preview = Preview(site, site / "out", drafts=False, log=errors.append, jobs=cores())  # as build.py serve
     times = {}
     # A second title edit: the first remakes every timeline entry when the first build recalled the
     # timelines from .cache/ (made by the command line), the next takes over all but the edited one's.

@@ -56,6 +56,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     s.add_argument("--drafts", action="store_true", help="include pages marked draft: true")
     s.add_argument("--open", action="store_true", help="open the preview in the web browser")
     s.add_argument("--verbose", action="store_true", help="log every request and browser connected")
+    s.add_argument("--jobs", type=_jobs, default=cores(), help=JOBS_HELP)
     n = sub.add_parser("new", parents=[common], help="start a content file from its type's archetype")
     n.add_argument("type", help="a page type of site.yaml, e.g. person or event")
     n.add_argument("slug", help="the file name without .md, e.g. andrey-vyshinsky")
@@ -125,7 +126,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from docsite.commands import serve
 
-        return serve.serve(root, args.host, args.port, args.drafts, args.open, args.verbose)
+        return serve.serve(root, args.host, args.port, args.drafts, args.open, args.verbose, args.jobs)
     if args.command == "check":
         from docsite.commands import check
 

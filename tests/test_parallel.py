@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,9 @@ from conftest import ROOT, MiniSite
 from test_errors import assert_fails
 
 from docsite import pipeline
+from docsite.commands.serve import Preview
 from docsite.diagnostics import Diagnostic
+from docsite.incremental.signatures import signatures
 from docsite.pipeline import build
 from docsite.text import lint
 
@@ -85,3 +88,33 @@ def test_the_lint_shared_among_processes_warns_as_one_process_does(mini: MiniSit
     warned = {item.path for item in alone if item.severity == "warning"}
     assert len(warned) == 3 * lint.PAGES_PER_PART  # every page of people/ has a word to warn of
     assert shared == alone
+
+
+def test_the_preview_shares_its_builds_among_processes_as_the_command_line_does(tmp_path: Path) -> None:
+    """Its first build from nothing, then builds after edits (a template's, which makes every part
+    again, and a title's, the pages that show it): each the site a build from nothing gives, byte
+    for byte, with parts made by other processes."""
+    site = tmp_path / "site"
+    for name in ("content", "templates", "static"):
+        shutil.copytree(ROOT / name, site / name)
+    shutil.copy(ROOT / "site.yaml", site / "site.yaml")
+    preview = Preview(site, tmp_path / "out", drafts=False, log=lambda message: None, jobs=2)
+    edits = {
+        "first": None,
+        "a template": (site / "templates/base.html", "</body>", "<p>{{ '页脚'|t }}</p></body>"),
+        "a title": (site / "content/people/zhou-enlai.md", "\ntitle: ", "\ntitle: 总理"),
+    }
+    for name, edit in edits.items():
+        if edit is not None:
+            path, old, new = edit
+            path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        preview.rebuild()
+        assert preview.result is not None and preview.result.ok, (name, preview.errors)
+        fresh = build(site, jobs=1)
+        on_disk = {path[len(str(preview.out)) + 1:]: Path(path).read_bytes() for path in signatures(preview.out)}
+        assert sorted(on_disk) == sorted(fresh.files), name
+        assert [path for path in fresh.files if on_disk[path] != fresh.files[path]] == [], name
+        work = preview.result.work
+        assert work.makers - {os.getpid()}, name  # parts made by other processes
+        if name == "a title":
+            assert 0 < 2 * len(work.made) < len(work.made) + len(work.recalled), "the title's pages alone"

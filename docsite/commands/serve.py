@@ -121,8 +121,8 @@ class Watch(FileSystemEventHandler):
 class Preview:
     """The site being previewed: the last good output on disk, and the problems of the last build."""
 
-    def __init__(self, root: Path, out: Path, drafts: bool, log: Callable[[str], None]):
-        self.root, self.out, self.drafts, self.log = root, out, drafts, log
+    def __init__(self, root: Path, out: Path, drafts: bool, log: Callable[[str], None], jobs: int = 1):
+        self.root, self.out, self.drafts, self.log, self.jobs = root, out, drafts, log, jobs
         self.cache = BuildCache.restore(root, lastbuild.recorded(root), held=False, preview=out)
         self.result: BuildResult | None = None  # the last build's
         self.problems: list[Problem] = []
@@ -153,7 +153,8 @@ class Preview:
         self.cache.held = self.cache.search_memo.held = held is not None
         try:
             with Staging(self.out) if held is None else Update(self.out, held) as staging:
-                result = self.result = build(self.root, drafts=self.drafts, cache=self.cache, output=staging)
+                result = self.result = build(self.root, drafts=self.drafts, jobs=self.jobs, cache=self.cache,
+                                             output=staging)
                 # What the build keeps (the site, its caches, the pages made) lives on: frozen, it is left
                 # out of the cycle collector's passes during the next builds, which scanned it all again
                 # (a fifth of a one-page rebuild at 10,000 pages). Kept data is plain records, without
@@ -230,7 +231,8 @@ class Preview:
         return self.error_page.render(self.problems, variant)
 
 
-def serve(root: Path, address: str, port: int, drafts: bool, open_browser: bool = False, verbose: bool = False) -> int:
+def serve(root: Path, address: str, port: int, drafts: bool, open_browser: bool = False, verbose: bool = False,
+          jobs: int = 1) -> int:
     """Serve until Ctrl-C: 0; 2 when the port cannot be had."""
     try:
         sockets = netutil.bind_sockets(port, address=address)
@@ -246,7 +248,7 @@ def serve(root: Path, address: str, port: int, drafts: bool, open_browser: bool 
 
     if verbose:
         log.enable_pretty_logging()  # each request, each browser connected and reloaded
-    preview = Preview(root, out, drafts, say)
+    preview = Preview(root, out, drafts, say, jobs)
     preview.rebuild()
     watch = Watch(root)
 
