@@ -55,6 +55,9 @@ CHANGES = {
     "the last event removed (the site timeline gone from every page's navigation)":
         lambda mini: (mini.root / "content/events/meeting.md").unlink(),
     "the glossary": _edit("content/glossary.yaml", "維辛斯基", "維希斯基"),
+    "a glossary entry for words only the templates show (the timeline's downloads)":
+        lambda mini: mini.write("glossary.yaml", (mini.root / "content/glossary.yaml").read_text(encoding="utf-8")
+                                + "- {zh-hans: 数据, zh-hant: 資料}\n"),
     "a source": _edit("content/sources.yaml", "朝鲜战争研究", "朝鲜战争研究（修订本）"),
     "a template": _edit("templates/base.html", "</body>", "<p>页脚</p></body>"),
     "a static file": _edit("static/style.css", "body {", "body { color: black;"),

@@ -101,11 +101,13 @@ class BuildCache:
         return self.env
 
     def converter(self, variant: Variant, glossary: tuple[Rule, ...]) -> Converter:
-        """A variant's converter, kept (with all it converted) while the glossary is the same."""
+        """A variant's converter, kept (with all it converted) while the glossary is the same. The
+        pages rendered are forgotten when it changes: the templates' own words (the ``t`` filter)
+        are converted with it, and a page's view may not show the change."""
         if not self.memory:
             return Converter(variant.code, variant.opencc, glossary)
         if glossary != self.glossary:
-            self.glossary, self.converters = glossary, {}
+            self.glossary, self.converters, self.rendered = glossary, {}, RenderMemo()
         if variant not in self.converters:
             self.converters[variant] = Converter(variant.code, variant.opencc, glossary)
         return self.converters[variant]
