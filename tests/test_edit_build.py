@@ -23,7 +23,8 @@ from docsite.incremental import signatures as signatures_module
 from docsite.incremental.signatures import signatures
 from docsite.model.result import BuildResult
 from docsite.pipeline import NOT_FOUND, build
-from docsite.stages import load
+from docsite.stages import load, search
+from docsite.text import lint
 
 
 @pytest.fixture(autouse=True)
@@ -241,15 +242,22 @@ def _preview(site: MiniSite) -> Preview:
     return preview
 
 
-def test_the_preview_starts_from_what_the_command_line_kept(mini: MiniSite) -> None:
-    """Its first build parses, lints and makes only what changed since the last build from the
-    command line: at 10,000 pages, seconds instead of a build from nothing."""
+def test_the_preview_starts_from_what_the_command_line_kept(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its first build parses, lints, makes and indexes only what changed since the last build from
+    the command line: at 10,000 pages, seconds instead of a build from nothing."""
     site = _site(mini)
     assert _build(site) == 0
     _edit(site, "people/b.md", "乙的生平", "乙的一生")
+    linted: list[str] = []
+    lint_page = lint._lint_page
+    monkeypatch.setattr(lint, "_lint_page", lambda page, *rest: linted.append(page.id) or lint_page(page, *rest))
+    indexes: list[object] = []
+    edited = search._edited
+    monkeypatch.setattr(search, "_edited", lambda *args: indexes.append(edited(*args)) or indexes[-1])
     preview = _preview(site)
     assert preview.result is not None
-    assert preview.result.work.parsed == ["people/b"]
+    assert preview.result.work.parsed == linted == ["people/b"]
+    assert len(indexes) == 2 and None not in indexes  # each variant's index edited, not merged again
     assert sorted(preview.result.work.made) == ["zh-hans:people/b", "zh-hant:people/b"]
     assert _on_disk(site.root / FOLDER / "serve") == _fresh(site)
     _edit(site, "people/b.md", "title: 乙", "title: 乙丙")  # and goes on as a preview does
