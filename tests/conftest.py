@@ -24,6 +24,7 @@ from bs4 import BeautifulSoup
 from hypothesis import settings
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from docsite.incremental.signatures import signatures
 from docsite.pipeline import build
 from docsite.stages import search
 from docsite.stages.write import Staging
@@ -62,6 +63,11 @@ def built_into(out: Path, root: Path, base_url: str | None = None) -> None:
         result = build(root, base_url=base_url, output=staging)
         assert result.ok, "\n".join(d.format() for d in result.diagnostics.items)
         staging.commit()
+
+
+def on_disk(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` (an output folder), by its path from there, with its bytes."""
+    return {path[len(str(folder)) + 1:]: Path(path).read_bytes() for path in signatures(folder)}
 
 
 class MiniSite:

@@ -1,8 +1,10 @@
 """The cache is never stale: random sequences of edits, drawn from every kind of input a site is made
-from, and after each one the command line's cached build (.cache/), the command line itself (what it
-keeps in .cache/ between builds, and its output folder updated in place) and the preview server's
-build (its memory and .cache/) give byte for byte what a build from nothing gives, or the same errors;
-and the preview the same warnings (the lint's, which it keeps from build to build).
+from (and build.py's options: a base URL, drafts), and after each one the command line's cached
+build (.cache/), the command line itself (what it keeps in .cache/ between builds, and its output
+folder updated in place; with the options, then without), the preview server's build (its memory
+and .cache/) and a preview started then (from what build.py kept) give byte for byte what a build
+from nothing gives, or the same errors; and the previews the same warnings (the lint's, which they
+keep from build to build).
 
 CI runs a few examples; more, as many as time allows:
 
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from conftest import MiniSite
+from conftest import MiniSite, on_disk
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -29,7 +31,6 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from docsite.commands import build as build_command
 from docsite.commands.serve import Preview
 from docsite.incremental.buildcache import BuildCache
-from docsite.incremental.signatures import signatures
 from docsite.model.result import BuildResult
 from docsite.pipeline import build
 
@@ -293,7 +294,7 @@ class Edits(RuleBasedStateMachine):
             chosen, who = fresh(base_url, drafts), f"build.py (base_url {base_url}, drafts {drafts})"
             assert build_command.run(self.root, out, base_url, drafts, 1, False) == (0 if chosen.ok else 1), who
             if chosen.ok:
-                _same(who, _on_disk(out), chosen.files)
+                _same(who, on_disk(out), chosen.files)
         _previewed("the preview", self.preview, fresh())
         # A preview started now begins from what build.py kept in .cache/.
         started = Preview(self.root, self.root / ".cache" / "started", drafts=self.drafts, log=lambda message: None)
@@ -305,7 +306,7 @@ def _previewed(who: str, preview: Preview, fresh: BuildResult) -> None:
     preview.rebuild()
     assert preview.errors == _errors(fresh), who
     if fresh.ok:
-        _same(who, _on_disk(preview.out), fresh.files)
+        _same(who, on_disk(preview.out), fresh.files)
         assert preview.result is not None
         assert _warnings(preview.result) == _warnings(fresh), f"{who}: warnings"
 
@@ -323,9 +324,6 @@ def _agree(who: str, cached: BuildResult, fresh: BuildResult) -> None:
     if fresh.ok:
         _same(who, cached.files, fresh.files)
 
-
-def _on_disk(out: Path) -> dict[str, bytes]:
-    return {path[len(str(out)) + 1:]: Path(path).read_bytes() for path in signatures(out)}
 
 
 def _same(who: str, cached: Mapping[str, bytes], fresh: Mapping[str, bytes]) -> None:

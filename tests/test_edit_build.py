@@ -8,12 +8,11 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import MiniSite
+from conftest import MiniSite, on_disk
 from test_incremental_output import _build, _site
 
 from docsite.commands import build as build_command
@@ -51,9 +50,6 @@ def _edit(mini: MiniSite, path: str, old: str, new: str) -> None:
     page.write_text(page.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
 
 
-def _on_disk(out: Path) -> dict[str, bytes]:
-    return {path[len(str(out)) + 1:]: Path(path).read_bytes() for path in signatures(out)}
-
 
 def _fresh(mini: MiniSite) -> dict[str, bytes]:
     """What a build from nothing gives."""
@@ -74,7 +70,7 @@ def test_an_edit_build_writes_the_changes_not_the_memory_whole(mini: MiniSite,
         assert results[-1].work.parsed == ["people/b"]  # the others from the memory, the edit before's included
     now = (folder / kept.BASE).stat()
     assert (now.st_ino, now.st_mtime_ns) == (base.st_ino, base.st_mtime_ns)  # the base as the first build left it
-    assert _on_disk(site.root / "_site") == _fresh(site)
+    assert on_disk(site.root / "_site") == _fresh(site)
 
 
 def test_changes_beyond_a_share_of_the_base_write_a_new_base(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -89,7 +85,7 @@ def test_changes_beyond_a_share_of_the_base_write_a_new_base(mini: MiniSite, mon
     _edit(site, "places/moscow.md", "莫斯科。", "莫斯科，苏联的首都。")
     assert _build(site) == 0
     assert results[-1].work.parsed == ["places/moscow"]  # read from the new base
-    assert _on_disk(site.root / "_site") == _fresh(site)
+    assert on_disk(site.root / "_site") == _fresh(site)
 
 
 @pytest.mark.parametrize("damage", ["base truncated", "changes truncated", "base overwritten",
@@ -122,7 +118,7 @@ def test_a_damaged_memory_builds_from_nothing_and_says_so(mini: MiniSite, monkey
     else:
         assert "warning:" in err and "cannot be read" in err and "building without what the last build kept" in err
     assert sorted(results[-1].work.parsed) == ["index", "people/a", "people/b", "places/moscow"]
-    assert _on_disk(site.root / "_site") == _fresh(site)
+    assert on_disk(site.root / "_site") == _fresh(site)
     results.clear()
     _edit(site, "people/a.md", "甲认识", "甲早就认识")
     assert _build(site) == 0
@@ -139,7 +135,7 @@ def test_a_file_of_the_output_changed_by_hand_after_an_edit_build_is_made_again(
     (out / "zh-hans/people/a/index.html").unlink()
     _edit(site, "people/b.md", "乙的一生", "乙的生平")
     assert _build(site) == 0
-    assert _on_disk(out) == _fresh(site)
+    assert on_disk(out) == _fresh(site)
 
 
 def test_a_file_of_the_output_changed_while_a_build_runs_is_made_again_by_the_next(
@@ -160,7 +156,7 @@ def test_a_file_of_the_output_changed_while_a_build_runs_is_made_again_by_the_ne
         _edit(site, "people/b.md", "乙的生平", "乙的一生")
         assert _build(site) == 0
     assert _build(site) == 0
-    assert _on_disk(out) == _fresh(site)
+    assert on_disk(out) == _fresh(site)
 
 
 def _not_found(mini: MiniSite) -> dict[str, Any]:
@@ -194,7 +190,7 @@ def test_the_404_page_is_made_again_only_when_what_it_lists_changes(mini: MiniSi
     change(site)
     assert _build(site) == 0
     assert results[-1].work.whole == ([NOT_FOUND] if remade else [])
-    assert _on_disk(site.root / "_site") == _fresh(site)
+    assert on_disk(site.root / "_site") == _fresh(site)
     listing = _not_found(site)
     if edit == "a title":
         assert "乙丙" in listing["titles"]["zh-hans"] and "乙丙" in listing["titles"]["zh-hant"]
@@ -259,10 +255,10 @@ def test_the_preview_starts_from_what_the_command_line_kept(mini: MiniSite, monk
     assert preview.result.work.parsed == linted == ["people/b"]
     assert len(indexes) == 2 and None not in indexes  # each variant's index edited, not merged again
     assert sorted(preview.result.work.made) == ["zh-hans:people/b", "zh-hant:people/b"]
-    assert _on_disk(site.root / FOLDER / "serve") == _fresh(site)
+    assert on_disk(site.root / FOLDER / "serve") == _fresh(site)
     _edit(site, "people/b.md", "title: 乙", "title: 乙丙")  # and goes on as a preview does
     preview.rebuild(preview.changes([str(site.root / "content/people/b.md")]))
-    assert preview.result.ok and _on_disk(site.root / FOLDER / "serve") == _fresh(site)
+    assert preview.result.ok and on_disk(site.root / FOLDER / "serve") == _fresh(site)
 
 
 def test_the_preview_loads_again_a_page_saved_within_the_tick_of_the_last_build(
@@ -286,4 +282,4 @@ def test_the_preview_loads_again_a_page_saved_within_the_tick_of_the_last_build(
     page.write_text(page.read_text("utf-8").replace("乙的", "丙的"), "utf-8")  # the same size
     os.utime(page, ns=(times.st_atime_ns, times.st_mtime_ns))
     _preview(site)
-    assert _on_disk(site.root / FOLDER / "serve") == _fresh(site)
+    assert on_disk(site.root / FOLDER / "serve") == _fresh(site)

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import MiniSite
+from conftest import MiniSite, on_disk
 
 from docsite import cli
 from docsite.incremental import lastbuild, program
@@ -31,9 +31,6 @@ def _build(mini: MiniSite, capsys: pytest.CaptureFixture[str], *args: str) -> st
     assert cli.main(["build", "--root", str(mini.root), "--jobs", "1", *args]) == 0
     return capsys.readouterr().out
 
-
-def _on_disk(folder: Path) -> dict[str, bytes]:
-    return {path[len(str(folder)) + 1:]: Path(path).read_bytes() for path in signatures(folder)}
 
 
 @pytest.fixture
@@ -102,7 +99,7 @@ def test_any_change_builds_again(mini: MiniSite, capsys: pytest.CaptureFixture[s
     args = OPTIONS.get(change, [])
     assert _build(site, capsys, *args).startswith(f"built {out}: ")
     fresh = build(site.root, base_url=args[1] if "--base-url" in args else None, drafts="--drafts" in args)
-    assert _on_disk(out) == dict(fresh.files)
+    assert on_disk(out) == dict(fresh.files)
 
 
 @pytest.mark.usefixtures("settled")
@@ -111,7 +108,7 @@ def test_another_output_folder_builds_there(mini: MiniSite, capsys: pytest.Captu
     _build(site, capsys)
     other = site.root / "other"
     assert _build(site, capsys, "--out", str(other)).startswith(f"built {other}: ")
-    assert _on_disk(other) == _on_disk(site.root / "_site")
+    assert on_disk(other) == on_disk(site.root / "_site")
 
 
 def test_a_build_right_after_a_save_is_up_to_date_when_nothing_changed_since(

@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, MiniSite
+from conftest import ROOT, MiniSite, on_disk
 from test_errors import assert_fails
 
 from docsite import pipeline
 from docsite.commands.serve import Preview
 from docsite.diagnostics import Diagnostic
-from docsite.incremental.signatures import signatures
 from docsite.pipeline import build
 from docsite.text import lint
 
@@ -111,9 +110,9 @@ def test_the_preview_shares_its_builds_among_processes_as_the_command_line_does(
         preview.rebuild()
         assert preview.result is not None and preview.result.ok, (name, preview.errors)
         fresh = build(site, jobs=1)
-        on_disk = {path[len(str(preview.out)) + 1:]: Path(path).read_bytes() for path in signatures(preview.out)}
-        assert sorted(on_disk) == sorted(fresh.files), name
-        assert [path for path in fresh.files if on_disk[path] != fresh.files[path]] == [], name
+        written = on_disk(preview.out)
+        assert sorted(written) == sorted(fresh.files), name
+        assert [path for path in fresh.files if written[path] != fresh.files[path]] == [], name
         work = preview.result.work
         assert work.makers - {os.getpid()}, name  # parts made by other processes
         if name == "a title":
