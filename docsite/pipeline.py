@@ -199,6 +199,8 @@ def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict
     # most memory, best while this one holds few results; and the last parts even out the work.
     todo.sort(key=lambda unit: unit[1] in site.pages)
     parts = _parts(todo)
+    if stage.keeps_conversions and len(todo) < min(SHARED_UNITS, len(units) // 2):
+        jobs = 1
     if len(parts) > 1 or stage.keeps_conversions:
         _load_shared(stage)
     for part, (rendered, process) in zip(parts, _render_parts(stage, parts, jobs), strict=True):
@@ -273,6 +275,11 @@ def _spawned_stage(site: Site, assets: publish.Assets) -> _Stage:
 Unit = tuple[int, str]
 #: Units per part sent to a process: enough to outweigh sending it, few enough to share the work evenly.
 UNITS_PER_PART = 50
+#: A build that keeps a memory (the preview's) shares its parts among processes only when it makes
+#: this many, or half the site (its first build, a template's edit): what a forked process learns
+#: (the views' values, such as every event's timeline entry; conversions) is lost to the builds
+#: after, and forking a process that holds a large site costs more than making a few parts here.
+SHARED_UNITS = 500
 
 
 def _parts(items: list[T]) -> list[tuple[T, ...]]:
