@@ -38,8 +38,6 @@ class Site:
     chronology: Chronology | None = None
     tagged: dict[str, list[str]] = field(default_factory=dict)
     images: dict[str, Image] = field(default_factory=dict)  # the images pages show, by path (stages/images.py)
-    # A hash of the above (cache.structure), made once: a site taken over by the next build keeps it.
-    structure_digest: bytes | None = field(default=None, repr=False, compare=False)
 
     def parent(self, pid: str) -> str | None:
         """The page or list one level up, for breadcrumbs."""
