@@ -61,6 +61,7 @@ class Localizer:
         # entry in a timeline and its record in the timeline's data; kept from build to build by the preview.
         self.memos = memos if memos is not None else defaultdict(Memo)
         self._texts: dict[str, str] = {}  # see ``text``
+        self._dates: dict[EDTF, Markup] = {}  # see ``date``
 
     def text(self, text: Text | str, layers: tuple[tuple[Rule, ...], ...] = ()) -> str:
         """``text`` in this variant's script. A short text without markup or rules of its own (a
@@ -337,7 +338,14 @@ class Localizer:
 
     def date(self, date: EDTF) -> Markup:
         """A date as <time datetime> where it is exact; an approximate or uncertain one is plain text,
-        since HTML has no way to say 'about' and a <time> without datetime must be machine-readable."""
+        since HTML has no way to say 'about' and a <time> without datetime must be machine-readable.
+        Made once a date (many pages and every timeline show the same ones), as ``text`` keeps texts."""
+        shown = self._dates.get(date)
+        if shown is None:
+            shown = self._dates[date] = self._date(date)
+        return shown
+
+    def _date(self, date: EDTF) -> Markup:
         return Markup("").join(
             Markup.escape(self.text(part)) if isinstance(part, str) else
             Markup('<time datetime="{}">{}</time>').format(part.exact_iso, self.text(shown))
