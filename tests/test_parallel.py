@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from conftest import ROOT, MiniSite, on_disk
 from test_errors import assert_fails
 
@@ -15,6 +16,7 @@ from docsite import pipeline
 from docsite.commands.serve import Preview
 from docsite.diagnostics import Diagnostic
 from docsite.pipeline import build
+from docsite.stages import views
 from docsite.text import lint
 
 
@@ -95,10 +97,7 @@ def test_the_preview_shares_its_builds_among_processes_as_the_command_line_does(
     for byte. The first two, which make the whole site, share it among processes; the title's few
     pages are made in the preview's own process, which keeps what making them learned (see
     pipeline.SHARED_UNITS)."""
-    site = tmp_path / "site"
-    for name in ("content", "templates", "static"):
-        shutil.copytree(ROOT / name, site / name)
-    shutil.copy(ROOT / "site.yaml", site / "site.yaml")
+    site = _copy_of_the_site(tmp_path)
     preview = Preview(site, tmp_path / "out", drafts=False, log=lambda message: None, jobs=2)
     edits = {
         "first": None,
@@ -121,3 +120,35 @@ def test_the_preview_shares_its_builds_among_processes_as_the_command_line_does(
             assert work.makers == {os.getpid()}, name
         else:
             assert work.makers - {os.getpid()}, name  # parts made by other processes
+
+
+def test_the_preview_remembers_the_timeline_entries_an_edit_leaves_alone(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a title edit, the next one makes again only the timeline entries that show the title
+    (those of the events related to the page): the preview makes an edit's few pages in its own
+    process, whose memory keeps the entries made, not in processes whose memory is lost."""
+    site = _copy_of_the_site(tmp_path)
+    preview = Preview(site, tmp_path / "out", drafts=False, log=lambda message: None, jobs=2)
+    preview.rebuild()
+    made: list[str] = []
+    entry = views.Localizer._entry
+    monkeypatch.setattr(views.Localizer, "_entry", lambda loc, here, pid: made.append(pid) or entry(loc, here, pid))
+    page = site / "content/people/zhou-enlai.md"
+    text = page.read_text(encoding="utf-8")
+    for title in ("总理", "周总理"):
+        made.clear()
+        page.write_text(text.replace("\ntitle: ", f"\ntitle: {title}", 1), encoding="utf-8")
+        preview.rebuild()
+        assert preview.result is not None and preview.result.ok, preview.errors
+    showing = {f"events/{path.stem}" for path in (site / "content/events").glob("*.md")
+               if "people/zhou-enlai" in yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])["related"]}
+    assert showing and set(made) == showing
+
+
+def _copy_of_the_site(tmp_path: Path) -> Path:
+    """The project's site, copied to be edited."""
+    site = tmp_path / "site"
+    for name in ("content", "templates", "static"):
+        shutil.copytree(ROOT / name, site / name)
+    shutil.copy(ROOT / "site.yaml", site / "site.yaml")
+    return site
