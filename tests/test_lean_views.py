@@ -3,19 +3,24 @@ however many processes make the pages that show it; links relative to each page 
 
 from __future__ import annotations
 
+import json
+import zlib
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 from conftest import ROOT
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from docsite import pipeline
 from docsite.diagnostics import Diagnostics
 from docsite.model.urls import relative
+from docsite.model.view import PageView
 from docsite.pipeline import build, load_site
+from docsite.stages import search
+from docsite.text import searchtext
 from docsite.text.variants import Converter, Matcher, Text
 
 
@@ -87,3 +92,71 @@ def test_a_process_keeps_the_shown_texts_and_forgets_each_parts_own(monkeypatch:
     assert all(titles <= texts for texts in held)  # each title converted once, and kept
     assert all(texts == held[0] for texts in held)  # the same texts after every part
     assert converted[-1] > 3 * len(held[0])  # the parts' own texts, many more, each forgotten
+
+
+# Characters of every kind a token or a stretch may hold: Chinese (some folding together), numerals,
+# letters, digits, and what separates them (spaces, commas); and what ends a stretch.
+_INSIDE = st.lists(st.sampled_from(list("苏联中国斯大林史達第条條五一二十百万〇零abé12 ,，")), max_size=12).map("".join)
+_END = st.sampled_from(list("。!?;\n"))
+
+
+@st.composite
+def _variants(draw: st.DrawFn) -> tuple[str, str]:
+    """A text and another that differs from it in at most half its stretches, each changed as a
+    phrase said otherwise may be: characters replaced, put in or taken out."""
+    stretches = draw(st.lists(_INSIDE, min_size=1, max_size=8))
+    ends = draw(st.lists(_END, min_size=len(stretches) - 1, max_size=len(stretches) - 1))
+    changed = list(stretches)
+    for at in draw(st.sets(st.integers(0, len(stretches) - 1), max_size=len(stretches) // 2)):
+        start = draw(st.integers(0, len(changed[at])))
+        cut = draw(st.integers(0, 3))
+        changed[at] = changed[at][:start] + draw(_INSIDE.map(lambda t: t[:4])) + changed[at][start + cut:]
+
+    def text(parts: list[str]) -> str:
+        return parts[0] + "".join(end + part for end, part in zip(ends, parts[1:], strict=True))
+    return text(stretches), text(changed)
+
+
+@given(_variants())
+@example(("苏。。联。中", "史。。達。中"))  # both tokens that meet across an empty stretch changed
+def test_a_text_counted_from_another_has_the_counts_of_its_own(texts: tuple[str, str]) -> None:
+    """The search keys of a page's second variant are counted from its first's where the two differ
+    in at most half their stretches: the counts are those of its own tokens, key for key, none left
+    at zero, whatever the change (phrases said otherwise, longer or shorter, numerals, words)."""
+    first, second = map(searchtext.fold, texts)
+    like = searchtext.counted(first)
+    made = searchtext.counted(second, like)
+    own = searchtext.key_counts(searchtext.tokens(second))
+    assert made.changed is not None  # counted from ``like``
+    assert dict(made.counts) == dict(own)
+    assert made.changed >= {key for key in like.counts.keys() | own.keys() if like.counts[key] != own[key]}
+
+
+def test_a_pages_second_variant_is_indexed_from_its_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Making the real site, the search keys of a page's traditional text, where it does not fold
+    to the simplified one (a phrase said otherwise), are counted from the simplified text's keys
+    at the few stretches where the two differ, for nearly every such page."""
+    made: list[tuple[str, str]] = []  # each page's id and folded text, as indexed
+    recounted: list[str] = []  # the id of each page whose text was counted from another's
+    indexed, recount = search.indexed, searchtext._recounted
+
+    def watched_indexed(view: PageView) -> search.IndexedPage:
+        made.append((view.id, ""))
+        entry = indexed(view)
+        text = json.loads(f"[{zlib.decompress(entry.record).decode()}]")[1]
+        made[-1] = (view.id, searchtext.fold(text))
+        return entry
+
+    def watched_recount(like: searchtext.Counted, stretches: list[str], differ: list[int]) -> searchtext.Counted:
+        recounted.append(made[-1][0])
+        return recount(like, stretches, differ)
+
+    monkeypatch.setattr(search, "indexed", watched_indexed)
+    monkeypatch.setattr(searchtext, "_recounted", watched_recount)
+    assert build(ROOT, jobs=1).ok
+    texts: dict[str, list[str]] = {}
+    for pid, text in made:
+        texts.setdefault(pid, []).append(text)
+    differing = {pid for pid, (first, second) in texts.items() if first != second}
+    assert len(differing) > 10
+    assert len(differing & set(recounted)) > 0.75 * len(differing)

@@ -20,6 +20,7 @@ from collections import Counter
 from functools import cache, lru_cache
 from operator import add
 from pathlib import Path
+from typing import NamedTuple
 
 import opencc
 
@@ -118,6 +119,76 @@ def key_counts(toks: list[str]) -> Counter[str]:
 
 
 _CJK_FIRST = "\u3400"
+
+#: What ends a stretch of folded text: characters no token holds, which no conversion crosses
+#: (OpenCC converts text a piece between punctuation at a time).
+_STRETCH_END = re.compile(r"[。!?;\n]")
+
+
+class Counted(NamedTuple):
+    """A folded text's ``key_counts``, the text cut into stretches (see ``counted``), and the keys
+    whose counts differ from those of the text it was counted from (None: counted afresh)."""
+
+    stretches: list[str]
+    counts: Counter[str]
+    changed: set[str] | None
+
+
+def counted(folded: str, like: Counted | None = None) -> Counted:
+    """``key_counts(tokens(folded))``, made from ``like`` (another text's) where the two differ in
+    few stretches, as a page's variants do (where a phrase is said otherwise: 斯大林, 史達林):
+    ``like``'s counts less the keys of the stretches that differ, plus theirs here. A stretch's keys
+    are its tokens' and those of the pairs they make with the nearest tokens on either side; no
+    token crosses a stretch's end."""
+    stretches = _STRETCH_END.split(folded)
+    if like is not None and len(like.stretches) == len(stretches):
+        differ = [i for i, (a, b) in enumerate(zip(like.stretches, stretches, strict=True)) if a != b]
+        if len(differ) * 2 <= len(stretches):
+            return _recounted(like, stretches, differ)
+    return Counted(stretches, key_counts(tokens(folded)), None)
+
+
+def _recounted(like: Counted, stretches: list[str], differ: list[int]) -> Counted:
+    """``counted`` for ``stretches`` from ``like``, whose stretches differ at ``differ``."""
+    # Each run with the nearest tokens on either side, which lie in stretches the two texts share
+    # (see ``_runs``), one run after the other: the pairs where two runs meet are of those tokens,
+    # the same in both texts, as are their own keys.
+    was: list[str] = []
+    is_now: list[str] = []
+    for first, last in _runs(stretches, differ):
+        edges = _edge(stretches, range(first - 1, -1, -1), -1), _edge(stretches, range(last + 1, len(stretches)), 0)
+        was += [*edges[0], *tokens(" ".join(like.stretches[first:last + 1])), *edges[1]]
+        is_now += [*edges[0], *tokens(" ".join(stretches[first:last + 1])), *edges[1]]
+    before, now = key_counts(was), key_counts(is_now)
+    changed = {key for key in before.keys() | now.keys() if before[key] != now[key]}
+    counts = like.counts.copy()
+    for key in changed:
+        count = counts[key] - before[key] + now[key]
+        if count:
+            counts[key] = count
+        else:
+            del counts[key]
+    return Counted(stretches, counts, changed)
+
+
+def _runs(stretches: list[str], differ: list[int]) -> list[list[int]]:
+    """The stretches at ``differ`` (in order) in runs, first and last: one run where no token stands
+    between them, so that a pair of tokens is counted with one run only."""
+    runs: list[list[int]] = []
+    for at in differ:
+        if runs and not any(map(_FLAT.search, stretches[runs[-1][1] + 1:at])):
+            runs[-1][1] = at
+        else:
+            runs.append([at, at])
+    return runs
+
+
+def _edge(stretches: list[str], order: range, which: int) -> list[str]:
+    """The first (``which`` 0) or last (-1) token of the first stretch in ``order`` that holds one."""
+    for at in order:
+        if found := tokens(stretches[at]):
+            return [found[which]]
+    return []
 
 
 def bucket_of(key: str) -> str:
