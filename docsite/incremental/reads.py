@@ -291,53 +291,96 @@ class Fingerprints:
     def __call__(self, value: Any) -> bytes:
         kept = self._now.get(id(value)) or self._earlier.get(id(value))
         if kept is None or kept[0] is not value:
-            parts = self._fields(value) if _is_record(value) else self._encoded(value)
-            kept = (value, hashlib.sha256(b"".join(parts)).digest())
+            out: list[bytes] = []
+            if _is_record(value):
+                self._fields(value, out)
+            else:
+                self._encode(value, out)
+            kept = (value, hashlib.sha256(b"".join(out)).digest())
         self._now[id(value)] = kept
         return kept[1]
 
     def turn(self) -> None:
         self._earlier, self._now = self._now, {}
 
-    def _encoded(self, value: Any) -> Iterator[bytes]:
-        """Equal values give equal bytes: sets are sorted, a record is its class and its compared
-        fields (each record by its own fingerprint, kept). A value of another kind is an error: the
-        cache would not know it."""
-        if value is None or isinstance(value, (bool, int, float)):
-            yield f"{type(value).__name__}:{value!r}\0".encode()
-        elif isinstance(value, str):
-            yield b"s%d:" % len(value) + value.encode("utf-8", "surrogatepass")
-        elif isinstance(value, bytes):
-            yield b"b%d:" % len(value) + value
-        elif isinstance(value, (PurePath, dt.date)):
-            yield from self._encoded(str(value))
-        elif isinstance(value, (list, tuple)):
-            yield b"[%d:" % len(value)
+    def _encode(self, value: Any, out: list[bytes]) -> None:
+        """Equal values give equal bytes (put in ``out``): sets are sorted, a record is its class
+        and its compared fields (each record by its own fingerprint, kept). A value of another
+        kind is an error: the cache would not know it. One call a value, its class's form looked
+        up once (``_form``): every value a build's parts read goes through it."""
+        kind = type(value)
+        if kind is str:
+            out.append(b"s%d:" % len(value) + value.encode("utf-8", "surrogatepass"))
+            return
+        form = _FORMS.get(kind) or _form(kind)
+        if form == "list":
+            out.append(b"[%d:" % len(value))
             for item in value:
-                yield from self._encoded(item)
-        elif isinstance(value, Mapping):
-            yield b"{%d:" % len(value)
+                self._encode(item, out)
+        elif form == "record":
+            out.append(b"#" + self(value))
+        elif form == "plain":
+            out.append(f"{kind.__name__}:{value!r}\0".encode())
+        elif form == "text":
+            self._encode(str(value), out)
+        elif form == "bytes":
+            out.append(b"b%d:" % len(value) + value)
+        elif form == "mapping":
+            out.append(b"{%d:" % len(value))
             for key, item in value.items():
-                yield from self._encoded(key)
-                yield from self._encoded(item)
-        elif isinstance(value, (set, frozenset)):
-            yield b"<%d:" % len(value)
-            yield from sorted(b"".join(self._encoded(item)) for item in value)
-        elif _is_record(value):
-            yield b"#" + self(value)
+                self._encode(key, out)
+                self._encode(item, out)
+        elif form == "set":
+            out.append(b"<%d:" % len(value))
+            items = []
+            for item in value:
+                encoded: list[bytes] = []
+                self._encode(item, encoded)
+                items.append(b"".join(encoded))
+            out.extend(sorted(items))
+        elif form == "kind":  # one object per kind, without state: known by its class
+            out.append(f"&{kind.__module__}.{kind.__qualname__}:".encode())
         elif value is ABSENT:
-            yield b"-"
-        elif isinstance(value, FieldKind):  # one object per kind, without state: known by its class
-            yield f"&{type(value).__module__}.{type(value).__qualname__}:".encode()
+            out.append(b"-")
         else:
-            raise TypeError(f"no canonical form for a {type(value).__qualname__} in the site")
+            raise TypeError(f"no canonical form for a {kind.__qualname__} in the site")
 
-    def _fields(self, record: Any) -> Iterator[bytes]:
+    def _fields(self, record: Any, out: list[bytes]) -> None:
         """A record: its class and its compared fields."""
-        yield f"@{type(record).__module__}.{type(record).__qualname__}:".encode()
-        for spec in dataclasses.fields(record):
-            if spec.compare:
-                yield from self._encoded(getattr(record, spec.name))
+        head, names = _compared(type(record))
+        out.append(head)
+        for name in names:
+            self._encode(getattr(record, name), out)
+
+
+#: The form of each class of values met (see ``_form``).
+_FORMS: dict[type, str] = {}
+
+
+def _form(kind: type) -> str:
+    """How ``Fingerprints`` encodes values of class ``kind``: the first rule that holds for it."""
+    rules = [("plain", (type(None), bool, int, float)), ("text", (str, PurePath, dt.date)), ("bytes", (bytes,)),
+             ("list", (list, tuple)), ("mapping", (Mapping,)), ("set", (set, frozenset))]
+    form = next((form for form, classes in rules if issubclass(kind, classes)), "other")
+    if form == "other" and dataclasses.is_dataclass(kind):
+        form = "record"
+    elif form == "other" and issubclass(kind, FieldKind):
+        form = "kind"
+    _FORMS[kind] = form
+    return form
+
+
+def _compared(kind: type) -> tuple[bytes, tuple[str, ...]]:
+    """What a record of class ``kind`` starts with, and the names of its compared fields."""
+    found = _COMPARED.get(kind)
+    if found is None:
+        found = _COMPARED[kind] = (f"@{kind.__module__}.{kind.__qualname__}:".encode(),
+                                   tuple(spec.name for spec in dataclasses.fields(kind) if spec.compare))
+    return found
+
+
+#: Each record class's ``_compared``.
+_COMPARED: dict[type, tuple[bytes, tuple[str, ...]]] = {}
 
 
 def _is_record(value: Any) -> bool:
