@@ -71,8 +71,19 @@ class CompactLoader(jinja2.FileSystemLoader):
 INDENT = re.compile(r"\n[ \t]+")
 
 
+class _Environment(jinja2.Environment):
+    """Jinja's environment, its templates' globals one mapping: Jinja chains each template's with
+    the environment's, and every include lists the chain's names again: a tenth of the time of
+    rendering a page with its dozen partials (4.3 s against 3.8 for the 4,056 pages of
+    ``benchmarks/corpus.py 2000``). So a template sees the environment's globals as
+    they were when it was loaded: ``environment`` sets them all first."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
+
+
 def environment(config: SiteConfig) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         loader=CompactLoader(config.root / "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -84,6 +95,8 @@ def environment(config: SiteConfig) -> jinja2.Environment:
     )
     env.filters["t"] = jinja2.pass_context(lambda ctx, s: ctx["convert"](_interface_text(str(s))))
     env.globals["content_security_policy"] = policy.meta_policy(env)
+    if env.cache is not None:  # the templates the policy read, loaded before its global was set
+        env.cache.clear()
     return env
 
 
