@@ -379,9 +379,10 @@ class Recall:
         self.made.append(name)
         if not self.keeps:
             return False
+        read = self._shared(read)  # first: the keys' table then finds each path by its identity
         key = self.current[name] = self.keys.of(name, read)
         self.store.save(name, key, read, output)
-        self.memory[name] = Kept(key, self._shared(read), self._memorable(output))
+        self.memory[name] = Kept(key, read, self._memorable(output))
         return self.entries or self.store.db is not None
 
     def entry(self, name: str, key: str | None = None) -> search.IndexedPage | None:
