@@ -289,7 +289,8 @@ class _TextLines:
     """A text's lines (see ``_terms_of``), marked, made from the last text's where their keys'
     counts are the same (searchtext.counted): a page's variants are made one after the other (see
     pipeline.Unit), and differ in a few stretches, where a phrase is said otherwise. The second's
-    lines then cost a third of the first's (0.2 against 0.6 ms for a page of 1,700 characters)."""
+    lines then cost less than half the first's (about 0.25 against 0.6 ms, pages of 1,700
+    characters: benchmarks/README.md)."""
 
     def __init__(self) -> None:
         self.last: tuple[searchtext.Counted, dict[str, str]] | None = None
