@@ -73,6 +73,35 @@ def test_an_edit_build_writes_the_changes_not_the_memory_whole(mini: MiniSite,
     assert on_disk(site.root / "_site") == _fresh(site)
 
 
+def test_pages_written_just_before_a_build_are_parsed_again_only_if_changed(
+        mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages written within the tick of the file system's clock before a build (a clone, a copy, a
+    pull just before it) may change again without their signatures telling: the next build
+    compares their content, as git does, and parses only the page whose text changed."""
+    monkeypatch.setattr(lastbuild, "RACY_NS", 10**15)  # every file is within the tick
+    site = _site(mini)
+    assert _build(site) == 0
+    results = _results(monkeypatch)
+    _edit(site, "people/b.md", "乙的生平", "乙的一生")  # the same size
+    assert _build(site) == 0
+    assert results[-1].work.parsed == ["people/b"]
+    assert on_disk(site.root / "_site") == _fresh(site)
+
+
+def test_a_page_saved_again_with_the_same_text_is_not_parsed_again(mini: MiniSite,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file whose signature changed but not its text (saved again by an editor that writes CRLF
+    line ends, touched, checked out again) is taken as the page it was."""
+    site = _site(mini)
+    assert _build(site) == 0
+    results = _results(monkeypatch)
+    page = site.root / "content/people/b.md"
+    page.write_bytes(page.read_bytes().replace(b"\n", b"\r\n"))
+    assert _build(site) == 0
+    assert results[-1].work.parsed == []
+    assert on_disk(site.root / "_site") == _fresh(site)
+
+
 def test_changes_beyond_a_share_of_the_base_write_a_new_base(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
     site = _site(mini)
     assert _build(site) == 0

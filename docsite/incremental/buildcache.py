@@ -172,7 +172,8 @@ class BuildCache:
         """The command line's cache, or the preview server's (``preview``: its output folder), with
         what ``save`` kept for the last good build (``record``, see lastbuild.py; None: none), if
         this program kept it; else empty, and said so when what was kept cannot be read. Pages
-        saved within the tick of that build's look at them (its racy ones) are loaded again. The
+        saved within the tick of that build's look at them (its racy ones) are loaded again if
+        their content changed (their signatures may not tell). The
         preview starts from it as a build from the command line does: its first build then
         parses, lints and indexes only what changed since, not the whole site."""
         made = cls(stored=True, memory=preview is not None, persisted=preview is None, held=held, folder=preview)
@@ -189,7 +190,8 @@ class BuildCache:
             made.search_memo = search.Memo.restored(memory.search, held)
             pinyin.learn(memory.pinyin)
             for path in record["racy"] if record else ():  # its signature may hold while its content changed
-                made.files.pages.pop(path, None)
+                if path in made.files.pages:  # so its content is compared (see load.py)
+                    made.files.pages[path] = ((), made.files.pages[path][1])
         return made
 
 

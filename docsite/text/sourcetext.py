@@ -29,7 +29,7 @@ def read_text(path: Path, diags: Diagnostics) -> str | None:
     """Return the file's text with newlines normalised, or report why it is not UTF-8 text."""
     data = path.read_bytes()
     try:
-        text = data.decode("utf-8-sig")
+        text = decoded(data)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
@@ -38,7 +38,6 @@ def read_text(path: Path, diags: Diagnostics) -> str | None:
             "save the file as UTF-8 (in most editors: Save As, encoding UTF-8)", col=col,
         )
         return None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
     control = CONTROL.search(text)
     if control is not None:
         at = control.start()
@@ -47,6 +46,12 @@ def read_text(path: Path, diags: Diagnostics) -> str | None:
                     "delete it", col=at - (text.rfind("\n", 0, at) + 1) + 1)
         return None
     return text
+
+
+def decoded(data: bytes) -> str:
+    """A file's bytes as the text the build reads: UTF-8 (a byte-order mark left out), newlines
+    normalised. Raises UnicodeDecodeError."""
+    return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
 
 
 _Resolving = TypeVar("_Resolving", bound=type[yaml.resolver.BaseResolver])
