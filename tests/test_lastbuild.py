@@ -53,6 +53,32 @@ def test_nothing_changed_nothing_written(mini: MiniSite, capsys: pytest.CaptureF
     assert (signatures(out), out.stat().st_ino) == written  # not a file touched, not the folder replaced
 
 
+@pytest.mark.usefixtures("settled")
+@pytest.mark.parametrize("save", ["touched", "with CRLF line ends"])
+def test_a_page_saved_again_unchanged_is_up_to_date(mini: MiniSite, capsys: pytest.CaptureFixture[str],
+                                                    save: str) -> None:
+    """An editor's save with nothing changed, a checkout that writes a file again: a new signature,
+    the same text (line ends are read as one), and nothing to build. The record takes the new
+    signature; a change after it still builds."""
+    site = _site(mini)
+    out = site.root / "_site"
+    _build(site, capsys)
+    written = signatures(out), out.stat().st_ino
+    page = site.root / "content/people/b.md"
+    if save == "touched":
+        os.utime(page, ns=(page.stat().st_atime_ns, page.stat().st_mtime_ns + 10**9))
+    else:
+        page.write_bytes(page.read_bytes().replace(b"\n", b"\r\n"))
+    assert _build(site, capsys).startswith(f"{out} is up to date: ")
+    assert (signatures(out), out.stat().st_ino) == written
+    record = lastbuild.recorded(site.root)
+    assert record is not None and record["inputs"][str(page)] == signatures(page)[str(page)]
+    assert _build(site, capsys).startswith(f"{out} is up to date: ")
+    _edit("content/people/b.md", "乙。", "丙。")(site)
+    assert _build(site, capsys).startswith(f"built {out}: ")
+    assert on_disk(out) == dict(build(site.root).files)
+
+
 def _edit(path: str, old: str, new: str) -> Callable[[MiniSite], None]:
     def edit(mini: MiniSite) -> None:
         file = mini.root / path

@@ -27,7 +27,7 @@ def run(root: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: 
     before = lastbuild.state(root, {"base_url": base_url, "drafts": drafts})
     record = lastbuild.recorded(root)
     held = lastbuild.held(record, out)
-    done = lastbuild.up_to_date(root, record, before, held is not None)
+    done = lastbuild.up_to_date(root, record, before, held)
     if done is not None:
         done.seconds = time.perf_counter() - start
         done.diagnostics.report()
@@ -48,7 +48,7 @@ def run(root: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: 
             cache.save(root, token)
             written = (lastbuild.updated(out, held, staging.changed, staging.removed)
                        if isinstance(staging, Update) and held is not None else lastbuild.output(out))
-            lastbuild.save(root, written, before, result, token)
+            lastbuild.save(root, written, before, result, token, lastbuild.texts(cache.files.pages))
     result.diagnostics.report()
     if not result.ok:
         print(f"build failed: {result.diagnostics.counts()}; nothing was written", file=sys.stderr)

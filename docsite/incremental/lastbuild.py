@@ -13,7 +13,10 @@ A file saved within a tick of the file system's clock before the build looked at
 again within that tick and keep its signature: as git does with its "racily clean" entries, the
 record keeps the content digest of such files, and the next build compares their content instead
 of trusting the signature (or of building everything, which a save and a build a second apart would
-otherwise cost every time).
+otherwise cost every time). The other way round, a page saved again unchanged (or touched, or
+checked out again) has a new signature and the same text: the record keeps a digest of each page's
+text as the build read it (``texts``), and a page whose signature changed is found the same when
+its text is, as git refreshes its index. The record then takes the new signatures.
 
 The output is looked at before the build without listing a folder: the record keeps the signatures
 of its folders too, which change whenever a file is added to one or taken away, so statting each
@@ -51,8 +54,8 @@ from docsite.stages import history
 #: form (a tenth of the time of JSON's to read and write): the signatures of the inputs and of the
 #: output, and the warnings. Each names the build's token: a pair that disagrees is no record.
 NAME, BULK = "last-build.json", "last-build.marshal"
-VERSION = 6  # 3: with the build's warnings; 4: with the token of what the build kept; 5: the bulk apart;
-# 6: the output's folders
+VERSION = 7  # 3: with the build's warnings; 4: with the token of what the build kept; 5: the bulk apart;
+# 6: the output's folders; 7: the pages' texts
 
 #: Files by path (the output's relative to it), each with its ``load.signature``.
 Signatures = dict[str, tuple[int, ...]]
@@ -66,14 +69,16 @@ class Tree(NamedTuple):
     folders: Signatures
 
 
-#: What a record and a build must agree on (see ``state``).
-COMPARED = ("version", "program", "options", "inputs", "history")
+#: What a record and a build must agree on (see ``state``), besides the inputs (see ``_same_inputs``).
+COMPARED = ("version", "program", "options", "history")
 #: Files changed this close before the record's inputs were taken may change again unseen: a file
 #: system stamps times by the clock's tick, which some make a whole second (as git's "racily
 #: clean" files).
 RACY_NS = 1_000_000_000
 #: The record's entries kept in ``BULK``.
-_BULKY = ("inputs", "output", "folders", "warnings")
+_BULKY = ("inputs", "output", "folders", "warnings", "texts")
+#: A page's text by path (see ``texts``): a digest of what the page's ``written`` holds.
+Texts = dict[str, bytes]
 
 
 def state(root: Path, options: dict[str, Any]) -> dict[str, Any]:
@@ -171,24 +176,64 @@ def _unchanged(out: Path, kept: Tree) -> bool:
         return False
 
 
-def up_to_date(root: Path, record: dict[str, Any] | None, now: dict[str, Any], held: bool) -> BuildResult | None:
+def up_to_date(root: Path, record: dict[str, Any] | None, now: dict[str, Any], held: Tree | None) -> BuildResult | None:
     """The recorded build's result when building again (with ``now``, its ``state``) would give what
-    the output holds (``held``: exactly what that build wrote); else None."""
+    the output holds (``held``: exactly what that build wrote); else None. When pages were
+    saved again unchanged, the record takes their new signatures."""
     try:
-        if record is None or not held or any(record[key] != now[key] for key in COMPARED):
+        if record is None or held is None or any(record[key] != now[key] for key in COMPARED):
             return None
         if any(_content(path) != digest for path, digest in record["racy"].items()):
             return None  # saved again within the tick of its last save
+        resigned = _same_inputs(record, now["inputs"])
+        if resigned is None:
+            return None
         warnings = [Diagnostic(*item) for item in record["warnings"]]
-        return BuildResult(Diagnostics(root, warnings), pages_per_variant=record["pages"], notes=record["notes"])
+        result = BuildResult(Diagnostics(root, warnings), pages_per_variant=record["pages"], notes=record["notes"])
     except (ValueError, KeyError, TypeError):  # not one this program wrote
+        return None
+    if resigned:
+        save(root, held, now, result, record["token"], record["texts"])
+    return result
+
+
+def _same_inputs(record: dict[str, Any], inputs: dict[str, tuple[int, ...]]) -> bool | None:
+    """Whether the files ``inputs`` (their signatures) are those of ``record``: False when every
+    signature is the same, True when some are not but their pages' texts are, None otherwise."""
+    kept: dict[str, tuple[int, ...]] = record["inputs"]
+    if len(kept) != len(inputs):
+        return None
+    texts: Texts = record["texts"]
+    differ = [path for path, mark in inputs.items() if kept.get(path) != mark]
+    if any(path not in kept or texts.get(path) != _text(path) for path in differ):
+        return None
+    return bool(differ)
+
+
+def texts(pages: dict[str, Any]) -> Texts:
+    """The digest of each page's text (``pages``: by path, a page with its file's signature, as
+    load.LoadCache keeps them)."""
+    return {path: _written_digest(page.written) for path, (_, page) in pages.items()}
+
+
+def _text(path: str) -> bytes | None:
+    """The digest ``texts`` would give for the page of the file at ``path``; None when it is no text."""
+    from docsite.model.page import Page  # only when a page's signature changed
+    from docsite.text.sourcetext import decoded
+    try:
+        return _written_digest(Page.written_form(decoded(Path(path).read_bytes())))
+    except (OSError, UnicodeDecodeError):
         return None
 
 
-def save(root: Path, written: Tree, before: dict[str, Any], result: BuildResult, token: str) -> None:
+def _written_digest(written: bytes) -> bytes:
+    return hashlib.blake2b(written, digest_size=16).digest()
+
+
+def save(root: Path, written: Tree, before: dict[str, Any], result: BuildResult, token: str, pages: Texts) -> None:
     """Keep the record of a good build (``before``: its ``state``) that left ``written`` in its
-    output folder (``output``, ``updated``); ``token`` names what it kept for the next build (see
-    buildcache.BuildCache.save)."""
+    output folder (``output``, ``updated``) and read ``pages`` (see ``texts``); ``token`` names what
+    it kept for the next build (see buildcache.BuildCache.save)."""
     record = {key: value for key, value in before.items() if key not in _BULKY}
     record |= {"pages": result.pages_per_variant, "notes": result.notes, "token": token}
     # As found: a build that finds the output up to date reports them, in order, as a build does.
@@ -198,7 +243,7 @@ def save(root: Path, written: Tree, before: dict[str, Any], result: BuildResult,
     # written before it: the next build builds.
     with contextlib.suppress(OSError):
         _replace(folder / BULK, "wb", lambda file: file.write(marshal.dumps((token, before["inputs"], *written,
-                                                                             warnings))))
+                                                                             warnings, pages))))
         _replace(folder / NAME, "w", lambda file: json.dump(record, file, ensure_ascii=False))
 
 

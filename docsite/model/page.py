@@ -88,7 +88,12 @@ class Page:
     @staticmethod
     def as_written(raw: str, locs: LocMap) -> tuple[bytes, bytes]:
         """The fields ``written`` and ``located`` of a page whose file is ``raw``, its values at ``locs``."""
-        return zlib.compress(raw.encode("utf-8"), 1), pickle.dumps(locs, pickle.HIGHEST_PROTOCOL)
+        return Page.written_form(raw), pickle.dumps(locs, pickle.HIGHEST_PROTOCOL)
+
+    @staticmethod
+    def written_form(raw: str) -> bytes:
+        """The field ``written`` of a page whose file is ``raw``."""
+        return zlib.compress(raw.encode("utf-8"), 1)
 
     @property
     def raw(self) -> str:
