@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -37,6 +38,12 @@ settings.register_profile("docsite", deadline=None)
 settings.load_profile("docsite")
 PREFIX = "/treaty-1950/"
 SEARCH_PIECE_BYTES = 8 * 1024
+
+# Tests send Ctrl-C to builds and servers they start (and raise it here): a shell ignores it for a
+# command it runs in the background (`pytest &` in a script), and what that command starts would
+# ignore it too.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
