@@ -190,10 +190,11 @@ def up_to_date(root: Path, record: dict[str, Any] | None, now: dict[str, Any], h
             return None
         warnings = [Diagnostic(*item) for item in record["warnings"]]
         result = BuildResult(Diagnostics(root, warnings), pages_per_variant=record["pages"], notes=record["notes"])
+        token, pages = record["token"], record["texts"]
     except (ValueError, KeyError, TypeError):  # not one this program wrote
         return None
     if resigned:
-        save(root, held, now, result, record["token"], record["texts"])
+        save(root, held, now, result, token, pages)
     return result
 
 
@@ -205,7 +206,7 @@ def _same_inputs(record: dict[str, Any], inputs: dict[str, tuple[int, ...]]) -> 
         return None
     texts: Texts = record["texts"]
     differ = [path for path, mark in inputs.items() if kept.get(path) != mark]
-    if any(path not in kept or texts.get(path) != _text(path) for path in differ):
+    if any(path not in kept or path not in texts or texts[path] != _text(path) for path in differ):
         return None
     return bool(differ)
 

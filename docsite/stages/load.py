@@ -130,7 +130,7 @@ def _as_loaded(path: str, page: Page) -> bool:
     tick of the last look at it, see lastbuild.py): as git does, the content decides, and a page
     whose text is the same is not parsed again."""
     try:
-        return decoded(Path(path).read_bytes()) == page.raw
+        return Page.written_form(decoded(Path(path).read_bytes())) == page.written
     except (OSError, UnicodeDecodeError):
         return False
 
