@@ -219,12 +219,9 @@ def texts(pages: dict[str, Any]) -> Texts:
 
 def _text(path: str) -> bytes | None:
     """The digest ``texts`` would give for the page of the file at ``path``; None when it is no text."""
-    from docsite.model.page import Page  # only when a page's signature changed
-    from docsite.text.sourcetext import decoded
-    try:
-        return _written_digest(Page.written_form(decoded(Path(path).read_bytes())))
-    except (OSError, UnicodeDecodeError):
-        return None
+    from docsite.text.sourcetext import as_kept  # only when a page's signature changed
+    kept = as_kept(path)
+    return None if kept is None else _written_digest(kept)
 
 
 def _written_digest(written: bytes) -> bytes:

@@ -15,7 +15,7 @@ from markdown_it.token import Token
 
 from docsite.model.config import PageType
 from docsite.text import markdown
-from docsite.text.sourcetext import LocMap
+from docsite.text.sourcetext import LocMap, compressed
 from docsite.text.variants import Block, Rule, Text
 
 
@@ -88,12 +88,7 @@ class Page:
     @staticmethod
     def as_written(raw: str, locs: LocMap) -> tuple[bytes, bytes]:
         """The fields ``written`` and ``located`` of a page whose file is ``raw``, its values at ``locs``."""
-        return Page.written_form(raw), pickle.dumps(locs, pickle.HIGHEST_PROTOCOL)
-
-    @staticmethod
-    def written_form(raw: str) -> bytes:
-        """The field ``written`` of a page whose file is ``raw``."""
-        return zlib.compress(raw.encode("utf-8"), 1)
+        return compressed(raw), pickle.dumps(locs, pickle.HIGHEST_PROTOCOL)
 
     @property
     def raw(self) -> str:

@@ -26,7 +26,7 @@ from docsite.model.page import Content, Page, Source
 from docsite.processes import process_map
 from docsite.stages import history
 from docsite.text import markdown, pinyin
-from docsite.text.sourcetext import LocMap, decoded, not_text, parse_yaml, read_text
+from docsite.text.sourcetext import LocMap, as_kept, not_text, parse_yaml, read_text
 from docsite.text.variants import PLACEHOLDER_BASE, Block, MarkupError, Rule, Text, protect
 
 ID_SEGMENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -83,7 +83,9 @@ def load_content(config: SiteConfig, diags: Diagnostics, placeholders: Mapping[s
     for entry in files_under(root):
         mark = _mark(entry, cache)
         hit = cache.pages.get(entry.path) if cache is not None else None
-        if hit is not None and mark is not None and (hit[0] == mark or _as_loaded(entry.path, hit[1])):
+        # A page loaded before, its file unchanged: by its signature, or else (touched, copied,
+        # checked out again, saved within the tick of the last look at it) by its text.
+        if hit is not None and mark is not None and (hit[0] == mark or as_kept(entry.path) == hit[1].written):
             page: Page | None = hit[1]
             pid, path = hit[1].id, hit[1].path
         else:
@@ -122,17 +124,6 @@ def load_content(config: SiteConfig, diags: Diagnostics, placeholders: Mapping[s
             else:
                 setattr(content, attribute, data)
     return content
-
-
-def _as_loaded(path: str, page: Page) -> bool:
-    """Whether the file at ``path`` still says what ``page`` was loaded from, its signature being
-    other than it was (touched, copied, checked out again) or not to be trusted (saved within the
-    tick of the last look at it, see lastbuild.py): as git does, the content decides, and a page
-    whose text is the same is not parsed again."""
-    try:
-        return Page.written_form(decoded(Path(path).read_bytes())) == page.written
-    except (OSError, UnicodeDecodeError):
-        return False
 
 
 def _dated(page: Page, committed: str | None) -> Page:

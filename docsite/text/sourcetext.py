@@ -7,6 +7,7 @@ one file never hides the problems of the others.
 from __future__ import annotations
 
 import re
+import zlib
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,7 +30,7 @@ def read_text(path: Path, diags: Diagnostics) -> str | None:
     """Return the file's text with newlines normalised, or report why it is not UTF-8 text."""
     data = path.read_bytes()
     try:
-        text = decoded(data)
+        text = _decoded(data)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
@@ -48,10 +49,25 @@ def read_text(path: Path, diags: Diagnostics) -> str | None:
     return text
 
 
-def decoded(data: bytes) -> str:
+def _decoded(data: bytes) -> str:
     """A file's bytes as the text the build reads: UTF-8 (a byte-order mark left out), newlines
     normalised. Raises UnicodeDecodeError."""
     return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def compressed(text: str) -> bytes:
+    """A file's text as a page keeps it (``Page.written``)."""
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def as_kept(path: str) -> bytes | None:
+    """The file at ``path`` read now, as a page keeps its text (``compressed``); None when it cannot
+    be read as text. A file whose signature changed is compared by it with what its page was
+    loaded from (see stages/load.py and incremental/lastbuild.py), as git compares content."""
+    try:
+        return compressed(_decoded(Path(path).read_bytes()))
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 _Resolving = TypeVar("_Resolving", bound=type[yaml.resolver.BaseResolver])
