@@ -235,6 +235,13 @@ class _Working:
     folder: Path
     _lock: BaseFileLock | None
     committed: bool
+    _paths: set[str]  # the new site's files, by relative path
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)  # in no order: a site's tens of thousands of paths, asked for after every build
+
+    def __len__(self) -> int:
+        return len(self._paths)
 
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -280,11 +287,6 @@ class Staging(_Working, MutableMapping[str, bytes]):
         self._paths.remove(relative)
         (self.folder / relative).unlink()
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(sorted(self._paths))
-
-    def __len__(self) -> int:
-        return len(self._paths)
 
     def commit(self) -> None:
         """Put the new folder in the place of ``out``; the previous one goes back if that fails."""
@@ -355,11 +357,6 @@ class Update(_Working, MutableMapping[str, bytes]):
             self.changed.discard(relative)
             (self.folder / FILES / relative).unlink()
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(sorted(self._paths))
-
-    def __len__(self) -> int:
-        return len(self._paths)
 
     @property
     def removed(self) -> list[str]:
