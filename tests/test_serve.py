@@ -197,6 +197,32 @@ def test_a_rebuild_renders_only_what_the_change_affects(mini: MiniSite) -> None:
     assert "zh-hant/people/a/" not in changed
 
 
+def test_a_rebuild_asks_only_the_edited_page_for_the_texts_every_page_shows(
+        mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The titles and summaries that many pages show are converted before the pages are made;
+    after an edit, only the edited page is asked for them (its title, then shown everywhere)."""
+    for name in "abcdef":
+        mini.write(f"people/{name}.md", f"---\ntitle: 人物{name}\nsummary: 关于{name}的简介\n---\n见[[people/a]]。\n")
+    asked: list[str] = []
+    shown = views._shown
+    monkeypatch.setattr(views, "_shown", lambda page: asked.append(page.id) or shown(page))
+    cache = BuildCache(memory=True)
+    assert build(mini.root, cache=cache).ok
+    assert {f"people/{name}" for name in "abcdef"} <= set(asked)
+    assert all(asked.count(pid) == 2 for pid in asked)  # every page, in both scripts
+    asked.clear()
+    mini.write("people/a.md", "---\ntitle: 人物甲后来\nsummary: 关于a的简介\n---\n见[[people/a]]。\n")
+    result = build(mini.root, cache=cache)
+    assert asked == ["people/a", "people/a"]
+    page = _text_of(result.files["zh-hant/people/f/index.html"])
+    assert "人物甲後來" in page and "人物甲後來" in _text_of(build(mini.root).files["zh-hant/people/f/index.html"])
+
+
+def _text_of(html: bytes) -> str:
+    """The text a reader reads in a page, its tags left out."""
+    return re.sub(r"<[^>]+>", "", html.decode())
+
+
 def test_a_body_edit_makes_one_group_of_records_again(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
     """The index, its groups of page records and the search page's list are kept while what they were
     made from is the same; a body edit makes pieces of the index again, and one group of records, in each script."""

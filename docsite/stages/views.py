@@ -40,12 +40,18 @@ from docsite.model.view import (
 from docsite.stages import images, maps, overview, timelines
 from docsite.text import citations, fragments, markdown
 from docsite.text.dates import EDTF
-from docsite.text.variants import LONG, PLACEHOLDER, Converter, Rule, Text, protect
+from docsite.text.variants import LONG, PLACEHOLDER, Converter, Layers, Rule, Text, protect
 
 _SPACE = re.compile(r"\s+")
 
 #: Where a citation's address and access day go (see ``Localizer.citation``).
 _URL, _ACCESSED = "\x01", "\x02"
+
+
+def _shown(page: Page) -> list[tuple[Text, Layers]]:
+    """The texts of ``page`` that other pages show (see ``Localizer.convert_shown``), with its layers."""
+    summary = page.fields.get("summary")
+    return [(page.title, page.layers), *([(summary, page.layers)] if summary is not None else [])]
 
 
 class Localizer:
@@ -81,13 +87,9 @@ class Localizer:
         type's names, the tags. Done before the processes that make pages fork, each is converted
         once per build instead of once in each process, and the 404 page's list of every title
         costs nothing more."""
-        pages = self.site.pages.values()
         labels = [Text(name) for kind in self.site.config.types for name in (kind.label, kind.plural)]
-        self.convert.prefetch([
-            *((page.title, page.layers) for page in pages),
-            *((page.fields["summary"], page.layers) for page in pages if "summary" in page.fields),
-            *((text, ()) for text in [*labels, *self.site.tags.values()]),
-        ])
+        self.convert.prefetch([(text, ()) for text in [*labels, *self.site.tags.values()]])
+        self.convert.prefetch_of(list(self.site.pages.values()), _shown)
 
     def title_of(self, pid: str) -> str:
         if pid in self.site.pages:

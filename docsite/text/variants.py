@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import ahocorasick_rs
 import opencc
 
 from docsite.text import opencc_fast
+
+T = TypeVar("T")
 
 #: MediaWiki's fallback chains (LanguageConverter for zh): which forms a variant accepts when a
 #: rule or markup does not name it.
@@ -269,8 +271,14 @@ class Stats:
 LONG = 100
 
 
+#: Rule sets tried before the site glossary, first first (a page's, its markup's).
+Layers = tuple[tuple[Rule, ...], ...]
 #: What a converted text is kept by: its source, its markup, and the rule layers it was converted with.
-CacheKey = tuple[str, tuple[Block, ...], tuple[tuple[Rule, ...], ...]]
+CacheKey = tuple[str, tuple[Block, ...], Layers]
+
+
+def _key(text: Text, layers: Layers) -> CacheKey:
+    return text.source, text.blocks, _rules(layers)
 
 
 def _rules(layers: tuple[tuple[Rule, ...], ...]) -> tuple[tuple[Rule, ...], ...]:
@@ -297,47 +305,61 @@ class Converter:
     # What the build before converted and matched (see ``turn``), taken over when asked for again.
     _earlier: dict[CacheKey, str] = field(default_factory=dict, repr=False)
     _earlier_matchers: dict[int, tuple[tuple[Rule, ...], Matcher | None]] = field(default_factory=dict, repr=False)
+    # The owners of the last ``prefetch_of`` and the keys of the texts each asked for.
+    _owned: tuple[Sequence[object], list[tuple[CacheKey, ...]]] = field(default=((), []), repr=False)
 
     def __call__(self, text: Text | str, *layers: tuple[Rule, ...]) -> str:
         """Convert ``text``; ``layers`` are rule sets tried before the site glossary, first first."""
         source, blocks = (text, ()) if isinstance(text, str) else (text.source, text.blocks)
         self.stats.requests += 1
         self.stats.requested_characters += len(source)
-        layers = _rules(layers)
-        key: CacheKey = (source, blocks, layers)
+        key: CacheKey = (source, blocks, _rules(layers))
         converted = self._cache.get(key) or self._taken_over(key)
         if converted is None:
-            self.prefetch([(Text(source, blocks), layers)])
+            self._fetch([key])
             converted = self._cache[key]
         return converted
 
-    def prefetch(self, items: Iterable[tuple[Text, tuple[tuple[Rule, ...], ...]]]) -> None:
+    def prefetch(self, items: Iterable[tuple[Text, Layers]]) -> None:
         """Convert, ahead of the calls that will ask for them, the texts (each with its layers) not
-        converted yet. Texts with the same layers are planned joined, as one text, and OpenCC gets
-        all that the rules leave to it in one call (``convert_many``): for many short texts, a
-        call's fixed cost outweighs the work."""
-        groups: dict[tuple[tuple[Rule, ...], ...], dict[CacheKey, Text]] = {}
-        for text, given in items:
-            layers = _rules(given)
-            key: CacheKey = (text.source, text.blocks, layers)
+        converted yet."""
+        self._fetch([_key(text, layers) for text, layers in items])
+
+    def prefetch_of(self, owners: Sequence[T], items: Callable[[T], Iterable[tuple[Text, Layers]]]) -> None:
+        """``prefetch`` of the ``items`` of each of ``owners``. An owner that is the object at its
+        place in the last call asks for what it asked for then, which is not made into keys again:
+        the preview's pages, of which an edit changes one, and every page's title is asked for."""
+        last, last_keys = self._owned
+        keys = [last_keys[at] if at < len(last) and last[at] is owner
+                else tuple(_key(text, layers) for text, layers in items(owner))
+                for at, owner in enumerate(owners)]
+        self._owned = (owners, keys)
+        self._fetch([key for own in keys for key in own])
+
+    def _fetch(self, keys: list[CacheKey]) -> None:
+        """Convert the texts of ``keys`` not converted yet. Texts with the same layers are planned
+        joined, as one text, and OpenCC gets all that the rules leave to it in one call
+        (``convert_many``): for many short texts, a call's fixed cost outweighs the work."""
+        groups: dict[Layers, dict[CacheKey, Text]] = {}
+        for key in keys:
             if key not in self._cache and self._taken_over(key) is None:
-                groups.setdefault(layers, {})[key] = text
-        plans: list[tuple[tuple[tuple[Rule, ...], ...], dict[CacheKey, Text], list[str]]] = []
+                groups.setdefault(key[2], {})[key] = Text(key[0], key[1])
+        plans: list[tuple[dict[CacheKey, Text], list[str]]] = []
         for layers, texts in groups.items():
             matchers = tuple(m for m in map(self._matcher, (*layers, self.glossary)) if m is not None)
             if len(texts) == 1 or not any(m.separator for m in matchers):
-                plans.append((layers, texts, self._plan(list(texts.values()), matchers)))
+                plans.append((texts, self._plan(list(texts.values()), matchers)))
             else:  # a key holds the separator, so a match could cross from one text into the next
-                plans += [(layers, {key: text}, self._plan([text], matchers)) for key, text in texts.items()]
-        pieces: list[str] = [part for _, _, plan in plans for part in plan if isinstance(part, _ForOpenCC)]
+                plans += [({key: text}, self._plan([text], matchers)) for key, text in texts.items()]
+        pieces: list[str] = [part for _, plan in plans for part in plan if isinstance(part, _ForOpenCC)]
         self.stats.characters += sum(map(len, pieces))
         converted = iter(opencc_fast.converter(self.opencc_config).convert_many(pieces))
-        for layers, texts, plan in plans:
+        for texts, plan in plans:
             joined = "".join(next(converted) if isinstance(part, _ForOpenCC) else part for part in plan)
             results = joined.split(SEPARATOR) if len(texts) > 1 else [joined]
             if len(results) != len(texts):  # a text's own output holds the separator: each alone
-                for text in texts.values():
-                    self.prefetch([(text, layers)])
+                for key in texts:
+                    self._fetch([key])
                 continue
             self.stats.texts += len(texts)
             self._cache.update(zip(texts, results, strict=True))
