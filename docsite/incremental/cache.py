@@ -114,8 +114,8 @@ class Keys:
             self._earlier.update(previous._digests)
             # Every path read so far, hundreds of thousands: looked at in C, and only when a cut asks.
             cuts = tuple(cut + SEP for cut in self._cut)
-            below = [path for path in self._earlier if path.startswith(cuts)] if cuts else []
-            for path in [*self._changed, *below]:
+            under = [path for path in self._earlier if path.startswith(cuts)] if cuts else []
+            for path in [*self._changed, *under]:
                 self._earlier.pop(path, None)
 
     def still(self, read: Paths) -> bool:
