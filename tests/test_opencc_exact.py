@@ -14,7 +14,8 @@ from pathlib import Path
 import opencc
 import pytest
 
-from docsite.text.opencc_fast import converter, translation
+from docsite.text import opencc_fast
+from docsite.text.opencc_fast import FAST_AFTER, OnDemand, converter, translation
 
 ROOT = Path(__file__).resolve().parent.parent
 SEPARATORS = [" ", "\n", "-", "，", "。", "、", "“", "”", "《", "》", "（", "）", "．", "—", "　"]
@@ -79,7 +80,8 @@ def test_every_shipped_configuration_builds() -> None:
 
 
 @pytest.mark.parametrize("config", ["s2tw", "t2s", "s2hk"])
-def test_texts_converted_together_come_out_as_each_alone(config: str) -> None:
+@pytest.mark.parametrize("given", [0, FAST_AFTER], ids=["by the reference", "by the automaton"])
+def test_texts_converted_together_come_out_as_each_alone(config: str, given: int) -> None:
     """convert_many joins texts with a separator: no match may cross from one text into the next."""
     reference = opencc.OpenCC(config)
     text = _hard_text(config, 30_000, seed=14)
@@ -87,8 +89,23 @@ def test_texts_converted_together_come_out_as_each_alone(config: str) -> None:
     cuts = sorted(rng.sample(range(1, len(text)), 3000))
     pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
     for batch in ([p for p in pieces if "\n" not in p], pieces):  # with and without texts that hold the separator
-        assert converter(config).convert_many(batch) == [reference.convert(p) for p in batch]
-    assert converter(config).convert_many([]) == []
+        conversion = OnDemand(config)
+        conversion.given = given
+        assert conversion.convert_many(batch) == [reference.convert(p) for p in batch]
+    assert OnDemand(config).convert_many([]) == []
+
+
+def test_the_automaton_is_built_once_its_cost_is_outweighed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few texts (an edit's) are converted by the reference, without building the automaton,
+    which a process builds once it has been given ``FAST_AFTER`` characters; the output is the
+    same either way."""
+    built: list[str] = []
+    monkeypatch.setattr(opencc_fast, "converter", lambda config: built.append(config) or converter(config))
+    conversion, reference = OnDemand("s2tw"), opencc.OpenCC("s2tw")
+    short = "中苏友好同盟互助条约于一九五〇年二月十四日在莫斯科签订。"
+    assert conversion.convert(short) == reference.convert(short) and built == []
+    long = short * (FAST_AFTER // len(short))
+    assert conversion.convert(long) == reference.convert(long) and built == ["s2tw"]
 
 
 def test_a_translation_maps_every_character_as_str_translate_does() -> None:

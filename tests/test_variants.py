@@ -162,14 +162,14 @@ def test_malformed_markup(source: str, message: str, offset: int) -> None:
 
 def test_each_distinct_text_is_converted_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    real = opencc_fast.converter("s2tw")
+    real = opencc_fast.conversion("s2tw")
 
     class Spy:
         def convert_many(self, texts: list[str]) -> list[str]:
             calls.extend(texts)
             return real.convert_many(texts)
 
-    monkeypatch.setattr(opencc_fast, "converter", lambda config: Spy())
+    monkeypatch.setattr(opencc_fast, "conversion", lambda config: Spy())
     conv = Converter("zh-hant", "s2tw")
     for _ in range(3):
         assert conv("条约") == "條約"

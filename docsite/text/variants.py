@@ -353,7 +353,7 @@ class Converter:
                 plans += [({key: text}, self._plan([text], matchers)) for key, text in texts.items()]
         pieces: list[str] = [part for _, plan in plans for part in plan if isinstance(part, _ForOpenCC)]
         self.stats.characters += sum(map(len, pieces))
-        converted = iter(opencc_fast.converter(self.opencc_config).convert_many(pieces))
+        converted = iter(opencc_fast.conversion(self.opencc_config).convert_many(pieces))
         for texts, plan in plans:
             joined = "".join(next(converted) if isinstance(part, _ForOpenCC) else part for part in plan)
             results = joined.split(SEPARATOR) if len(texts) > 1 else [joined]
@@ -393,7 +393,7 @@ class Converter:
     def plain(self, text: str) -> str:
         """OpenCC alone: the last resort for markup that names no form for this variant."""
         self.stats.characters += len(text)
-        return opencc_fast.converter(self.opencc_config).convert(text)
+        return opencc_fast.conversion(self.opencc_config).convert(text)
 
     def _plan(self, texts: list[Text], matchers: tuple[Matcher, ...]) -> list[str]:
         """The texts converted and joined by ``SEPARATOR``, in parts: final ones, and runs left to
