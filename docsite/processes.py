@@ -28,6 +28,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from functools import cache, partial
 from types import FrameType
 from typing import Any, TypeVar
 
@@ -130,6 +131,34 @@ def forked_map(task: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterato
     """``process_map`` for a task that only a forked process can run, as it inherits what the task
     holds and which does not pickle (converters, files open): here, where processes are spawned."""
     return process_map(task, items, jobs if start_method() == "fork" else 1)
+
+
+@contextlib.contextmanager
+def beside(task: Callable[[], R], jobs: int) -> Iterator[Callable[[], R]]:
+    """``task()``, worked out by a forked process while this one goes on (with more than one job,
+    where processes fork), else here when first asked for: the function yielded gives it, once
+    asked for as often as needed. The process ends with the block, its answer given or not."""
+    if jobs == 1 or start_method() != "fork":
+        yield cache(task)
+        return
+    global _task
+    _task = partial(_called, task)  # inherited by the process forked as the task is handed over
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=_start,
+                                 initargs=(None,)) as pool:
+            try:
+                with _signals_held():
+                    future = pool.submit(_run, None)
+                _task = None
+                yield future.result
+            finally:
+                pool.shutdown(cancel_futures=True)
+    finally:
+        _task = None
+
+
+def _called(task: Callable[[], R], _: object) -> R:
+    return task()
 
 
 def _mapped(pool: ProcessPoolExecutor, items: Sequence[Any]) -> Iterator[Any]:

@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 from conftest import MiniSite, on_disk
 from test_incremental_output import _build, _site
 
+from docsite import cli
 from docsite.commands import build as build_command
 from docsite.commands.serve import Preview
 from docsite.incremental import FOLDER, kept, lastbuild
@@ -156,16 +157,22 @@ def test_a_damaged_memory_builds_from_nothing_and_says_so(mini: MiniSite, monkey
     assert results[-1].work.parsed == ["people/a"]  # kept again
 
 
-def test_a_file_of_the_output_changed_by_hand_after_an_edit_build_is_made_again(mini: MiniSite) -> None:
+@pytest.mark.parametrize("jobs", ["1", "2"], ids=["looked at here", "looked at by another process"])
+def test_a_file_of_the_output_changed_by_hand_after_an_edit_build_is_made_again(mini: MiniSite, jobs: str) -> None:
+    """With more than one job, another process stats the output while the build loads its memory."""
     site = _site(mini)
     out = site.root / "_site"
+
+    def edit_build() -> None:
+        assert cli.main(["build", "--root", str(site.root), "--jobs", jobs]) == 0
+
     assert _build(site) == 0
     _edit(site, "people/b.md", "乙的生平", "乙的一生")
-    assert _build(site) == 0  # in place: the record taken from the update
+    edit_build()  # in place: the record taken from the update
     (out / "zh-hant/places/moscow/index.html").write_text("x", encoding="utf-8")
     (out / "zh-hans/people/a/index.html").unlink()
     _edit(site, "people/b.md", "乙的一生", "乙的生平")
-    assert _build(site) == 0
+    edit_build()
     assert on_disk(out) == _fresh(site)
 
 

@@ -16,6 +16,7 @@ from docsite import pipeline
 from docsite.commands.serve import Preview
 from docsite.diagnostics import Diagnostic
 from docsite.pipeline import build
+from docsite.processes import beside
 from docsite.stages import views
 from docsite.text import lint
 
@@ -153,3 +154,20 @@ def _copy_of_the_site(tmp_path: Path) -> Path:
         shutil.copytree(ROOT / name, site / name)
     shutil.copy(ROOT / "site.yaml", site / "site.yaml")
     return site
+
+
+@pytest.mark.parametrize(("jobs", "apart"), [(1, False), (2, True)])
+def test_work_beside_the_build_is_done_by_another_process_when_there_are_jobs(jobs: int, apart: bool) -> None:
+    """``beside`` hands its task to a forked process while the build goes on (asked for
+    its answer, it gives it), or with one job does it here, once, when first asked."""
+    done: list[int] = []
+
+    def task() -> int:
+        done.append(os.getpid())
+        return os.getpid()
+
+    with beside(task, jobs) as answer:
+        assert done == []  # not here, and not yet if at all
+        assert (answer() != os.getpid()) == apart
+        assert answer() == answer()
+    assert done == ([] if apart else [os.getpid()])

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import sys
 import time
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 from docsite.diagnostics import program
 from docsite.incremental import lastbuild
 from docsite.model.result import BuildResult
+from docsite.processes import beside
 from docsite.stages.write import Staging, Update, refusal, tidy
 
 
@@ -26,29 +28,35 @@ def run(root: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: 
     start = time.perf_counter()
     before = lastbuild.state(root, {"base_url": base_url, "drafts": drafts})
     record = lastbuild.recorded(root)
-    held = lastbuild.held(record, out)
-    done = lastbuild.up_to_date(root, record, before, held)
-    if done is not None:
-        done.seconds = time.perf_counter() - start
-        done.diagnostics.report()
-        print(f"{out} is up to date: {_summary(done)}; nothing changed since it was built")
-        _notes(done)
-        return 0
-    from docsite.incremental.buildcache import BuildCache  # loaded, as the pipeline is, only to build
+    # Whether the output is as the last build left it: looked at by another process while this one
+    # loads what that build kept, when a file the site is made from changed (else it is wanted now).
+    apart = record is not None and record.get("inputs") != before["inputs"]
+    with beside(partial(lastbuild.as_built, record, out), jobs if apart else 1) as as_found:
+        output = cache(partial(lastbuild.held, record, out, as_found))
+        done = lastbuild.up_to_date(root, record, before, output)
+        if done is not None:
+            done.seconds = time.perf_counter() - start
+            done.diagnostics.report()
+            print(f"{out} is up to date: {_summary(done)}; nothing changed since it was built")
+            _notes(done)
+            return 0
+        from docsite.incremental.buildcache import BuildCache  # loaded, as the pipeline is, only to build
 
-    cache = BuildCache.restore(root, record, held is not None)
-    cache.files.taken = before["inputs"]
+        kept = BuildCache.restore(root, record)
+        held = output()
+    kept.held = kept.search_memo.held = held is not None
+    kept.files.taken = before["inputs"]
     # Pages go to disk as they are made, and replace the old site only when all are: a new folder
     # swapped in, or only the changed files moved in when the output is as the last build left it.
     with Staging(out) if held is None else Update(out, held.files) as staging:
-        result = build(root, base_url=base_url, drafts=drafts, progress=True, jobs=jobs, cache=cache, output=staging)
+        result = build(root, base_url=base_url, drafts=drafts, progress=True, jobs=jobs, cache=kept, output=staging)
         if result.ok:
             staging.commit()
             token = os.urandom(16).hex()
-            cache.save(root, token)
+            kept.save(root, token)
             written = (lastbuild.updated(out, held, staging.changed, staging.removed)
                        if isinstance(staging, Update) and held is not None else lastbuild.output(out))
-            lastbuild.save(root, written, before, result, token, lastbuild.texts(cache.files.pages))
+            lastbuild.save(root, written, before, result, token, lastbuild.texts(kept.files.pages))
     result.diagnostics.report()
     if not result.ok:
         print(f"build failed: {result.diagnostics.counts()}; nothing was written", file=sys.stderr)

@@ -168,10 +168,12 @@ class BuildCache:
             kept.save(root / FOLDER, memory, token, self.base)
 
     @classmethod
-    def restore(cls, root: Path, record: dict[str, Any] | None, held: bool, preview: Path | None = None) -> BuildCache:
+    def restore(cls, root: Path, record: dict[str, Any] | None, held: bool = False,
+                preview: Path | None = None) -> BuildCache:
         """The command line's cache, or the preview server's (``preview``: its output folder), with
         what ``save`` kept for the last good build (``record``, see lastbuild.py; None: none), if
-        this program kept it; else empty, and said so when what was kept cannot be read. Pages
+        this program kept it; else empty, and said so when what was kept cannot be read; ``held``:
+        whether the output folder holds that build's files (which may be told after). Pages
         saved within the tick of that build's look at them (its racy ones) are loaded again if
         their content changed (their signatures may not tell). The
         preview starts from it as a build from the command line does: its first build then

@@ -20,8 +20,9 @@ its text is, as git refreshes its index. The record then takes the new signature
 
 The output is looked at before the build without listing a folder: the record keeps the signatures
 of its folders too, which change whenever a file is added to one or taken away, so statting each
-file and folder the record names tells that it holds what the build wrote (``held``); only when
-something differs is it walked (``output``). A build that updates it in place records those
+file and folder the record names tells that it holds what the build wrote (``held``, ``as_built``:
+done by another process while the build loads its memory, when a file the site is made from
+changed); only when something differs is it walked (``output``). A build that updates it in place records those
 signatures for the files and folders it left alone and looks again only at those it moved in and
 their folders (``updated``): a file changed by hand while the build ran is then seen by the next
 build. A
@@ -149,16 +150,16 @@ def recorded(root: Path) -> dict[str, Any] | None:
         return None
 
 
-def held(record: dict[str, Any] | None, out: Path) -> Tree | None:
+def held(record: dict[str, Any] | None, out: Path, as_found: Callable[[], bool] | None = None) -> Tree | None:
     """What ``out`` holds, when it holds exactly the files the recorded build wrote (their
     signatures), so that a build may update it in place (see write.Update); else None. Found by
-    statting what the record names when nothing changed (no folder gained or lost an entry), else
-    by a walk."""
+    statting what the record names when nothing changed (no folder gained or lost an entry, see
+    ``as_built``, which ``as_found`` gives when another process worked it out), else by a walk."""
     try:
         if record is None:
             return None
         kept = Tree(record["output"], record["folders"])
-        if _unchanged(out.resolve(), kept):
+        if as_found() if as_found is not None else as_built(record, out):
             return kept
         now = output(out)
         return now if now.files == kept.files else None
@@ -166,9 +167,14 @@ def held(record: dict[str, Any] | None, out: Path) -> Tree | None:
         return None
 
 
-def _unchanged(out: Path, kept: Tree) -> bool:
-    """Whether every file and folder of ``kept`` has its signature, and ``out`` is one of them."""
-    base = str(out) + os.sep
+def as_built(record: dict[str, Any] | None, out: Path) -> bool:
+    """Whether every file and folder the record names has its signature, and ``out`` is one of them:
+    at 10,000 pages some 80,000 stats, a fifth of an edit build's time, which another process can
+    take while this one loads what the last build kept."""
+    if record is None:
+        return False
+    kept = Tree(record["output"], record["folders"])
+    base = str(out.resolve()) + os.sep
     try:
         return "" in kept.folders and all(signature(os.stat(base + path)) == mark
                                           for names in kept for path, mark in names.items())
@@ -176,17 +182,19 @@ def _unchanged(out: Path, kept: Tree) -> bool:
         return False
 
 
-def up_to_date(root: Path, record: dict[str, Any] | None, now: dict[str, Any], held: Tree | None) -> BuildResult | None:
+def up_to_date(root: Path, record: dict[str, Any] | None, now: dict[str, Any],
+               held: Callable[[], Tree | None]) -> BuildResult | None:
     """The recorded build's result when building again (with ``now``, its ``state``) would give what
-    the output holds (``held``: exactly what that build wrote); else None. When pages were
-    saved again unchanged, the record takes their new signatures."""
+    the output holds (``held()``, asked last: exactly what that build wrote); else None. When
+    pages were saved again unchanged, the record takes their new signatures."""
     try:
-        if record is None or held is None or any(record[key] != now[key] for key in COMPARED):
+        if record is None or any(record[key] != now[key] for key in COMPARED):
             return None
         if any(_content(path) != digest for path, digest in record["racy"].items()):
             return None  # saved again within the tick of its last save
         resigned = _same_inputs(record, now["inputs"])
-        if resigned is None:
+        output = None if resigned is None else held()
+        if output is None:
             return None
         warnings = [Diagnostic(*item) for item in record["warnings"]]
         result = BuildResult(Diagnostics(root, warnings), pages_per_variant=record["pages"], notes=record["notes"])
@@ -194,7 +202,7 @@ def up_to_date(root: Path, record: dict[str, Any] | None, now: dict[str, Any], h
     except (ValueError, KeyError, TypeError):  # not one this program wrote
         return None
     if resigned:
-        save(root, held, now, result, token, pages)
+        save(root, output, now, result, token, pages)
     return result
 
 
