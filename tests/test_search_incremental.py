@@ -102,12 +102,11 @@ def test_a_body_edit_remakes_only_the_pieces_its_keys_are_in(mini: MiniSite, mon
     before = {tree: _pieces(out, tree) for tree in TREES}
     old = {tree: [_script_data(out / tree / "search" / "index" / f"t{name}.js") for name in before[tree]]
            for tree in TREES}
-    made: list[tuple[object, ...]] = []
-    get = search.Memo.get
-    monkeypatch.setattr(search.Memo, "get", lambda memo, key, make: get(memo, key, lambda: made.append(key) or make()))
+    patched: list[str] = []  # the names of the pieces made again, as they were
+    patch = search._patched
+    monkeypatch.setattr(search, "_patched", lambda piece, *lines: patched.append(piece[1]) or patch(piece, *lines))
     mini.write("topics/t12.md", "---\ntitle: 专题12\n---\n改写过的正文。\n")
     rebuild()
-    remade = [key for key in made if key[0] == "piece"]
     named_anywhere: set[int] = set()
     for tree in TREES:
         after = _pieces(out, tree)
@@ -126,8 +125,8 @@ def test_a_body_edit_remakes_only_the_pieces_its_keys_are_in(mini: MiniSite, mon
         for index in set(range(len(after))) - changed:
             assert (out / tree / "search" / "index" / f"t{after[index]}.js").is_file()
     # made again: the pieces of the page's keys in each tree (two trees may share a piece's content)
-    indices = {key[2] for key in remade}
-    assert remade and indices <= named_anywhere
+    indices = {names.index(name) for names in before.values() for name in patched if name in names}
+    assert patched and indices <= named_anywhere
 
 
 def _search_files(files: dict[str, bytes]) -> dict[str, bytes]:

@@ -367,9 +367,10 @@ def _cut_group(spill: _Spill, count: int, groups: int, made: Memo, group: int) -
 def _edited(pages: Pages, heads: list[Head], before: Index | None, made: Memo) -> Index | None:
     """The index of ``before``'s pages, in the same order, some of them edited (their key
     changed): each edited page's lines that are not its lines before are added, those no longer
-    its lines are taken out, and only the pieces of their keys are made again, from their own lines read back
-    (``_unmade``). None when the pages or their order changed, a page's entry before is no longer
-    at hand, or the pieces are to be as many as before: the index is then made from every page."""
+    its lines are taken out, and only the pieces of their keys are made again, and of each only
+    the keys whose lines changed (``_patched``). None when the pages or their order changed, a
+    page's entry before is no longer at hand, or the pieces are to be as many as before: the index
+    is then made from every page."""
     if before is None or None in pages.keys or None in before.keys \
             or [head[0] for head in before.heads] != [head[0] for head in heads]:
         return None
@@ -393,9 +394,7 @@ def _edited(pages: Pages, heads: list[Head], before: Index | None, made: Memo) -
         return None
     pieces = list(before.pieces)
     for index in gone.keys() | came.keys():
-        taken = gone.get(index, set())
-        lines = [line for line in _unmade(pieces[index][2]) if line not in taken] + came.get(index, [])
-        [(_, pieces[index])] = _cut(lines, count, [index], made)
+        pieces[index] = _patched(pieces[index], gone.get(index, set()), came.get(index, []))
     return Index(tuple(pages.keys), tuple(heads), size, tuple(pieces))
 
 
@@ -489,22 +488,53 @@ def _piece(runs: list[tuple[str, int, int]], flat: list[str]) -> tuple[str, byte
     return _hash(main), _script(main)
 
 
-def _unmade(script: bytes) -> list[str]:
-    """The lines a piece was made from (see ``_piece``), read back from its script: a page's data
-    is its count (``t``), or a count and as many places (``s``) or triples (``n``) as it says."""
-    text = script.decode()
-    data: dict[str, list[list[int]]] = json.loads(text[text.index(",") + 1:text.rindex(")")])
+def _patched(piece: Piece, gone: set[str], came: list[str]) -> Piece:
+    """``piece`` with the lines ``gone`` taken out and ``came`` put in (see ``_cut``): of its data, read
+    back from its script, only the keys those lines name are made again from their lines, and the
+    script is the one ``_piece`` makes of all its lines. Its digest is then of the script, not of the
+    lines: a later build that cuts the same lines misses it in its memo, and makes the same piece."""
+    script = piece[2].decode()
+    data: dict[str, list[list[int]]] = json.loads(script[script.index(",") + 1:script.rindex(")")])
+    by_key: dict[str, list[str]] = {}
+    for line in (*gone, *came):
+        by_key.setdefault(line[2:line.index("\t")], [])
+    for line in came:
+        by_key[line[2:line.index("\t")]].append(line)
+    for key, lines in by_key.items():
+        lines += [line for line in _lines(key, data.get(key, [[], [], []])) if line not in gone]
+        if lines:
+            data[key] = _fields(lines)
+        else:
+            data.pop(key, None)
+    main = _json(data, sort_keys=True)
+    return hashlib.blake2b(main.encode()).digest(), _hash(main), _script(main)
+
+
+def _lines(key: str, fields: list[list[int]]) -> list[str]:
+    """The lines of one key of a piece, from its data (see ``_piece``): a page's data is its count
+    (``t``), or a count and as many places (``s``) or triples (``n``) as it says."""
+    mark = _PART_MARKS[searchtext.key_hash(key) & (PARTS - 1)]
     lines = []
-    for key, fields in data.items():
-        mark = _PART_MARKS[searchtext.key_hash(key) & (PARTS - 1)]
-        for kind, values in zip("nst", fields, strict=True):
-            at, page = 0, -1
-            while at < len(values):
-                page += values[at]
-                size = 1 if kind == "t" else 1 + values[at + 1] * (3 if kind == "n" else 1)
-                lines.append(f"{mark}{kind}{key}\t{page:07d}\t{_ints(values[at + 1:at + 1 + size])}")
-                at += 1 + size
+    for kind, values in zip("nst", fields, strict=True):
+        at, page = 0, -1
+        while at < len(values):
+            page += values[at]
+            size = 1 if kind == "t" else 1 + values[at + 1] * (3 if kind == "n" else 1)
+            lines.append(f"{mark}{kind}{key}\t{page:07d}\t{_ints(values[at + 1:at + 1 + size])}")
+            at += 1 + size
     return lines
+
+
+def _fields(lines: list[str]) -> list[list[int]]:
+    """The data of one key of a piece from its lines (``_lines`` the other way)."""
+    fields: list[list[int]] = [[], [], []]
+    last = [-1, -1, -1]
+    for line in sorted(lines):
+        head, page, values = line.split("\t")
+        kind, number = "nst".index(head[1]), int(page)
+        fields[kind] += [number - last[kind], *map(int, values.split(","))]
+        last[kind] = number
+    return fields
 
 
 def _ints(numbers: Iterable[int]) -> str:
@@ -617,8 +647,8 @@ def search_form(text: str) -> str:
     return searchtext.fold(text)
 
 
-def _json(data: object) -> str:
+def _json(data: object, sort_keys: bool = False) -> str:
     """Compact JSON with readable characters; the two line separators escaped, which older JavaScript
     refuses in a string."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
