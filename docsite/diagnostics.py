@@ -58,6 +58,7 @@ class Diagnostic:
 
 
 _fields = attrgetter(*(spec.name for spec in fields(Diagnostic)))
+_severity = attrgetter("severity")
 
 #: What ``check --format`` may be: for people (text), for programs (json), for GitHub Actions.
 FORMATS = ("text", "json", "github")
@@ -118,6 +119,7 @@ class Diagnostics:
 
     def counts(self) -> str:
         """How many errors and warnings, in words: '1 error, 2 warnings'."""
-        e, w = len(self.errors), len(self.warnings)
+        severities = list(map(_severity, self.items))
+        e, w = severities.count("error"), severities.count("warning")
         return f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}"
 

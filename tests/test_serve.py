@@ -223,6 +223,30 @@ def _text_of(html: bytes) -> str:
     return re.sub(r"<[^>]+>", "", html.decode())
 
 
+def test_every_rebuild_says_the_warnings_as_check_does(mini: MiniSite) -> None:
+    """The preview's terminal shows the conversion lint's warnings after every rebuild, those that
+    an edit leaves as they were too, in the order and words of ``check``."""
+    mini.write("topics/a.md", "---\ntitle: 甲\n---\n\n双方并为此目的而努力。\n")
+    said: list[str] = []
+    preview = Preview(mini.root, mini.root / "_site", False, said.append)
+
+    def warnings() -> list[str]:
+        return [line for line in said[-1].splitlines() if ": warning: " in line]
+
+    def checked() -> list[str]:
+        return [line for line in mini.build("check").stderr.splitlines() if ": warning: " in line]
+
+    preview.rebuild()
+    assert warnings() == checked() and len(warnings()) == 1
+    mini.write("topics/b.md", "---\ntitle: 乙\n---\n\n乙方并为此目的而努力。\n")
+    preview.rebuild()
+    assert warnings() == checked() and len(warnings()) == 2
+    mini.write("topics/b.md", "---\ntitle: 乙\n---\n\n乙方并为此目的而努力，后来。\n")  # the same warnings
+    preview.rebuild()
+    assert warnings() == checked() and len(warnings()) == 2
+    assert said[-1].endswith("0 errors, 2 warnings")
+
+
 def test_a_body_edit_makes_one_group_of_records_again(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
     """The index, its groups of page records and the search page's list are kept while what they were
     made from is the same; a body edit makes pieces of the index again, and one group of records, in each script."""
