@@ -136,8 +136,8 @@ def forked_map(task: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterato
 @contextlib.contextmanager
 def beside(task: Callable[[], R], jobs: int) -> Iterator[Callable[[], R]]:
     """``task()``, worked out by a forked process while this one goes on (with more than one job,
-    where processes fork), else here when first asked for: the function yielded gives it, once
-    asked for as often as needed. The process ends with the block, its answer given or not."""
+    where processes fork), else here when first asked for: the function yielded gives the answer,
+    the same each time it is asked. The process ends with the block, asked or not."""
     if jobs == 1 or start_method() != "fork":
         yield cache(task)
         return

@@ -32,8 +32,8 @@ def run(root: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: 
     # loads what that build kept, when a file the site is made from changed (else it is wanted now).
     apart = record is not None and record.get("inputs") != before["inputs"]
     with beside(partial(lastbuild.as_built, record, out), jobs if apart else 1) as as_found:
-        output = cache(partial(lastbuild.held, record, out, as_found))
-        done = lastbuild.up_to_date(root, record, before, output)
+        holding = cache(partial(lastbuild.held, record, out, as_found))
+        done = lastbuild.up_to_date(root, record, before, holding)
         if done is not None:
             done.seconds = time.perf_counter() - start
             done.diagnostics.report()
@@ -43,7 +43,7 @@ def run(root: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: 
         from docsite.incremental.buildcache import BuildCache  # loaded, as the pipeline is, only to build
 
         kept = BuildCache.restore(root, record)
-        held = output()
+        held = holding()
     kept.held = kept.search_memo.held = held is not None
     kept.files.taken = before["inputs"]
     # Pages go to disk as they are made, and replace the old site only when all are: a new folder

@@ -22,10 +22,10 @@ The output is looked at before the build without listing a folder: the record ke
 of its folders too, which change whenever a file is added to one or taken away, so statting each
 file and folder the record names tells that it holds what the build wrote (``held``, ``as_built``:
 done by another process while the build loads its memory, when a file the site is made from
-changed); only when something differs is it walked (``output``). A build that updates it in place records those
-signatures for the files and folders it left alone and looks again only at those it moved in and
-their folders (``updated``): a file changed by hand while the build ran is then seen by the next
-build. A
+changed); only when something differs is it walked (``output``). A build that updates it in place
+records those signatures for the files and folders it left alone and looks again only at those it
+moved in and their folders (``updated``): a file changed by hand while the build ran is then seen
+by the next build. A
 change another program makes to a file the build moved in, within the clock tick of that move,
 would keep its signature (a tick is a few milliseconds on ext4, APFS or NTFS): that takes a
 program racing the build.

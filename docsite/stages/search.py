@@ -338,7 +338,7 @@ def _terms(pages: Pages, heads: list[Head], before: Index | None, made: Memo,
     entries, read from the store's connection, stay here), most of an index's time. Returns each
     piece in order (two may be one, the same content under the same name), and the processes
     that made them."""
-    edited = _edited(pages, heads, before, made)
+    edited = _edited(pages, heads, before)
     if edited is not None:
         return edited, frozenset({os.getpid()})
     with tempfile.TemporaryDirectory(prefix="docsite-search-") as folder, _Spill(Path(folder)) as spill:
@@ -364,7 +364,7 @@ def _cut_group(spill: _Spill, count: int, groups: int, made: Memo, group: int) -
     return _cut(lines, count, range(group, count, groups), made), os.getpid()
 
 
-def _edited(pages: Pages, heads: list[Head], before: Index | None, made: Memo) -> Index | None:
+def _edited(pages: Pages, heads: list[Head], before: Index | None) -> Index | None:
     """The index of ``before``'s pages, in the same order, some of them edited (their key
     changed): each edited page's lines that are not its lines before are added, those no longer
     its lines are taken out, and only the pieces of their keys are made again, and of each only

@@ -281,7 +281,7 @@ def _key(text: Text, layers: Layers) -> CacheKey:
     return text.source, text.blocks, _rules(layers)
 
 
-def _rules(layers: tuple[tuple[Rule, ...], ...]) -> tuple[tuple[Rule, ...], ...]:
+def _rules(layers: Layers) -> Layers:
     """The layers that hold rules: an empty layer changes nothing, so that a text is converted once
     whether it is asked for with empty layers (a title) or none (a label)."""
     return tuple(layer for layer in layers if layer) if any(layers) else ()
@@ -306,7 +306,7 @@ class Converter:
     _earlier: dict[CacheKey, str] = field(default_factory=dict, repr=False)
     _earlier_matchers: dict[int, tuple[tuple[Rule, ...], Matcher | None]] = field(default_factory=dict, repr=False)
     # The owners of the last ``prefetch_of`` and the keys of the texts each asked for.
-    _owned: tuple[Sequence[object], list[tuple[CacheKey, ...]]] = field(default=((), []), repr=False)
+    _owned: tuple[Sequence[object], list[tuple[CacheKey, ...]]] = field(default_factory=lambda: ((), []), repr=False)
 
     def __call__(self, text: Text | str, *layers: tuple[Rule, ...]) -> str:
         """Convert ``text``; ``layers`` are rule sets tried before the site glossary, first first."""
