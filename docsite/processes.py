@@ -28,6 +28,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import cache, partial
 from types import FrameType
 from typing import Any, TypeVar
@@ -150,7 +151,15 @@ def beside(task: Callable[[], R], jobs: int) -> Iterator[Callable[[], R]]:
                 with _signals_held():
                     future = pool.submit(_run, None)
                 _task = None
-                yield future.result
+
+                def answer() -> R:
+                    try:
+                        given: R = future.result()
+                        return given
+                    except BrokenProcessPool:  # the process ended without answering (killed): here, then
+                        return task()
+
+                yield cache(answer)
             finally:
                 pool.shutdown(cancel_futures=True)
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -171,3 +172,11 @@ def test_work_beside_the_build_is_done_by_another_process_when_there_are_jobs(jo
         assert (answer() != os.getpid()) == apart
         assert answer() == answer()
     assert done == ([] if apart else [os.getpid()])
+
+
+def test_work_beside_the_build_is_done_here_when_its_process_dies() -> None:
+    """A process killed before it answers (the system ran out of memory) costs the time of the
+    work, done here, not the build."""
+    here = os.getpid()
+    with beside(lambda: os.kill(os.getpid(), signal.SIGKILL) if os.getpid() != here else "here", 2) as answer:
+        assert answer() == "here"
