@@ -292,6 +292,7 @@ def _load_shared(stage: _Stage) -> None:
     that they share it instead of each loading its own (a spawned process loads its own as it
     starts). Those texts are kept for the build; each part's own are forgotten after it."""
     for loc in stage.localizers:
+        loc.convert.ready()
         loc.convert_shown()
         loc.convert.settle()
     search.search_form("")

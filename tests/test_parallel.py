@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import signal
@@ -19,7 +20,7 @@ from docsite.diagnostics import Diagnostic
 from docsite.pipeline import build
 from docsite.processes import beside
 from docsite.stages import views
-from docsite.text import lint
+from docsite.text import lint, opencc_fast
 
 
 def test_processes_build_the_site_byte_for_byte_as_one_does() -> None:
@@ -180,3 +181,27 @@ def test_work_beside_the_build_is_done_here_when_its_process_dies() -> None:
     here = os.getpid()
     with beside(lambda: os.kill(os.getpid(), signal.SIGKILL) if os.getpid() != here else "here", 2) as answer:
         assert answer() == "here"
+
+
+def test_the_conversion_automaton_is_built_once_before_the_processes_fork(
+        mini: MiniSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Processes that convert many pages' text between them (the lint's, the pages') inherit
+    OpenCC's automaton from the build, which builds it once, instead of each building its own."""
+    for i in range(6):
+        mini.write(f"topics/t{i}.md", f"---\ntitle: 专题{i}\n---\n" + "中苏两国签订条约，发表声明。" * 40 + "\n")
+    monkeypatch.setattr(lint, "PAGES_PER_PART", 1)
+    monkeypatch.setattr(pipeline, "UNITS_PER_PART", 2)
+    built = tmp_path / "built"
+    real = opencc_fast.converter
+
+    @functools.cache
+    def converter(config: str) -> opencc_fast.FastOpenCC:
+        with built.open("a") as file:  # from whichever process builds it
+            file.write(f"{os.getpid()} {config}\n")
+        return real(config)
+
+    monkeypatch.setattr(opencc_fast, "converter", converter)
+    monkeypatch.setattr(opencc_fast, "conversion", functools.cache(opencc_fast.OnDemand))
+    result = build(mini.root, jobs=2)
+    assert result.ok and len(result.work.makers - {os.getpid()}) >= 1
+    assert sorted(built.read_text().splitlines()) == sorted(f"{os.getpid()} {config}" for config in ("s2tw", "t2s"))

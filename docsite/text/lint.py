@@ -139,6 +139,9 @@ def _linted(site: Site, ids: list[str], targets: list[tuple[Localizer, _Names]],
     """The warnings of each page of ``ids``, in order, found by ``jobs`` processes where they fork
     and so inherit the converters (which do not pickle), else by this one."""
     parts = [ids[i:i + PAGES_PER_PART] for i in range(0, len(ids), PAGES_PER_PART)]
+    if jobs > 1 and len(parts) > 1:  # shared among processes: many pages' text to convert
+        for loc, _ in targets:
+            loc.convert.ready()
     task = partial(_lint_part, site, targets, words, root)
     for found in forked_map(task, parts, jobs):
         yield from found

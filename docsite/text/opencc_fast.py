@@ -127,6 +127,12 @@ class OnDemand:
         self.given += len(text)
         return (converter(self.config) if self.given >= FAST_AFTER else self.reference).convert(text)
 
+    def ready(self) -> None:
+        """Build the automaton now: before processes fork that will convert more than
+        ``FAST_AFTER`` characters between them, each of which would otherwise build its own."""
+        converter(self.config)
+        self.given = max(self.given, FAST_AFTER)
+
     def convert_many(self, texts: list[str]) -> list[str]:
         """Each of ``texts`` converted, in one pass over them all: joined by a separator, which the
         reference never matches across (``converter`` leaves out every key that holds one, and

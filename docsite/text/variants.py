@@ -390,6 +390,10 @@ class Converter:
         while len(cache) > self._settled:
             cache.popitem()
 
+    def ready(self) -> None:
+        """Build OpenCC's automaton now, for the processes about to fork (opencc_fast.OnDemand.ready)."""
+        opencc_fast.conversion(self.opencc_config).ready()
+
     def plain(self, text: str) -> str:
         """OpenCC alone: the last resort for markup that names no form for this variant."""
         self.stats.characters += len(text)
