@@ -150,16 +150,16 @@ def recorded(root: Path) -> dict[str, Any] | None:
         return None
 
 
-def held(record: dict[str, Any] | None, out: Path, as_found: Callable[[], bool] | None = None) -> Tree | None:
+def held(record: dict[str, Any] | None, out: Path, as_found: Callable[[], bool]) -> Tree | None:
     """What ``out`` holds, when it holds exactly the files the recorded build wrote (their
     signatures), so that a build may update it in place (see write.Update); else None. Found by
-    statting what the record names when nothing changed (no folder gained or lost an entry, see
-    ``as_built``, which ``as_found`` gives when another process worked it out), else by a walk."""
+    statting what the record names when nothing changed (no folder gained or lost an entry:
+    ``as_found``, which gives ``as_built``, perhaps worked out by another process), else by a walk."""
     try:
         if record is None:
             return None
         kept = Tree(record["output"], record["folders"])
-        if as_found() if as_found is not None else as_built(record, out):
+        if as_found():
             return kept
         now = output(out)
         return now if now.files == kept.files else None
