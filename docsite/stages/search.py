@@ -415,7 +415,12 @@ def _count(size: int) -> int:
 
 def _place(line: str, count: int) -> int:
     """The piece of ``count`` that holds a line's key."""
-    return searchtext.bucket(line[2:line.index("\t")], count)
+    return searchtext.bucket(_key_of(line), count)
+
+
+def _key_of(line: str) -> str:
+    """The key a line of the index is of (after its part's mark and its field)."""
+    return line[2:line.index("\t")]
 
 
 class _Spill(contextlib.ExitStack):
@@ -495,11 +500,9 @@ def _patched(piece: Piece, gone: set[str], came: list[str]) -> Piece:
     lines: a later build that cuts the same lines misses it in its memo, and makes the same piece."""
     script = piece[2].decode()
     data: dict[str, list[list[int]]] = json.loads(script[script.index(",") + 1:script.rindex(")")])
-    by_key: dict[str, list[str]] = {}
-    for line in (*gone, *came):
-        by_key.setdefault(line[2:line.index("\t")], [])
+    by_key: dict[str, list[str]] = {_key_of(line): [] for line in gone}
     for line in came:
-        by_key[line[2:line.index("\t")]].append(line)
+        by_key.setdefault(_key_of(line), []).append(line)
     for key, lines in by_key.items():
         lines += [line for line in _lines(key, data.get(key, [[], [], []])) if line not in gone]
         if lines:
