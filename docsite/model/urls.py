@@ -75,37 +75,24 @@ def neutral_dir(pid: str) -> str:
 def relative(from_dir: str, to: str, anchor: str = "") -> str:
     """Relative link from an output folder to a folder (ending in '/') or a file; '' is the site root.
 
-    Both are paths inside the output, so this is string work (os.path.relpath asks the disk). A
-    page asks for dozens, all from its own folder: the way up from it to each folder above it is
-    made once per folder (``_ups``), the way down to a target from each folder above the target
-    once per target (``_downs``), and a link goes through the nearest folder the two share.
+    Both are paths inside the output, so this is string work (os.path.relpath asks the disk): up
+    from ``from_dir`` to the nearest folder above it that holds ``to``, then down. A page asks for
+    dozens, all from its own folder, whose folders above it are listed once (``_ups``); a list of
+    every page asks for thousands of targets, met once each, so nothing is kept per target.
     """
-    ups = _ups(from_dir)
-    for above, way_down in _downs(to):  # the last, '' (the root), is above every folder
-        if above in ups:
-            up, down = ups[above], way_down
+    for above, up in _ups(from_dir):  # the last, '' (the root), is above every folder
+        if to.startswith(above):
+            rel = up + to[len(above):] or "./"  # '': ``to`` is ``from_dir``
             break
-    rel = up + down if down is not None else up or "./"  # None: ``to`` is ``from_dir``, or a folder above it
     return rel + (f"#{anchor}" if anchor else "")
 
 
 @lru_cache(maxsize=1 << 10)  # a page's folder serves each of its links, then is not met again
-def _ups(folder: str) -> dict[str, str]:
-    """Each folder above ``folder`` and itself ('a/', 'a/b/'; the root ''), with the way up to it from ``folder``."""
+def _ups(folder: str) -> tuple[tuple[str, str], ...]:
+    """``folder`` and each folder above it ('a/b/', 'a/', the root ''), nearest first, with the way
+    up to it from ``folder``."""
     segments = [segment + "/" for segment in folder.strip("/").split("/")] if folder.strip("/") else []
-    return {"".join(segments[:depth]): "../" * (len(segments) - depth) for depth in range(len(segments) + 1)}
-
-
-@lru_cache(maxsize=1 << 12)  # the pages linked from many (a process's own memory, so bounded)
-def _downs(to: str) -> tuple[tuple[str, str | None], ...]:
-    """The folders above ``to`` (a folder: itself first, with None), nearest first, each with the way
-    down from it to ``to``."""
-    path = to.strip("/")
-    segments = path.split("/") if path else []
-    folder = not to or to.endswith("/")
-    return tuple(("".join(segment + "/" for segment in segments[:depth]),
-                  "/".join(segments[depth:]) + ("/" if folder else "") if depth < len(segments) else None)
-                 for depth in range(len(segments) if folder else len(segments) - 1, -1, -1))
+    return tuple(("".join(segments[:depth]), "../" * (len(segments) - depth)) for depth in range(len(segments), -1, -1))
 
 
 def is_absolute(base_url: str) -> bool:
