@@ -12,7 +12,7 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Collection, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -74,13 +74,15 @@ def checked_site(root: Path, diags: Diagnostics, base_url: str | None = None, dr
 
 def build(root: Path, base_url: str | None = None, drafts: bool = False, progress: bool = False,
           jobs: int = 1, cache: BuildCache | None = None,
-          output: MutableMapping[str, bytes] | None = None) -> BuildResult:
+          output: MutableMapping[str, bytes] | None = None, first: Collection[str] | None = None) -> BuildResult:
     """Everything but writing: load, resolve and lint the conversion (reporting every problem of
     the site), then, when there is no error, each variant's pages, content and generated, made (in
     ``jobs`` processes) or recalled from ``cache`` (BuildCache: by default it keeps nothing), then
     the search pages and what the whole site has once. ``progress`` shows progress bars on a
     terminal; ``output`` receives the files as they are made (a ``write.Staging``), else they are
-    kept in ``result.files``."""
+    kept in ``result.files``. ``first`` (page ids; the preview's, with a memory): make only those
+    pages now, and leave the rest of what changed, the search pages and what the whole site has
+    once, as they are, for the next build to make (``result.deferred``)."""
     start, cache = time.perf_counter(), cache or BuildCache()
     result = BuildResult(Diagnostics(root))
     previous = cache.begin(root)
@@ -105,15 +107,20 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, progres
     files = output if output is not None else {}
     try:
         files.update(stage.assets.files | figures.files)
-        indexed = _pages(stage, recall, units, names, files, jobs, progress, result.work)
-        not_found = _not_found(stage, cache, recall.keys, result.work)
-        files.update(_whole_site(stage, indexed, ids, list(figures.files), not_found, jobs, result.work))
+        indexed = _pages(stage, recall, units, names, files, jobs, progress, result.work, first)
+        if first is None:
+            not_found = _not_found(stage, cache, recall.keys, result.work)
+            files.update(_whole_site(stage, indexed, ids, list(figures.files), not_found, jobs, result.work))
+        else:
+            result.deferred = True
+            if cache.not_found is not None and not recall.keys.still(cache.not_found.read):
+                cache.not_found = None  # a title it shows changed: made again with the rest
     except TemplateProblem as problem:  # met in a process making pages
         problem.report(result.diagnostics)
     except Exception as exc:  # a mistake in a template, reported at its line
         TemplateProblem.of(exc, site.config).report(result.diagnostics)
     finally:
-        cache.end(recall, result.ok, files)
+        cache.end(recall, result.ok, files, whole=first is None)
     result.work.rendered = list(stage.render_memo.rendered) if stage.render_memo else []
     if not result.ok:
         return result
@@ -180,9 +187,11 @@ def _not_found(stage: _Stage, cache: BuildCache, keys: outputs.Keys,
 
 
 def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict[Unit, str],
-           files: MutableMapping[str, bytes], jobs: int, progress: bool, work: Work) -> list[search.Pages]:
+           files: MutableMapping[str, bytes], jobs: int, progress: bool, work: Work,
+           first: Collection[str] | None = None) -> list[search.Pages]:
     """Every variant's pages and generated pages (``units``) into ``files``: recalled where their
-    key is the same, else made (and kept). Returns each variant's pages for its index."""
+    key is the same, else made (and kept), or, when not ``first``, put off (see ``build``). Returns
+    each variant's pages for its index."""
     site = stage.localizers[0].site
     entries: dict[Unit, search.IndexedPage | None] = {}
     bars = [_progress(len(units) // len(stage.localizers), f"{loc.variant.code} 转换、渲染", progress)
@@ -190,11 +199,13 @@ def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict
     todo = []
     for unit in units:
         recalled = recall.get(names[unit])
-        if recalled is None:
+        if recalled is not None:
+            files.update(_take(recalled, unit, entries))
+            bars[unit[0]].update()
+        elif first is None or unit[1] in first:
             todo.append(unit)
-            continue
-        files.update(_take(recalled, unit, entries))
-        bars[unit[0]].update()
+        else:
+            recall.defer(names[unit])
     # The generated pages first: they are the largest units, and a process making them holds the
     # most memory, best while this one holds few results; and the last parts even out the work.
     todo.sort(key=lambda unit: unit[1] in site.pages)

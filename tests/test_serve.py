@@ -17,9 +17,11 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
-from conftest import ROOT, MiniSite
+from bs4 import BeautifulSoup
+from conftest import ROOT, MiniSite, soup
 from tornado.websocket import websocket_connect
 
 from docsite.commands.serve import CHECK_S, Look, Preview, Watch
@@ -49,12 +51,15 @@ class Running:
     def __init__(self, mini: MiniSite, port: int, process: subprocess.Popen[str]):
         self.mini, self.port, self.process = mini, port, process
         self.base = f"http://127.0.0.1:{port}"
+        self.after_reload: object = None
 
     def page(self, path: str) -> tuple[int, str]:
         return fetch(self.base + path)
 
-    def reloads_while(self, action, settle: float = 3.0) -> list[float]:
-        """Run ``action`` while connected as a browser; the times of the reload messages received."""
+    def reloads_while(self, action, settle: float = 3.0, then: Callable[[], object] | None = None) -> list[float]:
+        """Run ``action`` while connected as a browser; the times of the reload messages received.
+        ``then`` runs when the first arrives, as the browser's requests would (its result in
+        ``after_reload``)."""
         async def listen() -> list[float]:
             ws = await websocket_connect(f"ws://127.0.0.1:{self.port}/livereload")
             ws.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
@@ -70,6 +75,8 @@ class Running:
                         return
                     if json.loads(message).get("command") == "reload":
                         received.append(time.monotonic())
+                        if then is not None and len(received) == 1:
+                            self.after_reload = await asyncio.get_running_loop().run_in_executor(None, then)
 
             task = asyncio.ensure_future(collect())
             await asyncio.get_running_loop().run_in_executor(None, action)
@@ -135,6 +142,34 @@ def test_an_edit_is_rebuilt_and_reloaded(server: Running) -> None:
     reloads = server.reloads_while(edit)
     assert len(reloads) == 1
     assert "第二版" in server.page("/zh-hans/people/zhou-enlai/")[1]
+
+
+def test_after_a_save_no_address_answers_with_a_page_made_before(server: Running) -> None:
+    """The page saved is made first and the browser sent to it; the list of people, which shows its
+    title, is made before it answers, even when asked at once: never as it was before the save."""
+    def retitle() -> None:
+        server.mini.write("people/zhou-enlai.md", PAGE.replace("周恩来", "周恩来总理").format(body="第一版。"))
+
+    def ask() -> list[tuple[int, str]]:
+        return [server.page("/zh-hans/people/"), server.page("/zh-hans/people/zhou-enlai/")]
+
+    assert len(server.reloads_while(retitle, then=ask)) == 1
+    (listed, listing), (shown, page) = server.after_reload  # type: ignore[misc]
+    assert (listed, shown) == (200, 200)
+    names = {a.get_text(strip=True) for a in BeautifulSoup(listing, "html.parser").find_all("a", href=True)}
+    assert "周恩来总理" in names and "周恩来" not in names
+    assert BeautifulSoup(page, "html.parser").h1.get_text(strip=True) == "周恩来总理"
+
+
+def test_the_rest_of_a_save_is_made_unasked(server: Running) -> None:
+    """What else the save changed is made once the browser has gone quiet, or no browser asked for
+    the page saved: here no address is asked for, and the list on disk shows the new title."""
+    def retitle() -> None:
+        server.mini.write("people/zhou-enlai.md", PAGE.replace("周恩来", "周恩来总理").format(body="第一版。"))
+
+    assert len(server.reloads_while(retitle)) == 1
+    listing = soup(server.mini.root / ".cache/serve/zh-hans/people/index.html")
+    assert "周恩来总理" in {a.get_text(strip=True) for a in listing.find_all("a", href=True)}
 
 
 def test_many_quick_edits_end_with_the_last_one_shown(server: Running) -> None:
@@ -530,3 +565,64 @@ def test_a_folder_reported_alone_is_looked_at_whole(mini: MiniSite) -> None:
     assert relooked(mini.root, before, [str(folder), str(moved)]) == inputs(mini.root)
     shutil.rmtree(moved)
     assert relooked(mini.root, before, [str(moved), str(folder)]) == inputs(mini.root)
+
+
+def _built(mini: MiniSite, pages: dict[str, str]) -> tuple[Preview, Path]:
+    """A preview of ``mini`` with ``pages`` written, built once, and its output folder."""
+    for relative, text in pages.items():
+        mini.write(relative, text)
+    out = mini.root / "_site"
+    preview = Preview(mini.root, out, drafts=False, log=lambda message: None)
+    preview.rebuild()
+    return preview, out
+
+
+def _link_texts(out: Path, path: str, to: str) -> set[str]:
+    """The texts of the links on the page at ``path`` (a file of ``out``) to the folder ``to``."""
+    page, base = soup(out / path), "https://host/" + path
+    return {a.get_text(strip=True) for a in page.find_all("a", href=True)
+            if urljoin(base, a["href"]) == "https://host/" + to} - {""}
+
+
+def test_a_save_makes_the_page_saved_first_and_the_rest_before_another_address_answers(mini: MiniSite) -> None:
+    """The server makes a saved page first and sends the browser to it; what else the save changed
+    (here the title on the page that links to it, and on the lists and timelines) is made before
+    any address other than that page's files or static/ is answered, and the folder is then a
+    fresh build's."""
+    preview, out = _built(mini, {"people/a.md": "---\ntitle: 甲\n---\n甲。\n",
+                                 "people/b.md": "---\ntitle: 乙\n---\n乙认识[[people/a]]。\n",
+                                 "events/e.md": "---\ntitle: 事件\ndate: 1950\nrelated: [people/a]\n---\n事件。\n"})
+    mini.write("people/a.md", "---\ntitle: 甲先生\n---\n甲。\n")
+    preview.rebuild(first=True)
+    assert preview.errors == [] and preview.pending is not None
+    assert soup(out / "zh-hans/people/a/index.html").h1.get_text(strip=True) == "甲先生"
+    assert _link_texts(out, "zh-hans/people/b/index.html", "zh-hans/people/a/") == {"甲"}  # not made yet
+    assert "甲先生" not in (out / "zh-hans/search/pieces.js").read_text(encoding="utf-8") + \
+        (out / "zh-hans/people/index.html").read_text(encoding="utf-8")
+    for path in ("/zh-hans/people/a/", "/zh-hant/people/a/", "/people/a/", "/static/style.css"):
+        preview.ready(path)
+        assert preview.pending is not None, path
+    preview.ready("/zh-hant/people/b/")
+    assert preview.pending is None
+    assert _link_texts(out, "zh-hans/people/b/index.html", "zh-hans/people/a/") == {"甲先生"}
+    assert {path: data for path, (data, _) in _on_disk(out).items()} == dict(build(mini.root).files)
+
+
+def test_saves_made_first_one_after_another_end_as_a_fresh_build(mini: MiniSite) -> None:
+    """Saves that each make their page first, with the rest of the one before still to make, end,
+    once the rest is made, with the folder a fresh build's; a rebuild after it changes nothing."""
+    events = {f"events/e{n}.md": f"---\ntitle: 事件{n}\ndate: 195{n}\nrelated: [people/a]\n---\n事件。\n"
+              for n in range(3)}
+    preview, out = _built(mini, {"people/a.md": "---\ntitle: 甲\n---\n甲。\n",
+                                 "people/b.md": "---\ntitle: 乙\n---\n乙认识[[people/a]]。\n", **events})
+    mini.write("people/a.md", "---\ntitle: 甲先生\n---\n甲。\n")
+    preview.rebuild(first=True)
+    mini.write("people/b.md", "---\ntitle: 乙\n---\n乙认识[[people/a]]，也认识[[events/e1]]。\n")
+    preview.rebuild(first=True)
+    mini.write("events/e1.md", "---\ntitle: 事件一\ndate: 1951\nrelated: [people/a]\n---\n事件。\n")
+    preview.rebuild(first=True)
+    assert preview.pending is not None
+    assert preview.settle()
+    assert preview.errors == [] and preview.pending is None
+    assert {path: data for path, (data, _) in _on_disk(out).items()} == dict(build(mini.root).files)
+    assert not preview.rebuild()

@@ -49,9 +49,14 @@ from docsite.pipeline import build
 from docsite.preview import host
 from docsite.preview.errorpage import ErrorPage
 from docsite.preview.problems import Problem, of_diagnostic, of_exception
-from docsite.stages.write import Staging, Update
+from docsite.stages.write import UNCHANGED, Staging, Update
 
 POLL_MS = 100
+#: Seconds without a request after which the rest of a build that made the saved page first is
+#: made (``Preview.settle``): the browser has had the page and what it loads with it.
+QUIET_S = 0.3
+#: Seconds after which the rest is made though no browser asked for the page saved.
+UNASKED_S = 1.0
 #: Seconds between looks at every watched file when the file system has reported nothing.
 CHECK_S = 5.0
 #: How a reload message names the page saved (see docsite/preview/navigate.js).
@@ -132,16 +137,25 @@ class Preview:
         self.error_page = ErrorPage()
         self._config: tuple[tuple[int, ...] | None, SiteConfig | None] = (None, None)
         self._warned: tuple[list[Diagnostic], str] = ([], "")  # see ``_warnings``
+        # After a build that made the saved page first (see ``rebuild``): the files it wrote, when
+        # it ended, whether the page was asked for since, and when the last request was answered.
+        self.pending: frozenset[str] | None = None
+        self._pending_since = self._asked_at = 0.0
+        self._asked = False
 
     @property
     def errors(self) -> list[str]:
         """The problems as the terminal shows them."""
         return [problem.diagnostic.format() for problem in self.problems]
 
-    def rebuild(self, state: dict[str, tuple[int, ...]] | None = None) -> bool:
+    def rebuild(self, state: dict[str, tuple[int, ...]] | None = None, first: bool = False) -> bool:
         """Build what changed (``state``: the watched files' signatures, see ``changes``; taken now
         when not given); True when the pages on disk changed or errors appeared or went. A fault
-        of the build itself is shown as its error, and the server goes on."""
+        of the build itself is shown as its error, and the server goes on. With ``first`` (the
+        server's), when one page was saved, only that page is made, which the browser is sent to;
+        the rest of what changed is left ``pending``, for ``settle``: as Hugo's server renders first
+        the pages a browser shows, since a title shows on lists and timelines that take seconds
+        to make again at thousands of pages."""
         start = time.perf_counter()
         before, had_errors = self.built, bool(self.problems)
         self.built = self.cache.files.taken = state if state is not None else inputs(self.root)
@@ -152,16 +166,21 @@ class Preview:
         # on disk already, and the store keeps the rest.
         held = self.written if self.out.is_dir() else None
         self.cache.held = self.cache.search_memo.held = held is not None
+        ahead = {self.saved} if first and self.saved is not None and held is not None and not had_errors else None
+        self.pending = None
         try:
             with Staging(self.out) if held is None else Update(self.out, held) as staging:
                 result = self.result = build(self.root, drafts=self.drafts, jobs=self.jobs, cache=self.cache,
-                                             output=staging)
+                                             output=staging, first=ahead)
                 # What the build keeps (the site, its caches, the pages made) lives on: frozen, it is left
                 # out of the cycle collector's passes during the next builds, which scanned it all again
                 # (a fifth of a one-page rebuild at 10,000 pages). Kept data is plain records, without
                 # reference cycles, so what later replaces it is still freed.
                 gc.freeze()
                 if result.ok:
+                    if result.deferred and held is not None:
+                        for path in held - set(staging):  # what the rest will make: as it was, meanwhile
+                            staging[path] = UNCHANGED
                     staging.commit()
                     self.written = frozenset(staging)
             changed = sorted({*staging.changed, *staging.removed}) if isinstance(staging, Update) else list(staging)
@@ -177,9 +196,38 @@ class Preview:
                      "errors; fix the file and save")
             return True
         self.problems = []
-        self.log(self._warnings(result.diagnostics) + f"rebuilt in {time.perf_counter() - start:.2f} s: "
+        if result.deferred:
+            self.pending = frozenset(changed)
+            self._pending_since, self._asked = time.monotonic(), False
+        made = f"{self.saved} made first" if result.deferred else "rebuilt"
+        self.log(self._warnings(result.diagnostics) + f"{made} in {time.perf_counter() - start:.2f} s: "
                  f"{len(changed)} file(s) changed; {result.diagnostics.counts()}")
         return bool(changed) or had_errors
+
+    def settle(self) -> bool:
+        """Make the rest of what the last build left ``pending``; whether the pages on disk changed."""
+        return self.pending is not None and self.rebuild(self.built)
+
+    def ready(self, path: str) -> None:
+        """Before the address ``path`` is answered: the rest is made first, unless the address is a
+        file the build that made the saved page first wrote, or under static/ (assets and figures,
+        which a page's save leaves as they are): no address answers with a page made before."""
+        self._asked_at = time.monotonic()
+        if self.pending is None:
+            return
+        relative = path.strip("/")
+        asked = {relative, f"{relative}/index.html".lstrip("/")}
+        if asked & self.pending:
+            self._asked = True
+        elif not relative.startswith("static/"):
+            self.settle()
+
+    def due(self, now: float) -> bool:
+        """Whether to make the rest now: the browser has had the page saved and gone quiet, or did
+        not ask for it."""
+        if self.pending is None:
+            return False
+        return now - self._asked_at >= QUIET_S and (self._asked or now - self._pending_since >= UNASKED_S)
 
     def _warnings(self, diagnostics: Diagnostics) -> str:
         """The build's warnings (the conversion lint's) as ``check`` says them, a line each: sorted
@@ -263,12 +311,14 @@ def serve(root: Path, address: str, port: int, drafts: bool, open_browser: bool 
     def poll() -> None:
         look = watch.due(time.monotonic())
         state = preview.changes(look.paths) if look is not None else None
-        if state is not None and (preview.rebuild(state) or preview.saved is not None):
+        if state is not None and (preview.rebuild(state, first=True) or preview.saved is not None):
             LiveReloadHandler.reload_waiters(preview.reload_path())
+        elif preview.due(time.monotonic()):
+            preview.settle()
 
     async def run() -> None:
         LiveReloadHandler.watcher = Watcher()  # livereload's reload message reads it; it watches nothing
-        HTTPServer(host.application(out, preview.failure, verbose)).add_sockets(sockets)
+        HTTPServer(host.application(out, preview.failure, verbose, preview.ready)).add_sockets(sockets)
         ioloop.PeriodicCallback(poll, POLL_MS).start()
         say(f"serving {url} (Ctrl-C stops)")
         if open_browser:  # in a thread: a browser in the terminal runs until it is closed

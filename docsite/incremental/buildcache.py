@@ -134,20 +134,22 @@ class BuildCache:
         """What the conversion lint found on each page, if this cache keeps a memory."""
         return self.lint if self.memory or self.persisted else None
 
-    def end(self, recall: cache.Recall, good: bool, files: Collection[str]) -> None:
+    def end(self, recall: cache.Recall, good: bool, files: Collection[str], whole: bool = True) -> None:
         """Finish a build: what a good one made is kept, and its keys followed. The memory keeps
         what each of the output's ``files`` was made from, and of the rest what the last two builds
-        used (conversions, fingerprints, the search index's pieces)."""
+        used (conversions, fingerprints, the search index's pieces). A build that made part of the
+        site (not ``whole``, see pipeline.build) forgets nothing: the next one makes the rest."""
         for memo in self._remembered():
             memo.end(good)
         if not good:
             recall.abandon()
         else:
-            recall.commit()
+            recall.commit(whole)
             if self.memory or self.persisted:
                 self.keys = recall.keys
+            if whole and (self.memory or self.persisted):
                 self.search_memo.turn()
-            if self.memory:
+            if whole and self.memory:
                 for gone in self.rendered.made.keys() - set(files):
                     del self.rendered.made[gone]
                 self.fingerprints.turn()

@@ -264,14 +264,16 @@ class Store:
                                 (name, key, "\x1e".join(read).encode(), head.encode("utf-8"), b"".join(files.values()),
                                  entry.terms + entry.record))
 
-    def commit(self, names: Collection[str]) -> None:
+    def commit(self, names: Collection[str], whole: bool = True) -> None:
         """Keep what was saved, and forget the parts not in ``names`` (pages the site no longer
-        has) and what the parts made again were before."""
+        has) and, after a build of the ``whole`` site, what the parts made again were before (a
+        build that left the search index to the next still has to find their entries then)."""
         with self._giving_up():
             if self.db is not None:
                 gone = [(name,) for (name,) in self.db.execute("SELECT name FROM outputs") if name not in names]
                 self.db.executemany("DELETE FROM outputs WHERE name = ?", gone)
-                self.db.execute("DELETE FROM earlier")
+                if whole:
+                    self.db.execute("DELETE FROM earlier")
                 self.db.commit()
 
     def close(self) -> None:
@@ -409,13 +411,19 @@ class Recall:
             return kept.output.entry
         return None if key is None else self.store.indexed(name, key)
 
+    def defer(self, name: str) -> None:
+        """``name`` is not current and is left to a later build (its files, as they were, stay in
+        the output folder): forgotten, so that the next build asks its key again rather than find
+        it current because nothing changed since this one."""
+        self.memory.pop(name, None)
+
     def abandon(self) -> None:
         """The build failed: forget the parts it made, whose files neither the output folder nor the store holds."""
         for name in self.made:
             self.memory.pop(name, None)
 
-    def commit(self) -> None:
-        """Keep what was put, and forget what the site no longer has."""
-        self.store.commit(self.names)
+    def commit(self, whole: bool = True) -> None:
+        """Keep what was put, and forget what the site no longer has (see Store.commit)."""
+        self.store.commit(self.names, whole)
         for name in self.memory.keys() - self.names:
             del self.memory[name]

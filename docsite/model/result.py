@@ -16,6 +16,7 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)  # about the output as a whole, for the deployer
     seconds: float = 0.0
     work: Work = field(default_factory=lambda: Work())
+    deferred: bool = False  # only the pages asked for first were made (see pipeline.build)
 
     @property
     def ok(self) -> bool:

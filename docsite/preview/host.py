@@ -28,25 +28,27 @@ SCRIPTS = f'<script src="/livereload.js" defer></script><script src="{OWN}naviga
 
 #: The error page for an address while the site cannot be built, else None.
 Failure = Callable[[str], bytes | None]
+#: Told of each address before it is answered, so that what answers it is up to date.
+Ready = Callable[[str], None]
 
 
-def application(out: Path, failure: Failure, verbose: bool) -> web.Application:
-    """The preview's web application: livereload's socket and script, and the output; each request
-    logged only when ``verbose``."""
+def application(out: Path, failure: Failure, verbose: bool, ready: Ready) -> web.Application:
+    """The preview's web application: livereload's socket and script, and the output, each address
+    answered once ``ready`` is done with it; each request logged only when ``verbose``."""
     quiet: dict[str, Any] = {} if verbose else {"log_function": lambda handler: None}
     return web.Application([
         (r"/livereload", LiveReloadHandler),
         (r"/livereload\.js", LiveReloadJSHandler),
         (OWN.replace(".", r"\.") + r"(navigate\.js)", web.StaticFileHandler, {"path": str(Path(__file__).parent)}),
-        (r".*", Output, {"out": out, "failure": failure}),
+        (r".*", Output, {"out": out, "failure": failure, "ready": ready}),
     ], **quiet)
 
 
 class Output(web.RequestHandler):
     """A request for a file of the output folder."""
 
-    def initialize(self, out: Path, failure: Failure) -> None:
-        self.out, self.failure = out.resolve(), failure
+    def initialize(self, out: Path, failure: Failure, ready: Ready) -> None:
+        self.out, self.failure, self.ready = out.resolve(), failure, ready
 
     def head(self) -> None:
         self.get()  # tornado sends the headers of a HEAD response, Content-Length included, and no body
@@ -60,6 +62,7 @@ class Output(web.RequestHandler):
         except UnicodeDecodeError:  # percent-encoded bytes that are not UTF-8
             self._answer(400, "text/plain", b"bad request\n")
             return
+        self.ready(path)
         parts = [p for p in path.split("/") if p not in ("", ".")]
         target = self._inside(parts)
         if target is None:
