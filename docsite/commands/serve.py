@@ -7,7 +7,10 @@ MkDocs drop it, mkdocs#2385). Here a poll every 100 ms looks at the sources when
 has reported a change (``Watch``: at the files it names) and starts a rebuild whenever they differ
 from what was last built, and every finished rebuild sends one reload: a burst of saves gives at
 most a reload per rebuild, and the last save is always shown. When the save was of one page, the
-reload names that page, and the browser goes to it (docsite/preview/navigate.js).
+reload names that page, and the browser goes to it (docsite/preview/navigate.js). That page is
+made first and the reload sent; the rest of what the save changed is made once the browser has
+had the page, or before any other address it asks for is answered (``Preview.ready``), so that no
+address answers with a page made before the save.
 
 The port is taken before the first build, so that a busy one is said at once, in one line.
 """
