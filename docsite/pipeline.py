@@ -198,11 +198,12 @@ def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict
             for loc in stage.localizers]
     todo = []
     for unit in units:
-        recalled = recall.get(names[unit])
+        wanted = first is None or unit[1] in first
+        recalled = recall.get(names[unit], exact=wanted)
         if recalled is not None:
             files.update(_take(recalled, unit, entries))
             bars[unit[0]].update()
-        elif first is None or unit[1] in first:
+        elif wanted:
             todo.append(unit)
         else:
             recall.defer(names[unit])

@@ -345,15 +345,18 @@ class Recall:
         self.current: dict[str, str] = {}  # the key of each part recalled or made, where it is known
         self._reads: dict[Paths, Paths] = {}
 
-    def get(self, name: str) -> Output | None:
-        """The output of ``name`` when it is current, else None."""
+    def get(self, name: str, exact: bool = True) -> Output | None:
+        """The output of ``name`` when it is current, else None; not ``exact``: None also when
+        what it read changed, without working out its key to tell (a part to be put off)."""
         kept = self.memory.get(name)
-        if kept is not None and (self.keys.still(kept.read) or kept.key == self.keys.of(name, kept.read)):
+        if kept is not None and (self.keys.still(kept.read) or (exact and kept.key == self.keys.of(name, kept.read))):
             output = self._kept(name, kept)
             if output is not None:
                 self.recalled.append(name)
                 self.current[name] = kept.key
                 return output
+        if not exact:
+            return None
         entry = self.store.entry(name)
         if entry is None or entry.key != self.keys.of(name, entry.read):
             return None
