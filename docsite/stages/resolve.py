@@ -134,7 +134,26 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
                      for pid, ids in site.children.items()}
     site.tagged = {tag: sorted(ids) for tag, ids in sorted(site.tagged.items())}
     site.chronology = _chronology(site, diags)
+    if previous is not None:
+        _share(site, previous)
     return site
+
+
+#: The site's tables of ids (see ``_share``).
+_TABLES = ("by_type", "backlinks", "children", "cited", "titles", "tagged")
+
+
+def _share(site: Site, previous: Site) -> None:
+    """Each list of ids of ``site``'s tables that equals ``previous``'s taken as that very list. An
+    edit that resolves the site again (a title, a link) leaves most of them the same, and the
+    cache's comparison of the two sites (cache.Keys) passes over the same object at once, where
+    it would hash each of thousands of lists. Sites are not changed once resolved, so sharing is safe."""
+    for name in _TABLES:
+        now, before = getattr(site, name), getattr(previous, name)
+        for key, ids in now.items():
+            earlier = before.get(key)
+            if earlier is not None and earlier == ids:
+                now[key] = earlier
 
 
 def _resolves_alike(before: Content, now: Content) -> bool:
