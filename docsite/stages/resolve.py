@@ -46,8 +46,11 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
     drafted = {p.id for p in content.pages} - pages.keys()
     site = Site(config, pages, content.sources, content.tags, content)
 
+    of_type: dict[str, list[Page]] = {}  # each page compared with its own type only, not with every type
+    for page in pages.values():
+        of_type.setdefault(page.type.name, []).append(page)
     for ptype in config.types:
-        members = sorted((p for p in pages.values() if p.type == ptype), key=_order_key)
+        members = sorted((p for p in of_type.get(ptype.name, []) if p.type == ptype), key=_order_key)
         site.by_type[ptype.name] = [p.id for p in members]
         if ptype.list_id and members:
             if ptype.list_id in pages:
