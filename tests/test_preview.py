@@ -390,6 +390,20 @@ def test_the_browser_goes_to_the_page_saved(served: Served, browser: Browser) ->
         tab.context.close()
 
 
+def test_a_new_title_shows_on_the_page_saved_and_on_the_next_page_opened(served: Served, browser: Browser) -> None:
+    """The page saved is made first and the browser goes to it; the list of people, opened at once
+    from it, shows the new title too: the rest of the save is made before another page is served."""
+    tab = _tab(browser, served.base + "/zh-hant/people/mao-zedong/")
+    served.mini.write("people/zhou-enlai.md", PAGE.replace("周恩来", "周恩来总理").format(body="第一版。"))
+    title = Converter("zh-hant", "s2tw")("周恩来总理")
+    expect(tab).to_have_url(served.base + "/zh-hant/people/zhou-enlai/", timeout=WAIT_S * 1000)
+    expect(tab.locator("h1")).to_have_text(title, timeout=WAIT_S * 1000)
+    tab.goto(served.base + "/zh-hant/people/")
+    names = tab.locator("main a").all_inner_texts()
+    assert title in names and Converter("zh-hant", "s2tw")("周恩来") not in names
+    tab.context.close()
+
+
 def test_the_browser_shows_the_error_then_the_page_fixed(served: Served, browser: Browser) -> None:
     tab = _tab(browser, served.base + "/zh-hant/people/mao-zedong/")
     statuses: list[int] = []
