@@ -190,8 +190,8 @@ def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict
            files: MutableMapping[str, bytes], jobs: int, progress: bool, work: Work,
            first: Collection[str] | None = None) -> list[search.Pages]:
     """Every variant's pages and generated pages (``units``) into ``files``: recalled where their
-    key is the same, else made (and kept), or, when not ``first``, put off (see ``build``). Returns
-    each variant's pages for its index."""
+    key is the same, else made (and kept), or put off when ``first`` names other pages (see
+    ``build``). Returns each variant's pages for its index."""
     site = stage.localizers[0].site
     entries: dict[Unit, search.IndexedPage | None] = {}
     bars = [_progress(len(units) // len(stage.localizers), f"{loc.variant.code} 转换、渲染", progress)
