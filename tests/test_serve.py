@@ -280,6 +280,11 @@ def test_every_rebuild_says_the_warnings_as_check_does(mini: MiniSite) -> None:
     preview.rebuild()
     assert warnings() == checked() and len(warnings()) == 2
     assert said[-1].endswith("0 errors, 2 warnings")
+    mini.write("topics/b.md", "---\ntitle: 乙方\n---\n\n乙方并为此目的而努力，后来。\n")  # made first, then the rest
+    preview.rebuild(first=True)
+    assert warnings() == checked() and len(warnings()) == 2
+    preview.settle()
+    assert warnings() == [] and said[-1].startswith("the rest made in ")  # said once a save
 
 
 def test_a_body_edit_makes_one_group_of_records_again(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:

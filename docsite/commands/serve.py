@@ -151,14 +151,16 @@ class Preview:
         """The problems as the terminal shows them."""
         return [problem.diagnostic.format() for problem in self.problems]
 
-    def rebuild(self, state: dict[str, tuple[int, ...]] | None = None, first: bool = False) -> bool:
+    def rebuild(self, state: dict[str, tuple[int, ...]] | None = None, first: bool = False,
+                rest: bool = False) -> bool:
         """Build what changed (``state``: the watched files' signatures, see ``changes``; taken now
         when not given); True when the pages on disk changed or errors appeared or went. A fault
         of the build itself is shown as its error, and the server goes on. With ``first`` (the
         server's), when one page was saved, only that page is made, which the browser is sent to;
         the rest of what changed is left ``pending``, for ``settle``: as Hugo's server renders first
         the pages a browser shows, since a title shows on lists and timelines that take seconds
-        to make again at thousands of pages."""
+        to make again at thousands of pages. ``rest``: that rest (see ``settle``), whose warnings
+        were said with the page."""
         start = time.perf_counter()
         before, had_errors = self.built, bool(self.problems)
         self.built = self.cache.files.taken = state if state is not None else inputs(self.root)
@@ -202,14 +204,14 @@ class Preview:
         if result.deferred:
             self.pending = frozenset(changed)
             self._pending_since, self._asked = time.monotonic(), False
-        made = f"{self.saved} made first" if result.deferred else "rebuilt"
-        self.log(self._warnings(result.diagnostics) + f"{made} in {time.perf_counter() - start:.2f} s: "
-                 f"{len(changed)} file(s) changed; {result.diagnostics.counts()}")
+        made = f"{self.saved} made first" if result.deferred else "the rest made" if rest else "rebuilt"
+        self.log(("" if rest else self._warnings(result.diagnostics)) + f"{made} in {time.perf_counter() - start:.2f}"
+                 f" s: {len(changed)} file(s) changed; {result.diagnostics.counts()}")
         return bool(changed) or had_errors
 
     def settle(self) -> bool:
         """Make the rest of what the last build left ``pending``; whether the pages on disk changed."""
-        return self.pending is not None and self.rebuild(self.built)
+        return self.pending is not None and self.rebuild(self.built, rest=True)
 
     def ready(self, path: str) -> None:
         """Before the address ``path`` is answered: the rest is made first, unless the address is a
