@@ -147,8 +147,8 @@ class BuildCache:
             recall.commit(whole)
             if self.memory or self.persisted:
                 self.keys = recall.keys
-            if whole and (self.memory or self.persisted):
-                self.search_memo.turn()
+                if whole:
+                    self.search_memo.turn()
             if whole and self.memory:
                 for gone in self.rendered.made.keys() - set(files):
                     del self.rendered.made[gone]

@@ -62,12 +62,12 @@ class Output(web.RequestHandler):
         except UnicodeDecodeError:  # percent-encoded bytes that are not UTF-8
             self._answer(400, "text/plain", b"bad request\n")
             return
-        self.ready(path)
         parts = [p for p in path.split("/") if p not in ("", ".")]
         target = self._inside(parts)
         if target is None:
             self._answer(403, "text/plain", b"forbidden\n")
             return
+        self.ready(path)
         try:
             folder = target.is_dir()
             if folder:
