@@ -113,8 +113,6 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, progres
             files.update(_whole_site(stage, indexed, ids, list(figures.files), not_found, jobs, result.work))
         else:
             result.deferred = True
-            if cache.not_found is not None and not recall.keys.still(cache.not_found.read):
-                cache.not_found = None  # a title it shows changed: made again with the rest
     except TemplateProblem as problem:  # met in a process making pages
         problem.report(result.diagnostics)
     except Exception as exc:  # a mistake in a template, reported at its line
@@ -197,16 +195,14 @@ def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict
     bars = [_progress(len(units) // len(stage.localizers), f"{loc.variant.code} 转换、渲染", progress)
             for loc in stage.localizers]
     todo = []
-    for unit in units:
-        wanted = first is None or unit[1] in first
-        recalled = recall.get(names[unit], exact=wanted)
+    # The parts ``first`` leaves out are not looked at: the next build does (see outputs.Keys).
+    for unit in units if first is None else [unit for unit in units if unit[1] in first]:
+        recalled = recall.get(names[unit])
         if recalled is not None:
             files.update(_take(recalled, unit, entries))
             bars[unit[0]].update()
-        elif wanted:
-            todo.append(unit)
         else:
-            recall.defer(names[unit])
+            todo.append(unit)
     # The generated pages first: they are the largest units, and a process making them holds the
     # most memory, best while this one holds few results; and the last parts even out the work.
     todo.sort(key=lambda unit: unit[1] in site.pages)

@@ -138,15 +138,17 @@ class BuildCache:
         """Finish a build: what a good one made is kept, and its keys followed. The memory keeps
         what each of the output's ``files`` was made from, and of the rest what the last two builds
         used (conversions, fingerprints, the search index's pieces). A build that made part of the
-        site (not ``whole``, see pipeline.build) forgets nothing: the next one makes the rest."""
+        site (not ``whole``, see pipeline.build) forgets nothing: the next one makes the rest, and
+        looks at what this one did not (see cache.Keys)."""
         for memo in self._remembered():
-            memo.end(good)
+            memo.end(good, whole)
         if not good:
             recall.abandon()
         else:
             recall.commit(whole)
             if self.memory or self.persisted:
                 self.keys = recall.keys
+                self.keys.whole = whole
                 if whole:
                     self.search_memo.turn()
             if whole and self.memory:

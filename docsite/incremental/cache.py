@@ -86,7 +86,9 @@ class Keys:
     Given the keys of the last good build (the preview server's), ``still`` tells without hashing
     that a part that build found current is current still: the stamp is the same, and no path it
     read leads to a value that changed (``reads.changes``, which compares the two sites where
-    parts read them, object by object first).
+    parts read them, object by object first). When that build made part of the site (not
+    ``whole``: the page saved, first), it did not look at the other parts: the values that
+    changed for it are carried to the next build, which tells from them all.
     """
 
     def __getstate__(self) -> dict[str, object]:
@@ -94,17 +96,21 @@ class Keys:
         return {"site": self.site, "common": self.common, "roots": self.roots}
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state, fingerprint=Fingerprints(), _digests={}, _earlier={}, _changed=None, _cut=set())
+        self.__dict__.update(state, fingerprint=Fingerprints(), _digests={}, _earlier={}, _changed=None, _cut=set(),
+                             whole=True)
 
     def __init__(self, site: Site, common: bytes, fingerprint: Fingerprints, previous: Keys | None = None):
         self.site, self.common, self.fingerprint = site, common, fingerprint
         self.roots: set[str] = set(previous.roots) if previous else set()  # the site's attributes read
+        self.whole = True  # the build looked at every part (see the class's docstring)
         self._digests: dict[Read, bytes] = {}
         self._changed: set[Read] | None = None  # None: ``still`` cannot tell
         self._cut: set[Read] = set()  # changed paths below which parts may have read
         self._earlier: dict[Read, bytes] = {}  # digests made by builds before, of paths that lead where they led
-        if previous is not None and previous.common == common:
-            self._changed = set()
+        carried = previous is not None and not previous.whole
+        if previous is not None and previous.common == common and not (carried and previous._changed is None):
+            self._changed = set(previous._changed or ()) if carried else set()
+            self._cut = set(previous._cut) if carried else set()
             for root in previous.roots:
                 for path, below in changes(getattr(previous.site, root), getattr(site, root), fingerprint, SEP + root):
                     self._changed.update(prefixes(path))
@@ -345,18 +351,15 @@ class Recall:
         self.current: dict[str, str] = {}  # the key of each part recalled or made, where it is known
         self._reads: dict[Paths, Paths] = {}
 
-    def get(self, name: str, exact: bool = True) -> Output | None:
-        """The output of ``name`` when it is current, else None; not ``exact``: None also when
-        what it read changed, without working out its key to tell (a part to be put off)."""
+    def get(self, name: str) -> Output | None:
+        """The output of ``name`` when it is current, else None."""
         kept = self.memory.get(name)
-        if kept is not None and (self.keys.still(kept.read) or (exact and kept.key == self.keys.of(name, kept.read))):
+        if kept is not None and (self.keys.still(kept.read) or kept.key == self.keys.of(name, kept.read)):
             output = self._kept(name, kept)
             if output is not None:
                 self.recalled.append(name)
                 self.current[name] = kept.key
                 return output
-        if not exact:
-            return None
         entry = self.store.entry(name)
         if entry is None or entry.key != self.keys.of(name, entry.read):
             return None
@@ -413,12 +416,6 @@ class Recall:
         if kept is not None and kept.key == key and kept.output is not None and kept.output.entry is not None:
             return kept.output.entry
         return None if key is None else self.store.indexed(name, key)
-
-    def defer(self, name: str) -> None:
-        """``name`` is not current and is left to a later build (its files, as they were, stay in
-        the output folder): forgotten, so that the next build asks its key again rather than find
-        it current because nothing changed since this one."""
-        self.memory.pop(name, None)
 
     def abandon(self) -> None:
         """The build failed: forget the parts it made, whose files neither the output folder nor the store holds."""

@@ -248,13 +248,16 @@ class Memo(dict[Any, tuple[Any, tuple[Read, ...]]]):
         self.clear()
         self.still = still
 
-    def end(self, good: bool) -> None:
+    def end(self, good: bool, whole: bool = True) -> None:
         """A build is done: a good one's values are what the next takes over, with those before
-        that it did not ask for and that hold still; a failed one's are forgotten."""
+        that it did not ask for and that hold still; a failed one's are forgotten. After a build
+        of part of the site (not ``whole``) those before are kept unasked: the next build's keys
+        tell from the changes of both whether they hold still (see cache.Keys)."""
         if good:
             still = self.still  # None: a memo that began with this build, which has nothing before
-            self.earlier = {key: kept for key, kept in self.earlier.items()
-                            if still is not None and not dict.__contains__(self, key) and still(kept[1])}
+            if whole:
+                self.earlier = {key: kept for key, kept in self.earlier.items()
+                                if still is not None and not dict.__contains__(self, key) and still(kept[1])}
             self.earlier.update(self)
         self.clear()
         self.still = None
