@@ -295,15 +295,22 @@ class Edits(RuleBasedStateMachine):
             assert build_command.run(self.root, out, base_url, drafts, 1, False) == (0 if chosen.ok else 1), who
             if chosen.ok:
                 _same(who, on_disk(out), chosen.files)
-        _previewed("the preview", self.preview, fresh())
+        _previewed("the preview", self.preview, fresh(), first=True)
         # A preview started now begins from what build.py kept in .cache/.
         started = Preview(self.root, self.root / ".cache" / "started", drafts=self.drafts, log=lambda message: None)
         _previewed("a preview started now", started, fresh(drafts=self.drafts))
 
 
-def _previewed(who: str, preview: Preview, fresh: BuildResult) -> None:
-    """``preview`` rebuilt, as after a save: its problems and the files it wrote are a build from nothing's."""
-    preview.rebuild()
+def _previewed(who: str, preview: Preview, fresh: BuildResult, first: bool = False) -> None:
+    """``preview`` rebuilt, as after a save: its problems and the files it wrote are a build from
+    nothing's. ``first``: as the server does, the page saved first (its files already a build from
+    nothing's), then the rest."""
+    preview.rebuild(first=first)
+    if preview.pending is not None:
+        written = on_disk(preview.out)
+        assert [path for path in preview.pending if path in written and written[path] != fresh.files[path]] == [], \
+            f"{who}: the page made first"
+        preview.settle()
     assert preview.errors == _errors(fresh), who
     if fresh.ok:
         _same(who, on_disk(preview.out), fresh.files)

@@ -383,6 +383,46 @@ def test_a_body_edit_that_breaks_a_link_elsewhere_is_reported(mini: MiniSite) ->
     assert any(expected in error for error in preview.errors)
 
 
+def test_a_title_edit_resolves_again_the_links_that_name_a_title(mini: MiniSite) -> None:
+    """A page that links by title is looked at again when a title edit shares that title, takes
+    it away or gives it to another page: its error is said, or its link follows."""
+    preview, out = _built(mini, {"people/a.md": "---\ntitle: 甲\n---\n甲。\n",
+                                 "people/b.md": "---\ntitle: 乙\n---\n乙认识[[甲]]。\n",
+                                 "people/c.md": "---\ntitle: 丙\n---\n丙。\n"})
+    mini.write("people/c.md", "---\ntitle: 甲\n---\n丙。\n")
+    preview.rebuild(first=True)
+    assert preview.errors == ["content/people/b.md:4:4: error: the title '甲' is shared by people/a, people/c\n"
+                              "  hint: link by id instead, e.g. [[people/a|甲]]"]
+    mini.write("people/c.md", "---\ntitle: 丙\n---\n丙。\n")
+    preview.rebuild(first=True)
+    assert preview.errors == []
+    mini.write("people/a.md", "---\ntitle: 甲先生\n---\n甲。\n")
+    preview.rebuild(first=True)
+    assert [error.split("\n")[0] for error in preview.errors] == [
+        "content/people/b.md:4:4: error: no page has the id or title '甲'"]
+    mini.write("people/c.md", "---\ntitle: 甲\n---\n丙。\n")
+    preview.rebuild(first=True)
+    assert preview.errors == []
+    assert _link_texts(out, "zh-hans/people/b/index.html", "zh-hans/people/c/") == {"甲"}
+    assert _link_texts(out, "zh-hans/people/c/index.html", "zh-hans/people/b/") == {"乙"}  # what links here
+    assert _link_texts(out, "zh-hans/people/a/index.html", "zh-hans/people/b/") == set()
+    assert {path: data for path, (data, _) in _on_disk(out).items()} == dict(build(mini.root).files)
+
+
+def test_a_title_edit_on_an_event_the_overview_draws_places_its_label_again(mini: MiniSite) -> None:
+    """The timeline's overview places a bar's label by its width: a longer title, saved, is placed
+    as a fresh build places it (the chronology is made again, not taken over)."""
+    preview, out = _built(mini, {
+        "events/a.md": "---\ntitle: 援建\ndate: 1969-01/1969-06\n---\n援建。\n",
+        "events/b.md": "---\ntitle: 条约\ndate: 1950-02-14\n---\n条约。\n",
+        "events/c.md": "---\ntitle: 撤离\ndate: 1970\n---\n撤离。\n"})
+    title = "一九五〇年代中苏两国在经济建设方面的长期合作与援助项目"
+    mini.write("events/a.md", f"---\ntitle: {title}\ndate: 1969-01/1969-06\n---\n援建。\n")
+    preview.rebuild(first=True)
+    assert preview.errors == [] and preview.settle()
+    assert {path: data for path, (data, _) in _on_disk(out).items()} == dict(build(mini.root).files)
+
+
 def test_after_a_failed_build_the_preview_still_equals_a_fresh_build(mini: MiniSite) -> None:
     mini.write("people/a.md", "---\ntitle: 甲\n---\n甲的生平。\n")
     mini.write("people/b.md", "---\ntitle: 乙\n---\n乙认识[[people/a]]。\n")

@@ -5,12 +5,14 @@ citations, tags, the chronology), as the resolve stage hands it to the views.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from docsite.model import urls
 from docsite.model.chronology import Chronology
 from docsite.model.config import PageType, SiteConfig
 from docsite.model.files import Image
 from docsite.model.page import Content, Page, Source
+from docsite.text.markdown import Reference
 from docsite.text.variants import Text, fold_to_simplified
 
 
@@ -20,6 +22,22 @@ class ListPage:
 
     id: str
     type: PageType
+
+
+class Found(NamedTuple):
+    """What resolving found of one page on its own (stages/resolve.py), kept with the site: the
+    next resolve takes it over while the page is the same record and each title by which it names
+    other pages names the same pages (``looked_up``)."""
+
+    page: Page
+    title: str  # folded: its key in ``Site.titles``
+    order: tuple[Any, ...]  # its place among its type's pages
+    parent: str | None
+    linked: frozenset[str]  # the other pages it links to or names: it is among their backlinks
+    anchors: tuple[tuple[str, str, Reference], ...]  # links to a heading: the page, the anchor, the link
+    cited: tuple[str, ...]  # source keys, numbered in this order
+    tags: tuple[str, ...]  # those that exist
+    looked_up: frozenset[str]  # the titles (folded) of the pages it names by title
 
 
 @dataclass
@@ -38,6 +56,12 @@ class Site:
     chronology: Chronology | None = None
     tagged: dict[str, list[str]] = field(default_factory=dict)
     images: dict[str, Image] = field(default_factory=dict)  # the images pages show, by path (stages/images.py)
+    # By page id: kept for the next resolve in this process (the preview's), not read by the views.
+    found: dict[str, Found] = field(default_factory=dict, compare=False, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """A site sent to another process, or kept in .cache/, without ``found``: cheaper to make again than to send."""
+        return {**self.__dict__, "found": {}}
 
     def parent(self, pid: str) -> str | None:
         """The page or list one level up, for breadcrumbs."""

@@ -14,7 +14,7 @@ from docsite.diagnostics import Diagnostics
 from docsite.model.chronology import Chronology
 from docsite.model.config import SiteConfig
 from docsite.model.page import Content, Page
-from docsite.model.site import ListPage, Site
+from docsite.model.site import Found, ListPage, Site
 from docsite.stages import timelines
 from docsite.text import fragments
 from docsite.text.markdown import Reference
@@ -37,7 +37,8 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
             previous: Site | None = None) -> Site:
     """The site graph of ``content``. ``previous`` (the last good build's site, built with the
     same site.yaml) is taken over with the new pages when nothing resolving reads changed, drafts
-    included or left out as before."""
+    included or left out as before; else what it found of each page is, where it still holds
+    (see ``Found``): an edit to a title looks again at the pages naming the old or the new title."""
     if previous is not None and _resolves_alike(previous.content, content) \
             and previous.pages.keys() == {page.id for page in content.pages if drafts or not page.draft}:
         now = {page.id: page for page in content.pages}
@@ -45,25 +46,91 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
     pages = {p.id: p for p in sorted(content.pages, key=lambda p: p.id) if drafts or not p.draft}
     drafted = {p.id for p in content.pages} - pages.keys()
     site = Site(config, pages, content.sources, content.tags, content)
+    before = previous.found if previous is not None and _ids_alike(previous, site) else {}
+    same = {pid for pid, page in pages.items() if pid in before and before[pid].page is page}
 
+    def own(page: Page) -> tuple[str, tuple[Any, ...]]:
+        """A page's title folded and its order key: the earlier ones while it is the same record."""
+        if page.id in same:
+            return before[page.id].title, before[page.id].order
+        return fold_to_simplified(plain(page.title)), _order_key(page)
+
+    owned = {pid: own(page) for pid, page in pages.items()}
     of_type: dict[str, list[Page]] = {}  # each page compared with its own type only, not with every type
     for page in pages.values():
         of_type.setdefault(page.type.name, []).append(page)
     for ptype in config.types:
-        members = sorted((p for p in of_type.get(ptype.name, []) if p.type == ptype), key=_order_key)
+        members = sorted((p for p in of_type.get(ptype.name, []) if p.type == ptype), key=lambda p: owned[p.id][1])
         site.by_type[ptype.name] = [p.id for p in members]
         if ptype.list_id and members:
             if ptype.list_id in pages:
                 diags.error(pages[ptype.list_id].path, 1, f"'{ptype.list_id}' is the list page of type "
                             f"'{ptype.name}'", "rename the page or remove 'list' from the type in site.yaml")
             site.lists[ptype.list_id] = ListPage(ptype.list_id, ptype)
+    for pid, (title, _) in owned.items():
+        site.titles.setdefault(title, []).append(pid)
+    if previous is not None and previous.lists.keys() != site.lists.keys():
+        before, same = {}, set()
+    # The titles whose pages may have changed: a page naming one is looked at again.
+    retitled = {owned[pid][0] for pid in pages.keys() - same} | {before[pid].title for pid in before.keys() - same}
+    find = partial(_find, site, drafted, diags)
+    site.found = {pid: before[pid] if pid in same and before[pid].looked_up.isdisjoint(retitled)
+                  else find(page, *owned[pid]) for pid, page in pages.items()}
 
+    backlinks: dict[str, set[str]] = {pid: set() for pid in pages.keys() | site.lists.keys()}
+    for pid, found in site.found.items():
+        for target in found.linked:
+            backlinks[target].add(pid)
+        site.cited[pid] = list(found.cited)
+        for tag in found.tags:
+            site.tagged.setdefault(tag, []).append(pid)
+        if found.parent:
+            site.children.setdefault(found.parent, []).append(pid)
+        for target, anchor, ref in found.anchors:
+            if target in pages and fragments.of_anchor(anchor) not in pages[target].anchors:
+                line, col = _located(pages[pid], ref)
+                listed = ", ".join(f"{text} (#{fragment})" for fragment, text in pages[target].anchors.items()) \
+                    or "none"
+                diags.error(pages[pid].path, line, f"'{target}' has no heading with the anchor '{anchor}'",
+                            f"anchors of that page: {listed}", col=col)
+
+    order = {pid: i for ids in site.by_type.values() for i, pid in enumerate(ids)}
+    site.backlinks = {pid: sorted(ids) for pid, ids in sorted(backlinks.items())}
+    site.children = {pid: sorted(ids, key=lambda c: (pages[c].type.name, order[c]))
+                     for pid, ids in site.children.items()}
+    site.tagged = {tag: sorted(ids) for tag, ids in sorted(site.tagged.items())}
+    # What the chronology reads of each page looked at again the same as before: the same chronology.
+    if previous is not None and before and all(
+            found is before[pid] or _chronicled(site, found.page) == _chronicled(previous, before[pid].page)
+            for pid, found in site.found.items()):
+        site.chronology = previous.chronology
+    else:
+        site.chronology = _chronology(site, diags)
+    if previous is not None:
+        _share(site, previous)
+    return site
+
+
+def _ids_alike(previous: Site, site: Site) -> bool:
+    """Whether what a page's links and names resolve to, but titles, is as it was for ``previous``:
+    the same pages (and drafts), sources and tags."""
+    before, now = previous.content, site.content
+    return (previous.pages.keys() == site.pages.keys() and before.sources.keys() == now.sources.keys()
+            and before.tags.keys() == now.tags.keys() and (before.broken, before.unread) == (now.broken, now.unread)
+            and {p.id for p in before.pages} == {p.id for p in now.pages})
+
+
+def _find(site: Site, drafted: set[str], diags: Diagnostics, page: Page, title: str,
+          order: tuple[Any, ...]) -> Found:
+    """What resolving finds of ``page`` on its own (see ``Found``); its mistakes reported to ``diags``."""
+    content, pages = site.content, site.pages
     known = pages.keys() | site.lists.keys()
-    for page in pages.values():
-        site.titles.setdefault(fold_to_simplified(plain(page.title)), []).append(page.id)
+    looked_up: set[str] = set()
 
-    def check_target(page: Page, name: str, where: Callable[[], tuple[int, int]]) -> str | None:
+    def check_target(name: str, where: Callable[[], tuple[int, int]]) -> str | None:
         """The page ``name`` links to, or None and an error at ``where()`` (worked out only then)."""
+        if name not in known:
+            looked_up.add(fold_to_simplified(name))
         target = site.target(name)
         if target is not None or name in content.broken:  # a page that could not be read has its own error
             return target
@@ -80,66 +147,58 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
             diags.error(page.path, line, f"no page has the id or title '{name}'", hint, col=col)
         return None
 
-    backlinks: dict[str, set[str]] = {pid: set() for pid in known}
-    anchors: list[tuple[Page, str, str, Callable[[], tuple[int, int]]]] = []
-    for page in pages.values():
-        cited: list[str] = []
-        for ref in page.references:
-            where: Callable[[], tuple[int, int]] = partial(_located, page, ref)
-            if ref.kind in ("file", "image"):  # checked as it was loaded
-                continue
-            if ref.kind == "link":
-                target = check_target(page, plain(Text(ref.target, page.blocks)), where)
-                if target and target != page.id:
-                    backlinks[target].add(page.id)
-                if target and ref.anchor:
-                    anchors.append((page, target, ref.anchor, where))
-            elif ref.target not in content.sources and "sources.yaml" not in content.unread:
-                line, col = where()
-                diags.error(page.path, line, f"no source has the key '{ref.target}'",
-                            _closest(ref.target, content.sources.keys(), "add it to content/sources.yaml"), col=col)
-            elif ref.target not in cited:
-                cited.append(ref.target)
-        for i, key in enumerate(page.fields.get("sources", [])):
-            if key not in content.sources and "sources.yaml" not in content.unread:
-                line, col = page.loc("sources", i)
-                diags.error(page.path, line, f"no source has the key '{key}'",
-                            _closest(key, content.sources.keys(), "add it to content/sources.yaml"), col=col)
-            elif key not in cited:
-                cited.append(key)
-        site.cited[page.id] = cited
-        for field in page.fields:
-            for name, key in page.named(field):
-                target = check_target(page, name, partial(page.loc, *key))
-                if target and target != page.id:
-                    backlinks[target].add(page.id)
-        for i, tag in enumerate(page.fields.get("tags", [])):
-            if tag not in content.tags and "tags.yaml" not in content.unread:
-                line, col = page.loc("tags", i)
-                diags.error(page.path, line, f"unknown tag '{tag}'",
-                            _closest(tag, content.tags.keys(), "add it to content/tags.yaml"), col=col)
-            else:
-                site.tagged.setdefault(tag, []).append(page.id)
-        parent = site.parent(page.id)
-        if parent:
-            site.children.setdefault(parent, []).append(page.id)
+    linked: set[str] = set()
+    anchors: list[tuple[str, str, Reference]] = []
+    cited: list[str] = []
+    for ref in page.references:
+        if ref.kind in ("file", "image"):  # checked as it was loaded
+            continue
+        if ref.kind == "link":
+            target = check_target(plain(Text(ref.target, page.blocks)), partial(_located, page, ref))
+            if target:
+                linked.add(target)
+            if target and ref.anchor:
+                anchors.append((target, ref.anchor, ref))
+        elif ref.target not in content.sources and "sources.yaml" not in content.unread:
+            line, col = _located(page, ref)
+            diags.error(page.path, line, f"no source has the key '{ref.target}'",
+                        _closest(ref.target, content.sources.keys(), "add it to content/sources.yaml"), col=col)
+        elif ref.target not in cited:
+            cited.append(ref.target)
+    for i, key in enumerate(page.fields.get("sources", [])):
+        if key not in content.sources and "sources.yaml" not in content.unread:
+            line, col = page.loc("sources", i)
+            diags.error(page.path, line, f"no source has the key '{key}'",
+                        _closest(key, content.sources.keys(), "add it to content/sources.yaml"), col=col)
+        elif key not in cited:
+            cited.append(key)
+    for field in page.fields:
+        for name, key in page.named(field):
+            target = check_target(name, partial(page.loc, *key))
+            if target:
+                linked.add(target)
+    tags = []
+    for i, tag in enumerate(page.fields.get("tags", [])):
+        if tag not in content.tags and "tags.yaml" not in content.unread:
+            line, col = page.loc("tags", i)
+            diags.error(page.path, line, f"unknown tag '{tag}'",
+                        _closest(tag, content.tags.keys(), "add it to content/tags.yaml"), col=col)
+        else:
+            tags.append(tag)
+    return Found(page, title, order, site.parent(page.id), frozenset(linked - {page.id}), tuple(anchors),
+                 tuple(cited), tuple(tags), frozenset(looked_up))
 
-    for page, target, anchor, where in anchors:
-        if target in pages and fragments.of_anchor(anchor) not in pages[target].anchors:
-            line, col = where()
-            listed = ", ".join(f"{text} (#{fragment})" for fragment, text in pages[target].anchors.items()) or "none"
-            diags.error(page.path, line, f"'{target}' has no heading with the anchor '{anchor}'",
-                        f"anchors of that page: {listed}", col=col)
 
-    order = {pid: i for ids in site.by_type.values() for i, pid in enumerate(ids)}
-    site.backlinks = {pid: sorted(ids) for pid, ids in sorted(backlinks.items())}
-    site.children = {pid: sorted(ids, key=lambda c: (pages[c].type.name, order[c]))
-                     for pid, ids in site.children.items()}
-    site.tagged = {tag: sorted(ids) for tag, ids in sorted(site.tagged.items())}
-    site.chronology = _chronology(site, diags)
-    if previous is not None:
-        _share(site, previous)
-    return site
+def _chronicled(site: Site, page: Page) -> tuple[object, ...]:
+    """What the chronology (``_chronology``, with its checks) reads of ``page`` of ``site``: its
+    type, faults, date, period, its title where the overview draws it, and the pages its
+    timeline fields name."""
+    settings = site.config.timeline
+    date, period = timelines.date_of(page), page.fields.get("period")
+    names = ("related", settings.timelines_field, settings.events_field, settings.concerning_field)
+    return (page.type.name, page.faulty, date, period, page.title.source if date or period else None,
+            settings.timelines_field in page.fields,
+            tuple(tuple(site.target(written) for written, _ in page.named(name)) for name in names))
 
 
 #: The site's tables of ids (see ``_share``).
