@@ -97,7 +97,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, progres
     except Exception as exc:  # a mistake in templates/interface.html
         TemplateProblem.of(exc, site.config).report(result.diagnostics)
         return result
-    lint_site(site, stage.localizers, result.diagnostics, cache.lint_memo(), jobs)
+    lint_site(site, stage.localizers, result.diagnostics, cache.lint_memo(), jobs, first)
     if result.diagnostics.errors:
         return result
     ids = [*site.pages, *stage.localizers[0].generated_ids()]

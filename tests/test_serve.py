@@ -287,6 +287,26 @@ def test_every_rebuild_says_the_warnings_as_check_does(mini: MiniSite) -> None:
     assert warnings() == [] and said[-1].startswith("the rest made in ")  # said once a save
 
 
+def test_the_rest_of_a_save_says_the_warnings_the_save_gave_other_pages(mini: MiniSite) -> None:
+    """A title saved that became a name at risk is looked for in the other pages with the rest of
+    the save, not before the page saved is shown; the rest then says the warnings, as ``check``."""
+    mini.write("people/w.md", "---\ntitle: 王某\n---\n王某。\n")
+    mini.write("topics/c.md", "---\ntitle: 丙\n---\n\n王世杰说。\n")
+    said: list[str] = []
+    preview = Preview(mini.root, mini.root / "_site", False, said.append)
+    preview.rebuild()
+    assert [line for line in said[-1].splitlines() if ": warning: " in line] == []
+    mini.write("people/w.md", "---\ntitle: 王世-{杰}-\n---\n王某。\n")
+    preview.rebuild(first=True)
+    assert preview.pending is not None and said[-1].startswith("people/w made first in ")
+    preview.settle()
+    assert said[-1].endswith("0 errors, 1 warning")
+    warned = [line for line in said[-1].splitlines() if ": warning: " in line]
+    assert warned == [line for line in mini.build("check").stderr.splitlines() if ": warning: " in line]
+    assert [line.split(" in ")[0] for line in warned] == [
+        "content/topics/c.md:5:1: warning: the name '王世杰' becomes '王世傑'"]
+
+
 def test_a_body_edit_makes_one_group_of_records_again(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
     """The index, its groups of page records and the search page's list are kept while what they were
     made from is the same; a body edit makes pieces of the index again, and one group of records, in each script."""

@@ -159,8 +159,8 @@ class Preview:
         server's), when one page was saved, only that page is made, which the browser is sent to;
         the rest of what changed is left ``pending``, for ``settle``: as Hugo's server renders first
         the pages a browser shows, since a title shows on lists and timelines that take seconds
-        to make again at thousands of pages. ``rest``: that rest (see ``settle``), whose warnings
-        were said with the page."""
+        to make again at thousands of pages. ``rest``: that rest (see ``settle``), which says the
+        warnings only when they differ from those said with the page."""
         start = time.perf_counter()
         before, had_errors = self.built, bool(self.problems)
         self.built = self.cache.files.taken = state if state is not None else inputs(self.root)
@@ -205,7 +205,7 @@ class Preview:
             self.pending = frozenset(changed)
             self._pending_since, self._asked = time.monotonic(), False
         made = f"{self.saved} made first" if result.deferred else "the rest made" if rest else "rebuilt"
-        self.log(("" if rest else self._warnings(result.diagnostics)) + f"{made} in {time.perf_counter() - start:.2f}"
+        self.log(self._warnings(result.diagnostics, rest) + f"{made} in {time.perf_counter() - start:.2f}"
                  f" s: {len(changed)} file(s) changed; {result.diagnostics.counts()}")
         return bool(changed) or had_errors
 
@@ -234,12 +234,15 @@ class Preview:
             return False
         return now - self._asked_at >= QUIET_S and (self._asked or now - self._pending_since >= UNASKED_S)
 
-    def _warnings(self, diagnostics: Diagnostics) -> str:
+    def _warnings(self, diagnostics: Diagnostics, rest: bool = False) -> str:
         """The build's warnings (the conversion lint's) as ``check`` says them, a line each: sorted
-        and said again only when they changed, as most edits leave them (tens of thousands, at
-        10,000 pages, compared in a thousandth of the time)."""
+        again only when they changed, as most edits leave them (tens of thousands, at 10,000
+        pages, compared in a thousandth of the time). The ``rest`` of a save says them only when
+        they differ from those said with the page (the lint of the other pages was left to it)."""
         if diagnostics.items != self._warned[0]:
             self._warned = (list(diagnostics.items), "".join(d.format() + "\n" for d in diagnostics.sorted()))
+        elif rest:
+            return ""
         return self._warned[1]
 
     def changes(self, paths: Collection[str] | None = None) -> dict[str, tuple[int, ...]] | None:

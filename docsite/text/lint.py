@@ -18,7 +18,7 @@ has reviewed and accepted (lint.accept in site.yaml).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from functools import cache, partial
 from pathlib import Path
 
@@ -56,10 +56,12 @@ Depends = tuple[object, tuple[tuple[tuple[str, str], ...], ...]]
 
 
 def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics, memo: LintMemo | None = None,
-              jobs: int = 1) -> None:
+              jobs: int = 1, first: Collection[str] | None = None) -> None:
     """The warnings of every page, linted by ``jobs`` processes; a page whose record and all else its
     warnings depend on are those of ``memo`` (the preview server's, or kept in .cache/) is not linted
-    again. ``memo`` is left holding this site's."""
+    again. ``memo`` is left holding this site's. ``first`` (the preview's page saved first): only
+    those pages are linted now; another that ``memo`` holds keeps its warnings and its entry, for
+    the next build to look at (a title that became a name at risk is looked for in every page)."""
     lint = site.config.lint
     characters = {char: dict(forms) for char, forms in shipped_characters().items()}
     for char, forms in lint.characters.items():
@@ -114,17 +116,20 @@ def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics, memo:
         return names is not None and not names.present(page.raw)
 
     lexicon = _Words(characters, lint.accept)
-    todo = [page.id for page in site.pages.values() if not still(page)]
+    later = {pid for pid in before if first is not None and pid not in first}
+    todo = [page.id for page in site.pages.values() if page.id not in later and not still(page)]
     linted = dict(zip(todo, _linted(site, todo, targets, lexicon, diags.root, jobs), strict=True))
     for page in site.pages.values():
         if page.id in linted:
-            found, kept_depends = linted[page.id], depends
+            entry = (page, converters, depends, linted[page.id])
+        elif page.id in later:
+            entry = before[page.id]
         else:  # what it depends on kept as the object kept, when alike: .cache/ then keeps the entry as it was
             kept = before[page.id]
-            found, kept_depends = kept[3], kept[2] if alike(kept) else depends
-        diags.items += found
+            entry = (page, converters, kept[2] if alike(kept) else depends, kept[3])
+        diags.items += entry[3]
         if memo is not None:
-            memo[page.id] = (page, converters, kept_depends, found)
+            memo[page.id] = entry
     if memo is not None:
         for gone in before.keys() - site.pages.keys():
             del memo[gone]
