@@ -56,10 +56,71 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
         return fold_to_simplified(plain(page.title)), _order_key(page)
 
     owned = {pid: own(page) for pid, page in pages.items()}
+    moved = [pid for pid in pages if pid not in same]  # the pages whose own record changed (all, with no ``before``)
+    if previous is not None and before and all(
+            pages[pid].type == before[pid].page.type and owned[pid][1] == before[pid].order for pid in moved):
+        site.by_type, site.lists = previous.by_type, previous.lists
+    else:
+        _order(site, owned, diags)
+    if previous is not None and previous.lists.keys() != site.lists.keys():
+        before, same, moved = {}, set(), list(pages)
+    prior = previous if before else None  # the site whose tables this one's are made from, with ``before``
+    site.titles = _regrouped(prior.titles if prior else {},
+                             {pid: (before[pid].title,) for pid in moved if pid in before},
+                             {pid: (owned[pid][0],) for pid in moved})
+    # The titles whose pages may have changed: a page naming one is looked at again.
+    retitled = {owned[pid][0] for pid in moved} | {before[pid].title for pid in moved if pid in before}
+    find = partial(_find, site, drafted, diags)
+    site.found = {pid: before[pid] if pid in same and before[pid].looked_up.isdisjoint(retitled)
+                  else find(page, *owned[pid]) for pid, page in pages.items()}
+    # The tables of the pages looked at again changed, where those pages were or are now.
+    again = {pid: found for pid, found in site.found.items() if found is not before.get(pid)}
+    was = {pid: before[pid] for pid in again if pid in before}
+    empty: dict[str, list[str]] = {pid: [] for pid in sorted(pages.keys() | site.lists.keys())}
+    site.backlinks = _regrouped(prior.backlinks if prior else empty,
+                                {pid: found.linked for pid, found in was.items()},
+                                {pid: found.linked for pid, found in again.items()}, keep=True)
+    site.tagged = _regrouped(prior.tagged if prior else {},
+                             {pid: found.tags for pid, found in was.items()},
+                             {pid: found.tags for pid, found in again.items()})
+    site.cited = dict(prior.cited) if prior else {}
+    site.cited.update((pid, list(found.cited)) for pid, found in again.items())
+    if prior and site.by_type is prior.by_type:  # the same order: the same children, in the same order
+        site.children = prior.children
+    else:
+        order = {pid: i for ids in site.by_type.values() for i, pid in enumerate(ids)}
+        for pid, found in site.found.items():
+            if found.parent:
+                site.children.setdefault(found.parent, []).append(pid)
+        site.children = {pid: sorted(ids, key=lambda c: (pages[c].type.name, order[c]))
+                         for pid, ids in site.children.items()}
+    for pid, found in site.found.items():
+        for target, anchor, ref in found.anchors:  # the heading linked to may have changed with its page
+            if target in pages and fragments.of_anchor(anchor) not in pages[target].anchors:
+                line, col = _located(pages[pid], ref)
+                listed = ", ".join(f"{text} (#{fragment})" for fragment, text in pages[target].anchors.items()) \
+                    or "none"
+                diags.error(pages[pid].path, line, f"'{target}' has no heading with the anchor '{anchor}'",
+                            f"anchors of that page: {listed}", col=col)
+    # What the chronology reads of each page looked at again the same as before: the same chronology.
+    if prior and all(_chronicled(site, found.page) == _chronicled(prior, was[pid].page)
+                     for pid, found in again.items()):
+        site.chronology = prior.chronology
+    else:
+        site.chronology = _chronology(site, diags)
+    if previous is not None and not prior:
+        _share(site, previous)
+    return site
+
+
+def _order(site: Site, owned: dict[str, tuple[str, tuple[Any, ...]]], diags: Diagnostics) -> None:
+    """Each type's pages in order (by their order keys in ``owned``), and the list page of each
+    type that has one and pages."""
+    pages = site.pages
     of_type: dict[str, list[Page]] = {}  # each page compared with its own type only, not with every type
     for page in pages.values():
         of_type.setdefault(page.type.name, []).append(page)
-    for ptype in config.types:
+    for ptype in site.config.types:
         members = sorted((p for p in of_type.get(ptype.name, []) if p.type == ptype), key=lambda p: owned[p.id][1])
         site.by_type[ptype.name] = [p.id for p in members]
         if ptype.list_id and members:
@@ -67,48 +128,27 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
                 diags.error(pages[ptype.list_id].path, 1, f"'{ptype.list_id}' is the list page of type "
                             f"'{ptype.name}'", "rename the page or remove 'list' from the type in site.yaml")
             site.lists[ptype.list_id] = ListPage(ptype.list_id, ptype)
-    for pid, (title, _) in owned.items():
-        site.titles.setdefault(title, []).append(pid)
-    if previous is not None and previous.lists.keys() != site.lists.keys():
-        before, same = {}, set()
-    # The titles whose pages may have changed: a page naming one is looked at again.
-    retitled = {owned[pid][0] for pid in pages.keys() - same} | {before[pid].title for pid in before.keys() - same}
-    find = partial(_find, site, drafted, diags)
-    site.found = {pid: before[pid] if pid in same and before[pid].looked_up.isdisjoint(retitled)
-                  else find(page, *owned[pid]) for pid, page in pages.items()}
 
-    backlinks: dict[str, set[str]] = {pid: set() for pid in pages.keys() | site.lists.keys()}
-    for pid, found in site.found.items():
-        for target in found.linked:
-            backlinks[target].add(pid)
-        site.cited[pid] = list(found.cited)
-        for tag in found.tags:
-            site.tagged.setdefault(tag, []).append(pid)
-        if found.parent:
-            site.children.setdefault(found.parent, []).append(pid)
-        for target, anchor, ref in found.anchors:
-            if target in pages and fragments.of_anchor(anchor) not in pages[target].anchors:
-                line, col = _located(pages[pid], ref)
-                listed = ", ".join(f"{text} (#{fragment})" for fragment, text in pages[target].anchors.items()) \
-                    or "none"
-                diags.error(pages[pid].path, line, f"'{target}' has no heading with the anchor '{anchor}'",
-                            f"anchors of that page: {listed}", col=col)
 
-    order = {pid: i for ids in site.by_type.values() for i, pid in enumerate(ids)}
-    site.backlinks = {pid: sorted(ids) for pid, ids in sorted(backlinks.items())}
-    site.children = {pid: sorted(ids, key=lambda c: (pages[c].type.name, order[c]))
-                     for pid, ids in site.children.items()}
-    site.tagged = {tag: sorted(ids) for tag, ids in sorted(site.tagged.items())}
-    # What the chronology reads of each page looked at again the same as before: the same chronology.
-    if previous is not None and before and all(
-            found is before[pid] or _chronicled(site, found.page) == _chronicled(previous, before[pid].page)
-            for pid, found in site.found.items()):
-        site.chronology = previous.chronology
-    else:
-        site.chronology = _chronology(site, diags)
-    if previous is not None:
-        _share(site, previous)
-    return site
+def _regrouped(table: dict[str, list[str]], was: dict[str, Iterable[str]], now: dict[str, Iterable[str]],
+               keep: bool = False) -> dict[str, list[str]]:
+    """``table`` (keys, each with ids in order, the keys in order) with the ids of ``now`` moved
+    from the keys they were under (``was``) to those they are under now: the lists of the keys
+    they left or joined are made again, the others are the same lists; a key left without ids is
+    dropped, unless ``keep``."""
+    left = {key for keys in was.values() for key in keys}
+    came: dict[str, list[str]] = {}
+    for pid, keys in now.items():
+        for key in keys:
+            came.setdefault(key, []).append(pid)
+    out = dict(table)
+    for key in left | came.keys():
+        ids = sorted([pid for pid in out.get(key, ()) if pid not in now] + came.get(key, []))
+        if ids or keep:
+            out[key] = ids
+        else:
+            out.pop(key, None)
+    return out if out.keys() <= table.keys() else dict(sorted(out.items()))
 
 
 def _ids_alike(previous: Site, site: Site) -> bool:
