@@ -55,16 +55,17 @@ def load_site(root: Path, diags: Diagnostics, base_url: str | None = None, draft
 
 def checked_site(root: Path, diags: Diagnostics, base_url: str | None = None, drafts: bool = False,
                  files: LoadCache | None = None, jobs: int = 1, previous: Site | None = None,
-                 parsed: Callable[[str, int], None] | None = None) -> Site | None:
+                 parsed: Callable[[str, int], None] | None = None, keep: bool = False) -> Site | None:
     """As ``load_site``, but the site graph of what could be read even when there are errors: each
     stage goes on over the valid part, so that one run reports every mistake (a page with a bad
-    date still has its links checked). None only when site.yaml cannot be read."""
+    date still has its links checked). None only when site.yaml cannot be read. ``keep``: the
+    site is kept for the next build's resolve (see ``resolve``)."""
     config = load_config(root, diags, base_url)
     if config is None:
         return None
     content = load_content(config, diags, unfinished.body_lines(config), files, jobs, parsed)
     unfinished.check(content, config, diags, drafts)
-    site = resolve(content, config, diags, drafts, previous)
+    site = resolve(content, config, diags, drafts, previous, keep)
     if urls.HOME not in site.pages and urls.HOME not in content.broken:
         diags.error(config.content_dir / "index.md", 0, "the home page content/index.md is missing",
                     "create it with a title and a short introduction")
@@ -87,7 +88,7 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, progres
     result = BuildResult(Diagnostics(root))
     previous = cache.begin(root)
     site = checked_site(root, result.diagnostics, base_url, drafts, cache.loading(), jobs,
-                        previous.site if previous else None, result.work.note_parsed)
+                        previous.site if previous else None, result.work.note_parsed, cache.memory)
     if site is None:
         return result
     figures = images.process(site, result.diagnostics, cache.images(root))

@@ -34,12 +34,15 @@ def _order_key(page: Page) -> tuple[Any, ...]:
 
 
 def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bool = False,
-            previous: Site | None = None) -> Site:
+            previous: Site | None = None, keep: bool = False) -> Site:
     """The site graph of ``content``. ``previous`` (the last good build's site, built with the
     same site.yaml) is taken over with the new pages when nothing resolving reads changed, drafts
     included or left out as before; else what it found of each page is, where it still holds
-    (see ``Found``): an edit to a title looks again at the pages naming the old or the new title."""
-    if previous is not None and _resolves_alike(previous.content, content) \
+    (see ``Found``): an edit to a title looks again at the pages naming the old or the new title.
+    ``keep``: the site is kept for the next resolve (the preview's), which then needs what was
+    found of each page; one restored from .cache/ comes without it (``Site.__getstate__``), and is
+    resolved again in full, once."""
+    if previous is not None and (previous.found or not keep) and _resolves_alike(previous.content, content) \
             and previous.pages.keys() == {page.id for page in content.pages if drafts or not page.draft}:
         now = {page.id: page for page in content.pages}
         return replace(previous, config=config, content=content, pages={pid: now[pid] for pid in previous.pages})
@@ -164,12 +167,11 @@ def _find(site: Site, drafted: set[str], diags: Diagnostics, page: Page, title: 
           order: tuple[Any, ...]) -> Found:
     """What resolving finds of ``page`` on its own (see ``Found``); its mistakes reported to ``diags``."""
     content, pages = site.content, site.pages
-    known = pages.keys() | site.lists.keys()
     looked_up: set[str] = set()
 
     def check_target(name: str, where: Callable[[], tuple[int, int]]) -> str | None:
         """The page ``name`` links to, or None and an error at ``where()`` (worked out only then)."""
-        if name not in known:
+        if name not in pages and name not in site.lists:  # not an id: looked up by its title
             looked_up.add(fold_to_simplified(name))
         target = site.target(name)
         if target is not None or name in content.broken:  # a page that could not be read has its own error
@@ -183,7 +185,7 @@ def _find(site: Site, drafted: set[str], diags: Diagnostics, page: Page, title: 
             diags.error(page.path, line, f"'{name}' is a draft and will not be published",
                         "publish it (remove 'draft: true') or remove the link", col=col)
         else:
-            hint = _closest(name, known | {plain(p.title) for p in pages.values()})
+            hint = _closest(name, pages.keys() | site.lists.keys() | {plain(p.title) for p in pages.values()})
             diags.error(page.path, line, f"no page has the id or title '{name}'", hint, col=col)
         return None
 
