@@ -393,7 +393,7 @@ def _is_record(value: Any) -> bool:
 def changes(before: Any, now: Any, fingerprint: Callable[[Any], bytes], path: Read) -> Iterator[tuple[Read, bool]]:
     """The paths, from ``path`` down, whose values differ from ``before`` to ``now``, each with
     whether what was below it may have been read (a mapping or a record there was replaced by
-    something else). The same object has not changed; records are compared field by field and
+    something else, came or went). The same object has not changed; records are compared field by field and
     mappings key by key, as readers read them; other values by their fingerprint."""
     if before is now:
         return
@@ -407,7 +407,7 @@ def changes(before: Any, now: Any, fingerprint: Callable[[Any], bytes], path: Re
             there = (key in before, key in now)
             if there != (True, True):
                 yield path + SEP + key + SEP + PRESENT, False
-                yield path + SEP + key, True
+                yield path + SEP + key, _entered(before.get(key), now.get(key))
             else:
                 yield from changes(before[key], now[key], fingerprint, path + SEP + key)
     elif _is_record(before) and type(before) is type(now):
@@ -418,7 +418,12 @@ def changes(before: Any, now: Any, fingerprint: Callable[[Any], bytes], path: Re
         for name in _computed(type(before)):  # values computed once from the record (functools.cached_property)
             yield from changes(getattr(before, name), getattr(now, name), fingerprint, path + SEP + name)
     elif fingerprint(before) != fingerprint(now):
-        yield path, any(isinstance(value, Mapping) or _is_record(value) for value in (before, now))
+        yield path, _entered(before, now)
+
+
+def _entered(*values: Any) -> bool:
+    """Whether readers may have read below any of ``values``: a mapping or a record, entered as read."""
+    return any(isinstance(value, Mapping) or _is_record(value) for value in values)
 
 
 def _computed(kind: type) -> list[str]:

@@ -193,6 +193,9 @@ def block_at(char: str, blocks: tuple[Block, ...]) -> Block:
 
 def plain(text: Text) -> str:
     """The text with each block as written in it (the first form of a choice): for matching names."""
+    if not text.blocks:  # most texts hold no markup
+        return text.source
+
     def shown(match: re.Match[str]) -> str:
         block = block_at(match.group(), text.blocks)
         return block.verbatim if block.rule is None else block.rule.forms[0][1]
