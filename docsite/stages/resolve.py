@@ -82,7 +82,7 @@ def resolve(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bo
     empty: dict[str, list[str]] = {pid: [] for pid in sorted(pages.keys() | site.lists.keys())}
     site.backlinks = _regrouped(prior.backlinks if prior else empty,
                                 {pid: found.linked for pid, found in was.items()},
-                                {pid: found.linked for pid, found in again.items()}, keep=True)
+                                {pid: found.linked for pid, found in again.items()}, keep_empty=True)
     site.tagged = _regrouped(prior.tagged if prior else {},
                              {pid: found.tags for pid, found in was.items()},
                              {pid: found.tags for pid, found in again.items()})
@@ -134,11 +134,11 @@ def _order(site: Site, owned: dict[str, tuple[str, tuple[Any, ...]]], diags: Dia
 
 
 def _regrouped(table: dict[str, list[str]], was: dict[str, Iterable[str]], now: dict[str, Iterable[str]],
-               keep: bool = False) -> dict[str, list[str]]:
+               keep_empty: bool = False) -> dict[str, list[str]]:
     """``table`` (keys, each with ids in order, the keys in order) with the ids of ``now`` moved
     from the keys they were under (``was``) to those they are under now: the lists of the keys
     they left or joined are made again, the others are the same lists; a key left without ids is
-    dropped, unless ``keep``."""
+    dropped, unless ``keep_empty``."""
     left = {key for keys in was.values() for key in keys}
     came: dict[str, list[str]] = {}
     for pid, keys in now.items():
@@ -147,7 +147,7 @@ def _regrouped(table: dict[str, list[str]], was: dict[str, Iterable[str]], now: 
     out = dict(table)
     for key in left | came.keys():
         ids = sorted([pid for pid in out.get(key, ()) if pid not in now] + came.get(key, []))
-        if ids or keep:
+        if ids or keep_empty:
             out[key] = ids
         else:
             out.pop(key, None)
