@@ -190,7 +190,7 @@ def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict
            first: Collection[str] | None = None) -> list[search.Pages]:
     """Every variant's pages and generated pages (``units``) into ``files``: recalled where their
     key is the same, else made (and kept), or put off when ``first`` names other pages (see
-    ``build``). Returns each variant's pages for its index."""
+    ``build``). Returns each variant's pages for its index (none when ``first`` puts it off)."""
     site = stage.localizers[0].site
     entries: dict[Unit, search.IndexedPage | None] = {}
     bars = [_progress(len(units) // len(stage.localizers), f"{loc.variant.code} 转换、渲染", progress)
@@ -221,6 +221,8 @@ def _pages(stage: _Stage, recall: outputs.Recall, units: list[Unit], names: dict
     for bar in bars:
         bar.close()
     work.made, work.recalled = recall.made, recall.recalled
+    if first is not None:
+        return []
     return [_indexed(stage, [unit for unit in units if unit[0] == v], names, entries, recall)
             for v in range(len(stage.localizers))]
 

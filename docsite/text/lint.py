@@ -116,7 +116,7 @@ def lint_site(site: Site, localizers: list[Localizer], diags: Diagnostics, memo:
         return names is not None and not names.present(page.raw)
 
     lexicon = _Words(characters, lint.accept)
-    later = {pid for pid in before if first is not None and pid not in first}
+    later = {pid for pid in before if pid not in first} if first is not None else set()
     todo = [page.id for page in site.pages.values() if page.id not in later and not still(page)]
     linted = dict(zip(todo, _linted(site, todo, targets, lexicon, diags.root, jobs), strict=True))
     for page in site.pages.values():
