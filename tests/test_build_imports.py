@@ -9,28 +9,28 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, MiniSite
+from conftest import MiniSite
 
 #: Libraries a build of a site without images or maps, its output captured, has no use for.
 UNNEEDED = ("PIL", "shapely", "numpy", "tqdm", "livereload", "tornado", "watchdog", "playwright")
 
-#: Runs build.py with the arguments given, then writes the names of the modules it imported.
+#: Runs the command line (what build.py runs, which then ends its process at once: see
+#: cli.console) with the arguments given, then writes the names of the modules it imported.
 BUILD = """
-import json, runpy, sys
-modules, *sys.argv[1:] = sys.argv[1:]
-sys.argv[0] = {build!r}
-try:
-    runpy.run_path(sys.argv[0], run_name="__main__")
-finally:
-    with open(modules, "w", encoding="utf-8") as listing:
-        json.dump(sorted(sys.modules), listing)
+import json, sys
+from docsite.cli import main
+modules, *arguments = sys.argv[1:]
+code = main(arguments)
+with open(modules, "w", encoding="utf-8") as listing:
+    json.dump(sorted(sys.modules), listing)
+sys.exit(code)
 """
 
 
 def _imported(site: MiniSite, tmp_path: Path) -> set[str]:
     """The top-level packages a build of ``site`` (in one process) imported."""
     listing = tmp_path / "modules.json"
-    done = subprocess.run([sys.executable, "-c", BUILD.format(build=str(ROOT / "build.py")), str(listing),
+    done = subprocess.run([sys.executable, "-c", BUILD, str(listing),
                            "--root", str(site.root), "--jobs", "1"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     return {name.partition(".")[0] for name in json.loads(listing.read_text(encoding="utf-8"))}

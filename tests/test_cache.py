@@ -12,10 +12,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import jinja2
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, MiniSite
 
+from docsite.incremental import buildcache
 from docsite.incremental.buildcache import BuildCache
 from docsite.incremental.cache import Keys
 from docsite.incremental.reads import SEP, Fingerprints, Reading, Reads
@@ -152,6 +154,31 @@ def test_a_deleted_or_damaged_cache_costs_only_time(mini: MiniSite) -> None:
     (site.root / ".cache" / "output.sqlite").write_bytes(b"not a database" * 100)
     assert cached() == first
     assert cached() == first
+
+
+def test_templates_compiled_by_another_program_are_not_read(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """.cache/templates/ holds the compiled templates (Jinja's bytecode cache, which knows a template
+    by its source only). How a template compiles depends on the program too (the environment's
+    options): one compiled by another version, from the same source, is not read, and goes."""
+    site = _site(mini)
+    fresh = build(site.root).files
+    compiled = site.root / ".cache" / "templates"
+    monkeypatch.setattr(buildcache, "program_digest", lambda: b"\x01" * 32)
+    assert build(site.root, cache=BuildCache(stored=True)).files == fresh
+    older = sorted(compiled.iterdir())
+    assert older and all(path.name.startswith("01" * 8) for path in older)
+    # The same sources compiled otherwise (without trim_blocks), kept by that program.
+    for path in older:
+        path.unlink()
+    otherwise = jinja2.Environment(loader=jinja2.FileSystemLoader(site.root / "templates"), trim_blocks=False,
+                                   bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled), f"{'01' * 8}-%s.cache"))
+    otherwise.filters["t"] = str
+    otherwise.get_template("base.html")
+    assert build(site.root, cache=BuildCache(stored=True)).files != fresh  # that program reads them
+    monkeypatch.setattr(buildcache, "program_digest", lambda: b"\x02" * 32)
+    assert build(site.root, cache=BuildCache(stored=True)).files == fresh  # this one does not
+    assert not {path.name for path in older} & {path.name for path in compiled.iterdir()}
+    assert all(path.name.startswith("02" * 8) for path in compiled.iterdir())
 
 
 def _stored_keys(root: Path) -> dict[str, str]:

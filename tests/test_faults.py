@@ -271,6 +271,19 @@ def _built_with_one_warning(mini: MiniSite, stderr: str) -> None:
     assert (mini.root / "_site" / "zh-hans" / "people" / "a" / "index.html").is_file()
 
 
+def test_what_the_command_says_reaches_a_pipe_before_its_process_ends(mini: MiniSite) -> None:
+    """build.py ends its process without Python's clean-up (cli.console): it first writes out what
+    it printed, which Python holds in a buffer when standard output is a pipe or a file (as in a
+    CI's log; PYTHONUNBUFFERED would hide it)."""
+    mini.write("people/a.md", "---\ntitle: 甲\n---\n甲。\n")
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    said = [subprocess.run([sys.executable, str(ROOT / "build.py")], cwd=mini.root, capture_output=True, text=True,
+                           env=env, timeout=120) for _ in range(2)]
+    assert [done.returncode for done in said] == [0, 0], said[0].stderr
+    assert said[0].stdout.startswith(f"built {mini.root / '_site'}: zh-hans 4, zh-hant 4 pages; 0 warnings; ")
+    assert said[1].stdout.startswith(f"{mini.root / '_site'} is up to date: zh-hans 4, zh-hant 4 pages; ")
+
+
 def test_a_cache_that_is_a_file_gives_a_cold_build(mini: MiniSite) -> None:
     (mini.root / ".cache").write_text("不是文件夹\n", encoding="utf-8")
     mini.write("people/a.md", "---\ntitle: 甲\n---\n正文。\n")

@@ -20,8 +20,9 @@ loaded by their file's signature, the last good build's site and keys, each part
 page, the search index's pieces and what they were made of (so that an edit changes only the edited
 pages' lines in it, see search.Memo.kept), what was read in pinyin (text/pinyin.py: a page
 parsed again needs no dictionary for the headings and names it had); as a
-base and the changes since it (see kept.py). Not kept: what is quicker to make again than to read
-(the converters' memory, the compiled templates) or is as large as the site's HTML. The preview
+base and the changes since it (see kept.py); and the compiled templates (Jinja's bytecode cache).
+Not kept: what is quicker to make again than to read (the converters' memory) or is as large as the
+site's HTML. The preview
 server starts from what the command line kept, and keeps nothing there itself.
 """
 
@@ -39,6 +40,7 @@ import jinja2
 
 from docsite.diagnostics import program
 from docsite.incremental import FOLDER, cache, kept
+from docsite.incremental.program import digest as program_digest
 from docsite.incremental.reads import Fingerprints, Memo
 from docsite.model.config import SiteConfig, Variant
 from docsite.model.site import Site
@@ -97,7 +99,8 @@ class BuildCache:
 
     def environment(self, config: SiteConfig) -> jinja2.Environment:
         if self.env is None or not self.memory:
-            self.env = environment(config)
+            self.env = environment(config, _CompiledTemplates.kept(config.root / FOLDER / "templates")
+                                   if self.stored else None)
         return self.env
 
     def converter(self, variant: Variant, glossary: tuple[Rule, ...]) -> Converter:
@@ -199,6 +202,30 @@ class BuildCache:
                 if path in made.files.pages:  # so its content is compared (see load.py)
                     made.files.pages[path] = ((), made.files.pages[path][1])
         return made
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's own cache of compiled templates, in .cache/templates/: compiling a site's templates
+    costs a process 65 ms (each process that renders pages), reading them 4 ms. Jinja knows a
+    template there by its name and source; the files' names add this program, which decides how
+    templates compile (the loader's compaction, the environment's options): other programs' are
+    removed. A file that cannot be written costs time only."""
+
+    @classmethod
+    def kept(cls, folder: Path) -> _CompiledTemplates | None:
+        mine = program_digest().hex()[:16]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for stale in folder.iterdir():
+                if not stale.name.startswith(mine):
+                    stale.unlink()
+        except OSError:
+            return None
+        return cls(str(folder), f"{mine}-%s.cache")
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 class NotFound(NamedTuple):

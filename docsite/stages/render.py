@@ -82,9 +82,11 @@ class _Environment(jinja2.Environment):
         return {**self.globals, **(d or {})}
 
 
-def environment(config: SiteConfig) -> jinja2.Environment:
+def environment(config: SiteConfig, compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """The templates' environment; ``compiled``: where compiled templates are kept between processes."""
     env = _Environment(
         loader=CompactLoader(config.root / "templates"),
+        bytecode_cache=compiled,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
