@@ -31,7 +31,7 @@ from docsite.model.config import SiteConfig
 from docsite.model.result import BuildResult, Work
 from docsite.model.site import Site
 from docsite.model.view import PageView
-from docsite.processes import process_map, start_method
+from docsite.processes import collected_less_often, process_map, start_method
 from docsite.stages import exports, feed, images, plaintext, publish, render, search, unfinished, write
 from docsite.stages.load import LoadCache, load_content
 from docsite.stages.render import RenderMemo, interface, render_404, render_neutral, render_sitemap, render_variant
@@ -73,6 +73,7 @@ def checked_site(root: Path, diags: Diagnostics, base_url: str | None = None, dr
     return site
 
 
+@collected_less_often()
 def build(root: Path, base_url: str | None = None, drafts: bool = False, progress: bool = False,
           jobs: int = 1, cache: BuildCache | None = None,
           output: MutableMapping[str, bytes] | None = None, first: Collection[str] | None = None) -> BuildResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import shutil
 import signal
@@ -205,3 +206,18 @@ def test_the_conversion_automaton_is_built_once_before_the_processes_fork(
     result = build(mini.root, jobs=2)
     assert result.ok and len(result.work.makers - {os.getpid()}) >= 1
     assert sorted(built.read_text().splitlines()) == sorted(f"{os.getpid()} {config}" for config in ("s2tw", "t2s"))
+
+
+@pytest.mark.parametrize("fails", [False, True], ids=["good", "a template mistake"])
+def test_a_build_leaves_the_cycle_collector_as_it_found_it(mini: MiniSite, fails: bool) -> None:
+    """A build has the collector pass less often while it runs (processes.collected_less_often);
+    the program that called it, or the server between builds, keeps its own settings."""
+    mini.write("people/a.md", "---\ntitle: 甲\n---\n甲。\n")
+    if fails:
+        (mini.root / "templates" / "page.html").write_text("{{ page.nothing.at_all }}", encoding="utf-8")
+    before = gc.get_threshold()
+    assert build(mini.root, jobs=2).ok is not fails
+    preview = Preview(mini.root, mini.root / "_preview", drafts=False, log=lambda message: None, jobs=1)
+    preview.rebuild()
+    assert bool(preview.problems) is fails
+    assert gc.get_threshold() == before

@@ -52,6 +52,7 @@ from docsite.pipeline import build
 from docsite.preview import host
 from docsite.preview.errorpage import ErrorPage
 from docsite.preview.problems import Problem, of_diagnostic, of_exception
+from docsite.processes import collected_less_often
 from docsite.stages.write import UNCHANGED, Staging, Update
 
 POLL_MS = 100
@@ -151,6 +152,7 @@ class Preview:
         """The problems as the terminal shows them."""
         return [problem.diagnostic.format() for problem in self.problems]
 
+    @collected_less_often()
     def rebuild(self, state: dict[str, tuple[int, ...]] | None = None, first: bool = False,
                 rest: bool = False) -> bool:
         """Build what changed (``state``: the watched files' signatures, see ``changes``; taken now
