@@ -22,8 +22,8 @@ pages' lines in it, see search.Memo.kept), what was read in pinyin (text/pinyin.
 parsed again needs no dictionary for the headings and names it had); as a
 base and the changes since it (see kept.py); and the compiled templates (Jinja's bytecode cache).
 Not kept: what is quicker to make again than to read (the converters' memory) or is as large as the
-site's HTML. The preview server starts from what the command line kept, and keeps nothing there
-itself but the compiled templates.
+site's HTML. The preview server starts from what the command line kept, and does not write that
+memory back: it holds its own.
 """
 
 from __future__ import annotations
