@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
+from typing import IO, Any
 
 import pytest
 from conftest import ROOT, MiniSite
@@ -25,6 +26,7 @@ from conftest import ROOT, MiniSite
 from docsite import cli
 from docsite.incremental import cache
 from docsite.processes import process_map
+from docsite.stages import write
 
 #: The file that marks a folder a build made (docs/deploy.md names it).
 MARKER = ".docsite-output"
@@ -245,14 +247,13 @@ def test_a_full_disk_is_one_line_and_the_site_stays(mini: MiniSite, monkeypatch:
     assert mini.build().returncode == 0
     before = _tree(mini.root / "_site")
     mini.write("people/a.md", "---\ntitle: 甲\n---\n正文。\n")
-    real_write = Path.write_bytes
 
-    def disk_full(self: Path, data: bytes) -> int:
-        if "._site.new-" in str(self) and self.name == "index.html":
+    def disk_full(file: str, mode: str = "r", *args: Any, **kwargs: Any) -> IO[Any]:
+        if "._site.new-" in str(file) and str(file).endswith("/index.html") and "w" in mode:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real_write(self, data)
+        return open(file, mode, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "write_bytes", disk_full)
+    monkeypatch.setattr(write, "open", disk_full, raising=False)  # the files of the output are opened there
     assert cli.main(["build", "--root", str(mini.root), "--jobs", "1"]) == 1
     monkeypatch.undo()
     assert capsys.readouterr().err == "build.py: error: No space left on device\n"

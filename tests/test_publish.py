@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Iterator
 from importlib.resources import files as package_files
 from pathlib import Path
+from typing import IO, Any
 from urllib.error import HTTPError
 from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import urlopen
@@ -33,6 +34,7 @@ from test_site import _deliberate_text, _foreign_characters
 from docsite.model.urls import relative
 from docsite.pipeline import build
 from docsite.stages import render
+from docsite.stages import write as write_stage
 from docsite.stages.write import Staging
 
 VARIANTS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
@@ -464,15 +466,16 @@ def test_a_write_error_midway_leaves_the_previous_site_byte_for_byte(
     out = tmp_path / "_site"
     write(out, shipped_files)
     before = tree(out)
-    real_write, written = Path.write_bytes, []
+    written = []
 
-    def disk_full(self: Path, data: bytes) -> int:
-        if len(written) == len(shipped_files) // 2:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        written.append(self)
-        return real_write(self, data)
+    def disk_full(file: str, mode: str = "r", *args: Any, **kwargs: Any) -> IO[Any]:
+        if "w" in mode:
+            if len(written) == len(shipped_files) // 2:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            written.append(file)
+        return open(file, mode, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "write_bytes", disk_full)
+    monkeypatch.setattr(write_stage, "open", disk_full, raising=False)  # the files of the output are opened there
     with pytest.raises(OSError, match="No space left"):
         write(out, {**shipped_files, "zh-hans/index.html": b"changed"})
     monkeypatch.undo()

@@ -257,10 +257,15 @@ class Preview:
         """The id of the page whose file is the one page file changed since ``before``, if one is
         (an editor's hidden files beside it, as Emacs's lock file .#name.md, are not pages)."""
         content = self.root / "content"
-        changed = [Path(path).relative_to(content) for path, mark in self.built.items()
-                   if before.get(path) != mark and path.endswith(".md") and Path(path).is_relative_to(content)]
-        pages = {page_id(path) for path in changed if not any(part.startswith(".") for part in path.parts)}
-        return pages.pop() if len(pages) == 1 else None
+        pages: set[str] = set()
+        for path, mark in self.built.items():  # until a second page: the first build changes them all
+            if before.get(path) != mark and path.endswith(".md") and Path(path).is_relative_to(content):
+                relative = Path(path).relative_to(content)
+                if not any(part.startswith(".") for part in relative.parts):
+                    pages.add(page_id(relative))
+                    if len(pages) > 1:
+                        return None
+        return pages.pop() if pages else None
 
     def config(self) -> SiteConfig | None:
         """site.yaml as last read, read again when it changed; while it has errors, the last good one."""

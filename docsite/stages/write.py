@@ -269,13 +269,14 @@ class Staging(_Working, MutableMapping[str, bytes]):
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.folder, self._lock = _working(self.out, "new")
         self._paths: set[str] = set()
-        self._folders: set[Path] = set()  # made already: a build writes tens of thousands of files
+        self._into = str(self.folder)  # where files are written, as ``_write`` takes it
+        self._folders: set[str] = set()  # made already: a build writes tens of thousands of files
         self.committed = False
 
     def __setitem__(self, relative: str, data: bytes) -> None:
         if data is UNCHANGED:
             raise ValueError(f"{relative}: a new folder holds no file of the output before")
-        _write(self.folder / _checked(relative), data, self._folders)  # a new folder of ours: no link inside leads out
+        _write(self._into, _checked(relative), data, self._folders)  # a new folder of ours: no link inside leads out
         self._paths.add(relative)
 
     def __getitem__(self, relative: str) -> bytes:
@@ -328,7 +329,8 @@ class Update(_Working, MutableMapping[str, bytes]):
         self.folder, self._lock = _working(self.out, "new")
         self._paths: set[str] = set()  # the new site's files
         self.changed: set[str] = set()  # of those, the ones written beside ``out``
-        self._folders: set[Path] = set()
+        self._into = str(self.folder / FILES)
+        self._folders: set[str] = set()
         self.committed = False
 
     def __setitem__(self, relative: str, data: bytes) -> None:
@@ -343,7 +345,7 @@ class Update(_Working, MutableMapping[str, bytes]):
             return
         if data is UNCHANGED:
             raise ValueError(f"{relative}: not in the output folder")
-        _write(self.folder / FILES / relative, data, self._folders)
+        _write(self._into, relative, data, self._folders)
         self.changed.add(relative)
 
     def __getitem__(self, relative: str) -> bytes:
@@ -372,12 +374,17 @@ class Update(_Working, MutableMapping[str, bytes]):
         self.discard()
 
 
-def _write(target: Path, data: bytes, folders: set[Path]) -> None:
-    """``data`` written to ``target``, its folder made first unless ``folders`` (those made already) holds it."""
-    if target.parent not in folders:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        folders.add(target.parent)
-    target.write_bytes(data)
+def _write(folder: str, relative: str, data: bytes, folders: set[str]) -> None:
+    """``data`` written to ``relative`` (checked) in ``folder``, the file's folder made first unless
+    ``folders`` (those made already) holds it. Paths as strings: a build writes tens of thousands
+    of files, and pathlib's joins and parsing cost a tenth of the time of writing them."""
+    target = f"{folder}/{relative}"
+    parent = os.path.dirname(target)
+    if parent not in folders:
+        os.makedirs(parent, exist_ok=True)
+        folders.add(parent)
+    with open(target, "wb") as file:
+        file.write(data)
 
 
 def _holds(target: str, data: bytes) -> bool:
