@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MiniSite
+from conftest import MiniSite, soup
 
 from docsite import cli
 from docsite.commands import build as build_command
@@ -19,6 +19,7 @@ from docsite.incremental.signatures import signatures
 from docsite.model.result import BuildResult
 from docsite.pipeline import build
 from docsite.stages import write
+from docsite.text import lint
 
 
 @pytest.fixture(autouse=True)
@@ -91,6 +92,34 @@ def test_an_edit_build_loads_and_makes_only_what_the_edit_changed(mini: MiniSite
     assert work.parsed == ["people/b"]  # the other pages taken from what the build before kept in .cache/
     assert "zh-hans:people/b" in work.made and "zh-hant:people/b" in work.made
     assert "zh-hans:people/a" in work.recalled and "zh-hant:places/moscow" in work.recalled
+
+
+def test_a_site_moved_to_another_folder_makes_nothing_again(mini: MiniSite, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """What .cache/ keeps does not depend on where the site's folder is: renamed, or restored by a CI
+    runner into a workspace of another name, a site is not built from nothing (73 s instead of 2 s
+    at 10,000 pages), as long as the output folder moved with it."""
+    site = _site(mini)
+    site.write("people/c.md", "---\ntitle: 丙\n---\n丙见过[乙](b.md)，住在[莫斯科](../places/moscow.md)。\n")
+    assert _build(site) == 0
+    moved = tmp_path.with_name(tmp_path.name + "-moved")
+    site.root.rename(moved)
+    before = _files(moved / "_site")
+    results: list[BuildResult] = []
+    monkeypatch.setattr(build_command, "build", lambda *args, **kwargs: results.append(build(*args, **kwargs))
+                        or results[-1])
+    linted: list[str] = []
+    lint_page = lint._lint_page
+    monkeypatch.setattr(lint, "_lint_page", lambda page, *rest: linted.append(page.id) or lint_page(page, *rest))
+    assert cli.main(["build", "--root", str(moved), "--jobs", "1"]) == 0
+    work = results[0].work
+    assert work.parsed == [] and work.made == [] and linted == []
+    assert "zh-hans:people/c" in work.recalled and "zh-hant:places/moscow" in work.recalled
+    assert _files(moved / "_site") == before  # the same files, bytes, inodes and times
+    assert {path: data for path, (data, _, _) in before.items()} == dict(build(moved).files)
+    body = soup(moved / "_site/zh-hans/people/c/index.html").select_one(".body")
+    assert body is not None
+    assert {a.get_text(): a["href"] for a in body.find_all("a")} == {"乙": "../b/", "莫斯科": "../../places/moscow/"}
 
 
 def test_a_removed_page_is_removed_from_the_output(mini: MiniSite) -> None:

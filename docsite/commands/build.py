@@ -61,7 +61,7 @@ def run(root: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: 
             kept.save(root, token)
             written = (lastbuild.updated(out, held, staging.changed, staging.removed)
                        if isinstance(staging, Update) and held is not None else lastbuild.output(out))
-            lastbuild.save(root, written, before, result, token, lastbuild.texts(kept.files.pages))
+            lastbuild.save(root, written, before, result, token, lastbuild.texts(kept.files.pages, root / "content"))
     _held[:] = [kept, result, record, before, held]
     result.diagnostics.report()
     if not result.ok:

@@ -29,6 +29,7 @@ memory back: it holds its own.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections import defaultdict
 from collections.abc import Collection, MutableMapping
@@ -198,9 +199,11 @@ class BuildCache:
             made.files = LoadCache(memory.pages, memory.data)
             made.search_memo = search.Memo.restored(memory.search, held)
             pinyin.learn(memory.pinyin)
+            content = os.path.join(root, "content", "")
             for path in record["racy"] if record else ():  # its signature may hold while its content changed
-                if path in made.files.pages:  # so its content is compared (see load.py)
-                    made.files.pages[path] = ((), made.files.pages[path][1])
+                below = path[len(content):].replace(os.sep, "/")  # as the memory names it (see load.LoadCache)
+                if path.startswith(content) and below in made.files.pages:  # so its content is compared (see load.py)
+                    made.files.pages[below] = ((), made.files.pages[below][1])
         return made
 
 

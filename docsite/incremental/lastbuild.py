@@ -219,10 +219,10 @@ def _same_inputs(record: dict[str, Any], inputs: dict[str, tuple[int, ...]]) -> 
     return bool(differ)
 
 
-def texts(pages: dict[str, Any]) -> Texts:
-    """The digest of each page's text (``pages``: by path, a page with its file's signature, as
-    load.LoadCache keeps them)."""
-    return {path: _written_digest(page.written) for path, (_, page) in pages.items()}
+def texts(pages: dict[str, Any], content: Path) -> Texts:
+    """The digest of each page's text by its file's path as ``inputs`` names it (``pages``: by path
+    below the folder ``content``, a page with its file's signature, as load.LoadCache keeps them)."""
+    return {os.path.join(content, *path.split("/")): _written_digest(page.written) for path, (_, page) in pages.items()}
 
 
 def _text(path: str) -> bytes | None:

@@ -44,10 +44,10 @@ def page_id(relative: PurePosixPath | Path) -> str:
     return "/".join(parts)
 
 
-def local(href: str, page: Path, root: Path) -> Local | None:
-    """The file ``href`` names, written in the page file ``page`` of the site in ``root``; None for an
-    address on the web (a scheme or a host), in the page itself (``#...``) or a query. Raises
-    ``Outside`` for a path out of content/ and static/."""
+def local(href: str, page: str) -> Local | None:
+    """The file ``href`` names, written in the page file ``page`` (its path below the site's folder,
+    with "/": ``Page.source``); None for an address on the web (a scheme or a host), in the page
+    itself (``#...``) or a query. Raises ``Outside`` for a path out of content/ and static/."""
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or not parts.path or parts.query:
         return None
@@ -57,7 +57,7 @@ def local(href: str, page: Path, root: Path) -> Local | None:
     elif path.startswith("/"):
         joined = "content" + path
     else:
-        joined = posixpath.join(page.parent.relative_to(root).as_posix(), path)
+        joined = posixpath.join(posixpath.dirname(page), path)
     normal = posixpath.normpath(joined)
     top = normal.split("/")[0]
     if top not in FOLDERS or normal == top or "\\" in normal:

@@ -23,7 +23,11 @@ from docsite.text.variants import Block, Rule, Text
 class Page:
     id: str
     type: PageType
-    path: Path
+    # Where the file is, for messages and reading it again; not compared, so that a site moved to
+    # another folder has the same pages, and what .cache/ keeps of them still holds. What a page
+    # shows depends on its file's place in the site only (``source``).
+    path: Path = field(compare=False)
+    source: str  # the file's path below the site's folder, with "/": content/people/zhou-enlai.md
     fields: dict[str, Any]  # validated front matter: Text for text, EDTF for dates, ...
     references: list[markdown.Reference]  # the body's [[links]] and [@citations], in reading order
     anchors: dict[str, str]  # the fragment of each of the body's headings, and the heading's text

@@ -42,7 +42,7 @@ class LoadCache:
     """What the preview server keeps of the files it loaded: each page with its file's
     ``signature``, by path, and each data file with its bytes."""
 
-    pages: dict[str, tuple[tuple[int, ...], Page]] = field(default_factory=dict)
+    pages: dict[str, tuple[tuple[int, ...], Page]] = field(default_factory=dict)  # by path below content/
     data: dict[Path, tuple[bytes, Any]] = field(default_factory=dict)
     # Signatures the preview server has just taken (``inputs``), by path, not to be taken again.
     taken: dict[str, tuple[int, ...]] = field(default_factory=dict)
@@ -82,11 +82,14 @@ def load_content(config: SiteConfig, diags: Diagnostics, placeholders: Mapping[s
     prefix = len(str(root)) + 1
     for entry in files_under(root):
         mark = _mark(entry, cache)
-        hit = cache.pages.get(entry.path) if cache is not None else None
+        relative = entry.path[prefix:].replace(os.sep, "/")  # as git names it
+        hit = cache.pages.get(relative) if cache is not None else None
         # A page loaded before, its file unchanged: by its signature, or else (touched, copied,
         # checked out again, saved within the tick of the last look at it) by its text.
         if hit is not None and mark is not None and (hit[0] == mark or as_kept(entry.path) == hit[1].written):
             page: Page | None = hit[1]
+            if str(hit[1].path) != entry.path:  # the site's folder was moved: the same record, told where it is now
+                hit[1].path = Path(entry.path)  # (not compared, see Page.path: what was made of it still holds)
             pid, path = hit[1].id, hit[1].path
         else:
             named = _page_file(entry, root, content, diags)
@@ -98,7 +101,7 @@ def load_content(config: SiteConfig, diags: Diagnostics, placeholders: Mapping[s
                         "a page is either name.md or name/index.md, not both")
             continue
         seen[pid] = path
-        found.append((pid, path, mark, page, entry.path[prefix:].replace(os.sep, "/")))  # as git names it
+        found.append((pid, path, mark, page, relative))
     todo = [(pid, path) for pid, path, _, page, _ in found if page is None]
     loaded = dict(zip(todo, _load_pages(todo, config, diags, jobs, parsed or (lambda pid, process: None),
                                         placeholders), strict=True))
@@ -112,7 +115,7 @@ def load_content(config: SiteConfig, diags: Diagnostics, placeholders: Mapping[s
         page = _dated(page, days.get(relative))
         content.pages.append(page)
         if not page.faulty:  # a page with mistakes is read again, and its mistakes reported again
-            kept[str(path)] = (mark, page)
+            kept[relative] = (mark, page)
     if cache is not None:
         cache.pages = kept  # without the files gone
     for name, attribute, loader in (("sources.yaml", "sources", _load_sources), ("tags.yaml", "tags", _load_tags),
@@ -304,7 +307,8 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics,
         fields["title"] = Text(chr(PLACEHOLDER_BASE), (Block("choice", rule=title.rule),))
     tokens = markdown.parse(body.source, body.blocks, config.allow_html)
     layers = (markup_rules, tuple(fields.get("glossary", ())))
-    page = Page(pid, ptype, path, fields, [], markdown.anchors(tokens), body.blocks, body_line, layers,
+    page = Page(pid, ptype, path, path.relative_to(config.root).as_posix(), fields, [],
+                markdown.anchors(tokens), body.blocks, body_line, layers,
                 markdown.pack(tokens), *Page.as_written(text, locs), faulty=tuple(sorted(faulty)),
                 unwritten=_unwritten(lines[end + 1:], body_line, placeholders.get(ptype.name, frozenset())))
     for problem in markdown.problems(tokens):
@@ -329,7 +333,7 @@ def _named_file(ref: markdown.Reference, page: Page, root: Path, diags: Diagnost
     if ref.kind not in ("file", "image"):
         return ref
     try:
-        named = files.local(ref.target, page.path, root)
+        named = files.local(ref.target, page.source)
     except files.Outside:
         line, col = page.locate(ref.line, ref.raw)
         diags.error(page.path, line, f"'{ref.target}' leads out of content/ and static/, which alone are published",

@@ -241,7 +241,7 @@ class Localizer:
     def file(self, page: Page, href: str) -> files.Local | None:
         """The file of the site a Markdown link or image of ``page`` names (checked as the page was loaded)."""
         try:
-            return files.local(href, page.path, self.site.config.root)
+            return files.local(href, page.source)
         except files.Outside:
             return None
 
