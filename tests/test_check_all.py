@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 
 import pytest
 from conftest import ROOT, MiniSite
+
+from docsite import cli
+from docsite.commands import check as check_command
+from docsite.model.result import BuildResult
+from docsite.pipeline import build
 
 #: The editor's walkthrough: four mistakes in four files, and a conversion warning in a page that
 #: also has a mistake (its text is still linted, its links still checked).
@@ -105,6 +111,37 @@ def test_a_build_up_to_date_still_shows_its_warnings(mini: MiniSite) -> None:
     assert "is up to date" in again.stdout
     assert "content/topics/a.md:4:3: warning: '并' becomes '併'" in again.stderr
     assert "1 warning" in again.stdout
+
+
+def test_a_check_after_a_build_looks_again_only_at_what_changed(mini: MiniSite, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """`check` starts from what the last build kept in .cache/, and reports what a check from nothing
+    reports: the mistakes an edit makes in pages it did not touch too."""
+    mini.write("people/a.md", "---\ntitle: 甲\n---\n甲认识[[people/b]]，双方并为此目的。\n")
+    mini.write("people/b.md", "---\ntitle: 乙\n---\n乙的生平。\n")
+    mini.write("people/c.md", "---\ntitle: 丙\nrelated: [people/b]\n---\n丙的生平。\n")
+    assert cli.main(["build", "--root", str(mini.root), "--jobs", "1"]) == 0
+    (mini.root / "content/people/b.md").unlink()
+    mini.write("people/d.md", "---\ntitle: 丁\n---\n丁与[[people/c]]双方并为此目的。\n")
+    results: list[BuildResult] = []
+    monkeypatch.setattr(check_command, "build", lambda *args, **kwargs: results.append(build(*args, **kwargs))
+                        or results[-1])
+    capsys.readouterr()
+    assert cli.main(["check", "--root", str(mini.root), "--jobs", "1"]) == 1
+    assert results[0].work.parsed == ["people/d"]
+    assert "zh-hans:people/a" not in results[0].work.made  # not made: a check writes nothing
+    after_build = capsys.readouterr().err
+    shutil.rmtree(mini.root / ".cache")
+    assert cli.main(["check", "--root", str(mini.root), "--jobs", "1"]) == 1
+    assert results[1].work.parsed == ["index", "people/a", "people/c", "people/d"]
+    assert capsys.readouterr().err == after_build
+    found = re.findall(r"^(\S+?):(\d+):\d+: (error|warning): (.*)$", after_build, re.MULTILINE)
+    assert [(f, int(line), severity, message.split(" from ")[0]) for f, line, severity, message in found] == [
+        ("content/people/a.md", 4, "error", "no page has the id or title 'people/b'"),
+        ("content/people/a.md", 4, "warning", "'并' becomes '併' in zh-hant (s2tw)"),
+        ("content/people/c.md", 3, "error", "no page has the id or title 'people/b'"),
+        ("content/people/d.md", 4, "warning", "'并' becomes '併' in zh-hant (s2tw)"),
+    ]
 
 
 def test_preview_builds_lint_too(mini: MiniSite) -> None:
