@@ -9,7 +9,8 @@ then measures, with public tools so that anyone can repeat a figure by hand:
 - docsite, 2 variants: from the command line, a cold build (no .cache/; hyperfine, median; peak
   memory: the command's processes together, see peak_memory), a rebuild with no change and a rebuild
   after a one-page edit (both with .cache/, at least ``REBUILD_RUNS`` runs each; the edit's peak
-  memory too), the peak memory of a cold build in one process (--jobs 1); and the preview server's
+  memory too), ``check`` after a one-page edit (as often), the peak memory of a cold build in one
+  process (--jobs 1); and the preview server's
   rebuilds (its in-memory BuildCache and .cache/, timed in one process, each writing what changed to
   the output folder as the server does before it tells the browser to reload): with no change, after
   a one-page edit to a body, and after an edit to the same page's title (shown by the pages that
@@ -193,8 +194,10 @@ def measure(pages: int, work: Path, runs: int, commands: dict[str, list[str]]) -
     again = hyperfine(build, site, max(runs, REBUILD_RUNS), "true")
     page = edited_page(site).relative_to(site)
     edited = hyperfine(build, site, max(runs, REBUILD_RUNS), f"echo 编者补记：又一处更正。 >> {page}")
+    checked = hyperfine([*build[:2], "check"], site, max(runs, REBUILD_RUNS), f"echo 编者补记：又一处更正。 >> {page}")
     ours.update({"no change": again["cold"], "no change cpu": again["cold cpu"],
-                 "one edit": edited["cold"], "one edit cpu": edited["cold cpu"]})
+                 "one edit": edited["cold"], "one edit cpu": edited["cold cpu"],
+                 "check": checked["cold"], "check cpu": checked["cold cpu"]})
     edit(site)
     ours["edit memory"] = peak_memory(build, site)
     for made in (".cache", "out"):
@@ -215,15 +218,16 @@ def measure(pages: int, work: Path, runs: int, commands: dict[str, list[str]]) -
 
 def table(rows: list[dict]) -> str:
     header = ("| pages | generator | variants | cold build, s (CPU s) | vs docsite, CPU "
-              "| rebuild, no change, s (CPU s) | rebuild, one edit, s (CPU s) "
+              "| rebuild, no change, s (CPU s) | rebuild, one edit, s (CPU s) | check, one edit, s (CPU s) "
               "| preview: first build, rebuild with no change / one edit / title edit / again, s (+ the rest) "
               "| peak memory, MiB: cold / cold, --jobs 1 / one edit / preview |")
-    lines = [header, "|---|---|---|---|---|---|---|---|---|"]
+    lines = [header, "|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         ours = row["docsite"]
         lines.append(f"| {row['pages']:,} | docsite | 2 | {ours['cold']:.1f} ({ours['cold cpu']:.1f}) | 1.00 | "
                      f"{ours['no change']:.2f} ({ours['no change cpu']:.2f}) | "
                      f"{ours['one edit']:.2f} ({ours['one edit cpu']:.2f}) | "
+                     f"{ours['check']:.2f} ({ours['check cpu']:.2f}) | "
                      f"{ours['preview first']:.2f}, {ours['preview no change']:.2f} / "
                      + " / ".join(f"{ours[f'preview {edit}']:.2f} (+{ours[f'preview {edit} rest']:.2f})"
                                   for edit in ("one edit", "title edit", "title edit again")) + " | "
@@ -231,11 +235,11 @@ def table(rows: list[dict]) -> str:
                      f"{ours['preview memory']:.0f} |")
         floor = ours["floor"]
         lines.append(f"| {row['pages']:,} | floor (bare pipeline) | 2 | {floor['cold']:.1f} "
-                     f"({floor['cold cpu']:.1f}) | {floor['cold cpu'] / ours['cold cpu']:.2f} | | | | |")
+                     f"({floor['cold cpu']:.1f}) | {floor['cold cpu'] / ours['cold cpu']:.2f} | | | | | |")
         for tool in ("pelican", "mkdocs", "hugo"):
             theirs = row[tool]
             lines.append(f"| {row['pages']:,} | {tool} | 1 | {theirs['cold']:.1f} ({theirs['cold cpu']:.1f}) | "
-                         f"{theirs['cold cpu'] / ours['cold cpu']:.2f} | | | | {theirs['memory']:.0f} |")
+                         f"{theirs['cold cpu'] / ours['cold cpu']:.2f} | | | | | {theirs['memory']:.0f} |")
     lines += ["", "| pages | docsite's CPU time, as a multiple of the floor's |", "|---|---|"]
     lines += [f"| {row['pages']:,} | {row['docsite']['cold cpu'] / row['docsite']['floor']['cold cpu']:.2f} |"
               for row in rows]
