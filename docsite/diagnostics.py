@@ -11,7 +11,7 @@ import json
 import sys
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
-from pathlib import Path
+from pathlib import Path, PurePath
 
 
 def program() -> str:
@@ -75,15 +75,21 @@ class Diagnostics:
 
     root: Path
     items: list[Diagnostic] = field(default_factory=list)
+    # Each folder problems were found in, below ``root`` (None: not below it), resolved once: the
+    # lint finds tens of thousands of warnings, and resolving a folder asks the disk (30 µs).
+    _folders: dict[Path, PurePath | None] = field(default_factory=dict, repr=False, compare=False)
 
     def _add(self, severity: str, path: Path | str, line: int, col: int, message: str, hint: str) -> None:
         shown = str(path)
         if isinstance(path, Path):
-            try:
-                # The folder resolved, not the file: a link is named where it is, not where it leads.
-                shown = (path.absolute().parent.resolve() / path.name).relative_to(self.root.resolve()).as_posix()
-            except ValueError:
-                shown = path.as_posix()
+            if path.parent not in self._folders:
+                try:
+                    # The folder resolved, not the file: a link is named where it is, not where it leads.
+                    self._folders[path.parent] = path.absolute().parent.resolve().relative_to(self.root.resolve())
+                except ValueError:
+                    self._folders[path.parent] = None
+            folder = self._folders[path.parent]
+            shown = (folder / path.name).as_posix() if folder is not None else path.as_posix()
         self.items.append(Diagnostic(shown, line, col, severity, message, hint))
 
     def error(self, path: Path | str, line: int, message: str, hint: str = "", col: int = 0) -> None:
