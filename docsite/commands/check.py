@@ -18,8 +18,12 @@ def run(root: Path, strict: bool, drafts: bool, jobs: int, form: str = "text") -
     (see ``Diagnostics.report``)."""
     # From what the last build kept in .cache/, as a build after an edit: only what changed since is
     # loaded, linted and made again (at 10,000 pages, 1.4 s instead of 24 s), and the check reports
-    # what one from nothing would. It writes nothing: what that build made is not read back (``held``).
-    cache = BuildCache.restore(root, lastbuild.recorded(root), held=True)
+    # what one from nothing would. It writes nothing: what that build made is not read back (``held``),
+    # and .cache/ is left as that build left it, for the next (``keeps``); with no build before, the
+    # parts it made are kept there, which a build then takes.
+    record = lastbuild.recorded(root)
+    cache = BuildCache.restore(root, record, held=True)
+    cache.keeps = record is None
     result = build(root, drafts=drafts, progress=True, jobs=jobs, cache=cache, output=Unwritten())
     try:
         result.diagnostics.report(form)

@@ -61,6 +61,7 @@ class BuildCache:
     memory: bool = False
     persisted: bool = False
     held: bool = False  # the output goes to a folder holding the last good build's (see cache.Recall)
+    keeps: bool = True  # the store keeps what the build made (see cache.Store, commands/check.py)
     folder: Path | None = None  # that folder, where the preview reads back pages not rendered again
     stamp: bytes = b""  # of the files every page is made with, when the memory was filled
     files: LoadCache = field(default_factory=LoadCache)
@@ -85,8 +86,9 @@ class BuildCache:
             return None
         stamp = cache.files_digest(root, cache.shared_files(root))
         if stamp != self.stamp:
-            self.__dict__.update(BuildCache(self.stored, self.memory, self.persisted, self.held, self.folder,
-                                            stamp).__dict__)
+            self.__dict__.update(BuildCache(stored=self.stored, memory=self.memory, persisted=self.persisted,
+                                            held=self.held, keeps=self.keeps, folder=self.folder,
+                                            stamp=stamp).__dict__)
         self.rendered.rendered.clear()
         previous, self.keys = self.keys, None
         return previous
@@ -125,7 +127,7 @@ class BuildCache:
         keys = cache.Keys(site, cache.stamp(site), self.fingerprints, previous)
         for memo in self._remembered():
             memo.begin(keys.still)
-        store = cache.Store(site.config.root, _warn) if self.stored else cache.NoStore()
+        store = cache.Store(site.config.root, _warn, self.keeps) if self.stored else cache.NoStore()
         memory: MutableMapping[str, cache.Kept] = self.parts if self.memory or self.persisted else cache.Forgetful()
         return cache.Recall(names, keys, store, memory, entries=self.memory, held=self.held)
 

@@ -176,8 +176,8 @@ class Store:
     disk) is given up at its first failure, said once to ``failed``: the build goes on without it,
     making the parts it would have recalled."""
 
-    def __init__(self, root: Path, failed: Callable[[str], None]):
-        self.folder, self.failed = root / FOLDER, failed
+    def __init__(self, root: Path, failed: Callable[[str], None], keep: bool = True):
+        self.folder, self.failed, self.keep = root / FOLDER, failed, keep
         self.db: sqlite3.Connection | None = None
         with self._giving_up():
             self.folder.mkdir(exist_ok=True)
@@ -273,7 +273,12 @@ class Store:
     def commit(self, names: Collection[str], whole: bool = True) -> None:
         """Keep what was saved, and forget the parts not in ``names`` (pages the site no longer
         has) and, after a build of the ``whole`` site, what the parts made again were before (a
-        build that left the search index to the next still has to find their entries then)."""
+        build that left the search index to the next still has to find their entries then). A
+        store that does not ``keep`` keeps nothing: ``close`` throws away what was saved (``check``
+        after a build: the next build must find the entries of what the last one made, to take them
+        out of its search index)."""
+        if not self.keep:
+            return
         with self._giving_up():
             if self.db is not None:
                 gone = [(name,) for (name,) in self.db.execute("SELECT name FROM outputs") if name not in names]
@@ -318,7 +323,7 @@ class NoStore(Store):
     """The store of a build that keeps nothing on disk: one without a database."""
 
     def __init__(self) -> None:
-        self.db = None
+        self.db, self.keep = None, True
 
 
 class Kept(NamedTuple):
