@@ -77,7 +77,7 @@ class Diagnostics:
     items: list[Diagnostic] = field(default_factory=list)
     # Each folder problems were found in, below ``root`` (None: not below it), resolved once: the
     # lint finds tens of thousands of warnings, and resolving a folder asks the disk (30 µs).
-    _folders: dict[Path, PurePath | None] = field(default_factory=dict, repr=False, compare=False)
+    _folders: dict[Path, PurePath | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def _add(self, severity: str, path: Path | str, line: int, col: int, message: str, hint: str) -> None:
         shown = str(path)

@@ -388,6 +388,9 @@ class Unwritten(MutableMapping[str, bytes]):
     def __getitem__(self, relative: str) -> bytes:
         raise KeyError(relative)  # not kept
 
+    def __contains__(self, relative: object) -> bool:
+        return relative in self._paths
+
     def __delitem__(self, relative: str) -> None:
         self._paths.remove(relative)
 
