@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import io
 import json
 import os
 import re
@@ -22,6 +23,7 @@ from urllib.parse import urljoin
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, MiniSite, soup
+from PIL import Image
 from tornado.websocket import websocket_connect
 
 from docsite.commands.serve import CHECK_S, Look, Preview, Watch
@@ -401,6 +403,35 @@ def test_a_body_edit_that_breaks_a_link_elsewhere_is_reported(mini: MiniSite) ->
     preview.rebuild()
     expected = "people/b.md:4:2: error: 'people/a' has no heading with the anchor '生平'"
     assert any(expected in error for error in preview.errors)
+
+
+def test_a_mistake_found_in_loading_a_page_is_said_until_it_is_mended(mini: MiniSite) -> None:
+    """A page whose body is wrong is not taken as loaded by the next build, after an edit elsewhere:
+    its mistake is said again, and nothing is published."""
+    preview, out = _built(mini, {"people/a.md": "---\ntitle: 甲\n---\n甲。\n\n::: figure\n甲签字。\n:::\n",
+                                 "people/b.md": "---\ntitle: 乙\n---\n乙。\n"})
+    expected = "people/a.md:6:1: error: a figure starts with its image, on a line of its own"
+    assert [error for error in preview.errors if expected in error], preview.errors
+    mini.write("people/b.md", "---\ntitle: 乙\n---\n乙的生平。\n")
+    preview.rebuild()
+    assert [error for error in preview.errors if expected in error], preview.errors
+    assert not out.exists()
+
+
+def test_an_image_put_in_place_after_its_error_is_shown(mini: MiniSite) -> None:
+    """The image a page shows was missing (an error); once the file is there, the page shows it, as
+    a fresh build does."""
+    preview, out = _built(mini, {"people/a.md": "---\ntitle: 甲\n---\n甲。\n\n![甲](photo.jpg)\n"})
+    assert [error for error in preview.errors if "no file content/people/photo.jpg" in error], preview.errors
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(picture, "JPEG")
+    mini.write("people/photo.jpg", picture.getvalue())
+    preview.rebuild()
+    assert preview.errors == []
+    img = soup(out / "zh-hans/people/a/index.html").select_one(".body img")
+    assert img is not None and img["alt"] == "甲" and (out / "zh-hans/people/a" / img["src"]).resolve().is_file()
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == \
+        dict(build(mini.root).files)
 
 
 def test_a_title_edit_resolves_again_the_links_that_name_a_title(mini: MiniSite) -> None:

@@ -108,13 +108,15 @@ def load_content(config: SiteConfig, diags: Diagnostics, placeholders: Mapping[s
     kept: dict[str, tuple[tuple[int, ...], Page]] = {}
     days = history.last_changes(root)
     for pid, path, mark, page, relative in found:
-        page = page or loaded[pid, path]
+        # A page with mistakes is read again, and its mistakes reported again: a link to a file not
+        # there is kept out of its record, which the file put there would not bring back.
+        page, mistaken = (page, False) if page is not None else loaded[pid, path]
         if page is None:
             content.broken[pid] = path
             continue
         page = _dated(page, days.get(relative))
         content.pages.append(page)
-        if not page.faulty:  # a page with mistakes is read again, and its mistakes reported again
+        if not mistaken:
             kept[relative] = (mark, page)
     if cache is not None:
         cache.pages = kept  # without the files gone
@@ -213,31 +215,37 @@ PAGES_PER_PART = 100
 
 def _load_pages(todo: list[tuple[str, Path]], config: SiteConfig, diags: Diagnostics,
                 jobs: int, parsed: Callable[[str, int], None], placeholders: Mapping[str, frozenset[str]]
-                ) -> list[Page | None]:
-    """The pages of ``todo`` (id, file), in order, parsed by ``jobs`` processes; their problems in ``diags``."""
+                ) -> list[tuple[Page | None, bool]]:
+    """The pages of ``todo`` (id, file), in order, parsed by ``jobs`` processes, each with whether
+    an error was found in it; their problems in ``diags``."""
     size = max(1, min(PAGES_PER_PART, -(-len(todo) // jobs)))  # a part for every process, at least
     parts = [todo[i:i + size] for i in range(0, len(todo), size)]
     types = {t.name: t for t in config.types}
-    pages: list[Page | None] = []
+    pages: list[tuple[Page | None, bool]] = []
     made = process_map(partial(_load_part, config, diags.root, placeholders), parts, jobs)
     for part, (loaded, problems, process, read) in zip(parts, made, strict=True):
         diags.items += problems
         pinyin.learn(read)
-        for (pid, _), page in zip(part, loaded, strict=True):
+        for (pid, _), (page, mistaken) in zip(part, loaded, strict=True):
             parsed(pid, process)
             if page is not None:
                 page.type = types[page.type.name]  # the configuration's own, not a copy from another process
-            pages.append(page)
+            pages.append((page, mistaken))
     return pages
 
 
 def _load_part(config: SiteConfig, root: Path, placeholders: Mapping[str, frozenset[str]],
-               part: list[tuple[str, Path]]) -> tuple[list[Page | None], list[Diagnostic], int, pinyin.Readings]:
-    """Pages of one part (their tokens packed, as a page leaves a process), the problems found in
-    them, the process that loaded them, and what it read in pinyin (its headings')."""
+               part: list[tuple[str, Path]]
+               ) -> tuple[list[tuple[Page | None, bool]], list[Diagnostic], int, pinyin.Readings]:
+    """Pages of one part (their tokens packed, as a page leaves a process), each with whether a
+    mistake was found in it (loading finds errors only), the problems found in them, the process
+    that loaded them, and what it read in pinyin (its headings')."""
     diags = Diagnostics(root)
     count = len(pinyin.known())
-    pages = [_load_page(pid, path, config, diags, placeholders) for pid, path in part]
+    pages = []
+    for pid, path in part:
+        found = len(diags.items)
+        pages.append((_load_page(pid, path, config, diags, placeholders), len(diags.items) > found))
     return pages, diags.items, os.getpid(), pinyin.since(count)
 
 
@@ -344,7 +352,7 @@ def _named_file(ref: markdown.Reference, page: Page, root: Path, diags: Diagnost
         return None
     problem = ""
     if not (root / named.path).is_file():
-        problem = f"no file {named.path}" + (f" (from '{ref.target}')" if ref.target != "/" + named.path else "")
+        problem = f"no file {named.path}" + (f" (from '{ref.raw}')" if ref.raw != "/" + named.path else "")
     elif ref.kind == "image" and not named.is_image:
         problem = f"'{ref.target}' is no image: a page shows {', '.join(sorted(files.IMAGE_SUFFIXES))}"
     if problem:
