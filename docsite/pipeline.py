@@ -94,8 +94,10 @@ def build(root: Path, base_url: str | None = None, drafts: bool = False, progres
         return result
     figures = images.process(site, result.diagnostics, cache.images(root))
     site.images, result.work.images = figures.images, figures.processed
+    assets = publish.assets(site.config.root)
+    site.assets = assets.paths
     try:
-        stage = _Stage.of(site, cache)
+        stage = _Stage.of(site, cache, assets)
     except Exception as exc:  # a mistake in templates/interface.html
         TemplateProblem.of(exc, site.config).report(result.diagnostics)
         return result
@@ -263,20 +265,19 @@ class _Stage:
         return _spawned_stage, (self.localizers[0].site, self.assets)
 
     @classmethod
-    def of(cls, site: Site, cache: BuildCache) -> _Stage:
+    def of(cls, site: Site, cache: BuildCache, assets: publish.Assets) -> _Stage:
         """The stage of a build: a localizer per variant, with its converter and the interface's
         words in its script."""
         env = cache.environment(site.config)
         converters = [cache.converter(variant, site.content.glossary) for variant in site.config.variants]
         localizers = [Localizer(site, variant, converter, interface(env, converter), cache.view_memos(variant))
                       for variant, converter in zip(site.config.variants, converters, strict=True)]
-        return cls(env, localizers, publish.assets(site.config.root), cache.memory, *cache.memos())
+        return cls(env, localizers, assets, cache.memory, *cache.memos())
 
 
 def _spawned_stage(site: Site, assets: publish.Assets) -> _Stage:
     """A ``_Stage`` made again in a spawned process from what ``_Stage.__reduce__`` sent."""
-    stage = _Stage.of(site, BuildCache())
-    stage.assets = assets
+    stage = _Stage.of(site, BuildCache(), assets)
     _load_shared(stage)
     return stage
 

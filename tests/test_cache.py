@@ -63,6 +63,12 @@ CHANGES = {
     "a source": _edit("content/sources.yaml", "朝鲜战争研究", "朝鲜战争研究（修订本）"),
     "a template": _edit("templates/base.html", "</body>", "<p>页脚</p></body>"),
     "a static file": _edit("static/style.css", "body {", "body { color: black;"),
+    "a download added to static/": lambda mini: (mini.root / "static/treaty.pdf").write_bytes(b"%PDF-1.4\n"),
+    "a file of static/ the templates name by its name (the icon)":
+        _edit("static/favicon.svg", "<svg ", '<svg data-drawn="2" '),
+    "a file of static/ a page links to, put in place":
+        lambda mini: (_edit("content/people/c.md", "丙。", "丙的[照片](/static/c.png)。")(mini),
+                      (mini.root / "static/c.png").write_bytes((mini.root / "static/favicon.svg").read_bytes())),
     "site.yaml": _edit("site.yaml", "tagline: ", "tagline: 新的副标题："),
 }
 
@@ -124,6 +130,22 @@ def test_an_edit_makes_again_only_the_pages_that_show_it(mini: MiniSite) -> None
     site.write("people/c.md", "---\ntitle: 丙\n---\n丙见过[[people/a]]。\n")  # a new backlink
     made, _, _ = _made(site)
     assert sorted(set(made)) == sorted(["people/a", "people/c"])
+
+
+def test_a_file_of_static_deleted_is_a_mistake_of_the_page_that_links_to_it(mini: MiniSite) -> None:
+    """The preview loaded the page before, with the file there: it reads it again, and says its link
+    leads to no file, as a build from nothing does (the command line: test_incremental_output.py)."""
+    site = _site(mini)
+    site.write("people/c.md", "---\ntitle: 丙\n---\n丙的[照片](/static/c.png)。\n")
+    (site.root / "static/c.png").write_bytes((site.root / "static/favicon.svg").read_bytes())
+    kept = BuildCache(stored=True, memory=True)
+    assert build(site.root, cache=kept).ok
+    (site.root / "static/c.png").unlink()
+    cached, fresh = build(site.root, cache=kept), build(site.root)
+    assert [d.format() for d in cached.diagnostics.errors] == [d.format() for d in fresh.diagnostics.errors] == [
+        "content/people/c.md:4:8: error: no file static/c.png\n"
+        "  hint: the path is relative to this file, or starts with /static/ for static/"]
+    assert cached.work.parsed == ["people/c"]
 
 
 def test_a_period_shows_on_the_site_timeline_from_the_cache(mini: MiniSite) -> None:

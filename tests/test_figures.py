@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import textwrap
 import threading
 from collections.abc import Iterator
@@ -179,6 +180,25 @@ def test_an_image_that_cannot_be_read_is_an_error(mini: MiniSite) -> None:
     assert ("content/people/zhou-enlai.md:4:8: error: content/people/photo.png cannot be read as an image: "
             "its bytes are of no image format") in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_image_deleted_after_a_build_is_a_missing_file_as_from_nothing(mini: MiniSite) -> None:
+    """The last build loaded the page with its image there: the next reads it again, says the image
+    is missing as a build from nothing does, at the line that shows it, and leaves the site as it was."""
+    mini.write("people/zhou-enlai.md", "---\ntitle: 周恩来\n---\n周恩来。\n\n![周恩来](照片.jpg)\n")
+    mini.write("people/照片.jpg", photo())
+    assert mini.build().returncode == 0
+    before = (mini.root / "_site/zh-hans/people/zhou-enlai/index.html").read_bytes()
+    (mini.root / "content/people/照片.jpg").unlink()
+    after_build = mini.build()
+    shutil.rmtree(mini.root / ".cache")
+    from_nothing = mini.build()
+    expected = ["content/people/zhou-enlai.md:6:8: error: no file content/people/照片.jpg (from '照片.jpg')",
+                "  hint: the path is relative to this file, or starts with /static/ for static/",
+                "build failed: 1 error, 0 warnings; nothing was written"]
+    assert after_build.returncode == from_nothing.returncode == 1
+    assert after_build.stderr.splitlines() == from_nothing.stderr.splitlines() == expected
+    assert (mini.root / "_site/zh-hans/people/zhou-enlai/index.html").read_bytes() == before
 
 
 def test_images_are_processed_once(mini: MiniSite) -> None:

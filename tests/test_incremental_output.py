@@ -122,6 +122,52 @@ def test_a_site_moved_to_another_folder_makes_nothing_again(mini: MiniSite, tmp_
     assert {a.get_text(): a["href"] for a in body.find_all("a")} == {"乙": "../b/", "莫斯科": "../../places/moscow/"}
 
 
+def _built_again(site: MiniSite, monkeypatch: pytest.MonkeyPatch) -> tuple[int, BuildResult]:
+    """The command line's build after a first one, and what its pipeline did."""
+    results: list[BuildResult] = []
+    monkeypatch.setattr(build_command, "build", lambda *args, **kwargs: results.append(build(*args, **kwargs))
+                        or results[-1])
+    return _build(site), results[0]
+
+
+def test_a_file_of_static_no_page_names_by_its_content_makes_no_page_again(mini: MiniSite,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A download added to static/, or a new icon (the templates name it by its name, not by its
+    content, as they name the stylesheet): the build loads and makes no page, and publishes the files."""
+    site = _site(mini)
+    out = site.root / "_site"
+    assert _build(site) == 0
+    before = _files(out)
+    (site.root / "static/treaty.pdf").write_bytes(b"%PDF-1.4\n")
+    icon = site.root / "static/favicon.svg"
+    icon.write_text(icon.read_text(encoding="utf-8").replace("<svg ", '<svg data-drawn="2" '), encoding="utf-8")
+    status, result = _built_again(site, monkeypatch)
+    assert status == 0 and result.work.parsed == [] and result.work.made == []
+    after = _files(out)
+    assert {path for path in after if after[path] != before.get(path)} == {"static/treaty.pdf", "static/favicon.svg"}
+    assert {path: data for path, (data, _, _) in after.items()} == dict(build(site.root).files)
+
+
+def test_a_file_of_static_deleted_is_a_mistake_of_the_page_that_links_to_it(mini: MiniSite,
+                                                                            monkeypatch: pytest.MonkeyPatch,
+                                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """The last build loaded the page with the file there: this one reads it again, says its link
+    leads to no file (as a build from nothing does) and leaves the site as it was."""
+    site = _site(mini)
+    site.write("people/b.md", "---\ntitle: 乙\n---\n乙的[照片](/static/b.png)。\n")
+    (site.root / "static/b.png").write_bytes((site.root / "static/favicon.svg").read_bytes())
+    assert _build(site) == 0
+    before = _files(site.root / "_site")
+    (site.root / "static/b.png").unlink()
+    capsys.readouterr()
+    status, result = _built_again(site, monkeypatch)
+    assert status == 1 and result.work.parsed == ["people/b"]
+    assert capsys.readouterr().err.splitlines()[:2] == [
+        "content/people/b.md:4:8: error: no file static/b.png",
+        "  hint: the path is relative to this file, or starts with /static/ for static/"]
+    assert _files(site.root / "_site") == before
+
+
 def test_a_removed_page_is_removed_from_the_output(mini: MiniSite) -> None:
     site = _site(mini)
     out = site.root / "_site"

@@ -10,8 +10,8 @@ read (not their files: the output folder and the store hold them), the values th
 (each page's description, each event's timeline entry and record), the last good build's keys and
 the digests of what parts read, the search index's pieces and the values' fingerprints. What it
 keeps in memory is bounded by the site: what each file of the output was made from, and what the
-last two builds used of conversions and fingerprints; a change to site.yaml, a template or a static
-file starts it afresh.
+last two builds used of conversions and fingerprints; a change to site.yaml or a template starts it
+afresh (a file of static/ does not: see cache.shared_files).
 
 With ``persisted=True`` (the command line), the part of that memory which lets a build after an edit
 look only at what changed is kept in .cache/ between builds (``save``, ``restore``): the pages

@@ -2,9 +2,9 @@
 
 A part (a variant's page, content or generated, with the data files made with it: its HTML and
 its entries in the search index) is made from what every part depends on (site.yaml, templates,
-static files, the data files, the base URL, this program and its libraries: the ``stamp``) and from
-what it read of the site, which it reads only through a ``reads.Reading``: every path it read is
-noted (a page's whole record, a key of the backlinks, the timeline's overview). Its key hashes the
+the data files, the base URL, this program and its libraries: the ``stamp``) and from what it read
+of the site, which it reads only through a ``reads.Reading``: every path it read is noted (a page's
+whole record, a key of the backlinks, the timeline's overview, a stylesheet's published name). Its key hashes the
 stamp and the value at each of those paths now. A value that changed changes the key of every part
 that read it, and of no other: an edit to a body remakes that page; to a title, the pages that show
 it; a new link, the pages whose backlinks it changes; a date, the timelines. Nothing is listed by
@@ -50,9 +50,10 @@ def stamp(site: Site) -> bytes:
 
 
 def shared_files(root: Path) -> list[Path]:
-    """What every page is made with: site.yaml, the templates and the static files."""
-    return [root / "site.yaml", *(p for d in ("templates", "static") for p in sorted((root / d).rglob("*"))
-                                  if p.is_file())]
+    """What every page is made with: site.yaml and the templates. Not the files of static/: a page
+    reads those its templates name as it reads the site (``Site.assets``), and those its text
+    names are looked for as it is loaded (see load.LoadCache)."""
+    return [root / "site.yaml", *(p for p in sorted((root / "templates").rglob("*")) if p.is_file())]
 
 
 def files_digest(root: Path, files: Iterable[Path]) -> bytes:

@@ -56,6 +56,8 @@ class Site:
     chronology: Chronology | None = None
     tagged: dict[str, list[str]] = field(default_factory=dict)
     images: dict[str, Image] = field(default_factory=dict)  # the images pages show, by path (stages/images.py)
+    # The files of static/ by name: where each is published (stages/publish.py; templates name them).
+    assets: dict[str, str] = field(default_factory=dict)
     # By page id: kept for the next resolve in this process (the preview's), not read by the views.
     found: dict[str, Found] = field(default_factory=dict, compare=False, repr=False)
 

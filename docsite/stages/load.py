@@ -40,7 +40,8 @@ SOURCE_FIELDS = {"type", "author", "title", "container", "editor", "place", "pub
 @dataclass
 class LoadCache:
     """What the preview server keeps of the files it loaded: each page with its file's
-    ``signature``, by path, and each data file with its bytes."""
+    ``signature``, by path, and each data file with its bytes. A page is taken from it while its
+    file's signature holds and the files its links and images name are there (``_named_still``)."""
 
     pages: dict[str, tuple[tuple[int, ...], Page]] = field(default_factory=dict)  # by path below content/
     data: dict[Path, tuple[bytes, Any]] = field(default_factory=dict)
@@ -86,7 +87,8 @@ def load_content(config: SiteConfig, diags: Diagnostics, placeholders: Mapping[s
         hit = cache.pages.get(relative) if cache is not None else None
         # A page loaded before, its file unchanged: by its signature, or else (touched, copied,
         # checked out again, saved within the tick of the last look at it) by its text.
-        if hit is not None and mark is not None and (hit[0] == mark or as_kept(entry.path) == hit[1].written):
+        if hit is not None and mark is not None and (hit[0] == mark or as_kept(entry.path) == hit[1].written) \
+                and _named_still(hit[1], config.root):
             page: Page | None = hit[1]
             if str(hit[1].path) != entry.path:  # the site's folder was moved: the same record, told where it is now
                 hit[1].path = Path(entry.path)  # (not compared, see Page.path: what was made of it still holds)
@@ -137,6 +139,12 @@ def _dated(page: Page, committed: str | None) -> Page:
     the preview server and the build cache, which keep a page while its record is the same, see it."""
     changed = page.fields.get("changed") or committed
     return page if changed == page.changed else replace(page, changed=changed)
+
+
+def _named_still(page: Page, root: Path) -> bool:
+    """Whether the files ``page`` links to or shows (in content/ or static/) are all still there:
+    one gone is a mistake in the page, which reading it again reports at its line."""
+    return all((root / ref.target).is_file() for ref in page.references if ref.kind in ("file", "image"))
 
 
 def _page_file(entry: os.DirEntry[str], root: Path, content: Content, diags: Diagnostics) -> tuple[str, Path] | None:

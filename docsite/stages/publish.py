@@ -10,7 +10,7 @@ file (read by Netlify and Cloudflare Pages) complete the folder.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -42,9 +42,28 @@ class Assets:
     paths: dict[str, str]  # name in static/ (style.css) -> output path (static/style.1a2b3c4d5e.css)
     fingerprinted: tuple[str, ...]  # output paths that never change content
 
-    def urls(self, here: str) -> dict[str, str]:
-        """Each asset's URL from the folder ``here``, for the templates: site.assets['style.css']."""
-        return {name: urls.relative(here, path) for name, path in self.paths.items()}
+
+class AssetURLs(Mapping[str, str]):
+    """Each file of static/ by name, as its URL from the folder ``here``, for the templates
+    (``assets['style.css']``). A name is looked up in ``named``: the site's ``assets`` as the part
+    being made reads them, so that its key holds the files its page names, not all of static/ (a
+    file added there makes no page again). For the preview's ``RenderMemo``, which compares what a
+    page is made from, it pickles as ``here`` and every file's path."""
+
+    def __init__(self, assets: Assets, named: Mapping[str, str], here: str):
+        self._paths, self._named, self._here = assets.paths, named, here
+
+    def __getitem__(self, name: str) -> str:
+        return urls.relative(self._here, self._named[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._named)
+
+    def __len__(self) -> int:
+        return len(self._named)
+
+    def __reduce__(self) -> tuple[type[tuple[str, ...]], tuple[tuple[str, ...]]]:
+        return tuple, ((self._here, *(f"{name}\0{path}" for name, path in self._paths.items())),)
 
 
 def named_by_content(stem: str, suffix: str, data: bytes) -> str:

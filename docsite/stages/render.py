@@ -29,7 +29,7 @@ from docsite.model import urls
 from docsite.model.config import SiteConfig
 from docsite.model.view import PageView
 from docsite.stages import policy, publish
-from docsite.stages.publish import Assets, named_by_content
+from docsite.stages.publish import Assets, AssetURLs, named_by_content
 from docsite.stages.views import Localizer
 from docsite.stages.write import Targets, UnsafePath
 from docsite.text.linebreaks import keep_separators
@@ -241,7 +241,7 @@ def _site_context(loc: Localizer, view: PageView, site_title: str, assets: Asset
         "lang": loc.variant.lang,
         "code": loc.variant.code,
         "home": urls.relative(here, urls.page_dir(loc.variant.code, urls.HOME)),
-        "assets": assets.urls(here),
+        "assets": AssetURLs(assets, loc.site.assets, here),
         "switches": switches,
         "nav": nav,
     }
@@ -255,7 +255,8 @@ def render_neutral(env: jinja2.Environment, localizers: list[Localizer], ids: li
     files = {}
     for pid in ids:
         here = urls.neutral_dir(pid)
-        context = {"choices": [_choice(loc, pid, here) for loc in localizers], "assets": assets.urls(here),
+        context = {"choices": [_choice(loc, pid, here) for loc in localizers],
+                   "assets": AssetURLs(assets, localizers[0].site.assets, here),
                    "canonical": urls.public(config.base_url, here, here),
                    "alternates": publish.alternates(config, pid, here)}
         files[here + "index.html"] = _made(memo, here + "index.html", context,
@@ -289,7 +290,8 @@ def render_404(env: jinja2.Environment, localizers: list[Localizer], assets: Ass
                             "titles": {loc.variant.code: [loc.title_of(pid) for pid in ids] for loc in localizers}},
                            ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     listing = named_by_content("addresses", ".json", addresses)
-    html = _html(env.get_template("404.html"), sections=sections, assets=assets.urls(""),
+    html = _html(env.get_template("404.html"), sections=sections,
+                 assets=AssetURLs(assets, localizers[0].site.assets, ""),
                  base=urls.base_path(config.base_url), codes=[v.code for v in config.variants], addresses=listing,
                  search=urls.neutral_dir(urls.SEARCH))
     return Missing({"404.html": html.encode("utf-8"), listing: addresses}, listing)
