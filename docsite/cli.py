@@ -25,7 +25,7 @@ from types import FrameType
 from typing import NoReturn
 
 from docsite.diagnostics import FORMATS, program
-from docsite.processes import cores, start_method
+from docsite.processes import cores, start_method, stop_waiting
 
 COMMANDS = ("build", "check", "new", "serve")
 JOBS_HELP = "processes that convert and render pages (default: one per core)"
@@ -164,6 +164,7 @@ def _stopped_by_sigterm() -> Iterator[None]:
         return
 
     def stop(signum: int, frame: FrameType | None) -> None:
+        stop_waiting()
         raise Stopped
 
     before = signal.signal(signal.SIGTERM, stop)

@@ -13,7 +13,8 @@ that renders the page unpacks in less time than parsing its body again would tak
 
 The processes end with the build, however it ends (``_start``). Ctrl-C, which a terminal sends to
 every process of the build, is the build's to handle: it stops handing out work, lets the
-processes finish their item and exit, and removes what it had written.
+processes finish their item and exit, and removes what it had written. SIGTERM, which a CI may send
+to them all, ends them; the build, stopped, no longer waits for them (``stop_waiting``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import cache, partial
 from types import FrameType
@@ -70,8 +71,8 @@ def start_method() -> str:
 
 def _start(task: Callable[[Any], Any] | None) -> None:
     """Run in each process as it starts: it ignores Ctrl-C and takes SIGTERM's default (the build
-    handles them, see cli.py), ends with the build, and installs ``task`` (when spawned: it
-    receives it once, for all its items)."""
+    handles them, see cli.py; the pool ends a process with SIGTERM), ends with the build, and
+    installs ``task`` (when spawned: it receives it once, for all its items)."""
     global _task
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -105,6 +106,56 @@ def _run(item: Any) -> Any:
     return _task(item)
 
 
+#: Whether pools shut down without waiting for their processes (see ``stop_waiting``).
+_waits = True
+
+
+def stop_waiting() -> None:
+    """From now on, shut pools down without waiting for their processes: the build is stopped by
+    SIGTERM, which may have ended one of them as it sent its result (a CI sends it to every process
+    of the build), and its pool would wait for the rest of that for ever. The processes end with
+    the build (``_start``)."""
+    global _waits
+    _waits = False
+
+
+@contextlib.contextmanager
+def _pool(jobs: int, method: str, task: Callable[[Any], Any] | None) -> Iterator[ProcessPoolExecutor]:
+    """A pool of ``jobs`` processes started by ``method``, shut down with the block: the work not
+    begun dropped (stopped, or an error met here), the processes left to finish their item and exit."""
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method), initializer=_start,
+                               initargs=(task,))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=_waits and not _lost(pool), cancel_futures=True)
+
+
+#: How often the processes of a pool are looked at while a result is awaited (see ``_result``).
+LOOK_S = 1.0
+
+
+def _lost(pool: ProcessPoolExecutor) -> bool:
+    """Whether a process of ``pool`` ended before the pool was shut down: the system ended it."""
+    return any(process.exitcode is not None for process in (pool._processes or {}).values())
+
+
+def _result(pool: ProcessPoolExecutor, future: Future[R]) -> R:
+    """What ``future`` gives. A process the system ends as it sends its result (out of memory)
+    leaves the pool waiting for the rest of it, and another for the lock it held, for ever, the
+    pool never finding out (Python's concurrent.futures): so while the result is awaited, the
+    pool's processes are looked at every ``LOOK_S``, and one gone breaks the pool, its others
+    ended (``_pool`` then does not wait for them)."""
+    while True:
+        try:
+            return future.result(timeout=LOOK_S)
+        except TimeoutError:
+            if _lost(pool):
+                for process in (pool._processes or {}).values():
+                    process.kill()
+                raise BrokenProcessPool("a process of the pool ended before its work was done") from None
+
+
 def process_map(task: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
     """``task`` of each item, in order, in ``jobs`` processes (here, with one job or one item)."""
     global _task
@@ -113,15 +164,13 @@ def process_map(task: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterat
         return
     method = start_method()
     if method != "fork":
-        context = multiprocessing.get_context(method)
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(task,)) as pool:
+        with _pool(jobs, method, task) as pool:
             yield from _mapped(pool, items)
         return
     _task = task
     gc.freeze()  # the collector leaves the inherited objects alone, so fewer memory pages get copied
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start,
-                                 initargs=(None,)) as pool:
+        with _pool(jobs, "fork", None) as pool:
             yield from _mapped(pool, items)
     finally:
         _task = None
@@ -165,23 +214,19 @@ def beside(task: Callable[[], R], jobs: int) -> Iterator[Callable[[], R]]:
     global _task
     _task = partial(_called, task)  # inherited by the process forked as the task is handed over
     try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=_start,
-                                 initargs=(None,)) as pool:
-            try:
-                with _signals_held():
-                    future = pool.submit(_run, None)
-                _task = None
+        with _pool(1, "fork", None) as pool:
+            with _signals_held():
+                future = pool.submit(_run, None)
+            _task = None
 
-                def answer() -> R:
-                    try:
-                        given: R = future.result()
-                        return given
-                    except BrokenProcessPool:  # the process ended without answering (killed): here, then
-                        return task()
+            def answer() -> R:
+                try:
+                    given: R = _result(pool, future)
+                    return given
+                except BrokenProcessPool:  # the process ended without answering (killed): here, then
+                    return task()
 
-                yield cache(answer)
-            finally:
-                pool.shutdown(cancel_futures=True)
+            yield cache(answer)
     finally:
         _task = None
 
@@ -191,14 +236,11 @@ def _called(task: Callable[[], R], _: object) -> R:
 
 
 def _mapped(pool: ProcessPoolExecutor, items: Sequence[Any]) -> Iterator[Any]:
-    """``_run`` of each item, in order, by the pool's processes. Stopped (Ctrl-C, SIGTERM, an error
-    met here), the items not yet begun are dropped: the processes finish the one they are at, and exit."""
-    try:
-        with _signals_held():
-            results = pool.map(_run, items)
-        yield from results
-    finally:
-        pool.shutdown(cancel_futures=True)
+    """``_run`` of each item, in order, by the pool's processes."""
+    with _signals_held():
+        futures = [pool.submit(_run, item) for item in items]
+    for future in futures:
+        yield _result(pool, future)
 
 
 @contextlib.contextmanager

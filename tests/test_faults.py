@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import IO, Any
@@ -412,17 +412,67 @@ def test_ctrl_c_as_the_processes_start_drops_the_work_not_begun(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Ctrl-C in the instant the processes are started and handed their work (a handler's exception
     raised in fork's hooks is lost) stops the work: the processes finish their item, no more."""
-    real_map = ProcessPoolExecutor.map
+    real_submit = ProcessPoolExecutor.submit
 
-    def interrupted(pool: ProcessPoolExecutor, *args: object, **kwargs: object) -> Iterator[object]:
-        results = real_map(pool, *args, **kwargs)  # type: ignore[arg-type]
+    def interrupted(pool: ProcessPoolExecutor, *args: Any, **kwargs: Any) -> Future[Any]:
+        future = real_submit(pool, *args, **kwargs)  # the first starts the processes
         signal.raise_signal(signal.SIGINT)
-        return results
+        return future
 
-    monkeypatch.setattr(ProcessPoolExecutor, "map", interrupted)
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", interrupted)
     with pytest.raises(KeyboardInterrupt):
         list(process_map(partial(_marked, tmp_path), range(200), 2))
     assert len(list(tmp_path.iterdir())) < 100
+
+
+#: A build whose first process ends as it sends its result: the pool's reader waits for the rest of it.
+_CUT_OFF = """
+import os, signal, struct, sys
+from concurrent.futures.process import BrokenProcessPool
+from docsite import cli
+from docsite.processes import process_map
+
+def cut_off(item):
+    if item == 0:  # half a result sent, as when SIGTERM reaches every process of the build
+        frame = sys._getframe()
+        while "result_queue" not in frame.f_locals:
+            frame = frame.f_back
+        os.write(frame.f_locals["result_queue"]._writer.fileno(), struct.pack("!i", 1 << 20) + b"half")
+        print("cut off", flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+    return item
+
+try:
+    with cli._stopped_by_sigterm():
+        list(process_map(cut_off, range(4), 2))
+except (cli.Stopped, BrokenProcessPool) as stop:
+    print(type(stop).__name__, flush=True)
+os._exit(0)  # as the command line ends (cli.console)
+"""
+
+
+def test_a_build_stopped_by_sigterm_does_not_wait_for_a_result_cut_off() -> None:
+    """SIGTERM sent to every process of the build may end one as it sends its result, which its
+    pool then waits for the rest of, for ever: the build, stopped, does not wait for the pool."""
+    build = subprocess.Popen([sys.executable, "-c", _CUT_OFF], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert build.stdout is not None and build.stdout.readline() == "cut off\n"
+    build.send_signal(signal.SIGTERM)
+    try:
+        out, _ = build.communicate(timeout=30)
+    finally:
+        build.kill()
+    assert (build.returncode, out) == (0, "Stopped\n")
+
+
+def test_a_process_ended_as_it_sends_its_result_breaks_the_pool() -> None:
+    """The system ends a process building pages (out of memory) as it sends its result: the pool
+    would wait for the rest of it for ever; the build says the process was ended, and stops."""
+    build = subprocess.Popen([sys.executable, "-c", _CUT_OFF], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        out, _ = build.communicate(timeout=30)
+    finally:
+        build.kill()
+    assert (build.returncode, out) == (0, "cut off\nBrokenProcessPool\n")
 
 
 def test_the_processes_of_a_killed_build_end_with_it(large: MiniSite) -> None:
