@@ -236,11 +236,13 @@ def _called(task: Callable[[], R], _: object) -> R:
 
 
 def _mapped(pool: ProcessPoolExecutor, items: Sequence[Any]) -> Iterator[Any]:
-    """``_run`` of each item, in order, by the pool's processes."""
+    """``_run`` of each item, in order, by the pool's processes. Each result is let go once given,
+    as ``Executor.map`` does: those of a build's pages are all its HTML."""
     with _signals_held():
         futures = [pool.submit(_run, item) for item in items]
-    for future in futures:
-        yield _result(pool, future)
+    futures.reverse()
+    while futures:
+        yield _result(pool, futures.pop())
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ import gc
 import os
 import shutil
 import signal
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from docsite import pipeline
 from docsite.commands.serve import Preview
 from docsite.diagnostics import Diagnostic
 from docsite.pipeline import build
-from docsite.processes import beside
+from docsite.processes import beside, process_map
 from docsite.stages import views
 from docsite.text import lint, opencc_fast
 
@@ -174,6 +175,25 @@ def test_work_beside_the_build_is_done_by_another_process_when_there_are_jobs(jo
         assert (answer() != os.getpid()) == apart
         assert answer() == answer()
     assert done == ([] if apart else [os.getpid()])
+
+
+class _Result:
+    """A result that tells when it is let go (a weak reference to it dies)."""
+
+
+def _result(item: int) -> _Result:
+    return _Result()
+
+
+def test_processes_let_each_result_go_once_given() -> None:
+    """The results of a build's processes are its pages' HTML: each is let go once given, not held
+    until all are (at 10,000 pages, 1.8 GiB instead of 0.9)."""
+    given = []
+    for result in process_map(_result, range(8), 2):
+        given.append(weakref.ref(result))
+        del result
+        assert [ref() for ref in given[:-1]] == [None] * (len(given) - 1)
+    assert len(given) == 8
 
 
 def test_work_beside_the_build_is_done_here_when_its_process_dies() -> None:
