@@ -136,7 +136,8 @@ LOOK_S = 1.0
 
 
 def _lost(pool: ProcessPoolExecutor) -> bool:
-    """Whether a process of ``pool`` ended before the pool was shut down: the system ended it."""
+    """Whether a process of ``pool`` ended before the pool was shut down: the system ended it. (The
+    pool's own record of its processes: concurrent.futures has no public one.)"""
     return any(process.exitcode is not None for process in (pool._processes or {}).values())
 
 

@@ -1,15 +1,15 @@
 """The build cache in .cache/: what each part of the output became, by a hash of everything it was made from.
 
-A part (a variant's page, content or generated, with the data files made with it: its HTML and
-its entries in the search index) is made from what every part depends on (site.yaml, templates,
-the data files, the base URL, this program and its libraries: the ``stamp``) and from what it read
-of the site, which it reads only through a ``reads.Reading``: every path it read is noted (a page's
-whole record, a key of the backlinks, the timeline's overview, a stylesheet's published name). Its key hashes the
-stamp and the value at each of those paths now. A value that changed changes the key of every part
-that read it, and of no other: an edit to a body remakes that page; to a title, the pages that show
-it; a new link, the pages whose backlinks it changes; a date, the timelines. Nothing is listed by
-hand, so nothing can be left out: a key that matches gives exactly what building would, the cache
-is never stale, and deleting .cache/ only costs the time to build again.
+A part (a variant's page, content or generated, with the data files made with it: its HTML and its
+entries in the search index) is made from what every part depends on (site.yaml, templates, the data
+files, the base URL, this program and its libraries: the ``stamp``) and from what it read of the
+site, which it reads only through a ``reads.Reading``: every path it read is noted (a page's whole
+record, a key of the backlinks, the timeline's overview, a stylesheet's published name). Its key
+hashes the stamp and the value at each of those paths now. A value that changed changes the key of
+every part that read it, and of no other: an edit to a body remakes that page; to a title, the pages
+that show it; a new link, the pages whose backlinks it changes; a date, the timelines. Nothing is
+listed by hand, so nothing can be left out: a key that matches gives exactly what building would,
+the cache is never stale, and deleting .cache/ only costs the time to build again.
 
 The cache is an SQLite database: one file, safe when a preview server and a build share it.
 """
