@@ -94,6 +94,14 @@ def test_an_edit_build_loads_and_makes_only_what_the_edit_changed(mini: MiniSite
     assert "zh-hans:people/a" in work.recalled and "zh-hant:places/moscow" in work.recalled
 
 
+def _built_again(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, BuildResult]:
+    """The command line's build of the site in ``root`` after a first one, and what its pipeline did."""
+    results: list[BuildResult] = []
+    monkeypatch.setattr(build_command, "build", lambda *args, **kwargs: results.append(build(*args, **kwargs))
+                        or results[-1])
+    return cli.main(["build", "--root", str(root), "--jobs", "1"]), results[-1]
+
+
 def test_a_site_moved_to_another_folder_makes_nothing_again(mini: MiniSite, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """What .cache/ keeps does not depend on where the site's folder is: renamed, or restored by a CI
@@ -105,14 +113,12 @@ def test_a_site_moved_to_another_folder_makes_nothing_again(mini: MiniSite, tmp_
     moved = tmp_path.with_name(tmp_path.name + "-moved")
     site.root.rename(moved)
     before = _files(moved / "_site")
-    results: list[BuildResult] = []
-    monkeypatch.setattr(build_command, "build", lambda *args, **kwargs: results.append(build(*args, **kwargs))
-                        or results[-1])
     linted: list[str] = []
     lint_page = lint._lint_page
     monkeypatch.setattr(lint, "_lint_page", lambda page, *rest: linted.append(page.id) or lint_page(page, *rest))
-    assert cli.main(["build", "--root", str(moved), "--jobs", "1"]) == 0
-    work = results[0].work
+    status, result = _built_again(moved, monkeypatch)
+    assert status == 0
+    work = result.work
     assert work.parsed == [] and work.made == [] and linted == []
     assert "zh-hans:people/c" in work.recalled and "zh-hant:places/moscow" in work.recalled
     assert _files(moved / "_site") == before  # the same files, bytes, inodes and times
@@ -120,14 +126,6 @@ def test_a_site_moved_to_another_folder_makes_nothing_again(mini: MiniSite, tmp_
     body = soup(moved / "_site/zh-hans/people/c/index.html").select_one(".body")
     assert body is not None
     assert {a.get_text(): a["href"] for a in body.find_all("a")} == {"乙": "../b/", "莫斯科": "../../places/moscow/"}
-
-
-def _built_again(site: MiniSite, monkeypatch: pytest.MonkeyPatch) -> tuple[int, BuildResult]:
-    """The command line's build after a first one, and what its pipeline did."""
-    results: list[BuildResult] = []
-    monkeypatch.setattr(build_command, "build", lambda *args, **kwargs: results.append(build(*args, **kwargs))
-                        or results[-1])
-    return _build(site), results[0]
 
 
 def test_a_file_of_static_no_page_names_by_its_content_makes_no_page_again(mini: MiniSite,
@@ -141,11 +139,15 @@ def test_a_file_of_static_no_page_names_by_its_content_makes_no_page_again(mini:
     (site.root / "static/treaty.pdf").write_bytes(b"%PDF-1.4\n")
     icon = site.root / "static/favicon.svg"
     icon.write_text(icon.read_text(encoding="utf-8").replace("<svg ", '<svg data-drawn="2" '), encoding="utf-8")
-    status, result = _built_again(site, monkeypatch)
+    status, result = _built_again(site.root, monkeypatch)
     assert status == 0 and result.work.parsed == [] and result.work.made == []
     after = _files(out)
     assert {path for path in after if after[path] != before.get(path)} == {"static/treaty.pdf", "static/favicon.svg"}
     assert {path: data for path, (data, _, _) in after.items()} == dict(build(site.root).files)
+    stylesheet = site.root / "static/style.css"  # named by its content: every page names another
+    stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + "a{color:red}", encoding="utf-8")
+    status, result = _built_again(site.root, monkeypatch)
+    assert status == 0 and result.work.parsed == [] and result.work.recalled == []
 
 
 def test_a_file_of_static_deleted_is_a_mistake_of_the_page_that_links_to_it(mini: MiniSite,
@@ -160,7 +162,7 @@ def test_a_file_of_static_deleted_is_a_mistake_of_the_page_that_links_to_it(mini
     before = _files(site.root / "_site")
     (site.root / "static/b.png").unlink()
     capsys.readouterr()
-    status, result = _built_again(site, monkeypatch)
+    status, result = _built_again(site.root, monkeypatch)
     assert status == 1 and result.work.parsed == ["people/b"]
     assert capsys.readouterr().err.splitlines()[:2] == [
         "content/people/b.md:4:8: error: no file static/b.png",

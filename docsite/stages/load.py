@@ -252,8 +252,8 @@ def _load_part(config: SiteConfig, root: Path, placeholders: Mapping[str, frozen
     count = len(pinyin.known())
     pages = []
     for pid, path in part:
-        found = len(diags.items)
-        pages.append((_load_page(pid, path, config, diags, placeholders), len(diags.items) > found))
+        reported = len(diags.items)
+        pages.append((_load_page(pid, path, config, diags, placeholders), len(diags.items) > reported))
     return pages, diags.items, os.getpid(), pinyin.since(count)
 
 
