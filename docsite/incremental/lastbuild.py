@@ -222,18 +222,15 @@ def _same_inputs(record: dict[str, Any], inputs: dict[str, tuple[int, ...]]) -> 
 def texts(pages: dict[str, Any], content: Path) -> Texts:
     """The digest of each page's text by its file's path as ``inputs`` names it (``pages``: by path
     below the folder ``content``, a page with its file's signature, as load.LoadCache keeps them)."""
-    return {os.path.join(content, *path.split("/")): _written_digest(page.written) for path, (_, page) in pages.items()}
+    folder = os.path.join(content, "")
+    return {folder + path.replace("/", os.sep): page.digest for path, (_, page) in pages.items()}
 
 
 def _text(path: str) -> bytes | None:
     """The digest ``texts`` would give for the page of the file at ``path``; None when it is no text."""
-    from docsite.text.sourcetext import as_kept  # only when a page's signature changed
+    from docsite.text.sourcetext import as_kept, digest  # only when a page's signature changed
     kept = as_kept(path)
-    return None if kept is None else _written_digest(kept)
-
-
-def _written_digest(written: bytes) -> bytes:
-    return hashlib.blake2b(written, digest_size=16).digest()
+    return None if kept is None else digest(kept)
 
 
 def save(root: Path, written: Tree, before: dict[str, Any], result: BuildResult, token: str, pages: Texts) -> None:
@@ -243,7 +240,7 @@ def save(root: Path, written: Tree, before: dict[str, Any], result: BuildResult,
     record = {key: value for key, value in before.items() if key not in _BULKY}
     record |= {"pages": result.pages_per_variant, "notes": result.notes, "token": token}
     # As found: a build that finds the output up to date reports them, in order, as a build does.
-    warnings = [(d.path, d.line, d.col, d.severity, d.message, d.hint) for d in result.diagnostics.items]
+    warnings = list(map(tuple, result.diagnostics.items))
     folder = root / FOLDER
     # Without a new record (a full disk), the old one does not match the new output, nor the bulk
     # written before it: the next build builds.

@@ -31,6 +31,7 @@ from docsite.model.page import Page
 from docsite.model.site import Site
 from docsite.processes import forked_map
 from docsite.stages.views import Localizer
+from docsite.text import sourcetext
 from docsite.text.variants import Rule, Text, plain
 
 _CONTEXT = 4
@@ -42,8 +43,8 @@ _SKIP = re.compile(r"```.*?```|`[^`\n]*`|\]\([^)\n]*\)|\[\[[^\]|#\n]*|\[@[^\]\n]
 
 @cache
 def shipped_characters() -> dict[str, dict[str, list[str]]]:
-    characters: dict[str, dict[str, list[str]]] = yaml.safe_load(
-        (Path(__file__).parent / "risky.yaml").read_text(encoding="utf-8"))
+    characters: dict[str, dict[str, list[str]]] = yaml.load(
+        (Path(__file__).parent / "risky.yaml").read_text(encoding="utf-8"), Loader=sourcetext.SAFE_LOADER)
     return characters
 
 

@@ -6,6 +6,7 @@ one file never hides the problems of the others.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
 from pathlib import Path
@@ -58,6 +59,11 @@ def _decoded(data: bytes) -> str:
 def compressed(text: str) -> bytes:
     """A file's text as a page keeps it (``Page.written``)."""
     return zlib.compress(text.encode("utf-8"), 1)
+
+
+def digest(kept: bytes) -> bytes:
+    """A digest of a file's text as a page keeps it (``compressed``), to tell whether it changed."""
+    return hashlib.blake2b(kept, digest_size=16).digest()
 
 
 def as_kept(path: str) -> bytes | None:
@@ -125,11 +131,14 @@ def not_text(value: Any) -> tuple[str, str]:
 _INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 
 
+#: PyYAML's safe loader, libyaml's when installed (ten times faster).
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @_without_timestamps
 # The base is chosen when the module loads (libyaml may be missing), which a type checker cannot follow.
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """The safe loader, libyaml's when installed (ten times faster); a number written without
-    quotes is kept as written (``Unquoted``)."""
+class _Loader(SAFE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader (``SAFE_LOADER``); a number written without quotes is kept as written (``Unquoted``)."""
 
     def construct_unquoted(self, node: yaml.ScalarNode) -> Unquoted:
         made = self.construct_yaml_int(node) if node.tag == _INT else self.construct_yaml_float(node)
