@@ -15,7 +15,7 @@ from markdown_it.token import Token
 
 from docsite.model.config import PageType
 from docsite.text import markdown
-from docsite.text.sourcetext import LocMap, compressed
+from docsite.text.sourcetext import LocMap, compressed, digest
 from docsite.text.variants import Block, Rule, Text
 
 
@@ -29,7 +29,10 @@ class Page:
     path: Path = field(compare=False)
     source: str  # the file's path below the site's folder, with "/": content/people/zhou-enlai.md
     fields: dict[str, Any]  # validated front matter: Text for text, EDTF for dates, ...
-    references: list[markdown.Reference]  # the body's [[links]] and [@citations], in reading order
+    # The body's [[links]], [@citations] and the files it links to or shows, in reading order
+    # (``references``), packed: .cache/ gives every page back to each build after an edit, which
+    # reads the references of the pages edited only (a third of the time of reading them back).
+    refs: bytes = field(repr=False)
     anchors: dict[str, str]  # the fragment of each of the body's headings, and the heading's text
     blocks: tuple[Block, ...]  # the body's conversion markup
     body_line: int  # file line of the body's first line
@@ -43,17 +46,34 @@ class Page:
     # thousands, which every process of a build would hold, and copy, among those it reads.
     written: bytes = field(repr=False)
     located: bytes = field(repr=False, compare=False)  # follows from ``written``
+    # A digest of ``written``: a build after an edit records every page's (incremental/lastbuild.py).
+    digest: bytes = field(repr=False, compare=False)
     changed: str | None = None  # the day its source last changed: `changed:`, else git's (see load._dated)
     faulty: tuple[str, ...] = ()  # fields missing or wrong (reported, left out): the page is checked, not built
     # The body's lines still its archetype's placeholder text (line, text), found as the page loads,
     # so that the check of half-made pages does not read every file again (see stages/unfinished.py).
     unwritten: tuple[tuple[int, str], ...] = ()
     parsed: list[Token] | None = field(default=None, repr=False, compare=False)  # see ``tokens``
+    # The references that link to or show a file: looked at in every page by every build.
+    files: tuple[markdown.Reference, ...] = field(default=(), compare=False)
+    unpacked: list[markdown.Reference] | None = field(default=None, repr=False, compare=False)  # see ``references``
 
     def __getstate__(self) -> dict[str, Any]:
-        """A page crosses between processes with its tokens packed only, so that the process that
-        renders a page loaded in another does not parse its body again."""
-        return {**self.__dict__, "parsed": None}
+        """A page crosses between processes with its tokens and references packed only, so that the
+        process that renders a page loaded in another does not parse its body again."""
+        return {**self.__dict__, "parsed": None, "unpacked": None}
+
+    @property
+    def references(self) -> list[markdown.Reference]:
+        if self.unpacked is None:
+            self.unpacked = markdown.unpack_references(self.refs)
+        return self.unpacked
+
+    @references.setter
+    def references(self, references: list[markdown.Reference]) -> None:
+        self.refs = markdown.pack_references(references)
+        self.files = tuple(ref for ref in references if ref.kind in markdown.FILE_KINDS)
+        self.unpacked = references
 
     def tokens(self) -> list[Token]:
         """The body's Markdown tokens, unpacked when first asked for and kept until ``release``."""
@@ -90,9 +110,11 @@ class Page:
         return [(target, (name, *key)) for target, key in spec.kind.references(self.fields[name])]
 
     @staticmethod
-    def as_written(raw: str, locs: LocMap) -> tuple[bytes, bytes]:
-        """The fields ``written`` and ``located`` of a page whose file is ``raw``, its values at ``locs``."""
-        return compressed(raw), pickle.dumps(locs, pickle.HIGHEST_PROTOCOL)
+    def as_written(raw: str, locs: LocMap) -> tuple[bytes, bytes, bytes]:
+        """The fields ``written``, ``located`` and ``digest`` of a page whose file is ``raw``, its
+        values at ``locs``."""
+        written = compressed(raw)
+        return written, pickle.dumps(locs, pickle.HIGHEST_PROTOCOL), digest(written)
 
     @property
     def raw(self) -> str:

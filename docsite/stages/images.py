@@ -58,7 +58,7 @@ def process(site: Site, diags: Diagnostics, kept: Path | None) -> Made:
     made = Made()
     root = site.config.root
     for page in site.pages.values():
-        for ref in page.references:
+        for ref in page.files:
             if not (ref.kind == "image" or (ref.kind == "file" and ref.target.startswith("content/")
                                              and PurePosixPath(ref.target).suffix.lower() in IMAGE_SUFFIXES)):
                 continue

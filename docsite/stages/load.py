@@ -144,7 +144,7 @@ def _dated(page: Page, committed: str | None) -> Page:
 def _named_still(page: Page, root: Path) -> bool:
     """Whether the files ``page`` links to or shows (in content/ or static/) are all still there:
     one gone is a mistake in the page, which reading it again reports at its line."""
-    return all((root / ref.target).is_file() for ref in page.references if ref.kind in ("file", "image"))
+    return all((root / ref.target).is_file() for ref in page.files)
 
 
 def _page_file(entry: os.DirEntry[str], root: Path, content: Content, diags: Diagnostics) -> tuple[str, Path] | None:
@@ -323,7 +323,7 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics,
         fields["title"] = Text(chr(PLACEHOLDER_BASE), (Block("choice", rule=title.rule),))
     tokens = markdown.parse(body.source, body.blocks, config.allow_html)
     layers = (markup_rules, tuple(fields.get("glossary", ())))
-    page = Page(pid, ptype, path, path.relative_to(config.root).as_posix(), fields, [],
+    page = Page(pid, ptype, path, path.relative_to(config.root).as_posix(), fields, markdown.pack_references([]),
                 markdown.anchors(tokens), body.blocks, body_line, layers,
                 markdown.pack(tokens), *Page.as_written(text, locs), faulty=tuple(sorted(faulty)),
                 unwritten=_unwritten(lines[end + 1:], body_line, placeholders.get(ptype.name, frozenset())))
@@ -346,7 +346,7 @@ def _named_file(ref: markdown.Reference, page: Page, root: Path, diags: Diagnost
     """``ref``, with a Markdown link's or image's path made the file it names below the site's folder
     (a link to a page's file, a link to that page); None for an address on the web, or a mistake
     (reported): a path out of content/ and static/, a file that is not there, an image that is none."""
-    if ref.kind not in ("file", "image"):
+    if ref.kind not in markdown.FILE_KINDS:
         return ref
     try:
         named = files.local(ref.target, page.source)

@@ -17,7 +17,7 @@ from docsite.model.page import Content, Page
 from docsite.model.site import Found, ListPage, Site
 from docsite.stages import timelines
 from docsite.text import fragments
-from docsite.text.markdown import Reference
+from docsite.text.markdown import FILE_KINDS, Reference
 from docsite.text.variants import Text, fold_to_simplified, plain, restore
 
 
@@ -193,7 +193,7 @@ def _find(site: Site, drafted: set[str], diags: Diagnostics, page: Page, title: 
     anchors: list[tuple[str, str, Reference]] = []
     cited: list[str] = []
     for ref in page.references:
-        if ref.kind in ("file", "image"):  # checked as it was loaded
+        if ref.kind in FILE_KINDS:  # checked as it was loaded
             continue
         if ref.kind == "link":
             target = check_target(plain(Text(ref.target, page.blocks)), partial(_located, page, ref))

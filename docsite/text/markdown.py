@@ -13,6 +13,7 @@ costs less than parsing the body again, and unpickling them as they are did not.
 
 from __future__ import annotations
 
+import marshal
 import pickle
 import re
 import zlib
@@ -52,14 +53,18 @@ DECORATIVE = "decorative"
 
 
 class Reference(NamedTuple):
-    """A ``[[...]]`` link or ``[@...]`` citation, with its line in the body (0-based). A tuple: a
-    site has tens of thousands, which .cache/ gives back to each build after an edit."""
+    """A ``[[...]]`` link or ``[@...]`` citation, or a Markdown link's or image's path, with its line
+    in the body (0-based)."""
 
     kind: str  # "link", "cite", "file" (a Markdown link's path) or "image" (a Markdown image's path)
     target: str
     line: int
     raw: str
     anchor: str = ""
+
+
+#: The kinds of reference to a file.
+FILE_KINDS = ("file", "image")
 
 
 @dataclass(frozen=True)
@@ -584,6 +589,16 @@ def pack(tokens: Sequence[Token]) -> bytes:
     pickled and compressed (a fifth of the size of the tokens pickled as they are, which took as
     long to unpickle as the body takes to parse)."""
     return zlib.compress(pickle.dumps(_packed(tokens), pickle.HIGHEST_PROTOCOL), 1)
+
+
+def pack_references(references: list[Reference]) -> bytes:
+    """A body's references as bytes (see Page.refs)."""
+    return marshal.dumps([tuple(ref) for ref in references])
+
+
+def unpack_references(data: bytes) -> list[Reference]:
+    """The references ``pack_references`` made ``data`` of."""
+    return list(map(Reference._make, marshal.loads(data)))
 
 
 def unpack(data: bytes) -> list[Token]:
