@@ -93,7 +93,9 @@ class Diagnostics:
                     self._folders[path.parent] = None
             folder = self._folders[path.parent]
             shown = (folder / path.name).as_posix() if folder is not None else path.as_posix()
-        self.items.append(Diagnostic(shown, line, col, severity, message, hint))
+        # Interned: the same file and hint for many warnings is then one string, which pickle and
+        # marshal write once where the build keeps its warnings (.cache/).
+        self.items.append(Diagnostic(sys.intern(shown), line, col, severity, message, sys.intern(hint)))
 
     def error(self, path: Path | str, line: int, message: str, hint: str = "", col: int = 0) -> None:
         self._add("error", path, line, col, message, hint)

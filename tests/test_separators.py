@@ -102,3 +102,16 @@ def test_the_dot_and_its_neighbours_are_kept_together_in_the_text_alone(site_dir
     assert "nobreak" not in "".join(script.get_text() for script in page.find_all("script"))
     assert all("nobreak" not in str(value) for tag in page.find_all(True) for value in tag.attrs.values()
                if not isinstance(value, list))
+
+
+def test_dots_are_kept_in_text_only_whatever_the_case_of_the_elements_around_them() -> None:
+    """Raw HTML, where a site allows it, may write its elements in capitals: their content is no
+    text either, and a comment never is."""
+    from docsite.text.linebreaks import keep_separators
+
+    html = ('<p>安德烈·维辛斯基</p><SCRIPT>var a = "甲·乙";</SCRIPT><!-- 丙·丁 --><Title>戊·己</Title>'
+            '<textarea>庚·辛</TEXTAREA><Style>/* 壬·癸 */</style><p title="子·丑">寅 · 卯</p>')
+    assert keep_separators(html) == (
+        '<p>安德<span class="nobreak">烈·维</span>辛斯基</p><SCRIPT>var a = "甲·乙";</SCRIPT><!-- 丙·丁 -->'
+        '<Title>戊·己</Title><textarea>庚·辛</TEXTAREA><Style>/* 壬·癸 */</style>'
+        '<p title="子·丑"><span class="nobreak">寅 · 卯</span></p>')

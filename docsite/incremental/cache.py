@@ -98,7 +98,7 @@ class Keys:
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state, fingerprint=Fingerprints(), _digests={}, _earlier={}, _changed=None, _cut=set(),
-                             whole=True)
+                             whole=True, _still={})
 
     def __init__(self, site: Site, common: bytes, fingerprint: Fingerprints, previous: Keys | None = None):
         self.site, self.common, self.fingerprint = site, common, fingerprint
@@ -108,6 +108,9 @@ class Keys:
         self._changed: set[Read] | None = None  # None: ``still`` cannot tell
         self._cut: set[Read] = set()  # changed paths below which parts may have read
         self._earlier: dict[Read, bytes] = {}  # digests made by builds before, of paths that lead where they led
+        # ``still`` of each tuple of paths asked about, by its identity (with the tuple, kept alive):
+        # the memory keeps one tuple for parts that read the same, as a page's variants do.
+        self._still: dict[int, tuple[Paths, bool]] = {}
         carried = previous is not None and not previous.whole
         if previous is not None and previous.common == common and not (carried and previous._changed is None):
             self._changed = set(previous._changed or ()) if carried else set()
@@ -127,6 +130,14 @@ class Keys:
 
     def still(self, read: Paths) -> bool:
         """Whether a part that the build before found current, which read ``read``, is current still."""
+        known = self._still.get(id(read))
+        if known is not None and known[0] is read:
+            return known[1]
+        answer = self._still_reads(read)
+        self._still[id(read)] = (read, answer)
+        return answer
+
+    def _still_reads(self, read: Paths) -> bool:
         changed = self._changed
         if changed is None:
             return False
