@@ -23,10 +23,12 @@ from docsite.text.variants import Block, Rule, Text
 class Page:
     id: str
     type: PageType
-    # Where the file is, for messages and reading it again; not compared, so that a site moved to
-    # another folder has the same pages, and what .cache/ keeps of them still holds. What a page
-    # shows depends on its file's place in the site only (``source``).
-    path: Path = field(compare=False)
+    # Where the file is (``path``), for messages and reading it again; not compared, so that a site
+    # moved to another folder has the same pages, and what .cache/ keeps of them still holds. What a
+    # page shows depends on its file's place in the site only (``source``). Kept as text: .cache/
+    # gives every page back to each build after an edit, and a Path costs forty times a string to
+    # read back.
+    file: str = field(compare=False)
     source: str  # the file's path below the site's folder, with "/": content/people/zhou-enlai.md
     fields: dict[str, Any]  # validated front matter: Text for text, EDTF for dates, ...
     # The body's [[links]], [@citations] and the files it links to or shows, in reading order
@@ -57,11 +59,23 @@ class Page:
     # The references that link to or show a file: looked at in every page by every build.
     files: tuple[markdown.Reference, ...] = field(default=(), compare=False)
     unpacked: list[markdown.Reference] | None = field(default=None, repr=False, compare=False)  # see ``references``
+    made_path: Path | None = field(default=None, init=False, repr=False, compare=False)  # see ``path``
 
     def __getstate__(self) -> dict[str, Any]:
         """A page crosses between processes with its tokens and references packed only, so that the
         process that renders a page loaded in another does not parse its body again."""
-        return {**self.__dict__, "parsed": None, "unpacked": None}
+        return {**self.__dict__, "parsed": None, "unpacked": None, "made_path": None}
+
+    @property
+    def path(self) -> Path:
+        """The file, made a Path when first asked for (messages, mostly)."""
+        if self.made_path is None:
+            self.made_path = Path(self.file)
+        return self.made_path
+
+    def moved(self, file: str) -> None:
+        """The site's folder was moved: the same record, told where its file is now."""
+        self.file, self.made_path = file, None
 
     @property
     def references(self) -> list[markdown.Reference]:

@@ -78,8 +78,8 @@ def load_content(config: SiteConfig, diags: Diagnostics, placeholders: Mapping[s
     if not root.is_dir():
         diags.error(root, 0, "the content folder is missing")
         return content
-    found: list[tuple[str, Path, Any, Page | None, str]] = []
-    seen: dict[str, Path] = {}
+    found: list[tuple[str, Path | None, Any, Page | None, str]] = []  # a page loaded before, or the path to load
+    seen: dict[str, str] = {}  # each page id's file
     prefix = len(str(root)) + 1
     for entry in files_under(root):
         mark = _mark(entry, cache)
@@ -90,21 +90,22 @@ def load_content(config: SiteConfig, diags: Diagnostics, placeholders: Mapping[s
         if hit is not None and mark is not None and (hit[0] == mark or as_kept(entry.path) == hit[1].written) \
                 and _named_still(hit[1], config.root):
             page: Page | None = hit[1]
-            if str(hit[1].path) != entry.path:  # the site's folder was moved: the same record, told where it is now
-                hit[1].path = Path(entry.path)  # (not compared, see Page.path: what was made of it still holds)
-            pid, path = hit[1].id, hit[1].path
+            if hit[1].file != entry.path:  # the site's folder was moved (not compared, see Page.file:
+                hit[1].moved(entry.path)  # what was made of the page still holds)
+            pid, path = hit[1].id, None
         else:
             named = _page_file(entry, root, content, diags)
             if named is None:
                 continue
             (pid, path), page = named, None
         if pid in seen:
-            diags.error(path, 0, f"page id '{pid}' is also used by {seen[pid].relative_to(root).as_posix()}",
+            diags.error(Path(entry.path), 0, f"page id '{pid}' is also used by "
+                        f"{Path(seen[pid]).relative_to(root).as_posix()}",
                         "a page is either name.md or name/index.md, not both")
             continue
-        seen[pid] = path
+        seen[pid] = entry.path
         found.append((pid, path, mark, page, relative))
-    todo = [(pid, path) for pid, path, _, page, _ in found if page is None]
+    todo = [(pid, path) for pid, path, _, _, _ in found if path is not None]
     loaded = dict(zip(todo, _load_pages(todo, config, diags, jobs, parsed or (lambda pid, process: None),
                                         placeholders), strict=True))
     kept: dict[str, tuple[tuple[int, ...], Page]] = {}
@@ -112,8 +113,9 @@ def load_content(config: SiteConfig, diags: Diagnostics, placeholders: Mapping[s
     for pid, path, mark, page, relative in found:
         # A page with mistakes is read again, and its mistakes reported again: a link to a file not
         # there is kept out of its record, which the file put there would not bring back.
-        page, mistaken = (page, False) if page is not None else loaded[pid, path]
+        page, mistaken = (page, False) if path is None else loaded[pid, path]
         if page is None:
+            assert path is not None, "a page loaded before is no broken file"
             content.broken[pid] = path
             continue
         page = _dated(page, days.get(relative))
@@ -323,7 +325,7 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics,
         fields["title"] = Text(chr(PLACEHOLDER_BASE), (Block("choice", rule=title.rule),))
     tokens = markdown.parse(body.source, body.blocks, config.allow_html)
     layers = (markup_rules, tuple(fields.get("glossary", ())))
-    page = Page(pid, ptype, path, path.relative_to(config.root).as_posix(), fields, markdown.pack_references([]),
+    page = Page(pid, ptype, str(path), path.relative_to(config.root).as_posix(), fields, markdown.pack_references([]),
                 markdown.anchors(tokens), body.blocks, body_line, layers,
                 markdown.pack(tokens), *Page.as_written(text, locs), faulty=tuple(sorted(faulty)),
                 unwritten=_unwritten(lines[end + 1:], body_line, placeholders.get(ptype.name, frozenset())))
