@@ -81,21 +81,27 @@ class Diagnostics:
     # Each folder problems were found in, below ``root`` (None: not below it), resolved once: the
     # lint finds tens of thousands of warnings, and resolving a folder asks the disk (30 µs).
     _folders: dict[Path, PurePath | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _shown: dict[Path | str, str] = field(default_factory=dict, init=False, repr=False, compare=False)  # by file
 
     def _add(self, severity: str, path: Path | str, line: int, col: int, message: str, hint: str) -> None:
-        shown = str(path)
-        if isinstance(path, Path):
-            if path.parent not in self._folders:
-                try:
-                    # The folder resolved, not the file: a link is named where it is, not where it leads.
-                    self._folders[path.parent] = path.absolute().parent.resolve().relative_to(self.root.resolve())
-                except ValueError:
-                    self._folders[path.parent] = None
-            folder = self._folders[path.parent]
-            shown = (folder / path.name).as_posix() if folder is not None else path.as_posix()
-        # Interned: the same file and hint for many warnings is then one string, which pickle and
-        # marshal write once where the build keeps its warnings (.cache/).
-        self.items.append(Diagnostic(sys.intern(shown), line, col, severity, message, sys.intern(hint)))
+        shown = self._shown.get(path)
+        if shown is None:
+            # Interned: the same file and hint for many warnings is then one string, which pickle
+            # and marshal write once where the build keeps its warnings (.cache/).
+            shown = self._shown[path] = sys.intern(self._relative(path))
+        self.items.append(Diagnostic(shown, line, col, severity, message, sys.intern(hint)))
+
+    def _relative(self, path: Path | str) -> str:
+        if not isinstance(path, Path):
+            return path
+        if path.parent not in self._folders:
+            try:
+                # The folder resolved, not the file: a link is named where it is, not where it leads.
+                self._folders[path.parent] = path.absolute().parent.resolve().relative_to(self.root.resolve())
+            except ValueError:
+                self._folders[path.parent] = None
+        folder = self._folders[path.parent]
+        return (folder / path.name).as_posix() if folder is not None else path.as_posix()
 
     def error(self, path: Path | str, line: int, message: str, hint: str = "", col: int = 0) -> None:
         self._add("error", path, line, col, message, hint)
