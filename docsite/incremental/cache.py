@@ -99,7 +99,7 @@ class Keys:
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state, fingerprint=Fingerprints(), _digests={}, _earlier={}, _changed=None, _cut=set(),
-                             whole=True, _still=_PerTuple(), _read=_PerTuple())
+                             whole=True)
 
     def __init__(self, site: Site, common: bytes, fingerprint: Fingerprints, previous: Keys | None = None):
         self.site, self.common, self.fingerprint = site, common, fingerprint
@@ -109,8 +109,6 @@ class Keys:
         self._changed: set[Read] | None = None  # None: ``still`` cannot tell
         self._cut: set[Read] = set()  # changed paths below which parts may have read
         self._earlier: dict[Read, bytes] = {}  # digests made by builds before, of paths that lead where they led
-        self._still: _PerTuple[bool] = _PerTuple()  # see ``still``
-        self._read: _PerTuple[bytes] = _PerTuple()  # see ``of``
         carried = previous is not None and not previous.whole
         if previous is not None and previous.common == common and not (carried and previous._changed is None):
             self._changed = set(previous._changed or ()) if carried else set()
@@ -130,9 +128,6 @@ class Keys:
 
     def still(self, read: Paths) -> bool:
         """Whether a part that the build before found current, which read ``read``, is current still."""
-        return self._still.get(read, self._still_read)
-
-    def _still_read(self, read: Paths) -> bool:
         changed = self._changed
         if changed is None:
             return False
@@ -144,12 +139,8 @@ class Keys:
 
     def of(self, name: str, read: Paths) -> str:
         """The key of ``name``, a part that read ``read``."""
-        return hashlib.sha256(self.common + name.encode() + b"\0" + self._read.get(read, self._read_now)).hexdigest()
-
-    def _read_now(self, read: Paths) -> bytes:
-        """A digest of what the paths ``read`` lead to now."""
         digests, earlier = self._digests, self._earlier
-        for path in list(filterfalse(digests.__contains__, read)):
+        for path in list(filterfalse(digests.__contains__, read)):  # the paths not digested yet, found in C
             kept = earlier.get(path)
             if kept is not None:  # a part made again reads mostly what it read
                 digests[path] = kept
@@ -157,22 +148,8 @@ class Keys:
             value = self.fingerprint(value_at(self.site, path))
             digests[path] = hashlib.sha256(path.encode() + b"\0" + value).digest()
             self.roots.add(path.split(SEP, 2)[1])
-        return hashlib.sha256(b"".join(map(digests.__getitem__, read))).digest()
-
-
-class _PerTuple(Generic[V]):
-    """An answer about each tuple of paths asked about, kept by the tuple's identity (with the tuple,
-    kept alive): the memory keeps one tuple for the parts that read the same (a page's variants),
-    which are then looked at once."""
-
-    def __init__(self) -> None:
-        self._kept: dict[int, tuple[Paths, V]] = {}
-
-    def get(self, read: Paths, make: Callable[[Paths], V]) -> V:
-        kept = self._kept.get(id(read))
-        if kept is None or kept[0] is not read:
-            kept = self._kept[id(read)] = (read, make(read))
-        return kept[1]
+        read_now = b"".join(map(digests.__getitem__, read))
+        return hashlib.sha256(self.common + name.encode() + b"\0" + read_now).hexdigest()
 
 
 #: Fewer changed paths than this are looked up in what a part read by bisection (see ``Keys.still``).
@@ -410,8 +387,9 @@ class Recall:
         return stored if stored is None or kept.output is None else stored._replace(entry=kept.output.entry)
 
     def _shared(self, read: Paths) -> Paths:
-        """``read`` as the memory keeps it: its paths interned, and one tuple for the parts that read
-        the same (a page's variants do), so that the memory holds it, and .cache/ stores it, once."""
+        """``read`` as the memory keeps it: its paths interned, so that the memory holds each path,
+        and .cache/ stores it, once; one tuple for the parts that read exactly the same (a page's
+        variants seldom do: the first also makes the page's script-neutral address)."""
         read = tuple(map(sys.intern, read))
         return self._reads.setdefault(read, read)
 
