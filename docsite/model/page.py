@@ -26,14 +26,14 @@ class Page:
     # Where the file is (``path``), for messages and reading it again; not compared, so that a site
     # moved to another folder has the same pages, and what .cache/ keeps of them still holds. What a
     # page shows depends on its file's place in the site only (``source``). Kept as text: .cache/
-    # gives every page back to each build after an edit, and a Path costs forty times a string to
+    # gives every page back to each build after an edit, and a Path costs fifty times a string to
     # read back.
     file: str = field(compare=False)
     source: str  # the file's path below the site's folder, with "/": content/people/zhou-enlai.md
     fields: dict[str, Any]  # validated front matter: Text for text, EDTF for dates, ...
     # The body's [[links]], [@citations] and the files it links to or shows, in reading order
     # (``references``), packed: .cache/ gives every page back to each build after an edit, which
-    # reads the references of the pages edited only (a third of the time of reading them back).
+    # reads the references of the pages edited only (every page read back in two thirds of the time).
     refs: bytes = field(repr=False)
     anchors: dict[str, str]  # the fragment of each of the body's headings, and the heading's text
     blocks: tuple[Block, ...]  # the body's conversion markup

@@ -78,7 +78,7 @@ def load_content(config: SiteConfig, diags: Diagnostics, placeholders: Mapping[s
     if not root.is_dir():
         diags.error(root, 0, "the content folder is missing")
         return content
-    found: list[tuple[str, Path | None, Any, Page | None, str]] = []  # a page loaded before, or the path to load
+    found: list[tuple[str, Path | None, Any, Page | None, str]] = []  # a page loaded before, else its path to load
     seen: dict[str, str] = {}  # each page id's file
     prefix = len(str(root)) + 1
     for entry in files_under(root):
