@@ -63,7 +63,7 @@ def checked_site(root: Path, diags: Diagnostics, base_url: str | None = None, dr
     config = load_config(root, diags, base_url)
     if config is None:
         return None
-    content = load_content(config, diags, unfinished.body_lines(config), files, jobs, parsed)
+    content = load_content(config, diags, unfinished.by_type(config), files, jobs, parsed)
     unfinished.check(content, config, diags, drafts)
     site = resolve(content, config, diags, drafts, previous, keep)
     if urls.HOME not in site.pages and urls.HOME not in content.broken:

@@ -21,6 +21,7 @@ from docsite.commands.serve import Preview
 from docsite.incremental import FOLDER, kept, lastbuild
 from docsite.incremental import signatures as signatures_module
 from docsite.incremental.signatures import signatures
+from docsite.model.page import Page
 from docsite.model.result import BuildResult
 from docsite.pipeline import NOT_FOUND, build
 from docsite.stages import load, search
@@ -321,3 +322,30 @@ def test_the_preview_loads_again_a_page_saved_within_the_tick_of_the_last_build(
     os.utime(page, ns=(times.st_atime_ns, times.st_mtime_ns))
     _preview(site)
     assert on_disk(site.root / FOLDER / "serve") == _fresh(site)
+
+
+def test_an_edit_build_unpacks_only_the_records_its_parts_read(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """.cache/ gives every page back to the build after an edit with its fields, headings and markup
+    packed (see Page.__getstate__): that build unpacks those of the pages it looks at only, not
+    every page's to look at its day, draft, title, archetype's placeholders or place on the map.
+    Here: the edited page as it was (compared with the new, for resolving), the page linking to it
+    (its backlinks show it) and the home (which shows the edited page's first lines), both made
+    again, and the first place, which tells that the site has a map."""
+    site = _site(mini)
+    site.write("people/c.md", "---\ntitle: 丙\nsummary: 翻译\n---\n丙的生平。\n")
+    site.write("places/harbin.md", "---\ntitle: 哈尔滨\ngeo: {lat: 45.75, lon: 126.63}\n---\n哈尔滨。\n")
+    assert _build(site) == 0
+    unpacked: list[str] = []
+    unpack = Page.__getattr__
+
+    def noted(page: Page, name: str) -> Any:
+        if "shelved" in page.__dict__:
+            unpacked.append(page.id)
+        return unpack(page, name)
+
+    monkeypatch.setattr(Page, "__getattr__", noted)
+    _edit(site, "people/b.md", "乙的生平", "乙的一生")
+    assert _build(site) == 0
+    assert set(unpacked) == {"people/b", "people/a", "index", "places/harbin"}
+    assert on_disk(site.root / "_site") == _fresh(site)
+

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import pickle
 from collections import Counter
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from markdown_it.token import Token
 
 from docsite import pipeline
 from docsite.diagnostics import Diagnostics
-from docsite.model.page import Page
+from docsite.model.page import SHELVED, Page
 from docsite.pipeline import build, load_site
 from docsite.text import markdown
 from docsite.text.variants import Block, protect
@@ -79,3 +80,18 @@ def test_a_site_in_one_process_holds_the_tokens_of_the_pages_being_made_only(mon
     monkeypatch.setattr(pipeline, "_render_part", watched)
     assert build(ROOT, jobs=1).ok
     assert len(at_start) > 1 and set(at_start) == {0}
+
+
+def test_a_page_read_back_is_the_page_loaded() -> None:
+    """A page crosses between processes, and is kept in .cache/, with its fields, headings and
+    markup in one pickle (Page.__getstate__), unpacked when first read: read back, and written and
+    read back again once unpacked, every page of the shipped site is the page loaded, its title
+    one object with its field's."""
+    site = load_site(ROOT, Diagnostics(ROOT))
+    assert site is not None
+    for page in site.pages.values():
+        back = pickle.loads(pickle.dumps(page))
+        assert SHELVED[0] not in vars(back), page.id
+        assert back == page, page.id
+        assert back.title is back.fields["title"], page.id
+        assert pickle.loads(pickle.dumps(back)) == page, page.id

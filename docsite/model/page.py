@@ -9,7 +9,7 @@ import zlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markdown_it.token import Token
 
@@ -17,6 +17,9 @@ from docsite.model.config import PageType
 from docsite.text import markdown
 from docsite.text.sourcetext import LocMap, compressed, digest
 from docsite.text.variants import Block, Rule, Text
+
+#: The fields of a page kept in one pickle until one of them is read (see ``Page.__getstate__``).
+SHELVED = ("fields", "anchors", "blocks", "layers")
 
 
 @dataclass
@@ -31,6 +34,9 @@ class Page:
     file: str = field(compare=False)
     source: str  # the file's path below the site's folder, with "/": content/people/zhou-enlai.md
     fields: dict[str, Any]  # validated front matter: Text for text, EDTF for dates, ...
+    # Its title (``fields["title"]``), at hand without the rest of ``fields`` (see ``__getstate__``):
+    # every build reads the titles of the people, whose names the conversion lint looks for.
+    title: Text
     # The body's [[links]], [@citations] and the files it links to or shows, in reading order
     # (``references``), packed: .cache/ gives every page back to each build after an edit, which
     # reads the references of the pages edited only (every page read back in two thirds of the time).
@@ -51,10 +57,13 @@ class Page:
     # A digest of ``written``: a build after an edit records every page's (incremental/lastbuild.py).
     digest: bytes = field(repr=False, compare=False)
     changed: str | None = None  # the day its source last changed: `changed:`, else git's (see load._dated)
+    stated: str | None = None  # the day its `changed:` field gives, if any: ``changed`` without ``fields``
+    draft: bool = False  # its `draft:` field: every build looks at every page's, without ``fields``
     faulty: tuple[str, ...] = ()  # fields missing or wrong (reported, left out): the page is checked, not built
-    # The body's lines still its archetype's placeholder text (line, text), found as the page loads,
-    # so that the check of half-made pages does not read every file again (see stages/unfinished.py).
-    unwritten: tuple[tuple[int, str], ...] = ()
+    # What is still its archetype's placeholder (line, column, message, hint), found as the page
+    # loads, so that the check of half-made pages reads no page's file or fields again
+    # (see stages/unfinished.py).
+    unfinished: tuple[tuple[int, int, str, str], ...] = ()
     parsed: list[Token] | None = field(default=None, repr=False, compare=False)  # see ``tokens``
     # The references that link to or show a file: looked at in every page by every build.
     files: tuple[markdown.Reference, ...] = field(default=(), compare=False)
@@ -63,8 +72,27 @@ class Page:
 
     def __getstate__(self) -> dict[str, Any]:
         """A page crosses between processes with its tokens and references packed only, so that the
-        process that renders a page loaded in another does not parse its body again."""
-        return {**self.__dict__, "parsed": None, "unpacked": None, "made_path": None}
+        process that renders a page loaded in another does not parse its body again; and its
+        fields, headings and markup (``SHELVED``) in one pickle, which the page unpacks when one of
+        them is first read (see ``__getattr__``): .cache/ gives every page back to each build after
+        an edit, and that build reads them in the pages it loads or resolves again only (the
+        pages read back in a third of the time)."""
+        state = {**self.__dict__, "parsed": None, "unpacked": None, "made_path": None}
+        if SHELVED[0] in state:  # read since it was unpacked, or never packed: packed as it is now
+            state["shelved"] = pickle.dumps(tuple(state.pop(name) for name in SHELVED), pickle.HIGHEST_PROTOCOL)
+        return state
+
+    if not TYPE_CHECKING:  # the type checker knows these attributes as the dataclass's fields
+        def __getattr__(self, name: str) -> Any:
+            """One of ``SHELVED`` of a page read back by pickle (see ``__getstate__``): all of them
+            unpacked, once; Python asks here only for attributes the page does not hold."""
+            shelved = self.__dict__.get("shelved") if name in SHELVED else None
+            if shelved is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            self.__dict__.update(zip(SHELVED, pickle.loads(shelved), strict=True))
+            del self.__dict__["shelved"]
+            self.fields["title"] = self.title  # one object, as loaded (pickled apart, then two equal ones)
+            return self.__dict__[name]
 
     @property
     def path(self) -> Path:
@@ -105,15 +133,6 @@ class Page:
         texts = [self.blocks, *(value.blocks for value in self.fields.values() if isinstance(value, Text))]
         return (*(rule for layer in self.layers for rule in layer),
                 *(block.rule for blocks in texts for block in blocks if block.rule))
-
-    @property
-    def title(self) -> Text:
-        title: Text = self.fields["title"]
-        return title
-
-    @property
-    def draft(self) -> bool:
-        return bool(self.fields.get("draft"))
 
     def named(self, name: str) -> list[tuple[str, tuple[Any, ...]]]:
         """The pages the field ``name`` names (ids or titles, as written), each with the key of

@@ -24,7 +24,7 @@ from docsite.model.config import PageType, SiteConfig
 from docsite.model.fields import GLOSSARY_ENTRY, GLOSSARY_HINT, FieldError, Written, rule
 from docsite.model.page import Content, Page, Source
 from docsite.processes import process_map
-from docsite.stages import history
+from docsite.stages import history, unfinished
 from docsite.text import markdown, pinyin
 from docsite.text.sourcetext import LocMap, as_kept, not_text, parse_yaml, read_text
 from docsite.text.variants import PLACEHOLDER_BASE, Block, MarkupError, Rule, Text, protect
@@ -64,12 +64,12 @@ def _mark(entry: os.DirEntry[str], cache: LoadCache | None) -> tuple[int, ...] |
         return None
 
 
-def load_content(config: SiteConfig, diags: Diagnostics, placeholders: Mapping[str, frozenset[str]],
+def load_content(config: SiteConfig, diags: Diagnostics, placeholders: Mapping[str, unfinished.Placeholders],
                  cache: LoadCache | None = None, jobs: int = 1,
                  parsed: Callable[[str, int], None] | None = None) -> Content:
     """Every page and data file, pages parsed by ``jobs`` processes; ``placeholders``: by page type,
-    the body lines its archetype writes (unfinished.body_lines), noted in each page that still has
-    them (``Page.unwritten``). ``cache`` (kept by the preview server) skips pages whose file's
+    what its archetype writes (unfinished.by_type), noted in each page that still has it
+    (``Page.unfinished``). ``cache`` (kept by the preview server) skips pages whose file's
     ``signature`` holds, and data files whose bytes are the same. ``parsed`` is told of each page
     parsed, and of the process that parsed it."""
     content = Content()
@@ -139,7 +139,7 @@ def _dated(page: Page, committed: str | None) -> Page:
     """``page`` with the day its source last changed: the `changed:` field when given, else the day
     of its last commit. A page whose day is new is a new record (a commit changes no file), so that
     the preview server and the build cache, which keep a page while its record is the same, see it."""
-    changed = page.fields.get("changed") or committed
+    changed = page.stated or committed
     return page if changed == page.changed else replace(page, changed=changed)
 
 
@@ -224,7 +224,7 @@ PAGES_PER_PART = 100
 
 
 def _load_pages(todo: list[tuple[str, Path]], config: SiteConfig, diags: Diagnostics,
-                jobs: int, parsed: Callable[[str, int], None], placeholders: Mapping[str, frozenset[str]]
+                jobs: int, parsed: Callable[[str, int], None], placeholders: Mapping[str, unfinished.Placeholders]
                 ) -> list[tuple[Page | None, bool]]:
     """The pages of ``todo`` (id, file), in order, parsed by ``jobs`` processes, each with whether
     an error was found in it; their problems in ``diags``."""
@@ -244,7 +244,7 @@ def _load_pages(todo: list[tuple[str, Path]], config: SiteConfig, diags: Diagnos
     return pages
 
 
-def _load_part(config: SiteConfig, root: Path, placeholders: Mapping[str, frozenset[str]],
+def _load_part(config: SiteConfig, root: Path, placeholders: Mapping[str, unfinished.Placeholders],
                part: list[tuple[str, Path]]
                ) -> tuple[list[tuple[Page | None, bool]], list[Diagnostic], int, pinyin.Readings]:
     """Pages of one part (their tokens packed, as a page leaves a process), each with whether a
@@ -282,7 +282,7 @@ def _type_of(pid: str, config: SiteConfig) -> PageType | None:
 
 
 def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics,
-               placeholders: Mapping[str, frozenset[str]]) -> Page | None:
+               placeholders: Mapping[str, unfinished.Placeholders]) -> Page | None:
     text = read_text(path, diags)
     if text is None:
         return None
@@ -325,10 +325,12 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics,
         fields["title"] = Text(chr(PLACEHOLDER_BASE), (Block("choice", rule=title.rule),))
     tokens = markdown.parse(body.source, body.blocks, config.allow_html)
     layers = (markup_rules, tuple(fields.get("glossary", ())))
-    page = Page(pid, ptype, str(path), path.relative_to(config.root).as_posix(), fields, markdown.pack_references([]),
+    page = Page(pid, ptype, str(path), path.relative_to(config.root).as_posix(), fields, fields["title"],
+                markdown.pack_references([]),
                 markdown.anchors(tokens), body.blocks, body_line, layers,
-                markdown.pack(tokens), *Page.as_written(text, locs), faulty=tuple(sorted(faulty)),
-                unwritten=_unwritten(lines[end + 1:], body_line, placeholders.get(ptype.name, frozenset())))
+                markdown.pack(tokens), *Page.as_written(text, locs), stated=fields.get("changed"),
+                draft=bool(fields.get("draft")), faulty=tuple(sorted(faulty)))
+    page.unfinished = unfinished.found(page, placeholders.get(ptype.name, unfinished.NONE), lines[end + 1:])
     for problem in markdown.problems(tokens):
         line, col = page.locate(problem.line, problem.raw)
         diags.error(path, line, problem.message, problem.hint, col=col)
@@ -336,12 +338,6 @@ def _load_page(pid: str, path: Path, config: SiteConfig, diags: Diagnostics,
     page.references = [named for ref in markdown.references(tokens, body.blocks, config.allow_html)
                        if ref.target not in refused and (named := _named_file(ref, page, config.root, diags))]
     return None if refused else page
-
-
-def _unwritten(body: list[str], first: int, placeholders: frozenset[str]) -> tuple[tuple[int, str], ...]:
-    """The lines of ``body`` (the first at line ``first``) that are one of ``placeholders``, with their number."""
-    return tuple((first + i, text) for i, line in enumerate(body) if (text := line.strip()) in placeholders) \
-        if placeholders else ()
 
 
 def _named_file(ref: markdown.Reference, page: Page, root: Path, diags: Diagnostics) -> markdown.Reference | None:

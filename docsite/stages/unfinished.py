@@ -99,6 +99,8 @@ def _written_at(written: list[str], made: str, line: int) -> int:
 #: What an archetype writes whatever the page: its fields' text and its body's lines.
 Placeholders = Parts
 NONE = Placeholders({}, frozenset())
+#: A part of a page still to be written: line, column, message and hint.
+Unfinished = tuple[int, int, str, str]
 
 
 def placeholders(archetypes: Sources, ptype: PageType) -> Placeholders | tuple[Problem, ...]:
@@ -123,13 +125,14 @@ def _placeholders(archetypes: Sources, name: str, required: tuple[str, ...]) -> 
                         a.lines & b.lines)
 
 
-def body_lines(config: SiteConfig) -> dict[str, frozenset[str]]:
-    """By page type, the lines of body every page made from its archetype has: loading finds them
-    in each page (``Page.unwritten``). The archetypes are among the files every page is made with,
-    so a page a build keeps from before was looked at with the same lines."""
+def by_type(config: SiteConfig) -> dict[str, Placeholders]:
+    """By page type, what every page made from its archetype has (none where the archetype cannot
+    be read: ``check`` says why): loading finds it in each page (``found``, kept in
+    ``Page.unfinished``). The archetypes are among the files every page is made with, so a page a
+    build keeps from before was looked at with the same placeholders."""
     archetypes = sources(config)
-    return {ptype.name: found.lines if isinstance(found := placeholders(archetypes, ptype), Placeholders)
-            else frozenset() for ptype in config.types}
+    return {ptype.name: made if isinstance(made := placeholders(archetypes, ptype), Placeholders) else NONE
+            for ptype in config.types}
 
 
 def check(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bool) -> None:
@@ -147,7 +150,7 @@ def check(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bool
                           f"{hint + '; ' if hint else ''}fix it, or build.py new cannot start such a page", col=col)
     for page in content.pages:
         published = not page.draft and not drafts
-        for line, col, message, hint in _unfinished(page, known[page.type.name]):
+        for line, col, message, hint in page.unfinished:
             if published:
                 diags.error(page.path, line, message, hint, col=col)
             else:
@@ -156,18 +159,19 @@ def check(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bool
                               col=col)
 
 
-def _unfinished(page: Page, archetype: Placeholders) -> list[tuple[int, int, str, str]]:
-    """Line, column, message and hint for each part of ``page`` still to be written."""
-    found = []
+def found(page: Page, archetype: Placeholders, body: list[str]) -> tuple[Unfinished, ...]:
+    """What is still to be written of ``page`` (its ``body``'s lines as written), as it is loaded:
+    a title that is still the file's name, a field or a line of the body still ``archetype``'s
+    placeholder."""
     slug = page.id.rpartition("/")[2]
-    if "title" not in page.faulty and plain(page.title) == slug:
-        found.append((*page.loc("title"), f"the title is still the file's name '{slug}'",
-                      "write the page's title in Chinese, e.g. title: 安德烈·维辛斯基"))
-    for name, text in archetype.fields.items():
-        value = page.fields.get(name)
-        if isinstance(value, Text) and plain(value).strip() == text:
-            found.append((*page.loc(name), f"'{name}' is still the archetype's placeholder「{text}」",
-                          f"write the page's own {name}, or delete the line"))
-    found.extend((number, 1, f"the text is still the archetype's placeholder「{text}」",
-                  "write the page's text in its place") for number, text in page.unwritten)
-    return found
+    title = [(*page.loc("title"), f"the title is still the file's name '{slug}'",
+              "write the page's title in Chinese, e.g. title: 安德烈·维辛斯基")] \
+        if "title" not in page.faulty and plain(page.title) == slug else []
+    fields = [(*page.loc(name), f"'{name}' is still the archetype's placeholder「{text}」",
+               f"write the page's own {name}, or delete the line")
+              for name, text in archetype.fields.items()
+              if isinstance(value := page.fields.get(name), Text) and plain(value).strip() == text]
+    lines = [(page.body_line + i, 1, f"the text is still the archetype's placeholder「{text}」",
+              "write the page's text in its place")
+             for i, line in enumerate(body) if (text := line.strip()) in archetype.lines] if archetype.lines else []
+    return (*title, *fields, *lines)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import partial
 from typing import Any
 
@@ -372,7 +372,7 @@ class Localizer:
             ids += [urls.TAGS, *(f"{urls.TAGS}/{tag}" for tag in self.site.tagged)]
         if self.chronology.events:
             ids += [urls.TIMELINE, *(f"{urls.TIMELINE}/{kind}" for kind in self.chronology.filters)]
-        if self.located():
+        if next(self._points(), None):  # one is enough: every build asks, the map's own view reads them all
             ids.append(urls.MAP)
         return ids
 
@@ -488,10 +488,12 @@ class Localizer:
         """Every page with coordinates, from west to east (the order a keyboard walks the map in).
         Only pages of the types that have coordinates are looked at: a map that read every page
         would be made again (and its key hashed over the whole site) at any edit of any page."""
+        return dict(sorted(self._points(), key=lambda item: (item[1].lon, item[0])))
+
+    def _points(self) -> Iterator[tuple[str, geo.Point]]:
         kinds = [t.name for t in self.site.config.types if any(isinstance(f.kind, GeoKind) for f in t.fields)]
-        points = {pid: point for kind in kinds for pid in self.site.by_type.get(kind, [])
-                  if (point := maps.point_of(self.site.pages[pid]))}
-        return dict(sorted(points.items(), key=lambda item: (item[1].lon, item[0])))
+        return ((pid, point) for kind in kinds for pid in self.site.by_type.get(kind, [])
+                if (point := maps.point_of(self.site.pages[pid])))
 
     def locator(self, page: Page, here: str) -> MapView | None:
         """A page's map: where it is, or else, for the types that show them, the located pages it names."""
