@@ -349,3 +349,34 @@ def test_an_edit_build_unpacks_only_the_records_its_parts_read(mini: MiniSite, m
     assert set(unpacked) == {"people/b", "people/a", "index", "places/harbin"}
     assert on_disk(site.root / "_site") == _fresh(site)
 
+
+def test_the_tables_resolving_makes_are_kept_in_the_base_until_an_edit_changes_them(
+        mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tables resolving makes of the pages (backlinks, titles, citations, the chronology...) are
+    kept in the memory's base with the pages: the changes an edit to a body writes name them (the
+    build after takes them over), and one an edit to a title changes is written with the changes."""
+    site = _site(mini)
+    folder = site.root / FOLDER
+    monkeypatch.setattr(kept, "REWRITE", 1)  # a site this small: one edit changes a good share of it
+
+    def kept_now() -> tuple[kept.Memory, kept.Base]:
+        record = lastbuild.recorded(site.root)
+        assert record is not None
+        found = kept.restore(folder, record["token"])
+        assert found is not None
+        return found
+
+    assert _build(site) == 0
+    _edit(site, "people/b.md", "乙的生平", "乙的一生")
+    assert _build(site) == 0
+    memory, base = kept_now()
+    tables = kept.site_tables(memory.keys)
+    assert {"backlinks", "titles", "cited", "chronology"} <= tables.keys()
+    assert [name for name, table in tables.items() if table is not base.tables["site"][name]] == []
+    _edit(site, "people/b.md", "title: 乙", "title: 乙丙")
+    assert _build(site) == 0
+    memory, base = kept_now()
+    assert memory.keys is not None
+    assert memory.keys.site.titles is not base.tables["site"]["titles"]
+    assert memory.keys.site.titles["乙丙"] == ["people/b"] and "乙" not in memory.keys.site.titles
+    assert on_disk(site.root / "_site") == _fresh(site)

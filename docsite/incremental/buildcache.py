@@ -173,7 +173,7 @@ class BuildCache:
         """Keep in .cache/ what ``persisted`` names, as the build ``token`` (the record of the last
         build names its own, see lastbuild.py) left it; a cache that cannot be written costs time only."""
         memory = kept.Memory(self.stamp, self.keys, self.parts, self.lint, self.files.pages, self.files.data,
-                             self.not_found, self.search_memo.kept(), pinyin.known())
+                             self.not_found, self.search_memo.kept(), pinyin.known(), kept.site_tables(self.keys))
         with contextlib.suppress(OSError):
             kept.save(root / FOLDER, memory, token, self.base)
 

@@ -4,10 +4,12 @@ a base, written whole now and then, and the changes since it, written by every b
 Pickled whole, the memory of a 10,000-page site is some 190 MB: 2 s to write after every edit,
 whatever the edit. So its large tables (the pages loaded, by path; each part's key and reads;
 each page's lint warnings; the search index's pieces and what they were made of, some 40 MB at
-10,000 pages; the text read in pinyin) are kept as one build left them in ``BASE``, and
+10,000 pages; the text read in pinyin; the tables resolving made of the pages, see
+``site_tables``) are kept as one build left them in ``BASE``, and
 ``CHANGES`` holds what the builds after it changed of them (the entries replaced or gone) with the
-rest of the memory, which is small: the last site's structure (naming the base's pages, not
-copying them), the stamp, the data files, the 404 page.
+rest of the memory, which is small: the last site (naming the base's pages and, where they are the
+base's, the tables resolving made of them, not copying them: a build after an edit to a body
+takes them over, see resolve.py), the stamp, the data files, the 404 page.
 A build writes the changes only, unless they have grown to more than an eighth of the base: then
 a new base too. Each file names the base it belongs
 to; a pair that does not agree, or is another program's or build's, is no memory. One that cannot
@@ -36,8 +38,10 @@ from docsite.text.pinyin import Readings
 BASE, CHANGES = "memory.pickle", "memory-changes.pickle"
 #: The base is written again when the changes since it hold more than this share of its entries.
 REWRITE = 1 / 8
+#: The tables of a site that resolving makes (see ``site_tables``; with the data files' sources and tags).
+RESOLVED = ("sources", "tags", "lists", "by_type", "backlinks", "children", "cited", "titles", "chronology", "tagged")
 #: The tables of ``Memory`` kept in the base.
-TABLES = ("pages", "parts", "lint", "search", "pinyin")
+TABLES = ("pages", "parts", "lint", "search", "pinyin", "site")
 
 
 @dataclass
@@ -53,6 +57,14 @@ class Memory:
     not_found: Any = None  # buildcache.NotFound
     search: dict[Any, Any] = field(default_factory=dict)  # what search.Memo.kept keeps
     pinyin: Readings = field(default_factory=dict)  # text read in pinyin (text/pinyin.py)
+    site: dict[str, Any] = field(default_factory=dict)  # the tables of the last site (``site_tables``)
+
+
+def site_tables(keys: cache.Keys | None) -> dict[str, Any]:
+    """The tables of the site ``keys`` follow that resolving made of its pages (backlinks, titles,
+    citations, the chronology...), by name: kept in the base, and named by the changes while the
+    site is the base's, as its pages are."""
+    return {name: getattr(keys.site, name) for name in RESOLVED} if keys is not None else {}
 
 
 class Base(NamedTuple):
@@ -67,7 +79,7 @@ def _same(table: str, before: Any, now: Any) -> bool:
     """Whether an entry of ``table`` is still the base's: the same page (and signature), the same
     part's record, the same page linted with the same warnings and names at risk, the same part of
     the search index, the same text read the same in pinyin."""
-    if table == "parts":
+    if table in ("parts", "site"):
         return before is now
     if table in ("search", "pinyin"):
         return bool(before == now)
@@ -87,12 +99,14 @@ def save(folder: Path, memory: Memory, token: str, base: Base | None) -> None:
         changes = {name: ({}, []) for name in TABLES}
         _replace(folder / BASE, lambda file: pickle.dump((program.digest(), base.name, tables), file, protocol=5))
     rest = {"stamp": memory.stamp, "keys": memory.keys, "data": memory.data, "not_found": memory.not_found}
-    known = {id(page): path for path, (_, page) in base.tables["pages"].items()}
+    # The base's objects named by the changes: its pages, by path, and its site's tables, by name.
+    known: dict[int, str | tuple[str, str]] = {id(page): path for path, (_, page) in base.tables["pages"].items()}
+    known.update((id(value), ("site", name)) for name, value in base.tables["site"].items() if value is not None)
 
     def write(file: IO[bytes]) -> None:
         pickle.dump((program.digest(), token, base.name), file, protocol=5)
         pickler = pickle.Pickler(file, protocol=5)
-        pickler.persistent_id = lambda obj: known.get(id(obj)) if type(obj) is Page else None  # type: ignore[method-assign]
+        pickler.persistent_id = lambda obj: known.get(id(obj))  # type: ignore[method-assign]
         pickler.dump((changes, rest))
     _replace(folder / CHANGES, write)
 
@@ -130,8 +144,11 @@ def restore(folder: Path, token: str | None) -> tuple[Memory, Base] | None:
                 made_by, base_name, tables = _load(base_file, None)
             if made_by != program.digest() or base_name != name:
                 return None
-            pages = tables["pages"]
-            changes, rest = _load(changes_file, lambda path: pages[path][1])
+            pages, site = tables["pages"], tables["site"]
+
+            def base_object(named: str | tuple[str, str]) -> Any:
+                return site[named[1]] if isinstance(named, tuple) else pages[named][1]
+            changes, rest = _load(changes_file, base_object)
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -149,7 +166,7 @@ def restore(folder: Path, token: str | None) -> tuple[Memory, Base] | None:
 
 
 def _load(file: IO[bytes], persistent: Callable[[str], Any] | None) -> Any:
-    """The next pickle of ``file``; ``persistent`` finds the base's pages it names."""
+    """The next pickle of ``file``; ``persistent`` finds the base's objects it names (see ``save``)."""
     try:
         unpickler = pickle.Unpickler(file)
         if persistent is not None:
