@@ -27,6 +27,7 @@ import os
 import signal
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -166,13 +167,13 @@ def process_map(task: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterat
     method = start_method()
     if method != "fork":
         with _pool(jobs, method, task) as pool:
-            yield from _mapped(pool, items)
+            yield from _mapped(pool, items, jobs)
         return
     _task = task
     gc.freeze()  # the collector leaves the inherited objects alone, so fewer memory pages get copied
     try:
         with _pool(jobs, "fork", None) as pool:
-            yield from _mapped(pool, items)
+            yield from _mapped(pool, items, jobs)
     finally:
         _task = None
         gc.unfreeze()
@@ -236,14 +237,26 @@ def _called(task: Callable[[], R], _: object) -> R:
     return task()
 
 
-def _mapped(pool: ProcessPoolExecutor, items: Sequence[Any]) -> Iterator[Any]:
+#: Items handed to a pool's processes ahead of the result awaited, per process: enough that none
+#: waits for work, few enough that results do not pile up while this process takes one in.
+AHEAD = 2
+
+
+def _mapped(pool: ProcessPoolExecutor, items: Sequence[Any], jobs: int) -> Iterator[Any]:
     """``_run`` of each item, in order, by the pool's processes. Each result is let go once given,
-    as ``Executor.map`` does: those of a build's pages are all its HTML."""
-    with _signals_held():
-        futures = [pool.submit(_run, item) for item in items]
-    futures.reverse()
+    as ``Executor.map`` does: those of a build's pages are all its HTML. Only ``AHEAD`` items for
+    each of its ``jobs`` processes are handed over before the first result not yet given: this process takes in each
+    result (writes its files, keeps it in the cache) while the others make the next, and results
+    made faster than it takes them in would otherwise wait here, in its memory."""
+    ahead = AHEAD * jobs
+    futures: deque[Future[Any]] = deque()
+    for item in items:
+        if len(futures) >= ahead:
+            yield _result(pool, futures.popleft())
+        with _signals_held():
+            futures.append(pool.submit(_run, item))
     while futures:
-        yield _result(pool, futures.pop())
+        yield _result(pool, futures.popleft())
 
 
 @contextlib.contextmanager

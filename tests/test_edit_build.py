@@ -21,6 +21,7 @@ from docsite.commands.serve import Preview
 from docsite.incremental import FOLDER, kept, lastbuild
 from docsite.incremental import signatures as signatures_module
 from docsite.incremental.signatures import signatures
+from docsite.model import page as page_module
 from docsite.model.page import Page
 from docsite.model.result import BuildResult
 from docsite.pipeline import NOT_FOUND, build
@@ -336,14 +337,14 @@ def test_an_edit_build_unpacks_only_the_records_its_parts_read(mini: MiniSite, m
     site.write("places/harbin.md", "---\ntitle: 哈尔滨\ngeo: {lat: 45.75, lon: 126.63}\n---\n哈尔滨。\n")
     assert _build(site) == 0
     unpacked: list[str] = []
-    unpack = Page.__getattr__
+    unpack = page_module._Shelved.__get__
 
-    def noted(page: Page, name: str) -> Any:
-        if "shelved" in page.__dict__:
+    def noted(shelved: page_module._Shelved, page: Page | None, owner: type | None = None) -> Any:
+        if page is not None and "shelved" in page.__dict__:
             unpacked.append(page.id)
-        return unpack(page, name)
+        return unpack(shelved, page, owner)
 
-    monkeypatch.setattr(Page, "__getattr__", noted)
+    monkeypatch.setattr(page_module._Shelved, "__get__", noted)
     _edit(site, "people/b.md", "乙的生平", "乙的一生")
     assert _build(site) == 0
     assert set(unpacked) == {"people/b", "people/a", "index", "places/harbin"}

@@ -7,6 +7,7 @@ import gc
 import os
 import shutil
 import signal
+import time
 import weakref
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from docsite import pipeline
 from docsite.commands.serve import Preview
 from docsite.diagnostics import Diagnostic
 from docsite.pipeline import build
-from docsite.processes import beside, process_map
+from docsite.processes import AHEAD, beside, process_map
 from docsite.stages import views
 from docsite.text import lint, opencc_fast
 
@@ -194,6 +195,22 @@ def test_processes_let_each_result_go_once_given() -> None:
         del result
         assert [ref() for ref in given[:-1]] == [None] * (len(given) - 1)
     assert len(given) == 8
+
+
+def _started(folder: Path, item: int) -> int:
+    (folder / str(item)).touch()
+    return item
+
+
+def test_processes_are_handed_a_few_items_ahead_of_the_result_awaited(tmp_path: Path) -> None:
+    """Results made faster than the build takes them in would wait in its memory: while it holds
+    the first result, its processes have started no more than ``AHEAD`` items each beyond it."""
+    results = process_map(functools.partial(_started, tmp_path), range(40), 2)
+    assert next(results) == 0
+    time.sleep(1)  # time enough for two processes to make all 40
+    assert 1 < len(list(tmp_path.iterdir())) <= 1 + AHEAD * 2
+    assert list(results) == list(range(1, 40))
+    assert len(list(tmp_path.iterdir())) == 40
 
 
 def test_work_beside_the_build_is_done_here_when_its_process_dies() -> None:

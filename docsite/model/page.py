@@ -9,7 +9,7 @@ import zlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markdown_it.token import Token
 
@@ -74,25 +74,13 @@ class Page:
         """A page crosses between processes with its tokens and references packed only, so that the
         process that renders a page loaded in another does not parse its body again; and its
         fields, headings and markup (``SHELVED``) in one pickle, which the page unpacks when one of
-        them is first read (see ``__getattr__``): .cache/ gives every page back to each build after
+        them is first read (see ``_Shelved``): .cache/ gives every page back to each build after
         an edit, and that build reads them in the pages it loads or resolves again only (the
         pages read back in a third of the time)."""
         state = {**self.__dict__, "parsed": None, "unpacked": None, "made_path": None}
         if SHELVED[0] in state:  # read since it was unpacked, or never packed: packed as it is now
             state["shelved"] = pickle.dumps(tuple(state.pop(name) for name in SHELVED), pickle.HIGHEST_PROTOCOL)
         return state
-
-    if not TYPE_CHECKING:  # the type checker knows these attributes as the dataclass's fields
-        def __getattr__(self, name: str) -> Any:
-            """One of ``SHELVED`` of a page read back by pickle (see ``__getstate__``): all of them
-            unpacked, once; Python asks here only for attributes the page does not hold."""
-            shelved = self.__dict__.get("shelved") if name in SHELVED else None
-            if shelved is None:
-                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            self.__dict__.update(zip(SHELVED, pickle.loads(shelved), strict=True))
-            del self.__dict__["shelved"]
-            self.fields["title"] = self.title  # one object, as loaded (pickled apart, then two equal ones)
-            return self.__dict__[name]
 
     @property
     def path(self) -> Path:
@@ -179,6 +167,32 @@ class Page:
         lines = self.lines()
         text = lines[line - 1] if 0 < line <= len(lines) else ""
         return line, text.find(raw) + 1 if raw in text else 0
+
+
+class _Shelved:
+    """One of ``SHELVED`` on the class: a page read back by pickle (see ``Page.__getstate__``) has
+    none of them until one is read, which unpacks all of them into the page, once; a page that
+    holds them hides this (it describes no data: Python looks in the page first). Not
+    ``__getattr__`` on the class: Python's specialized access to attributes gives up on classes
+    that have one, and every attribute of every page then costs about four times as much."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, page: Page | None, owner: type | None = None) -> Any:
+        if page is None:
+            return self
+        state = page.__dict__
+        shelved = state.pop("shelved", None)
+        if shelved is None:
+            raise AttributeError(f"'Page' object has no attribute {self.name!r}")
+        state.update(zip(SHELVED, pickle.loads(shelved), strict=True))
+        state["fields"]["title"] = state["title"]  # one object, as loaded (pickled apart: two equal ones)
+        return state[self.name]
+
+
+for _name in SHELVED:
+    setattr(Page, _name, _Shelved(_name))
 
 
 @dataclass
