@@ -243,11 +243,11 @@ AHEAD = 2
 
 
 def _mapped(pool: ProcessPoolExecutor, items: Sequence[Any], jobs: int) -> Iterator[Any]:
-    """``_run`` of each item, in order, by the pool's processes. Each result is let go once given,
-    as ``Executor.map`` does: those of a build's pages are all its HTML. Only ``AHEAD`` items for
-    each of its ``jobs`` processes are handed over before the first result not yet given: this process takes in each
-    result (writes its files, keeps it in the cache) while the others make the next, and results
-    made faster than it takes them in would otherwise wait here, in its memory."""
+    """``_run`` of each item, in order, by the pool's ``jobs`` processes. Each result is let go
+    once given, as ``Executor.map`` does: those of a build's pages are all its HTML. Only
+    ``AHEAD`` items a process are handed over beyond the first result not yet given: this process
+    takes in each result (writes its files, keeps it in the cache) while the others make the
+    next, and results made faster than it takes them in would otherwise wait here, in its memory."""
     ahead = AHEAD * jobs
     futures: deque[Future[Any]] = deque()
     for item in items:
