@@ -10,6 +10,8 @@ import pytest
 from conftest import MiniSite, Visit, open_page, soup
 from playwright.sync_api import Browser, Page
 
+from docsite.text.linebreaks import keep_separators
+
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
 
 #: The dots whose line differs from the line of a neighbour (the characters nearest each side, spaces
@@ -107,8 +109,6 @@ def test_the_dot_and_its_neighbours_are_kept_together_in_the_text_alone(site_dir
 def test_dots_are_kept_in_text_only_whatever_the_case_of_the_elements_around_them() -> None:
     """Raw HTML, where a site allows it, may write its elements in capitals: their content is no
     text either, and a comment never is."""
-    from docsite.text.linebreaks import keep_separators
-
     html = ('<p>安德烈·维辛斯基</p><SCRIPT>var a = "甲·乙";</SCRIPT><!-- 丙·丁 --><Title>戊·己</Title>'
             '<textarea>庚·辛</TEXTAREA><Style>/* 壬·癸 */</style><p title="子·丑">寅 · 卯</p>')
     assert keep_separators(html) == (

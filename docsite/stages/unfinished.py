@@ -136,16 +136,14 @@ def by_type(config: SiteConfig) -> dict[str, Placeholders]:
 
 
 def check(content: Content, config: SiteConfig, diags: Diagnostics, drafts: bool) -> None:
-    """Report each half-made page: an error when it would be published, else a warning."""
+    """Report each half-made page (found as it loaded, see ``found``): an error when it would be
+    published, else a warning; and each archetype that cannot be read."""
     archetypes = sources(config)
-    known: dict[str, Placeholders] = {}
     for ptype in config.types:
-        found = placeholders(archetypes, ptype)
-        if isinstance(found, Placeholders):
-            known[ptype.name] = found
+        made = placeholders(archetypes, ptype)
+        if isinstance(made, Placeholders):
             continue
-        known[ptype.name] = NONE
-        for path, line, col, message, hint in found:
+        for path, line, col, message, hint in made:
             diags.warning(config.root / path, line, f"the archetype of '{ptype.name}' cannot be read: {message}",
                           f"{hint + '; ' if hint else ''}fix it, or build.py new cannot start such a page", col=col)
     for page in content.pages:
