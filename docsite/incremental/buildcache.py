@@ -89,7 +89,7 @@ class BuildCache:
             self.__dict__.update(BuildCache(stored=self.stored, memory=self.memory, persisted=self.persisted,
                                             held=self.held, keeps=self.keeps, folder=self.folder,
                                             stamp=stamp).__dict__)
-        self.rendered.rendered.clear()
+        self.rendered.begin()
         previous, self.keys = self.keys, None
         return previous
 
@@ -160,6 +160,7 @@ class BuildCache:
             if whole and self.memory:
                 for gone in self.rendered.made.keys() - set(files):
                     del self.rendered.made[gone]
+                self.rendered.turn()
                 self.fingerprints.turn()
                 for converter in self.converters.values():
                     converter.turn()

@@ -29,6 +29,7 @@ from docsite.model import urls
 from docsite.model.config import SiteConfig
 from docsite.model.view import PageView
 from docsite.stages import policy, publish
+from docsite.stages.fragments import CONTEXT_NAME, CachedExtension, Fragments
 from docsite.stages.publish import Assets, AssetURLs, named_by_content
 from docsite.stages.views import Localizer
 from docsite.stages.write import Targets, UnsafePath
@@ -92,6 +93,7 @@ def environment(config: SiteConfig, compiled: jinja2.BytecodeCache | None = None
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=[CachedExtension],
         # Templates are read once per build: the preview server makes a new environment when one changes.
         auto_reload=False,
     )
@@ -133,12 +135,14 @@ class RenderMemo:
     is read back from ``folder``, where good builds write the pages, when this build's ``held`` is
     (the folder holds the last good build's pages) and the page is as it was made; the memo keeps
     the HTML itself only when there is no such folder: a large site's is hundreds of megabytes.
-    ``rendered`` lists the pages rendered."""
+    ``rendered`` lists the pages rendered; ``fragments``, each variant's fragments of templates
+    (see fragments.py), by its code."""
 
     made: MutableMapping[str, tuple[bytes, bytes, bytes | None]] = field(default_factory=dict)
     rendered: list[str] = field(default_factory=list)
     folder: Path | None = None
     held: bool = False
+    fragments: dict[str, Fragments] = field(default_factory=dict)
 
     def earlier(self, path: str, inputs: bytes) -> bytes | None:
         """The HTML of ``path`` rendered from ``inputs`` (a digest) before, if at hand."""
@@ -158,18 +162,30 @@ class RenderMemo:
         self.made[path] = (inputs, _digest(data), data if self.folder is None else None)
         self.rendered.append(path)
 
+    def begin(self) -> None:
+        """A build starts: no page rendered, no fragment yet."""
+        self.rendered.clear()
+        for fragments in self.fragments.values():
+            fragments.begin()
+
+    def turn(self) -> None:
+        """A whole build is done: the fragments it took are those the next one finds."""
+        for fragments in self.fragments.values():
+            fragments.turn()
+
 
 def render_variant(env: jinja2.Environment, loc: Localizer, views: Iterable[PageView], assets: Assets,
                    memo: RenderMemo | None = None) -> dict[str, bytes]:
     """Every page of one variant, keyed by output path."""
     config = loc.site.config
     site_title = loc.text(config.title)
+    fragments = memo.fragments.setdefault(loc.variant.code, Fragments()) if memo is not None else None
     files = {}
     for view in views:
         path = view.dir + "index.html"
         meta = publish.head(loc, view)
         site = _site_context(loc, view, site_title, assets)
-        make = partial(_page_html, _template(env, view.template), loc, view, meta, site)
+        make = partial(_page_html, _template(env, view.template), loc, view, meta, site, fragments)
         files[path] = _made(memo, path, (view, meta, site), make)
     return files
 
@@ -189,8 +205,9 @@ _CHOSEN: weakref.WeakKeyDictionary[jinja2.Environment, dict[str, jinja2.Template
 
 
 def _page_html(template: jinja2.Template, loc: Localizer, view: PageView, meta: publish.Head,
-               site: dict[str, Any]) -> str:
-    return _html(template, page=view, site=site, meta=meta, convert=loc.text, cite=loc.citation(view))
+               site: dict[str, Any], fragments: Fragments | None) -> str:
+    return _html(template, page=view, site=site, meta=meta, convert=loc.text, cite=loc.citation(view),
+                 **{CONTEXT_NAME: fragments})
 
 
 def _html(template: jinja2.Template, **context: Any) -> str:

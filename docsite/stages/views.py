@@ -438,7 +438,11 @@ class Localizer:
     def chart(self, here: str, tid: str) -> dict[str, Any] | None:
         """The overview of timeline ``tid`` as the template draws it: each view (the whole, then each
         era) with its marks in the order a keyboard walks them, labels and dates converted; entries
-        link to their place in the page's list, periods to their pages."""
+        link to their place in the page's list, periods to their pages. Made once while nothing it
+        shows changed (thousands of marks: an edit to a person's title remade it, 0.3 s)."""
+        return remembered(self.site, self.memos["charts"], (here, tid), partial(self._chart, here, tid))
+
+    def _chart(self, here: str, tid: str) -> dict[str, Any] | None:
         views = self.chronology.overviews.get(tid)
         if not views:
             return None

@@ -1,0 +1,102 @@
+"""Fragments of templates kept from build to build (``{% cached %}``, docsite/stages/fragments.py):
+the preview remakes the timeline entries an edit changed, not every entry of every timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+from conftest import MiniSite
+from markupsafe import Markup
+
+from docsite.incremental.buildcache import BuildCache
+from docsite.pipeline import build
+from docsite.stages.fragments import CONTEXT_NAME, CachedExtension, Fragments
+
+TEMPLATE = "{% for v in values %}{% cached v, flag %}[{{ v }}{{ flag }}{{ count() }}]{% endcached %}{% endfor %}"
+
+
+class _Renders:
+    """A template with a cached fragment, and how many times its body was rendered."""
+
+    def __init__(self) -> None:
+        env = jinja2.Environment(extensions=[CachedExtension], autoescape=True)
+        self.template = env.from_string(TEMPLATE)
+        self.count = 0
+
+    def __call__(self, values: list[Any], fragments: Fragments | None, flag: bool = False) -> str:
+        def count() -> str:
+            self.count += 1
+            return ""
+        return self.template.render(values=values, flag=flag, count=count, **{CONTEXT_NAME: fragments})
+
+
+def test_a_fragment_is_rendered_once_for_equal_values_and_again_for_others() -> None:
+    renders, fragments = _Renders(), Fragments()
+    assert renders(["甲", "乙", "甲"], fragments) == "[甲False][乙False][甲False]"
+    assert renders.count == 2
+    assert renders(["甲"], fragments, flag=True) == "[甲True]" and renders.count == 3  # every value named counts
+    # A string and markup that compare equal are not the same fragment: one is escaped, the other not.
+    assert renders(["<b>", Markup("<b>")], fragments) == "[&lt;b&gt;False][<b>False]" and renders.count == 5
+
+
+def test_a_value_that_cannot_be_hashed_is_the_same_only_as_itself() -> None:
+    renders, fragments = _Renders(), Fragments()
+    concerns = ["甲"]
+    renders([concerns, concerns], fragments)
+    assert renders.count == 1
+    renders([["甲"]], fragments)  # equal, but another object: it may have been changed since
+    assert renders.count == 2
+
+
+def test_the_next_build_takes_the_fragments_of_the_last_and_forgets_the_rest() -> None:
+    renders, fragments = _Renders(), Fragments()
+    renders(["甲", "乙"], fragments)
+    fragments.turn()
+    fragments.begin()
+    renders(["甲"], fragments)
+    assert renders.count == 2 and fragments.made == []
+    fragments.turn()  # 乙 was not asked for by the build just done
+    renders(["乙"], fragments)
+    assert renders.count == 3 and fragments.made == [("乙", False)]
+
+
+def test_without_fragments_the_block_is_rendered_every_time() -> None:
+    renders = _Renders()
+    assert renders(["甲", "甲"], None) == "[甲False][甲False]"
+    assert renders.count == 2
+
+
+def _timelines(mini: MiniSite) -> MiniSite:
+    mini.write("people/a.md", "---\ntitle: 甲\n---\n甲。\n")
+    mini.write("people/b.md", "---\ntitle: 乙\n---\n乙。\n")
+    for n, (date, related) in enumerate([("1950-02-14", "people/a"), ("1950-04-11", "people/b"),
+                                         ("1951-01-01", "people/b")], 1):
+        mini.write(f"events/e{n}.md", f"---\ntitle: 事件{n}\ndate: {date}\nrelated: [{related}]\n---\n经过。\n")
+    return mini
+
+
+def test_a_title_edit_in_the_preview_remakes_only_the_timeline_entries_that_show_the_title(mini: MiniSite) -> None:
+    site = _timelines(mini)
+    kept = BuildCache(stored=True, memory=True)
+    assert build(site.root, cache=kept).ok
+    first = {code: list(fragments.made) for code, fragments in kept.rendered.fragments.items()}
+    # Every timeline's entries and the site timeline's overview, in each script.
+    assert sorted(first) == ["zh-hans", "zh-hant"]
+    assert all({value[0].event.id for value in made if not isinstance(value[0], dict)} == {"events/e1", "events/e2",
+                                                                                          "events/e3"}
+               for made in first.values())
+    assert all(any(isinstance(value[0], dict) for value in made) for made in first.values())
+    page = site.root / "content/people/a.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("title: 甲", "title: 甲先生"), encoding="utf-8")
+    again = build(site.root, cache=kept)
+    assert again.ok
+    for code, fragments in kept.rendered.fragments.items():
+        # The entries of the one event related to the person, wherever they are listed; not the
+        # others, nor the overview, which shows the events' titles only.
+        assert fragments.made, code
+        assert not [value for value in fragments.made if isinstance(value[0], dict)], code  # the overview
+        assert {value[0].event.id for value in fragments.made} == {"events/e1"}, code
+        assert all("甲先生" in [concern.title for concern in value[0].concerns] for value in fragments.made)
+    fresh = build(site.root)
+    assert again.files == fresh.files
