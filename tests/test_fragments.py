@@ -24,11 +24,15 @@ class _Renders:
         self.template = env.from_string(TEMPLATE)
         self.count = 0
 
-    def __call__(self, values: list[Any], fragments: Fragments | None, flag: bool = False) -> str:
+    def __call__(self, values: list[Any], fragments: Fragments | None, flag: bool = False, page: str = "p") -> str:
         def count() -> str:
             self.count += 1
             return ""
-        return self.template.render(values=values, flag=flag, count=count, **{CONTEXT_NAME: fragments})
+        taken = fragments.page(page) if fragments is not None else None
+        html = self.template.render(values=values, flag=flag, count=count, **{CONTEXT_NAME: taken})
+        if taken is not None:
+            taken.done()
+        return html
 
 
 def test_a_fragment_is_rendered_once_for_equal_values_and_again_for_others() -> None:
@@ -49,16 +53,19 @@ def test_a_value_that_cannot_be_hashed_is_the_same_only_as_itself() -> None:
     assert renders.count == 2
 
 
-def test_the_next_build_takes_the_fragments_of_the_last_and_forgets_the_rest() -> None:
+def test_a_page_keeps_the_fragments_it_took_until_it_is_rendered_again_or_gone() -> None:
     renders, fragments = _Renders(), Fragments()
-    renders(["甲", "乙"], fragments)
-    fragments.turn()
+    renders(["甲", "乙"], fragments, page="a")
+    renders(["丙"], fragments, page="b")
+    fragments.keep_only(["a", "b"])
     fragments.begin()
-    renders(["甲"], fragments)
-    assert renders.count == 2 and fragments.made == []
-    fragments.turn()  # 乙 was not asked for by the build just done
-    renders(["乙"], fragments)
-    assert renders.count == 3 and fragments.made == [("乙", False)]
+    renders(["丙", "丁"], fragments, page="b")  # b rendered again: 甲 and 乙 are a's still
+    fragments.keep_only(["a", "b"])
+    renders(["甲", "乙", "丙"], fragments, page="c")
+    assert renders.count == 4 and fragments.made == [("丁", False)]
+    fragments.keep_only(["b"])  # a and c gone: what b took is all that is kept
+    renders(["甲", "丙", "丁"], fragments, page="b")
+    assert renders.count == 5 and fragments.made == [("丁", False), ("甲", False)]
 
 
 def test_without_fragments_the_block_is_rendered_every_time() -> None:
@@ -94,9 +101,19 @@ def test_a_title_edit_in_the_preview_remakes_only_the_timeline_entries_that_show
     for code, fragments in kept.rendered.fragments.items():
         # The entries of the one event related to the person, wherever they are listed; not the
         # others, nor the overview, which shows the events' titles only.
-        assert fragments.made, code
-        assert not [value for value in fragments.made if isinstance(value[0], dict)], code  # the overview
-        assert {value[0].event.id for value in fragments.made} == {"events/e1"}, code
+        assert _remade(fragments) == {"events/e1"}, code
         assert all("甲先生" in [concern.title for concern in value[0].concerns] for value in fragments.made)
     fresh = build(site.root)
     assert again.files == fresh.files
+    # An edit to a body renders its page only: the timelines' fragments stay for the next title edit.
+    body = site.root / "content/people/b.md"
+    body.write_text(body.read_text(encoding="utf-8").replace("乙。", "乙，补记。"), encoding="utf-8")
+    assert build(site.root, cache=kept).ok
+    page.write_text(page.read_text(encoding="utf-8").replace("title: 甲先生", "title: 甲老"), encoding="utf-8")
+    assert build(site.root, cache=kept).ok
+    assert [_remade(fragments) for fragments in kept.rendered.fragments.values()] == 2 * [{"events/e1"}]
+
+
+def _remade(fragments: Fragments) -> set[str]:
+    """The events whose entries the last build rendered again ("overview" for a timeline's overview)."""
+    return {"overview" if isinstance(value[0], dict) else value[0].event.id for value in fragments.made}

@@ -158,9 +158,7 @@ class BuildCache:
                 if whole:
                     self.search_memo.turn()
             if whole and self.memory:
-                for gone in self.rendered.made.keys() - set(files):
-                    del self.rendered.made[gone]
-                self.rendered.turn()
+                self.rendered.keep_only(files)
                 self.fingerprints.turn()
                 for converter in self.converters.values():
                     converter.turn()

@@ -5,7 +5,8 @@ site timeline) changes with any of them: an edit to a person's title remade all 
 the timelines of a 10,000-page site (1.3 s) to change the few that name the person. A template
 names the values a fragment is made from with ``cached``, as Django's ``{% cache %}`` names what
 it varies on and Hugo's ``partialCached`` its variants; the fragment is rendered once for those
-values and taken as it was while the same values come again, in this build or the next.
+values and taken as it was while the same values come again, in this build or a later one, as
+long as a page that took it when it was last rendered is in the site.
 
 A value is the same when it is equal (strings, numbers, frozen records of them: a ``Link``) or,
 for one that cannot be compared so (a record holding a list: a ``TimelineEntry``), when it is the
@@ -20,6 +21,7 @@ comes again), the block is rendered every time, as if it were not there.
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from jinja2 import nodes
@@ -28,35 +30,74 @@ from jinja2.parser import Parser
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-#: The name under which a template's context holds its variant's ``Fragments``.
+#: The name under which a page's context holds its ``PageFragments``.
 CONTEXT_NAME = "fragments"
+
+#: A fragment's key: where it is in the templates, and its values as keys (see ``_key``).
+Key = tuple[Any, ...]
 
 
 class Fragments:
-    """A variant's fragments by where they are in the templates and the values they are made from:
-    those this build took (``now``) and those the build before took (``earlier``). Each keeps its
-    values, so that a value known by its identity is not freed and its identity taken by another."""
+    """A variant's fragments by key, each with its values (so that a value known by its identity is
+    not freed and its identity taken by another), and by page (its output path) the keys of those
+    its last rendering took. A page not rendered again keeps them: a build after an edit to a body
+    leaves the timelines' entries for the next edit to a title."""
 
     def __init__(self) -> None:
-        self.now: dict[tuple[Any, ...], tuple[tuple[Any, ...], Markup]] = {}
-        self.earlier: dict[tuple[Any, ...], tuple[tuple[Any, ...], Markup]] = {}
+        self.kept: dict[Key, tuple[tuple[Any, ...], Markup]] = {}
+        self.taken: dict[str, set[Key]] = {}
         self.made: list[tuple[Any, ...]] = []  # the values of the fragments rendered since ``begin``
+        self.changed = False  # a page took other fragments than before (see ``keep_only``)
 
-    def get(self, where: str, values: tuple[Any, ...], render: Callable[[], Markup]) -> Markup:
-        key = (where, *map(_key, values))
-        found = self.now.get(key) or self.earlier.get(key)
-        if found is None:
-            found = (values, render())
-            self.made.append(values)
-        self.now[key] = found
-        return found[1]
+    def page(self, path: str) -> PageFragments:
+        """The fragments for rendering the page at ``path``."""
+        return PageFragments(self, path)
 
     def begin(self) -> None:
         self.made = []
 
-    def turn(self) -> None:
-        """A build is done: what it took is what the next one finds."""
-        self.earlier, self.now = self.now, {}
+    def keep_only(self, paths: AbstractSet[str]) -> None:
+        """A build of the whole site is done, whose output is ``paths``: the fragments its pages
+        took when they were last rendered are kept, the others forgotten (bounded by the site).
+        Looked over only when a page took others or is gone: not after most edits to a body."""
+        gone = self.taken.keys() - paths
+        if not gone and not self.changed:
+            return
+        for path in gone:
+            del self.taken[path]
+        taken = set().union(*self.taken.values())
+        self.kept = {key: kept for key, kept in self.kept.items() if key in taken}
+        self.changed = False
+
+
+class PageFragments:
+    """The fragments one page's rendering takes (see ``Fragments``)."""
+
+    def __init__(self, fragments: Fragments, path: str) -> None:
+        self.fragments, self.path = fragments, path
+        self.keys: set[Key] = set()
+
+    def get(self, where: str, values: tuple[Any, ...], render: Callable[[], Markup]) -> Markup:
+        key = (where, *map(_key, values))
+        found = self.fragments.kept.get(key)
+        if found is None:
+            found = self.fragments.kept[key] = (values, render())
+            self.fragments.made.append(values)
+        self.keys.add(key)
+        return found[1]
+
+    def done(self) -> None:
+        """The page is rendered: the fragments it took are its own."""
+        taken = self.fragments.taken
+        if taken.get(self.path, _NONE) != self.keys:
+            if self.keys:
+                taken[self.path] = self.keys
+            else:  # most pages take none
+                del taken[self.path]
+            self.fragments.changed = True
+
+
+_NONE: frozenset[Key] = frozenset()
 
 
 def _key(value: Any) -> tuple[Any, ...]:
@@ -86,4 +127,4 @@ class CachedExtension(Extension):
     @staticmethod
     def _fragment(where: str, context: Context, values: tuple[Any, ...], caller: Callable[[], Markup]) -> Markup:
         fragments = context.get(CONTEXT_NAME)
-        return fragments.get(where, values, caller) if isinstance(fragments, Fragments) else caller()
+        return fragments.get(where, values, caller) if isinstance(fragments, PageFragments) else caller()

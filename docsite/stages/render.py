@@ -17,7 +17,7 @@ import json
 import pickle
 import re
 import weakref
-from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Collection, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
@@ -168,10 +168,14 @@ class RenderMemo:
         for fragments in self.fragments.values():
             fragments.begin()
 
-    def turn(self) -> None:
-        """A whole build is done: the fragments it took are those the next one finds."""
+    def keep_only(self, paths: Collection[str]) -> None:
+        """A build of the whole site is done, whose output is ``paths``: what its files were made
+        from is kept, the rest forgotten."""
+        output = set(paths)
+        for gone in self.made.keys() - output:
+            del self.made[gone]
         for fragments in self.fragments.values():
-            fragments.turn()
+            fragments.keep_only(output)
 
 
 def render_variant(env: jinja2.Environment, loc: Localizer, views: Iterable[PageView], assets: Assets,
@@ -206,8 +210,12 @@ _CHOSEN: weakref.WeakKeyDictionary[jinja2.Environment, dict[str, jinja2.Template
 
 def _page_html(template: jinja2.Template, loc: Localizer, view: PageView, meta: publish.Head,
                site: dict[str, Any], fragments: Fragments | None) -> str:
-    return _html(template, page=view, site=site, meta=meta, convert=loc.text, cite=loc.citation(view),
-                 **{CONTEXT_NAME: fragments})
+    taken = fragments.page(view.dir + "index.html") if fragments is not None else None
+    html = _html(template, page=view, site=site, meta=meta, convert=loc.text, cite=loc.citation(view),
+                 **{CONTEXT_NAME: taken})
+    if taken is not None:
+        taken.done()
+    return html
 
 
 def _html(template: jinja2.Template, **context: Any) -> str:
