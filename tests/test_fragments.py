@@ -72,6 +72,8 @@ def test_without_fragments_the_block_is_rendered_every_time() -> None:
     renders = _Renders()
     assert renders(["甲", "甲"], None) == "[甲False][甲False]"
     assert renders.count == 2
+    # A template rendered without the name at all (not a page's: the 404 page, the feed).
+    assert renders.template.render(values=["甲", "甲"], flag=True, count=lambda: "") == "[甲True][甲True]"
 
 
 def _timelines(mini: MiniSite) -> MiniSite:
