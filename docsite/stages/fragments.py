@@ -1,8 +1,8 @@
 """Fragments of templates kept from build to build: ``{% cached value, ... %}...{% endcached %}``.
 
 The preview server keeps what its last build made. A page that lists thousands of entries (the
-site timeline) changes with any of them: an edit to a person's title remade all 15,000 entries of
-the timelines of a 10,000-page site (1.3 s) to change the few that name the person. A template
+site timeline) changes with any of them: an edit to a person's title rendered all 15,000 entries
+of the timelines of a 10,000-page site again to change the few that name the person. A template
 names the values a fragment is made from with ``cached``, as Django's ``{% cache %}`` names what
 it varies on and Hugo's ``partialCached`` its variants; the fragment is rendered once for those
 values and taken as it was while the same values come again, in this build or a later one, as

@@ -29,7 +29,7 @@ from docsite.model import urls
 from docsite.model.config import SiteConfig
 from docsite.model.view import PageView
 from docsite.stages import policy, publish
-from docsite.stages.fragments import CONTEXT_NAME, CachedExtension, Fragments
+from docsite.stages.fragments import CONTEXT_NAME, CachedExtension, Fragments, PageFragments
 from docsite.stages.publish import Assets, AssetURLs, named_by_content
 from docsite.stages.views import Localizer
 from docsite.stages.write import Targets, UnsafePath
@@ -189,7 +189,8 @@ def render_variant(env: jinja2.Environment, loc: Localizer, views: Iterable[Page
         path = view.dir + "index.html"
         meta = publish.head(loc, view)
         site = _site_context(loc, view, site_title, assets)
-        make = partial(_page_html, _template(env, view.template), loc, view, meta, site, fragments)
+        taken = fragments.page(path) if fragments is not None else None
+        make = partial(_page_html, _template(env, view.template), loc, view, meta, site, taken)
         files[path] = _made(memo, path, (view, meta, site), make)
     return files
 
@@ -209,8 +210,7 @@ _CHOSEN: weakref.WeakKeyDictionary[jinja2.Environment, dict[str, jinja2.Template
 
 
 def _page_html(template: jinja2.Template, loc: Localizer, view: PageView, meta: publish.Head,
-               site: dict[str, Any], fragments: Fragments | None) -> str:
-    taken = fragments.page(view.dir + "index.html") if fragments is not None else None
+               site: dict[str, Any], taken: PageFragments | None) -> str:
     html = _html(template, page=view, site=site, meta=meta, convert=loc.text, cite=loc.citation(view),
                  **{CONTEXT_NAME: taken})
     if taken is not None:

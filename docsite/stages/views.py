@@ -439,7 +439,7 @@ class Localizer:
         """The overview of timeline ``tid`` as the template draws it: each view (the whole, then each
         era) with its marks in the order a keyboard walks them, labels and dates converted; entries
         link to their place in the page's list, periods to their pages. Made once while nothing it
-        shows changed (thousands of marks: an edit to a person's title remade it, 0.3 s)."""
+        shows changed: thousands of marks, which an edit to a person's title made again."""
         return remembered(self.site, self.memos["charts"], (here, tid), partial(self._chart, here, tid))
 
     def _chart(self, here: str, tid: str) -> dict[str, Any] | None:
