@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from docsite import pipeline
 from docsite.diagnostics import Diagnostics
+from docsite.incremental.buildcache import BuildCache
 from docsite.model.urls import relative
 from docsite.model.view import PageView
 from docsite.pipeline import build, load_site
@@ -92,6 +93,28 @@ def test_a_process_keeps_the_shown_texts_and_forgets_each_parts_own(monkeypatch:
     assert all(titles <= texts for texts in held)  # each title converted once, and kept
     assert all(texts == held[0] for texts in held)  # the same texts after every part
     assert converted[-1] > 3 * len(held[0])  # the parts' own texts, many more, each forgotten
+
+
+def test_a_process_keeps_the_values_that_come_again_and_only_those(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a memory kept from build to build, a process making pages keeps a page's description
+    (every link to it shows it) and not what one part alone shows: a timeline's entries, its overview,
+    an event's record in the timeline's data. The preview keeps those too, for its next build."""
+    memos: list[dict[str, int]] = []
+    render_part = pipeline._render_part
+
+    def watched(stage: pipeline._Stage, part: tuple[pipeline.Unit, ...]) -> object:
+        made = render_part(stage, part)
+        memos.append({name: len(memo) for loc in stage.localizers for name, memo in loc.memos.items() if memo})
+        return made
+
+    monkeypatch.setattr(pipeline, "_render_part", watched)
+    assert build(ROOT, jobs=1).ok
+    assert memos and {name for kept in memos for name in kept} == {"descriptions"}
+    kept = BuildCache(stored=False, memory=True)
+    assert build(ROOT, jobs=1, cache=kept).ok
+    # what the build kept, for the next to take over
+    assert [{name for name, memo in by_name.items() if memo.earlier} for by_name in kept.remembered.values()] \
+        == 2 * [{"descriptions", "entries", "charts", "records"}]
 
 
 # Characters of every kind a token or a stretch may hold: Chinese (some folding together), numerals,

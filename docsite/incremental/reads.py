@@ -209,10 +209,13 @@ def _read(value: Any, path: Read, reads: Reads, how: str) -> Any:
     return Reading(value, reads, path, deep=how == DEEP)
 
 
-def remembered(site: Any, memo: Memo, key: Any, make: Callable[[], T]) -> T:
+def remembered(site: Any, memo: Memo | None, key: Any, make: Callable[[], T]) -> T:
     """``make()``, kept in ``memo`` by ``key`` across parts: the paths it read are kept with it and
     noted again for each part that takes it from ``memo``, so that a memo hides no read. Made from
-    the site itself (not a reading: outside the making of parts), it is not kept."""
+    the site itself (not a reading: outside the making of parts), it is not kept; nor without a
+    ``memo``."""
+    if memo is None:
+        return make()
     if not isinstance(site, Reading):
         return memo[key][0] if key in memo else make()
     if key not in memo:

@@ -41,7 +41,7 @@ def timeline_files(loc: Localizer) -> dict[str, bytes]:
     if not chronology.events:
         return {}
     folder = loc.dir_of(urls.TIMELINE)
-    events = [remembered(loc.site, loc.memos["records"], pid, partial(_event, loc, pid, folder))
+    events = [remembered(loc.site, loc.memo("records"), pid, partial(_event, loc, pid, folder))
               for pid in chronology.events]
     table = io.StringIO()
     writer = csv.DictWriter(table, fieldnames=FIELDS, lineterminator="\n")

@@ -54,6 +54,10 @@ def _shown(page: Page) -> list[tuple[Text, Layers]]:
     return [(page.title, page.layers), *([(summary, page.layers)] if summary is not None else [])]
 
 
+#: The memos whose values come again within one build (see ``Localizer.memo``).
+RECURRING = ("descriptions",)
+
+
 class Localizer:
     """Builds the views of one variant, for one build. Conversion goes through one cached ``Converter``."""
 
@@ -66,6 +70,7 @@ class Localizer:
         # What many parts show, made once (``remembered``): each page's description, each event's
         # entry in a timeline and its record in the timeline's data; kept from build to build by the preview.
         self.memos = memos if memos is not None else defaultdict(Memo)
+        self.memos_kept = memos is not None
         self._texts: dict[str, str] = {}  # see ``text``
         self._dates: dict[EDTF, Markup] = {}  # see ``date``
 
@@ -90,6 +95,14 @@ class Localizer:
         labels = [Text(name) for kind in self.site.config.types for name in (kind.label, kind.plural)]
         self.convert.prefetch([(text, ()) for text in [*labels, *self.site.tags.values()]])
         self.convert.prefetch_of(list(self.site.pages.values()), _shown)
+
+    def memo(self, name: str) -> Memo | None:
+        """The memo ``name`` of ``remembered``, or None where it would keep what nothing asks for
+        again: without a memory kept from build to build, only a page's description comes again
+        (every link to the page shows it); a timeline's entries, its overview and an event's
+        record are each asked for by the one part that shows them, and the processes making pages
+        held them until the build ended (60 MiB of a cold build's peak at 10,000 pages)."""
+        return self.memos[name] if self.memos_kept or name in RECURRING else None
 
     def title_of(self, pid: str) -> str:
         if pid in self.site.pages:
@@ -121,7 +134,7 @@ class Localizer:
 
     def _described(self, pid: str) -> tuple[str, str, str]:
         """A page's title, summary and kind in this variant: asked for by every link to it, made once."""
-        return remembered(self.site, self.memos["descriptions"], pid, lambda: self._description(pid))
+        return remembered(self.site, self.memo("descriptions"), pid, lambda: self._description(pid))
 
     def _description(self, pid: str) -> tuple[str, str, str]:
         page = self.site.pages.get(pid)
@@ -396,7 +409,7 @@ class Localizer:
         return self.site.chronology
 
     def entries(self, here: str, ids: list[str]) -> list[TimelineEntry]:
-        return [remembered(self.site, self.memos["entries"], (here, pid), partial(self._entry, here, pid))
+        return [remembered(self.site, self.memo("entries"), (here, pid), partial(self._entry, here, pid))
                 for pid in ids]
 
     def _entry(self, here: str, pid: str) -> TimelineEntry:
@@ -440,7 +453,7 @@ class Localizer:
         era) with its marks in the order a keyboard walks them, labels and dates converted; entries
         link to their place in the page's list, periods to their pages. Made once while nothing it
         shows changed: thousands of marks, which an edit to a person's title made again."""
-        return remembered(self.site, self.memos["charts"], (here, tid), partial(self._chart, here, tid))
+        return remembered(self.site, self.memo("charts"), (here, tid), partial(self._chart, here, tid))
 
     def _chart(self, here: str, tid: str) -> dict[str, Any] | None:
         views = self.chronology.overviews.get(tid)
