@@ -66,6 +66,8 @@ CHANGES = {
     "a download added to static/": lambda mini: (mini.root / "static/treaty.pdf").write_bytes(b"%PDF-1.4\n"),
     "a file of static/ the templates name by its name (the icon)":
         _edit("static/favicon.svg", "<svg ", '<svg data-drawn="2" '),
+    "a script of static/ named by its content inside a kept fragment (the timeline's overview)":
+        _edit("static/overview.js", "// The timeline's overview", "// The site timeline's overview"),
     "a file of static/ a page links to, put in place":
         lambda mini: (_edit("content/people/c.md", "丙。", "丙的[照片](/static/c.png)。")(mini),
                       (mini.root / "static/c.png").write_bytes((mini.root / "static/favicon.svg").read_bytes())),
