@@ -105,7 +105,7 @@ def test_the_text_of_raw_html_is_converted_in_the_pages_batch() -> None:
     tokens = markdown.parse(body.source, body.blocks, True)
     converter.prefetch(hooks.texts(tokens))
     before = converter.stats.texts
-    html, _ = markdown.render_body(tokens, hooks, True)
+    html, _ = markdown.compiled(tokens, hooks.blocks, True).fill(hooks)
     assert converter.stats.texts == before
     soup = BeautifulSoup(html, "html.parser")
     assert [soup.div["title"], soup.div.get_text(), soup.abbr["title"], soup.get_text()] == \

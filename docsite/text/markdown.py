@@ -733,8 +733,3 @@ def _line_of(child: Token, tokens: Sequence[Token]) -> int:
 def anchors(tokens: Sequence[Token]) -> dict[str, str]:
     """The fragment of each heading, with its text as written (for the hint when a link misses)."""
     return {str(t.attrGet("id")): t.meta["text"] for t in tokens if t.type == "heading_open"}
-
-
-def render_body(tokens: Sequence[Token], hooks: InlineHooks, allow_html: bool) -> tuple[str, list[Heading]]:
-    """The body's HTML in the variant of ``hooks``, and its headings in order."""
-    return compiled(tokens, hooks.blocks, allow_html).fill(hooks)
