@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -121,66 +119,6 @@ def test_changes_beyond_a_share_of_the_base_write_a_new_base(mini: MiniSite, mon
     _edit(site, "places/moscow.md", "莫斯科。", "莫斯科，苏联的首都。")
     assert _build(site) == 0
     assert results[-1].work.parsed == ["places/moscow"]  # read from the new base
-    assert on_disk(site.root / "_site") == _fresh(site)
-
-
-def _written_changes(folder: Path) -> dict[str, tuple[dict[str, Any], list[str]]]:
-    """The changes to the memory's tables that the last build wrote to .cache/ (its base's objects
-    left as the names it gives them)."""
-    with open(folder / kept.CHANGES, "rb") as file:
-        pickle.load(file)  # whose changes they are
-        unpickler = pickle.Unpickler(file)
-        unpickler.persistent_load = lambda named: named  # type: ignore[method-assign]
-        changes: dict[str, tuple[dict[str, Any], list[str]]] = unpickler.load()
-    return changes
-
-
-def test_the_base_is_written_again_when_the_changes_weigh_a_share_of_it_however_few(
-        mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The changes are written by every build and read back by the next: what they cost is their
-    bytes, so bytes decide when a new base is cheaper. An edit to a page with hundreds of lint
-    warnings changes as few entries as an edit to a short page, and most of what the memory holds."""
-    site = _site(mini)
-    mini.write("topics/long.md", "---\ntitle: 长文\n---\n" + "他在满洲里住了三年。\n\n" * 300)  # a warning a line
-    monkeypatch.setattr(kept, "REWRITE", 1 / 4)
-    folder = site.root / FOLDER
-    assert _build(site) == 0
-    base = (folder / kept.BASE).stat().st_ino
-    _edit(site, "topics/long.md", "---\n他在", "---\n那年他在")
-    assert _build(site) == 0
-    assert (folder / kept.BASE).stat().st_ino != base
-    base = (folder / kept.BASE).stat().st_ino
-    _edit(site, "people/b.md", "乙的生平", "乙的一生")
-    assert _build(site) == 0
-    assert (folder / kept.BASE).stat().st_ino == base
-    assert on_disk(site.root / "_site") == _fresh(site)
-
-
-def test_a_name_that_comes_at_risk_writes_the_lint_entries_of_the_pages_linted_again_only(
-        mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every page's lint warnings depend on the names at risk of conversion, which an edit to a
-    person's title may change (乙 -> 王世杰, which s2tw would write 王世傑): the pages that do not
-    hold the name keep their warnings, and the memory keeps what they depend on once, so the
-    changes written hold the entries of the pages linted again only, not every page's."""
-    site = _site(mini)
-    mini.write("topics/minister.md", "---\ntitle: 外长\n---\n外长王世杰在莫斯科签字。\n")
-    monkeypatch.setattr(kept, "REWRITE", 1)  # a site this small: one edit changes a good share of it
-    folder = site.root / FOLDER
-    assert _build(site) == 0
-    base = (folder / kept.BASE).stat().st_ino
-    _edit(site, "people/b.md", "title: 乙", "title: 王世杰")
-    assert _build(site) == 0
-    assert set(_written_changes(folder)["lint"][0]) == {"people/b", "topics/minister"}
-    assert (folder / kept.BASE).stat().st_ino == base
-    record = lastbuild.recorded(site.root)
-    assert record is not None
-    found = kept.restore(folder, record["token"])
-    assert found is not None
-    assert all(("王世杰", "王世傑") in entry[2][1][0] for entry in found[0].lint.values())
-    results = _results(monkeypatch)
-    _edit(site, "places/moscow.md", "莫斯科。", "莫斯科，苏联首都。")
-    assert _build(site) == 0
-    assert results[-1].diagnostics.items == build(site.root).diagnostics.items
     assert on_disk(site.root / "_site") == _fresh(site)
 
 
