@@ -120,8 +120,8 @@ class Memo:
     preview server keeps the last build's, and the command line most of it (see ``kept``), so that
     an edit makes again only what it changed."""
 
-    # A key starts with what it keeps: "listing", the plain list (by its folder), "piece", a piece
-    # of the index (by its lines), "group", a group of records (by its pages).
+    # What a key is made of tells what it keeps: the plain list by its folder, a piece of the index
+    # by its lines, a group of records by its pages; each caller asks with keys of its own shape.
     earlier: dict[tuple[object, ...], Any] = field(default_factory=dict)
     now: dict[tuple[object, ...], Any] = field(default_factory=dict)
     indexes: dict[str, Index] = field(default_factory=dict)  # by the search page's folder
@@ -154,8 +154,8 @@ class Memo:
         (see kept.py): each variant's ``Index`` apart from its pieces (its pages' keys and heads, the
         size of their lines, how many pieces), each piece, the plain lists, and of each group of
         records its name and size (its scripts are in the output folder)."""
-        table = {key: (value[0], len(value[1])) if key[0] == "group" else value for key, value in self.earlier.items()
-                 if key[0] in ("group", "listing")}
+        table = {key: (value[0], len(value[1])) if _is_group(key) else value for key, value in self.earlier.items()
+                 if _is_group(key) or key[0] == "listing"}
         for here, index in self.indexes.items():
             table[("index", here)] = (index.keys, index.heads, index.size, len(index.pieces))
             table |= {("piece", here, at): piece for at, piece in enumerate(index.pieces)}
@@ -170,9 +170,14 @@ class Memo:
             if key[0] == "index":
                 here, (keys, heads, size, count) = str(key[1]), value
                 indexes[here] = Index(keys, heads, size, tuple(table[("piece", here, at)] for at in range(count)))
-        earlier = {key: (value[0], [UNCHANGED] * value[1]) if key[0] == "group" else value
-                   for key, value in table.items() if key[0] in ("group", "listing")}
+        earlier = {key: (value[0], [UNCHANGED] * value[1]) if _is_group(key) else value for key, value in table.items()
+                   if key[0] == "listing" or _is_group(key)}
         return cls(earlier, indexes=indexes, held=held)
+
+
+def _is_group(key: tuple[object, ...]) -> bool:
+    """Whether a key of ``Memo`` is a group of records' (kinds, addresses, keys)."""
+    return isinstance(key[0], tuple)
 
 
 class SearchPage(NamedTuple):
@@ -573,7 +578,7 @@ def _records(pages: Pages, heads: list[Head], urls_of: list[str], kind_of: dict[
         if i < len(heads) - 1 and not _ends_piece(head[0], GROUP):
             continue
         numbers = range(start, i + 1)
-        key = ("group", kinds, tuple(urls_of[start:i + 1]), tuple(pages.keys[start:i + 1]))
+        key = (kinds, tuple(urls_of[start:i + 1]), tuple(pages.keys[start:i + 1]))
         name, scripts = made.scripts(key, partial(group, numbers))
         out += [(f"d{name}-{n}.js", script) for n, script in enumerate(scripts)]
         names.append(name)
