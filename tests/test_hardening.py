@@ -60,6 +60,34 @@ def test_hostile_yaml_is_an_error_at_its_line(mini: MiniSite, case: str, command
     _fails_in_time(mini, command, expected)
 
 
+#: The private-use characters that stand for conversion markup cut out of a text (variants.PLACEHOLDER),
+#: written into content: each case (file, a change to its text, the error expected, as a regex). One
+#: read as markup was an IndexError from the converter, or a block of another text shown in its place.
+RESERVED = "\U000f0000"
+RESERVED_CASES = {
+    "in a body": ("content/people/a.md", lambda _: "---\ntitle: 甲\n---\n\n正文\U000f0001。\n",
+                  r"content/people/a\.md:5:3: error: the text holds U\+F0001, a private-use character"),
+    "in front matter, as YAML writes it escaped": (
+        "content/people/a.md", lambda _: '---\ntitle: 甲\nsummary: "\\U000F0000"\n---\n',
+        r"content/people/a\.md:3:\d+: error: 'summary': the text holds U\+F0000"),
+    "in a source": ("content/sources.yaml", lambda text: text.replace("沈志华", "沈志" + RESERVED),
+                    r"content/sources\.yaml:\d+(:\d+)?: error: .*the text holds U\+F0000"),
+    "in site.yaml": ("site.yaml", lambda text: text.replace("\ntitle: ", "\ntitle: " + RESERVED, 1),
+                     r"site\.yaml:\d+(:\d+)?: error: .*the text holds U\+F0000"),
+}
+
+
+@pytest.mark.parametrize("case", RESERVED_CASES)
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_character_that_stands_for_markup_is_an_error_at_its_line(mini: MiniSite, case: str, command: str) -> None:
+    relative, change, expected = RESERVED_CASES[case]
+    path = mini.root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    before = path.read_text(encoding="utf-8") if path.exists() else ""
+    path.write_text(change(before), encoding="utf-8")
+    _fails_in_time(mini, command, expected)
+
+
 def _fails_in_time(mini: MiniSite, command: str, expected: str) -> None:
     """``command`` ends within 60 s (a hang fails the test) with exit 1, ``expected`` (a regex) on
     standard error, no traceback and nothing written."""

@@ -21,7 +21,7 @@ from docsite.model import urls
 from docsite.text import dates
 from docsite.text.dates import EDTF
 from docsite.text.sourcetext import LocMap, not_text, whole
-from docsite.text.variants import MarkupError, Text, protect
+from docsite.text.variants import MarkupError, Text, protect, refuse_reserved
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -118,6 +118,10 @@ class Str(Option[str]):
     def check(self, value: Any, at: At) -> str:
         if not isinstance(value, str):
             raise Invalid(*not_text(value))
+        try:
+            refuse_reserved(value)
+        except MarkupError as exc:
+            raise Invalid(str(exc), exc.hint) from exc
         if self.pattern is not None and not self.pattern.match(value):
             raise Invalid(self.message.format(value=value), self.hint)
         return str(value)

@@ -44,7 +44,7 @@ KNOWN_CODES = frozenset(FALLBACKS)
 VARIANT_NAMES = {"zh-hans": "简体", "zh-hant": "繁體", "zh-cn": "大陆简体", "zh-tw": "臺灣正體",
                  "zh-hk": "香港繁體", "zh-mo": "澳門繁體", "zh-sg": "新加坡简体", "zh-my": "大马简体"}
 
-PLACEHOLDER_BASE = 0xF0000  # Supplementary Private Use Area-A: never in content, never in OpenCC's tables
+PLACEHOLDER_BASE = 0xF0000  # Supplementary Private Use Area-A: refused in content (refuse_reserved), not in OpenCC's
 PLACEHOLDER = re.compile("[\U000f0000-\U000ffffd]")
 _FORM = re.compile(r"\s*(?:(?P<source>[^;:=]+?)\s*=>\s*)?(?P<code>zh(?:-[a-z]{2,4})?)\s*:")
 _SPLIT = re.compile(r";\s*(?=(?:[^;:=]+?\s*=>\s*)?zh(?:-[a-z]{2,4})?\s*:)")
@@ -160,8 +160,19 @@ class Text:
         return next((b for b in self.blocks if b.kind == "T"), None)
 
 
+def refuse_reserved(text: str) -> None:
+    """Raise MarkupError at the first character of ``text`` in the range that stands for the markup
+    cut out of a text (``PLACEHOLDER``): text that held one would have it read as markup."""
+    reserved = PLACEHOLDER.search(text)
+    if reserved is not None:
+        raise MarkupError(f"the text holds U+{ord(reserved.group()):X}, a private-use character that stands for "
+                          "conversion markup here", reserved.start(), "delete it: no font shows a character for it")
+
+
 def protect(text: str) -> Text:
-    """Cut ``-{...}-`` markup out of ``text``; raises MarkupError with the offset of the problem."""
+    """Cut ``-{...}-`` markup out of ``text``; raises MarkupError with the offset of the problem
+    (see also ``refuse_reserved``)."""
+    refuse_reserved(text)
     out: list[str] = []
     blocks: list[Block] = []
     pos = 0
