@@ -60,11 +60,12 @@ def test_hostile_yaml_is_an_error_at_its_line(mini: MiniSite, case: str, command
     _fails_in_time(mini, command, expected)
 
 
-#: The private-use characters that stand for conversion markup cut out of a text (variants.PLACEHOLDER),
-#: written into content: each case (file, a change to its text, the error expected, as a regex). One
-#: read as markup was an IndexError from the converter, or a block of another text shown in its place.
+#: Characters no text may hold once read: the private-use characters that stand for conversion
+#: markup cut out of a text (variants.PLACEHOLDER; one read as markup ended the build in an IndexError),
+#: and control characters that YAML's escapes write into a value (they reached readers raw). Each case:
+#: (file, a change to its text, the error expected, as a regex).
 RESERVED = "\U000f0000"
-RESERVED_CASES = {
+CHARACTER_CASES = {
     "in a body": ("content/people/a.md", lambda _: "---\ntitle: 甲\n---\n\n正文\U000f0001。\n",
                   r"content/people/a\.md:5:3: error: the text holds U\+F0001, a private-use character"),
     "in front matter, as YAML writes it escaped": (
@@ -74,13 +75,19 @@ RESERVED_CASES = {
                     r"content/sources\.yaml:\d+(:\d+)?: error: .*the text holds U\+F0000"),
     "in site.yaml": ("site.yaml", lambda text: text.replace("\ntitle: ", "\ntitle: " + RESERVED, 1),
                      r"site\.yaml:\d+(:\d+)?: error: .*the text holds U\+F0000"),
+    "a control character, as a YAML escape writes it": (
+        "content/people/a.md", lambda _: '---\ntitle: 甲\nsummary: "外交\\x01官"\n---\n',
+        r"content/people/a\.md:3:\d+: error: the value holds the control character U\+0001, written as an escape"),
+    "a control character in site.yaml, as a YAML escape writes it": (
+        "site.yaml", lambda text: text.replace("\ntitle: 中苏友好同盟互助条约\n", '\ntitle: "\\e中苏条约"\n', 1),
+        r"site\.yaml:\d+:\d+: error: the value holds the control character U\+001B, written as an escape"),
 }
 
 
-@pytest.mark.parametrize("case", RESERVED_CASES)
+@pytest.mark.parametrize("case", CHARACTER_CASES)
 @pytest.mark.parametrize("command", ["build", "check"])
-def test_a_character_that_stands_for_markup_is_an_error_at_its_line(mini: MiniSite, case: str, command: str) -> None:
-    relative, change, expected = RESERVED_CASES[case]
+def test_a_character_no_text_may_hold_is_an_error_at_its_line(mini: MiniSite, case: str, command: str) -> None:
+    relative, change, expected = CHARACTER_CASES[case]
     path = mini.root / relative
     path.parent.mkdir(parents=True, exist_ok=True)
     before = path.read_text(encoding="utf-8") if path.exists() else ""

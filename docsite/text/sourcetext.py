@@ -272,7 +272,8 @@ def _explicit_tag(event: yaml.Event) -> str | None:
 
 
 def _walk(node: yaml.Node, key: tuple[Any, ...], locs: LocMap, path: Path, diags: Diagnostics, offset: int) -> bool:
-    """Record the location of every value and reject duplicate keys (PyYAML keeps the last silently)."""
+    """Record the location of every value and reject duplicate keys (PyYAML keeps the last silently),
+    and values that hold a control character (see ``CONTROL``)."""
     locs[key] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
     ok = True
     if isinstance(node, yaml.MappingNode):
@@ -298,4 +299,8 @@ def _walk(node: yaml.Node, key: tuple[Any, ...], locs: LocMap, path: Path, diags
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             ok &= _walk(item, (*key, index), locs, path, diags, offset)
+    elif (control := CONTROL.search(node.value)) is not None:  # a file holds none, but an escape writes any
+        diags.error(path, locs[key][0], f"the value holds the control character U+{ord(control.group()):04X}, "
+                    "written as an escape (invisible in most editors)", "delete the escape", col=locs[key][1])
+        ok = False
     return ok
