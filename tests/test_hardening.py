@@ -62,7 +62,8 @@ def test_hostile_yaml_is_an_error_at_its_line(mini: MiniSite, case: str, command
 
 #: Characters no text may hold once read: the private-use characters that stand for conversion
 #: markup cut out of a text (variants.PLACEHOLDER; one read as markup ended the build in an IndexError),
-#: and control characters that YAML's escapes write into a value (they reached readers raw). Each case:
+#: and control characters that YAML's escapes write into a key or value (they reached readers raw, or
+#: broke a message's line). Each case:
 #: (file, a change to its text, the error expected, as a regex).
 RESERVED = "\U000f0000"
 CHARACTER_CASES = {
@@ -77,10 +78,13 @@ CHARACTER_CASES = {
                      r"site\.yaml:\d+(:\d+)?: error: .*the text holds U\+F0000"),
     "a control character, as a YAML escape writes it": (
         "content/people/a.md", lambda _: '---\ntitle: 甲\nsummary: "外交\\x01官"\n---\n',
-        r"content/people/a\.md:3:\d+: error: the value holds the control character U\+0001, written as an escape"),
+        r"content/people/a\.md:3:\d+: error: a key or value holds the control character U\+0001, written as an escape"),
+    "a control character in a key, as a YAML escape writes it": (
+        "content/people/a.md", lambda _: '---\ntitle: 甲\n"\\x1E": 1\n---\n',
+        r"content/people/a\.md:3:1: error: a key or value holds the control character U\+001E, written as an escape"),
     "a control character in site.yaml, as a YAML escape writes it": (
         "site.yaml", lambda text: text.replace("\ntitle: 中苏友好同盟互助条约\n", '\ntitle: "\\e中苏条约"\n', 1),
-        r"site\.yaml:\d+:\d+: error: the value holds the control character U\+001B, written as an escape"),
+        r"site\.yaml:\d+:\d+: error: a key or value holds the control character U\+001B, written as an escape"),
 }
 
 

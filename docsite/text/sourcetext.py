@@ -273,7 +273,7 @@ def _explicit_tag(event: yaml.Event) -> str | None:
 
 def _walk(node: yaml.Node, key: tuple[Any, ...], locs: LocMap, path: Path, diags: Diagnostics, offset: int) -> bool:
     """Record the location of every value and reject duplicate keys (PyYAML keeps the last silently),
-    and values that hold a control character (see ``CONTROL``)."""
+    and keys and values that hold a control character (see ``_without_control``)."""
     locs[key] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
     ok = True
     if isinstance(node, yaml.MappingNode):
@@ -284,6 +284,9 @@ def _walk(node: yaml.Node, key: tuple[Any, ...], locs: LocMap, path: Path, diags
             if not isinstance(key_node, yaml.ScalarNode):
                 diags.error(path, line, "invalid YAML: a key must be a name, not a list or a mapping",
                             "write `name: value`", col=key_node.start_mark.column + 1)
+                ok = False
+                continue
+            if not _without_control(key_node.value, path, diags, (line, key_node.start_mark.column + 1)):
                 ok = False
                 continue
             if name in seen:
@@ -299,8 +302,18 @@ def _walk(node: yaml.Node, key: tuple[Any, ...], locs: LocMap, path: Path, diags
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             ok &= _walk(item, (*key, index), locs, path, diags, offset)
-    elif (control := CONTROL.search(node.value)) is not None:  # a file holds none, but an escape writes any
-        diags.error(path, locs[key][0], f"the value holds the control character U+{ord(control.group()):04X}, "
-                    "written as an escape (invisible in most editors)", "delete the escape", col=locs[key][1])
-        ok = False
+    else:
+        ok = _without_control(node.value, path, diags, locs[key])
     return ok
+
+
+def _without_control(text: str, path: Path, diags: Diagnostics, at: Loc) -> bool:
+    """Whether a key or value is free of control characters, else said at ``at``: a file holds none
+    (``read_text``), but an escape writes any, which would reach readers raw (or a message, whose
+    lines it would break)."""
+    control = CONTROL.search(text)
+    if control is None:
+        return True
+    diags.error(path, at[0], f"a key or value holds the control character U+{ord(control.group()):04X}, written as "
+                "an escape (invisible in most editors)", "delete the escape", col=at[1])
+    return False
