@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -52,12 +53,14 @@ YAML_CASES = {
 @pytest.mark.parametrize("command", ["build", "check"])
 def test_hostile_yaml_is_an_error_at_its_line(mini: MiniSite, case: str, command: str) -> None:
     relative, text, expected = YAML_CASES[case]
-    path = mini.root / relative
-    if text is None:  # added to the real file
-        text = path.read_text(encoding="utf-8") + "\n" + BOMB
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    _rewrite(mini.root / relative, (lambda before: before + "\n" + BOMB) if text is None else (lambda _: text))
     _fails_in_time(mini, command, expected)
+
+
+def _rewrite(path: Path, change: Callable[[str], str]) -> None:
+    """The file at ``path`` (made if missing) given the text ``change`` makes of its text."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(change(path.read_text(encoding="utf-8") if path.exists() else ""), encoding="utf-8")
 
 
 #: Characters no text may hold once read: the private-use characters that stand for conversion
@@ -92,10 +95,7 @@ CHARACTER_CASES = {
 @pytest.mark.parametrize("command", ["build", "check"])
 def test_a_character_no_text_may_hold_is_an_error_at_its_line(mini: MiniSite, case: str, command: str) -> None:
     relative, change, expected = CHARACTER_CASES[case]
-    path = mini.root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    before = path.read_text(encoding="utf-8") if path.exists() else ""
-    path.write_text(change(before), encoding="utf-8")
+    _rewrite(mini.root / relative, change)
     _fails_in_time(mini, command, expected)
 
 
